@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# RedShip's one entry point. Idempotent: installs only what is missing, so a warm run is fast.
+#
+#   ./build.sh            build dist/extension, dist/extension-dev and dist/redship-<version>.zip
+#   ./build.sh demo       build, start the workbench replica, show the extension working on it
+#   ./build.sh test       all tests: native, wasm (node + headless Chromium), end-to-end
+#   ./build.sh test-native | test-wasm | test-e2e [files…]   one layer alone
+#   ./build.sh bench      benchmarks, ratios against baselines measured in the same run
+#   ./build.sh package    the store-ready zip (same as a plain build, then lists it)
+#   ./build.sh fuzz [secs] run every cargo-fuzz target for a bounded time (nightly toolchain)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+
+say() { printf '\033[1;31m▶\033[0m %s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+
+# ── tools ────────────────────────────────────────────────────────────────────────────────────
+ensure_rust() {
+  command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup first"
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+# The wasm-bindgen CLI must be exactly the version Cargo.lock pins for the library.
+ensure_wasm_bindgen() {
+  local want have=""
+  want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+  [ -n "$want" ] || die "wasm-bindgen not found in Cargo.lock"
+  command -v wasm-bindgen >/dev/null && have=$(wasm-bindgen --version | awk '{print $2}')
+  if [ "$have" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want (about 2 minutes, once)"
+    # Not --locked: the CLI's own lockfile pins a crate version missing from the registry.
+    cargo install wasm-bindgen-cli --version "=$want" --quiet
+  fi
+}
+
+ensure_npm() {
+  command -v node >/dev/null || { say "installing Node.js"; $SUDO apt-get update -qq; $SUDO apt-get install -y -qq nodejs npm; }
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages (package-lock.json)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+APT_UPDATED=0
+apt_install() {
+  [ "$APT_UPDATED" = 1 ] || { $SUDO apt-get update -qq; APT_UPDATED=1; }
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_browser() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  command -v faketime >/dev/null || missing+=(faketime)
+  fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || missing+=(fonts-wqy-microhei)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing from Debian: ${missing[*]}"
+    apt_install "${missing[@]}"
+  fi
+}
+
+# ── build ────────────────────────────────────────────────────────────────────────────────────
+build() {
+  ensure_rust; ensure_wasm_bindgen; ensure_npm
+  say "building the wasm core (release)"
+  cargo build -p redship-wasm --release --target wasm32-unknown-unknown --quiet
+  local pkg=target/pkg
+  rm -rf "$pkg"; mkdir -p "$pkg"
+  wasm-bindgen --target web --out-dir "$pkg" --no-typescript \
+    target/wasm32-unknown-unknown/release/redship_wasm.wasm
+  say "optimising with wasm-opt -Oz (binaryen from npm)"
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
+    "$pkg/redship_wasm_bg.wasm" -o "$pkg/redship_wasm_bg.wasm"
+  say "assembling dist/"
+  node tools/assemble.mjs "$pkg"
+}
+
+# ── tests ────────────────────────────────────────────────────────────────────────────────────
+test_native() {
+  say "native tests (cargo test)"
+  cargo test -p redship-core --quiet
+}
+
+test_wasm() {
+  ensure_rust; ensure_wasm_bindgen; ensure_browser
+  say "wasm boundary tests in node"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test -p redship-wasm --target wasm32-unknown-unknown
+  say "wasm boundary tests in headless Chromium"
+  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test -p redship-wasm --target wasm32-unknown-unknown
+}
+
+test_e2e() {
+  ensure_browser
+  [ -f dist/extension-dev/manifest.json ] || build
+  say "end-to-end tests (node --test, playwright-core, Chromium, the unpacked extension)"
+  if [ $# -gt 0 ]; then
+    node --test --test-concurrency=1 "$@"
+  else
+    node --test --test-concurrency=1 tests/e2e/*.test.mjs
+  fi
+}
+
+cmd=${1:-build}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  build) build ;;
+  package)
+    build
+    ls -l dist/redship-*.zip ;;
+  test)
+    build; ensure_browser
+    test_native; test_wasm; test_e2e ;;
+  test-native) test_native ;;
+  test-wasm) test_wasm ;;
+  test-e2e) build; test_e2e "$@" ;;
+  demo)
+    build; ensure_browser
+    say "starting the workbench replica and Chromium with RedShip loaded"
+    node tests/demo/demo.mjs "$@" ;;
+  bench)
+    build; ensure_browser
+    node bench/run.mjs "$@" ;;
+  fuzz)
+    rustup toolchain list | grep -q nightly || die "cargo fuzz needs the nightly toolchain"
+    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --quiet
+    secs=${1:-30}
+    for t in $(cd fuzz && cargo +nightly fuzz list); do
+      say "fuzzing $t for ${secs}s"
+      (cd fuzz && cargo +nightly fuzz run "$t" -- -max_total_time="$secs")
+    done ;;
+  *) die "unknown command '$cmd' (build | demo | test | test-native | test-wasm | test-e2e | bench | package | fuzz)" ;;
+esac

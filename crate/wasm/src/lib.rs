@@ -1,0 +1,15 @@
+//! The wasm-bindgen boundary of RedShip.
+//!
+//! Only conversions live here: JS values in (serde-wasm-bindgen), core calls, views out, and
+//! core errors turned into JS `Error`s with a stable `name`. No rule of the business is decided
+//! in this crate; see `redship-core`. One file per domain, mirroring the core's modules.
+
+mod boundary;
+mod clock;
+mod quota;
+mod tracking;
+mod transit;
+mod vault;
+
+pub use boundary::{init, version};
+pub use clock::china_day;

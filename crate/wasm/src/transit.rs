@@ -1,0 +1,1 @@
+//! Bindings for the core's `transit` domain (being written).

@@ -1,0 +1,81 @@
+// The isolated-world base of RedShip's content scripts: the one place that talks to the service
+// worker and receives the page-world hook's summaries. Other content scripts (observe-quota,
+// observe-orders, fill) register on `RedShip` and stay thin: read the page, act on the page,
+// send typed messages (catalogue: common/messages.js). No wasm here — the page's CSP forbids it.
+(() => {
+  const site = globalThis.REDSHIP_SITE;
+  if (!site || globalThis.RedShip) return;
+  const hookListeners = new Map();
+  const commandHandlers = new Map();
+  const packageIdRe = new RegExp(`^${site.packageIdPattern}$`);
+
+  /** Sends a typed message to the service worker; resolves its data or rejects a named Error. */
+  async function send(type, payload = {}) {
+    let res;
+    try {
+      res = await chrome.runtime.sendMessage({ type, payload });
+    } catch (e) {
+      const err = new Error(`RedShip is not reachable (${e?.message || e}); reload the page`);
+      err.name = 'ExtensionUnavailable';
+      throw err;
+    }
+    if (!res || typeof res !== 'object') throw Object.assign(new Error('no answer from RedShip'), { name: 'NoAnswer' });
+    if (!res.ok) throw Object.assign(new Error(res.error?.message || 'failed'), { name: res.error?.name || 'Error' });
+    return res.data;
+  }
+
+  /** The shop this page belongs to: its name where the page shows one, else the site's host. */
+  function shop() {
+    for (const sel of site.shop.selectors) {
+      const el = document.querySelector(sel);
+      const text = el?.textContent?.trim();
+      if (text && text.length <= 64) return text;
+    }
+    return location.host;
+  }
+
+  // The page world can post anything: only well-formed hook summaries pass, and each consumer
+  // still treats the payload as untrusted data (the service worker validates it again).
+  window.addEventListener('message', (event) => {
+    if (event.source !== window || event.origin !== location.origin) return;
+    const data = event.data;
+    if (!data || data.__redship !== 'hook' || typeof data.kind !== 'string') return;
+    if (!data.payload || typeof data.payload !== 'object') return;
+    for (const fn of hookListeners.get(data.kind) || []) {
+      try { fn(data.payload); } catch (e) { console.warn('RedShip:', e); }
+    }
+  });
+
+  // Commands from the service worker (e.g. fill steps). Only our own extension can reach
+  // chrome.runtime.onMessage in a content script; the type must be a registered command.
+  chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    if (sender.id !== chrome.runtime.id || !msg || typeof msg.type !== 'string') return false;
+    const handler = commandHandlers.get(msg.type);
+    if (!handler) return false;
+    Promise.resolve()
+      .then(() => handler(msg.payload || {}))
+      .then((data) => sendResponse({ ok: true, data }),
+        (e) => sendResponse({ ok: false, error: { name: e?.name || 'Error', message: String(e?.message || e) } }));
+    return true;
+  });
+
+  globalThis.RedShip = Object.freeze({
+    site,
+    send,
+    shop,
+    /** True for a package ID of the platform's shape. */
+    isPackageId: (s) => typeof s === 'string' && packageIdRe.test(s),
+    /** Calls `fn(payload)` for each hook summary of `kind` (orderPage, decrypt, quota, …). */
+    onHook(kind, fn) {
+      if (!hookListeners.has(kind)) hookListeners.set(kind, []);
+      hookListeners.get(kind).push(fn);
+    },
+    /** Handles a command `type` sent by the service worker with chrome.tabs.sendMessage. */
+    onCommand(type, fn) { commandHandlers.set(type, fn); },
+  });
+
+  // Say hello once the page has settled, so the worker knows a workbench tab is open.
+  const hello = () => send('status.hello', { url: location.href, shop: shop() })
+    .catch((e) => console.warn('RedShip: the service worker did not take the hello:', e.name, e.message));
+  if (document.readyState === 'complete') hello(); else window.addEventListener('load', hello, { once: true });
+})();

@@ -1,0 +1,1 @@
+// fill: written by its domain (see docs/EXTENSION.md).

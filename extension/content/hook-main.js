@@ -1,0 +1,114 @@
+// Runs in the page's own world at document_start (manifest "world": "MAIN"), before the
+// workbench's scripts. It watches the answers the page receives from the endpoints in the site
+// profile (fetch and XMLHttpRequest) and hands a reduced summary to RedShip's isolated content
+// script with window.postMessage. It never calls an endpoint, never changes a request or an
+// answer, and never passes on plaintext buyer details: a decrypt answer is reduced to "this
+// package, success or refusal, the page's message".
+(() => {
+  const site = globalThis.REDSHIP_SITE;
+  try { delete globalThis.REDSHIP_SITE; } catch { /* frozen global: nothing to clean */ }
+  if (!site) return;
+  const kindByPath = new Map(Object.entries(site.api).map(([kind, path]) => [path, kind]));
+  const post = window.postMessage.bind(window);
+  const parse = JSON.parse;
+  const origin = location.origin;
+
+  function kindOf(url) {
+    try {
+      const u = new URL(url, location.href);
+      return u.origin === origin ? kindByPath.get(u.pathname) || null : null;
+    } catch { return null; }
+  }
+
+  function jsonOrNull(text) {
+    if (typeof text !== 'string' || !text) return null;
+    try { return parse(text); } catch { return null; }
+  }
+
+  const pick = (obj, keys) => {
+    const out = {};
+    if (obj && typeof obj === 'object') for (const k of keys) if (k in obj) out[k] = obj[k];
+    return out;
+  };
+  const PACKAGE_KEYS = ['packageId', 'orderId', 'paidAt', 'actualPaid', 'status', 'statusDesc',
+    'afterSaleStatusDesc', 'userInfo', 'skus'];
+  const packageOf = (p) => {
+    const out = pick(p, PACKAGE_KEYS);
+    if (out.userInfo) out.userInfo = pick(out.userInfo, ['receiver', 'phone', 'address', 'buyerRemark']);
+    return out;
+  };
+
+  /** Reduces an answer to what RedShip may know; null when there is nothing to report. */
+  function summarize(kind, request, answer) {
+    if (!answer || typeof answer !== 'object') return null;
+    const ok = answer.success === true;
+    const verdict = { ok, code: answer.code ?? null, msg: typeof answer.msg === 'string' ? answer.msg : '' };
+    const data = answer.data;
+    switch (kind) {
+      case 'orderPage':
+        if (!ok || !data || !Array.isArray(data.packages)) return null;
+        return { total: data.total ?? null, request: pick(request, ['page_no', 'page_size', 'status']), packages: data.packages.map(packageOf) };
+      case 'orderDetail':
+        return ok && data ? { packages: [packageOf(data)] } : null;
+      case 'decrypt':
+        // Plaintext name, phone and address are in `data`: deliberately not read.
+        return { packageId: String(request?.package_id ?? ''), ...verdict };
+      case 'quota':
+        return ok && data ? { ...pick(data, ['date', 'daily_quota', 'used']) } : null;
+      case 'deliver':
+        return { packageId: String(request?.package_id ?? ''), expressCompanyCode: String(request?.express_company_code ?? ''), expressNo: String(request?.express_no ?? ''), ...verdict };
+      case 'couriers':
+        return ok && Array.isArray(data)
+          ? { couriers: data.map((c) => ({ code: String(c?.express_company_code ?? ''), name: String(c?.express_company_name ?? '') })) }
+          : null;
+      default:
+        return null;
+    }
+  }
+
+  function report(kind, requestBody, answerText) {
+    const summary = summarize(kind, jsonOrNull(requestBody) || {}, jsonOrNull(answerText));
+    if (summary) post({ __redship: 'hook', kind, payload: summary }, origin);
+  }
+
+  const origFetch = window.fetch;
+  if (typeof origFetch === 'function') {
+    window.fetch = function fetch(input, init) {
+      const promise = origFetch.apply(this, arguments);
+      try {
+        const url = typeof input === 'string' ? input : input?.url ?? String(input);
+        const kind = kindOf(url);
+        if (kind) {
+          const bodyPromise = typeof init?.body === 'string' ? Promise.resolve(init.body)
+            : input instanceof Request ? input.clone().text().catch(() => '') : Promise.resolve('');
+          promise.then((res) => Promise.all([bodyPromise, res.clone().text()]))
+            .then(([body, text]) => report(kind, body, text), () => {});
+        }
+      } catch { /* never disturb the page */ }
+      return promise;
+    };
+  }
+
+  const XHR = window.XMLHttpRequest;
+  if (XHR) {
+    const open = XHR.prototype.open;
+    const send = XHR.prototype.send;
+    XHR.prototype.open = function (method, url) {
+      try { this.__redshipKind = kindOf(url); } catch { this.__redshipKind = null; }
+      return open.apply(this, arguments);
+    };
+    XHR.prototype.send = function (body) {
+      const kind = this.__redshipKind;
+      if (kind) {
+        this.addEventListener('loadend', () => {
+          try {
+            const text = this.responseType === 'json' ? JSON.stringify(this.response)
+              : (this.responseType === '' || this.responseType === 'text') ? this.responseText : '';
+            report(kind, typeof body === 'string' ? body : '', text);
+          } catch { /* never disturb the page */ }
+        });
+      }
+      return send.apply(this, arguments);
+    };
+  }
+})();

@@ -1,0 +1,1 @@
+// observe-orders: written by its domain (see docs/EXTENSION.md).

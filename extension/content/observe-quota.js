@@ -1,0 +1,1 @@
+// observe-quota: written by its domain (see docs/EXTENSION.md).

@@ -1,0 +1,8 @@
+// Options page: one section per domain, each a module with `mount(container)`.
+import { localize } from './common/i18n.js';
+import { mount as mountQuota } from './options/quota-section.js';
+import { mount as mountVault } from './options/vault-section.js';
+
+localize();
+mountQuota(document.getElementById('quota-settings'));
+mountVault(document.getElementById('vault-settings'));

@@ -1,0 +1,3 @@
+// Options: quota section (written by its domain; see docs/EXTENSION.md).
+/** Renders the section into `container`. */
+export function mount(container) { void container; }

@@ -1,0 +1,1 @@
+// sw/orders.js: written by its domain (see docs/EXTENSION.md).

@@ -1,0 +1,1 @@
+// sw/quota.js: written by its domain (see docs/EXTENSION.md).

@@ -1,0 +1,1 @@
+// sw/ship.js: written by its domain (see docs/EXTENSION.md).

@@ -1,0 +1,1 @@
+// sw/vault.js: written by its domain (see docs/EXTENSION.md).

@@ -1,0 +1,91 @@
+// Launches Debian's Chromium through playwright-core, optionally with RedShip's unpacked
+// extension loaded, in a fresh profile. Every e2e test and the demo start browsers here so the
+// flags that this closed-network machine needs live in one place (see ../shared/TOOLCHAIN.md).
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root. */
+export const ROOT = resolve(here, '../../..');
+/** The unpacked development build that tests load (`./build.sh` makes it). */
+export const DEV_EXTENSION = join(ROOT, 'dist/extension-dev');
+/** Debian's Chromium. */
+export const CHROMIUM = process.env.REDSHIP_CHROMIUM || '/usr/bin/chromium';
+
+/**
+ * Starts Chromium.
+ * @param {object} [opts]
+ * @param {string|false} [opts.extension] unpacked extension dir; default the dev build; false for none
+ * @param {string} [opts.userDataDir] reuse a profile (e.g. to restart the browser); default a fresh one
+ * @param {Record<string,string>} [opts.env] extra environment for the browser process (TZ, FAKETIME …)
+ * @param {boolean} [opts.headless] default true unless REDSHIP_HEADED=1
+ * @param {string} [opts.locale] browser UI language, e.g. 'zh-CN' or 'en-US' (default 'en-US')
+ * @returns {Promise<{context: import('playwright-core').BrowserContext, extensionId: string|null,
+ *   worker: import('playwright-core').Worker|null, userDataDir: string, close: () => Promise<void>}>}
+ */
+export async function launch(opts = {}) {
+  const extension = opts.extension === undefined ? DEV_EXTENSION : opts.extension;
+  if (extension && !existsSync(join(extension, 'manifest.json'))) {
+    throw new Error(`no built extension at ${extension}: run ./build.sh first`);
+  }
+  const ownsDir = !opts.userDataDir;
+  const userDataDir = opts.userDataDir || mkdtempSync(join(tmpdir(), 'redship-profile-'));
+  const locale = opts.locale || 'en-US';
+  const args = [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-default-apps', `--lang=${locale}`,
+  ];
+  if (extension) args.push(`--disable-extensions-except=${extension}`, `--load-extension=${extension}`);
+  const env = { ...process.env, LANGUAGE: locale.replace('-', '_'), ...(opts.env || {}) };
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: opts.headless ?? process.env.REDSHIP_HEADED !== '1',
+    args,
+    env,
+    locale,
+    viewport: { width: 1280, height: 860 },
+    ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
+  });
+  let worker = null;
+  let extensionId = null;
+  if (extension) {
+    worker = context.serviceWorkers()[0] || (await context.waitForEvent('serviceworker', { timeout: 15000 }));
+    extensionId = new URL(worker.url()).host;
+  }
+  return {
+    context, extensionId, worker, userDataDir,
+    async close() {
+      await context.close().catch(() => {});
+      if (ownsDir) rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The current service worker of the extension (a fresh one after a restart). */
+export async function currentWorker(context, extensionId) {
+  const found = context.serviceWorkers().find((w) => w.url().includes(extensionId));
+  if (found) return found;
+  return context.waitForEvent('serviceworker', { timeout: 15000, predicate: (w) => w.url().includes(extensionId) });
+}
+
+/**
+ * Stops every service worker as Chrome does when idle (CDP ServiceWorker.stopAllWorkers); the
+ * next event starts a fresh one. `page` may be any page of the context.
+ */
+export async function stopServiceWorkers(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach().catch(() => {});
+}
+
+/** Opens one of the extension's own pages (e.g. 'popup.html'). */
+export async function openExtensionPage(context, extensionId, path) {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/${path}`);
+  return page;
+}

@@ -1,0 +1,77 @@
+// HTTP plumbing for the replica: JSON bodies and answers in the platform's envelope, static files
+// with the strict CSP every page carries, and the SPA fallback for the app routes.
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, extname, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The CSP of every page (SPEC: like a real site; no inline script). */
+export const CSP = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+const PUBLIC = fileURLToPath(new URL('../public/', import.meta.url));
+const VUE = [
+  fileURLToPath(new URL('../../../node_modules/vue/dist/vue.runtime.esm-browser.prod.js', import.meta.url)),
+].find(existsSync);
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+/** Reads a JSON request body (empty body -> {}); throws on malformed JSON. */
+export async function readJson(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const c of req) {
+    size += c.length;
+    if (size > 20_000_000) throw new Error('body too large');
+    chunks.push(c);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return text ? JSON.parse(text) : {};
+}
+
+/** Sends `body` as JSON with `status`. */
+export function sendJson(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The platform envelope for success. */
+export const ok = (data) => ({ code: 0, success: true, msg: '成功', data });
+/** The platform envelope for a failure. */
+export const fail = (code, msg) => ({ code, success: false, msg, data: null });
+
+async function sendFile(res, file, type) {
+  const body = await readFile(file);
+  res.writeHead(200, { 'content-type': type, 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
+  res.end(body);
+}
+
+/** Serves the SPA shell, its static files and vendored Vue; returns false when not a page path. */
+export async function serveStatic(req, res, path) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (path === '/' || path === '/app-order' || path === '/app-order/') {
+    res.writeHead(302, { location: '/app-order/order/query' });
+    res.end();
+    return true;
+  }
+  if (path.startsWith('/app-order/')) {
+    await sendFile(res, join(PUBLIC, 'index.html'), TYPES['.html']);
+    return true;
+  }
+  if (path === '/static/vendor/vue.js') {
+    await sendFile(res, VUE, TYPES['.js']);
+    return true;
+  }
+  if (path === '/favicon.ico') {
+    res.writeHead(204);
+    res.end();
+    return true;
+  }
+  if (path.startsWith('/static/')) {
+    const rel = normalize(decodeURIComponent(path.slice('/static/'.length)));
+    const file = join(PUBLIC, rel);
+    if (!file.startsWith(PUBLIC) || rel.startsWith('..') || !existsSync(file) || !TYPES[extname(file)]) return false;
+    await sendFile(res, file, TYPES[extname(file)]);
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,235 @@
+// The replica's in-memory platform state: the clock, packages (newest first), plaintext recipients,
+// decrypt counting per China day, shipments, used tracking numbers, pending faults and dialog swaps,
+// and the log that tests compare the extension against. Mutations go through the methods here.
+import { generate, maskedUserInfo, makePerson, rng } from './seed.mjs';
+import {
+  COURIERS, ERR, STATUS_DESC, chinaDay, chinaDateTime, chinaDayIndex, expressNoValid, isWaiting,
+  normalizeExpressNo, quotaForMaxDaily,
+} from './rules.mjs';
+
+/** A business failure the API answers with `success: false`. */
+export class PlatformError extends Error {
+  constructor([code, msg]) { super(msg); this.code = code; }
+}
+
+/** Default number of seeded packages. */
+export const DEFAULT_ORDERS = 150;
+
+export class State {
+  constructor(opts = {}) { this.reset(opts); }
+
+  /** Fresh state: `{seed, orders, now, daily_quota}`. */
+  reset({ seed = 1, orders = DEFAULT_ORDERS, now, daily_quota } = {}) {
+    this.clockBase = Number.isFinite(now) ? now : Date.now();
+    this.clockAt = Date.now();
+    this.seed = seed;
+    const { packages, plain } = generate({ seed, count: orders, now: this.clockBase });
+    this.packages = new Map(packages.map((p) => [p.packageId, p]));
+    this.plain = plain;
+    this.usedNumbers = new Set(packages.filter((p) => p.expressNo).map((p) => p.expressNo));
+    this.quotaOverride = Number.isFinite(daily_quota) ? daily_quota : null;
+    this.decryptDays = new Map(); // day -> {ids: Set, phantom}
+    this.faults = [];
+    this.calls = new Map(); // endpoint -> count
+    this.dialogSwaps = new Map(); // opened-for id -> shown id
+    this.servedSwaps = new Map(); // shown id -> opened-for id
+    this.applications = [];
+    this.log = { decrypts: [], shipments: [], dialogs: [], faults: [], applications: [] };
+    this.sorted = null;
+  }
+
+  /** The replica clock (ms): set by hooks, advancing in real time. */
+  now() { return this.clockBase + (Date.now() - this.clockAt); }
+
+  /** Sets the clock to `ms` from this moment on. */
+  setClock(ms) { this.clockBase = ms; this.clockAt = Date.now(); }
+
+  /** Packages newest paid first. */
+  list() {
+    if (!this.sorted) this.sorted = [...this.packages.values()].sort((a, b) => b.paidAt - a.paidAt || (a.packageId < b.packageId ? -1 : 1));
+    return this.sorted;
+  }
+
+  /** One page of packages matching the filters. */
+  page({ page_no = 1, page_size = 50, status = [], time_range_list = [] }) {
+    const size = Math.min(500, Math.max(1, Math.floor(Number(page_size)) || 50));
+    const no = Math.max(1, Math.floor(Number(page_no)) || 1);
+    const statuses = Array.isArray(status) ? status.map(Number) : [Number(status)];
+    const ranges = Array.isArray(time_range_list) ? time_range_list : [];
+    const rows = this.list().filter((p) => (statuses.length === 0 || statuses.includes(p.status))
+      && ranges.every((r) => (r.start_time == null || p.paidAt >= r.start_time) && (r.end_time == null || p.paidAt <= r.end_time)));
+    return { total: rows.length, packages: rows.slice((no - 1) * size, no * size).map(publicPackage) };
+  }
+
+  /** One package (masked) or a NOT_FOUND error. */
+  get(id) {
+    const p = this.packages.get(String(id ?? ''));
+    if (!p) throw new PlatformError(ERR.NOT_FOUND);
+    return p;
+  }
+
+  /** Highest daily paid-order count over the 7 China days before today. */
+  maxDailyPaid7() {
+    const today = chinaDayIndex(this.now());
+    const counts = new Map();
+    for (const p of this.packages.values()) {
+      const d = chinaDayIndex(p.paidAt);
+      if (d >= today - 7 && d < today) counts.set(d, (counts.get(d) || 0) + 1);
+    }
+    return Math.max(0, ...counts.values());
+  }
+
+  /** Today's decrypt quota: the hook's value, else the tier of the 7-day max. */
+  dailyQuota() { return this.quotaOverride ?? quotaForMaxDaily(this.maxDailyPaid7()); }
+
+  today() {
+    const day = chinaDay(this.now());
+    if (!this.decryptDays.has(day)) this.decryptDays.set(day, { ids: new Set(), phantom: 0 });
+    return { day, rec: this.decryptDays.get(day) };
+  }
+
+  /** `{date, daily_quota, used}` for today. */
+  quota() {
+    const { day, rec } = this.today();
+    return { date: day, daily_quota: this.dailyQuota(), used: rec.ids.size + rec.phantom };
+  }
+
+  /** Hook: sets the quota and/or today's counted usage. */
+  setQuota({ daily_quota, used }) {
+    if (daily_quota !== undefined) this.quotaOverride = daily_quota === null ? null : Number(daily_quota);
+    if (used !== undefined) {
+      const { rec } = this.today();
+      const n = Math.max(0, Number(used) || 0);
+      if (n < rec.ids.size) rec.ids.clear();
+      rec.phantom = n - rec.ids.size;
+    }
+    return this.quota();
+  }
+
+  /** Decrypts one package: charges one unit per package per China day; refuses when spent. */
+  decrypt(id) {
+    const p = this.get(id);
+    const { day, rec } = this.today();
+    const at = this.now();
+    if (rec.ids.has(p.packageId)) {
+      this.log.decrypts.push({ package_id: p.packageId, day, charged: false, at });
+    } else if (rec.ids.size + rec.phantom >= this.dailyQuota()) {
+      this.log.decrypts.push({ package_id: p.packageId, day, charged: false, refused: true, at });
+      throw new PlatformError(ERR.QUOTA_SPENT);
+    } else {
+      rec.ids.add(p.packageId);
+      this.log.decrypts.push({ package_id: p.packageId, day, charged: true, at });
+    }
+    return this.plainOf(p.packageId);
+  }
+
+  plainOf(id) {
+    if (!this.plain.has(id)) {
+      const person = makePerson(rng(`plain:${id}`));
+      this.plain.set(id, { receiver_name: person.receiver_name, receiver_phone: person.receiver_phone, receiver_address: person.receiver_address });
+    }
+    return { ...this.plain.get(id) };
+  }
+
+  /** Ships a waiting package with a courier and tracking number, or throws the platform's refusal. */
+  ship({ package_id, express_company_code, express_no }) {
+    const p = this.get(package_id);
+    if (!isWaiting(p.status)) throw new PlatformError(ERR.STATUS_CHANGED);
+    if (!COURIERS.some((c) => c.express_company_code === express_company_code)) throw new PlatformError(ERR.BAD_COURIER);
+    const no = normalizeExpressNo(express_no);
+    if (!no) throw new PlatformError(ERR.EMPTY_NO);
+    if (!expressNoValid(express_company_code, no)) throw new PlatformError(ERR.BAD_NO);
+    if (this.usedNumbers.has(no)) throw new PlatformError(ERR.USED_NO);
+    this.usedNumbers.add(no);
+    Object.assign(p, { status: 6, statusDesc: STATUS_DESC[6], expressCompanyCode: express_company_code, expressNo: no, shippedAt: this.now() });
+    const entry = { package_id: p.packageId, express_company_code, express_no: no, at: this.now() };
+    if (this.servedSwaps.has(p.packageId)) {
+      entry.dialog_opened_for = this.servedSwaps.get(p.packageId);
+      this.servedSwaps.delete(p.packageId);
+    }
+    this.log.shipments.push(entry);
+    return {};
+  }
+
+  /** Detail for the ship dialog: honours a pending /__test/dialog swap once. */
+  detail(id) {
+    const asked = this.get(id);
+    const shownId = this.dialogSwaps.get(asked.packageId);
+    if (shownId && this.packages.has(shownId)) {
+      this.dialogSwaps.delete(asked.packageId);
+      this.servedSwaps.set(shownId, asked.packageId);
+      this.log.dialogs.push({ package_id: asked.packageId, shown_package_id: shownId, at: this.now() });
+      return detailPackage(this.packages.get(shownId));
+    }
+    return detailPackage(asked);
+  }
+
+  /** Hook: adds packages, or merges fields over existing ones (same packageId). */
+  upsert(list) {
+    const out = [];
+    for (const raw of list) {
+      if (!raw || typeof raw !== 'object') throw new PlatformError(ERR.BAD_REQUEST);
+      let id = raw.packageId ? String(raw.packageId) : '';
+      for (let n = this.packages.size + 1; !id || (!raw.packageId && this.packages.has(id)); n++) id = 'P9' + String(n).padStart(15, '0');
+      const existing = this.packages.get(id);
+      const { plaintext, ...fields } = raw;
+      let pkg;
+      if (existing) {
+        pkg = { ...existing, ...fields, userInfo: { ...existing.userInfo, ...(fields.userInfo || {}) } };
+      } else {
+        const person = makePerson(rng(`plain:${id}`));
+        const base = {
+          packageId: id, orderId: '6' + id.replace(/\D/g, '').padEnd(17, '0').slice(0, 17), paidAt: this.now(), actualPaid: 9.9,
+          status: 4, afterSaleStatusDesc: '', userInfo: maskedUserInfo(person, ''),
+          skus: [{ skuId: 'sku' + id.slice(-8), name: '测试商品', spec: '默认', quantity: 1, price: 9.9 }],
+        };
+        pkg = { ...base, ...fields, userInfo: { ...base.userInfo, ...(fields.userInfo || {}) } };
+        this.plain.set(id, { receiver_name: person.receiver_name, receiver_phone: person.receiver_phone, receiver_address: person.receiver_address });
+      }
+      pkg.packageId = id;
+      if (fields.status !== undefined && fields.statusDesc === undefined) pkg.statusDesc = STATUS_DESC[pkg.status] ?? '未知';
+      if (pkg.statusDesc === undefined) pkg.statusDesc = STATUS_DESC[pkg.status] ?? '未知';
+      if (plaintext) this.plain.set(id, { ...this.plainOf(id), ...plaintext });
+      if (pkg.expressNo) this.usedNumbers.add(normalizeExpressNo(pkg.expressNo));
+      this.packages.set(id, pkg);
+      out.push(id);
+    }
+    this.sorted = null;
+    return out;
+  }
+
+  /** Hook: queues a fault for the nth next call to `endpoint`. */
+  addFault({ endpoint, nth = 1, ...rest }) {
+    if (typeof endpoint !== 'string' || !endpoint.startsWith('/')) throw new PlatformError(ERR.BAD_REQUEST);
+    const at = (this.calls.get(endpoint) || 0) + Math.max(1, Number(nth) || 1);
+    this.faults.push({ endpoint, at, ...rest });
+    return { endpoint, call: at };
+  }
+
+  /** Counts a call to `endpoint` and returns the fault that applies to it, if any. */
+  takeFault(endpoint) {
+    const n = (this.calls.get(endpoint) || 0) + 1;
+    this.calls.set(endpoint, n);
+    const i = this.faults.findIndex((f) => f.endpoint === endpoint && f.at === n);
+    if (i < 0) return null;
+    const [f] = this.faults.splice(i, 1);
+    this.log.faults.push({ endpoint, call: n, at: this.now(), ...f });
+    return f;
+  }
+}
+
+/** The package as the list answers it (never plaintext, no internal fields). */
+export function publicPackage(p) {
+  const { expressCompanyCode, expressNo, shippedAt, ...rest } = p;
+  return structuredClone(rest);
+}
+
+/** The package as the detail answers it: the list fields plus logistics. */
+export function detailPackage(p) {
+  const out = publicPackage(p);
+  out.paidAtText = Number.isFinite(p.paidAt) ? chinaDateTime(p.paidAt) : String(p.paidAt ?? '');
+  out.expressCompanyCode = p.expressCompanyCode ?? '';
+  out.expressNo = p.expressNo ?? '';
+  out.shippedAt = p.shippedAt ?? null;
+  return out;
+}
