@@ -67,6 +67,8 @@ ensure_browser() {
 # ── build ────────────────────────────────────────────────────────────────────────────────────
 build() {
   ensure_rust; ensure_wasm_bindgen; ensure_npm
+  # One build at a time in this tree (several terminals or engineers may run it at once).
+  mkdir -p target; exec 9>target/.build.lock; flock 9
   say "building the wasm core (release)"
   cargo build -p redship-wasm --release --target wasm32-unknown-unknown --quiet
   local pkg=target/pkg
@@ -79,6 +81,7 @@ build() {
     "$pkg/redship_wasm_bg.wasm" -o "$pkg/redship_wasm_bg.wasm"
   say "assembling dist/"
   node tools/assemble.mjs "$pkg"
+  flock -u 9
 }
 
 # ── tests ────────────────────────────────────────────────────────────────────────────────────
@@ -100,7 +103,7 @@ test_wasm() {
 
 test_e2e() {
   ensure_browser
-  [ -f dist/extension-dev/manifest.json ] || build
+  [ -f "${REDSHIP_DIST:-dist}/extension-dev/manifest.json" ] || build
   say "end-to-end tests (node --test, playwright-core, Chromium, the unpacked extension)"
   if [ $# -gt 0 ]; then
     node --test --test-concurrency=1 "$@"

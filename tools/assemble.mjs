@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'extension');
-const DIST = join(ROOT, 'dist');
+// REDSHIP_DIST lets an engineer build into a private folder while others test the shared one.
+const DIST = resolve(process.env.REDSHIP_DIST || join(ROOT, 'dist'));
 const LANGS = ['zh_CN', 'en'];
 /** The hosts the development build adds so tests and the demo can run on the replica. */
 export const DEV_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
@@ -86,4 +87,4 @@ with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         with open(os.path.join(src, n), 'rb') as fh:
             z.writestr(info, fh.read())
 `, join(DIST, 'extension'), zip]);
-console.log(`dist/extension, dist/extension-dev, dist/redship-${version}.zip`);
+console.log(`${DIST}: extension, extension-dev, redship-${version}.zip`);

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { launch, openExtensionPage, stopServiceWorkers, ROOT } from './lib/chromium.mjs';
+import { launch, openExtensionPage, stopServiceWorkers, ROOT, DIST } from './lib/chromium.mjs';
 
 let server; let origin; let browser;
 
@@ -99,7 +99,7 @@ test('messages that break the catalogue are refused with a MessageError', async 
 });
 
 test('the production manifest is MV3 with exactly the intended permissions', () => {
-  const m = JSON.parse(readFileSync(join(ROOT, 'dist/extension/manifest.json'), 'utf8'));
+  const m = JSON.parse(readFileSync(join(DIST, 'extension/manifest.json'), 'utf8'));
   assert.equal(m.manifest_version, 3);
   assert.deepEqual([...m.permissions].sort(), ['alarms', 'notifications', 'storage']);
   assert.deepEqual(m.host_permissions, ['https://ark.xiaohongshu.com/*']);
@@ -115,11 +115,11 @@ test('the production manifest is MV3 with exactly the intended permissions', () 
   const scripts = [m.background.service_worker, ...m.content_scripts.flatMap((c) => c.js)];
   for (const s of scripts) assert.doesNotMatch(s, /^https?:/);
   const zipList = execFileSync('python3', ['-c', 'import sys,zipfile;print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))',
-    join(ROOT, `dist/redship-${m.version}.zip`)]).toString();
+    join(DIST, `redship-${m.version}.zip`)]).toString();
   assert.match(zipList, /^manifest\.json$/m);
   assert.match(zipList, /^pkg\/redship_wasm_bg\.wasm$/m);
   const zipManifest = execFileSync('python3', ['-c', 'import sys,zipfile;print(zipfile.ZipFile(sys.argv[1]).read("manifest.json").decode())',
-    join(ROOT, `dist/redship-${m.version}.zip`)]).toString();
+    join(DIST, `redship-${m.version}.zip`)]).toString();
   assert.doesNotMatch(zipManifest, /127\.0\.0\.1|localhost/, 'the zip never carries the dev hosts');
 });
 

@@ -10,8 +10,10 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
 export const ROOT = resolve(here, '../../..');
-/** The unpacked development build that tests load (`./build.sh` makes it). */
-export const DEV_EXTENSION = join(ROOT, 'dist/extension-dev');
+/** Where `./build.sh` puts its output (REDSHIP_DIST overrides). */
+export const DIST = resolve(process.env.REDSHIP_DIST || join(ROOT, 'dist'));
+/** The unpacked development build that tests load. */
+export const DEV_EXTENSION = join(DIST, 'extension-dev');
 /** Debian's Chromium. */
 export const CHROMIUM = process.env.REDSHIP_CHROMIUM || '/usr/bin/chromium';
 
