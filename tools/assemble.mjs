@@ -7,38 +7,18 @@
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { mergeLocales } from './i18n.mjs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'extension');
 // REDSHIP_DIST lets an engineer build into a private folder while others test the shared one.
 const DIST = resolve(process.env.REDSHIP_DIST || join(ROOT, 'dist'));
-const LANGS = ['zh_CN', 'en'];
 /** The hosts the development build adds so tests and the demo can run on the replica. */
 export const DEV_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 
 const pkgDir = resolve(process.argv[2] || join(ROOT, 'target/pkg'));
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
-
-/** Merges extension/i18n/*.json into {lang: {key: {message}}}; throws on gaps or clashes. */
-export function mergeLocales(dir = join(SRC, 'i18n')) {
-  const out = Object.fromEntries(LANGS.map((l) => [l, {}]));
-  const owner = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    const table = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    for (const [key, entry] of Object.entries(table)) {
-      if (!/^[A-Za-z0-9_]+$/.test(key)) throw new Error(`i18n/${file}: key "${key}" may use only A-Z a-z 0-9 _`);
-      if (owner[key]) throw new Error(`i18n/${file}: key "${key}" is already defined in ${owner[key]}`);
-      owner[key] = file;
-      for (const lang of LANGS) {
-        if (typeof entry[lang] !== 'string' || !entry[lang]) throw new Error(`i18n/${file}: key "${key}" has no ${lang} text`);
-        out[lang][key] = { message: entry[lang] };
-        if (entry.placeholders) out[lang][key].placeholders = entry.placeholders;
-      }
-    }
-  }
-  return out;
-}
 
 function assemble(target, dev) {
   rmSync(target, { recursive: true, force: true });

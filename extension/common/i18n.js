@@ -1,6 +1,6 @@
 // Every user-visible string goes through chrome.i18n (extension/i18n/*.json → _locales).
 // `t(key, subs)` looks one up; `localize(root)` fills elements marked `data-i18n` (text) and
-// `data-i18n-attr="attr:key,attr:key"` (attributes) — never as HTML.
+// `data-i18n-attr` as comma-separated attr:key pairs (attributes) — never as HTML.
 
 /** The message for `key` with `$1`… substitutions; the key itself when missing (visible in tests). */
 export function t(key, subs) {
