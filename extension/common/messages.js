@@ -19,13 +19,79 @@ const STATUS = {
 };
 
 // ── quota ───────────────────────────────────────────────────────────────────────────────────
-const QUOTA = {};
+const QUOTA = {
+  /** A decrypt answer the page received: which package, success or refusal (never plaintext).
+   *  Answer: {outcome: 'charged'|'repeat'|'refused'|null, used, limit, remaining}. */
+  'quota.decrypt': { from: ['content'], payload: { shop: 'string:64', packageId: 'string:64', ok: 'boolean', quotaSpent: 'boolean', atMs: 'integer' } },
+  /** Numbers the workbench itself showed (`source` 'api': its quota answer; 'board': the privacy
+   *  board). Answer: {used, limit, remaining}. */
+  'quota.shown': { from: ['content'], payload: { shop: 'string:64', source: 'string:8', day: 'string?:10', used: 'integer?', dailyQuota: 'integer?', atMs: 'integer' } },
+  /** Popup: a shop's dashboard (default the last active shop). Answer: {shops, shop, view, day,
+   *  workbench} with view = the core's DashboardView, or {shops: [], shop: null} before any. */
+  'quota.dashboard': { from: ['page'], payload: { shop: 'string?:64' } },
+  /** Options: {settings, defaults, shops, problems}. */
+  'quota.settings.get': { from: ['page'], payload: {} },
+  /** Options: validates (core) and saves the settings; answer: the saved settings. */
+  'quota.settings.save': { from: ['page'], payload: { settings: 'object' } },
+  /** Options: forgets the recorded problems. */
+  'quota.problems.clear': { from: ['page'], payload: {} },
+};
 
 // ── orders / transit ────────────────────────────────────────────────────────────────────────
-const TRANSIT = {};
+const TRANSIT = {
+  /** A list/detail answer the page received (hook summary `{total?, packages}`), to collect.
+   *  Answer: {accepted, added, updated, removed, rejected: [{index, packageId, reason}], pending}. */
+  'orders.ingest': { from: ['content'], payload: { shop: 'string:64', kind: 'string:16', answer: 'object' } },
+  /** The page shipped a package (the ship endpoint answered success): it leaves the list.
+   *  Answer: {removed}. */
+  'orders.shipped': { from: ['content'], payload: { shop: 'string:64', packageId: 'string:40' } },
+  /** transit.html: everything the page shows. `shop` defaults to the latest collected shop;
+   *  `remaining` overrides today's remaining decrypts (else the quota ledger's number).
+   *  Answer: {shops, shop, view, plan, remaining, remainingSource, templates}. */
+  'transit.view': { from: ['page'], payload: { shop: 'string?:64', remaining: 'integer?' } },
+  /** Route for a SKU (remembered) or one order; `route` null clears. Answer: route counts. */
+  'transit.setRoute': { from: ['page'], payload: { shop: 'string:64', scope: 'string:8', skuId: 'string?:128', packageId: 'string?:40', route: 'string?:16' } },
+  /** Moves several orders at once (the planner's suggestion). Answer: route counts. */
+  'transit.setRoutes': { from: ['page'], payload: { shop: 'string:64', packageIds: 'array:10000', route: 'string:16' } },
+  /** The seller's edits of one order before export. Answer: the edits. */
+  'transit.edit': { from: ['page'], payload: { shop: 'string:64', packageId: 'string:40', upstreamPlatform: 'string?:200', upstreamOrderNo: 'string?:200', inboundTracking: 'string?:200', notes: 'string?:200' } },
+  /** Export: `format` csv | xlsx. Answer: {fileName, mime, base64, rows, packages, packageIds}. */
+  'transit.export': { from: ['page'], payload: { shop: 'string:64', format: 'string:8', templateId: 'string?:40', routes: 'array?:3', packageIds: 'array?:10000' } },
+  /** Templates: list; save (`template` = {id, name, columns: [{field, header}]}); delete; select.
+   *  Answer: {templates, selected, fields}. */
+  'transit.templates': { from: ['page'], payload: {} },
+  'transit.templateSave': { from: ['page'], payload: { template: 'object' } },
+  'transit.templateDelete': { from: ['page'], payload: { id: 'string:40' } },
+  'transit.templateSelect': { from: ['page'], payload: { id: 'string:40' } },
+};
 
 // ── ship (tracking import and fill) ─────────────────────────────────────────────────────────
-const SHIP = {};
+const SHIP = {
+  /** Page: import rows. `bytes` is the file as base64. Answer: the core's preview view. */
+  'ship.import': { from: ['page'], payload: { source: 'string:8', text: 'string?:4000000', bytes: 'string?:16000000', sheet: 'string?:256' } },
+  /** Page: a workbook's sheet names (base64 bytes). Answer: [name]. */
+  'ship.sheets': { from: ['page'], payload: { bytes: 'string:16000000' } },
+  /** Page: validate edited rows again. Answer: preview view. */
+  'ship.revalidate': { from: ['page'], payload: { rows: 'array:20000' } },
+  /** Page: plan a run from the confirmed rows and start it. Answer: ship state. */
+  'ship.start': { from: ['page'], payload: { mode: 'string:8', rows: 'array:20000' } },
+  /** Page: pause | resume | cancel the current run. Answer: ship state. */
+  'ship.control': { from: ['page'], payload: { action: 'string:16' } },
+  /** Page: the current run's state and report. */
+  'ship.state': { from: ['page'], payload: {} },
+  /** Page: the current run's report as CSV text. */
+  'ship.reportCsv': { from: ['page'], payload: { lang: 'string?:8' } },
+  /** Content: a workbench page loaded; answer {active} when it should resume a run. */
+  'ship.poll': { from: ['content'], payload: { shop: 'string:64', url: 'string:2048' } },
+  /** Content: the filler is idle; answer {action, progress}. */
+  'ship.next': { from: ['content'], payload: { visible: 'array:2000' } },
+  /** Content: a journal event (confirming, result, checked, stop). Answer {action, progress}. */
+  'ship.event': { from: ['content'], payload: { event: 'object' } },
+  /** Content: the platform's courier list as the page received it. */
+  'ship.couriers': { from: ['content'], payload: { shop: 'string:64', couriers: 'array:500' } },
+  /** Content: orders seen on a list page (used only when the orders domain offers none). */
+  'ship.seen': { from: ['content'], payload: { shop: 'string:64', packages: 'array:1000' } },
+};
 
 // ── vault ───────────────────────────────────────────────────────────────────────────────────
 const VAULT = {};

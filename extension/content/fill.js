@@ -1,1 +1,191 @@
-// fill: written by its domain (see docs/EXTENSION.md).
+// The ship filler (content script, isolated world): carries out the run the service worker's
+// journal hands out, one order at a time, like a person would — find the row (paging through
+// the list), open its 发货 dialog, check the dialog shows the same package ID, pick the courier
+// by its visible name, enter the number so the app receives it, then leave it for the user
+// (`fill`) or press 确定 and wait for the page's answer (`ship`).
+//
+// Safety: the worker records `confirming` before 确定 is pressed; the page's answer (the
+// deliver answer, a toast, the row's status) decides the outcome; no answer means `noAnswer`
+// and the worker then asks for a row check, never a blind retry. A dialog showing another
+// order is never typed into. A route change or a re-sorted list stops the run safely.
+(() => {
+  const R = globalThis.RedShip;
+  const D = globalThis.RedShipFillDom;
+  if (!R || !D) return;
+  const site = R.site;
+  const OPEN_MS = 12000; // the dialog loads its detail and courier list
+  const ANSWER_MS = 20000; // the page answers a shipment
+  let running = false;
+  let listFilter = null; // statuses the list shows (from the last order page answer)
+  const delivered = new Map(); // packageId -> {ok, msg, at}: the page's answers to 确定
+
+  R.onHook('deliver', (p) => {
+    if (typeof p?.packageId === 'string') delivered.set(p.packageId, { ok: p.ok === true, msg: String(p.msg || ''), at: Date.now() });
+  });
+  R.onHook('couriers', (p) => {
+    if (!Array.isArray(p?.couriers)) return;
+    R.send('ship.couriers', { shop: R.shop(), couriers: p.couriers.slice(0, 500) }).catch(() => {});
+  });
+  R.onHook('orderPage', (p) => {
+    listFilter = Array.isArray(p?.request?.status) ? p.request.status.map(Number) : null;
+    const packages = (Array.isArray(p?.packages) ? p.packages : [])
+      .filter((x) => R.isPackageId(x?.packageId))
+      .map((x) => ({ packageId: x.packageId, waiting: site.status.waiting.includes(Number(x.status)) }));
+    if (packages.length) R.send('ship.seen', { shop: R.shop(), packages: packages.slice(0, 1000) }).catch(() => {});
+  });
+
+  /** Sends to the worker, retrying while it restarts. */
+  async function send(type, payload) {
+    for (let i = 0; ; i++) {
+      try {
+        return await R.send(type, payload);
+      } catch (e) {
+        if (i >= 6 || !['ExtensionUnavailable', 'NoAnswer'].includes(e.name)) throw e;
+        await D.sleep(400 * (i + 1));
+      }
+    }
+  }
+
+  const event = (ev) => send('ship.event', { event: ev });
+  const STOP = Symbol('stop');
+  async function stop(reason) {
+    await event({ type: 'stop', reason });
+    return STOP;
+  }
+  const onList = () => location.pathname.startsWith(site.routes.orderListPrefix);
+  const waitingOnly = () => Array.isArray(listFilter) && listFilter.length > 0 && listFilter.every((s) => site.status.waiting.includes(s));
+
+  /** Still the same dialog, open, showing only `id`. */
+  const sameDialog = (modal, id) => modal.isConnected && D.visible(modal) && D.idsIn(modal).join() === id;
+
+  async function cancelDialog(modal) {
+    if (!modal?.isConnected) return;
+    const cancel = D.buttonIn(modal, site.text.cancel);
+    if (cancel) D.press(cancel);
+    else document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await D.waitFor(() => !modal.isConnected || !D.visible(modal), 3000);
+  }
+
+  /** Lets an open dialog finish what it is doing (a shipment in flight), then closes it. */
+  async function settleDialog() {
+    const modal = D.shipDialog();
+    if (!modal) return;
+    await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), ANSWER_MS, 100);
+    await cancelDialog(modal);
+  }
+
+  const newToast = (baseline, kinds) => D.toasts().find((t) => !baseline.has(t.el) && kinds.includes(t.kind)) || null;
+
+  async function fillOne(a) {
+    const id = a.packageId;
+    const result = async (outcome) => { await event({ type: 'result', packageId: id, outcome }); };
+    const route = location.href;
+    const moved = () => location.href !== route;
+    await settleDialog();
+    const row = await D.findRowPaging(id);
+    if (!onList()) return stop('route-changed');
+    if (!row) return result({ kind: 'skipped', reason: 'not-on-list', message: `订单列表中找不到 ${id}（not on the order list）` });
+    const ship = D.shipButton(row);
+    if (!ship) return result({ kind: 'skipped', reason: 'not-waiting', message: '该订单没有「发货」按钮：可能已发货或已取消（no 发货 button: shipped or cancelled）' });
+    const routeNow = location.href;
+    row.scrollIntoView({ block: 'center' });
+    if (!row.isConnected || D.idsIn(row).join() !== id) return stop('list-changed');
+    const baseline = new Set(D.toasts().map((t) => t.el));
+    D.press(ship);
+    const modal = await D.waitFor(() => D.dialogReady(D.shipDialog()) || newToast(baseline, ['error']), OPEN_MS);
+    if (location.href !== routeNow || !onList()) return stop('route-changed');
+    if (!modal) return result({ kind: 'noAnswer' });
+    if (!(modal instanceof Element)) return result({ kind: 'failed', message: modal.text });
+    const shown = D.idsIn(modal);
+    if (shown.join() !== id) {
+      await cancelDialog(modal);
+      if (!row.isConnected || D.idsIn(row).join() !== id) return stop('list-changed');
+      return result({
+        kind: 'skipped', reason: 'dialog-mismatch',
+        message: `发货对话框显示的是 ${shown.join('、') || '（无）'}，不是 ${id}：未填写（the dialog showed another order; not filled）`,
+      });
+    }
+    const picked = await D.pickCourier(modal, a.courierName);
+    if (!sameDialog(modal, id) || moved()) return stop('dialog-closed');
+    if (!picked.ok) {
+      await cancelDialog(modal);
+      return result({ kind: 'failed', message: `对话框的物流公司列表里没有「${a.courierName}」（courier not offered in the dialog）` });
+    }
+    const typed = await D.enterNumber(modal, a.number);
+    if (!sameDialog(modal, id) || moved()) return stop('dialog-closed');
+    if (!typed) {
+      await cancelDialog(modal);
+      return result({ kind: 'failed', message: '运单号没能填入对话框（the number did not reach the dialog）' });
+    }
+    if (a.mode === 'fill') {
+      await result({ kind: 'filled' });
+      // The user checks and presses 确定 (or 取消); the next order waits for that.
+      await D.waitFor(() => !modal.isConnected || !D.visible(modal) || moved(), 12 * 3600 * 1000, 300);
+      return moved() && !onList() ? stop('route-changed') : undefined;
+    }
+    // Recorded (and saved by the worker) before the click: a restart now checks, never refills.
+    await event({ type: 'confirming', packageId: id });
+    const confirm = D.buttonIn(modal, site.text.confirm);
+    if (!sameDialog(modal, id) || moved() || !confirm) return stop('dialog-closed');
+    const toastBase = new Set(D.toasts().map((t) => t.el));
+    delivered.delete(id);
+    const clickedAt = Date.now();
+    D.press(confirm);
+    const outcome = await D.waitFor(() => {
+      const d = delivered.get(id);
+      if (d && d.at >= clickedAt) return d.ok ? { kind: 'shipped' } : { kind: 'failed', message: d.msg || '发货失败' };
+      const t = newToast(toastBase, ['success', 'error']);
+      if (t) return t.kind === 'success' ? { kind: 'shipped' } : { kind: 'failed', message: t.text };
+      const r = D.findRow(id);
+      if (!modal.isConnected && r && !D.shipButton(r)) return { kind: 'shipped' };
+      return null;
+    }, ANSWER_MS, 40);
+    await result(outcome || { kind: 'noAnswer' });
+    if (modal.isConnected && D.visible(modal)) await cancelDialog(modal);
+    return undefined;
+  }
+
+  /** Reads the row's status for an order whose 确定 may have been pressed. */
+  async function checkOne(id) {
+    await settleDialog();
+    const d = delivered.get(id);
+    let status;
+    if (d?.ok) status = 'shipped';
+    else {
+      const row = await D.findRowPaging(id);
+      if (row) status = D.shipButton(row) ? 'waiting' : 'shipped';
+      // Gone from a list of waiting orders after 确定 was pressed: it no longer waits.
+      else status = waitingOnly() ? 'shipped' : 'absent';
+    }
+    await event({ type: 'checked', packageId: id, status });
+  }
+
+  async function loop() {
+    if (running) return;
+    running = true;
+    try {
+      await D.waitFor(() => D.listRows().length > 0 || !onList(), 20000);
+      for (;;) {
+        if (!onList()) { await stop('route-changed'); break; }
+        const { action } = await send('ship.next', { visible: D.visibleIds() });
+        if (action.kind === 'fill') {
+          if ((await fillOne(action)) === STOP) break;
+        } else if (action.kind === 'check') {
+          await checkOne(action.packageId);
+        } else break;
+      }
+    } catch (e) {
+      console.warn('RedShip: the fill run stopped:', e?.name, e?.message);
+    } finally {
+      running = false;
+    }
+  }
+
+  R.onCommand('ship.wake', () => { loop(); return { started: true }; });
+
+  // A reload or a new page: resume the run this tab owns.
+  const poll = () => send('ship.poll', { shop: R.shop(), url: location.href })
+    .then((r) => { if (r?.active) loop(); })
+    .catch(() => {});
+  if (document.readyState === 'complete') poll(); else window.addEventListener('load', poll, { once: true });
+})();

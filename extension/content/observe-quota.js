@@ -1,1 +1,119 @@
-// observe-quota: written by its domain (see docs/EXTENSION.md).
+// observe-quota: tells the service worker about every decrypt the page spends and every quota
+// number the workbench shows, so the ledger counts exactly what the platform counts.
+//
+// Sources (all read, never called or changed):
+// - the page-world hook's `decrypt` summaries: package ID + success or refusal. The plaintext
+//   name, phone and address never reach this script (the hook drops them) and nothing here
+//   reads the decrypted cells of the page;
+// - its `quota` summaries: the platform's own {date, daily_quota, used} answer;
+// - the privacy board (隐私保护) itself, as a fallback when no answer was seen: a `d-statistic`
+//   block whose text says 已用 and shows "used / total".
+// Messages go out one at a time, in order, and are retried while the worker restarts, so a
+// decrypt seen is a decrypt counted (the ledger drops an exact repeat of the same delivery).
+(() => {
+  const R = globalThis.RedShip;
+  if (!R || globalThis.__redshipObserveQuota) return;
+  globalThis.__redshipObserveQuota = true;
+  const site = R.site;
+  const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+  const RETRIES = 6;
+  let chain = Promise.resolve();
+
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const count = (v) => {
+    const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
+    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  };
+
+  /** Sends in order; retries while the worker is (re)starting; a refusal is logged, not retried. */
+  function deliver(type, payload) {
+    chain = chain.then(async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await R.send(type, payload);
+        } catch (e) {
+          const transient = e?.name === 'ExtensionUnavailable' || e?.name === 'NoAnswer';
+          if (!transient || attempt >= RETRIES) {
+            console.warn(`RedShip: ${type} was not recorded:`, e?.name, e?.message);
+            return null;
+          }
+          await sleep(150 * 2 ** attempt);
+        }
+      }
+    });
+    return chain;
+  }
+
+  // ── decrypt answers ──────────────────────────────────────────────────────────────────────
+  R.onHook('decrypt', (p) => {
+    const atMs = Date.now();
+    const packageId = typeof p.packageId === 'string' ? p.packageId.trim().slice(0, 64) : '';
+    if (!packageId) {
+      console.warn('RedShip: a decrypt answer without a package ID was ignored');
+      return;
+    }
+    const ok = p.ok === true;
+    const msg = typeof p.msg === 'string' ? p.msg : '';
+    const quotaSpent = !ok && msg.includes(site.text.quotaSpent);
+    deliver('quota.decrypt', { shop: R.shop(), packageId, ok, quotaSpent, atMs });
+  });
+
+  // ── the platform's quota answer ──────────────────────────────────────────────────────────
+  let lastAnswer = null; // {used, dailyQuota} as the page's last quota answer said
+  R.onHook('quota', (p) => {
+    const used = count(p.used);
+    const dailyQuota = count(p.daily_quota);
+    if (used === undefined && dailyQuota === undefined) return;
+    lastAnswer = { used, dailyQuota };
+    const payload = { shop: R.shop(), source: 'api', atMs: Date.now() };
+    if (typeof p.date === 'string' && DAY_RE.test(p.date)) payload.day = p.date;
+    if (used !== undefined) payload.used = used;
+    if (dailyQuota !== undefined) payload.dailyQuota = dailyQuota;
+    deliver('quota.shown', payload);
+  });
+
+  // ── the privacy board, read from the page ────────────────────────────────────────────────
+  const PAIR_RE = /^\s*(\d+)\s*\/\s*(\d+)\s*$/;
+
+  /** `{used, dailyQuota}` from a statistic block saying 已用 … "a / b", or null. */
+  function readBoard() {
+    for (const block of document.querySelectorAll(site.dom.statistic)) {
+      const text = block.textContent || '';
+      if (!text.includes(site.text.quotaUsedLabel) || !text.includes(site.text.quotaTotalLabel)) continue;
+      // The used count comes first when the label names 已用 before 额度.
+      const usedFirst = text.indexOf(site.text.quotaUsedLabel) < text.indexOf(site.text.quotaTotalLabel);
+      for (const el of block.querySelectorAll('*')) {
+        const m = PAIR_RE.exec(el.textContent || '');
+        if (!m) continue;
+        const [a, b] = [Number(m[1]), Number(m[2])];
+        return usedFirst ? { used: a, dailyQuota: b } : { used: b, dailyQuota: a };
+      }
+    }
+    return null;
+  }
+
+  let lastBoard = '';
+  let timer = 0;
+  function scanBoard() {
+    timer = 0;
+    if (!location.pathname.startsWith(site.routes.privacy)) return;
+    const board = readBoard();
+    if (!board) return;
+    const key = `${board.used}/${board.dailyQuota}`;
+    if (key === lastBoard) return;
+    lastBoard = key;
+    // The board shows the quota answer the page received: when the hook saw that same answer,
+    // it has been recorded already (at its own, earlier time).
+    if (lastAnswer && lastAnswer.used === board.used && lastAnswer.dailyQuota === board.dailyQuota) return;
+    deliver('quota.shown', { shop: R.shop(), source: 'board', atMs: Date.now(), ...board });
+  }
+
+  const observer = new MutationObserver(() => {
+    if (!timer && location.pathname.startsWith(site.routes.privacy)) timer = setTimeout(scanBoard, 300);
+  });
+  const start = () => {
+    observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+    scanBoard();
+  };
+  if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start, { once: true });
+})();

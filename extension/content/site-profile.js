@@ -38,6 +38,8 @@ globalThis.REDSHIP_SITE = Object.freeze({
     input: '.d-input input',
     toast: '.d-toast',
     pagination: '.d-pagination',
+    /** Privacy board statistic block [assumed: d- family]. */
+    statistic: '[class*="d-statistic"]',
   },
   /** Visible texts the adapter looks for. */
   text: {
@@ -48,6 +50,9 @@ globalThis.REDSHIP_SITE = Object.freeze({
     courierLabel: '物流公司',
     numberLabel: '运单号',
     quotaSpent: '今日解密次数已用完',
+    /** Privacy board [assumed]: the statistic labelled 已用 … 额度 shows "used / total". */
+    quotaUsedLabel: '已用',
+    quotaTotalLabel: '额度',
     shipSuccess: '发货成功',
   },
   /** Where the shop's name shows [assumed]; without it the shop is the site's host. */

@@ -1,1 +1,195 @@
-// sw/orders.js: written by its domain (see docs/EXTENSION.md).
+// Orders and the transit warehouse, service-worker side: collects the list answers the
+// workbench page receives (masked in the core on the way in), serves transit.html (view, routes,
+// edits, planner, templates) and produces the CSV/XLSX exports. All rules are in the wasm core
+// (order/*, transit/*); this file loads records, calls the core, saves what changed.
+//
+// Records (sw/store.js): `orders/<shop>/snapshot` (pending packages, masked), `orders/<shop>/routes`
+// (per-SKU routes and per-order overrides), `orders/templates` (export templates, all shops).
+import { core } from './core.js';
+import { register, broadcast } from './router.js';
+import * as store from './store.js';
+import * as quota from './quota.js';
+
+const TEMPLATES = 'orders/templates';
+const enc = (shop) => encodeURIComponent(shop);
+const snapKey = (shop) => `orders/${enc(shop)}/snapshot`;
+const routesKey = (shop) => `orders/${enc(shop)}/routes`;
+const ROUTES = new Set(['warehouse', 'supplier', 'self']);
+
+function named(name, message) {
+  return Object.assign(new Error(message), { name });
+}
+
+/** The shops RedShip has collected orders for, most recently updated first. */
+async function shops() {
+  const keys = (await store.keys('orders/')).filter((k) => k.endsWith('/snapshot'));
+  const records = await store.getMany(keys);
+  return Object.values(records)
+    .filter((r) => r && typeof r.shopId === 'string')
+    .sort((a, b) => (b.updatedAtMs || 0) - (a.updatedAtMs || 0))
+    .map((r) => r.shopId);
+}
+
+async function load(shop) {
+  const got = await store.getMany([snapKey(shop), routesKey(shop)]);
+  return { snapshot: got[snapKey(shop)] ?? null, routes: got[routesKey(shop)] ?? null };
+}
+
+async function requireSnapshot(shop) {
+  const rec = await load(shop);
+  if (!rec.snapshot) throw named('OrderError', `还没有收集到店铺「${shop}」的订单：请先在工作台浏览订单列表。`);
+  return rec;
+}
+
+/** Today's remaining decrypts from the quota ledger, when it can tell. */
+async function quotaRemaining(shop) {
+  try {
+    if (typeof quota.todayQuota !== 'function') return null;
+    const q = await quota.todayQuota(shop);
+    return Number.isFinite(q?.remaining) ? Math.max(0, Math.floor(q.remaining)) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Packages already decrypted today (free to view again), when the quota ledger can tell. */
+async function decryptedToday(shop) {
+  try {
+    if (typeof quota.decryptedToday !== 'function') return [];
+    const ids = await quota.decryptedToday(shop);
+    return Array.isArray(ids) ? ids.filter((s) => typeof s === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function toBase64(bytes) {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+const stamp = (record) => (record ? { ...record, updatedAtMs: Date.now() } : record);
+
+// ── cross-domain reads (EXTENSION.md) ───────────────────────────────────────────────────────
+
+async function viewOf(shop) {
+  const { snapshot, routes } = await load(shop);
+  return core.transitView(snapshot, routes, { shopId: shop, nowMs: Date.now() });
+}
+
+/** `[{packageId, waiting}]`: pending packages and recently shipped/cancelled ones. */
+export async function knownOrders(shop) {
+  return (await viewOf(shop)).knownOrders;
+}
+
+/** `[{day, paidOrders}]`: distinct paid packages seen per China day, last 8 days. */
+export async function paidCountsByDay(shop) {
+  return (await viewOf(shop)).paidByDay;
+}
+
+/** `{warehouse, supplier, self}`: pending packages per route. */
+export async function routeCounts(shop) {
+  const c = (await viewOf(shop)).counts;
+  return { warehouse: c.warehouse, supplier: c.supplier, self: c.self };
+}
+
+// ── content script ──────────────────────────────────────────────────────────────────────────
+
+register('orders.ingest', async ({ shop, answer }) => {
+  const { snapshot } = await load(shop);
+  const out = core.ordersIngest(snapshot, { shopId: shop, answer, nowMs: Date.now() });
+  await store.put({ [snapKey(shop)]: out.snapshot });
+  broadcast('transit', { shop });
+  return out.view;
+});
+
+register('orders.shipped', async ({ shop, packageId }) => {
+  const { snapshot } = await load(shop);
+  if (!snapshot) return { removed: false };
+  const out = core.ordersShipped(snapshot, { shopId: shop, packageId, nowMs: Date.now() });
+  if (out.view.removed) {
+    await store.put({ [snapKey(shop)]: out.snapshot });
+    broadcast('transit', { shop });
+  }
+  return out.view;
+});
+
+// ── transit.html ────────────────────────────────────────────────────────────────────────────
+
+register('transit.view', async ({ shop, remaining }) => {
+  const all = await shops();
+  const current = shop || all[0] || null;
+  const templates = core.transitTemplates((await store.get(TEMPLATES)) ?? null);
+  if (!current) return { shops: all, shop: null, view: null, plan: null, remaining: null, remainingSource: 'none', templates };
+  const { snapshot, routes } = await load(current);
+  const now = Date.now();
+  const fromQuota = await quotaRemaining(current);
+  const left = Number.isSafeInteger(remaining) ? Math.max(0, remaining) : fromQuota;
+  const source = Number.isSafeInteger(remaining) ? 'manual' : fromQuota === null ? 'unknown' : 'quota';
+  const view = core.transitView(snapshot, routes, { shopId: current, nowMs: now });
+  const plan = core.transitPlan(snapshot, routes, {
+    shopId: current, remaining: left ?? 0, decryptedToday: await decryptedToday(current),
+  });
+  return { shops: all.includes(current) ? all : [current, ...all], shop: current, view, plan, remaining: left, remainingSource: source, templates };
+});
+
+register('transit.setRoute', async ({ shop, scope, skuId, packageId, route }) => {
+  if (route != null && !ROUTES.has(route)) throw named('OrderError', `未知的发货方式：${route}`);
+  const { snapshot, routes } = await requireSnapshot(shop);
+  const out = core.transitSetRoute(routes, snapshot, { scope, skuId: skuId ?? null, packageId: packageId ?? null, route: route ?? null });
+  await store.put({ [routesKey(shop)]: stamp(out.routes) });
+  broadcast('transit', { shop });
+  return out.view;
+});
+
+register('transit.setRoutes', async ({ shop, packageIds, route }) => {
+  if (!ROUTES.has(route)) throw named('OrderError', `未知的发货方式：${route}`);
+  const { snapshot } = await requireSnapshot(shop);
+  let { routes } = await load(shop);
+  let counts = null;
+  // All or nothing: the core checks each; the record is written once at the end.
+  for (const id of packageIds) {
+    if (typeof id !== 'string') throw named('OrderError', '包裹号必须是文本');
+    const out = core.transitSetRoute(routes, snapshot, { scope: 'order', packageId: id, route });
+    routes = out.routes;
+    counts = out.view;
+  }
+  if (routes) await store.put({ [routesKey(shop)]: stamp(routes) });
+  broadcast('transit', { shop });
+  return counts;
+});
+
+register('transit.edit', async ({ shop, ...edit }) => {
+  const { snapshot } = await requireSnapshot(shop);
+  const out = core.transitEdit(snapshot, { ...edit, nowMs: Date.now() });
+  await store.put({ [snapKey(shop)]: out.snapshot });
+  return out.view;
+});
+
+register('transit.export', async ({ shop, format, templateId, routes: only, packageIds }) => {
+  if (format !== 'csv' && format !== 'xlsx') throw named('ExportError', `未知的导出格式：${format}`);
+  const { snapshot, routes } = await requireSnapshot(shop);
+  const templates = (await store.get(TEMPLATES)) ?? null;
+  const req = { templateId: templateId ?? null, routes: only ?? null, packageIds: packageIds ?? null, nowMs: Date.now() };
+  const file = format === 'csv'
+    ? core.transitExportCsv(snapshot, routes, templates, req)
+    : core.transitExportXlsx(snapshot, routes, templates, req);
+  const { bytes, ...meta } = file;
+  return { ...meta, base64: toBase64(bytes) };
+});
+
+register('transit.templates', async () => core.transitTemplates((await store.get(TEMPLATES)) ?? null));
+
+for (const [type, fn, arg] of [
+  ['transit.templateSave', 'transitTemplateSave', (p) => p.template],
+  ['transit.templateDelete', 'transitTemplateDelete', (p) => ({ id: p.id })],
+  ['transit.templateSelect', 'transitTemplateSelect', (p) => ({ id: p.id })],
+]) {
+  register(type, async (payload) => {
+    const out = core[fn]((await store.get(TEMPLATES)) ?? null, arg(payload));
+    await store.put({ [TEMPLATES]: stamp(out.templates) });
+    broadcast('transit-templates');
+    return out.view;
+  });
+}

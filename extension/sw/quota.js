@@ -1,1 +1,128 @@
-// sw/quota.js: written by its domain (see docs/EXTENSION.md).
+// The quota domain in the service worker: the single writer of the decrypt-quota ledger.
+// Content scripts report decrypt answers and the numbers the workbench shows; the popup and
+// options page ask for the dashboard and the settings. Every rule is the core's (wasm): this
+// file loads records, calls one core operation, saves what changed, and updates badge,
+// notifications and open pages. Handlers are queued (router.js), so reports from several tabs
+// at once are applied one after another, each on the result of the last.
+import { core, ready } from './core.js';
+import { register, broadcast, exclusive } from './router.js';
+import * as store from './store.js';
+import { inputs, save, knownShops, problems, settingsKey, PROBLEMS_KEY } from './quota/records.js';
+import { showBadge, clearBadge, notify, RESET_ALARM } from './quota/signals.js';
+
+/** Applies one core operation for `shop`, saves it and tells the user; returns the update. */
+async function run(op, shop, extra) {
+  const nowMs = Date.now();
+  const update = core[op]({ ...(await inputs(shop, nowMs)), ...extra(nowMs) });
+  await save(update, shop, nowMs);
+  await showBadge(update.view);
+  await notify(update.view);
+  broadcast('quota', { shop });
+  return update;
+}
+
+const brief = (view) => ({ used: view.used, limit: view.limit, remaining: view.remaining });
+
+register('quota.decrypt', async (p, ctx) => {
+  const update = await run('quotaRecordEvent', p.shop, (nowMs) => ({
+    nowMs,
+    event: {
+      shop: p.shop, packageId: p.packageId, outcome: p.ok ? 'success' : 'refused',
+      tabId: ctx.tabId, atMs: p.atMs, quotaSpent: p.quotaSpent,
+    },
+  }));
+  return { outcome: update.outcome ?? null, ...brief(update.view) };
+});
+
+register('quota.shown', async (p) => {
+  if (p.source !== 'api' && p.source !== 'board') {
+    throw Object.assign(new Error(`unknown source "${p.source}"`), { name: 'QuotaError' });
+  }
+  const show = { shop: p.shop, source: p.source, atMs: p.atMs, day: p.day ?? null, used: p.used ?? null, dailyQuota: p.dailyQuota ?? null };
+  const update = await run('quotaRecordPageShows', p.shop, (nowMs) => ({ shows: [show], nowMs }));
+  return brief(update.view);
+});
+
+register('quota.dashboard', async (p) => {
+  const { current, ids } = await knownShops();
+  const shop = p.shop && ids.includes(p.shop) ? p.shop : current;
+  const today = core.chinaDay({ nowMs: Date.now() });
+  if (!shop) {
+    await clearBadge();
+    return { shops: [], shop: null, view: null, day: today.day };
+  }
+  const nowMs = Date.now();
+  const update = core.quotaDashboard({ ...(await inputs(shop, nowMs)), shop, nowMs });
+  // Looking at another shop does not make it the active one (the badge follows the workbench).
+  await save(update, shop, nowMs, { activate: false });
+  if (shop === current) await showBadge(update.view);
+  await notify(update.view);
+  const status = await store.get('status');
+  return { shops: ids, shop, view: update.view, day: today.day, workbench: status?.lastContact?.origin ?? null };
+});
+
+register('quota.settings.get', async () => {
+  const stored = await store.get(settingsKey());
+  const defaults = core.quotaDefaultSettings();
+  let settings = defaults;
+  const found = [];
+  if (stored) {
+    // A broken record is shown (and replaced with defaults at the next save), never thrown.
+    const checked = core.quotaCheckRecords({ [settingsKey()]: stored });
+    if (checked.length) found.push(...checked.map((c) => ({ atMs: Date.now(), ...c })));
+    else settings = stored;
+  }
+  const { ids } = await knownShops();
+  return { settings, defaults, shops: ids, problems: [...(await problems()), ...found] };
+});
+
+register('quota.settings.save', async (p) => {
+  const settings = core.quotaValidateSettings(p.settings);
+  await store.put({ [settingsKey()]: settings });
+  const { current } = await knownShops();
+  if (current) {
+    const nowMs = Date.now();
+    const update = core.quotaDashboard({ ...(await inputs(current, nowMs)), shop: current, nowMs });
+    await save(update, current, nowMs, { activate: false });
+    await showBadge(update.view);
+  }
+  broadcast('quota', {});
+  return settings;
+});
+
+register('quota.problems.clear', async () => {
+  await store.put({ [PROBLEMS_KEY]: null });
+  return null;
+});
+
+/** Recomputes the badge of the active shop (start-up, midnight). */
+async function refreshBadge() {
+  const { current } = await knownShops();
+  if (!current) return;
+  const nowMs = Date.now();
+  const update = core.quotaDashboard({ ...(await inputs(current, nowMs)), shop: current, nowMs });
+  await save(update, current, nowMs, { activate: false });
+  await showBadge(update.view);
+  await notify(update.view);
+  broadcast('quota', { shop: current });
+}
+
+/** Runs `refreshBadge` once the core is loaded, in the router's queue (one writer). */
+function refreshSoon() {
+  ready.then(() => exclusive(refreshBadge)).catch((e) => console.warn('RedShip quota: badge refresh failed:', e?.name, e?.message));
+}
+
+// Listeners at the top level, synchronously (the worker may have been started by them).
+chrome.alarms.onAlarm.addListener((alarm) => { if (alarm.name === RESET_ALARM) refreshSoon(); });
+chrome.runtime.onStartup.addListener(refreshSoon);
+chrome.runtime.onInstalled.addListener(refreshSoon);
+
+/**
+ * Today's numbers for `shop`, for other domains (e.g. the transit planner): read-only, so it is
+ * safe to call from inside or outside the router's queue. → {used, limit, remaining}.
+ */
+export async function todayQuota(shop) {
+  const nowMs = Date.now();
+  const update = core.quotaDashboard({ ...(await inputs(shop, nowMs)), shop, nowMs });
+  return brief(update.view);
+}

@@ -1,1 +1,251 @@
-// sw/ship.js: written by its domain (see docs/EXTENSION.md).
+// sw/ship.js — tracking numbers: import and preview (computed by the core), the fill run and its
+// journal. The workbench tab's content script drives the run step by step (`ship.next`,
+// `ship.event`); every step goes through the core's journal and is saved before the content
+// script acts on it, so a page reload, a navigation or a worker restart resumes where it stopped
+// and never ships an order twice.
+//
+// Records: `ship/current` {v, runId, updatedAtMs}; `ship/run/<id>` {v, shop, tabId, updatedAtMs,
+// run: the core's FillRun}; `ship/<shop>/used` {v, updatedAtMs, numbers: [{number, packageId,
+// shipped}]}; `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` (fallback
+// for orders seen on the list when the orders domain offers none).
+import { core } from './core.js';
+import { register, broadcast, sendToTab, exclusive } from './router.js';
+import * as store from './store.js';
+import * as orders from './orders.js';
+
+const CURRENT = 'ship/current';
+const runKey = (id) => `ship/run/${id}`;
+const usedKey = (shop) => `ship/${shop}/used`;
+const couriersKey = (shop) => `ship/${shop}/couriers`;
+const seenKey = (shop) => `ship/${shop}/seen`;
+const MAX_SEEN = 5000;
+
+const named = (name, message) => Object.assign(new Error(message), { name });
+
+/** Numbers already used on orders of `shop` (shipped or filled by RedShip): [{number, packageId}]. */
+export async function usedNumbers(shop) {
+  const rec = await store.get(usedKey(shop));
+  return (rec?.numbers || []).map(({ number, packageId }) => ({ number, packageId }));
+}
+
+/** The shop of the workbench tab RedShip last talked to (foundation's status record). */
+async function lastContact() {
+  const status = await store.get('status');
+  return status?.lastContact || null;
+}
+
+async function shopOrFail() {
+  const contact = await lastContact();
+  if (!contact?.shop) throw named('ImportError', '请先打开小红书商家工作台的订单列表（open the workbench order list first）');
+  return contact.shop;
+}
+
+/** Everything validation needs: known orders, used numbers, the platform's couriers. */
+async function validationContext(shop) {
+  const byId = new Map();
+  const seen = await store.get(seenKey(shop));
+  for (const p of seen?.packages || []) byId.set(p.packageId, p.waiting);
+  if (typeof orders.knownOrders === 'function') {
+    for (const p of (await orders.knownOrders(shop)) || []) byId.set(p.packageId, Boolean(p.waiting));
+  }
+  // The list's own status is the truth for "waiting" (the filler also checks the row's 发货
+  // button before acting, so an order shipped since the list was read is skipped, not shipped).
+  const used = (await store.get(usedKey(shop)))?.numbers || [];
+  const couriers = (await store.get(couriersKey(shop)))?.couriers || [];
+  return {
+    knownOrders: [...byId].map(([packageId, waiting]) => ({ packageId, waiting })),
+    usedNumbers: used.map(({ number, packageId }) => ({ number, packageId })),
+    couriers,
+  };
+}
+
+function fromBase64(b64) {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+const cleanRows = (rows) => rows.map((r) => ({
+  row: Number.isSafeInteger(r?.row) ? r.row : 0,
+  packageId: String(r?.packageId ?? '').slice(0, 64),
+  courier: String(r?.courier ?? '').slice(0, 64),
+  number: String(r?.number ?? '').slice(0, 64),
+}));
+
+register('ship.import', async (p) => {
+  const shop = await shopOrFail();
+  if (!['paste', 'csv', 'xlsx'].includes(p.source)) throw named('ImportError', `unknown source ${p.source}`);
+  const req = { source: p.source, ...(await validationContext(shop)) };
+  if (p.source === 'paste') req.text = p.text ?? '';
+  else req.bytes = fromBase64(p.bytes ?? '');
+  if (p.sheet) req.sheet = p.sheet;
+  return core.trackingImport(req);
+});
+
+register('ship.sheets', async (p) => core.trackingSheets({ bytes: fromBase64(p.bytes) }));
+
+register('ship.revalidate', async (p) => {
+  const shop = await shopOrFail();
+  return core.trackingRevalidate({ rows: cleanRows(p.rows), ...(await validationContext(shop)) });
+});
+
+/** The current run record, or null. */
+async function currentRecord() {
+  const cur = await store.get(CURRENT);
+  if (!cur?.runId) return null;
+  return (await store.get(runKey(cur.runId))) || null;
+}
+
+/** What the ship page shows: run state, progress and report. */
+function stateView(rec, progress) {
+  if (!rec) return { run: null };
+  const report = core.fillReport({ run: rec.run });
+  const done = report.counts.shipped + report.counts.filled + report.counts.skipped + report.counts.failed;
+  return {
+    run: { runId: rec.run.runId, mode: rec.run.mode, state: rec.run.state, stopReason: rec.run.stopReason ?? null },
+    progress: progress || { total: rec.run.items.length, done },
+    report,
+  };
+}
+
+/** Applies one journal event to the current run (alone), saves, tells the pages. */
+function applyEvent(event, tabId = null) {
+  return exclusive(async () => {
+    const rec = await currentRecord();
+    if (!rec) throw named('FillError', '没有进行中的填写任务（no fill run）');
+    if (tabId !== null && rec.tabId !== tabId && !(await tabGone(rec.tabId))) {
+      // Another workbench tab owns this run: it must not act on it.
+      return { action: { kind: 'wait' }, progress: null };
+    }
+    const adopted = tabId !== null && rec.tabId !== tabId;
+    if (adopted) rec.tabId = tabId;
+    const view = core.fillJournalApply({ run: rec.run, event, nowMs: Date.now() });
+    if (view.changed || adopted) {
+      const next = { ...rec, run: view.run, updatedAtMs: Date.now() };
+      const changes = { [runKey(rec.run.runId)]: next };
+      const used = await mergeUsed(rec.shop, view.run);
+      if (used) changes[usedKey(rec.shop)] = used;
+      await store.put(changes);
+      broadcast('ship.progress', stateView(next, view.progress));
+    }
+    return { action: view.action, progress: view.progress };
+  });
+}
+
+async function tabGone(tabId) {
+  if (tabId === null || tabId === undefined) return true;
+  try { await chrome.tabs.get(tabId); return false; } catch { return true; }
+}
+
+/** The used-numbers record with this run's shipped and filled numbers added, or null if unchanged. */
+async function mergeUsed(shop, run) {
+  const rec = (await store.get(usedKey(shop))) || { v: 1, numbers: [] };
+  const have = new Map(rec.numbers.map((u) => [`${u.packageId}|${u.number}`, u]));
+  let changed = false;
+  for (const it of run.items) {
+    if (it.status !== 'shipped' && it.status !== 'filled') continue;
+    const k = `${it.packageId}|${it.number}`;
+    const shipped = it.status === 'shipped';
+    const old = have.get(k);
+    if (!old || (shipped && !old.shipped)) {
+      have.set(k, { number: it.number, packageId: it.packageId, shipped });
+      changed = true;
+    }
+  }
+  return changed ? { v: 1, updatedAtMs: Date.now(), numbers: [...have.values()] } : null;
+}
+
+/** Tells the run's tab to work (it also polls on load, so a missed wake is harmless). */
+function wake(tabId) {
+  if (tabId === null || tabId === undefined) return;
+  sendToTab(tabId, 'ship.wake', {}).catch(() => {});
+}
+
+register('ship.start', async (p) => {
+  if (p.mode !== 'fill' && p.mode !== 'ship') throw named('FillError', `unknown mode ${p.mode}`);
+  const contact = await lastContact();
+  if (!contact?.shop || (await tabGone(contact.tabId))) {
+    throw named('FillError', '请先在浏览器中打开小红书商家工作台的订单列表（open the workbench order list first）');
+  }
+  const rec = await exclusive(async () => {
+    const old = await currentRecord();
+    if (old && !['done', 'cancelled'].includes(old.run.state)) {
+      throw named('FillError', '还有未完成的填写任务：请先继续或取消它（a run is still open: resume or cancel it first）');
+    }
+    const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const planned = core.fillPlan({ runId, mode: p.mode, rows: cleanRows(p.rows), nowMs: Date.now(), ...(await validationContext(contact.shop)) });
+    const view = core.fillJournalApply({ run: planned, event: { type: 'start' }, nowMs: Date.now() });
+    // `start` on a fresh run hands out its first item: keep the run started but unassigned,
+    // the content script asks `next` itself and gets that same item again (phase opening).
+    const next = { v: 1, shop: contact.shop, tabId: contact.tabId, updatedAtMs: Date.now(), run: view.run };
+    await store.put({ [CURRENT]: { v: 1, runId, updatedAtMs: Date.now() }, [runKey(runId)]: next });
+    return next;
+  });
+  const state = stateView(rec);
+  broadcast('ship.progress', state);
+  wake(rec.tabId);
+  return state;
+}, { queued: false });
+
+register('ship.control', async (p) => {
+  const type = { pause: 'pause', resume: 'start', cancel: 'cancel' }[p.action];
+  if (!type) throw named('FillError', `unknown action ${p.action}`);
+  await applyEvent({ type });
+  const rec = await currentRecord();
+  if (type === 'start') wake(rec?.tabId);
+  return stateView(rec);
+}, { queued: false });
+
+register('ship.state', async () => stateView(await currentRecord()));
+
+register('ship.reportCsv', async (p) => {
+  const rec = await currentRecord();
+  if (!rec) throw named('FillError', '没有填写记录（no run to export）');
+  return { name: `redship-report-${rec.run.runId}.csv`, csv: core.fillReportCsv({ run: rec.run, lang: p.lang === 'en' ? 'en' : 'zh' }) };
+});
+
+register('ship.poll', async (p, ctx) => {
+  const rec = await currentRecord();
+  if (!rec || rec.run.state !== 'running') return { active: false };
+  const mine = rec.tabId === ctx.tabId || (rec.shop === p.shop && (await tabGone(rec.tabId)));
+  return { active: mine };
+}, { queued: false });
+
+register('ship.next', async (p, ctx) => {
+  const visible = p.visible.filter((v) => typeof v === 'string').slice(0, 2000);
+  return applyEvent({ type: 'next', visible }, ctx.tabId);
+}, { queued: false });
+
+const EVENT_TYPES = new Set(['confirming', 'result', 'checked', 'stop']);
+register('ship.event', async (p, ctx) => {
+  if (!EVENT_TYPES.has(p.event?.type)) throw named('FillError', 'unknown fill event');
+  return applyEvent(p.event, ctx.tabId);
+}, { queued: false });
+
+register('ship.couriers', async (p) => {
+  const couriers = p.couriers
+    .filter((c) => c && typeof c.code === 'string' && typeof c.name === 'string' && c.code && c.name)
+    .map((c) => ({ code: c.code.slice(0, 64), name: c.name.slice(0, 64) }));
+  if (!couriers.length) return null;
+  const old = await store.get(couriersKey(p.shop));
+  if (JSON.stringify(old?.couriers) === JSON.stringify(couriers)) return null;
+  await store.put({ [couriersKey(p.shop)]: { v: 1, updatedAtMs: Date.now(), couriers } });
+  return null;
+});
+
+register('ship.seen', async (p) => {
+  if (typeof orders.knownOrders === 'function') return null; // the orders domain keeps them
+  const rec = (await store.get(seenKey(p.shop))) || { v: 1, packages: [] };
+  const byId = new Map(rec.packages.map((x) => [x.packageId, x]));
+  let changed = false;
+  for (const x of p.packages) {
+    if (!x || typeof x.packageId !== 'string' || !/^P\d{15,}$/.test(x.packageId)) continue;
+    const waiting = Boolean(x.waiting);
+    if (byId.get(x.packageId)?.waiting !== waiting) { byId.delete(x.packageId); byId.set(x.packageId, { packageId: x.packageId, waiting }); changed = true; }
+  }
+  if (!changed) return null;
+  const packages = [...byId.values()].slice(-MAX_SEEN);
+  await store.put({ [seenKey(p.shop)]: { v: 1, updatedAtMs: Date.now(), packages } });
+  return null;
+});

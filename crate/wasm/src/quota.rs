@@ -1,1 +1,86 @@
-//! Bindings for the core's `quota` domain (being written).
+//! Bindings for the core's `quota` domain: the decrypt-quota ledger.
+//!
+//! Conversions only. Every failure reaches JS as an `Error` named `QuotaError` (request shape
+//! problems included), so the service worker has one name to catch for this domain.
+
+use crate::boundary::{js_error, to_js};
+use redship_core::quota::{self, QuotaSettings};
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+
+const ERROR_NAME: &str = "QuotaError";
+
+fn quota_err(e: impl std::fmt::Display) -> JsValue {
+    js_error(ERROR_NAME, e)
+}
+
+fn request<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| js_error(ERROR_NAME, format!("quota request: {e}")))
+}
+
+/// The default settings record (tier table from SPEC.md, warnings at 75 % and 90 %).
+#[wasm_bindgen(js_name = quotaDefaultSettings)]
+pub fn quota_default_settings() -> Result<JsValue, JsValue> {
+    to_js(&QuotaSettings::default())
+}
+
+/// Validates settings the user edited; returns them normalized or throws `QuotaError`.
+#[wasm_bindgen(js_name = quotaValidateSettings)]
+pub fn quota_validate_settings(settings: JsValue) -> Result<JsValue, JsValue> {
+    let value: serde_json::Value = request(settings)?;
+    to_js(&QuotaSettings::from_edit(&value).map_err(quota_err)?)
+}
+
+/// The storage key of the settings record.
+#[wasm_bindgen(js_name = quotaSettingsKey)]
+pub fn quota_settings_key() -> String {
+    quota::SETTINGS_KEY.to_string()
+}
+
+/// The ledger keys to load for `shop` at `nowMs` (history window plus one day ahead).
+#[wasm_bindgen(js_name = quotaLedgerKeys)]
+pub fn quota_ledger_keys(shop: &str, now_ms: f64) -> Result<Vec<String>, JsValue> {
+    quota::ledger_keys(shop, ms(now_ms)?).map_err(quota_err)
+}
+
+/// Records one observed decrypt: `{settings, ledgers, paidOrders, routes, event, nowMs}` →
+/// `{changed, removed, problems, outcome, view}`.
+#[wasm_bindgen(js_name = quotaRecordEvent)]
+pub fn quota_record_event(req: JsValue) -> Result<JsValue, JsValue> {
+    let req: quota::RecordEventRequest = request(req)?;
+    to_js(&quota::record_event(&req).map_err(quota_err)?)
+}
+
+/// Records numbers the workbench showed: `{settings, ledgers, paidOrders, routes, shows, nowMs}`.
+#[wasm_bindgen(js_name = quotaRecordPageShows)]
+pub fn quota_record_page_shows(req: JsValue) -> Result<JsValue, JsValue> {
+    let req: quota::RecordPageShowsRequest = request(req)?;
+    to_js(&quota::record_page_shows(&req).map_err(quota_err)?)
+}
+
+/// The dashboard of one shop: `{settings, ledgers, paidOrders, routes, shop, nowMs}`.
+#[wasm_bindgen(js_name = quotaDashboard)]
+pub fn quota_dashboard(req: JsValue) -> Result<JsValue, JsValue> {
+    let req: quota::DashboardRequest = request(req)?;
+    to_js(&quota::dashboard(&req).map_err(quota_err)?)
+}
+
+/// Checks stored quota records `{key: value}` without changing them; returns the problems.
+#[wasm_bindgen(js_name = quotaCheckRecords)]
+pub fn quota_check_records(records: JsValue) -> Result<JsValue, JsValue> {
+    let records: BTreeMap<String, serde_json::Value> = request(records)?;
+    to_js(&quota::check_records(&records))
+}
+
+/// JS numbers are f64: accept only whole milliseconds.
+fn ms(value: f64) -> Result<i64, JsValue> {
+    if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        Ok(value as i64)
+    } else {
+        Err(quota_err(format!(
+            "quota request: nowMs {value} is not a whole number of milliseconds"
+        )))
+    }
+}

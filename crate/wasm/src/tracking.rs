@@ -1,1 +1,69 @@
-//! Bindings for the core's `tracking` domain (being written).
+//! Bindings for the core's `tracking` domain: import and preview of tracking numbers, the fill
+//! plan, the fill journal and the report. Conversions only; errors reach JS as `ImportError`
+//! (reading and validating) or `FillError` (plan, journal, report).
+
+use crate::boundary::{from_js, js_error, map_err, to_js};
+use redship_core::tracking::{
+    self, couriers, journal, plan, report, xlsx_source::SheetsRequest, ImportRequest, RevalidateRequest,
+};
+use wasm_bindgen::prelude::*;
+
+/// `trackingImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders,
+/// usedNumbers, couriers})` → preview view (`counts`, `rows`, source facts).
+#[wasm_bindgen(js_name = trackingImport)]
+pub fn tracking_import(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: ImportRequest = from_js(request)?;
+    to_js(&tracking::import(&req).map_err(map_err("ImportError"))?)
+}
+
+/// `trackingRevalidate({rows: [{row, packageId, courier, number}], knownOrders, usedNumbers,
+/// couriers})` → preview view, after the user fixed or removed rows.
+#[wasm_bindgen(js_name = trackingRevalidate)]
+pub fn tracking_revalidate(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: RevalidateRequest = from_js(request)?;
+    to_js(&tracking::revalidate(&req))
+}
+
+/// `trackingSheets({bytes})` → the workbook's sheet names, for the sheet picker.
+#[wasm_bindgen(js_name = trackingSheets)]
+pub fn tracking_sheets(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: SheetsRequest = from_js(request)?;
+    let bytes = req.bytes.ok_or_else(|| js_error("ImportError", "缺少 bytes（no bytes given）"))?;
+    to_js(&tracking::xlsx_source::sheet_names(&bytes).map_err(map_err("ImportError"))?)
+}
+
+/// `trackingCouriers()` → SPEC.md's default courier list `[{code, name}]`.
+#[wasm_bindgen(js_name = trackingCouriers)]
+pub fn tracking_couriers() -> Result<JsValue, JsValue> {
+    to_js(&couriers::default_couriers())
+}
+
+/// `fillPlan({runId, mode: "fill"|"ship", rows, knownOrders, usedNumbers, couriers, nowMs})` →
+/// the run record to save (only rows that pass validation now).
+#[wasm_bindgen(js_name = fillPlan)]
+pub fn fill_plan(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: plan::PlanRequest = from_js(request)?;
+    to_js(&plan::plan(&req).map_err(map_err("FillError"))?)
+}
+
+/// `fillJournalApply({run, event, nowMs})` → `{run, action, progress, changed}`; save `run`
+/// before acting on `action`. A rejected event throws and changes nothing.
+#[wasm_bindgen(js_name = fillJournalApply)]
+pub fn fill_journal_apply(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: journal::ApplyRequest = from_js(request)?;
+    to_js(&journal::apply(req).map_err(map_err("FillError"))?)
+}
+
+/// `fillReport({run})` → report view (`counts`, `rows`, `used`).
+#[wasm_bindgen(js_name = fillReport)]
+pub fn fill_report(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: report::ReportRequest = from_js(request)?;
+    to_js(&report::report(&req.run).map_err(map_err("FillError"))?)
+}
+
+/// `fillReportCsv({run, lang?})` → CSV text (UTF-8 with BOM, formula-safe).
+#[wasm_bindgen(js_name = fillReportCsv)]
+pub fn fill_report_csv(request: JsValue) -> Result<String, JsValue> {
+    let req: report::ReportRequest = from_js(request)?;
+    report::report_csv(&req).map_err(map_err("FillError"))
+}

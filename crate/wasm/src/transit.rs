@@ -1,1 +1,311 @@
-//! Bindings for the core's `transit` domain (being written).
+//! Bindings for the core's `order` and `transit` domains: ingesting the list answers the page
+//! receives, the transit page's view, routes, edits, the quota planner, templates and the
+//! CSV/XLSX export (bytes as `Uint8Array`).
+//!
+//! Records in, records and views out (the service worker stores what comes back). Errors are
+//! JS `Error`s named `OrderError`, `ExportError` or `LeakError` (plaintext found in a file).
+
+use crate::boundary::{from_js, js_error, to_js};
+use redship_core::transit::collect::{self, IngestRequest, PackageEdits, TransitSnapshot};
+use redship_core::transit::export_csv::export_csv;
+use redship_core::transit::export_xlsx::export_xlsx;
+use redship_core::transit::planner::{plan, PlanRequest};
+use redship_core::transit::reconcile::mark_shipped;
+use redship_core::transit::routes::{route_counts, set_route, RouteBook, SetRouteRequest};
+use redship_core::transit::table::{ExportFile, ExportRequest};
+use redship_core::transit::template::{self, Template, TemplateBook, FIELDS};
+use redship_core::transit::view::{edit, view, EditRequest};
+use redship_core::transit::{ExportError, Route};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+/// `ordersIngest` request.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrdersIngestRequest {
+    /// The shop.
+    shop_id: String,
+    /// The answer (or hook payload) the page received.
+    answer: Value,
+    /// Now, epoch ms.
+    now_ms: f64,
+}
+
+/// A request naming the shop and the time.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ShopNowRequest {
+    /// The shop.
+    shop_id: String,
+    /// Now, epoch ms.
+    now_ms: f64,
+}
+
+/// `transitEdit` request: the edit plus the time.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TransitEditRequest {
+    /// The package.
+    package_id: String,
+    /// Upstream platform.
+    #[serde(default)]
+    upstream_platform: Option<String>,
+    /// Upstream order number.
+    #[serde(default)]
+    upstream_order_no: Option<String>,
+    /// Inbound tracking number.
+    #[serde(default)]
+    inbound_tracking: Option<String>,
+    /// Notes.
+    #[serde(default)]
+    notes: Option<String>,
+    /// Now, epoch ms.
+    now_ms: f64,
+}
+
+/// `transitExportCsv` / `transitExportXlsx` request.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TransitExportRequest {
+    /// Template ID; the selected one when absent.
+    #[serde(default)]
+    template_id: Option<String>,
+    /// Routes to include; warehouse only when absent.
+    #[serde(default)]
+    routes: Option<Vec<Route>>,
+    /// Only these packages.
+    #[serde(default)]
+    package_ids: Option<Vec<String>>,
+    /// Now, epoch ms (file name, XLSX creation time).
+    now_ms: f64,
+}
+
+/// A request naming one template.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TemplateIdRequest {
+    /// The template ID.
+    id: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Pair<'a, R: Serialize, V: Serialize> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snapshot: Option<&'a R>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    routes: Option<&'a RouteBook>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    templates: Option<&'a TemplateBook>,
+    view: V,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FieldView {
+    field: template::Field,
+    header: &'static str,
+    label_en: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TemplatesView {
+    templates: Vec<Template>,
+    selected: String,
+    fields: Vec<FieldView>,
+}
+
+fn ms(v: f64) -> i64 {
+    // Saturating cast; the core compares with real dates, so nonsense just sorts oddly.
+    v as i64
+}
+
+fn order_err(e: redship_core::order::OrderError) -> JsValue {
+    js_error("OrderError", e)
+}
+
+fn export_err(e: ExportError) -> JsValue {
+    match e {
+        ExportError::Leak(leak) => js_error("LeakError", leak),
+        other => js_error("ExportError", other),
+    }
+}
+
+fn snapshot_for(value: JsValue, shop_id: &str) -> Result<TransitSnapshot, JsValue> {
+    let snap: Option<TransitSnapshot> = from_js(value)?;
+    let snap = snap.unwrap_or_else(|| TransitSnapshot::new(shop_id));
+    snap.check(shop_id).map_err(order_err)?;
+    Ok(snap)
+}
+
+fn templates_view(book: &TemplateBook) -> TemplatesView {
+    TemplatesView {
+        templates: template::all_templates(book),
+        selected: book.selected.clone(),
+        fields: FIELDS.iter().map(|(field, header, label_en)| FieldView { field: *field, header, label_en }).collect(),
+    }
+}
+
+/// `ordersIngest(snapshot | null, {shopId, answer, nowMs})` → `{snapshot, view: {accepted,
+/// added, updated, removed, rejected: [{index, packageId, reason}], pending}}`. Buyer fields
+/// are masked before they enter the snapshot.
+#[wasm_bindgen(js_name = ordersIngest)]
+pub fn orders_ingest(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let snap: Option<TransitSnapshot> = from_js(snapshot)?;
+    let req: OrdersIngestRequest = from_js(request)?;
+    let core_req = IngestRequest { shop_id: req.shop_id, answer: req.answer };
+    let (snap, v) = collect::ingest(snap, &core_req, ms(req.now_ms)).map_err(order_err)?;
+    to_js(&Pair { snapshot: Some(&snap), routes: None, templates: None, view: v })
+}
+
+/// `ordersShipped(snapshot | null, {shopId, packageId, nowMs})` → `{snapshot, view: {removed}}`:
+/// the page shipped this package (the ship endpoint answered success), so it leaves the list.
+#[wasm_bindgen(js_name = ordersShipped)]
+pub fn orders_shipped(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Req {
+        shop_id: String,
+        package_id: String,
+        now_ms: f64,
+    }
+    #[derive(Serialize)]
+    struct Removed {
+        removed: bool,
+    }
+    let req: Req = from_js(request)?;
+    let mut snap = snapshot_for(snapshot, &req.shop_id)?;
+    let removed = mark_shipped(&mut snap, &req.package_id, ms(req.now_ms)).map_err(order_err)?;
+    to_js(&Pair { snapshot: Some(&snap), routes: None, templates: None, view: Removed { removed } })
+}
+
+/// `transitView(snapshot | null, routes | null, {shopId, nowMs})` → `{shopId, rows, counts,
+/// paidByDay: [{day, paidOrders}], knownOrders: [{packageId, waiting}], updatedAtMs}`.
+#[wasm_bindgen(js_name = transitView)]
+pub fn transit_view(snapshot: JsValue, routes: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let req: ShopNowRequest = from_js(request)?;
+    let snap = snapshot_for(snapshot, &req.shop_id)?;
+    let book: Option<RouteBook> = from_js(routes)?;
+    to_js(&view(&snap, book.as_ref(), ms(req.now_ms)))
+}
+
+/// `transitSetRoute(routes | null, snapshot, {scope: 'sku'|'order', skuId?, packageId?, route})`
+/// → `{routes, view: {warehouse, supplier, self, total}}` (`route: null` clears).
+#[wasm_bindgen(js_name = transitSetRoute)]
+pub fn transit_set_route(routes: JsValue, snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let book: Option<RouteBook> = from_js(routes)?;
+    let snap: TransitSnapshot = from_js(snapshot)?;
+    let req: SetRouteRequest = from_js(request)?;
+    let book = set_route(book, &snap, &req).map_err(order_err)?;
+    let counts = route_counts(&snap, Some(&book));
+    to_js(&Pair::<TransitSnapshot, _> { snapshot: None, routes: Some(&book), templates: None, view: counts })
+}
+
+/// `transitEdit(snapshot, {packageId, upstreamPlatform?, upstreamOrderNo?, inboundTracking?,
+/// notes?, nowMs})` → `{snapshot, view: edits}`; privacy typed into a field is refused.
+#[wasm_bindgen(js_name = transitEdit)]
+pub fn transit_edit(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let snap: TransitSnapshot = from_js(snapshot)?;
+    let req: TransitEditRequest = from_js(request)?;
+    let core_req = EditRequest {
+        package_id: req.package_id,
+        upstream_platform: req.upstream_platform,
+        upstream_order_no: req.upstream_order_no,
+        inbound_tracking: req.inbound_tracking,
+        notes: req.notes,
+    };
+    let snap = edit(snap, &core_req, ms(req.now_ms)).map_err(order_err)?;
+    let edits: Option<&PackageEdits> = snap.packages.get(core_req.package_id.trim()).map(|p| &p.edits);
+    to_js(&Pair { snapshot: Some(&snap), routes: None, templates: None, view: edits })
+}
+
+/// `transitPlan(snapshot | null, routes | null, {shopId, remaining, decryptedToday?})` →
+/// `{counts, decryptsNeeded, remaining, alreadyDecrypted, fits, shortBy, moveToWarehouse,
+/// countsAfterMove, raise: null | {reasonCode: 1, reason, whereZh, shortBy, textZh}}`.
+#[wasm_bindgen(js_name = transitPlan)]
+pub fn transit_plan(snapshot: JsValue, routes: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Req {
+        shop_id: String,
+        remaining: f64,
+        #[serde(default)]
+        decrypted_today: Vec<String>,
+    }
+    let req: Req = from_js(request)?;
+    let snap = snapshot_for(snapshot, &req.shop_id)?;
+    let book: Option<RouteBook> = from_js(routes)?;
+    let plan_req = PlanRequest { remaining: req.remaining as i64, decrypted_today: req.decrypted_today };
+    to_js(&plan(&snap, book.as_ref(), &plan_req))
+}
+
+/// The signature both core exporters share.
+type Exporter =
+    fn(&TransitSnapshot, Option<&RouteBook>, Option<&TemplateBook>, &ExportRequest, i64) -> Result<ExportFile, ExportError>;
+
+fn export_with(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue, run: Exporter) -> Result<JsValue, JsValue> {
+    let snap: TransitSnapshot = from_js(snapshot)?;
+    let book: Option<RouteBook> = from_js(routes)?;
+    let tpl: Option<TemplateBook> = from_js(templates)?;
+    let req: TransitExportRequest = from_js(request)?;
+    let core_req = ExportRequest { template_id: req.template_id, routes: req.routes, package_ids: req.package_ids };
+    let file = run(&snap, book.as_ref(), tpl.as_ref(), &core_req, ms(req.now_ms)).map_err(export_err)?;
+    let out = to_js(&file)?;
+    js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(file.bytes.as_slice()))
+        .map_err(|_| js_error("ViewError", "cannot attach the file bytes"))?;
+    Ok(out)
+}
+
+/// `transitExportCsv(snapshot, routes | null, templates | null, {templateId?, routes?,
+/// packageIds?, nowMs})` → `{bytes: Uint8Array, fileName, mime, rows, packages, packageIds}`.
+/// A `LeakError` names the row and column when plaintext buyer data would have left.
+#[wasm_bindgen(js_name = transitExportCsv)]
+pub fn transit_export_csv(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    export_with(snapshot, routes, templates, request, export_csv)
+}
+
+/// `transitExportXlsx(…)`: as [`transit_export_csv`], an XLSX workbook.
+#[wasm_bindgen(js_name = transitExportXlsx)]
+pub fn transit_export_xlsx(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    export_with(snapshot, routes, templates, request, export_xlsx)
+}
+
+/// `transitTemplates(templates | null)` → `{templates: [{id, name, columns: [{field,
+/// header}]}], selected, fields: [{field, header, labelEn}]}`.
+#[wasm_bindgen(js_name = transitTemplates)]
+pub fn transit_templates(templates: JsValue) -> Result<JsValue, JsValue> {
+    let book: Option<TemplateBook> = from_js(templates)?;
+    let book = template::checked(book).map_err(export_err)?;
+    to_js(&templates_view(&book))
+}
+
+fn book_out(book: &TemplateBook) -> Result<JsValue, JsValue> {
+    to_js(&Pair::<TransitSnapshot, _> { snapshot: None, routes: None, templates: Some(book), view: templates_view(book) })
+}
+
+/// `transitTemplateSave(templates | null, {id, name, columns})` → `{templates, view}`; the saved
+/// template becomes the selected one.
+#[wasm_bindgen(js_name = transitTemplateSave)]
+pub fn transit_template_save(templates: JsValue, template_value: JsValue) -> Result<JsValue, JsValue> {
+    let book: Option<TemplateBook> = from_js(templates)?;
+    let t: Template = from_js(template_value)?;
+    book_out(&template::save(book, t).map_err(export_err)?)
+}
+
+/// `transitTemplateDelete(templates | null, {id})` → `{templates, view}`.
+#[wasm_bindgen(js_name = transitTemplateDelete)]
+pub fn transit_template_delete(templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let book: Option<TemplateBook> = from_js(templates)?;
+    let req: TemplateIdRequest = from_js(request)?;
+    book_out(&template::delete(book, &req.id).map_err(export_err)?)
+}
+
+/// `transitTemplateSelect(templates | null, {id})` → `{templates, view}`.
+#[wasm_bindgen(js_name = transitTemplateSelect)]
+pub fn transit_template_select(templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let book: Option<TemplateBook> = from_js(templates)?;
+    let req: TemplateIdRequest = from_js(request)?;
+    book_out(&template::select(book, &req.id).map_err(export_err)?)
+}

@@ -1,1 +1,320 @@
-//! Bindings for the core's `vault` domain (being written).
+//! Bindings for the core's `vault` domain: key management, sealing and opening records, the
+//! locked queue, backup, quarantine and retention. Conversions only; every decision is in
+//! `redship_core::vault`. Random bytes come from the caller (`crypto.getRandomValues`); errors
+//! are JS `Error`s named `VaultError` with the variant in `error.code`.
+
+use std::collections::BTreeMap;
+
+use redship_core::vault::{
+    backup, keys, migrate, nonce::NonceSequence, pending, quarantine, record::Opened, retention, storage_key, DataKey,
+    DeviceRecord, Envelope, KeysRecord, Session, VaultError, SCHEMA_VERSION,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::boundary::{from_js, js_error, to_js};
+
+fn verr(e: VaultError) -> JsValue {
+    let err = js_error("VaultError", &e);
+    // `code` is the stable variant name; the message is for people.
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
+    err
+}
+
+fn entries(map: BTreeMap<String, Value>) -> Vec<(String, Value)> {
+    map.into_iter().collect()
+}
+
+/// An unlocked data key, as the worker keeps it in `chrome.storage.session`.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UnlockedView {
+    data_key: String,
+    key_id: String,
+}
+
+impl UnlockedView {
+    fn of(key: &DataKey) -> Self {
+        Self { data_key: key.to_b64(), key_id: key.key_id() }
+    }
+}
+
+/// A key session (unlocked key + nonce state); the worker passes back the latest one each call.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionView {
+    data_key: String,
+    key_id: String,
+    nonce_prefix: String,
+    next_counter: u32,
+    #[serde(default)]
+    exhausted: bool,
+}
+
+impl SessionView {
+    fn of(s: &Session) -> Self {
+        let n = s.nonces();
+        Self {
+            data_key: s.key().to_b64(),
+            key_id: s.key().key_id(),
+            nonce_prefix: redship_core::vault::codec::b64_encode(&n.prefix()),
+            next_counter: n.next_counter(),
+            exhausted: n.is_exhausted(),
+        }
+    }
+
+    fn session(&self) -> Result<Session, JsValue> {
+        let key = DataKey::from_b64(&self.data_key).map_err(verr)?;
+        let prefix = redship_core::vault::codec::b64_array(&self.nonce_prefix)
+            .ok_or_else(|| verr(VaultError::BadInput { what: "session nonce prefix".into() }))?;
+        Ok(Session::resume(key, NonceSequence::resume(prefix, self.next_counter, self.exhausted)))
+    }
+}
+
+/// Random-byte counts each call needs, and the vault's constants.
+#[wasm_bindgen(js_name = vaultInfo)]
+pub fn vault_info() -> Result<JsValue, JsValue> {
+    to_js(&serde_json::json!({
+        "schemaVersion": SCHEMA_VERSION,
+        "defaultIterations": keys::DEFAULT_PBKDF2_ITERATIONS,
+        "minPassphraseChars": keys::MIN_PASSPHRASE_CHARS,
+        "defaultRetentionDays": retention::DEFAULT_RETENTION_DAYS,
+        "keysStorageKey": redship_core::vault::KEYS_STORAGE_KEY,
+        "deviceStorageKey": redship_core::vault::DEVICE_STORAGE_KEY,
+        "prefixes": { "record": storage_key::RECORD_PREFIX, "pending": storage_key::PENDING_PREFIX, "quarantine": storage_key::QUARANTINE_PREFIX, "v1": migrate::V1_PREFIX },
+        "random": {
+            "create": keys::CREATE_RANDOM_LEN, "passphrase": keys::PASSPHRASE_RANDOM_LEN, "device": keys::DEVICE_RANDOM_LEN,
+            "session": redship_core::vault::nonce::PREFIX_LEN, "queue": pending::PENDING_RANDOM_LEN, "backup": backup::BACKUP_RANDOM_LEN
+        }
+    }))
+}
+
+/// `vaultCreate(random)` → `{keys, device, unlocked: {dataKey, keyId}}`.
+#[wasm_bindgen(js_name = vaultCreate)]
+pub fn vault_create(random: &[u8]) -> Result<JsValue, JsValue> {
+    let (keys, device, data) = keys::create_vault(random).map_err(verr)?;
+    to_js(&serde_json::json!({ "keys": keys, "device": device, "unlocked": UnlockedView::of(&data) }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UnlockRequest {
+    keys: KeysRecord,
+    #[serde(default)]
+    device: Option<DeviceRecord>,
+    #[serde(default)]
+    passphrase: Option<String>,
+}
+
+/// `vaultUnlock({keys, device} | {keys, passphrase})` → `{dataKey, keyId}`.
+#[wasm_bindgen(js_name = vaultUnlock)]
+pub fn vault_unlock(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: UnlockRequest = from_js(request)?;
+    let data = match (&req.passphrase, &req.device) {
+        (Some(p), _) => keys::unlock_with_passphrase(&req.keys, p),
+        (None, Some(d)) => keys::unlock_with_device(&req.keys, d),
+        (None, None) if req.keys.has_passphrase() => Err(VaultError::Locked),
+        (None, None) => Err(VaultError::Damaged { key: redship_core::vault::DEVICE_STORAGE_KEY.into() }),
+    }
+    .map_err(verr)?;
+    to_js(&UnlockedView::of(&data))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PassphraseRequest {
+    keys: KeysRecord,
+    #[serde(default)]
+    data_key: Option<String>,
+    #[serde(default)]
+    old_passphrase: Option<String>,
+    #[serde(default)]
+    passphrase: Option<String>,
+    #[serde(default)]
+    iterations: Option<u32>,
+}
+
+/// `vaultSetPassphrase({keys, dataKey, passphrase, iterations?}, random)` → new keys record
+/// (locks an unlocked device-mode vault with a passphrase).
+#[wasm_bindgen(js_name = vaultSetPassphrase)]
+pub fn vault_set_passphrase(request: JsValue, random: &[u8]) -> Result<JsValue, JsValue> {
+    let req: PassphraseRequest = from_js(request)?;
+    let data = DataKey::from_b64(req.data_key.as_deref().unwrap_or_default()).map_err(verr)?;
+    let pass = req.passphrase.unwrap_or_default();
+    let iterations = req.iterations.unwrap_or(keys::DEFAULT_PBKDF2_ITERATIONS);
+    to_js(&keys::set_passphrase(&req.keys, &data, &pass, iterations, random).map_err(verr)?)
+}
+
+/// `vaultChangePassphrase({keys, oldPassphrase, passphrase, iterations?}, random)` → new keys
+/// record; a wrong old passphrase is `WrongPassphrase`.
+#[wasm_bindgen(js_name = vaultChangePassphrase)]
+pub fn vault_change_passphrase(request: JsValue, random: &[u8]) -> Result<JsValue, JsValue> {
+    let req: PassphraseRequest = from_js(request)?;
+    let iterations = req.iterations.unwrap_or(keys::DEFAULT_PBKDF2_ITERATIONS);
+    let rec = keys::change_passphrase(
+        &req.keys,
+        req.old_passphrase.as_deref().unwrap_or_default(),
+        req.passphrase.as_deref().unwrap_or_default(),
+        iterations,
+        random,
+    );
+    to_js(&rec.map_err(verr)?)
+}
+
+/// `vaultRemovePassphrase({keys, passphrase}, random)` → `{keys, device}` (back to device mode).
+#[wasm_bindgen(js_name = vaultRemovePassphrase)]
+pub fn vault_remove_passphrase(request: JsValue, random: &[u8]) -> Result<JsValue, JsValue> {
+    let req: PassphraseRequest = from_js(request)?;
+    let (keys, device) =
+        keys::remove_passphrase(&req.keys, req.passphrase.as_deref().unwrap_or_default(), random).map_err(verr)?;
+    to_js(&serde_json::json!({ "keys": keys, "device": device }))
+}
+
+/// `vaultSessionStart({dataKey}, random8)` → a session with a fresh nonce prefix.
+#[wasm_bindgen(js_name = vaultSessionStart)]
+pub fn vault_session_start(unlocked: JsValue, random: &[u8]) -> Result<JsValue, JsValue> {
+    let u: UnlockedView = from_js(unlocked)?;
+    let key = DataKey::from_b64(&u.data_key).map_err(verr)?;
+    let prefix = random.get(..redship_core::vault::nonce::PREFIX_LEN).and_then(|p| p.try_into().ok());
+    let prefix = prefix.ok_or_else(|| {
+        verr(VaultError::Randomness { needed: redship_core::vault::nonce::PREFIX_LEN, got: random.len() })
+    })?;
+    to_js(&SessionView::of(&Session::new(key, prefix)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WriteItem {
+    key: String,
+    #[serde(default)]
+    value: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SealRequest {
+    session: SessionView,
+    writes: Vec<WriteItem>,
+    now_ms: i64,
+}
+
+fn sealed_view(session: &Session, items: Vec<(String, Envelope)>) -> Result<JsValue, JsValue> {
+    let items: BTreeMap<String, Envelope> = items.into_iter().collect();
+    to_js(&serde_json::json!({ "session": SessionView::of(session), "items": items }))
+}
+
+/// `vaultSeal({session, writes: [{key, value | null}], nowMs})` → `{session, items: {storageKey:
+/// envelope}}`; a null value seals a tombstone. Write `items` in one `set`, keep `session`.
+#[wasm_bindgen(js_name = vaultSeal)]
+pub fn vault_seal(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: SealRequest = from_js(request)?;
+    let mut session = req.session.session()?;
+    let mut items = Vec::with_capacity(req.writes.len());
+    for w in &req.writes {
+        items.push(session.seal(&w.key, w.value.as_ref().filter(|v| !v.is_null()), req.now_ms).map_err(verr)?);
+    }
+    sealed_view(&session, items)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NamesRequest {
+    data_key: String,
+    keys: Vec<String>,
+}
+
+/// `vaultStorageKeys({dataKey, keys})` → `{logicalKey: storageKey}`.
+#[wasm_bindgen(js_name = vaultStorageKeys)]
+pub fn vault_storage_keys(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: NamesRequest = from_js(request)?;
+    let key = DataKey::from_b64(&req.data_key).map_err(verr)?;
+    let mut out = BTreeMap::new();
+    for k in req.keys {
+        let s = storage_key::storage_key(&key, &k).map_err(verr)?;
+        out.insert(k, s);
+    }
+    to_js(&out)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OpenRequest {
+    data_key: String,
+    entries: BTreeMap<String, Value>,
+    now_ms: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordView {
+    storage_key: String,
+    key: String,
+    written_ms: i64,
+    value: Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QuarantineMove {
+    storage_key: String,
+    quarantine_key: String,
+    record: quarantine::QuarantinedRecord,
+}
+
+fn moves(list: Vec<(String, quarantine::QuarantinedRecord)>) -> Vec<QuarantineMove> {
+    list.into_iter()
+        .map(|(k, r)| QuarantineMove { storage_key: r.storage_key.clone(), quarantine_key: k, record: r })
+        .collect()
+}
+
+/// `vaultOpen({dataKey, entries: {storageKey: raw}, nowMs})` → `{records: [{storageKey, key,
+/// writtenMs, value}], tombstones: [storageKey], quarantine: [{storageKey, quarantineKey,
+/// record}]}`. Only `r.` entries are opened; one bad record never fails the call.
+#[wasm_bindgen(js_name = vaultOpen)]
+pub fn vault_open(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: OpenRequest = from_js(request)?;
+    let session = Session::new(DataKey::from_b64(&req.data_key).map_err(verr)?, [0; 8]);
+    let scan = quarantine::scan(&session, &entries(req.entries), req.now_ms);
+    let records: Vec<RecordView> = scan
+        .records
+        .into_iter()
+        .map(|(storage_key, Opened { logical_key, written_ms, value })| RecordView {
+            storage_key,
+            key: logical_key,
+            written_ms,
+            value: value.unwrap_or(Value::Null),
+        })
+        .collect();
+    to_js(
+        &serde_json::json!({ "records": records, "tombstones": scan.tombstones, "quarantine": moves(scan.quarantine) }),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MigrateRequest {
+    session: SessionView,
+    entries: BTreeMap<String, Value>,
+    now_ms: i64,
+}
+
+/// `vaultMigrateV1({session, entries, nowMs})` → `{session, items, remove, skipped: [{storageKey,
+/// reason}]}`: write `items` in one `set`, then remove `remove`.
+#[wasm_bindgen(js_name = vaultMigrateV1)]
+pub fn vault_migrate_v1(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: MigrateRequest = from_js(request)?;
+    let mut session = req.session.session()?;
+    let plan = migrate::migrate_v1(&mut session, &entries(req.entries), req.now_ms).map_err(verr)?;
+    let items: BTreeMap<String, Envelope> = plan.writes.into_iter().collect();
+    let skipped: Vec<Value> =
+        plan.skipped.into_iter().map(|(k, r)| serde_json::json!({ "storageKey": k, "reason": r })).collect();
+    to_js(
+        &serde_json::json!({ "session": SessionView::of(&session), "items": items, "remove": plan.remove, "skipped": skipped }),
+    )
+}
+
+mod stores;
+// Lets `lib.rs` re-export every vault binding with one `pub use vault::*` (tests use them).
+#[allow(unused_imports)]
+pub use stores::*;

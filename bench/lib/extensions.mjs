@@ -1,0 +1,45 @@
+// The extensions the bench loads, assembled into bench/out/ext/: RedShip's development build as
+// built, plus the bench harness page under __bench/ (a page that no part of RedShip loads, so
+// the worker and content scripts are exactly the build's), and the echo extension (the
+// cold-start baseline) with the same harness page.
+import { cpSync, rmSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCH, OUT, DEV_EXTENSION } from './env.mjs';
+import { vendorScripts } from './deps.mjs';
+import { writeTrackingData } from './tracking-data.mjs';
+
+let made = null;
+
+function addHarness(dir, dataDir) {
+  const h = join(dir, '__bench');
+  mkdirSync(join(h, 'vendor'), { recursive: true });
+  cpSync(join(BENCH, 'page'), h, { recursive: true });
+  cpSync(join(BENCH, 'baseline'), join(h, 'baseline'), { recursive: true, filter: (f) => !f.endsWith('.mjs') });
+  const { papa, xlsx } = vendorScripts();
+  cpSync(papa, join(h, 'vendor/papaparse.min.js'));
+  cpSync(xlsx, join(h, 'vendor/xlsx.full.min.js'));
+  cpSync(dataDir, join(h, 'data'), { recursive: true });
+}
+
+/** Builds (once per run) and returns {redship, echo} extension folders. */
+export async function benchExtensions() {
+  if (made) return made;
+  if (!existsSync(join(DEV_EXTENSION, 'manifest.json'))) throw new Error(`no build at ${DEV_EXTENSION}: run ./build.sh first`);
+  const root = join(OUT, 'ext');
+  rmSync(root, { recursive: true, force: true });
+  const dataDir = join(OUT, 'data');
+  await writeTrackingData(dataDir);
+  const redship = join(root, 'redship');
+  cpSync(DEV_EXTENSION, redship, { recursive: true });
+  addHarness(redship, dataDir);
+  const echo = join(root, 'echo');
+  cpSync(join(BENCH, 'echo-extension'), echo, { recursive: true });
+  addHarness(echo, dataDir);
+  made = { redship, echo };
+  return made;
+}
+
+/** Writes a small file into the bench data of both copies (e.g. a generated state). */
+export function addData(name, content) {
+  for (const dir of Object.values(made || {})) writeFileSync(join(dir, '__bench/data', name), content);
+}

@@ -1,0 +1,73 @@
+// Row 2 — service-worker cold start: from the event that starts a stopped worker to the first
+// answered quota query (the popup's dashboard with a 30-day ledger), against the echo extension
+// whose worker only echoes. Both extensions run in one raw-CDP Chromium (nothing attaches to the
+// workers); each sample stops every worker as Chrome does when idle, waits until they are
+// stopped, then sends one message from the extension's own page and times the answer.
+import { launchRaw } from '../lib/browser.mjs';
+import { openHarness } from '../lib/harness.mjs';
+import { benchExtensions } from '../lib/extensions.mjs';
+import { median, spread } from '../lib/stats.mjs';
+import { seedQuotaLedger, quotaQuery } from '../lib/quota-seed.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function workerControl(cdp, sessionId) {
+  const versions = new Map();
+  cdp.on('ServiceWorker.workerVersionUpdated', (p, sid) => {
+    if (sid !== sessionId) return;
+    for (const v of p.versions) versions.set(v.versionId, v);
+  });
+  await cdp.send('ServiceWorker.enable', {}, sessionId);
+  return {
+    async stopAll() {
+      await cdp.send('ServiceWorker.stopAllWorkers', {}, sessionId);
+      const end = Date.now() + 10000;
+      while ([...versions.values()].some((v) => v.runningStatus !== 'stopped')) {
+        if (Date.now() > end) throw new Error('the service workers did not stop');
+        await sleep(20);
+      }
+    },
+  };
+}
+
+/** Runs the row; returns result entries. */
+export async function run({ reps = 15 } = {}) {
+  const ext = await benchExtensions();
+  const browser = await launchRaw({ extensions: [ext.redship, ext.echo] });
+  try {
+    const [ours, echo] = [await openHarness(browser.cdp, browser.ids[0]), await openHarness(browser.cdp, browser.ids[1])];
+    // What to ask: the quota dashboard once the quota domain has landed, else status.get.
+    const query = await quotaQuery(ours);
+    let seeded = null;
+    if (query.quota) seeded = await seedQuotaLedger(ours, query.shop, 30);
+    const msg = query.message;
+    const first = await ours.call(`bench.ping(${JSON.stringify(msg)})`);
+    if (!first.ok) throw new Error(`the worker refused ${msg.type}: ${JSON.stringify(first.error)}`);
+    if (query.quota && !query.check(first.data)) throw new Error(`the dashboard does not show the seeded ledger: ${JSON.stringify(first.data).slice(0, 300)}`);
+    const control = await workerControl(browser.cdp, ours.sessionId);
+    const echoMsg = { type: msg.type, payload: msg.payload };
+    const samples = { ours: [], base: [] };
+    for (let i = 0; i < reps + 1; i++) {
+      const order = i % 2 ? [['base', echo, echoMsg], ['ours', ours, msg]] : [['ours', ours, msg], ['base', echo, echoMsg]];
+      for (const [k, page, m] of order) {
+        await control.stopAll();
+        await sleep(150);
+        const r = await page.call(`bench.ping(${JSON.stringify(m)})`);
+        if (!r.ok) throw new Error(`${k}: ${JSON.stringify(r.error)}`);
+        if (i > 0) samples[k].push(r.ms);
+      }
+    }
+    const o = median(samples.ours);
+    const b = median(samples.base);
+    const what = query.quota ? `first answered quota.dashboard (30-day ledger, ${seeded.records} records)` : 'first answered status.get (the quota query has not landed)';
+    return [{
+      id: 'coldstart', figure: 'Service-worker cold start → first answer', unit: 'ms',
+      ours: o, baseline: b, ratio: o / b, goal: 1.3,
+      note: `${what}; median of ${reps} stops each, spread ±${Math.round(spread(samples.ours) * 100)}% / ±${Math.round(spread(samples.base) * 100)}%`,
+      pending: query.quota ? null : 'quota.dashboard message not in the catalogue yet: measured with status.get',
+      samples,
+    }];
+  } finally {
+    await browser.close();
+  }
+}

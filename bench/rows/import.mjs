@@ -1,0 +1,44 @@
+// Row 1 — import: parse and validate 10,000 tracking rows, as CSV and as the same rows in XLSX,
+// with the wasm core (trackingImport, called as the service worker calls it) against the JS
+// baseline (bench/baseline/import.js: papaparse or SheetJS, then per-courier regular expressions),
+// both in the same extension page of headless Chromium, same bytes, same context (10,000 orders
+// seen, used numbers, courier list). Before any time counts, both verdict lists (row, package,
+// courier, number, verdict, reason codes, fillable) must be equal.
+import { launchRaw } from '../lib/browser.mjs';
+import { openHarness } from '../lib/harness.mjs';
+import { benchExtensions } from '../lib/extensions.mjs';
+import { spread } from '../lib/stats.mjs';
+
+/** Runs the row; returns result entries. */
+export async function run({ quick = false } = {}) {
+  const reps = quick ? 3 : 7;
+  const ext = await benchExtensions();
+  const browser = await launchRaw({ extensions: [ext.redship] });
+  try {
+    const page = await openHarness(browser.cdp, browser.ids[0]);
+    const exports = await page.call('bench.exportsList()');
+    if (!exports.includes('trackingImport')) {
+      return ['csv', 'xlsx'].map((kind) => ({
+        id: `import-${kind}`, figure: `Import: 10,000 rows, ${kind.toUpperCase()}`, unit: 'ms', goal: 0.5,
+        pending: 'the wasm export trackingImport has not landed',
+      }));
+    }
+    const out = [];
+    for (const kind of ['csv', 'xlsx']) {
+      const cmp = await page.call(`bench.importCompare('${kind}')`, 300000);
+      const base = { id: `import-${kind}`, figure: `Import: 10,000 rows, ${kind.toUpperCase()}`, unit: 'ms', goal: 0.5 };
+      if (!cmp.equal) {
+        throw new Error(`${kind}: the verdict lists differ, so the times would not compare the same job. ours ${JSON.stringify(cmp.ours)} baseline ${JSON.stringify(cmp.base)}; first differences: ${JSON.stringify(cmp.diffs.slice(0, 3))}`);
+      }
+      const t = await page.call(`bench.importTime('${kind}', ${reps})`, 600000);
+      out.push({
+        ...base, ours: t.oursMedian, baseline: t.baseMedian, ratio: t.oursMedian / t.baseMedian,
+        note: `trackingImport vs ${kind === 'csv' ? 'papaparse' : 'SheetJS'} + regexes; verdicts equal (${cmp.ours.ok} ok, ${cmp.ours.warning} warning, ${cmp.ours.error} error); median of ${reps} interleaved runs (spread ±${Math.round(spread(t.ours) * 100)}% / ±${Math.round(spread(t.base) * 100)}%)`,
+        samples: { ours: t.ours, base: t.base },
+      });
+    }
+    return out;
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,135 @@
+// Row 3 — page overhead: the replica's order list at 500 rows a page. Main-thread time of the
+// page (CDP Performance.getMetrics TaskDuration: every task on the renderer's main thread, the
+// page's scripts, layout, paint and our content scripts alike) during the list's render (choose
+// 500 条/页 → 500 rows shown, then 1.5 s for any follow-up work) and during 100 decrypt clicks
+// (each click waits for the plain text), with RedShip's development build loaded against the same
+// browser without it. Two browsers and two replicas, measured in alternation. Then one traced run
+// with the extension: any task over 50 ms that the extension's scripts made long is a miss.
+import { launchPw } from '../lib/browser.mjs';
+import { DEV_EXTENSION, ROOT } from '../lib/env.mjs';
+import { median, spread } from '../lib/stats.mjs';
+import { startTrace, longTasks } from '../lib/trace.mjs';
+import { join } from 'node:path';
+
+const { startReplica } = await import(join(ROOT, 'tests/e2e/lib/replica.mjs'));
+const SETTLE_MS = 1500;
+const ROWS = 500;
+const CLICKS = 100;
+
+// In-page steps (run with page.evaluate): plain DOM, the same for both browsers.
+async function choose500(rows) {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  document.querySelector('.d-pagination .d-select').click();
+  let opt = null;
+  for (let i = 0; i < 400 && !opt; i++) {
+    await sleep(5);
+    opt = [...document.querySelectorAll('.d-popover .d-option-name')].find((o) => o.textContent.trim().startsWith('500'));
+  }
+  if (!opt) throw new Error('no 500 条/页 option');
+  opt.click();
+  for (let i = 0; i < 4000; i++) {
+    if (document.querySelectorAll('table.d-new-table tbody tr.d-new-table-row').length >= rows && !document.querySelector('.d-new-table-loading')) return true;
+    await new Promise((r) => requestAnimationFrame(r));
+  }
+  throw new Error('the list did not show 500 rows');
+}
+
+async function decryptClicks({ from, count }) {
+  const rows = [...document.querySelectorAll('table.d-new-table tbody tr.d-new-table-row')].slice(from, from + count);
+  const tbody = document.querySelector('table.d-new-table tbody');
+  for (const row of rows) {
+    const key = row.getAttribute('data-row-key');
+    const btn = row.querySelector('button[title="查看"]');
+    if (!btn) throw new Error(`row ${key} has no 查看`);
+    const done = new Promise((resolve, reject) => {
+      const t = setTimeout(() => { mo.disconnect(); reject(new Error(`decrypt of ${key} did not show`)); }, 10000);
+      const mo = new MutationObserver(() => {
+        const r = tbody.querySelector(`tr[data-row-key="${key}"]`);
+        if (r && !r.querySelector('button[title="查看"]')) { clearTimeout(t); mo.disconnect(); resolve(); }
+      });
+      mo.observe(tbody, { childList: true, subtree: true, characterData: true });
+    });
+    btn.click();
+    await done;
+  }
+  return rows.length;
+}
+
+async function taskSeconds(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'TaskDuration').value;
+}
+
+/** One measured visit: {render, clicks} main-thread ms. */
+async function visit(side, iteration, { trace = false, clicks = CLICKS } = {}) {
+  const page = await side.browser.context.newPage();
+  try {
+    await page.goto(`${side.replica.url}/app-order/order/query`);
+    await page.waitForSelector('table.d-new-table tbody tr.d-new-table-row');
+    await page.waitForTimeout(SETTLE_MS);
+    const cdp = await side.browser.context.newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const stopTrace = trace ? await startTrace(cdp) : null;
+    const t0 = await taskSeconds(cdp);
+    await page.evaluate(choose500, ROWS);
+    await page.waitForTimeout(SETTLE_MS);
+    const t1 = await taskSeconds(cdp);
+    const from = (iteration * CLICKS) % ROWS;
+    if (clicks) {
+      await page.evaluate(decryptClicks, { from, count: clicks });
+      await page.waitForTimeout(SETTLE_MS);
+    }
+    const t2 = await taskSeconds(cdp);
+    const events = stopTrace ? await stopTrace() : null;
+    await cdp.detach().catch(() => {});
+    return { render: (t1 - t0) * 1000, clicks: (t2 - t1) * 1000, events };
+  } finally {
+    await page.close();
+  }
+}
+
+/** Runs the row; returns result entries. */
+export async function run({ quick = false } = {}) {
+  const reps = quick ? 1 : 3;
+  const sides = {};
+  try {
+    for (const [k, extension] of [['ours', DEV_EXTENSION], ['base', null]]) {
+      sides[k] = { replica: await startReplica({ orders: 600, dailyQuota: 100000 }), browser: await launchPw({ extension }) };
+    }
+    const s = { ours: { render: [], clicks: [] }, base: { render: [], clicks: [] } };
+    // Warm-up (caches, code caches, the extension's first contact): render only.
+    for (const k of ['ours', 'base']) await visit(sides[k], 0, { clicks: 0 });
+    for (let i = 0; i < reps; i++) {
+      for (const k of i % 2 ? ['base', 'ours'] : ['ours', 'base']) {
+        const v = await visit(sides[k], i);
+        s[k].render.push(v.render); s[k].clicks.push(v.clicks);
+      }
+    }
+    const traced = await visit(sides.ours, reps, { trace: true });
+    const lt = longTasks(traced.events, sides.ours.replica.url);
+    const worst = [...lt.long].sort((a, b) => b.extMs - a.extMs)[0];
+    const files = Object.entries(lt.files || {}).slice(0, 4).map(([f, ms]) => `${f} ${ms} ms`).join(', ');
+    const longNote = lt.found
+      ? `Traced run with the extension: ${lt.long.length} tasks over 50 ms (the page's own re-renders), ${lt.caused} made long by the extension; its largest share of one task ${lt.maxExtMs} ms${worst ? ` (largest in a long task: ${worst.extMs} of ${worst.ms} ms)` : ''}; extension script time by file: ${files || 'none'}`
+      : 'Traced run: the page main thread was not found in the trace';
+    const entry = (what, key, desc) => {
+      const o = median(s.ours[key]);
+      const b = median(s.base[key]);
+      return {
+        id: `page-${key}`, figure: `Page overhead: ${what}`, unit: 'ms', ours: o, baseline: b, ratio: o / b, goal: 1.05,
+        extraPass: lt.found ? lt.caused === 0 : false,
+        note: `${desc}; main-thread task time, median of ${reps} visits each (spread ±${Math.round(spread(s.ours[key]) * 100)}% / ±${Math.round(spread(s.base[key]) * 100)}%). ${longNote}`,
+        samples: s[key] ? { ours: s.ours[key], base: s.base[key] } : undefined,
+      };
+    };
+    return [
+      entry('list render at 500 rows', 'render', 'choose 500 条/页 until 500 rows show, +1.5 s'),
+      entry('100 decrypt clicks', 'clicks', '100 × click 查看 until the plain text shows, +1.5 s'),
+    ];
+  } finally {
+    for (const side of Object.values(sides)) {
+      await side.browser?.close();
+      await side.replica?.stop();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+//! The request and answer shapes of the quota operations (see [`super::service`]).
+//!
+//! Requests carry the stored records as plain JSON values so that a broken record reaches the
+//! core, where it is named and reset, instead of failing the whole call at the boundary.
+
+use super::dashboard::DashboardView;
+use super::ledger::EventOutcome;
+use super::limit::PaidOrdersDay;
+use super::raise::RouteCounts;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A record to save: the storage key and its new value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyedRecord {
+    /// Storage key.
+    pub key: String,
+    /// The record.
+    pub value: Value,
+}
+
+/// Something wrong found in the stored records or the page's data; the operation went on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    /// The storage key (or `event` / `page`) concerned.
+    pub record: String,
+    /// What was wrong, for the options page.
+    pub message: String,
+    /// `reset` (replaced by a fresh record), `removed` (key deleted) or `ignored`.
+    pub action: String,
+}
+
+/// The result of every operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuotaUpdate {
+    /// Records to save.
+    pub changed: Vec<KeyedRecord>,
+    /// Keys to delete.
+    pub removed: Vec<String>,
+    /// Problems found (already dealt with as `action` says).
+    pub problems: Vec<Problem>,
+    /// How a recorded decrypt was counted (`None` when it was ignored or for other calls).
+    pub outcome: Option<EventOutcome>,
+    /// The dashboard of the shop after the operation.
+    pub view: DashboardView,
+}
+
+/// What the page observed for one decrypt answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecryptEvent {
+    /// The shop.
+    pub shop: String,
+    /// The package decrypted.
+    pub package_id: String,
+    /// `success` or `refused`.
+    pub outcome: String,
+    /// The tab, when known.
+    #[serde(default)]
+    pub tab_id: Option<i64>,
+    /// When the answer arrived (epoch ms).
+    pub at_ms: i64,
+    /// For a refusal: true when the platform said the quota is spent (今日解密次数已用完).
+    #[serde(default)]
+    pub quota_spent: bool,
+}
+
+/// Numbers the workbench itself showed (privacy board or quota answer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShownQuota {
+    /// The shop.
+    pub shop: String,
+    /// The day the page said the numbers are for (`YYYY-MM-DD`); else the day of `at_ms`.
+    #[serde(default)]
+    pub day: Option<String>,
+    /// When it was seen (epoch ms).
+    pub at_ms: i64,
+    /// Used as shown.
+    #[serde(default)]
+    pub used: Option<u32>,
+    /// Daily quota as shown.
+    #[serde(default)]
+    pub daily_quota: Option<u32>,
+    /// `board` or `api`.
+    pub source: String,
+}
+
+/// Records the operations share. `settings` null → defaults; `ledgers` maps storage keys
+/// (as from [`ledger_keys`]) to stored values, missing or null when there is none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct QuotaInputs {
+    /// The settings record.
+    pub settings: Option<Value>,
+    /// Stored day ledgers by key.
+    pub ledgers: BTreeMap<String, Value>,
+    /// Paid orders per China day.
+    pub paid_orders: Vec<PaidOrdersDay>,
+    /// Route counts for the raise helper.
+    pub routes: RouteCounts,
+}
+
+/// `quotaRecordEvent`'s request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordEventRequest {
+    /// Stored records and inputs.
+    #[serde(flatten)]
+    pub inputs: QuotaInputs,
+    /// The observed decrypt.
+    pub event: DecryptEvent,
+    /// Now (epoch ms).
+    pub now_ms: i64,
+}
+
+/// `quotaRecordPageShows`' request: numbers shown for one shop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordPageShowsRequest {
+    /// Stored records and inputs.
+    #[serde(flatten)]
+    pub inputs: QuotaInputs,
+    /// What the page showed, oldest first; all for the same shop.
+    pub shows: Vec<ShownQuota>,
+    /// Now (epoch ms).
+    pub now_ms: i64,
+}
+
+/// `quotaDashboard`'s request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardRequest {
+    /// Stored records and inputs.
+    #[serde(flatten)]
+    pub inputs: QuotaInputs,
+    /// The shop.
+    pub shop: String,
+    /// Now (epoch ms).
+    pub now_ms: i64,
+}

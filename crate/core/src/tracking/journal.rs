@@ -1,0 +1,278 @@
+//! The fill journal: a state machine over a [`FillRun`] that the service worker saves after
+//! every event, so a page reload, a navigation or a service-worker restart resumes where it
+//! stopped.
+//!
+//! The rule that matters: an order is never shipped twice. Before 确定 is pressed the item is
+//! moved to `Confirming` (and saved); from then on it can only be settled by the page's answer
+//! or by reading the row's status (`check`), never by filling it again blindly. A retry is only
+//! handed out after a check has shown the order still waiting, and only once.
+
+pub use super::events::{Action, ApplyRequest, ApplyView, FillEvent, Outcome, Progress, RowStatus};
+use super::plan::{FillError, FillItem, FillMode, FillRun, ItemStatus, Phase, RunState, RUN_VERSION};
+
+/// How many times 确定 may be pressed for one order (the second only after a check showed the
+/// order still waiting).
+pub const MAX_CONFIRMS: u32 = 2;
+
+/// Progress of a run.
+pub fn progress(run: &FillRun) -> Progress {
+    let mut p = Progress { total: run.items.len(), ..Progress::default() };
+    for it in &run.items {
+        match it.status {
+            ItemStatus::Shipped => p.shipped += 1,
+            ItemStatus::Filled => p.filled += 1,
+            ItemStatus::Skipped => p.skipped += 1,
+            ItemStatus::Failed => p.failed += 1,
+            ItemStatus::Unknown => p.unknown += 1,
+            ItemStatus::InProgress => p.current = Some(it.package_id.clone()),
+            ItemStatus::Pending => {}
+        }
+    }
+    p.done = p.shipped + p.filled + p.skipped + p.failed;
+    p
+}
+
+fn bad(package_id: &str, from: impl std::fmt::Debug, event: &str) -> FillError {
+    FillError::BadTransition { package_id: package_id.to_string(), from: format!("{from:?}"), event: event.to_string() }
+}
+
+fn settle(it: &mut FillItem, status: ItemStatus, reason: Option<&str>, message: Option<String>, now: i64) {
+    it.status = status;
+    it.phase = None;
+    it.reason = reason.map(str::to_string);
+    it.message = message;
+    it.updated_at = now;
+}
+
+/// Applies one event. A rejected event returns an error and the caller keeps the old record.
+pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
+    let ApplyRequest { mut run, event, now_ms } = req;
+    if run.v != RUN_VERSION {
+        return Err(FillError::Version(run.v));
+    }
+    let before = run.clone();
+    let finished = matches!(run.state, RunState::Cancelled | RunState::Done);
+    let action = match event {
+        FillEvent::Start if finished => return Err(bad("", run.state, "start")),
+        FillEvent::Start => {
+            run.state = RunState::Running;
+            run.stop_reason = None;
+            next_action(&mut run, &[], now_ms)
+        }
+        FillEvent::Pause if finished => return Err(bad("", run.state, "pause")),
+        FillEvent::Pause => {
+            run.state = RunState::Paused;
+            Action::Wait
+        }
+        FillEvent::Cancel if finished => return Err(bad("", run.state, "cancel")),
+        FillEvent::Cancel => {
+            run.state = RunState::Cancelled;
+            for it in &mut run.items {
+                match (it.status, it.phase) {
+                    (ItemStatus::Pending, _) | (ItemStatus::InProgress, Some(Phase::Opening)) => {
+                        settle(it, ItemStatus::Skipped, Some("cancelled"), Some("已取消（cancelled）".into()), now_ms)
+                    }
+                    (ItemStatus::InProgress, _) | (ItemStatus::Unknown, _) => settle(
+                        it,
+                        ItemStatus::Failed,
+                        Some("unknown"),
+                        Some("已按下确定但未收到页面答复，请在工作台核对该订单（outcome unknown: check this order on the workbench）".into()),
+                        now_ms,
+                    ),
+                    _ => {}
+                }
+            }
+            Action::Done
+        }
+        FillEvent::Next { visible } => {
+            if run.state == RunState::Running {
+                next_action(&mut run, &visible, now_ms)
+            } else if finished {
+                Action::Done
+            } else {
+                Action::Wait
+            }
+        }
+        FillEvent::Confirming { package_id } => {
+            let mode = run.mode;
+            let it = item(&mut run, &package_id)?;
+            match (it.status, it.phase, mode) {
+                (ItemStatus::InProgress, Some(Phase::Opening), FillMode::Ship) => {
+                    it.phase = Some(Phase::Confirming);
+                    it.confirms += 1;
+                    it.updated_at = now_ms;
+                    Action::Continue
+                }
+                (ItemStatus::InProgress, Some(Phase::Confirming), FillMode::Ship) => Action::Continue,
+                (s, _, _) => return Err(bad(&package_id, s, "confirming")),
+            }
+        }
+        FillEvent::Result { package_id, outcome } => {
+            let mode = run.mode;
+            let it = item(&mut run, &package_id)?;
+            apply_result(it, &outcome, mode, now_ms)?;
+            Action::Continue
+        }
+        FillEvent::Checked { package_id, status } => {
+            let it = item(&mut run, &package_id)?;
+            apply_check(it, status, now_ms)?;
+            Action::Continue
+        }
+        FillEvent::Stop { reason } => {
+            if !finished {
+                run.state = RunState::Stopped;
+                run.stop_reason = Some(reason);
+            }
+            for it in &mut run.items {
+                match (it.status, it.phase) {
+                    (ItemStatus::InProgress, Some(Phase::Opening)) => {
+                        it.status = ItemStatus::Pending;
+                        it.phase = None;
+                        it.updated_at = now_ms;
+                    }
+                    (ItemStatus::InProgress, _) => {
+                        it.status = ItemStatus::Unknown;
+                        it.phase = None;
+                        it.updated_at = now_ms;
+                    }
+                    _ => {}
+                }
+            }
+            Action::Wait
+        }
+    };
+    let changed = run != before;
+    if changed {
+        run.updated_at = now_ms;
+    }
+    let progress = progress(&run);
+    Ok(ApplyView { run, action, progress, changed })
+}
+
+fn item<'a>(run: &'a mut FillRun, package_id: &str) -> Result<&'a mut FillItem, FillError> {
+    run.items
+        .iter_mut()
+        .find(|i| i.package_id == package_id)
+        .ok_or_else(|| FillError::UnknownItem(package_id.to_string()))
+}
+
+/// The next thing to do: settle interrupted items first (check what may have been confirmed,
+/// re-open what was not), then the first pending item visible on the page, then any pending.
+fn next_action(run: &mut FillRun, visible: &[String], now: i64) -> Action {
+    let mode = run.mode;
+    let fill = |it: &FillItem| Action::Fill {
+        package_id: it.package_id.clone(),
+        courier_name: it.courier_name.clone(),
+        courier_code: it.courier_code.clone(),
+        number: it.number.clone(),
+        mode,
+    };
+    if let Some(it) = run.items.iter().find(|i| i.status == ItemStatus::InProgress) {
+        return match it.phase {
+            Some(Phase::Opening) => fill(it),
+            _ => Action::Check { package_id: it.package_id.clone() },
+        };
+    }
+    if let Some(it) = run.items.iter().find(|i| i.status == ItemStatus::Unknown) {
+        return Action::Check { package_id: it.package_id.clone() };
+    }
+    let pick = run
+        .items
+        .iter()
+        .position(|i| i.status == ItemStatus::Pending && visible.contains(&i.package_id))
+        .or_else(|| run.items.iter().position(|i| i.status == ItemStatus::Pending));
+    match pick {
+        Some(k) => {
+            let it = &mut run.items[k];
+            it.status = ItemStatus::InProgress;
+            it.phase = Some(Phase::Opening);
+            it.updated_at = now;
+            fill(it)
+        }
+        None => {
+            run.state = RunState::Done;
+            Action::Done
+        }
+    }
+}
+
+fn apply_result(it: &mut FillItem, outcome: &Outcome, mode: FillMode, now: i64) -> Result<(), FillError> {
+    let target = match outcome {
+        Outcome::Shipped => ItemStatus::Shipped,
+        Outcome::Filled => ItemStatus::Filled,
+        Outcome::Failed { .. } => ItemStatus::Failed,
+        Outcome::Skipped { .. } => ItemStatus::Skipped,
+        Outcome::NoAnswer => ItemStatus::Unknown,
+    };
+    if it.status == ItemStatus::Unknown {
+        // A late answer from the page settles an unknown item: the page's answer is the truth.
+        match outcome {
+            Outcome::Shipped => settle(it, ItemStatus::Shipped, None, None, now),
+            Outcome::Failed { message } => settle(it, ItemStatus::Failed, Some("page-error"), Some(message.clone()), now),
+            Outcome::NoAnswer => {}
+            _ => return Err(bad(&it.package_id, it.status, "result")),
+        }
+        return Ok(());
+    }
+    if it.status.is_final() {
+        // A repeated report of the same answer (e.g. resent after a restart) changes nothing.
+        return if it.status == target { Ok(()) } else { Err(bad(&it.package_id, it.status, "result")) };
+    }
+    if it.status != ItemStatus::InProgress {
+        return Err(bad(&it.package_id, it.status, "result"));
+    }
+    let confirming = it.phase == Some(Phase::Confirming);
+    match outcome {
+        // Shipped only after the journal recorded the intent to press 确定.
+        Outcome::Shipped if mode == FillMode::Ship && confirming => settle(it, ItemStatus::Shipped, None, None, now),
+        Outcome::Filled if mode == FillMode::Fill && !confirming => settle(it, ItemStatus::Filled, None, None, now),
+        Outcome::Failed { message } => settle(it, ItemStatus::Failed, Some("page-error"), Some(message.clone()), now),
+        Outcome::Skipped { reason, message } if !confirming => {
+            settle(it, ItemStatus::Skipped, Some(reason), (!message.is_empty()).then(|| message.clone()), now)
+        }
+        Outcome::NoAnswer if confirming => {
+            it.status = ItemStatus::Unknown;
+            it.phase = None;
+            it.updated_at = now;
+        }
+        Outcome::NoAnswer => settle(
+            it,
+            ItemStatus::Failed,
+            Some("no-answer"),
+            Some("页面没有响应，未按确定（the page did not respond; 确定 was not pressed）".into()),
+            now,
+        ),
+        _ => return Err(bad(&it.package_id, (it.status, it.phase, mode), "result")),
+    }
+    Ok(())
+}
+
+fn apply_check(it: &mut FillItem, status: RowStatus, now: i64) -> Result<(), FillError> {
+    let checkable = it.status == ItemStatus::Unknown || (it.status == ItemStatus::InProgress && it.phase == Some(Phase::Confirming));
+    if !checkable {
+        return Err(bad(&it.package_id, it.status, "checked"));
+    }
+    match status {
+        RowStatus::Shipped => settle(it, ItemStatus::Shipped, Some("checked"), Some("按列表状态确认已发货（confirmed by the row's status）".into()), now),
+        RowStatus::Waiting if it.confirms < MAX_CONFIRMS => {
+            it.status = ItemStatus::Pending;
+            it.phase = None;
+            it.updated_at = now;
+        }
+        RowStatus::Waiting => settle(
+            it,
+            ItemStatus::Failed,
+            Some("no-answer"),
+            Some("多次确定后订单仍是待发货，请在工作台手动核对并发货（still waiting after confirming twice: check and ship it by hand）".into()),
+            now,
+        ),
+        RowStatus::Absent => settle(
+            it,
+            ItemStatus::Failed,
+            Some("unknown"),
+            Some("结果未知：列表中找不到该订单，请在工作台核对（outcome unknown: the order is not on the list, check it on the workbench）".into()),
+            now,
+        ),
+    }
+    Ok(())
+}

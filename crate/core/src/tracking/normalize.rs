@@ -1,0 +1,128 @@
+//! Text normalisation for imported cells: full-width → half-width, upper case, and the removal
+//! of spaces and dashes that people (and chat apps) put inside numbers.
+//!
+//! Every function here is idempotent (a proptest checks it), so a value can be normalised again
+//! when the user edits a row without drifting.
+
+/// Maps full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space (U+3000) to their
+/// half-width forms; every other character is kept.
+pub fn to_half_width(s: &str) -> String {
+    s.chars().map(half_width_char).collect()
+}
+
+/// One character's half-width form (see [`to_half_width`]).
+pub fn half_width_char(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        // Dashes and long sounds that chat apps and IMEs produce between digit groups.
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}' => '-',
+        _ => c,
+    }
+}
+
+/// True for characters dropped inside numbers and IDs: whitespace of any kind, dashes,
+/// zero-width characters and the byte-order mark.
+fn is_filler(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '_' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
+}
+
+/// Normalises a tracking number or package ID: half-width, ASCII upper case, and no spaces,
+/// dashes or zero-width characters anywhere. Spreadsheet text markers (a leading `'`, or a
+/// `="…"` wrapper that Excel users type to keep long numbers as text) are removed too.
+pub fn normalize_code(s: &str) -> String {
+    let half: String = to_half_width(s)
+        .chars()
+        .filter(|c| !is_filler(*c))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    strip_text_markers(&half)
+}
+
+/// Removes Excel's "keep as text" markers, repeatedly, so the result is a fixed point.
+fn strip_text_markers(s: &str) -> String {
+    let mut cur = s;
+    loop {
+        let next = if let Some(inner) = cur.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')) {
+            inner
+        } else if let Some(inner) = cur.strip_prefix('\'') {
+            inner
+        } else if cur.len() >= 2 && cur.starts_with('"') && cur.ends_with('"') {
+            &cur[1..cur.len() - 1]
+        } else {
+            return cur.to_string();
+        };
+        cur = next;
+    }
+}
+
+/// Normalises a courier name for alias lookup: half-width, ASCII upper case, no whitespace.
+/// Chinese text is kept as is.
+pub fn normalize_name(s: &str) -> String {
+    to_half_width(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200B}' | '\u{FEFF}'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Normalises a header cell for keyword lookup: half-width, ASCII lower case, and no spaces,
+/// underscores, dashes, asterisks (required-field marks) or colons.
+pub fn normalize_header(s: &str) -> String {
+    to_half_width(s)
+        .chars()
+        .filter(|c| !is_filler(*c) && !matches!(c, '*' | ':' | '(' | ')' | '.' | '/'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// True when `s` (already normalised) is a package ID: `P` followed by 15 or more digits.
+pub fn is_package_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 16 && b[0] == b'P' && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// True when `s` (already normalised) could be a tracking number of some courier: 8–30 ASCII
+/// letters and digits with at least 8 digits, and not a package ID.
+pub fn looks_like_number(s: &str) -> bool {
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    (8..=30).contains(&s.len())
+        && digits >= 8
+        && s.bytes().all(|b| b.is_ascii_alphanumeric())
+        && !is_package_id(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_digits_letters_and_spaces() {
+        assert_eq!(to_half_width("ＳＦ１２３　ａ"), "SF123 a");
+        assert_eq!(normalize_code(" ｓｆ １２３４－５６７８ "), "SF12345678");
+        assert_eq!(normalize_code("7730\u{200B}1234 5678—90"), "77301234567890");
+    }
+
+    #[test]
+    fn excel_text_markers_are_removed() {
+        assert_eq!(normalize_code("'773012345678"), "773012345678");
+        assert_eq!(normalize_code("=\"773012345678\""), "773012345678");
+        assert_eq!(normalize_code("\"'SF1\""), "SF1");
+    }
+
+    #[test]
+    fn package_id_and_number_shapes() {
+        assert!(is_package_id("P123456789012345"));
+        assert!(!is_package_id("P12345678901234"));
+        assert!(!is_package_id("X123456789012345"));
+        assert!(looks_like_number("SF1234567890123"));
+        assert!(!looks_like_number("13812"));
+        assert!(!looks_like_number("P123456789012345"));
+    }
+
+    #[test]
+    fn headers_lose_marks_and_case() {
+        assert_eq!(normalize_header("* 运单号："), "运单号");
+        assert_eq!(normalize_header("Tracking No."), "trackingno");
+    }
+}

@@ -1,0 +1,261 @@
+//! Pasted text: either a table copied from Excel (a header line, tab- or comma-separated) or
+//! free chat text from WeChat, one order per line with stray words, Chinese punctuation,
+//! full-width characters and numbers written in groups (`7730 1234 5678`).
+//!
+//! Free text is read by content: the package ID by its pattern, the courier by name or alias,
+//! the tracking number as the remaining run of letters and digits that looks like one.
+
+use super::columns::{extract as extract_table, header_kind};
+use super::couriers::{all_names, check_shape, lookup, CourierLookup};
+use super::normalize::{looks_like_number, to_half_width};
+use super::validate::SourceMeta;
+use super::{CourierEntry, ImportError, RawEntry, RawRow};
+
+/// Letters that start a courier's numbers: written apart from the digits (`SF 1234…`) they are
+/// part of the number, not a courier name.
+const NUMBER_PREFIXES: &[&str] = &["SF", "YT", "JT", "JD", "DPK"];
+
+/// Reads pasted text into entries: as a table when a line names the columns, else line by line.
+pub fn extract(text: &str, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
+    let lines: Vec<(usize, String)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, to_half_width(l)))
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    if lines.is_empty() {
+        return Err(ImportError::Empty("粘贴的内容是空的"));
+    }
+    let delim = if lines.iter().any(|(_, l)| l.contains('\t')) { '\t' } else { ',' };
+    let header_line = lines.iter().take(5).find(|(_, l)| {
+        let kinds: Vec<_> = l.split(delim).filter_map(header_kind).collect();
+        kinds.len() >= 2 && !l.chars().any(|c| c.is_ascii_digit())
+    });
+    if let Some((first, _)) = header_line {
+        let rows: Vec<RawRow> = lines
+            .iter()
+            .filter(|(n, _)| n >= first)
+            .map(|(n, l)| RawRow { row: *n, cells: l.split(delim).map(|c| c.trim().to_string()).collect() })
+            .collect();
+        return extract_table(&rows, platform);
+    }
+    let names = all_names(platform);
+    let mut entries = Vec::new();
+    let mut meta = SourceMeta::default();
+    for (n, line) in &lines {
+        let upper: Vec<char> = line.chars().map(|c| c.to_ascii_uppercase()).collect();
+        let found = extract_line(&upper, *n, &names, platform);
+        if found.is_empty() {
+            meta.ignored_rows.push(*n);
+        }
+        entries.extend(found);
+    }
+    Ok((entries, meta))
+}
+
+/// Start and end (exclusive) of every package ID (`P` + 15 or more digits) in `s`.
+fn package_spans(s: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        let boundary = i == 0 || !s[i - 1].is_ascii_alphanumeric();
+        if s[i] == 'P' && boundary {
+            let end = (i + 1..s.len()).find(|&j| !s[j].is_ascii_digit()).unwrap_or(s.len());
+            if end - i > 15 {
+                out.push((i, end));
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Entries of one line: one per package ID (text before the first ID belongs to it); a line
+/// with a number but no ID still gives an entry so the user sees the missing ID.
+fn extract_line(s: &[char], line: usize, names: &[String], platform: &[CourierEntry]) -> Vec<RawEntry> {
+    let spans = package_spans(s);
+    if spans.is_empty() {
+        let (courier, number) = courier_and_number(s, names, platform);
+        return if number.is_empty() { Vec::new() } else { vec![RawEntry { row: line, package_id: String::new(), courier, number }] };
+    }
+    let mut out = Vec::new();
+    for (k, &(start, end)) in spans.iter().enumerate() {
+        let seg_start = if k == 0 { 0 } else { start };
+        let seg_end = spans.get(k + 1).map_or(s.len(), |n| n.0);
+        let mut seg: Vec<char> = s[seg_start..seg_end].to_vec();
+        for c in &mut seg[start - seg_start..end - seg_start] {
+            *c = ' ';
+        }
+        let (courier, number) = courier_and_number(&seg, names, platform);
+        out.push(RawEntry { row: line, package_id: s[start..end].iter().collect(), courier, number });
+    }
+    out
+}
+
+/// Finds a courier name and a tracking number in a piece of text (package ID already blanked).
+fn courier_and_number(s: &[char], names: &[String], platform: &[CourierEntry]) -> (String, String) {
+    let mut s = s.to_vec();
+    let mut courier = String::new();
+    'names: for name in names {
+        let pat: Vec<char> = name.chars().collect();
+        let mut i = 0;
+        while i + pat.len() <= s.len() {
+            if s[i..i + pat.len()] == pat[..] && ascii_word_ok(&s, i, i + pat.len(), name) {
+                courier = name.clone();
+                for c in &mut s[i..i + pat.len()] {
+                    *c = ' ';
+                }
+                break 'names;
+            }
+            i += 1;
+        }
+    }
+    let candidates = number_candidates(&s);
+    let code = match lookup(&courier, platform) {
+        CourierLookup::Offered(c) => Some(c.code),
+        _ => None,
+    };
+    let fits = |n: &String| code.as_deref().is_some_and(|c| check_shape(c, n).is_ok());
+    let phone = |n: &String| n.len() == 11 && n.starts_with('1') && n.bytes().all(|b| b.is_ascii_digit());
+    let number = candidates
+        .iter()
+        .find(|n| fits(n))
+        .or_else(|| candidates.iter().filter(|n| !phone(n)).max_by_key(|n| n.len()))
+        .or_else(|| candidates.first())
+        .cloned()
+        .unwrap_or_default();
+    (courier, number)
+}
+
+/// A Latin alias only counts as a whole word, and not when it is a number prefix written just
+/// before digits (`SF 1234…` is a number, not the courier 顺丰 plus digits).
+fn ascii_word_ok(s: &[char], start: usize, end: usize, name: &str) -> bool {
+    if !name.is_ascii() {
+        return true;
+    }
+    let before_ok = start == 0 || !s[start - 1].is_ascii_alphanumeric();
+    let after_ok = end == s.len() || !s[end].is_ascii_alphanumeric();
+    let prefix_of_digits = NUMBER_PREFIXES.contains(&name)
+        && s[end..].iter().take_while(|c| **c == ' ' || **c == '-').count() <= 2
+        && s[end..].iter().find(|c| **c != ' ' && **c != '-').is_some_and(|c| c.is_ascii_digit());
+    before_ok && after_ok && !prefix_of_digits
+}
+
+/// True when `s` is a courier prefix followed by digits only (`SF1234`).
+fn starts_with_prefix(s: &str) -> bool {
+    NUMBER_PREFIXES.iter().any(|p| s.strip_prefix(p).is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit())))
+}
+
+/// Runs of letters and digits that look like tracking numbers; digit groups separated by a
+/// space or dash are joined (`7730 1234 5678`, `SF 1234-5678-90123`).
+fn number_candidates(s: &[char]) -> Vec<String> {
+    let mut runs: Vec<(String, usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        if s[i].is_ascii_alphanumeric() {
+            let start = i;
+            while i < s.len() && s[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            runs.push((s[start..i].iter().collect(), start, i));
+        } else {
+            i += 1;
+        }
+    }
+    // Joined: a courier prefix written apart (`SF 1234…`), or short digit groups (≤ 6 each),
+    // so two long numbers side by side (a phone and a tracking number) stay apart.
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < runs.len() {
+        let (mut acc, _, mut end) = runs[k].clone();
+        let mut last_len = acc.len();
+        while let Some((next, ns, ne)) = runs.get(k + 1) {
+            let gap = &s[end..*ns];
+            let gap_ok = !gap.is_empty() && gap.len() <= 2 && gap.iter().all(|c| *c == ' ' || *c == '-');
+            let digits = next.bytes().all(|b| b.is_ascii_digit());
+            let groups = last_len <= 6 && next.len() <= 6 && (acc.bytes().all(|b| b.is_ascii_digit()) || starts_with_prefix(&acc));
+            if gap_ok && digits && (NUMBER_PREFIXES.contains(&acc.as_str()) || groups) {
+                if next.len() < 3 && looks_like_number(&acc) {
+                    // A short trailing group (`7731 0000 0001 2`) may be a quantity: keep both
+                    // readings; the courier's shape picks one.
+                    out.push(acc.clone());
+                }
+                acc.push_str(next);
+                last_len = next.len();
+                end = *ne;
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        if looks_like_number(&acc) {
+            out.push(acc);
+        }
+        k += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tracking::couriers::default_couriers;
+
+    fn one(text: &str) -> RawEntry {
+        let (e, _) = extract(text, &default_couriers()).unwrap();
+        assert_eq!(e.len(), 1, "{e:?}");
+        e[0].clone()
+    }
+
+    #[test]
+    fn wechat_line_with_stray_words() {
+        let e = one("亲，订单P123456789012345 发的中通快递，单号：7730 1234 5678 谢谢～");
+        assert_eq!((e.package_id.as_str(), e.courier.as_str(), e.number.as_str()), ("P123456789012345", "中通快递", "773012345678"));
+    }
+
+    #[test]
+    fn full_width_everything() {
+        let e = one("Ｐ１２３４５６７８９０１２３４５　顺丰　ＳＦ１２３４５６７８９０１２３");
+        assert_eq!(e.package_id, "P123456789012345");
+        assert_eq!(e.number, "SF1234567890123");
+    }
+
+    #[test]
+    fn sf_written_apart_is_part_of_the_number() {
+        let e = one("P123456789012345 SF 1234567890123");
+        assert_eq!(e.courier, "");
+        assert_eq!(e.number, "SF1234567890123");
+        let e = one("P123456789012345, SF, 1234567890123");
+        assert_eq!(e.courier, "SF");
+    }
+
+    #[test]
+    fn phone_numbers_are_not_taken_when_a_number_fits() {
+        let e = one("P123456789012345 韵达 13812345678 4312345678901");
+        assert_eq!(e.number, "4312345678901");
+    }
+
+    #[test]
+    fn short_last_group_is_read_both_ways() {
+        assert_eq!(one("P123456789012345 顺丰 SF1234 5678 9012 3").number, "SF1234567890123");
+        assert_eq!(one("P123456789012345 中通 7730 1234 5678 2件").number, "773012345678");
+    }
+
+    #[test]
+    fn two_orders_on_one_line_and_noise_lines() {
+        let (e, meta) = extract("今天的单号如下：\nP123456789012345 中通 773012345678，P123456789012346 圆通 YT1234567890123\n", &default_couriers()).unwrap();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[1].courier, "圆通");
+        assert_eq!(e[1].number, "YT1234567890123");
+        assert_eq!(meta.ignored_rows, vec![1]);
+    }
+
+    #[test]
+    fn excel_copy_with_header_is_a_table() {
+        let (e, meta) = extract("订单号\t快递公司\t运单号\nP123456789012345\t极兔\tJT1234567890123\n", &default_couriers()).unwrap();
+        assert_eq!(meta.header_row, Some(1));
+        assert_eq!(e[0].courier, "极兔");
+    }
+}

@@ -1,0 +1,303 @@
+//! Normalises and validates imported rows into the preview: one verdict per row (`ok`,
+//! `warning` or `error`) with reasons in Chinese and English, and counts.
+//!
+//! Rows are judged together: a number on two orders, or an order with two numbers, is an error
+//! on every row involved, because the core cannot know which one is right.
+
+use super::couriers::{check_shape, guess_from_number, lookup, CourierLookup};
+use super::normalize::{is_package_id, normalize_code};
+use super::{CourierEntry, RawEntry, ValidationContext};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A row's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Ready to fill.
+    Ok,
+    /// Can be filled; the user should look (e.g. courier guessed).
+    Warning,
+    /// Will not be filled.
+    Error,
+}
+
+/// Why a row got its verdict. `code` is stable (the UI and tests key on it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reason {
+    /// Stable code, e.g. `unknown-order`, `duplicate-number`.
+    pub code: String,
+    /// Warning or error.
+    pub level: Verdict,
+    /// Chinese message.
+    pub message: String,
+    /// English message.
+    pub message_en: String,
+}
+
+/// One preview row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewRow {
+    /// Position in the row list (stable key for edits).
+    pub index: usize,
+    /// 1-based row or line in the source.
+    pub row: usize,
+    /// Normalised package ID.
+    pub package_id: String,
+    /// Platform courier code (empty when none could be found).
+    pub courier_code: String,
+    /// Platform courier name, as the ship dialog shows it.
+    pub courier_name: String,
+    /// Normalised tracking number.
+    pub number: String,
+    /// The row as given, for editing.
+    pub raw: RawEntry,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Reasons (empty for `ok`).
+    pub reasons: Vec<Reason>,
+    /// True when the row goes into a fill plan (not an error, not a repeat of an earlier row).
+    pub fillable: bool,
+}
+
+/// Where a column was found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnView {
+    /// Spreadsheet letter (A, B, …).
+    pub letter: String,
+    /// Header text (empty when found by content).
+    pub header: String,
+}
+
+/// What the reader learnt about the source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceMeta {
+    /// CSV text encoding (`UTF-8`, `GBK`, …).
+    pub encoding: Option<String>,
+    /// Workbook sheets (for the picker).
+    pub sheets: Vec<String>,
+    /// The sheet read.
+    pub sheet: Option<String>,
+    /// Header row, when one was found.
+    pub header_row: Option<usize>,
+    /// Order column.
+    pub package_column: Option<ColumnView>,
+    /// Courier column.
+    pub courier_column: Option<ColumnView>,
+    /// Number column.
+    pub number_column: Option<ColumnView>,
+    /// Rows or lines skipped as not being orders (titles, totals, chat noise).
+    pub ignored_rows: Vec<usize>,
+}
+
+/// Row counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewCounts {
+    /// All rows.
+    pub total: usize,
+    /// `ok` rows.
+    pub ok: usize,
+    /// `warning` rows.
+    pub warning: usize,
+    /// `error` rows.
+    pub error: usize,
+    /// Rows a fill plan would take.
+    pub fillable: usize,
+}
+
+/// The preview the ship page renders.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewView {
+    /// Counts.
+    pub counts: PreviewCounts,
+    /// Rows in source order.
+    pub rows: Vec<PreviewRow>,
+    /// Source facts.
+    #[serde(flatten)]
+    pub meta: SourceMeta,
+}
+
+fn reason(code: &str, level: Verdict, zh: String, en: String) -> Reason {
+    Reason { code: code.to_string(), level, message: zh, message_en: en }
+}
+
+fn err(code: &str, zh: String, en: String) -> Reason {
+    reason(code, Verdict::Error, zh, en)
+}
+
+/// Per-row checks that need no other row.
+fn check_row(index: usize, raw: RawEntry, ctx: &ValidationContext, known: &HashMap<String, bool>, platform: &[CourierEntry]) -> PreviewRow {
+    let package_id = normalize_code(&raw.package_id);
+    let number = normalize_code(&raw.number);
+    let mut reasons = Vec::new();
+    if package_id.is_empty() {
+        reasons.push(err("missing-order", "这一行没有订单号".into(), "no order ID on this row".into()));
+    } else if !is_package_id(&package_id) {
+        reasons.push(err(
+            "unknown-order",
+            format!("订单号「{package_id}」格式不对：应为 P 加 15 位以上数字（包裹号）"),
+            format!("order ID {package_id} is not a package ID (P + 15 or more digits)"),
+        ));
+    } else {
+        match known.get(&package_id) {
+            None => reasons.push(err(
+                "unknown-order",
+                format!("还没见过订单 {package_id}：请先在工作台打开「待发货」列表并翻完所有页，再重新导入"),
+                format!("order {package_id} has not been seen: open the workbench's 待发货 (to ship) list, page through it, then import again"),
+            )),
+            Some(false) => reasons.push(err(
+                "not-waiting",
+                format!("订单 {package_id} 已不是待发货状态（可能已发货或已取消）"),
+                format!("order {package_id} is no longer waiting to ship (shipped or cancelled)"),
+            )),
+            Some(true) => {}
+        }
+    }
+    if number.is_empty() {
+        reasons.push(err("missing-number", "这一行没有运单号".into(), "no tracking number on this row".into()));
+    }
+    let mut courier: Option<CourierEntry> = None;
+    if raw.courier.trim().is_empty() {
+        match guess_from_number(&number, platform) {
+            Some(c) => {
+                reasons.push(reason(
+                    "courier-guessed",
+                    Verdict::Warning,
+                    format!("没有填快递公司，按运单号前缀判断为「{}」，请核对", c.name),
+                    format!("no courier given; {} guessed from the number's prefix — please check", c.name),
+                ));
+                courier = Some(c);
+            }
+            None if !number.is_empty() => reasons.push(err(
+                "courier-missing",
+                "没有填快递公司，也无法从运单号判断".into(),
+                "no courier given and the number does not tell which".into(),
+            )),
+            None => {}
+        }
+    } else {
+        match lookup(&raw.courier, platform) {
+            CourierLookup::Offered(c) => courier = Some(c),
+            CourierLookup::NotOffered(name) => reasons.push(err(
+                "courier-not-offered",
+                format!("平台的物流公司列表里没有「{name}」"),
+                format!("the platform does not offer the courier {name}"),
+            )),
+            CourierLookup::Unknown => reasons.push(err(
+                "courier-not-offered",
+                format!("无法识别快递公司「{}」，平台列表里没有它", raw.courier.trim()),
+                format!("unknown courier \"{}\": not on the platform's list", raw.courier.trim()),
+            )),
+        }
+    }
+    if let (Some(c), false) = (&courier, number.is_empty()) {
+        if let Err(m) = check_shape(&c.code, &number) {
+            reasons.push(err(
+                "number-mismatch",
+                format!("运单号 {number} 不符合{}的格式（应为 {}）", c.name, m.expected_zh),
+                format!("{number} does not fit {} numbers ({})", c.name, m.expected_en),
+            ));
+        }
+    }
+    if !number.is_empty() {
+        if let Some(u) = ctx.used_numbers.iter().find(|u| normalize_code(&u.number) == number && normalize_code(&u.package_id) != package_id) {
+            reasons.push(err(
+                "already-used",
+                format!("运单号 {number} 已用于订单 {}", u.package_id),
+                format!("{number} is already used on order {}", u.package_id),
+            ));
+        }
+    }
+    let (courier_code, courier_name) = courier.map(|c| (c.code, c.name)).unwrap_or_default();
+    PreviewRow { index, row: raw.row, package_id, courier_code, courier_name, number, raw, verdict: Verdict::Ok, reasons, fillable: true }
+}
+
+/// Validates all rows together and builds the preview.
+pub fn validate(entries: Vec<RawEntry>, ctx: &ValidationContext, meta: SourceMeta) -> PreviewView {
+    let platform = ctx.courier_list();
+    let known: HashMap<String, bool> = ctx.known_orders.iter().map(|o| (normalize_code(&o.package_id), o.waiting)).collect();
+    let mut rows: Vec<PreviewRow> = entries.into_iter().enumerate().map(|(i, e)| check_row(i, e, ctx, &known, &platform)).collect();
+    cross_checks(&mut rows);
+    let mut counts = PreviewCounts { total: rows.len(), ..PreviewCounts::default() };
+    for r in &mut rows {
+        r.verdict = r.reasons.iter().map(|x| x.level).max().unwrap_or(Verdict::Ok);
+        r.fillable = r.fillable && r.verdict != Verdict::Error;
+        match r.verdict {
+            Verdict::Ok => counts.ok += 1,
+            Verdict::Warning => counts.warning += 1,
+            Verdict::Error => counts.error += 1,
+        }
+        counts.fillable += usize::from(r.fillable);
+    }
+    PreviewView { counts, rows, meta }
+}
+
+fn row_list(rows: &[PreviewRow], idx: &[usize]) -> String {
+    idx.iter().map(|&i| rows[i].row.to_string()).collect::<Vec<_>>().join("、")
+}
+
+/// Duplicates across rows: a number on two orders, an order with two numbers, repeats.
+fn cross_checks(rows: &mut [PreviewRow]) {
+    let mut by_number: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_package: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if !r.number.is_empty() {
+            by_number.entry(r.number.clone()).or_default().push(i);
+        }
+        if !r.package_id.is_empty() {
+            by_package.entry(r.package_id.clone()).or_default().push(i);
+        }
+    }
+    let mut add: Vec<(usize, Reason)> = Vec::new();
+    for (number, idx) in &by_number {
+        let mut pkgs: Vec<&str> = idx.iter().map(|&i| rows[i].package_id.as_str()).collect();
+        pkgs.sort_unstable();
+        pkgs.dedup();
+        if pkgs.len() > 1 {
+            let at = row_list(rows, idx);
+            for &i in idx {
+                add.push((i, err(
+                    "duplicate-number",
+                    format!("运单号 {number} 在文件中出现在多个订单上（第 {at} 行）"),
+                    format!("{number} appears on several orders in the file (rows {at})"),
+                )));
+            }
+        }
+    }
+    for (pkg, idx) in &by_package {
+        let mut pairs: Vec<(&str, &str)> = idx.iter().map(|&i| (rows[i].number.as_str(), rows[i].courier_code.as_str())).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let at = row_list(rows, idx);
+        if pairs.len() > 1 {
+            for &i in idx {
+                add.push((i, err(
+                    "two-numbers",
+                    format!("订单 {pkg} 在文件中有不同的运单号或快递公司（第 {at} 行）"),
+                    format!("order {pkg} is given different numbers or couriers (rows {at})"),
+                )));
+            }
+        } else {
+            let first = rows[idx[0]].row;
+            for &i in &idx[1..] {
+                rows[i].fillable = false;
+                add.push((i, reason(
+                    "repeated-row",
+                    Verdict::Warning,
+                    format!("与第 {first} 行完全相同，只会填写一次"),
+                    format!("same as row {first}; it will be filled once"),
+                )));
+            }
+        }
+    }
+    add.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
+    for (i, r) in add {
+        rows[i].reasons.push(r);
+    }
+}

@@ -1,0 +1,338 @@
+//! Collecting: merges the list/detail answers the page receives into one snapshot per shop.
+//!
+//! Every pending (待发货) package seen is kept once, across pages and days; a package seen
+//! shipped or cancelled leaves the list (and is remembered briefly as "closed" so tracking
+//! validation can tell "already shipped" from "never seen"); so does one a list page proves
+//! gone (see `reconcile`). Buyer fields are masked on the
+//! way in, so plaintext from a decrypt on the page never reaches storage.
+
+use crate::chinaday::{ChinaDay, DAY_MS};
+use crate::order::mask::{mask_buyer, MaskedBuyer};
+use crate::order::package::{parse_answer, Package};
+use crate::order::OrderError;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Schema version of [`TransitSnapshot`].
+pub const SNAPSHOT_VERSION: u32 = 1;
+/// Paid-order days kept for the quota tier (today and the 7 before).
+const PAID_DAYS_KEPT: i64 = 8;
+/// How long a shipped/cancelled package is remembered.
+const CLOSED_KEPT_MS: i64 = 7 * DAY_MS;
+/// At most this many closed packages are remembered (keeps the record small).
+const CLOSED_MAX: usize = 2000;
+
+/// One order line, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredSku {
+    /// Platform SKU ID.
+    pub sku_id: String,
+    /// Product name.
+    pub name: String,
+    /// Specification.
+    pub spec: String,
+    /// Quantity.
+    pub quantity: u32,
+}
+
+/// What the seller typed for the warehouse (editable before export).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PackageEdits {
+    /// Where the goods were bought (淘宝, 拼多多, 1688 …).
+    pub upstream_platform: String,
+    /// The upstream shop's order number.
+    pub upstream_order_no: String,
+    /// The tracking number of the parcel coming into the warehouse.
+    pub inbound_tracking: String,
+    /// Free notes for the warehouse.
+    pub notes: String,
+}
+
+/// A pending package, buyer fields masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredPackage {
+    /// `P…`.
+    pub package_id: String,
+    /// Platform order ID.
+    pub order_id: String,
+    /// Paid time, epoch ms.
+    pub paid_at_ms: i64,
+    /// Status code (4 or 5 while stored).
+    pub status: u32,
+    /// Status text.
+    pub status_desc: String,
+    /// After-sale text, may be empty.
+    pub after_sale_status_desc: String,
+    /// Masked buyer fields.
+    pub buyer: MaskedBuyer,
+    /// Order lines.
+    pub skus: Vec<StoredSku>,
+    /// When RedShip first saw it.
+    pub first_seen_ms: i64,
+    /// When RedShip last saw it.
+    pub last_seen_ms: i64,
+    /// The seller's edits.
+    #[serde(default)]
+    pub edits: PackageEdits,
+}
+
+/// A package that left the pending list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClosedPackage {
+    /// The status it was last seen with.
+    pub status: u32,
+    /// When it was seen so.
+    pub at_ms: i64,
+}
+
+/// The per-shop record: pending packages, recently closed ones, paid orders per China day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitSnapshot {
+    /// Schema version.
+    pub v: u32,
+    /// The shop this is about.
+    pub shop_id: String,
+    /// Pending packages by package ID.
+    pub packages: BTreeMap<String, StoredPackage>,
+    /// Recently closed packages by package ID.
+    #[serde(default)]
+    pub closed: BTreeMap<String, ClosedPackage>,
+    /// Package IDs paid per China day (`YYYY-MM-DD`), last 8 days.
+    #[serde(default)]
+    pub paid_days: BTreeMap<String, BTreeSet<String>>,
+    /// Last change, epoch ms.
+    pub updated_at_ms: i64,
+}
+
+impl TransitSnapshot {
+    /// An empty snapshot for `shop_id`.
+    pub fn new(shop_id: &str) -> Self {
+        TransitSnapshot {
+            v: SNAPSHOT_VERSION,
+            shop_id: shop_id.to_string(),
+            packages: BTreeMap::new(),
+            closed: BTreeMap::new(),
+            paid_days: BTreeMap::new(),
+            updated_at_ms: 0,
+        }
+    }
+
+    /// Checks version and shop; a mismatch is refused rather than silently mixed.
+    pub fn check(&self, shop_id: &str) -> Result<(), OrderError> {
+        if self.v != SNAPSHOT_VERSION {
+            return Err(bad("snapshot.v", format!("不支持的版本 {}", self.v)));
+        }
+        if self.shop_id != shop_id {
+            return Err(bad("shopId", format!("快照属于店铺 {}，请求是店铺 {shop_id}", self.shop_id)));
+        }
+        Ok(())
+    }
+}
+
+fn bad(field: &'static str, reason: String) -> OrderError {
+    OrderError::BadRequest { field, reason }
+}
+
+/// `ordersIngest` request: one answer the page received.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngestRequest {
+    /// The shop the page is logged into.
+    pub shop_id: String,
+    /// The answer JSON (`{code, success, msg, data}` or just `data`).
+    pub answer: Value,
+}
+
+/// A package that could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedView {
+    /// 1-based position in the answer.
+    pub index: usize,
+    /// Its package ID if readable.
+    pub package_id: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// What one ingest did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngestView {
+    /// Packages read.
+    pub accepted: usize,
+    /// New pending packages.
+    pub added: usize,
+    /// Pending packages already known, refreshed.
+    pub updated: usize,
+    /// Packages that left the pending list (shipped, cancelled …).
+    pub removed: usize,
+    /// Packages that could not be read.
+    pub rejected: Vec<RejectedView>,
+    /// Pending packages now held.
+    pub pending: usize,
+}
+
+/// Merges one answer into the shop's snapshot (`None` = first time). Returns the new snapshot
+/// and what changed. A refused or unreadable answer changes nothing.
+pub fn ingest(
+    snapshot: Option<TransitSnapshot>,
+    req: &IngestRequest,
+    now_ms: i64,
+) -> Result<(TransitSnapshot, IngestView), OrderError> {
+    let shop = req.shop_id.trim();
+    if shop.is_empty() {
+        return Err(bad("shopId", "为空".into()));
+    }
+    let mut snap = snapshot.unwrap_or_else(|| TransitSnapshot::new(shop));
+    snap.check(shop)?;
+    let (packages, rejected) = parse_answer(&req.answer)?;
+    let mut view = IngestView {
+        accepted: packages.len(),
+        added: 0,
+        updated: 0,
+        removed: 0,
+        rejected: rejected
+            .into_iter()
+            .map(|r| RejectedView { index: r.index, package_id: r.package_id, reason: r.reason })
+            .collect(),
+        pending: 0,
+    };
+    for p in &packages {
+        merge(&mut snap, p, now_ms, &mut view);
+    }
+    let paid: Vec<(String, i64)> = packages.iter().map(|p| (p.package_id.clone(), p.paid_at_ms)).collect();
+    super::reconcile::reconcile_page(&mut snap, &req.answer, &paid, now_ms, &mut view);
+    prune(&mut snap, now_ms);
+    snap.updated_at_ms = now_ms;
+    view.pending = snap.packages.len();
+    Ok((snap, view))
+}
+
+fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut IngestView) {
+    let day = ChinaDay::from_ms(p.paid_at_ms).iso();
+    snap.paid_days.entry(day).or_default().insert(p.package_id.clone());
+    if !p.status.is_pending() {
+        if snap.packages.remove(&p.package_id).is_some() {
+            view.removed += 1;
+        }
+        snap.closed.insert(p.package_id.clone(), ClosedPackage { status: p.status.code(), at_ms: now_ms });
+        return;
+    }
+    snap.closed.remove(&p.package_id);
+    let buyer = mask_buyer(&p.user_info);
+    let skus: Vec<StoredSku> = p
+        .skus
+        .iter()
+        .map(|s| StoredSku { sku_id: s.sku_id.clone(), name: s.name.clone(), spec: s.spec.clone(), quantity: s.quantity })
+        .collect();
+    match snap.packages.get_mut(&p.package_id) {
+        Some(old) => {
+            view.updated += 1;
+            old.order_id.clone_from(&p.order_id);
+            old.paid_at_ms = p.paid_at_ms;
+            old.status = p.status.code();
+            old.status_desc.clone_from(&p.status_desc);
+            old.after_sale_status_desc.clone_from(&p.after_sale_status_desc);
+            // A detail answer may lack lines or the remark: keep what we had then.
+            if !skus.is_empty() {
+                old.skus = skus;
+            }
+            merge_buyer(&mut old.buyer, buyer);
+            old.last_seen_ms = now_ms;
+        }
+        None => {
+            view.added += 1;
+            snap.packages.insert(
+                p.package_id.clone(),
+                StoredPackage {
+                    package_id: p.package_id.clone(),
+                    order_id: p.order_id.clone(),
+                    paid_at_ms: p.paid_at_ms,
+                    status: p.status.code(),
+                    status_desc: p.status_desc.clone(),
+                    after_sale_status_desc: p.after_sale_status_desc.clone(),
+                    buyer,
+                    skus,
+                    first_seen_ms: now_ms,
+                    last_seen_ms: now_ms,
+                    edits: PackageEdits::default(),
+                },
+            );
+        }
+    }
+}
+
+fn merge_buyer(old: &mut MaskedBuyer, new: MaskedBuyer) {
+    for (o, n) in [
+        (&mut old.receiver, new.receiver),
+        (&mut old.phone, new.phone),
+        (&mut old.address, new.address),
+        (&mut old.remark, new.remark),
+    ] {
+        if !n.is_empty() {
+            *o = n;
+        }
+    }
+}
+
+fn prune(snap: &mut TransitSnapshot, now_ms: i64) {
+    let oldest = ChinaDay::from_ms(now_ms).plus(-(PAID_DAYS_KEPT - 1)).iso();
+    snap.paid_days.retain(|day, _| *day >= oldest);
+    snap.closed.retain(|_, c| now_ms - c.at_ms <= CLOSED_KEPT_MS);
+    if snap.closed.len() > CLOSED_MAX {
+        let mut by_age: Vec<(i64, String)> = snap.closed.iter().map(|(k, c)| (c.at_ms, k.clone())).collect();
+        by_age.sort();
+        for (_, k) in by_age.into_iter().take(snap.closed.len() - CLOSED_MAX) {
+            snap.closed.remove(&k);
+        }
+    }
+}
+
+/// Paid orders on one China day (for the quota tier).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaidDay {
+    /// `YYYY-MM-DD`, China time.
+    pub day: String,
+    /// Distinct packages paid that day that RedShip has seen.
+    pub paid_orders: usize,
+}
+
+/// Paid-order counts per China day, oldest first, last 8 days relative to `now_ms`.
+pub fn paid_by_day(snap: &TransitSnapshot, now_ms: i64) -> Vec<PaidDay> {
+    let oldest = ChinaDay::from_ms(now_ms).plus(-(PAID_DAYS_KEPT - 1)).iso();
+    snap.paid_days
+        .iter()
+        .filter(|(d, _)| **d >= oldest)
+        .map(|(d, ids)| PaidDay { day: d.clone(), paid_orders: ids.len() })
+        .collect()
+}
+
+/// A package RedShip knows, for tracking-number validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KnownOrder {
+    /// `P…`.
+    pub package_id: String,
+    /// True while it waits to ship; false once seen shipped/cancelled.
+    pub waiting: bool,
+}
+
+/// All known packages: pending ones (`waiting`) and recently closed ones.
+pub fn known_orders(snap: &TransitSnapshot) -> Vec<KnownOrder> {
+    let mut out: Vec<KnownOrder> = snap
+        .packages
+        .keys()
+        .map(|k| KnownOrder { package_id: k.clone(), waiting: true })
+        .chain(snap.closed.keys().map(|k| KnownOrder { package_id: k.clone(), waiting: false }))
+        .collect();
+    out.sort_by(|a, b| a.package_id.cmp(&b.package_id));
+    out
+}

@@ -1,0 +1,183 @@
+//! Byte-level helpers shared by the vault: base64url text, HMAC-SHA256 derivations and the one
+//! AES-256-GCM call site.
+//!
+//! Everything the vault puts in `chrome.storage` is JSON, so binary values (nonces, ciphertexts,
+//! wrapped keys) travel as unpadded base64url; a small hand-written codec keeps the wasm small.
+//! All AES-GCM sealing goes through [`aead_seal`] / [`aead_open`] so the cipher is used one way.
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use pbkdf2::hmac::{Hmac, KeyInit as MacKeyInit, Mac};
+use sha2::Sha256;
+
+/// AES-256 key length in bytes.
+pub const KEY_LEN: usize = 32;
+/// AES-GCM nonce length in bytes (96 bits).
+pub const NONCE_LEN: usize = 12;
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Encodes bytes as unpadded base64url.
+pub fn b64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let chars = chunk.len() + 1;
+        for i in 0..chars {
+            let idx = (n >> (18 - 6 * i)) & 63;
+            out.push(char::from(ALPHABET[idx as usize]));
+        }
+    }
+    out
+}
+
+/// Decodes unpadded base64url; `None` for any character outside the alphabet, a dangling
+/// length, or non-zero padding bits (so every value has exactly one text form).
+pub fn b64_decode(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    if bytes.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut n: u32 = 0;
+        for (i, &c) in chunk.iter().enumerate() {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'-' => 62,
+                b'_' => 63,
+                _ => return None,
+            };
+            n |= u32::from(v) << (18 - 6 * i);
+        }
+        let full = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        let take = chunk.len() - 1;
+        // Bits below the last whole byte must be zero, or two texts would decode alike.
+        if full[take..].iter().any(|&b| b != 0) && take < 3 {
+            return None;
+        }
+        out.extend_from_slice(&full[..take]);
+    }
+    Some(out)
+}
+
+/// Decodes base64url into a fixed-size array; `None` on bad text or wrong length.
+pub fn b64_array<const N: usize>(text: &str) -> Option<[u8; N]> {
+    b64_decode(text).and_then(|v| <[u8; N]>::try_from(v.as_slice()).ok())
+}
+
+/// HMAC-SHA256 of `parts` (concatenated) under `key`.
+pub fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    // HMAC accepts keys of any length, so this cannot fail; the fallback is never reached.
+    let mut mac = match <Hmac<Sha256> as MacKeyInit>::new_from_slice(key) {
+        Ok(m) => m,
+        Err(_) => return [0u8; 32],
+    };
+    for p in parts {
+        mac.update(p);
+    }
+    let out = mac.finalize().into_bytes();
+    let mut arr = [0u8; 32];
+    arr.copy_from_slice(&out);
+    arr
+}
+
+/// Derives an independent 32-byte sub-key from `key` for one `purpose` (HKDF-Expand with a
+/// single block), so one data key can serve encryption and naming without the two ever meeting.
+pub fn derive(key: &[u8], purpose: &str) -> [u8; 32] {
+    hmac(key, &[b"redship/vault/derive/v1\0", purpose.as_bytes(), &[1u8]])
+}
+
+/// HKDF-SHA256 (extract then one expand block) for key agreement output.
+pub fn hkdf(salt: &[u8], ikm: &[u8], info: &str) -> [u8; 32] {
+    let prk = hmac(salt, &[ikm]);
+    hmac(&prk, &[info.as_bytes(), &[1u8]])
+}
+
+/// PBKDF2-HMAC-SHA256 of a passphrase into a 32-byte key.
+pub fn pbkdf2_key(passphrase: &str, salt: &[u8], iterations: u32) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<Sha256>(passphrase.as_bytes(), salt, iterations, &mut out);
+    out
+}
+
+/// Constant-time equality for MACs and key-check values.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// An AES-256-GCM key with its schedule computed once (a session seals many records).
+#[derive(Clone)]
+pub struct Cipher(Aes256Gcm);
+
+impl Cipher {
+    /// Prepares `key`.
+    pub fn new(key: &[u8; KEY_LEN]) -> Self {
+        Self(Aes256Gcm::new(&(*key).into()))
+    }
+
+    /// Encrypts; returns ciphertext with the 16-byte tag appended.
+    pub fn seal(&self, nonce: &[u8; NONCE_LEN], aad: &[u8], msg: &[u8]) -> Vec<u8> {
+        // Encryption only fails beyond GCM's 64 GiB message limit; the empty result then makes
+        // the later open fail loudly instead of panicking here.
+        self.0.encrypt(&Nonce::from(*nonce), Payload { msg, aad }).unwrap_or_default()
+    }
+
+    /// Decrypts; `None` when the tag does not verify.
+    pub fn open(&self, nonce: &[u8; NONCE_LEN], aad: &[u8], ct: &[u8]) -> Option<Vec<u8>> {
+        self.0.decrypt(&Nonce::from(*nonce), Payload { msg: ct, aad }).ok()
+    }
+}
+
+impl std::fmt::Debug for Cipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cipher(..)")
+    }
+}
+
+/// AES-256-GCM encryption; returns ciphertext with the 16-byte tag appended.
+pub fn aead_seal(key: &[u8; KEY_LEN], nonce: &[u8; NONCE_LEN], aad: &[u8], msg: &[u8]) -> Vec<u8> {
+    Cipher::new(key).seal(nonce, aad, msg)
+}
+
+/// AES-256-GCM decryption; `None` when the tag does not verify (wrong key, nonce, AAD or bytes).
+pub fn aead_open(key: &[u8; KEY_LEN], nonce: &[u8; NONCE_LEN], aad: &[u8], ct: &[u8]) -> Option<Vec<u8>> {
+    Cipher::new(key).open(nonce, aad, ct)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips_every_length() {
+        for len in 0..70 {
+            let data: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let text = b64_encode(&data);
+            assert_eq!(b64_decode(&text), Some(data));
+        }
+        assert_eq!(b64_encode(b"\xfb\xff"), "-_8");
+        assert_eq!(b64_decode("A"), None);
+        assert_eq!(b64_decode("AB=="), None);
+        assert_eq!(b64_decode("AB"), None, "non-zero padding bits are rejected");
+    }
+
+    #[test]
+    fn hmac_matches_rfc4231_case_2() {
+        let mac = hmac(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
+
+    #[test]
+    fn aead_detects_wrong_aad() {
+        let key = [7u8; 32];
+        let nonce = [1u8; 12];
+        let ct = aead_seal(&key, &nonce, b"a", b"hello");
+        assert_eq!(aead_open(&key, &nonce, b"a", &ct).as_deref(), Some(&b"hello"[..]));
+        assert_eq!(aead_open(&key, &nonce, b"b", &ct), None);
+    }
+}

@@ -1,0 +1,155 @@
+//! Sealed records: the envelope stored in `chrome.storage.local` and the key session that
+//! seals them.
+//!
+//! Envelope (JSON): `{"v": schema, "k": key id, "n": nonce, "c": ciphertext+tag}`. The payload
+//! inside is `{"k": logical key, "t": written ms, "d": value}` (or `"gone": true` for a
+//! tombstone, which lets one `chrome.storage.local.set` call carry deletions too, keeping a
+//! mixed write atomic). The associated data binds the storage key and the schema version, and
+//! the logical key inside must hash back to the storage key, so a record moved, swapped,
+//! relabelled or edited in any byte fails to open.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::codec::{b64_array, b64_decode, b64_encode, Cipher, KEY_LEN, NONCE_LEN};
+use super::keys::DataKey;
+use super::nonce::{NonceSequence, PREFIX_LEN};
+use super::storage_key::storage_key_with;
+use super::{VaultError, SCHEMA_VERSION};
+
+/// A sealed record as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// Schema version the payload was written with.
+    pub v: u32,
+    /// Key id of the data key that sealed it.
+    pub k: String,
+    /// Nonce, base64url.
+    pub n: String,
+    /// Ciphertext with tag, base64url.
+    pub c: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Payload {
+    k: String,
+    t: i64,
+    #[serde(default)]
+    d: Value,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    gone: bool,
+}
+
+/// A record opened from storage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    /// The logical key.
+    pub logical_key: String,
+    /// When it was written (epoch ms).
+    pub written_ms: i64,
+    /// Its value; `None` for a tombstone (deleted, awaiting removal).
+    pub value: Option<Value>,
+}
+
+fn record_aad(storage_key: &str, version: u32) -> Vec<u8> {
+    format!("redship/vault/record|{storage_key}|{version}").into_bytes()
+}
+
+/// An unlocked data key plus its nonce sequence: everything needed to write records.
+#[derive(Debug, Clone)]
+pub struct Session {
+    key: DataKey,
+    nonces: NonceSequence,
+    // Sub-keys derived once per session rather than once per write.
+    key_id: String,
+    cipher: Cipher,
+    name_key: [u8; KEY_LEN],
+}
+
+impl Session {
+    /// Starts a session with a fresh random nonce prefix.
+    pub fn new(key: DataKey, prefix: [u8; PREFIX_LEN]) -> Self {
+        Self::resume(key, NonceSequence::new(prefix))
+    }
+
+    /// Resumes a session from the state the caller kept since the last call.
+    pub fn resume(key: DataKey, nonces: NonceSequence) -> Self {
+        Self { key_id: key.key_id(), cipher: Cipher::new(&key.record_key()), name_key: key.name_key(), key, nonces }
+    }
+
+    /// The data key.
+    pub fn key(&self) -> &DataKey {
+        &self.key
+    }
+
+    /// The nonce state, to hand back to the caller after writing.
+    pub fn nonces(&self) -> &NonceSequence {
+        &self.nonces
+    }
+
+    /// Seals `value` (or a tombstone for `None`) under `logical`; returns the storage key and
+    /// the envelope to store there.
+    pub fn seal(
+        &mut self,
+        logical: &str,
+        value: Option<&Value>,
+        now_ms: i64,
+    ) -> Result<(String, Envelope), VaultError> {
+        let skey = storage_key_with(&self.name_key, logical)?;
+        let payload = Payload {
+            k: logical.to_string(),
+            t: now_ms,
+            d: value.cloned().unwrap_or(Value::Null),
+            gone: value.is_none(),
+        };
+        let plain = serde_json::to_vec(&payload)
+            .map_err(|e| VaultError::BadInput { what: format!("value of record \"{logical}\" ({e})") })?;
+        let nonce = self.nonces.take()?;
+        let ct = self.cipher.seal(&nonce, &record_aad(&skey, SCHEMA_VERSION), &plain);
+        Ok((skey, Envelope { v: SCHEMA_VERSION, k: self.key_id.clone(), n: b64_encode(&nonce), c: b64_encode(&ct) }))
+    }
+}
+
+/// Opens the raw JSON found at `storage_key`. Anything that does not authenticate is
+/// [`VaultError::Damaged`]; a newer or unknown schema is [`VaultError::UnknownVersion`].
+pub fn open(key: &DataKey, storage_key_found: &str, raw: &Value) -> Result<Opened, VaultError> {
+    Session::new(key.clone(), [0; PREFIX_LEN]).open(storage_key_found, raw)
+}
+
+impl Session {
+    /// [`open`] with this session's cached sub-keys (what a whole-store scan uses).
+    pub fn open(&self, storage_key_found: &str, raw: &Value) -> Result<Opened, VaultError> {
+        let damaged = || VaultError::Damaged { key: storage_key_found.to_string() };
+        let env: Envelope =
+            serde_json::from_value(raw.clone()).map_err(|_| match raw.get("v").and_then(Value::as_u64) {
+                Some(v) if v != u64::from(SCHEMA_VERSION) => VaultError::UnknownVersion {
+                    key: storage_key_found.to_string(),
+                    found: u32::try_from(v).unwrap_or(u32::MAX),
+                },
+                _ => damaged(),
+            })?;
+        if env.v != SCHEMA_VERSION {
+            return Err(VaultError::UnknownVersion { key: storage_key_found.to_string(), found: env.v });
+        }
+        if env.k != self.key_id {
+            return Err(damaged());
+        }
+        let nonce: [u8; NONCE_LEN] = b64_array(&env.n).ok_or_else(damaged)?;
+        let ct = b64_decode(&env.c).ok_or_else(damaged)?;
+        let plain = self.cipher.open(&nonce, &record_aad(storage_key_found, env.v), &ct).ok_or_else(damaged)?;
+        let payload: Payload = serde_json::from_slice(&plain).map_err(|_| damaged())?;
+        if storage_key_with(&self.name_key, &payload.k).ok().as_deref() != Some(storage_key_found)
+            || (payload.gone && !payload.d.is_null())
+        {
+            return Err(damaged());
+        }
+        let value = if payload.gone { None } else { Some(payload.d) };
+        Ok(Opened { logical_key: payload.k, written_ms: payload.t, value })
+    }
+}
+
+#[cfg(test)]
+#[path = "record_tests.rs"]
+mod tests;

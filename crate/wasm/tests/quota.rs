@@ -1,0 +1,130 @@
+//! The quota bindings: a record-event round trip through plain JS objects, and errors arriving
+//! as JS `Error`s named `QuotaError`. Runs in node and, with `WASM_BINDGEN_USE_BROWSER=1`, in
+//! headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+/// 2026-11-21 12:00 China time.
+const NOON: f64 = 1_795_233_600_000.0;
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &key.into()).expect("get")
+}
+
+fn parse(json: &str) -> JsValue {
+    JSON::parse(json).expect("valid JSON")
+}
+
+fn event_request(ledgers: &JsValue, package_id: &str, at_ms: f64) -> JsValue {
+    let req = parse(&format!(
+        r#"{{"settings": null, "paidOrders": [], "nowMs": {at_ms},
+            "event": {{"shop": "s1", "packageId": "{package_id}", "outcome": "success",
+                       "tabId": 3, "atMs": {at_ms}}}}}"#
+    ));
+    Reflect::set(&req, &"ledgers".into(), ledgers).expect("set");
+    req
+}
+
+/// Saves `changed` records into `ledgers` as the service worker does.
+fn save(ledgers: &JsValue, update: &JsValue) {
+    for rec in Array::from(&get(update, "changed")).iter() {
+        Reflect::set(ledgers, &get(&rec, "key"), &get(&rec, "value")).expect("set");
+    }
+}
+
+fn error_name(err: JsValue) -> (String, String) {
+    let err: js_sys::Error = err.dyn_into().expect("a JS Error");
+    (String::from(err.name()), String::from(err.message()))
+}
+
+#[wasm_bindgen_test]
+fn decrypts_round_trip_through_stored_records() {
+    let ledgers: JsValue = Object::new().into();
+    let first =
+        redship_wasm::quota_record_event(event_request(&ledgers, "P1234567890123456", NOON))
+            .expect("recorded");
+    assert_eq!(
+        get(&first, "outcome").as_string().as_deref(),
+        Some("charged")
+    );
+    save(&ledgers, &first);
+    let keys = redship_wasm::quota_ledger_keys("s1", NOON).expect("keys");
+    assert!(keys.contains(&"quota/day/s1/2026-11-21".to_string()));
+    let again = redship_wasm::quota_record_event(event_request(
+        &ledgers,
+        "P1234567890123456",
+        NOON + 1000.0,
+    ))
+    .expect("recorded");
+    assert_eq!(
+        get(&again, "outcome").as_string().as_deref(),
+        Some("repeat")
+    );
+    let view = get(&again, "view");
+    assert_eq!(get(&view, "used").as_f64(), Some(1.0));
+    assert_eq!(get(&view, "remaining").as_f64(), Some(19.0));
+    assert_eq!(
+        get(&view, "limitSource").as_string().as_deref(),
+        Some("default")
+    );
+    assert_eq!(get(&view, "resetAtMs").as_f64(), Some(1_795_276_800_000.0));
+    let log = Array::from(&get(&view, "log"));
+    assert_eq!(log.length(), 2);
+    assert_eq!(get(&log.get(1), "charged").as_bool(), Some(false));
+    assert_eq!(Array::from(&get(&view, "history")).length(), 7);
+}
+
+#[wasm_bindgen_test]
+fn settings_default_and_validate() {
+    let settings = redship_wasm::quota_default_settings().expect("defaults");
+    assert_eq!(get(&settings, "warnPercent").as_f64(), Some(75.0));
+    let back = redship_wasm::quota_validate_settings(settings.clone()).expect("valid");
+    assert_eq!(get(&back, "criticalPercent").as_f64(), Some(90.0));
+    Reflect::set(&settings, &"criticalPercent".into(), &50.into()).expect("set");
+    let (name, message) =
+        error_name(redship_wasm::quota_validate_settings(settings).expect_err("invalid"));
+    assert_eq!(name, "QuotaError");
+    assert!(message.contains("critical threshold 50%"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn errors_arrive_named_quota_error() {
+    let (name, message) = error_name(
+        redship_wasm::quota_record_event(parse(r#"{"nowMs": "soon"}"#)).expect_err("bad shape"),
+    );
+    assert_eq!(name, "QuotaError");
+    assert!(message.starts_with("quota request"), "{message}");
+    let ledgers: JsValue = Object::new().into();
+    let req = event_request(&ledgers, "P1234567890123456", NOON);
+    Reflect::set(&get(&req, "event"), &"outcome".into(), &"perhaps".into()).expect("set");
+    let (name, message) =
+        error_name(redship_wasm::quota_record_event(req).expect_err("bad outcome"));
+    assert_eq!(name, "QuotaError");
+    assert!(message.contains("`perhaps`"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn a_corrupt_record_is_reported_and_reset_not_thrown() {
+    let ledgers = parse(r#"{"quota/day/s1/2026-11-21": {"v": 9}}"#);
+    let update =
+        redship_wasm::quota_record_event(event_request(&ledgers, "P1234567890123456", NOON))
+            .expect("recorded despite the broken record");
+    let problems = Array::from(&get(&update, "problems"));
+    assert_eq!(problems.length(), 1);
+    let problem = problems.get(0);
+    assert_eq!(
+        get(&problem, "record").as_string().as_deref(),
+        Some("quota/day/s1/2026-11-21")
+    );
+    assert_eq!(
+        get(&problem, "action").as_string().as_deref(),
+        Some("reset")
+    );
+    assert_eq!(get(&get(&update, "view"), "used").as_f64(), Some(1.0));
+    let checked = redship_wasm::quota_check_records(parse(r#"{"quota/settings": {"v": 1}}"#))
+        .expect("checked");
+    assert_eq!(Array::from(&checked).length(), 1);
+}

@@ -1,0 +1,113 @@
+//! The transit bindings in wasm: ingest → view → plan → CSV and XLSX export. The XLSX export
+//! really running here proves rust_xlsxwriter never touches the (missing) system clock on
+//! wasm32-unknown-unknown. Runs in node and, with `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{JSON, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const NOW: f64 = 1_795_233_600_000.0;
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).expect("valid JSON")
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &key.into()).expect("get")
+}
+
+fn package(n: u32, plain: bool) -> String {
+    let user = if plain {
+        r#"{"receiver":"张三丰","phone":"13812345678","address":"广东省深圳市南山区科技园路1号","buyerRemark":"电话13912345678"}"#
+    } else {
+        r#"{"receiver":"张**","phone":"138****1234","address":"广东省深圳市南山区****","buyerRemark":""}"#
+    };
+    format!(
+        r#"{{"packageId":"P2026112100000{n:03}","orderId":"O{n}","paidAt":{paid},"status":4,"statusDesc":"待发货",
+            "userInfo":{user},"skus":[{{"skuId":"S{n}","name":"=杯子","spec":"白","quantity":2}}]}}"#,
+        paid = NOW as i64 - i64::from(n) * 1000
+    )
+}
+
+fn ingest_two() -> JsValue {
+    let answer = format!(r#"{{"code":0,"success":true,"msg":"","data":{{"total":2,"packages":[{},{}]}}}}"#, package(1, false), package(2, true));
+    let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"answer":{answer}}}"#));
+    let out = redship_wasm::orders_ingest(JsValue::NULL, req).expect("ingest");
+    assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
+    get(&out, "snapshot")
+}
+
+#[wasm_bindgen_test]
+fn ingest_masks_and_views() {
+    let snap = ingest_two();
+    let text = String::from(JSON::stringify(&snap).expect("json"));
+    assert!(!text.contains("13812345678") && !text.contains("张三丰") && !text.contains("科技园"), "{text}");
+    let view = redship_wasm::transit_view(snap, JsValue::NULL, js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)))
+        .expect("view");
+    let rows: js_sys::Array = get(&view, "rows").dyn_into().expect("array");
+    assert_eq!(rows.length(), 2);
+    assert_eq!(get(&rows.get(0), "route").as_string().as_deref(), Some("warehouse"));
+    assert_eq!(get(&get(&view, "counts"), "total").as_f64(), Some(2.0));
+    let shipped = js(&format!(r#"{{"shopId":"shop1","packageId":"P2026112100000001","nowMs":{NOW}}}"#));
+    let out = redship_wasm::orders_shipped(get(&view, "__none"), shipped).expect("shipped on an empty snapshot");
+    assert_eq!(get(&get(&out, "view"), "removed").as_bool(), Some(false));
+}
+
+#[wasm_bindgen_test]
+fn shipped_packages_leave_the_list() {
+    let snap = ingest_two();
+    let req = js(&format!(r#"{{"shopId":"shop1","packageId":"P2026112100000001","nowMs":{NOW}}}"#));
+    let out = redship_wasm::orders_shipped(snap, req).expect("shipped");
+    assert_eq!(get(&get(&out, "view"), "removed").as_bool(), Some(true));
+    let view = redship_wasm::transit_view(get(&out, "snapshot"), JsValue::NULL, js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)))
+        .expect("view");
+    assert_eq!(get(&get(&view, "counts"), "total").as_f64(), Some(1.0));
+    let bad = js(&format!(r#"{{"shopId":"shop1","packageId":"P1","nowMs":{NOW}}}"#));
+    let err: js_sys::Error = redship_wasm::orders_shipped(JsValue::NULL, bad).expect_err("bad id").dyn_into().expect("Error");
+    assert_eq!(String::from(err.name()), "OrderError");
+}
+
+#[wasm_bindgen_test]
+fn plan_counts_supplier_decrypts() {
+    let snap = ingest_two();
+    let set = js(r#"{"scope":"sku","skuId":"S1","route":"supplier"}"#);
+    let out = redship_wasm::transit_set_route(JsValue::NULL, snap.clone(), set).expect("route");
+    let routes = get(&out, "routes");
+    let plan = redship_wasm::transit_plan(snap, routes, js(r#"{"shopId":"shop1","remaining":0}"#)).expect("plan");
+    assert_eq!(get(&plan, "decryptsNeeded").as_f64(), Some(1.0));
+    assert_eq!(get(&plan, "shortBy").as_f64(), Some(1.0));
+    assert_eq!(get(&get(&plan, "raise"), "reasonCode").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+fn csv_and_xlsx_exports_run_in_wasm() {
+    let snap = ingest_two();
+    let req = js(&format!(r#"{{"nowMs":{NOW}}}"#));
+    let csv = redship_wasm::transit_export_csv(snap.clone(), JsValue::NULL, JsValue::NULL, req.clone()).expect("csv");
+    let bytes: Uint8Array = get(&csv, "bytes").dyn_into().expect("Uint8Array");
+    let bytes = bytes.to_vec();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+    assert!(text.starts_with("包裹号,"), "{text}");
+    assert!(text.contains("'=杯子") && !text.contains("13912345678"), "{text}");
+    let xlsx = redship_wasm::transit_export_xlsx(snap, JsValue::NULL, JsValue::NULL, req).expect("xlsx in wasm");
+    let bytes: Uint8Array = get(&xlsx, "bytes").dyn_into().expect("Uint8Array");
+    assert!(bytes.length() > 1000);
+    assert_eq!(&bytes.to_vec()[..2], b"PK");
+    assert_eq!(get(&xlsx, "packages").as_f64(), Some(2.0));
+}
+
+#[wasm_bindgen_test]
+fn errors_are_named() {
+    let bad = js(r#"{"shopId":"shop1","nowMs":0,"answer":{"success":false,"code":1,"msg":"系统繁忙"}}"#);
+    let err: js_sys::Error = redship_wasm::orders_ingest(JsValue::NULL, bad).expect_err("refused").dyn_into().expect("Error");
+    assert_eq!(String::from(err.name()), "OrderError");
+    let snap = ingest_two();
+    let req = js(&format!(r#"{{"nowMs":{NOW},"templateId":"nope"}}"#));
+    let err: js_sys::Error = redship_wasm::transit_export_csv(snap, JsValue::NULL, JsValue::NULL, req)
+        .expect_err("unknown template")
+        .dyn_into()
+        .expect("Error");
+    assert_eq!(String::from(err.name()), "ExportError");
+}

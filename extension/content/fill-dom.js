@@ -1,0 +1,239 @@
+// The ship filler's page adapter: finds order rows, the ship dialog, its courier picker and
+// number input, toasts and pagination by what SPEC.md says the workbench has (`d-` classes,
+// visible texts from the site profile, the package-ID pattern) — never by layout or hashed
+// classes. Acting helpers set values the way the app's own code receives them. Classic script,
+// isolated world; exposes `globalThis.RedShipFillDom` for content/fill.js.
+(() => {
+  const site = globalThis.REDSHIP_SITE;
+  if (!site || globalThis.RedShipFillDom) return;
+  const { dom, text } = site;
+  const idRe = new RegExp(site.packageIdPattern, 'g');
+
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const norm = (s) => String(s ?? '').replace(/\s+/g, ' ').trim();
+  const squash = (s) => String(s ?? '').replace(/[\s*:：]/g, '');
+
+  /** Polls `fn` until it returns a truthy value (returned) or `timeoutMs` passes (null). */
+  async function waitFor(fn, timeoutMs = 10000, everyMs = 60) {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      let v = null;
+      try { v = fn(); } catch { v = null; }
+      if (v) return v;
+      if (Date.now() >= end) return null;
+      await sleep(everyMs);
+    }
+  }
+
+  function visible(el) {
+    if (!el || !el.isConnected) return false;
+    if (!el.getClientRects().length) return false;
+    const cs = getComputedStyle(el);
+    return cs.visibility !== 'hidden' && cs.display !== 'none';
+  }
+
+  /** Distinct package IDs in an element's text. */
+  function idsIn(el) {
+    return [...new Set(String(el?.textContent ?? '').match(idRe) || [])];
+  }
+
+  /** Rows of the order tables that show exactly one package ID: [{row, id}]. */
+  function listRows() {
+    const out = [];
+    for (const table of document.querySelectorAll(dom.table)) {
+      for (const row of table.querySelectorAll(dom.row)) {
+        if (!row.querySelector('td')) continue;
+        const ids = idsIn(row);
+        if (ids.length === 1) out.push({ row, id: ids[0] });
+      }
+    }
+    return out;
+  }
+
+  const visibleIds = () => listRows().map((r) => r.id);
+  const findRow = (id) => listRows().find((r) => r.id === id)?.row || null;
+
+  /** A `.d-button` inside `root` whose visible text is exactly `label`. */
+  function buttonIn(root, label) {
+    return [...(root?.querySelectorAll(dom.button) || [])].find((b) => norm(b.textContent) === label && !b.disabled) || null;
+  }
+  const shipButton = (row) => buttonIn(row, text.ship);
+
+  /** Clicks like a person: pointer and mouse events, then click. */
+  function press(el) {
+    const opts = { bubbles: true, cancelable: true, composed: true, view: window };
+    el.dispatchEvent(new PointerEvent('pointerdown', opts));
+    el.dispatchEvent(new MouseEvent('mousedown', opts));
+    el.dispatchEvent(new PointerEvent('pointerup', opts));
+    el.dispatchEvent(new MouseEvent('mouseup', opts));
+    el.click();
+  }
+
+  /** The ship dialog: the last visible `.d-modal` that has a number input or courier picker. */
+  function shipDialog() {
+    const modals = [...document.querySelectorAll(dom.modal)].filter(visible);
+    return modals.reverse().find((m) => m.querySelector(dom.select) || m.querySelector(dom.input) || norm(m.textContent).includes(text.numberLabel)) || null;
+  }
+
+  /** The dialog is loaded when it shows a package ID and both controls. */
+  function dialogReady(modal) {
+    return modal && idsIn(modal).length > 0 && modal.querySelector(dom.select) && modal.querySelector(dom.input) ? modal : null;
+  }
+
+  /** The smallest ancestor (inside `modal`) of the element labelled `label` that holds `sel`. */
+  function labelled(modal, label, sel) {
+    const want = squash(label);
+    const labels = [...modal.querySelectorAll('*')].filter((e) => e.children.length <= 2 && squash(e.textContent) === want);
+    for (const l of labels) {
+      for (let a = l.parentElement; a && modal.contains(a); a = a.parentElement) {
+        const hit = a.querySelector(sel);
+        if (hit) return hit;
+      }
+    }
+    return null;
+  }
+
+  function courierSelect(modal) {
+    return labelled(modal, text.courierLabel, dom.select) || modal.querySelector(dom.select);
+  }
+
+  function numberInput(modal) {
+    return labelled(modal, text.numberLabel, dom.input)
+      || [...modal.querySelectorAll(dom.input)].find((i) => (i.placeholder || '').includes(text.numberLabel))
+      || (modal.querySelectorAll(dom.input).length === 1 ? modal.querySelector(dom.input) : null);
+  }
+
+  /** Opens the courier picker and clicks the option whose visible name is `name`. */
+  async function pickCourier(modal, name) {
+    const select = courierSelect(modal);
+    if (!select) return { ok: false, why: 'no-select' };
+    if (norm(select.textContent) === name) return { ok: true };
+    const options = () => [...document.querySelectorAll(`${dom.popover} ${dom.option}`)].filter(visible);
+    for (let attempt = 0; attempt < 2 && !options().length; attempt++) {
+      press(select);
+      await waitFor(() => options().length > 0, 3000);
+    }
+    const list = options();
+    if (!list.length) return { ok: false, why: 'no-options' };
+    const want = squash(name).toUpperCase();
+    const option = list.find((o) => norm(o.textContent) === name) || list.find((o) => squash(o.textContent).toUpperCase() === want);
+    if (!option) {
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      return { ok: false, why: 'no-option', names: list.map((o) => norm(o.textContent)) };
+    }
+    press(option);
+    const chosen = await waitFor(() => norm(select.textContent).includes(name), 3000);
+    return chosen ? { ok: true } : { ok: false, why: 'not-selected' };
+  }
+
+  /** Enters `value` so the app's state receives it: native setter, then input and change. */
+  async function enterNumber(modal, value) {
+    const input = numberInput(modal);
+    if (!input) return false;
+    input.focus();
+    const proto = input instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+    Object.getOwnPropertyDescriptor(proto, 'value').set.call(input, value);
+    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    input.blur();
+    // The app re-renders from its own state: the value must survive that.
+    await sleep(120);
+    return numberInput(modal)?.value === value;
+  }
+
+  /** Visible toasts: [{el, kind: 'success'|'error'|'info', text}]. */
+  function toasts() {
+    return [...document.querySelectorAll(dom.toast)].filter(visible).map((el) => {
+      const cls = String(el.className);
+      const t = norm(el.textContent);
+      const kind = /success/.test(cls) || t.includes(text.shipSuccess) ? 'success' : /error|danger|fail|warn/.test(cls) ? 'error' : 'info';
+      return { el, kind, text: t };
+    });
+  }
+
+  // ── pagination ────────────────────────────────────────────────────────────────────────────
+  const pagination = () => [...document.querySelectorAll(dom.pagination)].find(visible) || null;
+  const disabled = (el) => el.disabled || el.getAttribute('aria-disabled') === 'true' || /disabled/.test(String(el.className));
+
+  /** Page-number controls of the pagination: Map(n → element). */
+  function pageItems() {
+    const p = pagination();
+    const out = new Map();
+    if (!p) return out;
+    for (const el of p.querySelectorAll('*')) {
+      if (el.children.length) continue;
+      const t = norm(el.textContent);
+      if (/^\d{1,4}$/.test(t) && !el.closest(dom.select)) out.set(Number(t), el);
+    }
+    return out;
+  }
+
+  function currentPage() {
+    for (const [n, el] of pageItems()) {
+      for (let a = el; a && a !== pagination(); a = a.parentElement) {
+        if (/active|current|selected/.test(String(a.className)) || a.getAttribute('aria-current')) return n;
+      }
+    }
+    return null;
+  }
+
+  function nextControl() {
+    const p = pagination();
+    if (!p) return null;
+    return [...p.querySelectorAll('*')].find((el) => {
+      const t = norm(el.textContent);
+      return el.getAttribute('title') === '下一页' || /next/i.test(String(el.className)) || el.getAttribute('aria-label')?.match(/next|下一页/i) || (!el.children.length && (t === '›' || t === '>' || t === '下一页'));
+    }) || null;
+  }
+
+  /** Waits until the rows differ from `before` (a new page rendered) and stay put briefly. */
+  async function waitRowsChange(before) {
+    const key = () => visibleIds().join(',');
+    const changed = await waitFor(() => key() !== before && key() !== '', 15000);
+    if (!changed) return false;
+    let last = key();
+    for (let i = 0; i < 5; i++) {
+      await sleep(80);
+      if (key() !== last) { last = key(); i = 0; }
+    }
+    return true;
+  }
+
+  /** Goes to page `n` when a control for it is shown. */
+  async function gotoPage(n) {
+    const el = pageItems().get(n);
+    if (!el) return false;
+    if (currentPage() === n) return true;
+    const before = visibleIds().join(',');
+    press(el.closest('li,button,a') || el);
+    return waitRowsChange(before);
+  }
+
+  async function nextPage() {
+    const el = nextControl();
+    if (!el || disabled(el.closest('li,button,a') || el)) return false;
+    const before = visibleIds().join(',');
+    press(el.closest('li,button,a') || el);
+    return waitRowsChange(before);
+  }
+
+  /** Finds the row of `id`, paging from page 1 through the list when it is not on this page. */
+  async function findRowPaging(id) {
+    const here = findRow(id);
+    if (here) return here;
+    if (!pagination()) return null;
+    const start = currentPage();
+    if (start !== 1 && !(await gotoPage(1))) return null;
+    for (let guard = 0; guard < 200; guard++) {
+      const row = findRow(id);
+      if (row) return row;
+      if (!(await nextPage())) return null;
+    }
+    return null;
+  }
+
+  globalThis.RedShipFillDom = Object.freeze({
+    sleep, norm, waitFor, visible, idsIn, listRows, visibleIds, findRow, findRowPaging, shipButton,
+    buttonIn, press, shipDialog, dialogReady, pickCourier, enterNumber, numberInput, toasts,
+  });
+})();

@@ -1,0 +1,207 @@
+// The ship page: import tracking numbers (paste, CSV, XLSX), show the core's verdict for every
+// row, let the user fix rows in place, then start the fill run and follow its progress and
+// report. Everything shown is computed by the core in the service worker; nothing touches the
+// workbench until the user presses start.
+import { call, onBroadcast } from './common/rpc.js';
+import { t, localize } from './common/i18n.js';
+import { el, replace, download } from './common/dom.js';
+
+const $ = (id) => document.getElementById(id);
+const zh = (chrome.i18n.getUILanguage?.() || 'zh').toLowerCase().startsWith('zh');
+const msg = (r) => (zh ? r.message : r.messageEn || r.message);
+
+let rows = []; // raw rows as the user gave or edited them: [{row, packageId, courier, number}]
+let preview = null;
+let runState = null;
+let editing = -1;
+let lastFile = null; // {name, b64}
+
+function showError(box, e) {
+  const node = $(box);
+  node.hidden = !e;
+  node.textContent = e ? (e.message || String(e)) : '';
+}
+
+function toBase64(buf) {
+  const bytes = new Uint8Array(buf);
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+const sourceOf = (name) => (/\.(xlsx|xlsm|xls|ods)$/i.test(name) ? 'xlsx' : 'csv');
+
+async function doImport() {
+  showError('import-error', null);
+  const file = $('file').files[0];
+  const text = $('paste').value;
+  try {
+    let view;
+    if (file) {
+      if (!lastFile || lastFile.name !== file.name || lastFile.size !== file.size) {
+        lastFile = { name: file.name, size: file.size, b64: toBase64(await file.arrayBuffer()), sheet: '' };
+      }
+      const req = { source: sourceOf(file.name), bytes: lastFile.b64 };
+      if (req.source === 'xlsx' && lastFile.sheet) req.sheet = lastFile.sheet;
+      view = await call('ship.import', req);
+    } else if (text.trim()) {
+      lastFile = null;
+      view = await call('ship.import', { source: 'paste', text });
+    } else {
+      throw new Error(t('shipNothingToImport'));
+    }
+    rows = view.rows.map((r) => r.raw);
+    editing = -1;
+    renderPreview(view);
+  } catch (e) {
+    showError('import-error', e);
+  }
+}
+
+async function revalidate() {
+  try {
+    renderPreview(await call('ship.revalidate', { rows }));
+  } catch (e) {
+    showError('import-error', e);
+  }
+}
+
+function renderSheets(view) {
+  const sheets = view.sheets || [];
+  $('sheet-label').hidden = sheets.length < 2;
+  replace($('sheet'), sheets.map((s) => el('option', { value: s, selected: s === view.sheet }, s)));
+}
+
+function renderPreview(view) {
+  preview = view;
+  $('preview').hidden = false;
+  renderSheets(view);
+  const c = view.counts;
+  const summary = $('preview-summary');
+  Object.assign(summary.dataset, { total: c.total, ok: c.ok, warning: c.warning, error: c.error, fillable: c.fillable });
+  replace(summary, t('shipSummary', [c.total, c.ok, c.warning, c.error, c.fillable]));
+  const facts = [];
+  if (view.encoding) facts.push(t('shipEncoding', view.encoding));
+  if (view.headerRow) facts.push(t('shipHeaderRow', view.headerRow));
+  if (view.ignoredRows?.length) facts.push(t('shipIgnored', view.ignoredRows.length));
+  $('preview-source').textContent = facts.join(' · ');
+  const onlyErrors = $('only-errors').checked;
+  replace($('preview-body'), view.rows.map((r) => previewRow(r, onlyErrors)));
+  updateButtons();
+}
+
+function previewRow(r, onlyErrors) {
+  const attrs = {
+    testid: 'preview-row',
+    class: r.verdict,
+    dataset: { packageId: r.packageId, verdict: r.verdict, courier: r.courierCode, number: r.number, index: r.index },
+    hidden: onlyErrors && r.verdict !== 'error',
+  };
+  if (editing === r.index) {
+    const input = (field) => el('input', { value: rows[r.index][field] ?? '', dataset: { field } });
+    const save = () => {
+      const tr = $('preview-body').querySelector(`tr[data-index="${r.index}"]`);
+      for (const i of tr.querySelectorAll('input[data-field]')) rows[r.index][i.dataset.field] = i.value;
+      editing = -1;
+      revalidate();
+    };
+    return el('tr', attrs,
+      el('td', {}, String(r.row)), el('td', {}, input('packageId')), el('td', {}, input('courier')), el('td', {}, input('number')),
+      el('td', {}), el('td', {},
+        el('button', { class: 'primary', on: { click: save } }, t('shipSave')), ' ',
+        el('button', { on: { click: () => { editing = -1; renderPreview(preview); } } }, t('shipCancelEdit'))));
+  }
+  const verdictText = { ok: t('shipVerdictOk'), warning: t('shipVerdictWarning'), error: t('shipVerdictError') }[r.verdict];
+  return el('tr', attrs,
+    el('td', {}, String(r.row)),
+    el('td', { class: 'num' }, r.packageId || r.raw.packageId),
+    el('td', {}, r.courierName || r.raw.courier),
+    el('td', { class: 'num' }, r.number),
+    el('td', {}, el('span', { class: `verdict ${r.verdict}` }, verdictText),
+      r.reasons.length ? el('ul', { class: 'reasons' }, r.reasons.map((x) => el('li', { class: x.level }, msg(x)))) : null),
+    el('td', {},
+      el('button', { on: { click: () => { editing = r.index; renderPreview(preview); } } }, t('shipEdit')), ' ',
+      el('button', { on: { click: () => { rows.splice(r.index, 1); revalidate(); } } }, t('shipRemove'))));
+}
+
+const active = () => runState?.run && !['done', 'cancelled'].includes(runState.run.state);
+
+function updateButtons() {
+  const canStart = (preview?.counts.fillable ?? 0) > 0 && !active();
+  $('fill-start').disabled = !canStart;
+  $('fill-pause').disabled = !active();
+  $('fill-cancel').disabled = !active();
+  const running = runState?.run?.state === 'running';
+  $('fill-pause').textContent = running || !active() ? t('shipPause') : t('shipResume');
+}
+
+function renderRun(state) {
+  runState = state;
+  updateButtons();
+  const progress = $('fill-progress');
+  if (!state?.run) {
+    Object.assign(progress.dataset, { done: 0, total: 0 });
+    return;
+  }
+  const { run, report } = state;
+  const c = report.counts;
+  const done = c.shipped + c.filled + c.skipped + c.failed;
+  const total = report.rows.length;
+  Object.assign(progress.dataset, { done, total, state: run.state });
+  $('fill-bar').max = Math.max(1, total);
+  $('fill-bar').value = done;
+  $('fill-count').textContent = `${done} / ${total}`;
+  // i18n-keys: shipState_ready shipState_running shipState_paused shipState_stopped shipState_cancelled shipState_done
+  // i18n-keys: shipStop_route_changed shipStop_dialog_closed shipStop_list_changed
+  const stateText = t(`shipState_${run.state}`);
+  const stopKey = `shipStop_${String(run.stopReason || '').replace(/-/g, '_')}`;
+  const stopText = run.stopReason ? (chrome.i18n.getMessage(stopKey) || run.stopReason) : '';
+  $('fill-state').textContent = stopText ? `${stateText}：${stopText}` : stateText;
+  $('report').hidden = false;
+  replace($('report-summary'), t('shipReportSummary', [c.shipped, c.filled, c.skipped, c.failed, c.pending]));
+  replace($('report-body'), report.rows.map((r) => el('tr', { testid: 'report-row', dataset: { packageId: r.packageId, status: r.status } },
+    el('td', { class: 'num' }, r.packageId),
+    el('td', {}, r.courierName),
+    el('td', { class: 'num' }, r.number),
+    // i18n-keys: shipStatus_shipped shipStatus_filled shipStatus_skipped shipStatus_failed shipStatus_pending
+    el('td', { class: `status-${r.status}` }, t(`shipStatus_${r.status}`)),
+    el('td', {}, r.message || r.reason || ''))));
+}
+
+async function control(action) {
+  showError('fill-error', null);
+  try {
+    renderRun(await call('ship.control', { action }));
+  } catch (e) {
+    showError('fill-error', e);
+  }
+}
+
+$('import-submit').addEventListener('click', doImport);
+$('sheet').addEventListener('change', () => { if (lastFile) { lastFile.sheet = $('sheet').value; doImport(); } });
+$('file').addEventListener('change', () => { lastFile = null; });
+$('only-errors').addEventListener('change', () => preview && renderPreview(preview));
+$('fill-start').addEventListener('click', async () => {
+  showError('fill-error', null);
+  $('fill-start').disabled = true;
+  try {
+    renderRun(await call('ship.start', { mode: $('fill-mode').value, rows }));
+  } catch (e) {
+    showError('fill-error', e);
+    updateButtons();
+  }
+});
+$('fill-pause').addEventListener('click', () => control(runState?.run?.state === 'running' ? 'pause' : 'resume'));
+$('fill-cancel').addEventListener('click', () => control('cancel'));
+$('report-export').addEventListener('click', async () => {
+  try {
+    const { name, csv } = await call('ship.reportCsv', { lang: zh ? 'zh' : 'en' });
+    download(name, csv, 'text/csv;charset=utf-8');
+  } catch (e) {
+    showError('fill-error', e);
+  }
+});
+
+onBroadcast('ship.progress', renderRun);
+localize();
+call('ship.state').then(renderRun, (e) => showError('fill-error', e));

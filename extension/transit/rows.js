@@ -1,0 +1,81 @@
+// transit.html's order table: one `transit-row` per pending package (masked buyer fields as
+// text), its route (per order, or remembered for its SKUs) and the seller's fields for the
+// warehouse (upstream platform, upstream order number, inbound tracking number, notes).
+import { t } from '../common/i18n.js';
+import { el, replace } from '../common/dom.js';
+
+// i18n-keys: transitRouteWarehouse transitRouteSupplier transitRouteSelf transitColPackage transitColProduct
+// i18n-keys: transitColBuyer transitColRemark transitColRoute transitColUpstreamPlatform transitColUpstreamOrderNo
+// i18n-keys: transitColInboundTracking transitColNotes
+const ROUTES = ['warehouse', 'supplier', 'self'];
+const ROUTE_KEYS = { warehouse: 'transitRouteWarehouse', supplier: 'transitRouteSupplier', self: 'transitRouteSelf' };
+const PLATFORMS = ['淘宝', '拼多多', '1688', '天猫', '京东', '抖音'];
+const EDIT_FIELDS = [
+  ['upstreamPlatform', 'transitColUpstreamPlatform', ''],
+  ['upstreamOrderNo', 'transitColUpstreamOrderNo', 'wide'],
+  ['inboundTracking', 'transitColInboundTracking', 'wide'],
+  ['notes', 'transitColNotes', 'wide'],
+];
+
+/**
+ * Draws the table into `root`.
+ * @param {HTMLElement} root
+ * @param {{view: object|null}} data
+ * @param {{setRoute: Function, rememberForSkus: Function, edit: Function}} actions
+ */
+export function renderRows(root, data, actions) {
+  const rows = data.view?.rows || [];
+  if (!rows.length) {
+    replace(root, el('p', { class: 'muted', testid: 'transit-no-rows' }, t('transitNoPending')));
+    return;
+  }
+  const head = ['transitColPackage', 'transitColProduct', 'transitColBuyer', 'transitColRemark', 'transitColRoute',
+    ...EDIT_FIELDS.map((f) => f[1])].map((k) => el('th', {}, t(k)));
+  const datalist = el('datalist', { id: 'platforms' }, PLATFORMS.map((p) => el('option', { value: p })));
+  replace(root, datalist, el('table', { class: 'transit-table' },
+    el('thead', {}, el('tr', {}, head)),
+    el('tbody', {}, rows.map((r) => row(r, actions)))));
+}
+
+function row(r, actions) {
+  const select = el('select', {
+    testid: 'route-select', 'aria-label': t('transitColRoute'),
+    on: { change: (e) => actions.setRoute(r.packageId, e.target.value) },
+  }, ROUTES.map((x) => el('option', { value: x, selected: x === r.route ? true : undefined }, t(ROUTE_KEYS[x]))));
+  select.value = r.route;
+  const remember = el('button', {
+    testid: 'route-remember', title: t('transitRememberHint'),
+    on: { click: () => actions.rememberForSkus(r, select.value) },
+  }, t('transitRemember'));
+  const error = el('div', { class: 'row-error', testid: 'row-error' });
+  const b = r.buyer;
+  return el('tr', { testid: 'transit-row', dataset: { packageId: r.packageId, route: r.route, routeSource: r.routeSource } },
+    el('td', {}, el('div', { class: 'pkg' }, r.packageId), el('div', { class: 'muted' }, r.paidAt),
+      r.afterSaleStatusDesc ? el('div', { class: 'warning' }, r.afterSaleStatusDesc) : null),
+    el('td', {}, r.skus.map((s) => el('div', {}, `${s.name} · ${s.spec} ×${s.quantity}`))),
+    el('td', {}, el('div', {}, `${b.receiver} ${b.phone}`), el('div', { class: 'muted' }, b.address)),
+    el('td', {}, b.remark || '-'),
+    el('td', {}, select, el('br'), remember),
+    EDIT_FIELDS.map(([field, label, cls], i) => el('td', {}, input(r, field, label, cls, actions, error), i === EDIT_FIELDS.length - 1 ? error : null)));
+}
+
+function input(r, field, label, cls, actions, error) {
+  const box = el('input', {
+    type: 'text', class: cls, maxlength: '200', 'aria-label': t(label), testid: `edit-${field}`,
+    list: field === 'upstreamPlatform' ? 'platforms' : undefined,
+  });
+  box.value = r[field] || '';
+  box.dataset.saved = box.value;
+  box.addEventListener('change', async () => {
+    try {
+      await actions.edit(r.packageId, field, box.value);
+      box.dataset.saved = box.value.trim();
+      error.textContent = '';
+    } catch (e) {
+      // Refused (e.g. a phone number typed into a note): nothing was saved; say why.
+      error.textContent = e.message;
+      box.value = box.dataset.saved;
+    }
+  });
+  return box;
+}

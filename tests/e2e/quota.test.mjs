@@ -1,0 +1,230 @@
+// The decrypt-quota ledger end to end: the real extension in Chromium over the workbench
+// replica, compared with what the replica's platform counted (GET /__test/log). Decrypts from
+// several tabs at once, repeats, a service worker stopped between decrypts, refusal at zero,
+// the privacy board winning over our count, and China midnight passing under a faked clock
+// (libfaketime on the browser, /__test/clock on the replica) in two time zones.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { launch, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
+import { startReplica } from './lib/replica.mjs';
+
+const LIST = '/app-order/order/query';
+const PRIVACY = '/app-order/privacy';
+const DECRYPT = '/api/edith/fulfillment/package/receiver/decrypt';
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+const ZH_PAK = '/usr/lib/chromium/locales/zh-CN.pak';
+const DAY_MS = 86_400_000;
+const CHINA_MS = 8 * 3_600_000;
+
+const chinaDay = (ms) => new Date(ms + CHINA_MS).toISOString().slice(0, 10);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function openList(page, url) {
+  await page.goto(`${url}${LIST}`);
+  await page.locator('table.d-new-table tbody tr.d-new-table-row').first().waitFor();
+}
+
+const listIds = (page) => page.$$eval('table.d-new-table tbody tr.d-new-table-row',
+  (trs) => trs.map((tr) => (tr.textContent.match(/P\d{15,}/) || [''])[0]));
+
+/** Clicks 查看 on the row of `id` and waits until the page has the platform's answer. */
+async function decrypt(page, id) {
+  const answered = page.waitForResponse((r) => r.url().endsWith(DECRYPT));
+  await page.locator('table.d-new-table tbody tr', { hasText: id }).locator('.d-button', { hasText: '查看' }).click();
+  return (await answered).json();
+}
+
+/** The popup's numbers as the UI contract exposes them. */
+async function numbers(popup) {
+  const n = async (id) => Number(await popup.getByTestId(id).textContent());
+  return { used: await n('quota-used'), limit: await n('quota-limit'), remaining: await n('quota-remaining') };
+}
+
+/** Polls `read` until `ok(value)` or the timeout; returns the last value (assert on it). */
+async function settle(read, ok, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  let value;
+  for (;;) {
+    try { value = await read(); } catch (e) { value = e; }
+    if (!(value instanceof Error) && ok(value)) return value;
+    if (Date.now() > end) return value;
+    await sleep(150);
+  }
+}
+
+async function chargedOn(replica, day) {
+  return (await replica.log()).decrypts.filter((d) => d.charged && (!day || d.day === day));
+}
+
+async function logRows(popup) {
+  return popup.getByTestId('quota-log-row').evaluateAll((rows) => rows.map((r) => ({
+    id: r.dataset.packageId, charged: r.dataset.charged, outcome: r.dataset.outcome,
+  })));
+}
+
+describe('quota ledger over the replica', { timeout: 180_000 }, () => {
+  let replica; let browser; let tabs; let popup; let ids;
+
+  before(async () => {
+    replica = await startReplica({ seed: 11, orders: 80, dailyQuota: 40 });
+    browser = await launch();
+    tabs = [];
+    for (let i = 0; i < 3; i++) {
+      const page = await browser.context.newPage();
+      await openList(page, replica.url);
+      tabs.push(page);
+    }
+    ids = await listIds(tabs[0]);
+    assert.ok(ids.length >= 20, 'enough rows on the first page');
+    popup = await openExtensionPage(browser.context, browser.extensionId, 'popup.html');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await replica?.stop();
+  });
+
+  it('counts 15 decrypts made from 3 tabs at once exactly as the platform does', async () => {
+    // Each tab decrypts its own five rows; the tabs run concurrently.
+    await Promise.all(tabs.map(async (page, t) => {
+      for (const id of ids.slice(t * 5, t * 5 + 5)) await decrypt(page, id);
+    }));
+    const charged = await chargedOn(replica);
+    assert.equal(charged.length, 15);
+    const got = await settle(() => numbers(popup), (n) => n.used === 15);
+    assert.deepEqual(got, { used: charged.length, limit: 40, remaining: 25 });
+    const rows = await settle(() => logRows(popup), (r) => r.length === 15);
+    assert.deepEqual(rows.map((r) => r.id).sort(), charged.map((d) => d.package_id).sort());
+    assert.ok(rows.every((r) => r.charged === 'true'));
+  });
+
+  it('a repeat of the same order in another tab is free', async () => {
+    await decrypt(tabs[2], ids[0]);
+    const last = (await replica.log()).decrypts.at(-1);
+    assert.deepEqual([last.package_id, last.charged], [ids[0], false]);
+    const rows = await settle(() => logRows(popup), (r) => r.length === 16);
+    assert.equal(rows.length, 16);
+    assert.deepEqual(rows.filter((r) => r.charged === 'false').map((r) => r.id), [ids[0]]);
+    assert.equal((await numbers(popup)).used, (await chargedOn(replica)).length);
+  });
+
+  it('a service worker stopped between decrypts loses nothing', async () => {
+    await stopServiceWorkers(browser.context, popup);
+    await decrypt(tabs[0], ids[15]);
+    await stopServiceWorkers(browser.context, popup);
+    await decrypt(tabs[1], ids[16]);
+    await stopServiceWorkers(browser.context, popup);
+    await popup.reload();
+    const expected = (await chargedOn(replica)).length;
+    assert.equal(expected, 17);
+    const got = await settle(() => numbers(popup), (n) => n.used === expected);
+    assert.equal(got.used, expected);
+  });
+
+  it('a refusal at zero is recorded and shown, and the badge says 0', async () => {
+    const used = (await chargedOn(replica)).length;
+    await replica.hook('quota', { daily_quota: used });
+    const answer = await decrypt(tabs[1], ids[17]);
+    assert.equal(answer.success, false);
+    assert.equal(answer.msg, '今日解密次数已用完');
+    const got = await settle(() => numbers(popup), (n) => n.remaining === 0);
+    assert.deepEqual(got, { used, limit: used, remaining: 0 });
+    const rows = await settle(() => logRows(popup), (r) => r.some((x) => x.id === ids[17]));
+    assert.deepEqual(rows.filter((r) => r.id === ids[17]), [{ id: ids[17], charged: 'false', outcome: 'refused' }]);
+    const badge = await settle(() => popup.evaluate(() => chrome.action.getBadgeText({})), (b) => b === '0');
+    assert.equal(badge, '0');
+    // Nothing left: one notification, the most severe warning of the day.
+    const shown = await settle(() => popup.evaluate(() => chrome.notifications.getAll()), (n) => Object.keys(n).length > 0);
+    assert.deepEqual(Object.keys(shown).map((k) => k.split(':').at(-1)), ['100']);
+  });
+
+  it('the privacy board showing a different used count wins over our count', async () => {
+    await replica.hook('quota', { daily_quota: 40, used: 25 });
+    await tabs[0].goto(`${replica.url}${PRIVACY}`);
+    await tabs[0].locator('.d-statistic-used', { hasText: '25' }).waitFor();
+    const got = await settle(() => numbers(popup), (n) => n.used === 25 && n.limit === 40);
+    assert.deepEqual(got, { used: 25, limit: 40, remaining: 15 });
+    assert.equal(await settle(() => popup.evaluate(() => chrome.action.getBadgeText({})), (b) => b === '15'), '15');
+  });
+
+  it('the options page edits the tier table and thresholds, and rejects a bad table', async () => {
+    const options = await openExtensionPage(browser.context, browser.extensionId, 'options.html');
+    const table = options.getByTestId('tier-table');
+    await table.waitFor();
+    assert.equal(await table.locator('tbody tr').count(), 5);
+    await options.getByTestId('thresholds').locator('input[name="warnPercent"]').fill('95');
+    await options.getByTestId('quota-settings-save').click();
+    await options.locator('p[role="status"].error').waitFor();
+    await options.getByTestId('thresholds').locator('input[name="warnPercent"]').fill('60');
+    await options.getByTestId('quota-settings-save').click();
+    await options.locator('p[role="status"].ok').waitFor();
+    const saved = await options.evaluate(() => chrome.runtime.sendMessage({ type: 'quota.settings.get', payload: {} }));
+    assert.equal(saved.data.settings.warnPercent, 60);
+    await options.close();
+  });
+});
+
+for (const tz of [undefined, 'America/Los_Angeles']) {
+  describe(`China midnight under a faked clock (TZ=${tz ?? 'machine default'})`, { timeout: 180_000, skip: !existsSync(LIBFAKETIME) && 'libfaketime missing' }, () => {
+    let replica; let browser; let page; let popup; let midnight; let offsetMs;
+
+    before(async () => {
+      // 23:59:30 China time on a day after today (an offset of whole seconds for libfaketime).
+      const realNow = Date.now();
+      midnight = (Math.floor((realNow + CHINA_MS) / DAY_MS) + 2) * DAY_MS - CHINA_MS;
+      offsetMs = Math.round((midnight - 30_000 - realNow) / 1000) * 1000;
+      replica = await startReplica({ seed: 5, orders: 40, dailyQuota: 20, now: Date.now() + offsetMs });
+      const env = { LD_PRELOAD: LIBFAKETIME, FAKETIME: `+${offsetMs / 1000}` };
+      if (tz) env.TZ = tz;
+      browser = await launch({ env, locale: tz ? 'zh-CN' : 'en-US' });
+      await replica.hook('clock', { now: Date.now() + offsetMs });
+      page = await browser.context.newPage();
+      await openList(page, replica.url);
+      popup = await openExtensionPage(browser.context, browser.extensionId, 'popup.html');
+    });
+
+    after(async () => {
+      await browser?.close();
+      await replica?.stop();
+    });
+
+    it('rolls over to a new day at 00:00 China time: counts reset, yesterday in the history', async () => {
+      const browserNow = await page.evaluate(() => Date.now());
+      assert.ok(Math.abs(browserNow - (Date.now() + offsetMs)) < 5000, 'the browser runs on the faked clock');
+      const before = chinaDay(midnight - 1);
+      const after = chinaDay(midnight);
+      const ids = await listIds(page);
+      for (const id of ids.slice(0, 3)) await decrypt(page, id);
+      assert.ok((await page.evaluate(() => Date.now())) < midnight, 'decrypts done before midnight');
+      const early = await settle(() => numbers(popup), (n) => n.used === 3);
+      assert.equal(early.used, (await chargedOn(replica, before)).length);
+      assert.equal(await popup.getByTestId('core-day').getAttribute('data-day'), before);
+
+      // Wait for midnight in the browser's (faked) clock.
+      while ((await page.evaluate(() => Date.now())) < midnight + 1500) await sleep(500);
+      // The open popup rolls over by itself: today is new and empty.
+      const rolled = await settle(() => numbers(popup), (n) => n.used === 0, 8000);
+      assert.deepEqual(rolled, { used: 0, limit: 20, remaining: 20 });
+      assert.equal(await settle(() => popup.getByTestId('core-day').getAttribute('data-day'), (d) => d === after), after);
+
+      // The same order is charged again on the new day; the platform agrees.
+      await openList(page, replica.url);
+      await decrypt(page, ids[0]);
+      await decrypt(page, ids[3]);
+      const today = await chargedOn(replica, after);
+      assert.equal(today.length, 2);
+      const got = await settle(() => numbers(popup), (n) => n.used === 2);
+      assert.equal(got.used, today.length);
+      const rows = await settle(() => logRows(popup), (r) => r.length === 2);
+      assert.deepEqual(rows.map((r) => r.id).sort(), [ids[0], ids[3]].sort());
+      const bar = (day) => popup.locator(`[data-testid="quota-history"] rect[data-day="${day}"]`);
+      assert.equal(await bar(before).getAttribute('data-used'), '3');
+      assert.equal(await bar(after).getAttribute('data-used'), '2');
+      assert.equal(await settle(() => popup.evaluate(() => chrome.action.getBadgeText({})), (b) => b === '18'), '18');
+      // Chrome shows an extension in Chinese only when its own zh-CN language pack is installed
+      // (Debian: chromium-l10n); without it every extension falls back to English.
+      if (tz && existsSync(ZH_PAK)) assert.match(await popup.locator('body').innerText(), /今日已用/, 'Chinese UI');
+    });
+  });
+}

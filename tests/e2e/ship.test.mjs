@@ -1,0 +1,246 @@
+// Tracking numbers end to end: the real extension in Chromium over the workbench replica.
+// Import verdicts for a 100-row mixed paste; `ship` mode for 100 orders across list pages with a
+// page reload mid-run (no order shipped twice); injected failures reported with the page's
+// message; a dialog that shows another order is never filled; `fill` mode leaves the dialog for
+// the user. The replica's /__test/log is the truth for what the platform received.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
+import { startReplica } from './lib/replica.mjs';
+
+const DELIVER = '/api/edith/fulfillment/order_delivering_api';
+const pid = (n) => `P${String(731_000_000_000_000 + n)}`;
+const COURIERS = [
+  { name: '中通', code: 'zhongtong', no: (n) => `7731${String(n).padStart(8, '0')}` },
+  { name: '顺丰速运', code: 'shunfeng', no: (n) => `SF${String(5_000_000_000_000 + n)}` },
+  { name: 'YTO', code: 'yuantong', no: (n) => `YT${String(6_000_000_000_000 + n)}` },
+];
+const courierOf = (n) => COURIERS[n % 3];
+
+let replica; let browser; let shipPage; let workbench;
+
+async function seed(waiting, notWaiting = []) {
+  await replica.hook('reset', { orders: 0 });
+  const base = Date.now() - 3600_000;
+  const packages = waiting.map((n, i) => ({ packageId: pid(n), status: 4, paidAt: base - i * 1000 }));
+  for (const n of notWaiting) packages.push({ packageId: pid(n), status: 6, paidAt: base - 999_000 });
+  await replica.hook('orders', { packages });
+}
+
+/** Opens the order list and pages through it, so the extension has seen every order. */
+async function browseList() {
+  workbench ??= await browser.context.newPage();
+  await workbench.goto(`${replica.url}/app-order/order/query`);
+  await workbench.locator('table.d-new-table tr', { hasText: /P\d{15}/ }).first().waitFor();
+  const pages = await workbench.locator('.d-pagination li').evaluateAll((lis) => lis.map((li) => li.textContent.trim()).filter((t) => /^\d+$/.test(t)).map(Number));
+  for (const n of pages.length > 1 ? [...pages.slice(1), 1] : []) {
+    const first = await workbench.locator('table.d-new-table tbody tr').first().textContent();
+    await workbench.locator('.d-pagination li', { hasText: new RegExp(`^${n}$`) }).click();
+    await workbench.waitForFunction((old) => {
+      const row = document.querySelector('table.d-new-table tbody tr');
+      return row && row.textContent !== old && !document.querySelector('.d-new-table-loading');
+    }, first);
+  }
+}
+
+async function openShip() {
+  if (shipPage) await shipPage.close();
+  shipPage = await openExtensionPage(browser.context, browser.extensionId, 'ship.html');
+  return shipPage;
+}
+
+/** Pastes `text`, imports, and returns [{packageId, verdict, courier, number}] in row order. */
+async function importPaste(text, expectKnown) {
+  const page = await openShip();
+  await page.getByTestId('import-paste').fill(text);
+  let rows = [];
+  // The worker learns orders from the list asynchronously: retry briefly until it knows them.
+  for (let i = 0; i < 20; i++) {
+    await page.getByTestId('import-submit').click();
+    await page.getByTestId('preview-row').first().waitFor();
+    rows = await page.getByTestId('preview-row').evaluateAll((trs) => trs.map((tr) => ({ ...tr.dataset })));
+    if (!expectKnown || rows.filter((r) => r.packageId === expectKnown && r.verdict !== 'error').length) break;
+    await page.waitForTimeout(300);
+  }
+  return rows;
+}
+
+async function progress(page) {
+  const p = page.getByTestId('fill-progress');
+  return { done: Number(await p.getAttribute('data-done')), total: Number(await p.getAttribute('data-total')) };
+}
+
+async function waitDone(page, total, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const p = await progress(page);
+    if (p.total === total && p.done === total) return p;
+    if (Date.now() > end) throw new Error(`run not done: ${JSON.stringify(p)}`);
+    await page.waitForTimeout(500);
+  }
+}
+
+async function reportRows(page) {
+  return page.getByTestId('report-row').evaluateAll((trs) => trs.map((tr) => ({ id: tr.dataset.packageId, status: tr.dataset.status, text: tr.textContent })));
+}
+
+before(async () => {
+  replica = await startReplica({ orders: 0 });
+  browser = await launch({ locale: 'zh-CN' });
+});
+
+after(async () => {
+  await browser?.close();
+  await replica?.stop();
+});
+
+test('a 100-row mixed paste gets the expected verdict on every row', { timeout: 120_000 }, async () => {
+  await seed(Array.from({ length: 110 }, (_, i) => i), [200, 201]);
+  await browseList();
+  const lines = [];
+  const want = [];
+  const full = (s) => s.replace(/[0-9A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xFEE0));
+  for (let i = 0; i < 80; i++) {
+    const c = courierOf(i);
+    const forms = [
+      `${pid(i)}\t${c.name}\t${c.no(i)}`,
+      `${pid(i)}，${c.name}，${c.no(i)}`,
+      `${full(pid(i))} ${c.name} ${full(c.no(i))}`,
+      `亲，订单${pid(i)}发${c.name}了，单号：${c.no(i).replace(/(\d{4})(?=\d)/g, '$1 ')} 谢谢～`,
+    ];
+    lines.push(forms[i % 4]);
+    want.push('ok');
+  }
+  for (let i = 80; i < 85; i++) { lines.push(`${pid(i)} ${COURIERS[1].no(i)}`); want.push('warning'); } // courier guessed
+  lines.push(`${pid(900)} 中通 ${COURIERS[0].no(900)}`, `${pid(901)} 中通 ${COURIERS[0].no(901)}`, `${pid(902)} 中通 ${COURIERS[0].no(902)}`); // unknown orders
+  lines.push(`${pid(200)} 中通 ${COURIERS[0].no(200)}`, `${pid(201)} 中通 ${COURIERS[0].no(201)}`); // not waiting
+  lines.push(`${pid(85)} 中通 773199999999`, `${pid(86)} 中通 773199999999`); // one number, two orders
+  lines.push(`${pid(87)} 顺丰 ${COURIERS[0].no(87)}`, `${pid(88)} EMS RR123456784CN`, `${pid(89)} 韵达 12345`); // number does not fit
+  lines.push(`${pid(90)} 宅急送 ${COURIERS[0].no(90)}`, `${pid(91)} 火星快递 ${COURIERS[0].no(91)}`); // courier not offered
+  lines.push(`${pid(92)} 中通 ${COURIERS[0].no(92)}`, `${pid(92)} 中通 ${COURIERS[0].no(93)}`); // one order, two numbers
+  lines.push(`${pid(94)} ${COURIERS[0].no(94)}`); // digits only, no courier
+  while (want.length < lines.length) want.push('error');
+  assert.equal(lines.length, 100);
+  const rows = await importPaste(`今天的单号：\n${lines.join('\n')}\n辛苦了`, pid(0));
+  assert.equal(rows.length, 100);
+  assert.deepEqual(rows.map((r) => r.verdict), want);
+  for (let i = 0; i < 80; i++) {
+    assert.equal(rows[i].packageId, pid(i));
+    assert.equal(rows[i].courier, courierOf(i).code, `row ${i + 1}`);
+    assert.equal(rows[i].number, courierOf(i).no(i), `row ${i + 1}`);
+  }
+  const summary = shipPage.getByTestId('preview-summary');
+  assert.equal(await summary.getAttribute('data-error'), '15');
+  assert.equal(await summary.getAttribute('data-warning'), '5');
+});
+
+test('ship mode: 100 orders across list pages, page reloaded mid-run, nothing shipped twice', { timeout: 600_000 }, async () => {
+  await seed(Array.from({ length: 106 }, (_, i) => i));
+  await browseList();
+  const good = Array.from({ length: 100 }, (_, i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`);
+  const bad = [
+    `${pid(100)} 中通 773188888888`, `${pid(101)} 中通 773188888888`, // duplicate number
+    `${pid(102)} 顺丰 1234567890123`, `${pid(103)} 火星快递 ${COURIERS[0].no(103)}`,
+    `${pid(104)} 773100000104`, `${pid(999)} 中通 ${COURIERS[0].no(999)}`,
+  ];
+  const rows = await importPaste([...good.slice(0, 50), ...bad, ...good.slice(50)].join('\n'), pid(99));
+  assert.equal(rows.filter((r) => r.verdict === 'ok').length, 100);
+  await shipPage.getByTestId('fill-mode').selectOption('ship');
+  await shipPage.getByTestId('fill-start').click();
+  // Reload the workbench once 40 orders have shipped.
+  for (let i = 0; ; i++) {
+    if ((await replica.log()).shipments.length >= 40) break;
+    assert.ok(i < 1200, 'the run did not reach 40 shipments');
+    await workbench.waitForTimeout(100);
+  }
+  await workbench.reload();
+  await waitDone(shipPage, 100, 540_000);
+  const { shipments } = await replica.log();
+  const ids = shipments.map((s) => s.package_id);
+  assert.equal(new Set(ids).size, ids.length, 'no order shipped twice');
+  assert.deepEqual([...ids].sort(), Array.from({ length: 100 }, (_, i) => pid(i)).sort());
+  for (const s of shipments) {
+    const n = Number(s.package_id.slice(1)) - 731_000_000_000_000;
+    assert.equal(s.express_company_code, courierOf(n).code, s.package_id);
+    assert.equal(s.express_no, courierOf(n).no(n), s.package_id);
+  }
+  const report = await reportRows(shipPage);
+  assert.equal(report.length, 100);
+  assert.ok(report.every((r) => r.status === 'shipped'), JSON.stringify(report.filter((r) => r.status !== 'shipped')));
+});
+
+test('injected failures are reported with the page\'s message; a swapped dialog is not filled', { timeout: 300_000 }, async () => {
+  await seed(Array.from({ length: 12 }, (_, i) => i));
+  await browseList();
+  const rows = await importPaste(Array.from({ length: 12 }, (_, i) => `${pid(i)}\t${courierOf(i).name}\t${courierOf(i).no(i)}`).join('\n'), pid(11));
+  assert.equal(rows.filter((r) => r.verdict === 'ok').length, 12);
+  // Deliver calls go in list order; row 3's dialog shows order 9, so it makes no call.
+  await replica.hook('dialog', { package_id: pid(3), show_package_id: pid(9) });
+  for (const [nth, msg] of [[2, '测试故障：运单号不存在'], [5, '系统繁忙，请稍后再试'], [8, '该运单号已被使用']]) {
+    await replica.hook('fault', { endpoint: DELIVER, nth, code: 50009, msg });
+  }
+  await shipPage.getByTestId('fill-mode').selectOption('ship');
+  await shipPage.getByTestId('fill-start').click();
+  await waitDone(shipPage, 12, 240_000);
+  const report = Object.fromEntries((await reportRows(shipPage)).map((r) => [r.id, r]));
+  const failed = { 1: '测试故障：运单号不存在', 5: '系统繁忙，请稍后再试', 8: '该运单号已被使用' };
+  for (const [k, msg] of Object.entries(failed)) {
+    const n = Number(k);
+    assert.equal(report[pid(n)].status, 'failed', pid(n));
+    assert.ok(report[pid(n)].text.includes(msg), `${pid(n)}: ${report[pid(n)].text}`);
+  }
+  assert.equal(report[pid(3)].status, 'skipped');
+  const shippedIds = [0, 2, 4, 6, 7, 9, 10, 11].map(pid);
+  for (const id of shippedIds) assert.equal(report[id].status, 'shipped', id);
+  const { shipments } = await replica.log();
+  assert.deepEqual(shipments.map((s) => s.package_id).sort(), [...shippedIds].sort());
+  assert.equal(shipments.find((s) => s.package_id === pid(9)).express_no, courierOf(9).no(9));
+});
+
+test('a route change stops the run safely; it resumes after a worker restart without repeats', { timeout: 300_000 }, async () => {
+  await seed(Array.from({ length: 30 }, (_, i) => i));
+  await browseList();
+  await importPaste(Array.from({ length: 30 }, (_, i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(29));
+  await shipPage.getByTestId('fill-mode').selectOption('ship');
+  await shipPage.getByTestId('fill-start').click();
+  for (let i = 0; (await replica.log()).shipments.length < 5; i++) {
+    assert.ok(i < 600, 'no shipments');
+    await workbench.waitForTimeout(50);
+  }
+  await workbench.locator('.d-menu-item', { hasText: '隐私保护' }).click();
+  await shipPage.locator('[data-testid="fill-progress"][data-state="stopped"]').waitFor({ timeout: 30_000 });
+  const stoppedAt = (await replica.log()).shipments.length;
+  await workbench.waitForTimeout(1500);
+  assert.equal((await replica.log()).shipments.length, stoppedAt, 'nothing ships while stopped');
+  assert.ok(stoppedAt < 30);
+  await stopServiceWorkers(browser.context, workbench);
+  await workbench.locator('.d-menu-item', { hasText: '订单查询' }).click();
+  await workbench.locator('table.d-new-table tr', { hasText: /P\d{15}/ }).first().waitFor();
+  await shipPage.getByTestId('fill-pause').click(); // resume
+  await waitDone(shipPage, 30, 240_000);
+  const ids = (await replica.log()).shipments.map((s) => s.package_id);
+  assert.equal(new Set(ids).size, 30);
+  assert.equal(ids.length, 30);
+});
+
+test('fill mode fills the dialog and leaves 确定 to the user', { timeout: 120_000 }, async () => {
+  await seed([0, 1]);
+  await browseList();
+  await importPaste(`${pid(0)} 顺丰 ${COURIERS[1].no(0)}\n${pid(1)} 中通 ${COURIERS[0].no(1)}`, pid(1));
+  await shipPage.getByTestId('fill-mode').selectOption('fill');
+  await shipPage.getByTestId('fill-start').click();
+  const dialog = workbench.locator('.d-modal', { hasText: pid(0) });
+  await dialog.waitFor();
+  await workbench.waitForFunction(() => document.querySelector('.d-modal .d-input input')?.value);
+  assert.equal(await dialog.locator('.d-input input').inputValue(), COURIERS[1].no(0));
+  assert.ok((await dialog.locator('.d-select').textContent()).includes('顺丰速运'));
+  await shipPage.locator('[data-testid="report-row"][data-package-id="' + pid(0) + '"][data-status="filled"]').waitFor();
+  // The user confirms the first one; the second is filled next and left open.
+  await dialog.locator('.d-button', { hasText: '确定' }).click();
+  await workbench.locator('.d-modal', { hasText: pid(1) }).waitFor();
+  await waitDone(shipPage, 2, 60_000);
+  const statuses = (await reportRows(shipPage)).map((r) => r.status);
+  assert.deepEqual(statuses, ['filled', 'filled']);
+  const { shipments } = await replica.log();
+  assert.deepEqual(shipments.map((s) => [s.package_id, s.express_company_code, s.express_no]), [[pid(0), 'shunfeng', COURIERS[1].no(0)]]);
+});
