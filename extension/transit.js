@@ -152,5 +152,7 @@ function refreshSoon() {
   }, 150);
 }
 onBroadcast('transit', refreshSoon);
+// Today's remaining decrypts come from the quota ledger: replan when it changes.
+onBroadcast('quota', refreshSoon);
 
 refresh();

@@ -89,7 +89,7 @@ const SHIP = {
   'ship.event': { from: ['content'], payload: { event: 'object' } },
   /** Content: the platform's courier list as the page received it. */
   'ship.couriers': { from: ['content'], payload: { shop: 'string:64', couriers: 'array:500' } },
-  /** Content: orders seen on a list page (used only when the orders domain offers none). */
+  /** Content: orders seen on a list page (IDs and status only; under the orders domain's view). */
   'ship.seen': { from: ['content'], payload: { shop: 'string:64', packages: 'array:1000' } },
 };
 

@@ -37,21 +37,21 @@
     return [...new Set(String(el?.textContent ?? '').match(idRe) || [])];
   }
 
-  /** Rows of the order tables that show exactly one package ID: [{row, id}]. */
+  /** Rows of the order tables that show a package ID: [{row, ids}]. */
   function listRows() {
     const out = [];
     for (const table of document.querySelectorAll(dom.table)) {
       for (const row of table.querySelectorAll(dom.row)) {
         if (!row.querySelector('td')) continue;
         const ids = idsIn(row);
-        if (ids.length === 1) out.push({ row, id: ids[0] });
+        if (ids.length) out.push({ row, ids });
       }
     }
     return out;
   }
 
-  const visibleIds = () => listRows().map((r) => r.id);
-  const findRow = (id) => listRows().find((r) => r.id === id)?.row || null;
+  const visibleIds = () => listRows().flatMap((r) => r.ids);
+  const findRow = (id) => listRows().find((r) => r.ids.includes(id))?.row || null;
 
   /** A `.d-button` inside `root` whose visible text is exactly `label`. */
   function buttonIn(root, label) {

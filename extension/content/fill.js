@@ -22,16 +22,22 @@
   R.onHook('deliver', (p) => {
     if (typeof p?.packageId === 'string') delivered.set(p.packageId, { ok: p.ok === true, msg: String(p.msg || ''), at: Date.now() });
   });
-  R.onHook('couriers', (p) => {
+  // The shop's name renders after the first answers may arrive: wait briefly for it, so records
+  // are not filed under the site's host.
+  async function shopName() {
+    for (let i = 0; i < 20 && R.shop() === location.host; i++) await D.sleep(100);
+    return R.shop();
+  }
+  R.onHook('couriers', async (p) => {
     if (!Array.isArray(p?.couriers)) return;
-    R.send('ship.couriers', { shop: R.shop(), couriers: p.couriers.slice(0, 500) }).catch(() => {});
+    R.send('ship.couriers', { shop: await shopName(), couriers: p.couriers.slice(0, 500) }).catch(() => {});
   });
-  R.onHook('orderPage', (p) => {
+  R.onHook('orderPage', async (p) => {
     listFilter = Array.isArray(p?.request?.status) ? p.request.status.map(Number) : null;
     const packages = (Array.isArray(p?.packages) ? p.packages : [])
       .filter((x) => R.isPackageId(x?.packageId))
       .map((x) => ({ packageId: x.packageId, waiting: site.status.waiting.includes(Number(x.status)) }));
-    if (packages.length) R.send('ship.seen', { shop: R.shop(), packages: packages.slice(0, 1000) }).catch(() => {});
+    if (packages.length) R.send('ship.seen', { shop: await shopName(), packages: packages.slice(0, 1000) }).catch(() => {});
   });
 
   /** Sends to the worker, retrying while it restarts. */
@@ -55,8 +61,15 @@
   const onList = () => location.pathname.startsWith(site.routes.orderListPrefix);
   const waitingOnly = () => Array.isArray(listFilter) && listFilter.length > 0 && listFilter.every((s) => site.status.waiting.includes(s));
 
-  /** Still the same dialog, open, showing only `id`. */
-  const sameDialog = (modal, id) => modal.isConnected && D.visible(modal) && D.idsIn(modal).join() === id;
+  /**
+   * The dialog shows order `id` and no other order: every other ID it shows must also be on
+   * the order's own row (e.g. an order number of the same shape).
+   */
+  const showsOnly = (modal, id, rowIds) => {
+    const shown = D.idsIn(modal);
+    return shown.includes(id) && shown.every((x) => x === id || rowIds.includes(x));
+  };
+  const sameDialog = (modal, id, rowIds) => modal.isConnected && D.visible(modal) && showsOnly(modal, id, rowIds);
 
   async function cancelDialog(modal) {
     if (!modal?.isConnected) return;
@@ -79,40 +92,43 @@
   async function fillOne(a) {
     const id = a.packageId;
     const result = async (outcome) => { await event({ type: 'result', packageId: id, outcome }); };
-    const route = location.href;
-    const moved = () => location.href !== route;
     await settleDialog();
     const row = await D.findRowPaging(id);
     if (!onList()) return stop('route-changed');
     if (!row) return result({ kind: 'skipped', reason: 'not-on-list', message: `订单列表中找不到 ${id}（not on the order list）` });
     const ship = D.shipButton(row);
     if (!ship) return result({ kind: 'skipped', reason: 'not-waiting', message: '该订单没有「发货」按钮：可能已发货或已取消（no 发货 button: shipped or cancelled）' });
-    const routeNow = location.href;
+    // From here on the page must stay put: any route change stops the run at once.
+    const route = location.href;
+    const moved = () => location.href !== route || !onList();
+    const MOVED = { moved: true };
+    const until = (fn, ms, every) => D.waitFor(() => (moved() ? MOVED : fn()), ms, every);
     row.scrollIntoView({ block: 'center' });
-    if (!row.isConnected || D.idsIn(row).join() !== id) return stop('list-changed');
+    const rowIds = D.idsIn(row);
+    if (!row.isConnected || !rowIds.includes(id)) return stop('list-changed');
     const baseline = new Set(D.toasts().map((t) => t.el));
     D.press(ship);
-    const modal = await D.waitFor(() => D.dialogReady(D.shipDialog()) || newToast(baseline, ['error']), OPEN_MS);
-    if (location.href !== routeNow || !onList()) return stop('route-changed');
+    const modal = await until(() => D.dialogReady(D.shipDialog()) || newToast(baseline, ['error']), OPEN_MS);
+    if (modal === MOVED) return stop('route-changed');
     if (!modal) return result({ kind: 'noAnswer' });
     if (!(modal instanceof Element)) return result({ kind: 'failed', message: modal.text });
-    const shown = D.idsIn(modal);
-    if (shown.join() !== id) {
+    if (!showsOnly(modal, id, rowIds)) {
+      const shown = D.idsIn(modal).filter((x) => x !== id);
       await cancelDialog(modal);
-      if (!row.isConnected || D.idsIn(row).join() !== id) return stop('list-changed');
+      if (!row.isConnected || !D.idsIn(row).includes(id)) return stop('list-changed');
       return result({
         kind: 'skipped', reason: 'dialog-mismatch',
         message: `发货对话框显示的是 ${shown.join('、') || '（无）'}，不是 ${id}：未填写（the dialog showed another order; not filled）`,
       });
     }
     const picked = await D.pickCourier(modal, a.courierName);
-    if (!sameDialog(modal, id) || moved()) return stop('dialog-closed');
+    if (!sameDialog(modal, id, rowIds) || moved()) return stop(moved() ? 'route-changed' : 'dialog-closed');
     if (!picked.ok) {
       await cancelDialog(modal);
       return result({ kind: 'failed', message: `对话框的物流公司列表里没有「${a.courierName}」（courier not offered in the dialog）` });
     }
     const typed = await D.enterNumber(modal, a.number);
-    if (!sameDialog(modal, id) || moved()) return stop('dialog-closed');
+    if (!sameDialog(modal, id, rowIds) || moved()) return stop(moved() ? 'route-changed' : 'dialog-closed');
     if (!typed) {
       await cancelDialog(modal);
       return result({ kind: 'failed', message: '运单号没能填入对话框（the number did not reach the dialog）' });
@@ -120,18 +136,18 @@
     if (a.mode === 'fill') {
       await result({ kind: 'filled' });
       // The user checks and presses 确定 (or 取消); the next order waits for that.
-      await D.waitFor(() => !modal.isConnected || !D.visible(modal) || moved(), 12 * 3600 * 1000, 300);
-      return moved() && !onList() ? stop('route-changed') : undefined;
+      const after = await until(() => !modal.isConnected || !D.visible(modal), 12 * 3600 * 1000, 300);
+      return after === MOVED ? stop('route-changed') : undefined;
     }
     // Recorded (and saved by the worker) before the click: a restart now checks, never refills.
     await event({ type: 'confirming', packageId: id });
     const confirm = D.buttonIn(modal, site.text.confirm);
-    if (!sameDialog(modal, id) || moved() || !confirm) return stop('dialog-closed');
+    if (!sameDialog(modal, id, rowIds) || moved() || !confirm) return stop(moved() ? 'route-changed' : 'dialog-closed');
     const toastBase = new Set(D.toasts().map((t) => t.el));
     delivered.delete(id);
     const clickedAt = Date.now();
     D.press(confirm);
-    const outcome = await D.waitFor(() => {
+    const outcome = await until(() => {
       const d = delivered.get(id);
       if (d && d.at >= clickedAt) return d.ok ? { kind: 'shipped' } : { kind: 'failed', message: d.msg || '发货失败' };
       const t = newToast(toastBase, ['success', 'error']);
@@ -140,7 +156,9 @@
       if (!modal.isConnected && r && !D.shipButton(r)) return { kind: 'shipped' };
       return null;
     }, ANSWER_MS, 40);
-    await result(outcome || { kind: 'noAnswer' });
+    // Moved away before the page answered: the outcome is unknown and will be checked.
+    await result(outcome && outcome !== MOVED ? outcome : { kind: 'noAnswer' });
+    if (outcome === MOVED) return stop('route-changed');
     if (modal.isConnected && D.visible(modal)) await cancelDialog(modal);
     return undefined;
   }
@@ -184,7 +202,7 @@
   R.onCommand('ship.wake', () => { loop(); return { started: true }; });
 
   // A reload or a new page: resume the run this tab owns.
-  const poll = () => send('ship.poll', { shop: R.shop(), url: location.href })
+  const poll = async () => send('ship.poll', { shop: await shopName(), url: location.href })
     .then((r) => { if (r?.active) loop(); })
     .catch(() => {});
   if (document.readyState === 'complete') poll(); else window.addEventListener('load', poll, { once: true });

@@ -6,8 +6,9 @@
 //
 // Records: `ship/current` {v, runId, updatedAtMs}; `ship/run/<id>` {v, shop, tabId, updatedAtMs,
 // run: the core's FillRun}; `ship/<shop>/used` {v, updatedAtMs, numbers: [{number, packageId,
-// shipped}]}; `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` (fallback
-// for orders seen on the list when the orders domain offers none).
+// shipped}]}; `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v,
+// updatedAtMs, packages: [{packageId, waiting}]} — IDs and status only, a fallback under the
+// orders domain's knownOrders (which wins where both know an order).
 import { core } from './core.js';
 import { register, broadcast, sendToTab, exclusive } from './router.js';
 import * as store from './store.js';
@@ -46,7 +47,12 @@ async function validationContext(shop) {
   const seen = await store.get(seenKey(shop));
   for (const p of seen?.packages || []) byId.set(p.packageId, p.waiting);
   if (typeof orders.knownOrders === 'function') {
-    for (const p of (await orders.knownOrders(shop)) || []) byId.set(p.packageId, Boolean(p.waiting));
+    try {
+      for (const p of (await orders.knownOrders(shop)) || []) byId.set(p.packageId, Boolean(p.waiting));
+    } catch (e) {
+      // The orders domain could not answer: the orders this module saw itself still count.
+      console.warn('RedShip: known orders unavailable, using the ship list record', e?.name, e?.message);
+    }
   }
   // The list's own status is the truth for "waiting" (the filler also checks the row's 发货
   // button before acting, so an order shipped since the list was read is skipped, not shipped).
@@ -235,7 +241,6 @@ register('ship.couriers', async (p) => {
 });
 
 register('ship.seen', async (p) => {
-  if (typeof orders.knownOrders === 'function') return null; // the orders domain keeps them
   const rec = (await store.get(seenKey(p.shop))) || { v: 1, packages: [] };
   const byId = new Map(rec.packages.map((x) => [x.packageId, x]));
   let changed = false;

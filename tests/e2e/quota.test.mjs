@@ -93,19 +93,19 @@ describe('quota ledger over the replica', { timeout: 180_000 }, () => {
     const charged = await chargedOn(replica);
     assert.equal(charged.length, 15);
     const got = await settle(() => numbers(popup), (n) => n.used === 15);
-    assert.deepEqual(got, { used: charged.length, limit: 40, remaining: 25 });
+    assert.deepEqual(got, { used: charged.length, limit: 40, remaining: 25 }, 'popup after 15 decrypts');
     const rows = await settle(() => logRows(popup), (r) => r.length === 15);
-    assert.deepEqual(rows.map((r) => r.id).sort(), charged.map((d) => d.package_id).sort());
+    assert.deepEqual(rows.map((r) => r.id).sort(), charged.map((d) => d.package_id).sort(), 'log rows = charged packages');
     assert.ok(rows.every((r) => r.charged === 'true'));
   });
 
   it('a repeat of the same order in another tab is free', async () => {
     await decrypt(tabs[2], ids[0]);
     const last = (await replica.log()).decrypts.at(-1);
-    assert.deepEqual([last.package_id, last.charged], [ids[0], false]);
+    assert.deepEqual([last.package_id, last.charged], [ids[0], false], 'the platform did not charge the repeat');
     const rows = await settle(() => logRows(popup), (r) => r.length === 16);
     assert.equal(rows.length, 16);
-    assert.deepEqual(rows.filter((r) => r.charged === 'false').map((r) => r.id), [ids[0]]);
+    assert.deepEqual(rows.filter((r) => r.charged === 'false').map((r) => r.id), [ids[0]], 'the repeat is listed free');
     assert.equal((await numbers(popup)).used, (await chargedOn(replica)).length);
   });
 
@@ -129,14 +129,14 @@ describe('quota ledger over the replica', { timeout: 180_000 }, () => {
     assert.equal(answer.success, false);
     assert.equal(answer.msg, '今日解密次数已用完');
     const got = await settle(() => numbers(popup), (n) => n.remaining === 0);
-    assert.deepEqual(got, { used, limit: used, remaining: 0 });
+    assert.deepEqual(got, { used, limit: used, remaining: 0 }, 'popup after the refusal');
     const rows = await settle(() => logRows(popup), (r) => r.some((x) => x.id === ids[17]));
-    assert.deepEqual(rows.filter((r) => r.id === ids[17]), [{ id: ids[17], charged: 'false', outcome: 'refused' }]);
+    assert.deepEqual(rows.filter((r) => r.id === ids[17]), [{ id: ids[17], charged: 'false', outcome: 'refused' }], 'the refusal is listed');
     const badge = await settle(() => popup.evaluate(() => chrome.action.getBadgeText({})), (b) => b === '0');
     assert.equal(badge, '0');
     // Nothing left: one notification, the most severe warning of the day.
     const shown = await settle(() => popup.evaluate(() => chrome.notifications.getAll()), (n) => Object.keys(n).length > 0);
-    assert.deepEqual(Object.keys(shown).map((k) => k.split(':').at(-1)), ['100']);
+    assert.deepEqual(Object.keys(shown).map((k) => k.split(':').at(-1)), ['100'], 'one notification: none left');
   });
 
   it('the privacy board showing a different used count wins over our count', async () => {
@@ -144,7 +144,7 @@ describe('quota ledger over the replica', { timeout: 180_000 }, () => {
     await tabs[0].goto(`${replica.url}${PRIVACY}`);
     await tabs[0].locator('.d-statistic-used', { hasText: '25' }).waitFor();
     const got = await settle(() => numbers(popup), (n) => n.used === 25 && n.limit === 40);
-    assert.deepEqual(got, { used: 25, limit: 40, remaining: 15 });
+    assert.deepEqual(got, { used: 25, limit: 40, remaining: 15 }, 'popup follows the board');
     assert.equal(await settle(() => popup.evaluate(() => chrome.action.getBadgeText({})), (b) => b === '15'), '15');
   });
 

@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
+import { startVariant } from './lib/ship-variant.mjs';
 
 const DELIVER = '/api/edith/fulfillment/order_delivering_api';
 const pid = (n) => `P${String(731_000_000_000_000 + n)}`;
@@ -243,4 +244,31 @@ test('fill mode fills the dialog and leaves 确定 to the user', { timeout: 120_
   assert.deepEqual(statuses, ['filled', 'filled']);
   const { shipments } = await replica.log();
   assert.deepEqual(shipments.map((s) => [s.package_id, s.express_company_code, s.express_no]), [[pid(0), 'shunfeng', COURIERS[1].no(0)]]);
+});
+
+test('another page that follows SPEC but differs in layout is filled the same way', { timeout: 240_000 }, async () => {
+  const variant = await startVariant(45);
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${variant.url}/app-order/order/query`);
+    await page.locator('table.d-new-table tr', { hasText: variant.ids[0] }).waitFor();
+    for (const label of ['2', '3', '1']) {
+      await page.locator('.d-pagination button', { hasText: new RegExp(`^${label}$`) }).click();
+      await page.locator('table.d-new-table tr', { hasText: variant.ids[(Number(label) - 1) * 20] }).waitFor();
+    }
+    const courier = (i) => [['顺丰', 'shunfeng', `SF${String(7_000_000_000_000 + i)}`], ['中通', 'zhongtong', `7732${String(i).padStart(8, '0')}`], ['京东', 'jd', `JDV${String(80_000_000_000 + i)}`]][i % 3];
+    const text = variant.ids.map((id, i) => `${id}\t${courier(i)[0]}\t${courier(i)[2]}`).join('\n');
+    const rows = await importPaste(text, variant.ids[44]);
+    assert.equal(rows.filter((r) => r.verdict === 'ok').length, 45, JSON.stringify(rows.filter((r) => r.verdict !== 'ok')));
+    await shipPage.getByTestId('fill-mode').selectOption('ship');
+    await shipPage.getByTestId('fill-start').click();
+    await waitDone(shipPage, 45, 200_000);
+    assert.deepEqual(
+      variant.shipments.map((s) => [s.package_id, s.express_company_code, s.express_no]).sort(),
+      variant.ids.map((id, i) => [id, courier(i)[1], courier(i)[2]]).sort(),
+    );
+    await page.close();
+  } finally {
+    await variant.stop();
+  }
 });

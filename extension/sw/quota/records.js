@@ -59,8 +59,16 @@ export async function save(update, shop, nowMs, { activate = true } = {}) {
   if (update.problems.length) {
     for (const p of update.problems) console.warn('RedShip quota:', p.record, p.message, `(${p.action})`);
     const log = (await store.get(PROBLEMS_KEY)) || { v: 1, items: [] };
-    const items = [...(log.items || []), ...update.problems.map((p) => ({ atMs: nowMs, ...p }))].slice(-MAX_PROBLEMS);
-    changes[PROBLEMS_KEY] = { v: 1, items, updatedAtMs: nowMs };
+    const items = [...(log.items || [])];
+    let added = false;
+    for (const p of update.problems) {
+      // The same problem again (e.g. a wrong clock on every quota answer) is listed once.
+      if (items.some((i) => i.record === p.record && i.message === p.message)) continue;
+      items.push({ atMs: nowMs, ...p });
+      added = true;
+    }
+    items.splice(0, Math.max(0, items.length - MAX_PROBLEMS));
+    if (added) changes[PROBLEMS_KEY] = { v: 1, items, updatedAtMs: nowMs };
   }
   if (activate) {
     const shops = (await store.get(SHOPS_KEY)) || { v: 1, current: null, shops: {} };

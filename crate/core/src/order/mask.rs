@@ -45,7 +45,11 @@ const PROVINCE_SUFFIXES: [&str; 7] =
 const CITY_SUFFIXES: [&str; 4] = ["自治州", "地区", "盟", "市"];
 const DISTRICT_SUFFIXES: [&str; 4] = ["区", "县", "市", "旗"];
 /// A region segment holding any of these is street detail, not a city or district name.
-const DETAIL_CHARS: [char; 13] = ['路', '街', '巷', '弄', '村', '镇', '乡', '号', '栋', '楼', '室', '*', '#'];
+/// (Not 楼: 鼓楼区, 钟楼区 are districts.)
+const DETAIL_CHARS: [char; 10] = ['路', '街', '巷', '弄', '村', '号', '栋', '室', '*', '#'];
+/// Townships (镇, 乡) are below district level, but names may start with these characters
+/// (镇江市, 乡宁县): forbidden anywhere but first.
+const TOWNSHIP_CHARS: [char; 2] = ['镇', '乡'];
 const DETAIL_WORDS: [&str; 5] = ["社区", "小区", "大厦", "大道", "花园"];
 
 fn skip_space(chars: &[char], mut i: usize) -> usize {
@@ -69,7 +73,9 @@ fn region_segment(chars: &[char], i: usize, suffixes: &[&str], forbid_district: 
             return None;
         }
         let seg = &chars[i..end_probe];
-        if seg.iter().any(|c| c.is_whitespace() || detect::digit(*c).is_some() || DETAIL_CHARS.contains(c)) {
+        if seg.iter().any(|c| c.is_whitespace() || detect::digit(*c).is_some() || DETAIL_CHARS.contains(c))
+            || seg[1..].iter().any(|c| TOWNSHIP_CHARS.contains(c))
+        {
             return None;
         }
         let text: String = seg.iter().collect();
@@ -223,6 +229,12 @@ mod tests {
         assert_eq!(mask_address("新疆维吾尔自治区乌鲁木齐市天山区解放路1号"), "新疆维吾尔自治区乌鲁木齐市天山区****");
         assert_eq!(mask_address("内蒙古自治区呼伦贝尔市鄂温克族自治旗巴彦托海镇"), "内蒙古自治区呼伦贝尔市鄂温克族自治旗****");
         assert_eq!(mask_address("广东省东莞市长安镇乌沙社区3号"), "广东省东莞市****");
+        assert_eq!(mask_address("广东省东莞市长安镇沙头市场旁"), "广东省东莞市****");
+        assert_eq!(mask_address("江苏省南京市鼓楼区中山路1号"), "江苏省南京市鼓楼区****");
+        assert_eq!(mask_address("江苏省镇江市京口区学府路2号"), "江苏省镇江市京口区****");
+        assert_eq!(mask_address("山西省临汾市乡宁县昌宁镇"), "山西省临汾市乡宁县****");
+        assert_eq!(mask_address("山东省青岛市市南区香港中路8号"), "山东省青岛市市南区****");
+        assert_eq!(mask_address("江苏省苏州市工业园区星湖街328号"), "江苏省苏州市工业园区****");
         assert_eq!(mask_address("浙江省杭州市西湖区"), "浙江省杭州市西湖区");
         assert_eq!(mask_address("某某路18号"), "****");
         assert_eq!(mask_address(""), "");

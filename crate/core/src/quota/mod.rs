@@ -18,6 +18,7 @@
 
 pub mod alerts;
 pub mod api;
+mod context;
 pub mod dashboard;
 pub mod forecast;
 pub mod ids;

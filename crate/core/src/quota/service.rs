@@ -6,27 +6,26 @@
 //! corrupt or unknown-version record is reported as a [`Problem`] naming its key and replaced
 //! by a fresh one, and only that record. A bad *request* is rejected whole and changes nothing.
 //!
+//! The shared working state (loading, resets, saving) is in [`super::context`].
+//!
 //! Clock: a China day is taken from the clock as given, except when it has jumped back more
 //! than [`CLOCK_TOLERANCE_MS`] behind the latest decrypt already recorded (within the loaded
 //! window): then time is held at that latest decrypt, so a day never re-opens and nothing is
 //! counted twice. Ledgers further than [`LOOKAHEAD_DAYS`] ahead are never loaded, which bounds
 //! the harm of a clock that was once set far forward.
 
-use super::alerts::take_due;
 use super::api::{
-    DashboardRequest, KeyedRecord, Problem, QuotaInputs, QuotaUpdate, RecordEventRequest,
-    RecordPageShowsRequest,
+    DashboardRequest, Problem, QuotaUpdate, RecordEventRequest, RecordPageShowsRequest,
 };
-use super::dashboard::{build, DashboardInputs, HISTORY_DAYS};
+use super::context::Ctx;
+use super::dashboard::HISTORY_DAYS;
 use super::ids::{check_shop, is_package_id, ledger_key, parse_ledger_key, SETTINGS_KEY};
 use super::ledger::{DayLedger, EventOutcome, PageSource};
-use super::limit::{parse_paid_orders, resolve_limit};
-use super::raise::RouteCounts;
+use super::limit::resolve_limit;
 use super::{QuotaError, QuotaSettings};
 use crate::chinaday::ChinaDay;
-use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// How far the clock may run behind the latest recorded decrypt before it counts as a jump.
 pub const CLOCK_TOLERANCE_MS: i64 = 5 * 60_000;
@@ -159,7 +158,26 @@ pub fn record_page_shows(req: &RecordPageShowsRequest) -> Result<QuotaUpdate, Qu
     }
     let mut ctx = Ctx::load(&req.inputs, &first.shop, req.now_ms)?;
     for (s, source, day) in parsed {
-        let day = day.unwrap_or_else(|| ChinaDay::from_ms(s.at_ms.max(ctx.high_water)));
+        let by_clock = ChinaDay::from_ms(s.at_ms.max(ctx.high_water));
+        let day = match day {
+            // The platform's date is right unless the computer's clock is far from it.
+            Some(d) if near_day(d, s.at_ms) => d,
+            Some(d) => {
+                // The page's numbers were fetched just now, so they are the platform's today;
+                // a clock that is off would otherwise file them under a day nobody looks at.
+                ctx.problem(
+                    "page",
+                    format!(
+                        "the workbench says it is {} but the computer's clock says {}: its numbers were taken as today's; please check the clock",
+                        d.iso(),
+                        by_clock.iso()
+                    ),
+                    "adjusted",
+                );
+                by_clock
+            }
+            None => by_clock,
+        };
         if day < ctx.today.plus(1 - HISTORY_DAYS) || day > ctx.today.plus(LOOKAHEAD_DAYS) {
             ctx.problem(
                 "page",
@@ -211,182 +229,21 @@ pub fn check_records(records: &BTreeMap<String, Value>) -> Vec<Problem> {
     problems
 }
 
-fn check_ms(what: &str, ms: i64) -> Result<(), QuotaError> {
+/// How far outside the platform's day the clock may be and still be believed (a few seconds of
+/// skew at midnight are normal; hours mean a wrong clock).
+const DAY_SKEW_MS: i64 = 10 * 60_000;
+
+/// True when `at_ms` lies within `day` give or take [`DAY_SKEW_MS`].
+fn near_day(day: ChinaDay, at_ms: i64) -> bool {
+    day.start_ms() - DAY_SKEW_MS <= at_ms && at_ms < day.next_reset_ms() + DAY_SKEW_MS
+}
+
+pub(super) fn check_ms(what: &str, ms: i64) -> Result<(), QuotaError> {
     if (0..=MAX_MS).contains(&ms) {
         Ok(())
     } else {
         Err(QuotaError::InvalidRequest(format!(
             "{what} {ms} is not a plausible time"
         )))
-    }
-}
-
-fn to_value<T: Serialize>(key: &str, t: &T) -> Result<Value, QuotaError> {
-    serde_json::to_value(t).map_err(|e| QuotaError::CorruptRecord {
-        record: key.into(),
-        detail: e.to_string(),
-    })
-}
-
-/// One operation's working state.
-struct Ctx {
-    shop: String,
-    settings: QuotaSettings,
-    paid: Vec<(ChinaDay, u32)>,
-    routes: RouteCounts,
-    ledgers: BTreeMap<ChinaDay, DayLedger>,
-    dirty: BTreeSet<ChinaDay>,
-    changed: Vec<KeyedRecord>,
-    removed: Vec<String>,
-    problems: Vec<Problem>,
-    /// The latest decrypt recorded in the loaded window (epoch ms), or `i64::MIN`.
-    high_water: i64,
-    /// Now, held at `high_water` when the clock has jumped back.
-    now: i64,
-    today: ChinaDay,
-}
-
-impl Ctx {
-    fn load(inputs: &QuotaInputs, shop: &str, now_ms: i64) -> Result<Self, QuotaError> {
-        let shop = check_shop(shop)
-            .map_err(QuotaError::InvalidRequest)?
-            .to_string();
-        check_ms("nowMs", now_ms)?;
-        let paid = parse_paid_orders(&inputs.paid_orders)?;
-        let mut ctx = Ctx {
-            shop,
-            settings: QuotaSettings::default(),
-            paid,
-            routes: inputs.routes.clone(),
-            ledgers: BTreeMap::new(),
-            dirty: BTreeSet::new(),
-            changed: Vec::new(),
-            removed: Vec::new(),
-            problems: Vec::new(),
-            high_water: i64::MIN,
-            now: now_ms,
-            today: ChinaDay::from_ms(now_ms),
-        };
-        match inputs.settings.as_ref().filter(|v| !v.is_null()) {
-            None => {}
-            Some(v) => match QuotaSettings::load(SETTINGS_KEY, v) {
-                Ok(s) => ctx.settings = s,
-                Err(e) => {
-                    ctx.problem(SETTINGS_KEY, e.to_string(), "reset");
-                    let fresh = to_value(SETTINGS_KEY, &ctx.settings)?;
-                    ctx.changed.push(KeyedRecord {
-                        key: SETTINGS_KEY.into(),
-                        value: fresh,
-                    });
-                }
-            },
-        }
-        let clock_today = ctx.today;
-        for (key, value) in inputs.ledgers.iter().filter(|(_, v)| !v.is_null()) {
-            let Some((shop, day)) = parse_ledger_key(key) else {
-                ctx.problem(key, format!("`{key}` is not a quota ledger key"), "removed");
-                ctx.removed.push(key.clone());
-                continue;
-            };
-            let ledger = match DayLedger::load(key, value) {
-                Ok(l) => l,
-                Err(e) => {
-                    ctx.problem(key, e.to_string(), "reset");
-                    let fresh = DayLedger::new(&shop, day);
-                    if shop != ctx.shop {
-                        ctx.changed.push(KeyedRecord {
-                            key: key.clone(),
-                            value: to_value(key, &fresh)?,
-                        });
-                        continue;
-                    }
-                    ctx.dirty.insert(day);
-                    fresh
-                }
-            };
-            if shop != ctx.shop || day > clock_today.plus(LOOKAHEAD_DAYS) {
-                continue;
-            }
-            if let Some(t) = ledger.latest_at_ms() {
-                ctx.high_water = ctx.high_water.max(t);
-            }
-            ctx.ledgers.insert(day, ledger);
-        }
-        if now_ms < ctx.high_water.saturating_sub(CLOCK_TOLERANCE_MS) {
-            ctx.now = ctx.high_water;
-            ctx.today = ChinaDay::from_ms(ctx.high_water);
-        }
-        Ok(ctx)
-    }
-
-    fn problem(&mut self, record: &str, message: String, action: &str) {
-        self.problems.push(Problem {
-            record: record.into(),
-            message,
-            action: action.into(),
-        });
-    }
-
-    fn ledger_mut(&mut self, day: ChinaDay) -> &mut DayLedger {
-        self.dirty.insert(day);
-        let shop = self.shop.clone();
-        self.ledgers
-            .entry(day)
-            .or_insert_with(|| DayLedger::new(&shop, day))
-    }
-
-    /// Fires today's warnings, snapshots limits, serializes what changed and builds the view.
-    fn finish(mut self) -> Result<QuotaUpdate, QuotaError> {
-        let today = self.today;
-        let mut today_ledger = self
-            .ledgers
-            .remove(&today)
-            .unwrap_or_else(|| DayLedger::new(&self.shop, today));
-        let limit = resolve_limit(&self.settings, &today_ledger, &self.paid);
-        let warnings = take_due(&mut today_ledger, limit.limit, &self.settings);
-        if !warnings.is_empty() {
-            self.dirty.insert(today);
-        }
-        for day in &self.dirty {
-            let ledger = if *day == today {
-                &mut today_ledger
-            } else {
-                match self.ledgers.get_mut(day) {
-                    Some(l) => l,
-                    None => continue,
-                }
-            };
-            let r = resolve_limit(&self.settings, ledger, &self.paid);
-            ledger.limit = Some(super::ledger::LimitSnapshot {
-                limit: r.limit,
-                source: r.source,
-            });
-            ledger.updated_at_ms = self.now;
-            let key = ledger.key();
-            self.changed.push(KeyedRecord {
-                value: to_value(&key, &*ledger)?,
-                key,
-            });
-        }
-        let earlier: Vec<DayLedger> = self
-            .ledgers
-            .into_values()
-            .filter(|l| l.day < today)
-            .collect();
-        let inputs = DashboardInputs {
-            settings: &self.settings,
-            earlier: &earlier,
-            paid: &self.paid,
-            routes: &self.routes,
-            now_ms: self.now,
-        };
-        let view = build(&today_ledger, limit, warnings, &inputs);
-        Ok(QuotaUpdate {
-            changed: self.changed,
-            removed: self.removed,
-            problems: self.problems,
-            outcome: None,
-            view,
-        })
     }
 }

@@ -155,3 +155,41 @@ fn bad_requests_are_rejected_whole() {
         "{e}"
     );
 }
+
+#[test]
+fn the_platform_date_wins_near_midnight_but_not_over_a_wrong_clock() {
+    let mut s = Store::default();
+    let shown = |s: &mut Store, day: &str, at: i64| {
+        let req = RecordPageShowsRequest {
+            inputs: s.inputs("shop", at),
+            shows: vec![ShownQuota {
+                shop: "shop".into(),
+                day: Some(day.into()),
+                at_ms: at,
+                used: Some(4),
+                daily_quota: Some(30),
+                source: "api".into(),
+            }],
+            now_ms: at,
+        };
+        s.apply(record_page_shows(&req).expect("accepted"))
+    };
+    // 00:00:03 by the computer, the platform still on the day before: filed under its day.
+    let midnight = day0() + 24 * HOUR;
+    let u = shown(&mut s, "2026-11-21", midnight + 3000);
+    assert!(u.problems.is_empty());
+    assert_eq!((u.view.day.as_str(), u.view.used), ("2026-11-22", 0));
+    assert_eq!(u.view.history[5].used, 4);
+    // A clock two days off: the page's numbers are today's, and the user is told.
+    let u = shown(&mut s, "2026-11-20", midnight + 10 * HOUR);
+    assert_eq!(
+        (u.view.used, u.view.limit, u.view.limit_source),
+        (4, 30, LimitSource::Api)
+    );
+    assert_eq!(u.problems[0].action, "adjusted");
+    assert!(
+        u.problems[0].message.contains("2026-11-20"),
+        "{}",
+        u.problems[0].message
+    );
+}
