@@ -127,12 +127,24 @@ function render(d) {
   ticker = setInterval(tick, 1000);
 }
 
+// One request at a time; a change announced while one is on its way asks again after it, so
+// the last change is never answered with numbers from before it.
 let loading = null;
+let again = false;
 function load() {
-  if (loading) return loading;
+  if (loading) {
+    again = true;
+    return loading;
+  }
   loading = call('quota.dashboard', chosenShop ? { shop: chosenShop } : {})
     .then(render, showError)
-    .finally(() => { loading = null; });
+    .finally(() => {
+      loading = null;
+      if (again) {
+        again = false;
+        load();
+      }
+    });
   return loading;
 }
 

@@ -93,7 +93,7 @@ function renderPreview(view) {
 function previewRow(r, onlyErrors) {
   const attrs = {
     testid: 'preview-row',
-    class: r.verdict,
+    class: `v-${r.verdict}`,
     dataset: { packageId: r.packageId, verdict: r.verdict, courier: r.courierCode, number: r.number, index: r.index },
     hidden: onlyErrors && r.verdict !== 'error',
   };
@@ -127,7 +127,8 @@ function previewRow(r, onlyErrors) {
 const active = () => runState?.run && !['done', 'cancelled'].includes(runState.run.state);
 
 function updateButtons() {
-  const canStart = (preview?.counts.fillable ?? 0) > 0 && !active();
+  // A paused or stopped run is replaced by a new start; a working one must be paused first.
+  const canStart = (preview?.counts.fillable ?? 0) > 0 && runState?.run?.state !== 'running';
   $('fill-start').disabled = !canStart;
   $('fill-pause').disabled = !active();
   $('fill-cancel').disabled = !active();

@@ -21,7 +21,7 @@ function addHarness(dir, dataDir) {
   cpSync(dataDir, join(h, 'data'), { recursive: true });
 }
 
-/** Builds (once per run) and returns {redship, echo} extension folders. */
+/** Builds (once per run) and returns {redship, echo, echoWasm} extension folders. */
 export async function benchExtensions() {
   if (made) return made;
   if (!existsSync(join(DEV_EXTENSION, 'manifest.json'))) throw new Error(`no build at ${DEV_EXTENSION}: run ./build.sh first`);
@@ -35,7 +35,13 @@ export async function benchExtensions() {
   const echo = join(root, 'echo');
   cpSync(join(BENCH, 'echo-extension'), echo, { recursive: true });
   addHarness(echo, dataDir);
-  made = { redship, echo };
+  // Diagnostic: the echo worker that first loads RedShip's wasm (see echo-wasm-extension/sw.js).
+  const echoWasm = join(root, 'echo-wasm');
+  cpSync(join(BENCH, 'echo-extension'), echoWasm, { recursive: true });
+  cpSync(join(BENCH, 'echo-wasm-extension'), echoWasm, { recursive: true });
+  cpSync(join(DEV_EXTENSION, 'pkg'), join(echoWasm, 'pkg'), { recursive: true });
+  addHarness(echoWasm, dataDir);
+  made = { redship, echo, echoWasm };
   return made;
 }
 

@@ -155,3 +155,162 @@ async function catalogue() {
   return Object.fromEntries(Object.entries(CATALOGUE).map(([k, v]) => [k, { from: v.from, payload: v.payload }]));
 }
 globalThis.bench.catalogue = catalogue;
+
+// ── vault (row 5) ──────────────────────────────────────────────────────────────────────────
+/** 10,000 orders as the workbench hook summarises them (masked buyer fields), deterministic. */
+function ordersState(n = 10000) {
+  let a = 12345;
+  const rnd = () => { a = (a * 1103515245 + 12345) % 2147483648; return a / 2147483648; };
+  const names = ['张**', '李*', '王**', '陈*', '刘**'];
+  const goods = ['玫瑰花茶 250g', '手工皂 薰衣草', '限定香薰蜡烛', '帆布包（米白）', '保温杯 500ml'];
+  const orders = [];
+  for (let i = 0; i < n; i++) {
+    const id = `P7${String(202611210000000000 + i * 7919).padStart(18, '0')}`;
+    orders.push({
+      packageId: id, orderId: `O${id.slice(1)}`, paidAt: 1795000000000 + i * 60000, actualPaid: Math.round(rnd() * 50000) / 100,
+      status: rnd() < 0.8 ? 4 : 6, statusDesc: '待发货', afterSaleStatusDesc: '',
+      userInfo: { receiver: names[i % 5], phone: `1${Math.floor(rnd() * 90 + 10)}****${String(Math.floor(rnd() * 10000)).padStart(4, '0')}`, address: '广东省深圳市南山区****', buyerRemark: rnd() < 0.1 ? '请尽快发货，谢谢' : '' },
+      skus: [{ skuId: `S${i}`, name: goods[i % 5], spec: '默认', quantity: 1 + (i % 3), price: 39.9 }],
+    });
+  }
+  return orders;
+}
+
+const b64url = (bytes) => {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+};
+const unb64url = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+
+/**
+ * Encrypt-and-store and load-and-decrypt the same 10,000-order state, split into records of
+ * `per` orders (the store keeps records small): the wasm vault (vaultSeal / vaultOpen) against
+ * WebCrypto AES-256-GCM with the same envelope shape, payload bytes and associated data, and an
+ * HMAC-SHA-256 storage key per record. Both load results are checked equal to the state.
+ */
+async function vaultCompare(reps, per = 100) {
+  const w = await core();
+  const info = w.vaultInfo();
+  const rand = (n) => crypto.getRandomValues(new Uint8Array(n));
+  const created = w.vaultCreate(rand(info.random.create));
+  const unlocked = created.unlocked;
+  const orders = ordersState();
+  const writes = [];
+  for (let i = 0; i < orders.length; i += per) writes.push({ key: `orders/小红薯的杂货铺/chunk-${i / per}`, value: { v: 1, orders: orders.slice(i, i + per), updatedAtMs: 1795000000000 } });
+  // Canonical JSON (sorted keys): the core's JSON objects come back with their keys sorted.
+  const canon = (v) => (Array.isArray(v) ? `[${v.map(canon).join(',')}]`
+    : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`
+      : JSON.stringify(v));
+  const expected = canon(writes.map((x) => x.value));
+  let session = w.vaultSessionStart(unlocked, rand(info.random.session));
+  const nowMs = Date.now();
+  // WebCrypto side: its own keys (same sizes), same payload and AAD layout.
+  const rawKey = rand(32);
+  const aes = await crypto.subtle.importKey('raw', rawKey, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  const hmac = await crypto.subtle.importKey('raw', rand(32), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const prefix = rand(4);
+  let counter = 0;
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  let oursKeys = [];
+  let baseKeys = [];
+
+  const ours = {
+    async store() {
+      const sealed = w.vaultSeal({ session, writes, nowMs });
+      session = sealed.session;
+      oursKeys = Object.keys(sealed.items);
+      await chrome.storage.local.set(sealed.items);
+    },
+    async load() {
+      const entries = await chrome.storage.local.get(oursKeys);
+      const opened = w.vaultOpen({ dataKey: unlocked.dataKey, entries, nowMs });
+      return opened.records.sort((x, y) => Number(x.key.split('-').pop()) - Number(y.key.split('-').pop())).map((r) => r.value);
+    },
+  };
+  const base = {
+    async store() {
+      const items = {};
+      for (const wr of writes) {
+        const name = b64url(new Uint8Array(await crypto.subtle.sign('HMAC', hmac, enc.encode(wr.key))));
+        const skey = `r.${name}`;
+        const nonce = new Uint8Array(12);
+        nonce.set(prefix);
+        new DataView(nonce.buffer).setUint32(8, ++counter);
+        const plain = enc.encode(JSON.stringify({ k: wr.key, t: nowMs, d: wr.value }));
+        const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: enc.encode(`redship/vault/record|${skey}|2`) }, aes, plain));
+        items[skey] = { v: 2, k: 'bench', n: b64url(nonce), c: b64url(ct) };
+      }
+      baseKeys = Object.keys(items);
+      await chrome.storage.local.set(items);
+    },
+    async load() {
+      const entries = await chrome.storage.local.get(baseKeys);
+      const out = [];
+      for (const [skey, env] of Object.entries(entries)) {
+        const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: unb64url(env.n), additionalData: enc.encode(`redship/vault/record|${skey}|2`) }, aes, unb64url(env.c));
+        const p = JSON.parse(dec.decode(plain));
+        out.push(p);
+      }
+      return out.sort((x, y) => Number(x.k.split('-').pop()) - Number(y.k.split('-').pop())).map((p) => p.d);
+    },
+  };
+  // Correctness first: both load back exactly the state.
+  await ours.store(); await base.store();
+  const okOurs = canon(await ours.load()) === expected;
+  const okBase = canon(await base.load()) === expected;
+  const bytes = expected.length;
+  await chrome.storage.local.remove([...oursKeys, ...baseKeys]);
+  if (!okOurs || !okBase) return { equal: false, okOurs, okBase };
+  const times = { store: { ours: [], base: [] }, load: { ours: [], base: [] } };
+  for (let i = 0; i < reps + 1; i++) {
+    for (const [k, side] of i % 2 ? [['base', base], ['ours', ours]] : [['ours', ours], ['base', base]]) {
+      await sleep(30);
+      let t0 = performance.now();
+      await side.store();
+      const s = performance.now() - t0;
+      await sleep(30);
+      t0 = performance.now();
+      const v = await side.load();
+      const l = performance.now() - t0;
+      if (v.length !== writes.length) throw new Error(`${k} loaded ${v.length} records`);
+      if (i > 0) { times.store[k].push(s); times.load[k].push(l); }
+      await chrome.storage.local.remove(k === 'ours' ? oursKeys : baseKeys);
+    }
+  }
+  return { equal: true, records: writes.length, bytes, times };
+}
+globalThis.bench.vaultCompare = vaultCompare;
+
+/**
+ * Where the import's time goes: trackingImport with the full context, without the used numbers,
+ * without the known orders, and with neither (parse + validate + view conversion alone);
+ * one run each after the timed runs (warm), in ms.
+ */
+async function importBreakdown(kind) {
+  const w = await core();
+  const ctx = await data('context.json', true);
+  const bytes = await data(`tracking.${kind}`);
+  const variants = {
+    full: ctx,
+    noUsedNumbers: { ...ctx, usedNumbers: [] },
+    noKnownOrders: { ...ctx, knownOrders: [] },
+    neither: { ...ctx, usedNumbers: [], knownOrders: [] },
+  };
+  const out = {};
+  for (const [name, c] of Object.entries(variants)) {
+    const t = [];
+    for (let i = 0; i < 1; i++) {
+      await sleep(20);
+      const t0 = performance.now();
+      w.trackingImport({ source: kind, bytes: bytes.slice(), knownOrders: c.knownOrders, usedNumbers: c.usedNumbers, couriers: c.couriers });
+      t.push(performance.now() - t0);
+    }
+    out[name] = median(t);
+  }
+  out.usedNumbers = ctx.usedNumbers.length;
+  out.knownOrders = ctx.knownOrders.length;
+  return out;
+}
+globalThis.bench.importBreakdown = importBreakdown;

@@ -11,7 +11,7 @@ import { spread } from '../lib/stats.mjs';
 
 /** Runs the row; returns result entries. */
 export async function run({ quick = false } = {}) {
-  const reps = quick ? 3 : 7;
+  const reps = quick ? 3 : 5;
   const ext = await benchExtensions();
   const browser = await launchRaw({ extensions: [ext.redship] });
   try {
@@ -31,7 +31,12 @@ export async function run({ quick = false } = {}) {
         throw new Error(`${kind}: the verdict lists differ, so the times would not compare the same job. ours ${JSON.stringify(cmp.ours)} baseline ${JSON.stringify(cmp.base)}; first differences: ${JSON.stringify(cmp.diffs.slice(0, 3))}`);
       }
       const t = await page.call(`bench.importTime('${kind}', ${reps})`, 600000);
+      const bd = await page.call(`bench.importBreakdown('${kind}')`, 600000);
+      const ms = (x) => `${Math.round(x)} ms`;
+      const why = `where the time goes (trackingImport, one warm run each): full context ${ms(bd.full)}; without the ${bd.usedNumbers} used numbers ${ms(bd.noUsedNumbers)}; without the ${bd.knownOrders} known orders ${ms(bd.noKnownOrders)}; with neither ${ms(bd.neither)} (reading, validation and converting the 10,000-row view to JS). The baseline does the whole job in ${ms(t.baseMedian)}`;
       out.push({
+        why,
+        breakdown: bd,
         ...base, ours: t.oursMedian, baseline: t.baseMedian, ratio: t.oursMedian / t.baseMedian,
         note: `trackingImport vs ${kind === 'csv' ? 'papaparse' : 'SheetJS'} + regexes; verdicts equal (${cmp.ours.ok} ok, ${cmp.ours.warning} warning, ${cmp.ours.error} error); median of ${reps} interleaved runs (spread ±${Math.round(spread(t.ours) * 100)}% / ±${Math.round(spread(t.base) * 100)}%)`,
         samples: { ours: t.ours, base: t.base },

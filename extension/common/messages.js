@@ -94,7 +94,30 @@ const SHIP = {
 };
 
 // ── vault ───────────────────────────────────────────────────────────────────────────────────
-const VAULT = {};
+const VAULT = {
+  /** Lock state, mode, queued count, quarantine list, storage use, settings (null while locked). */
+  'vault.status': { from: ['page'], payload: {} },
+  /** Locks now (a passphrase must be set). Answer: status. */
+  'vault.lock': { from: ['page'], payload: {} },
+  /** Unlocks; a wrong passphrase is VaultError "WrongPassphrase: …". Answer: status. */
+  'vault.unlock': { from: ['page'], payload: { passphrase: 'string:1024' } },
+  /** Sets the first passphrase; `lockNow` locks right after. Answer: status. */
+  'vault.setPassphrase': { from: ['page'], payload: { passphrase: 'string:1024', lockNow: 'boolean?' } },
+  /** Changes the passphrase (re-wraps the key only). Answer: status. */
+  'vault.changePassphrase': { from: ['page'], payload: { oldPassphrase: 'string:1024', passphrase: 'string:1024' } },
+  /** Removes the passphrase (back to the device key). Answer: status. */
+  'vault.removePassphrase': { from: ['page'], payload: { passphrase: 'string:1024' } },
+  /** Saves settings. Answer: status. */
+  'vault.settings': { from: ['page'], payload: { retentionDays: 'integer?', autoLockMinutes: 'integer?' } },
+  /** Makes a backup. Answer: {fileName, text, count}. */
+  'vault.backupExport': { from: ['page'], payload: { passphrase: 'string:1024' } },
+  /** Restores a backup (replaces all data, all or nothing). Answer: {count, createdMs}. */
+  'vault.backupImport': { from: ['page'], payload: { text: 'string:15000000', passphrase: 'string:1024' } },
+  /** Deletes one quarantined record. Answer: status. */
+  'vault.quarantineDelete': { from: ['page'], payload: { quarantineKey: 'string:256' } },
+  /** Frees space with the user's consent: old history. Answer: {removed}. */
+  'vault.pruneHistory': { from: ['page'], payload: { olderThanDays: 'integer' } },
+};
 
 /** Every message type the service worker accepts. */
 export const CATALOGUE = Object.freeze({ ...STATUS, ...QUOTA, ...TRANSIT, ...SHIP, ...VAULT });

@@ -234,6 +234,7 @@
 
   globalThis.RedShipFillDom = Object.freeze({
     sleep, norm, waitFor, visible, idsIn, listRows, visibleIds, findRow, findRowPaging, shipButton,
+    pageItems, currentPage, gotoPage,
     buttonIn, press, shipDialog, dialogReady, pickCourier, enterNumber, numberInput, toasts,
   });
 })();

@@ -15,9 +15,12 @@
   const site = R.site;
   const OPEN_MS = 12000; // the dialog loads its detail and courier list
   const ANSWER_MS = 20000; // the page answers a shipment
+  const SETTLE_MS = 90000; // a shipment still in flight after that, before its status is read
   let running = false;
   let listFilter = null; // statuses the list shows (from the last order page answer)
   const delivered = new Map(); // packageId -> {ok, msg, at}: the page's answers to 确定
+  const listed = new Map(); // packageId -> {status, at}: the platform's status in list answers
+  const clicked = new Map(); // packageId -> when 确定 was pressed in this page
 
   R.onHook('deliver', (p) => {
     if (typeof p?.packageId === 'string') delivered.set(p.packageId, { ok: p.ok === true, msg: String(p.msg || ''), at: Date.now() });
@@ -34,6 +37,9 @@
   });
   R.onHook('orderPage', async (p) => {
     listFilter = Array.isArray(p?.request?.status) ? p.request.status.map(Number) : null;
+    for (const x of Array.isArray(p?.packages) ? p.packages : []) {
+      if (R.isPackageId(x?.packageId)) listed.set(x.packageId, { status: Number(x.status), at: Date.now() });
+    }
     const packages = (Array.isArray(p?.packages) ? p.packages : [])
       .filter((x) => R.isPackageId(x?.packageId))
       .map((x) => ({ packageId: x.packageId, waiting: site.status.waiting.includes(Number(x.status)) }));
@@ -83,7 +89,7 @@
   async function settleDialog() {
     const modal = D.shipDialog();
     if (!modal) return;
-    await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), ANSWER_MS, 100);
+    await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), SETTLE_MS, 100);
     await cancelDialog(modal);
   }
 
@@ -146,34 +152,64 @@
     const toastBase = new Set(D.toasts().map((t) => t.el));
     delivered.delete(id);
     const clickedAt = Date.now();
+    clicked.set(id, clickedAt);
     D.press(confirm);
     const outcome = await until(() => {
       const d = delivered.get(id);
       if (d && d.at >= clickedAt) return d.ok ? { kind: 'shipped' } : { kind: 'failed', message: d.msg || '发货失败' };
-      const t = newToast(toastBase, ['success', 'error']);
+      // A toast does not name its order: ignore toasts once another order's answer came in.
+      const others = [...delivered].some(([k, v]) => k !== id && v.at >= clickedAt);
+      const t = others ? null : newToast(toastBase, ['success', 'error']);
       if (t) return t.kind === 'success' ? { kind: 'shipped' } : { kind: 'failed', message: t.text };
       const r = D.findRow(id);
       if (!modal.isConnected && r && !D.shipButton(r)) return { kind: 'shipped' };
       return null;
     }, ANSWER_MS, 40);
-    // Moved away before the page answered: the outcome is unknown and will be checked.
+    // No answer (or moved away): the outcome is unknown and will be checked. The dialog is left
+    // alone — its request may still be in flight — and the check waits for it to settle.
     await result(outcome && outcome !== MOVED ? outcome : { kind: 'noAnswer' });
     if (outcome === MOVED) return stop('route-changed');
-    if (modal.isConnected && D.visible(modal)) await cancelDialog(modal);
+    if (outcome && modal.isConnected && D.visible(modal)) await cancelDialog(modal);
     return undefined;
   }
 
-  /** Reads the row's status for an order whose 确定 may have been pressed. */
+  /** The platform's status for `id` from a list answer received after 确定 was pressed. */
+  function freshStatus(id) {
+    const s = listed.get(id);
+    return s && s.at > (clicked.get(id) ?? 0) ? s.status : null;
+  }
+
+  /** Makes the page load its list again (another page, then back), for fresh statuses. */
+  async function reloadList(id) {
+    const pages = [...D.pageItems().keys()];
+    if (pages.length < 2) return;
+    const here = D.currentPage() ?? 1;
+    await D.gotoPage(here === 1 ? 2 : 1);
+    await D.findRowPaging(id);
+  }
+
+  /**
+   * Reads the status of an order whose 确定 may have been pressed. Only the platform's answer
+   * counts: the deliver answer, or the order's status in a list answer that arrived after the
+   * click (a reload or a page change brings one). "Still waiting" from a stale row is not
+   * trusted — that case is reported unknown, so the order is never filled again blindly.
+   */
   async function checkOne(id) {
     await settleDialog();
-    const d = delivered.get(id);
     let status;
-    if (d?.ok) status = 'shipped';
+    if (delivered.get(id)?.ok && delivered.get(id).at >= (clicked.get(id) ?? 0)) status = 'shipped';
     else {
-      const row = await D.findRowPaging(id);
-      if (row) status = D.shipButton(row) ? 'waiting' : 'shipped';
-      // Gone from a list of waiting orders after 确定 was pressed: it no longer waits.
-      else status = waitingOnly() ? 'shipped' : 'absent';
+      if (freshStatus(id) === null) await reloadList(id);
+      const fresh = freshStatus(id);
+      const row = D.findRow(id) || await D.findRowPaging(id);
+      if (fresh !== null) {
+        if (site.status.waiting.includes(fresh)) status = 'waiting';
+        else if ([...site.status.shipped, ...site.status.completed].includes(fresh)) status = 'shipped';
+        else status = 'absent';
+      } else if (row && !D.shipButton(row)) status = 'shipped'; // the page itself marked it shipped
+      // Gone from a fresh list of waiting orders after 确定 was pressed: it no longer waits.
+      else if (!row && waitingOnly() && [...listed.values()].some((s) => s.at > (clicked.get(id) ?? 0))) status = 'shipped';
+      else status = 'absent';
     }
     await event({ type: 'checked', packageId: id, status });
   }

@@ -20,6 +20,15 @@
   let chain = Promise.resolve();
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  // The shop's name as the page shows it; while the top bar re-renders it may be missing for a
+  // moment, and the host is no shop: keep the last name seen so counts never split in two.
+  let knownShop = null;
+  function shop() {
+    const s = R.shop();
+    if (s !== location.host) knownShop = s;
+    return knownShop ?? s;
+  }
   const count = (v) => {
     const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
     return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
@@ -55,7 +64,7 @@
     const ok = p.ok === true;
     const msg = typeof p.msg === 'string' ? p.msg : '';
     const quotaSpent = !ok && msg.includes(site.text.quotaSpent);
-    deliver('quota.decrypt', { shop: R.shop(), packageId, ok, quotaSpent, atMs });
+    deliver('quota.decrypt', { shop: shop(), packageId, ok, quotaSpent, atMs });
   });
 
   // ── the platform's quota answer ──────────────────────────────────────────────────────────
@@ -65,7 +74,7 @@
     const dailyQuota = count(p.daily_quota);
     if (used === undefined && dailyQuota === undefined) return;
     lastAnswer = { used, dailyQuota };
-    const payload = { shop: R.shop(), source: 'api', atMs: Date.now() };
+    const payload = { shop: shop(), source: 'api', atMs: Date.now() };
     if (typeof p.date === 'string' && DAY_RE.test(p.date)) payload.day = p.date;
     if (used !== undefined) payload.used = used;
     if (dailyQuota !== undefined) payload.dailyQuota = dailyQuota;
@@ -105,7 +114,7 @@
     // The board shows the quota answer the page received: when the hook saw that same answer,
     // it has been recorded already (at its own, earlier time).
     if (lastAnswer && lastAnswer.used === board.used && lastAnswer.dailyQuota === board.dailyQuota) return;
-    deliver('quota.shown', { shop: R.shop(), source: 'board', atMs: Date.now(), ...board });
+    deliver('quota.shown', { shop: shop(), source: 'board', atMs: Date.now(), ...board });
   }
 
   const observer = new MutationObserver(() => {

@@ -176,8 +176,14 @@ register('ship.start', async (p) => {
   }
   const rec = await exclusive(async () => {
     const old = await currentRecord();
+    const changes = {};
     if (old && !['done', 'cancelled'].includes(old.run.state)) {
-      throw named('FillError', '还有未完成的填写任务：请先继续或取消它（a run is still open: resume or cancel it first）');
+      // An idle run (paused, stopped, not started) is replaced: cancelled in its own journal.
+      // One that is working, or has an order whose 确定 outcome is not settled, is not.
+      const busy = old.run.state === 'running' || old.run.items.some((i) => i.status === 'inProgress' || i.status === 'unknown');
+      if (busy) throw named('FillError', '还有进行中的填写任务：请先暂停并等它停下，或取消它（a run is still working: pause or cancel it first）');
+      const cancelled = core.fillJournalApply({ run: old.run, event: { type: 'cancel' }, nowMs: Date.now() }).run;
+      changes[runKey(old.run.runId)] = { ...old, run: cancelled, updatedAtMs: Date.now() };
     }
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const planned = core.fillPlan({ runId, mode: p.mode, rows: cleanRows(p.rows), nowMs: Date.now(), ...(await validationContext(contact.shop)) });
@@ -185,7 +191,7 @@ register('ship.start', async (p) => {
     // `start` on a fresh run hands out its first item: keep the run started but unassigned,
     // the content script asks `next` itself and gets that same item again (phase opening).
     const next = { v: 1, shop: contact.shop, tabId: contact.tabId, updatedAtMs: Date.now(), run: view.run };
-    await store.put({ [CURRENT]: { v: 1, runId, updatedAtMs: Date.now() }, [runKey(runId)]: next });
+    await store.put({ ...changes, [CURRENT]: { v: 1, runId, updatedAtMs: Date.now() }, [runKey(runId)]: next });
     return next;
   });
   const state = stateView(rec);

@@ -42,7 +42,7 @@ async function numbers(popup) {
 }
 
 /** Polls `read` until `ok(value)` or the timeout; returns the last value (assert on it). */
-async function settle(read, ok, timeoutMs = 10_000) {
+async function settle(read, ok, timeoutMs = 20_000) {
   const end = Date.now() + timeoutMs;
   let value;
   for (;;) {

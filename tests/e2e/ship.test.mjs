@@ -52,8 +52,13 @@ async function openShip() {
 
 /** Pastes `text`, imports, and returns [{packageId, verdict, courier, number}] in row order. */
 async function importPaste(text, expectKnown) {
+  return importWith((page) => page.getByTestId('import-paste').fill(text), expectKnown);
+}
+
+/** Opens the ship page, lets `setup(page)` fill the import controls, imports, returns the rows. */
+async function importWith(setup, expectKnown) {
   const page = await openShip();
-  await page.getByTestId('import-paste').fill(text);
+  await setup(page);
   let rows = [];
   // The worker learns orders from the list asynchronously: retry briefly until it knows them.
   for (let i = 0; i < 20; i++) {
@@ -135,6 +140,25 @@ test('a 100-row mixed paste gets the expected verdict on every row', { timeout: 
   assert.equal(await summary.getAttribute('data-warning'), '5');
 });
 
+test('a GBK CSV file (as Excel on Chinese Windows saves it) imports through the file input', { timeout: 60_000 }, async () => {
+  // Header 订单号,快递公司,运单号 and the couriers 中通 / 顺丰 in GBK bytes.
+  const gbk = (hex) => Buffer.from(hex, 'hex');
+  const ascii = (s) => Buffer.from(s, 'latin1');
+  await seed([1, 2]);
+  await browseList();
+  const csv = Buffer.concat([
+    gbk('b6a9b5a5bac52cbfecb5ddb9abcbbe2cd4cbb5a5bac50d0a'),
+    ascii(`${pid(1)},`), gbk('d6d0cda8'), ascii(`,${COURIERS[0].no(1)}\r\n`),
+    ascii(`${pid(2)},`), gbk('cbb3b7e1'), ascii(`,${COURIERS[1].no(2)}\r\n`),
+  ]);
+  const rows = await importWith((page) => page.getByTestId('import-file').setInputFiles({ name: '发货.csv', mimeType: 'text/csv', buffer: csv }), pid(2));
+  assert.equal(await shipPage.getByTestId('preview-summary').getAttribute('data-ok'), '2');
+  assert.deepEqual(rows.map((r) => [r.packageId, r.verdict, r.courier, r.number]), [
+    [pid(1), 'ok', 'zhongtong', COURIERS[0].no(1)],
+    [pid(2), 'ok', 'shunfeng', COURIERS[1].no(2)],
+  ]);
+});
+
 test('ship mode: 100 orders across list pages, page reloaded mid-run, nothing shipped twice', { timeout: 600_000 }, async () => {
   await seed(Array.from({ length: 106 }, (_, i) => i));
   await browseList();
@@ -191,6 +215,9 @@ test('injected failures are reported with the page\'s message; a swapped dialog 
     assert.ok(report[pid(n)].text.includes(msg), `${pid(n)}: ${report[pid(n)].text}`);
   }
   assert.equal(report[pid(3)].status, 'skipped');
+  const [download] = await Promise.all([shipPage.waitForEvent('download'), shipPage.getByTestId('report-export').click()]);
+  const csvText = (await new Response(await download.createReadStream()).text());
+  assert.ok(csvText.includes('测试故障：运单号不存在') && csvText.includes(pid(11)), csvText.slice(0, 300));
   const shippedIds = [0, 2, 4, 6, 7, 9, 10, 11].map(pid);
   for (const id of shippedIds) assert.equal(report[id].status, 'shipped', id);
   const { shipments } = await replica.log();
@@ -222,6 +249,43 @@ test('a route change stops the run safely; it resumes after a worker restart wit
   const ids = (await replica.log()).shipments.map((s) => s.package_id);
   assert.equal(new Set(ids).size, 30);
   assert.equal(ids.length, 30);
+});
+
+test('pause stops after the current order; resume finishes without repeats', { timeout: 240_000 }, async () => {
+  await seed(Array.from({ length: 20 }, (_, i) => i));
+  await browseList();
+  await importPaste(Array.from({ length: 20 }, (_, i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(19));
+  await shipPage.getByTestId('fill-mode').selectOption('ship');
+  await shipPage.getByTestId('fill-start').click();
+  for (let i = 0; (await replica.log()).shipments.length < 3; i++) {
+    assert.ok(i < 600, 'no shipments');
+    await workbench.waitForTimeout(50);
+  }
+  await shipPage.getByTestId('fill-pause').click();
+  await shipPage.locator('[data-testid="fill-progress"][data-state="paused"]').waitFor();
+  await workbench.waitForTimeout(3000); // the order in hand finishes
+  const paused = (await replica.log()).shipments.length;
+  await workbench.waitForTimeout(2000);
+  assert.equal((await replica.log()).shipments.length, paused, 'nothing ships while paused');
+  assert.ok(paused < 20);
+  await shipPage.getByTestId('fill-pause').click();
+  await waitDone(shipPage, 20, 120_000);
+  const ids = (await replica.log()).shipments.map((s) => s.package_id);
+  assert.deepEqual([...ids].sort(), Array.from({ length: 20 }, (_, i) => pid(i)).sort());
+});
+
+test('a late answer is settled by the page, not by a second 确定', { timeout: 240_000 }, async () => {
+  await seed([0, 1, 2]);
+  await browseList();
+  await importPaste([0, 1, 2].map((i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(2));
+  // The platform acts at once but answers the second shipment only after 25 s.
+  await replica.hook('fault', { endpoint: DELIVER, nth: 2, delay_ms: 25_000 });
+  await shipPage.getByTestId('fill-mode').selectOption('ship');
+  await shipPage.getByTestId('fill-start').click();
+  await waitDone(shipPage, 3, 200_000);
+  const { shipments } = await replica.log();
+  assert.deepEqual(shipments.map((s) => s.package_id).sort(), [0, 1, 2].map(pid).sort());
+  assert.deepEqual((await reportRows(shipPage)).map((r) => r.status), ['shipped', 'shipped', 'shipped']);
 });
 
 test('fill mode fills the dialog and leaves 确定 to the user', { timeout: 120_000 }, async () => {

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use redship_core::vault::codec::{Passphrase, Precomputed};
 use redship_core::vault::{
     backup, keys, migrate, nonce::NonceSequence, pending, quarantine, record::Opened, retention, storage_key, DataKey,
     DeviceRecord, Envelope, KeysRecord, Session, VaultError, SCHEMA_VERSION,
@@ -105,14 +106,17 @@ struct UnlockRequest {
     device: Option<DeviceRecord>,
     #[serde(default)]
     passphrase: Option<String>,
+    #[serde(default)]
+    precomputed: Option<Precomputed>,
 }
 
-/// `vaultUnlock({keys, device} | {keys, passphrase})` → `{dataKey, keyId}`.
+/// `vaultUnlock({keys, device} | {keys, passphrase, precomputed?})` → `{dataKey, keyId}`.
+/// `precomputed` = `{salt, iterations, key}`: PBKDF2 done by WebCrypto for the record's salt.
 #[wasm_bindgen(js_name = vaultUnlock)]
 pub fn vault_unlock(request: JsValue) -> Result<JsValue, JsValue> {
     let req: UnlockRequest = from_js(request)?;
     let data = match (&req.passphrase, &req.device) {
-        (Some(p), _) => keys::unlock_with_passphrase(&req.keys, p),
+        (Some(p), _) => keys::unlock_with_passphrase(&req.keys, Passphrase::with(p, req.precomputed.as_ref())),
         (None, Some(d)) => keys::unlock_with_device(&req.keys, d),
         (None, None) if req.keys.has_passphrase() => Err(VaultError::Locked),
         (None, None) => Err(VaultError::Damaged { key: redship_core::vault::DEVICE_STORAGE_KEY.into() }),
@@ -133,41 +137,48 @@ struct PassphraseRequest {
     passphrase: Option<String>,
     #[serde(default)]
     iterations: Option<u32>,
+    #[serde(default)]
+    old_precomputed: Option<Precomputed>,
+    #[serde(default)]
+    precomputed: Option<Precomputed>,
 }
 
-/// `vaultSetPassphrase({keys, dataKey, passphrase, iterations?}, random)` → new keys record
-/// (locks an unlocked device-mode vault with a passphrase).
+impl PassphraseRequest {
+    fn old(&self) -> Passphrase<'_> {
+        Passphrase::with(self.old_passphrase.as_deref().unwrap_or_default(), self.old_precomputed.as_ref())
+    }
+
+    fn new_one(&self) -> Passphrase<'_> {
+        Passphrase::with(self.passphrase.as_deref().unwrap_or_default(), self.precomputed.as_ref())
+    }
+}
+
+/// `vaultSetPassphrase({keys, dataKey, passphrase, iterations?, precomputed?}, random)` → new
+/// keys record. The salt is `random[0..16]`, so the caller can precompute PBKDF2 for it.
 #[wasm_bindgen(js_name = vaultSetPassphrase)]
 pub fn vault_set_passphrase(request: JsValue, random: &[u8]) -> Result<JsValue, JsValue> {
     let req: PassphraseRequest = from_js(request)?;
     let data = DataKey::from_b64(req.data_key.as_deref().unwrap_or_default()).map_err(verr)?;
-    let pass = req.passphrase.unwrap_or_default();
     let iterations = req.iterations.unwrap_or(keys::DEFAULT_PBKDF2_ITERATIONS);
-    to_js(&keys::set_passphrase(&req.keys, &data, &pass, iterations, random).map_err(verr)?)
+    to_js(&keys::set_passphrase(&req.keys, &data, req.new_one(), iterations, random).map_err(verr)?)
 }
 
-/// `vaultChangePassphrase({keys, oldPassphrase, passphrase, iterations?}, random)` → new keys
-/// record; a wrong old passphrase is `WrongPassphrase`.
+/// `vaultChangePassphrase({keys, oldPassphrase, passphrase, iterations?, oldPrecomputed?,
+/// precomputed?}, random)` → new keys record; a wrong old passphrase is `WrongPassphrase`.
 #[wasm_bindgen(js_name = vaultChangePassphrase)]
 pub fn vault_change_passphrase(request: JsValue, random: &[u8]) -> Result<JsValue, JsValue> {
     let req: PassphraseRequest = from_js(request)?;
     let iterations = req.iterations.unwrap_or(keys::DEFAULT_PBKDF2_ITERATIONS);
-    let rec = keys::change_passphrase(
-        &req.keys,
-        req.old_passphrase.as_deref().unwrap_or_default(),
-        req.passphrase.as_deref().unwrap_or_default(),
-        iterations,
-        random,
-    );
+    let rec = keys::change_passphrase(&req.keys, req.old(), req.new_one(), iterations, random);
     to_js(&rec.map_err(verr)?)
 }
 
-/// `vaultRemovePassphrase({keys, passphrase}, random)` → `{keys, device}` (back to device mode).
+/// `vaultRemovePassphrase({keys, passphrase, precomputed?}, random)` → `{keys, device}` (back to
+/// device mode).
 #[wasm_bindgen(js_name = vaultRemovePassphrase)]
 pub fn vault_remove_passphrase(request: JsValue, random: &[u8]) -> Result<JsValue, JsValue> {
     let req: PassphraseRequest = from_js(request)?;
-    let (keys, device) =
-        keys::remove_passphrase(&req.keys, req.passphrase.as_deref().unwrap_or_default(), random).map_err(verr)?;
+    let (keys, device) = keys::remove_passphrase(&req.keys, req.new_one(), random).map_err(verr)?;
     to_js(&serde_json::json!({ "keys": keys, "device": device }))
 }
 
@@ -200,12 +211,14 @@ struct SealRequest {
 }
 
 fn sealed_view(session: &Session, items: Vec<(String, Envelope)>) -> Result<JsValue, JsValue> {
-    let items: BTreeMap<String, Envelope> = items.into_iter().collect();
-    to_js(&serde_json::json!({ "session": SessionView::of(session), "items": items }))
+    let names: Vec<&str> = items.iter().map(|(k, _)| k.as_str()).collect();
+    let map: BTreeMap<&str, &Envelope> = items.iter().map(|(k, e)| (k.as_str(), e)).collect();
+    to_js(&serde_json::json!({ "session": SessionView::of(session), "items": map, "storageKeys": names }))
 }
 
 /// `vaultSeal({session, writes: [{key, value | null}], nowMs})` → `{session, items: {storageKey:
-/// envelope}}`; a null value seals a tombstone. Write `items` in one `set`, keep `session`.
+/// envelope}, storageKeys: [one per write, in order]}`; a null value seals a tombstone. Write
+/// `items` in one `set`, keep `session`.
 #[wasm_bindgen(js_name = vaultSeal)]
 pub fn vault_seal(request: JsValue) -> Result<JsValue, JsValue> {
     let req: SealRequest = from_js(request)?;

@@ -51,6 +51,7 @@ fn records_round_trip_and_hide_contents() {
     let text = stringify(&items);
     assert!(!text.contains("P1234") && !text.contains("小店") && !text.contains("quota"));
     assert_eq!(get(&get(&sealed, "session"), "nextCounter").as_f64(), Some(2.0));
+    assert_eq!(js_sys::Array::from(&get(&sealed, "storageKeys")).length(), 2);
 
     let opened = vault_open(obj(&[
         ("dataKey", get(&unlocked, "dataKey")),

@@ -90,7 +90,7 @@ pub struct ShownQuota {
 }
 
 /// Records the operations share. `settings` null → defaults; `ledgers` maps storage keys
-/// (as from [`ledger_keys`]) to stored values, missing or null when there is none.
+/// (as from [`super::ledger_keys`]) to stored values, missing or null when there is none.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct QuotaInputs {

@@ -13,7 +13,7 @@
 //! Submodules, one concern each: [`ids`] (package IDs, storage keys), [`tiers`] (tier table),
 //! [`settings`], [`api`] (request and answer shapes), [`ledger`] (one day's events and page corrections), [`limit`] (today's limit and
 //! where it comes from), [`forecast`] (pace, tomorrow's tier), [`alerts`] (level and
-//! once-a-day warnings), [`raise`] (which reason to apply with), [`dashboard`] (the popup's
+//! once-a-day warnings), [`raise`] (which reason to apply with), [`mod@dashboard`] (the popup's
 //! view) and [`service`] (the operations the service worker calls).
 
 pub mod alerts;

@@ -77,3 +77,69 @@ proptest! {
         prop_assert!(day.start_ms() <= ms && ms < day.next_reset_ms());
     }
 }
+
+/// One step of a service-worker session: a decrypt (success or refusal) after the clock moved
+/// by `step` ms (negative: the clock jumped back), or the page showing a used count.
+#[derive(Debug, Clone)]
+enum Step {
+    Decrypt { pkg: u8, ok: bool, step: i64 },
+    Shown { used: u32, step: i64 },
+    Dashboard { step: i64 },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let jump = prop_oneof![
+        8 => 0i64..3_600_000,
+        1 => -30 * 3_600_000i64..0,
+        1 => 0i64..40 * 3_600_000,
+    ];
+    prop_oneof![
+        6 => (0u8..25, prop::bool::weighted(0.9), jump.clone()).prop_map(|(pkg, ok, step)| Step::Decrypt { pkg, ok, step }),
+        1 => (0u32..30, jump.clone()).prop_map(|(used, step)| Step::Shown { used, step }),
+        1 => jump.prop_map(|step| Step::Dashboard { step }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn sessions_with_clock_jumps_never_lose_or_double_count(steps in prop::collection::vec(step(), 1..60)) {
+        use super::testkit::{day0, pkg, Store, HOUR};
+        let mut store = Store::default();
+        let mut clock = day0() + 20 * HOUR;
+        let mut charged_outcomes = 0usize;
+        for s in steps {
+            let update = match s {
+                Step::Decrypt { pkg: n, ok, step } => {
+                    clock += step;
+                    let u = store.event("shop", &pkg(u32::from(n)), ok, clock, clock);
+                    if u.outcome == Some(EventOutcome::Charged) {
+                        charged_outcomes += 1;
+                    }
+                    u
+                }
+                Step::Shown { used, step } => {
+                    clock += step;
+                    store.show("shop", Some(used), None, clock)
+                }
+                Step::Dashboard { step } => {
+                    clock += step;
+                    store.view("shop", clock)
+                }
+            };
+            let v = &update.view;
+            prop_assert!(update.problems.iter().all(|p| p.action == "ignored"), "{:?}", update.problems);
+            prop_assert_eq!(v.remaining, v.limit.saturating_sub(v.used));
+            prop_assert_eq!(v.history.len(), 7);
+        }
+        // Every stored ledger reads back, each package is charged at most once per day, and
+        // every charge reported to the caller is in exactly one ledger.
+        let mut total = 0usize;
+        for (key, value) in &store.map {
+            let ledger = DayLedger::load(key, value).expect("stored ledgers stay valid");
+            total += ledger.charged_count() as usize;
+        }
+        prop_assert_eq!(total, charged_outcomes);
+    }
+}

@@ -6,7 +6,7 @@
 //! corrupt or unknown-version record is reported as a [`Problem`] naming its key and replaced
 //! by a fresh one, and only that record. A bad *request* is rejected whole and changes nothing.
 //!
-//! The shared working state (loading, resets, saving) is in [`super::context`].
+//! The shared working state (loading, resets, saving) is in the private `context` module.
 //!
 //! Clock: a China day is taken from the clock as given, except when it has jumped back more
 //! than [`CLOCK_TOLERANCE_MS`] behind the latest decrypt already recorded (within the loaded

@@ -24,10 +24,10 @@ const KNOWN: &[Known] = &[
     Known { code: "shentong", name: "申通快递", aliases: &["申通", "申通速递", "STO", "STOEXPRESS", "SHENTONG"] },
     Known { code: "yunda", name: "韵达快递", aliases: &["韵达", "韵达速递", "YUNDA", "YUNDAEXPRESS"] },
     Known { code: "jtexpress", name: "极兔速递", aliases: &["极兔", "极兔快递", "J&T", "J&TEXPRESS", "JT", "JTEXPRESS", "JANDT"] },
-    Known { code: "jd", name: "京东快递", aliases: &["京东", "京东物流", "京东速运", "JD", "JDL", "JDEXPRESS"] },
-    Known { code: "youzhengguonei", name: "邮政快递包裹", aliases: &["邮政", "中国邮政", "邮政包裹", "邮政快递", "邮政国内", "邮政小包", "CHINAPOST"] },
+    Known { code: "jd", name: "京东快递", aliases: &["京东", "京东物流", "京东速运", "JD", "JDL", "JDEXPRESS", "JDLOGISTICS"] },
+    Known { code: "youzhengguonei", name: "邮政快递包裹", aliases: &["邮政", "中国邮政", "邮政包裹", "邮政快递", "邮政国内", "邮政小包", "CHINAPOST", "CHINAPOSTEXPRESS"] },
     Known { code: "ems", name: "EMS", aliases: &["EMS快递", "邮政EMS", "中国邮政EMS", "邮政特快专递", "特快专递", "E邮宝"] },
-    Known { code: "debangkuaidi", name: "德邦快递", aliases: &["德邦", "德邦物流", "DEPPON", "DBL"] },
+    Known { code: "debangkuaidi", name: "德邦快递", aliases: &["德邦", "德邦物流", "DEPPON", "DEPPONEXPRESS", "DBL"] },
 ];
 
 /// The platform's courier list as SPEC.md gives it: used when the service worker has not seen
@@ -94,7 +94,7 @@ pub fn lookup(raw: &str, platform: &[CourierEntry]) -> CourierLookup {
 
 /// Every normalised name and alias the core knows, Chinese and Latin, for scanning free text.
 pub fn all_names(platform: &[CourierEntry]) -> Vec<String> {
-    let mut names: Vec<String> = platform.iter().map(|c| normalize_name(&c.name)).collect();
+    let mut names: Vec<String> = platform.iter().flat_map(|c| [normalize_name(&c.name), normalize_name(&c.code)]).collect();
     for k in KNOWN {
         names.push(normalize_name(k.name));
         names.extend(k.aliases.iter().map(|a| (*a).to_string()));

@@ -141,6 +141,10 @@ pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
             Action::Wait
         }
     };
+    // Once every item is final the run is over, even before the content script asks again.
+    if (!matches!(run.state, RunState::Cancelled | RunState::Done)) && run.items.iter().all(|i| i.status.is_final()) {
+        run.state = RunState::Done;
+    }
     let changed = run != before;
     if changed {
         run.updated_at = now_ms;

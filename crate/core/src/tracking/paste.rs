@@ -238,6 +238,12 @@ mod tests {
     }
 
     #[test]
+    fn platform_codes_work_as_courier_names() {
+        let e = one("P123456789012345 youzhengguonei 9876543210123");
+        assert_eq!((e.courier.as_str(), e.number.as_str()), ("YOUZHENGGUONEI", "9876543210123"));
+    }
+
+    #[test]
     fn short_last_group_is_read_both_ways() {
         assert_eq!(one("P123456789012345 顺丰 SF1234 5678 9012 3").number, "SF1234567890123");
         assert_eq!(one("P123456789012345 中通 7730 1234 5678 2件").number, "773012345678");

@@ -98,9 +98,9 @@ fn status_of(s: ItemStatus) -> ReportStatus {
         ItemStatus::Filled => ReportStatus::Filled,
         ItemStatus::Skipped => ReportStatus::Skipped,
         ItemStatus::Failed => ReportStatus::Failed,
-        // An unknown outcome is not a success: reported as failed until checked.
-        ItemStatus::Unknown => ReportStatus::Failed,
-        ItemStatus::Pending | ItemStatus::InProgress => ReportStatus::Pending,
+        // Not settled yet: its row status will be checked. (Cancelling a run turns a remaining
+        // unknown into failed, so a closed run never shows one.)
+        ItemStatus::Pending | ItemStatus::InProgress | ItemStatus::Unknown => ReportStatus::Pending,
     }
 }
 

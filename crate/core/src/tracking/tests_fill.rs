@@ -71,9 +71,10 @@ fn ship_mode_happy_path_and_report() {
         order.push(id);
     }
     assert_eq!(order, vec![pid(0), pid(1), pid(2)]);
+    // The last answer closes the run at once; asking again says done.
+    assert_eq!(run.state, RunState::Done);
     let (run, a) = next(&run);
     assert_eq!(a, Action::Done);
-    assert_eq!(run.state, RunState::Done);
     let rep = report(&run).unwrap();
     assert_eq!((rep.counts.shipped, rep.counts.failed), (2, 1));
     assert_eq!(rep.rows[1].message.as_deref(), Some("运单号格式不正确"));

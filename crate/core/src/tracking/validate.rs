@@ -132,7 +132,7 @@ fn err(code: &str, zh: String, en: String) -> Reason {
 }
 
 /// Per-row checks that need no other row.
-fn check_row(index: usize, raw: RawEntry, ctx: &ValidationContext, known: &HashMap<String, bool>, platform: &[CourierEntry]) -> PreviewRow {
+fn check_row(index: usize, raw: RawEntry, used: &HashMap<String, Vec<String>>, known: &HashMap<String, bool>, platform: &[CourierEntry]) -> PreviewRow {
     let package_id = normalize_code(&raw.package_id);
     let number = normalize_code(&raw.number);
     let mut reasons = Vec::new();
@@ -206,11 +206,11 @@ fn check_row(index: usize, raw: RawEntry, ctx: &ValidationContext, known: &HashM
         }
     }
     if !number.is_empty() {
-        if let Some(u) = ctx.used_numbers.iter().find(|u| normalize_code(&u.number) == number && normalize_code(&u.package_id) != package_id) {
+        if let Some(other) = used.get(&number).and_then(|pkgs| pkgs.iter().find(|p| **p != package_id)) {
             reasons.push(err(
                 "already-used",
-                format!("运单号 {number} 已用于订单 {}", u.package_id),
-                format!("{number} is already used on order {}", u.package_id),
+                format!("运单号 {number} 已用于订单 {other}"),
+                format!("{number} is already used on order {other}"),
             ));
         }
     }
@@ -222,7 +222,11 @@ fn check_row(index: usize, raw: RawEntry, ctx: &ValidationContext, known: &HashM
 pub fn validate(entries: Vec<RawEntry>, ctx: &ValidationContext, meta: SourceMeta) -> PreviewView {
     let platform = ctx.courier_list();
     let known: HashMap<String, bool> = ctx.known_orders.iter().map(|o| (normalize_code(&o.package_id), o.waiting)).collect();
-    let mut rows: Vec<PreviewRow> = entries.into_iter().enumerate().map(|(i, e)| check_row(i, e, ctx, &known, &platform)).collect();
+    let mut used: HashMap<String, Vec<String>> = HashMap::new();
+    for u in &ctx.used_numbers {
+        used.entry(normalize_code(&u.number)).or_default().push(normalize_code(&u.package_id));
+    }
+    let mut rows: Vec<PreviewRow> = entries.into_iter().enumerate().map(|(i, e)| check_row(i, e, &used, &known, &platform)).collect();
     cross_checks(&mut rows);
     let mut counts = PreviewCounts { total: rows.len(), ..PreviewCounts::default() };
     for r in &mut rows {

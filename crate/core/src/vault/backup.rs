@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::codec::{aead_open, aead_seal, b64_array, b64_decode, b64_encode, ct_eq, derive, pbkdf2_key, NONCE_LEN};
+use super::codec::{aead_open, aead_seal, b64_array, b64_decode, b64_encode, ct_eq, derive, Passphrase, NONCE_LEN};
 use super::keys::{Kdf, MAX_PBKDF2_ITERATIONS, MIN_PASSPHRASE_CHARS};
 use super::record::{Envelope, Session};
 use super::storage_key::validate_logical_key;
@@ -79,25 +79,26 @@ fn header_aad(f: &BackupFile) -> Vec<u8> {
         .into_bytes()
 }
 
-fn file_keys(passphrase: &str, kdf: &Kdf) -> Option<([u8; 32], [u8; 16])> {
+fn file_keys(passphrase: Passphrase<'_>, kdf: &Kdf) -> Option<([u8; 32], [u8; 16])> {
     if kdf.alg != "pbkdf2-sha256" || kdf.iterations == 0 || kdf.iterations > MAX_PBKDF2_ITERATIONS {
         return None;
     }
-    let master = pbkdf2_key(passphrase, &b64_decode(&kdf.salt)?, kdf.iterations);
+    let master = passphrase.master(&b64_decode(&kdf.salt)?, kdf.iterations);
     let mut check = [0u8; 16];
     check.copy_from_slice(&derive(&master, "backup-check")[..16]);
     Some((derive(&master, "backup-seal"), check))
 }
 
 /// Writes `records` into one backup file text, encrypted with `passphrase`.
-pub fn export_backup(
+pub fn export_backup<'a>(
     records: &[BackupRecord],
-    passphrase: &str,
+    passphrase: impl Into<Passphrase<'a>>,
     iterations: u32,
     random: &[u8],
     now_ms: i64,
 ) -> Result<String, VaultError> {
-    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+    let passphrase = passphrase.into();
+    if passphrase.chars() < MIN_PASSPHRASE_CHARS {
         return Err(VaultError::PassphraseTooShort { min: MIN_PASSPHRASE_CHARS });
     }
     if iterations == 0 || iterations > MAX_PBKDF2_ITERATIONS {
@@ -134,7 +135,8 @@ fn bad(reason: &str) -> VaultError {
 }
 
 /// Opens a backup file. Wrong passphrase, a foreign or damaged file: a clear error, nothing else.
-pub fn import_backup(text: &str, passphrase: &str) -> Result<BackupContents, VaultError> {
+pub fn import_backup<'a>(text: &str, passphrase: impl Into<Passphrase<'a>>) -> Result<BackupContents, VaultError> {
+    let passphrase = passphrase.into();
     let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|_| bad("this file is not a RedShip backup (not JSON)"))?;
     if value.get("format").and_then(Value::as_str) != Some(BACKUP_FORMAT) {

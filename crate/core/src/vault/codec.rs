@@ -104,6 +104,65 @@ pub fn pbkdf2_key(passphrase: &str, salt: &[u8], iterations: u32) -> [u8; 32] {
     out
 }
 
+/// A PBKDF2-HMAC-SHA256 result the caller computed already (the service worker uses WebCrypto,
+/// which runs 600,000 iterations natively in a fraction of the time wasm needs). It is used only
+/// when its salt and iteration count are exactly the ones asked for; otherwise the core derives.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Precomputed {
+    /// The salt it was derived with, base64url.
+    pub salt: String,
+    /// The iteration count it was derived with.
+    pub iterations: u32,
+    /// The 32-byte result, base64url.
+    pub key: String,
+}
+
+/// A passphrase, optionally with its PBKDF2 result precomputed.
+#[derive(Clone, Copy)]
+pub struct Passphrase<'a> {
+    /// The passphrase as typed (needed for the length rule even when precomputed).
+    pub text: &'a str,
+    /// A PBKDF2 result for some salt and iteration count.
+    pub precomputed: Option<&'a Precomputed>,
+}
+
+impl std::fmt::Debug for Passphrase<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passphrase(..)")
+    }
+}
+
+impl<'a> From<&'a str> for Passphrase<'a> {
+    fn from(text: &'a str) -> Self {
+        Self { text, precomputed: None }
+    }
+}
+
+impl<'a> Passphrase<'a> {
+    /// A passphrase with a precomputed PBKDF2 result.
+    pub fn with(text: &'a str, precomputed: Option<&'a Precomputed>) -> Self {
+        Self { text, precomputed }
+    }
+
+    /// Length in characters.
+    pub fn chars(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    /// PBKDF2-HMAC-SHA256 of the passphrase for `salt` and `iterations` (precomputed if it fits).
+    pub fn master(&self, salt: &[u8], iterations: u32) -> [u8; 32] {
+        if let Some(p) = self.precomputed {
+            if p.iterations == iterations && b64_decode(&p.salt).as_deref() == Some(salt) {
+                if let Some(key) = b64_array::<32>(&p.key) {
+                    return key;
+                }
+            }
+        }
+        pbkdf2_key(self.text, salt, iterations)
+    }
+}
+
 /// Constant-time equality for MACs and key-check values.
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -170,6 +229,28 @@ mod tests {
         let mac = hmac(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
         let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
+
+    #[test]
+    fn precomputed_pbkdf2_is_used_only_for_its_own_parameters() {
+        let salt = [3u8; 16];
+        let real = pbkdf2_key("pass word", &salt, 50);
+        let pre = Precomputed { salt: b64_encode(&salt), iterations: 50, key: b64_encode(&[9u8; 32]) };
+        assert_eq!(Passphrase::with("pass word", Some(&pre)).master(&salt, 50), [9u8; 32]);
+        assert_eq!(Passphrase::with("pass word", Some(&pre)).master(&salt, 51), pbkdf2_key("pass word", &salt, 51));
+        assert_eq!(
+            Passphrase::with("pass word", Some(&pre)).master(&[4u8; 16], 50),
+            pbkdf2_key("pass word", &[4u8; 16], 50)
+        );
+        assert_eq!(Passphrase::from("pass word").master(&salt, 50), real);
+    }
+
+    #[test]
+    fn pbkdf2_matches_rfc7914_vector() {
+        // RFC 7914 §11: PBKDF2-HMAC-SHA256("passwd", "salt", 1), first 32 bytes.
+        let key = pbkdf2_key("passwd", b"salt", 1);
+        let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc");
     }
 
     #[test]

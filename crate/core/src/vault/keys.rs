@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use x25519_dalek::{PublicKey, StaticSecret};
 
 use super::codec::{
-    aead_open, aead_seal, b64_array, b64_decode, b64_encode, ct_eq, derive, pbkdf2_key, KEY_LEN, NONCE_LEN,
+    aead_open, aead_seal, b64_array, b64_decode, b64_encode, ct_eq, derive, Passphrase, KEY_LEN, NONCE_LEN,
 };
 use super::{take_random, VaultError, KEYS_STORAGE_KEY};
 
@@ -231,12 +231,12 @@ pub fn unlock_with_device(keys: &KeysRecord, device: &DeviceRecord) -> Result<Da
     unwrap_data_key(&device_key, wrapped, "device", keys)
 }
 
-fn passphrase_keys(passphrase: &str, kdf: &Kdf) -> Result<([u8; KEY_LEN], [u8; 16]), VaultError> {
+fn passphrase_keys(passphrase: Passphrase<'_>, kdf: &Kdf) -> Result<([u8; KEY_LEN], [u8; 16]), VaultError> {
     if kdf.alg != KDF_ALG || kdf.iterations == 0 || kdf.iterations > MAX_PBKDF2_ITERATIONS {
         return Err(damaged_keys());
     }
     let salt = b64_decode(&kdf.salt).ok_or_else(damaged_keys)?;
-    let master = pbkdf2_key(passphrase, &salt, kdf.iterations);
+    let master = passphrase.master(&salt, kdf.iterations);
     let mut check = [0u8; 16];
     check.copy_from_slice(&derive(&master, "passphrase-check")[..16]);
     Ok((derive(&master, "passphrase-wrap"), check))
@@ -244,7 +244,11 @@ fn passphrase_keys(passphrase: &str, kdf: &Kdf) -> Result<([u8; KEY_LEN], [u8; 1
 
 /// Unwraps the data key with the passphrase. A wrong passphrase is
 /// [`VaultError::WrongPassphrase`] and nothing changes.
-pub fn unlock_with_passphrase(keys: &KeysRecord, passphrase: &str) -> Result<DataKey, VaultError> {
+pub fn unlock_with_passphrase<'a>(
+    keys: &KeysRecord,
+    passphrase: impl Into<Passphrase<'a>>,
+) -> Result<DataKey, VaultError> {
+    let passphrase = passphrase.into();
     keys.check_version()?;
     let KeyWrap::Passphrase { kdf, check, wrapped } = &keys.lock else {
         return Err(VaultError::NoPassphrase);
@@ -257,8 +261,8 @@ pub fn unlock_with_passphrase(keys: &KeysRecord, passphrase: &str) -> Result<Dat
     unwrap_data_key(&kek, wrapped, "passphrase", keys)
 }
 
-fn check_passphrase_strength(passphrase: &str) -> Result<(), VaultError> {
-    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+fn check_passphrase_strength(passphrase: Passphrase<'_>) -> Result<(), VaultError> {
+    if passphrase.chars() < MIN_PASSPHRASE_CHARS {
         return Err(VaultError::PassphraseTooShort { min: MIN_PASSPHRASE_CHARS });
     }
     Ok(())
@@ -266,13 +270,14 @@ fn check_passphrase_strength(passphrase: &str) -> Result<(), VaultError> {
 
 /// Wraps `data` with `passphrase` ([`PASSPHRASE_RANDOM_LEN`] random bytes: salt, nonce). The
 /// data key must be the one `keys` describes (the vault is unlocked).
-pub fn set_passphrase(
+pub fn set_passphrase<'a>(
     keys: &KeysRecord,
     data: &DataKey,
-    passphrase: &str,
+    passphrase: impl Into<Passphrase<'a>>,
     iterations: u32,
     random: &[u8],
 ) -> Result<KeysRecord, VaultError> {
+    let passphrase = passphrase.into();
     keys.check_version()?;
     check_passphrase_strength(passphrase)?;
     if iterations == 0 || iterations > MAX_PBKDF2_ITERATIONS {
@@ -292,10 +297,10 @@ pub fn set_passphrase(
 
 /// Re-wraps the data key under a new passphrase after checking the old one; a wrong old
 /// passphrase changes nothing.
-pub fn change_passphrase(
+pub fn change_passphrase<'a, 'b>(
     keys: &KeysRecord,
-    old: &str,
-    new: &str,
+    old: impl Into<Passphrase<'a>>,
+    new: impl Into<Passphrase<'b>>,
     iterations: u32,
     random: &[u8],
 ) -> Result<KeysRecord, VaultError> {
@@ -305,9 +310,9 @@ pub fn change_passphrase(
 
 /// Goes back to device mode: a new device key ([`DEVICE_RANDOM_LEN`] random bytes) wraps the
 /// data key. Needs the passphrase again, so an unattended unlocked browser cannot drop the lock.
-pub fn remove_passphrase(
+pub fn remove_passphrase<'a>(
     keys: &KeysRecord,
-    passphrase: &str,
+    passphrase: impl Into<Passphrase<'a>>,
     random: &[u8],
 ) -> Result<(KeysRecord, DeviceRecord), VaultError> {
     let data = unlock_with_passphrase(keys, passphrase)?;

@@ -96,3 +96,24 @@ fn queue_secret_matches_public_key() {
 fn default_iterations_meet_owasp_floor() {
     const { assert!(DEFAULT_PBKDF2_ITERATIONS >= 600_000) };
 }
+
+#[test]
+fn precomputed_derivation_unlocks_and_a_wrong_one_is_refused() {
+    use super::super::codec::{pbkdf2_key, Passphrase, Precomputed};
+    let (keys, _d, data) = new_vault();
+    let locked = set_passphrase(&keys, &data, "correct horse", 1000, &rnd(2, PASSPHRASE_RANDOM_LEN)).unwrap();
+    let KeyWrap::Passphrase { kdf, .. } = &locked.lock else { panic!("mode") };
+    let salt = b64_decode(&kdf.salt).unwrap();
+    let pre = |pass: &str| Precomputed {
+        salt: kdf.salt.clone(),
+        iterations: 1000,
+        key: b64_encode(&pbkdf2_key(pass, &salt, 1000)),
+    };
+    let right = pre("correct horse");
+    assert_eq!(unlock_with_passphrase(&locked, Passphrase::with("correct horse", Some(&right))).unwrap(), data);
+    let wrong = pre("wrong horse!");
+    assert_eq!(
+        unlock_with_passphrase(&locked, Passphrase::with("whatever", Some(&wrong))).unwrap_err(),
+        VaultError::WrongPassphrase
+    );
+}

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use redship_core::vault::codec::{Passphrase, Precomputed};
 use redship_core::vault::{backup, keys, pending, quarantine, retention, DataKey, Envelope, KeysRecord};
 use serde::Deserialize;
 use serde_json::Value;
@@ -57,16 +58,19 @@ struct BackupExportRequest {
     passphrase: String,
     #[serde(default)]
     iterations: Option<u32>,
+    #[serde(default)]
+    precomputed: Option<Precomputed>,
     now_ms: i64,
 }
 
-/// `vaultBackupExport({records: [{key, writtenMs, value}], passphrase, iterations?, nowMs},
+/// `vaultBackupExport({records: [{key, writtenMs, value}], passphrase, iterations?, precomputed?, nowMs},
 /// random)` → the backup file's text.
 #[wasm_bindgen(js_name = vaultBackupExport)]
 pub fn vault_backup_export(request: JsValue, random: &[u8]) -> Result<String, JsValue> {
     let req: BackupExportRequest = from_js(request)?;
     let iterations = req.iterations.unwrap_or(keys::DEFAULT_PBKDF2_ITERATIONS);
-    backup::export_backup(&req.records, &req.passphrase, iterations, random, req.now_ms).map_err(verr)
+    let pass = Passphrase::with(&req.passphrase, req.precomputed.as_ref());
+    backup::export_backup(&req.records, pass, iterations, random, req.now_ms).map_err(verr)
 }
 
 #[derive(Deserialize)]
@@ -75,16 +79,19 @@ struct RestoreRequest {
     session: SessionView,
     text: String,
     passphrase: String,
+    #[serde(default)]
+    precomputed: Option<Precomputed>,
     current_keys: Vec<String>,
 }
 
-/// `vaultBackupRestore({session, text, passphrase, currentKeys})` → `{session, items, createdMs,
+/// `vaultBackupRestore({session, text, passphrase, precomputed?, currentKeys})` → `{session, items, createdMs,
 /// count}`: `items` (restored records + tombstones for keys the backup lacks) go in one `set`.
 /// Wrong passphrase or a damaged file fails before anything is produced.
 #[wasm_bindgen(js_name = vaultBackupRestore)]
 pub fn vault_backup_restore(request: JsValue) -> Result<JsValue, JsValue> {
     let req: RestoreRequest = from_js(request)?;
-    let contents = backup::import_backup(&req.text, &req.passphrase).map_err(verr)?;
+    let contents =
+        backup::import_backup(&req.text, Passphrase::with(&req.passphrase, req.precomputed.as_ref())).map_err(verr)?;
     let mut session = req.session.session()?;
     let items: BTreeMap<String, Envelope> =
         backup::plan_restore(&mut session, &contents, &req.current_keys).map_err(verr)?.into_iter().collect();

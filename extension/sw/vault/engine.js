@@ -1,0 +1,341 @@
+// The vault engine: the service worker's side of the encrypted store. It owns the key state
+// (device key or passphrase, the unlocked key in chrome.storage.session), opens the whole store
+// once per worker start (migrating the interim plaintext store, quarantining bad records,
+// replaying the locked queue), and turns every `put` into ONE chrome.storage.local.set of sealed
+// envelopes under opaque keys (deletions as sealed tombstones in the same call, removed after).
+// All cryptography and every decision is in the wasm core (`vault…` bindings); this file only
+// does the I/O around it. sw/store.js is the interface other domains use.
+import { core, ready } from '../core.js';
+
+const KEYS = 'vault.keys';
+const DEVICE = 'vault.device';
+/** chrome.storage.session key of the unlocked data key (memory only, gone with the browser). */
+const UNLOCKED = 'vault.unlocked';
+
+/** A `VaultError` whose message starts with its code (pages read the code from the message). */
+export function vaultError(code, message) {
+  return Object.assign(new Error(`${code}: ${message}`), { name: 'VaultError', code });
+}
+
+/** The code of a vault error (`Locked`, `WrongPassphrase`, …), or null. */
+export function codeOf(e) {
+  if (!e || e.name !== 'VaultError') return null;
+  return e.code || (/^(\w+):/.exec(e.message || '') || [])[1] || null;
+}
+
+const random = (n) => crypto.getRandomValues(new Uint8Array(n));
+
+function b64url(bytes) {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function unb64url(text) {
+  const bin = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+/**
+ * PBKDF2-HMAC-SHA256 by WebCrypto (native; 600,000 iterations in wasm would take many seconds),
+ * handed to the core as `precomputed`. The core uses it only for exactly this salt and count;
+ * the result is the standard PBKDF2, identical to the core's own (checked by the e2e test).
+ */
+export async function precompute(passphrase, salt, iterations) {
+  if (typeof passphrase !== 'string' || typeof salt !== 'string' || !Number.isSafeInteger(iterations) || iterations < 1) return undefined;
+  try {
+    const base = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase), 'PBKDF2', false, ['deriveBits']);
+    const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: unb64url(salt), iterations }, base, 256);
+    return { salt, iterations, key: b64url(new Uint8Array(bits)) };
+  } catch (e) {
+    console.warn('RedShip vault: WebCrypto PBKDF2 unavailable; the core derives instead', e);
+    return undefined;
+  }
+}
+
+/** Random bytes whose first 16 are a new salt, and its PBKDF2 precomputed for `passphrase`. */
+async function saltedRandom(passphrase, len) {
+  const bytes = random(len);
+  return { bytes, precomputed: await precompute(passphrase, b64url(bytes.subarray(0, 16)), info.defaultIterations) };
+}
+
+const kdfOf = (keys) => keys.lock.kdf || {};
+
+let info = null;
+/** Constants from the core (random lengths, prefixes, defaults). */
+export async function vaultInfo() {
+  await ready;
+  info ??= core.vaultInfo();
+  return info;
+}
+
+// The open store: only while unlocked. `index` maps logical key → {storageKey, writtenMs};
+// `cache` holds every decrypted value (the store is small; a scan happens once per start).
+const st = { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map() };
+let opening = null;
+let generation = 0;
+const replayers = new Map();
+const listeners = new Set();
+
+/** Calls `fn(event)` on `opened`, `locked` and `restored`. */
+export function onVaultEvent(fn) { listeners.add(fn); }
+function emit(event) { for (const fn of listeners) { try { fn(event); } catch (e) { console.warn('RedShip vault listener', e); } } }
+
+function storageError(e) {
+  const msg = String(e?.message || e);
+  if (/quota/i.test(msg)) {
+    return vaultError('StorageFull', 'the browser storage for RedShip is full; nothing was saved. Free space in Options → Vault (delete old history) and try again');
+  }
+  return vaultError('StorageError', `could not save (${msg}); nothing was changed`);
+}
+
+async function setAll(items) {
+  if (!Object.keys(items).length) return;
+  try { await chrome.storage.local.set(items); } catch (e) { throw storageError(e); }
+}
+
+async function removeQuietly(keys) {
+  if (!keys.length) return;
+  // Leftovers are harmless: tombstones and migrated v1 keys are cleaned at the next open.
+  try { await chrome.storage.local.remove(keys); } catch (e) { console.warn('RedShip vault: cleanup failed', e); }
+}
+
+function pick(all, pred) {
+  const out = {};
+  for (const [k, v] of Object.entries(all)) if (pred(k)) out[k] = v;
+  return out;
+}
+
+/** The keys record, creating the vault on first use. Returns {keys, device, unlocked?}. */
+async function loadKeys() {
+  await vaultInfo();
+  const got = await chrome.storage.local.get([KEYS, DEVICE]);
+  if (got[KEYS]) return { keys: got[KEYS], device: got[DEVICE] || null };
+  const made = core.vaultCreate(random(info.random.create));
+  await setAll({ [KEYS]: made.keys, [DEVICE]: made.device });
+  return { keys: made.keys, device: made.device, unlocked: made.unlocked };
+}
+
+async function sessionUnlocked(keys) {
+  const got = (await chrome.storage.session.get(UNLOCKED))[UNLOCKED];
+  return got && got.keyId === keys.keyId ? got : null;
+}
+
+/** Whether a passphrase protects the vault. */
+export async function hasPassphrase() {
+  const { keys } = await loadKeys();
+  return keys.lock.mode === 'passphrase';
+}
+
+/** Whether the vault is locked (passphrase set and not unlocked in this browser session). */
+export async function isLocked() {
+  if (st.open) return false;
+  const { keys } = await loadKeys();
+  return keys.lock.mode === 'passphrase' && !(await sessionUnlocked(keys));
+}
+
+async function moveToQuarantine(moves) {
+  if (!moves.length) return;
+  await setAll(Object.fromEntries(moves.map((m) => [m.quarantineKey, m.record])));
+  await removeQuietly(moves.map((m) => m.storageKey));
+}
+
+async function doOpen() {
+  const gen = generation;
+  const { keys, device, unlocked: fresh } = await loadKeys();
+  let unlocked = fresh;
+  if (!unlocked) {
+    unlocked = keys.lock.mode === 'device' ? core.vaultUnlock({ keys, device }) : await sessionUnlocked(keys);
+  }
+  if (!unlocked) throw vaultError('Locked', 'the vault is locked; unlock it with your passphrase in Options');
+  let session = core.vaultSessionStart(unlocked, random(info.random.session));
+  const all = await chrome.storage.local.get(null);
+  const v1 = pick(all, (k) => k.startsWith(info.prefixes.v1));
+  if (Object.keys(v1).length) {
+    // Schema v1 (the interim plaintext store): seal everything in one set, then drop the clear.
+    const m = core.vaultMigrateV1({ session, entries: v1, nowMs: Date.now() });
+    session = m.session;
+    await setAll(m.items);
+    await removeQuietly(m.remove);
+    for (const k of m.remove) delete all[k];
+    Object.assign(all, m.items);
+    for (const s of m.skipped) console.warn('RedShip vault: not migrated', s.storageKey, s.reason);
+  }
+  const opened = core.vaultOpen({ dataKey: unlocked.dataKey, entries: pick(all, (k) => k.startsWith(info.prefixes.record)), nowMs: Date.now() });
+  await moveToQuarantine(opened.quarantine);
+  await removeQuietly(opened.tombstones);
+  if (gen !== generation) throw vaultError('Locked', 'the vault was locked while opening');
+  st.index = new Map(opened.records.map((r) => [r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs }]));
+  st.cache = new Map(opened.records.map((r) => [r.key, r.value]));
+  Object.assign(st, { open: true, keys, unlocked, session });
+  await replayQueue(pick(all, (k) => k.startsWith(info.prefixes.pending)));
+  emit('opened');
+}
+
+/** Opens the store if it is not open yet (throws `VaultError` Locked while locked). */
+export async function ensureOpen() {
+  if (st.open) return;
+  if (!opening) opening = doOpen().finally(() => { opening = null; });
+  await opening;
+}
+
+/** The open store's index (logical key → {storageKey, writtenMs}). */
+export async function index() {
+  await ensureOpen();
+  return st.index;
+}
+
+/** A record's value (a copy), or undefined. */
+export async function read(key) {
+  await ensureOpen();
+  return st.cache.has(key) ? structuredClone(st.cache.get(key)) : undefined;
+}
+
+/** Writes `changes` ({key: value | null}) in one chrome.storage.local.set; null deletes. */
+export async function write(changes) {
+  await ensureOpen();
+  const writes = Object.entries(changes).map(([key, value]) => ({ key, value: value ?? null }));
+  if (!writes.length) return;
+  const nowMs = Date.now();
+  const sealed = core.vaultSeal({ session: st.session, writes, nowMs });
+  st.session = sealed.session; // nonces are spent even if the write fails
+  await setAll(sealed.items);
+  const tombstones = [];
+  writes.forEach(({ key, value }, i) => {
+    const storageKey = sealed.storageKeys[i];
+    if (value === null) {
+      st.index.delete(key); st.cache.delete(key); tombstones.push(storageKey);
+    } else {
+      st.index.set(key, { storageKey, writtenMs: nowMs }); st.cache.set(key, structuredClone(value));
+    }
+  });
+  await removeQuietly(tombstones);
+}
+
+function closeStore() {
+  generation += 1;
+  Object.assign(st, { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map() });
+}
+
+/** Locks now: forgets the unlocked key. Needs a passphrase to be set. */
+export async function lock() {
+  const { keys } = await loadKeys();
+  if (keys.lock.mode !== 'passphrase') throw vaultError('NoPassphrase', 'set a passphrase before locking');
+  await chrome.storage.session.remove(UNLOCKED);
+  closeStore();
+  emit('locked');
+}
+
+/** Unlocks with the passphrase (wrong → VaultError WrongPassphrase, nothing changes). */
+export async function unlock(passphrase) {
+  const { keys } = await loadKeys();
+  if (keys.lock.mode !== 'passphrase') { await ensureOpen(); return; }
+  const kdf = kdfOf(keys);
+  const unlocked = core.vaultUnlock({ keys, passphrase, precomputed: await precompute(passphrase, kdf.salt, kdf.iterations) });
+  await chrome.storage.session.set({ [UNLOCKED]: unlocked });
+  await ensureOpen();
+}
+
+/** Sets the first passphrase (vault open, device mode) and keeps the vault unlocked. */
+export async function setPassphrase(passphrase) {
+  await ensureOpen();
+  if (st.keys.lock.mode === 'passphrase') throw vaultError('BadInput', 'a passphrase is already set; change it instead');
+  const { bytes, precomputed } = await saltedRandom(passphrase, info.random.passphrase);
+  const keys = core.vaultSetPassphrase({ keys: st.keys, dataKey: st.unlocked.dataKey, passphrase, precomputed }, bytes);
+  await chrome.storage.session.set({ [UNLOCKED]: st.unlocked });
+  await setAll({ [KEYS]: keys });
+  // The old device key now wraps nothing; removing it is tidiness, not safety.
+  await removeQuietly([DEVICE]);
+  st.keys = keys;
+}
+
+/** Re-wraps the data key under a new passphrase (nothing is re-encrypted). */
+export async function changePassphrase(oldPassphrase, passphrase) {
+  const { keys } = await loadKeys();
+  const kdf = kdfOf(keys);
+  const oldPrecomputed = await precompute(oldPassphrase, kdf.salt, kdf.iterations);
+  const { bytes, precomputed } = await saltedRandom(passphrase, info.random.passphrase);
+  const next = core.vaultChangePassphrase({ keys, oldPassphrase, passphrase, oldPrecomputed, precomputed }, bytes);
+  await setAll({ [KEYS]: next });
+  if (st.open) st.keys = next;
+}
+
+/** Drops the passphrase: back to the device key (needs the passphrase). */
+export async function removePassphrase(passphrase) {
+  const { keys } = await loadKeys();
+  const kdf = kdfOf(keys);
+  const precomputed = await precompute(passphrase, kdf.salt, kdf.iterations);
+  const out = core.vaultRemovePassphrase({ keys, passphrase, precomputed }, random(info.random.device));
+  await setAll({ [KEYS]: out.keys, [DEVICE]: out.device });
+  await chrome.storage.session.remove(UNLOCKED);
+  if (st.open) st.keys = out.keys;
+  await ensureOpen();
+}
+
+/** Seals an event for `kind` into the locked queue (works while locked; reveals nothing). */
+export async function queueEvent(kind, payload) {
+  const { keys } = await loadKeys();
+  const q = core.vaultQueueSeal({ keys, event: { kind, payload }, nowMs: Date.now() }, random(info.random.queue));
+  await setAll({ [q.storageKey]: q.envelope });
+}
+
+/** How many events wait in the locked queue (visible while locked: only a count). */
+export async function queuedCount() {
+  await vaultInfo();
+  const all = await chrome.storage.local.get(null);
+  return Object.keys(all).filter((k) => k.startsWith(info.prefixes.pending)).length;
+}
+
+/** Registers how events of `kind` are replayed after unlocking: `fn(payload, {origin, atMs})`. */
+export function onReplay(kind, fn) {
+  if (replayers.has(kind)) throw new Error(`replay for ${kind} registered twice`);
+  replayers.set(kind, fn);
+}
+
+async function replayQueue(entries) {
+  if (!Object.keys(entries).length) return;
+  const out = core.vaultQueueOpen({ keys: st.keys, dataKey: st.unlocked.dataKey, entries, nowMs: Date.now() });
+  await moveToQuarantine(out.quarantine);
+  for (const ev of out.events) {
+    const fn = replayers.get(ev.event?.kind);
+    if (!fn) { console.warn('RedShip vault: no replay for', ev.event?.kind); continue; }
+    try {
+      await fn(ev.event.payload, { origin: 'replay', atMs: ev.atMs, tabId: null, frameId: 0, url: '' });
+      // One entry at a time: a worker killed mid-replay replays only what is left (handlers are
+      // idempotent per order and day, so a repeat never counts twice).
+      await removeQuietly([ev.storageKey]);
+    } catch (e) {
+      console.warn('RedShip vault: replay failed; kept for the next unlock', e);
+    }
+  }
+}
+
+/** Restores a backup file: all or nothing, in one set; the store is then reopened. */
+export async function restore(text, passphrase) {
+  await ensureOpen();
+  let kdf = {};
+  try { kdf = JSON.parse(text)?.kdf || {}; } catch { /* not JSON: the core says so */ }
+  const precomputed = await precompute(passphrase, kdf.salt, kdf.iterations);
+  const out = core.vaultBackupRestore({ session: st.session, text, passphrase, precomputed, currentKeys: [...st.index.keys()] });
+  st.session = out.session;
+  await setAll(out.items);
+  closeStore();
+  await ensureOpen();
+  emit('restored');
+  return { count: out.count, createdMs: out.createdMs };
+}
+
+/** The backup file text of every record, encrypted with `passphrase`. */
+export async function backupText(passphrase) {
+  const records = await allRecords();
+  const { bytes, precomputed } = await saltedRandom(passphrase, info.random.backup);
+  return { text: core.vaultBackupExport({ records, passphrase, precomputed, nowMs: Date.now() }, bytes), count: records.length };
+}
+
+/** Every record as {key, writtenMs, value} (for backups). */
+export async function allRecords() {
+  await ensureOpen();
+  return [...st.index.entries()].map(([key, { writtenMs }]) => ({ key, writtenMs, value: st.cache.get(key) }));
+}
+
+export { KEYS, DEVICE, random };

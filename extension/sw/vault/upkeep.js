@@ -1,0 +1,78 @@
+// Vault upkeep: settings (retention days, auto-lock minutes), the automatic retention purge of
+// masked snapshots and fill journals, history pruning that only runs when the user asks, and the
+// activity clock auto-lock reads. Decisions (what is old enough) are made by the wasm core.
+import { core } from '../core.js';
+import { index, read, write, vaultError } from './engine.js';
+
+const SETTINGS = 'vault/settings';
+const ACTIVITY = 'vault.activityMs';
+const DEFAULTS = { retentionDays: 30, autoLockMinutes: 30 };
+/** Record families purged automatically: masked order snapshots and fill journals. */
+export const RETENTION_PATTERNS = ['orders/*/snapshot', 'ship/run/', 'ship/*/seen'];
+/** What "free space" may also delete, only when the user asks: old quota ledger days. */
+const HISTORY_PATTERNS = [...RETENTION_PATTERNS, 'quota/*/20'];
+const MAX_AUTOLOCK_MINUTES = 24 * 60;
+
+/** The vault settings (defaults filled in). */
+export async function settings() {
+  return { ...DEFAULTS, ...((await read(SETTINGS)) || {}) };
+}
+
+/** Saves `{retentionDays?, autoLockMinutes?}` after checking them. */
+export async function saveSettings({ retentionDays, autoLockMinutes }) {
+  const next = await settings();
+  if (retentionDays !== undefined && retentionDays !== null) {
+    if (!Number.isSafeInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) {
+      throw vaultError('BadInput', `retention of ${retentionDays} days (allowed: 1 to 3650)`);
+    }
+    next.retentionDays = retentionDays;
+  }
+  if (autoLockMinutes !== undefined && autoLockMinutes !== null) {
+    if (!Number.isSafeInteger(autoLockMinutes) || autoLockMinutes < 0 || autoLockMinutes > MAX_AUTOLOCK_MINUTES) {
+      throw vaultError('BadInput', `auto-lock after ${autoLockMinutes} minutes (allowed: 0 = never, up to ${MAX_AUTOLOCK_MINUTES})`);
+    }
+    next.autoLockMinutes = autoLockMinutes;
+  }
+  await write({ [SETTINGS]: { v: 1, retentionDays: next.retentionDays, autoLockMinutes: next.autoLockMinutes, updatedAtMs: Date.now() } });
+  if (retentionDays !== undefined && retentionDays !== null) await purgeExpired();
+  return next;
+}
+
+async function purge(patterns, days) {
+  const idx = await index();
+  const records = [...idx.entries()].map(([key, { writtenMs }]) => ({ key, writtenMs }));
+  const doomed = core.vaultRetentionPlan({ records, policy: { days, patterns }, nowMs: Date.now() });
+  if (doomed.length) await write(Object.fromEntries(doomed.map((k) => [k, null])));
+  return doomed.length;
+}
+
+/** Deletes masked snapshots and journals older than the retention setting. */
+export async function purgeExpired() {
+  return purge(RETENTION_PATTERNS, (await settings()).retentionDays);
+}
+
+/** Frees space on the user's request: also quota history older than `olderThanDays`. */
+export async function pruneHistory(olderThanDays) {
+  if (!Number.isSafeInteger(olderThanDays) || olderThanDays < 1) throw vaultError('BadInput', `${olderThanDays} days`);
+  return purge(HISTORY_PATTERNS, olderThanDays);
+}
+
+let lastActivity = 0;
+let savedActivity = 0;
+
+/** Notes user activity (auto-lock counts idle time from the last one). */
+export async function touch() {
+  lastActivity = Date.now();
+  if (lastActivity - savedActivity > 30_000) {
+    savedActivity = lastActivity;
+    await chrome.storage.session.set({ [ACTIVITY]: lastActivity });
+  }
+}
+
+/** Minutes since the last activity (survives worker restarts through chrome.storage.session). */
+export async function idleMinutes() {
+  const saved = (await chrome.storage.session.get(ACTIVITY))[ACTIVITY] || 0;
+  const last = Math.max(lastActivity, saved);
+  if (!last) { await touch(); return 0; }
+  return (Date.now() - last) / 60_000;
+}

@@ -1,0 +1,20 @@
+//! Fuzzes the XLSX/XLS importer with raw workbook bytes (zip + XML, or anything else): a
+//! preview or a typed `ImportError`, never a panic, whatever sheet is asked for.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use redship_core::tracking::{import, xlsx_source, ImportRequest, ImportSource, ValidationContext};
+
+fuzz_target!(|data: &[u8]| {
+    let _ = xlsx_source::sheet_names(data);
+    for sheet in [None, Some("Sheet1".to_string()), Some("不存在".to_string())] {
+        let req = ImportRequest {
+            source: ImportSource::Xlsx,
+            text: None,
+            bytes: Some(data.to_vec()),
+            sheet,
+            context: ValidationContext::default(),
+        };
+        let _ = import(&req);
+    }
+});
