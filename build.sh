@@ -138,7 +138,8 @@ case "$cmd" in
     secs=${1:-30}
     for t in $(cd fuzz && cargo +nightly fuzz list); do
       say "fuzzing $t for ${secs}s"
-      (cd fuzz && cargo +nightly fuzz run "$t" -- -max_total_time="$secs")
+      # New inputs go to target/corpus (first folder); the committed seeds stay as they are.
+      (cd fuzz && mkdir -p "target/corpus/$t" && cargo +nightly fuzz run "$t" "target/corpus/$t" "corpus/$t" -- -max_total_time="$secs")
     done ;;
   *) die "unknown command '$cmd' (build | demo | test | test-native | test-wasm | test-e2e | bench | package | fuzz)" ;;
 esac

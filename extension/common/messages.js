@@ -5,7 +5,8 @@
 // the core validates the data again when it deserialises it.
 //
 // Field specs: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'any', with
-// '?' for optional, and an optional max size: 'string:64' (characters), 'array:10000' (items).
+// '?' for optional, and an optional max size: 'string:64' (characters), 'array:10000' (items),
+// 'object:65536' (characters of its JSON). A whole message is at most MAX_MESSAGE_CHARS.
 // Domain sections: each domain edits only its own section below.
 
 /** @typedef {'content'|'page'} Origin */
@@ -32,7 +33,7 @@ const QUOTA = {
   /** Options: {settings, defaults, shops, problems}. */
   'quota.settings.get': { from: ['page'], payload: {} },
   /** Options: validates (core) and saves the settings; answer: the saved settings. */
-  'quota.settings.save': { from: ['page'], payload: { settings: 'object' } },
+  'quota.settings.save': { from: ['page'], payload: { settings: 'object:65536' } },
   /** Options: forgets the recorded problems. */
   'quota.problems.clear': { from: ['page'], payload: {} },
 };
@@ -41,7 +42,7 @@ const QUOTA = {
 const TRANSIT = {
   /** A list/detail answer the page received (hook summary `{total?, packages}`), to collect.
    *  Answer: {accepted, added, updated, removed, rejected: [{index, packageId, reason}], pending}. */
-  'orders.ingest': { from: ['content'], payload: { shop: 'string:64', kind: 'string:16', answer: 'object' } },
+  'orders.ingest': { from: ['content'], payload: { shop: 'string:64', kind: 'string:16', answer: 'object:8388608' } },
   /** The page shipped a package (the ship endpoint answered success): it leaves the list.
    *  Answer: {removed}. */
   'orders.shipped': { from: ['content'], payload: { shop: 'string:64', packageId: 'string:40' } },
@@ -60,7 +61,7 @@ const TRANSIT = {
   /** Templates: list; save (`template` = {id, name, columns: [{field, header}]}); delete; select.
    *  Answer: {templates, selected, fields}. */
   'transit.templates': { from: ['page'], payload: {} },
-  'transit.templateSave': { from: ['page'], payload: { template: 'object' } },
+  'transit.templateSave': { from: ['page'], payload: { template: 'object:65536' } },
   'transit.templateDelete': { from: ['page'], payload: { id: 'string:40' } },
   'transit.templateSelect': { from: ['page'], payload: { id: 'string:40' } },
 };
@@ -143,7 +144,9 @@ function checkField(name, spec, value) {
       if (!Array.isArray(value)) return `"${name}" must be a list`;
       return value.length > max ? `"${name}" has more than ${max} items` : null;
     case 'object':
-      return value && typeof value === 'object' && !Array.isArray(value) ? null : `"${name}" must be an object`;
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return `"${name}" must be an object`;
+      // For objects the bound is on their JSON size (characters).
+      return Number.isFinite(max) && JSON.stringify(value).length > max ? `"${name}" is larger than ${max} characters` : null;
     default: return `"${name}" has an unknown spec "${spec}"`;
   }
 }
@@ -157,6 +160,12 @@ function checkField(name, spec, value) {
 export function validateMessage(msg, origin) {
   if (!origin) return { ok: false, error: 'sender is not RedShip on an allowed page' };
   if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return { ok: false, error: 'not a RedShip message' };
+  for (const key of Object.keys(msg)) {
+    if (key !== 'type' && key !== 'payload') return { ok: false, error: `unexpected top-level field "${key.slice(0, 64)}"` };
+  }
+  let size;
+  try { size = JSON.stringify(msg).length; } catch { return { ok: false, error: 'the message is not plain data' }; }
+  if (size > MAX_MESSAGE_CHARS) return { ok: false, error: `the message is larger than ${MAX_MESSAGE_CHARS} characters` };
   const entry = Object.hasOwn(CATALOGUE, msg.type) ? CATALOGUE[msg.type] : null;
   if (!entry) return { ok: false, error: `unknown message type "${msg.type.slice(0, 64)}"` };
   if (!entry.from.includes(origin)) return { ok: false, error: `"${msg.type}" may not come from ${origin}` };

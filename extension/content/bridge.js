@@ -34,17 +34,27 @@
     return location.host;
   }
 
-  // The page world can post anything: only well-formed hook summaries pass, and each consumer
-  // still treats the payload as untrusted data (the service worker validates it again).
-  window.addEventListener('message', (event) => {
-    if (event.source !== window || event.origin !== location.origin) return;
-    const data = event.data;
-    if (!data || data.__redship !== 'hook' || typeof data.kind !== 'string') return;
-    if (!data.payload || typeof data.payload !== 'object') return;
+  // Hook summaries arrive only over the private port the page-world hook hands over at
+  // document_start, before any page script runs; the first hand-over wins and window messages
+  // are never read as summaries, so page scripts cannot forge one. Each consumer still treats
+  // the payload as untrusted data (the service worker validates it again).
+  function dispatch(data) {
+    if (!data || typeof data.kind !== 'string' || !data.payload || typeof data.payload !== 'object') return;
     for (const fn of hookListeners.get(data.kind) || []) {
       try { fn(data.payload); } catch (e) { console.warn('RedShip:', e); }
     }
-  });
+  }
+  let hookPort = null;
+  function takePort(event) {
+    if (hookPort || event.source !== window || event.origin !== location.origin) return;
+    if (event.data?.__redship !== 'hook-port' || !event.ports?.[0]) return;
+    hookPort = event.ports[0];
+    // A listener, not `onmessage`: a page that saw the hand-over cannot replace it.
+    hookPort.addEventListener('message', (e) => dispatch(e.data));
+    hookPort.start();
+    window.removeEventListener('message', takePort, true);
+  }
+  window.addEventListener('message', takePort, true);
 
   // Commands from the service worker (e.g. fill steps). Only our own extension can reach
   // chrome.runtime.onMessage in a content script; the type must be a registered command.

@@ -1,7 +1,9 @@
 // Runs in the page's own world at document_start (manifest "world": "MAIN"), before the
 // workbench's scripts. It watches the answers the page receives from the endpoints in the site
 // profile (fetch and XMLHttpRequest) and hands a reduced summary to RedShip's isolated content
-// script with window.postMessage. It never calls an endpoint, never changes a request or an
+// script over a private MessageChannel: the channel's far port is handed over once, before any
+// page script runs, so page scripts cannot post summaries into it (a forged "shipped" or
+// "decrypted" summary from the page never reaches RedShip). It never calls an endpoint, never changes a request or an
 // answer, and never passes on plaintext buyer details: a decrypt answer is reduced to "this
 // package, success or refusal, the page's message".
 (() => {
@@ -9,9 +11,11 @@
   try { delete globalThis.REDSHIP_SITE; } catch { /* frozen global: nothing to clean */ }
   if (!site) return;
   const kindByPath = new Map(Object.entries(site.api).map(([kind, path]) => [path, kind]));
-  const post = window.postMessage.bind(window);
   const parse = JSON.parse;
   const origin = location.origin;
+  const channel = new MessageChannel();
+  const port = channel.port1;
+  window.postMessage({ __redship: 'hook-port' }, origin, [channel.port2]);
 
   function kindOf(url) {
     try {
@@ -68,7 +72,7 @@
 
   function report(kind, requestBody, answerText) {
     const summary = summarize(kind, jsonOrNull(requestBody) || {}, jsonOrNull(answerText));
-    if (summary) post({ __redship: 'hook', kind, payload: summary }, origin);
+    if (summary) port.postMessage({ kind, payload: summary });
   }
 
   const origFetch = window.fetch;

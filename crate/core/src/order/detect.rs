@@ -56,14 +56,31 @@ fn is_x(c: char) -> bool {
     matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ')
 }
 
-/// Maximal runs of digits, each extended by one trailing `X` (an ID check character).
+/// Characters that render as nothing (soft hyphen, zero-width, bidi controls, BOM): a phone
+/// number split by them still reads as a phone number to a person, so it must to the scan too.
+pub fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// True if a digit follows position `i`, skipping invisible characters.
+fn digit_follows(chars: &[char], mut i: usize) -> bool {
+    while i < chars.len() && invisible(chars[i]) {
+        i += 1;
+    }
+    i < chars.len() && digit(chars[i]).is_some()
+}
+
+/// Maximal runs of digits (invisible characters between digits included), each extended by one
+/// trailing `X` (an ID check character).
 fn digit_runs(chars: &[char]) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if digit(chars[i]).is_some() {
             let start = i;
-            while i < chars.len() && digit(chars[i]).is_some() {
+            while i < chars.len()
+                && (digit(chars[i]).is_some() || (invisible(chars[i]) && digit_follows(chars, i)))
+            {
                 i += 1;
             }
             if i < chars.len() && is_x(chars[i]) {
@@ -120,7 +137,9 @@ fn id_date_plausible(chars: &[char]) -> bool {
 fn phone_and_id_spans(chars: &[char], mode: Mode, out: &mut Vec<Span>) {
     let runs = digit_runs(chars);
     for &(s, e) in &runs {
-        let run = &chars[s..e];
+        // The ID checks read what a person sees: the run without its invisible characters.
+        let run: Vec<char> = chars[s..e].iter().copied().filter(|c| !invisible(*c)).collect();
+        let run = run.as_slice();
         let digits: Vec<u8> = run.iter().filter_map(|c| digit(*c)).collect();
         let phone = match mode {
             Mode::Strict => contains_mobile(&digits),

@@ -177,10 +177,17 @@ pub fn parse_answer(answer: &Value) -> Result<(Vec<Package>, Vec<Rejected>), Ord
         Value::Object(o) if o.contains_key("packageId") => vec![data],
         _ => return Err(OrderError::BadAnswer("既没有 packages 也没有 packageId".into())),
     };
-    let mut ok = Vec::new();
+    let mut ok: Vec<Package> = Vec::new();
     let mut rejected = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
         match parse_package(item, i + 1) {
+            // One answer naming a package twice is contradictory (which status is true?): the
+            // first stands, the repeat is rejected, so the result never depends on the order.
+            Ok(p) if ok.iter().any(|q| q.package_id == p.package_id) => rejected.push(Rejected {
+                index: i + 1,
+                package_id: Some(p.package_id),
+                reason: "同一个回答里重复出现的包裹号，已忽略".into(),
+            }),
             Ok(p) => ok.push(p),
             Err(e) => rejected.push(Rejected {
                 index: i + 1,
