@@ -55,6 +55,10 @@ async function doImport() {
     renderPreview(view);
   } catch (e) {
     showError('import-error', e);
+    // A workbook whose sheet could not be read: offer its sheets so the user can pick one.
+    if (lastFile && sourceOf(lastFile.name) === 'xlsx') {
+      call('ship.sheets', { bytes: lastFile.b64 }).then((sheets) => renderSheets({ sheets, sheet: lastFile.sheet }), () => {});
+    }
   }
 }
 

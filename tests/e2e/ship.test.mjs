@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { launch, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
 import { startVariant } from './lib/ship-variant.mjs';
+import { makeXlsx } from './lib/ship-xlsx.mjs';
 
 const DELIVER = '/api/edith/fulfillment/order_delivering_api';
 const pid = (n) => `P${String(731_000_000_000_000 + n)}`;
@@ -157,6 +158,23 @@ test('a GBK CSV file (as Excel on Chinese Windows saves it) imports through the 
     [pid(1), 'ok', 'zhongtong', COURIERS[0].no(1)],
     [pid(2), 'ok', 'shunfeng', COURIERS[1].no(2)],
   ]);
+});
+
+test('an XLSX workbook imports from its usable sheet; the sheet picker reads another', { timeout: 60_000 }, async () => {
+  await seed([1, 2, 3]);
+  await browseList();
+  const xlsx = makeXlsx([
+    { name: '说明', rows: [['这一页是说明，不是订单']] },
+    { name: '发货', rows: [['小红书订单号', '物流公司', '物流单号'], [pid(1), '韵达', 4_312_345_678_901], [pid(2), 'EMS', 'RR123456785CN']] },
+    { name: '补发', rows: [['订单号', '快递单号', '快递公司'], [pid(3), 'JT1234567890123', '极兔']] },
+  ]);
+  const rows = await importWith((page) => page.getByTestId('import-file').setInputFiles({ name: '发货.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx }), pid(2));
+  assert.deepEqual(rows.map((r) => [r.packageId, r.verdict, r.courier, r.number]), [
+    [pid(1), 'ok', 'yunda', '4312345678901'],
+    [pid(2), 'ok', 'ems', 'RR123456785CN'],
+  ]);
+  await shipPage.locator('#sheet').selectOption('补发');
+  await shipPage.locator(`[data-testid="preview-row"][data-package-id="${pid(3)}"][data-courier="jtexpress"]`).waitFor();
 });
 
 test('ship mode: 100 orders across list pages, page reloaded mid-run, nothing shipped twice', { timeout: 600_000 }, async () => {

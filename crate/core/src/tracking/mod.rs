@@ -240,14 +240,31 @@ pub fn import(req: &ImportRequest) -> Result<PreviewView, ImportError> {
         }
         ImportSource::Xlsx => {
             let bytes = req.bytes.as_deref().ok_or(ImportError::BadRequest("XLSX 导入缺少 bytes"))?;
-            let book = xlsx_source::read(bytes, req.sheet.as_deref())?;
-            let (entries, mut meta) = columns::extract(&book.rows, &platform)?;
-            meta.sheets = book.sheets;
-            meta.sheet = Some(book.sheet);
-            (entries, meta)
+            read_workbook(bytes, req.sheet.as_deref(), &platform)?
         }
     };
     Ok(validate::validate(entries, &req.context, meta))
+}
+
+/// Reads the asked-for sheet; without one, the first sheet that has usable columns (a notes or
+/// cover sheet first in the workbook is passed over), else the first sheet's error.
+fn read_workbook(bytes: &[u8], sheet: Option<&str>, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, validate::SourceMeta), ImportError> {
+    let read = |name: Option<&str>| -> Result<_, ImportError> {
+        let book = xlsx_source::read(bytes, name)?;
+        let (entries, mut meta) = columns::extract(&book.rows, platform)?;
+        meta.sheets = book.sheets;
+        meta.sheet = Some(book.sheet);
+        Ok((entries, meta))
+    };
+    if sheet.is_some_and(|s| !s.is_empty()) {
+        return read(sheet);
+    }
+    let first = read(None);
+    if first.is_ok() {
+        return first;
+    }
+    let names = xlsx_source::sheet_names(bytes)?;
+    names.iter().skip(1).find_map(|n| read(Some(n)).ok()).map_or(first, Ok)
 }
 
 /// Validates edited rows again (fix a row in place, remove a row): same rules as [`import`].

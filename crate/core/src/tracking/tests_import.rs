@@ -69,8 +69,12 @@ fn xlsx_lists_sheets_and_reads_the_picked_one() {
     assert_eq!(v.rows[0].courier_code, "yunda");
     assert_eq!(v.rows[1].courier_code, "ems");
     assert_eq!(v.counts.ok, 2);
-    // The first sheet has no order column: a typed error, not an empty preview.
-    assert!(matches!(import(&req(None)), Err(ImportError::NoColumn { .. })));
+    // Without a pick, the notes sheet (no order column) is passed over for the first usable one.
+    let auto = import(&req(None)).unwrap();
+    assert_eq!(auto.meta.sheet.as_deref(), Some("发货"));
+    assert_eq!(auto.counts.ok, 2);
+    // Picking the notes sheet explicitly is a typed error, not an empty preview.
+    assert!(matches!(import(&req(Some("说明"))), Err(ImportError::NoColumn { .. })));
     assert!(matches!(import(&req(Some("不存在"))), Err(ImportError::NoSheet { .. })));
     let broken = ImportRequest { source: ImportSource::Xlsx, text: None, bytes: Some(b"PK\x03\x04 not really".to_vec()), sheet: None, context: ctx(1) };
     assert!(matches!(import(&broken), Err(ImportError::Unreadable { .. })));
