@@ -58,6 +58,8 @@ ensure_browser() {
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   command -v faketime >/dev/null || missing+=(faketime)
   fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || missing+=(fonts-wqy-microhei)
+  # Chromium shows extensions (and pages) in Chinese only with its language pack installed.
+  [ -f /usr/lib/chromium/locales/zh-CN.pak ] || missing+=(chromium-l10n)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing from Debian: ${missing[*]}"
     apt_install "${missing[@]}"

@@ -25,7 +25,10 @@ function showError(e) {
   $('loading').hidden = true;
   const box = $('error');
   box.hidden = false;
-  box.textContent = t('commonError', e?.message || String(e));
+  // Locked by the passphrase: say so plainly (counting goes on; unlocking is in the options).
+  const locked = e?.name === 'VaultError' && /^Locked/.test(e?.message || '');
+  box.dataset.locked = String(locked);
+  box.textContent = locked ? t('commonLocked') : t('commonError', e?.message || String(e));
 }
 
 function shopPicker(d) {

@@ -87,7 +87,7 @@ const SHIP = {
   /** Content: the filler is idle; answer {action, progress}. */
   'ship.next': { from: ['content'], payload: { visible: 'array:2000' } },
   /** Content: a journal event (confirming, result, checked, stop). Answer {action, progress}. */
-  'ship.event': { from: ['content'], payload: { event: 'object' } },
+  'ship.event': { from: ['content'], payload: { event: 'object:65536' } },
   /** Content: the platform's courier list as the page received it. */
   'ship.couriers': { from: ['content'], payload: { shop: 'string:64', couriers: 'array:500' } },
   /** Content: orders seen on a list page (IDs and status only; under the orders domain's view). */

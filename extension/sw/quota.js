@@ -9,6 +9,7 @@ import { register, broadcast, exclusive } from './router.js';
 import * as store from './store.js';
 import { inputs, save, knownShops, problems, settingsKey, PROBLEMS_KEY } from './quota/records.js';
 import { showBadge, clearBadge, notify, RESET_ALARM } from './quota/signals.js';
+import { lockAware } from './vault.js';
 
 /** Applies one core operation for `shop`, saves it and tells the user; returns the update. */
 async function run(op, shop, extra) {
@@ -23,16 +24,19 @@ async function run(op, shop, extra) {
 
 const brief = (view) => ({ used: view.used, limit: view.limit, remaining: view.remaining });
 
-register('quota.decrypt', async (p, ctx) => {
+// Lock-aware: while the vault is locked the event is sealed in a queue that reveals nothing and
+// replayed here on unlock (ctx.origin 'replay'), so no decrypt goes uncounted. The ledger drops
+// an exact repeat of the same delivery, which keeps the replay idempotent.
+register('quota.decrypt', lockAware('quota.decrypt', async (p, ctx) => {
   const update = await run('quotaRecordEvent', p.shop, (nowMs) => ({
     nowMs,
     event: {
       shop: p.shop, packageId: p.packageId, outcome: p.ok ? 'success' : 'refused',
-      tabId: ctx.tabId, atMs: p.atMs, quotaSpent: p.quotaSpent,
+      tabId: ctx.tabId ?? null, atMs: p.atMs, quotaSpent: p.quotaSpent,
     },
   }));
   return { outcome: update.outcome ?? null, ...brief(update.view) };
-});
+}));
 
 register('quota.shown', async (p) => {
   if (p.source !== 'api' && p.source !== 'board') {
@@ -125,4 +129,15 @@ export async function todayQuota(shop) {
   const nowMs = Date.now();
   const update = core.quotaDashboard({ ...(await inputs(shop, nowMs)), shop, nowMs });
   return brief(update.view);
+}
+
+/**
+ * The packages of `shop` whose buyer was viewed today (charged or a free repeat), for the
+ * transit planner: viewing them again today costs nothing. Read-only. → [packageId]
+ */
+export async function decryptedToday(shop) {
+  const nowMs = Date.now();
+  const update = core.quotaDashboard({ ...(await inputs(shop, nowMs)), shop, nowMs });
+  const seen = update.view.log.filter((row) => row.outcome !== 'refused').map((row) => row.packageId);
+  return [...new Set(seen)];
 }

@@ -15,6 +15,7 @@ register('status.hello', async (payload, ctx) => {
 
 register('status.get', async () => {
   const today = core.chinaDay({ nowMs: Date.now() });
-  const status = await store.get(KEY);
+  // While the vault is locked the store cannot be read; "today" is still known.
+  const status = await store.get(KEY).catch(() => null);
   return { coreVersion: core.version(), ...today, lastContact: status?.lastContact ?? null };
 });

@@ -4,7 +4,8 @@
 
 use crate::boundary::{from_js, js_error, map_err, to_js};
 use redship_core::tracking::{
-    self, couriers, journal, plan, report, xlsx_source::SheetsRequest, ImportRequest, RevalidateRequest,
+    self, couriers, journal, plan, report, xlsx_source::SheetsRequest, ImportRequest,
+    RevalidateRequest,
 };
 use wasm_bindgen::prelude::*;
 
@@ -28,7 +29,9 @@ pub fn tracking_revalidate(request: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = trackingSheets)]
 pub fn tracking_sheets(request: JsValue) -> Result<JsValue, JsValue> {
     let req: SheetsRequest = from_js(request)?;
-    let bytes = req.bytes.ok_or_else(|| js_error("ImportError", "缺少 bytes（no bytes given）"))?;
+    let bytes = req
+        .bytes
+        .ok_or_else(|| js_error("ImportError", "缺少 bytes（no bytes given）"))?;
     to_js(&tracking::xlsx_source::sheet_names(&bytes).map_err(map_err("ImportError"))?)
 }
 

@@ -12,10 +12,11 @@ fn obj(json: &str) -> JsValue {
 }
 
 fn get(v: &JsValue, path: &str) -> JsValue {
-    path.split('.').fold(v.clone(), |cur, k| match k.parse::<u32>() {
-        Ok(i) => Reflect::get_u32(&cur, i).unwrap(),
-        Err(_) => Reflect::get(&cur, &JsValue::from_str(k)).unwrap(),
-    })
+    path.split('.')
+        .fold(v.clone(), |cur, k| match k.parse::<u32>() {
+            Ok(i) => Reflect::get_u32(&cur, i).unwrap(),
+            Err(_) => Reflect::get(&cur, &JsValue::from_str(k)).unwrap(),
+        })
 }
 
 fn error_name(e: &JsValue) -> String {
@@ -26,32 +27,59 @@ const CTX: &str = r#""knownOrders": [{"packageId": "P100000000000001", "waiting"
 
 #[wasm_bindgen_test]
 fn paste_import_gives_a_preview() {
-    let req = obj(&format!(r#"{{"source": "paste", "text": "P100000000000001 中通 7730 1234 5678\nP100000000000009 顺丰 SF1234567890123", {CTX}}}"#));
+    let req = obj(&format!(
+        r#"{{"source": "paste", "text": "P100000000000001 中通 7730 1234 5678\nP100000000000009 顺丰 SF1234567890123", {CTX}}}"#
+    ));
     let v = tracking_import(req).unwrap();
     assert_eq!(get(&v, "counts.total").as_f64(), Some(2.0));
     assert_eq!(get(&v, "rows.0.verdict").as_string().as_deref(), Some("ok"));
-    assert_eq!(get(&v, "rows.0.courierCode").as_string().as_deref(), Some("zhongtong"));
-    assert_eq!(get(&v, "rows.0.number").as_string().as_deref(), Some("773012345678"));
-    assert_eq!(get(&v, "rows.1.reasons.0.code").as_string().as_deref(), Some("unknown-order"));
+    assert_eq!(
+        get(&v, "rows.0.courierCode").as_string().as_deref(),
+        Some("zhongtong")
+    );
+    assert_eq!(
+        get(&v, "rows.0.number").as_string().as_deref(),
+        Some("773012345678")
+    );
+    assert_eq!(
+        get(&v, "rows.1.reasons.0.code").as_string().as_deref(),
+        Some("unknown-order")
+    );
 }
 
 #[wasm_bindgen_test]
 fn csv_bytes_as_uint8array() {
     let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
-    let bytes = Uint8Array::from("\u{FEFF}订单号,快递公司,运单号\nP100000000000002,极兔,JT1234567890123\n".as_bytes());
+    let bytes = Uint8Array::from(
+        "\u{FEFF}订单号,快递公司,运单号\nP100000000000002,极兔,JT1234567890123\n".as_bytes(),
+    );
     Reflect::set(&req, &JsValue::from_str("bytes"), &bytes).unwrap();
     let v = tracking_import(req).unwrap();
-    assert_eq!(get(&v, "rows.0.courierCode").as_string().as_deref(), Some("jtexpress"));
+    assert_eq!(
+        get(&v, "rows.0.courierCode").as_string().as_deref(),
+        Some("jtexpress")
+    );
     assert_eq!(get(&v, "encoding").as_string().as_deref(), Some("UTF-8"));
 }
 
 #[wasm_bindgen_test]
 fn import_errors_are_named() {
     let req = obj(&format!(r#"{{"source": "xlsx", {CTX}}}"#));
-    Reflect::set(&req, &JsValue::from_str("bytes"), &Uint8Array::from(&b"not a workbook"[..])).unwrap();
-    assert_eq!(error_name(&tracking_import(req).unwrap_err()), "ImportError");
+    Reflect::set(
+        &req,
+        &JsValue::from_str("bytes"),
+        &Uint8Array::from(&b"not a workbook"[..]),
+    )
+    .unwrap();
+    assert_eq!(
+        error_name(&tracking_import(req).unwrap_err()),
+        "ImportError"
+    );
     let bad_shape = obj(r#"{"source": "fax"}"#);
-    assert_eq!(error_name(&tracking_import(bad_shape).unwrap_err()), "RequestError");
+    assert_eq!(
+        error_name(&tracking_import(bad_shape).unwrap_err()),
+        "RequestError"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -60,7 +88,10 @@ fn plan_journal_and_report() {
         r#"{{"runId": "run-1", "mode": "ship", "nowMs": 1, "rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}], {CTX}}}"#
     ));
     let run = fill_plan(plan_req).unwrap();
-    assert_eq!(get(&run, "items.0.status").as_string().as_deref(), Some("pending"));
+    assert_eq!(
+        get(&run, "items.0.status").as_string().as_deref(),
+        Some("pending")
+    );
     let step = |run: &JsValue, event: &str| {
         let req = obj(&format!(r#"{{"event": {event}, "nowMs": 2}}"#));
         Reflect::set(&req, &JsValue::from_str("run"), run).unwrap();
@@ -68,12 +99,26 @@ fn plan_journal_and_report() {
     };
     let v = step(&run, r#"{"type": "start"}"#).unwrap();
     assert_eq!(get(&v, "action.kind").as_string().as_deref(), Some("fill"));
-    assert_eq!(get(&v, "action.courierName").as_string().as_deref(), Some("中通快递"));
+    assert_eq!(
+        get(&v, "action.courierName").as_string().as_deref(),
+        Some("中通快递")
+    );
     let run = get(&v, "run");
     // Shipped without a recorded 确定 is refused by name.
-    let refused = step(&run, r#"{"type": "result", "packageId": "P100000000000001", "outcome": {"kind": "shipped"}}"#).unwrap_err();
+    let refused = step(
+        &run,
+        r#"{"type": "result", "packageId": "P100000000000001", "outcome": {"kind": "shipped"}}"#,
+    )
+    .unwrap_err();
     assert_eq!(error_name(&refused), "FillError");
-    let run = get(&step(&run, r#"{"type": "confirming", "packageId": "P100000000000001"}"#).unwrap(), "run");
+    let run = get(
+        &step(
+            &run,
+            r#"{"type": "confirming", "packageId": "P100000000000001"}"#,
+        )
+        .unwrap(),
+        "run",
+    );
     let run = get(&step(&run, r#"{"type": "result", "packageId": "P100000000000001", "outcome": {"kind": "shipped"}}"#).unwrap(), "run");
     let v = step(&run, r#"{"type": "next", "visible": []}"#).unwrap();
     assert_eq!(get(&v, "action.kind").as_string().as_deref(), Some("done"));
@@ -81,7 +126,10 @@ fn plan_journal_and_report() {
     let rep_req = obj("{}");
     Reflect::set(&rep_req, &JsValue::from_str("run"), &get(&v, "run")).unwrap();
     let rep = fill_report(rep_req.clone()).unwrap();
-    assert_eq!(get(&rep, "rows.0.status").as_string().as_deref(), Some("shipped"));
+    assert_eq!(
+        get(&rep, "rows.0.status").as_string().as_deref(),
+        Some("shipped")
+    );
     let csv = fill_report_csv(rep_req).unwrap();
     assert!(csv.contains("773012345678") && csv.contains("已发货"));
 }
@@ -90,5 +138,8 @@ fn plan_journal_and_report() {
 fn default_couriers_are_spec_list() {
     let list = tracking_couriers().unwrap();
     assert_eq!(get(&list, "length").as_f64(), Some(10.0));
-    assert_eq!(get(&list, "0.code").as_string().as_deref(), Some("shunfeng"));
+    assert_eq!(
+        get(&list, "0.code").as_string().as_deref(),
+        Some("shunfeng")
+    );
 }

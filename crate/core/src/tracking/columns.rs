@@ -19,16 +19,52 @@ pub enum Kind {
 }
 
 const PACKAGE_EXACT: &[&str] = &[
-    "订单号", "包裹号", "小红书订单号", "包裹id", "订单编号", "订单id", "包裹编号", "小红书包裹号",
-    "packageid", "package", "orderid", "order", "orderno", "ordernumber",
+    "订单号",
+    "包裹号",
+    "小红书订单号",
+    "包裹id",
+    "订单编号",
+    "订单id",
+    "包裹编号",
+    "小红书包裹号",
+    "packageid",
+    "package",
+    "orderid",
+    "order",
+    "orderno",
+    "ordernumber",
 ];
 const COURIER_EXACT: &[&str] = &[
-    "快递公司", "物流公司", "快递", "物流", "承运商", "快递名称", "快递公司名称", "物流公司名称",
-    "courier", "carrier", "expresscompany", "logisticscompany", "express",
+    "快递公司",
+    "物流公司",
+    "快递",
+    "物流",
+    "承运商",
+    "快递名称",
+    "快递公司名称",
+    "物流公司名称",
+    "courier",
+    "carrier",
+    "expresscompany",
+    "logisticscompany",
+    "express",
 ];
 const NUMBER_EXACT: &[&str] = &[
-    "运单号", "快递单号", "物流单号", "单号", "运单编号", "快递单号码", "运单号码", "物流编号",
-    "trackingnumber", "trackingno", "tracking", "waybill", "waybillno", "expressno", "trackno",
+    "运单号",
+    "快递单号",
+    "物流单号",
+    "单号",
+    "运单编号",
+    "快递单号码",
+    "运单号码",
+    "物流编号",
+    "trackingnumber",
+    "trackingno",
+    "tracking",
+    "waybill",
+    "waybillno",
+    "expressno",
+    "trackno",
 ];
 
 /// Classifies a header cell. Exact names first; then containment, checked in an order that
@@ -38,17 +74,36 @@ pub fn header_kind(cell: &str) -> Option<Kind> {
     if h.is_empty() {
         return None;
     }
-    for (list, kind) in [(PACKAGE_EXACT, Kind::Package), (NUMBER_EXACT, Kind::Number), (COURIER_EXACT, Kind::Courier)] {
+    for (list, kind) in [
+        (PACKAGE_EXACT, Kind::Package),
+        (NUMBER_EXACT, Kind::Number),
+        (COURIER_EXACT, Kind::Courier),
+    ] {
         if list.contains(&h.as_str()) {
             return Some(kind);
         }
     }
     let has = |subs: &[&str]| subs.iter().any(|s| h.contains(s));
-    if has(&["运单", "快递单", "物流单", "tracking", "waybill", "expressno"]) {
+    if has(&[
+        "运单",
+        "快递单",
+        "物流单",
+        "tracking",
+        "waybill",
+        "expressno",
+    ]) {
         Some(Kind::Number)
     } else if has(&["订单", "包裹", "order", "package"]) {
         Some(Kind::Package)
-    } else if has(&["快递", "物流", "承运", "courier", "carrier", "express", "logistics"]) {
+    } else if has(&[
+        "快递",
+        "物流",
+        "承运",
+        "courier",
+        "carrier",
+        "express",
+        "logistics",
+    ]) {
         Some(Kind::Courier)
     } else {
         None
@@ -80,12 +135,16 @@ fn content_score(rows: &[RawRow], col: usize, kind: Kind, platform: &[CourierEnt
 /// The first row (among the first ten) that names at least one column and holds no package ID.
 fn find_header(rows: &[RawRow]) -> Option<usize> {
     rows.iter().take(10).position(|r| {
-        r.cells.iter().any(|c| header_kind(c).is_some()) && !r.cells.iter().any(|c| is_package_id(&normalize_code(c)))
+        r.cells.iter().any(|c| header_kind(c).is_some())
+            && !r.cells.iter().any(|c| is_package_id(&normalize_code(c)))
     })
 }
 
 /// Finds the columns and extracts the entries. Errors when no order or number column exists.
-pub fn extract(rows: &[RawRow], platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
+pub fn extract(
+    rows: &[RawRow],
+    platform: &[CourierEntry],
+) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
     if rows.is_empty() {
         return Err(ImportError::Empty("没有数据行"));
     }
@@ -97,10 +156,22 @@ pub fn extract(rows: &[RawRow], platform: &[CourierEntry]) -> Result<(Vec<RawEnt
     let pick = |kind: Kind, taken: &mut Vec<usize>| -> Option<usize> {
         // Header candidates first (best content wins among them); without any, content alone.
         let by_header: Vec<usize> = header
-            .map(|h| (0..h.cells.len()).filter(|&c| header_kind(&h.cells[c]) == Some(kind)).collect())
+            .map(|h| {
+                (0..h.cells.len())
+                    .filter(|&c| header_kind(&h.cells[c]) == Some(kind))
+                    .collect()
+            })
             .unwrap_or_default();
-        let threshold = if by_header.is_empty() { 0.5 } else { f64::NEG_INFINITY };
-        let pool: Vec<usize> = if by_header.is_empty() { (0..width).collect() } else { by_header };
+        let threshold = if by_header.is_empty() {
+            0.5
+        } else {
+            f64::NEG_INFINITY
+        };
+        let pool: Vec<usize> = if by_header.is_empty() {
+            (0..width).collect()
+        } else {
+            by_header
+        };
         let chosen = pool
             .into_iter()
             .filter(|c| !taken.contains(c))
@@ -120,7 +191,10 @@ pub fn extract(rows: &[RawRow], platform: &[CourierEntry]) -> Result<(Vec<RawEnt
     let number = pick(Kind::Number, &mut taken);
     let courier = pick(Kind::Courier, &mut taken);
     let (where_, where_en) = match header {
-        Some(h) => (format!("（表头在第 {} 行）", h.row), format!(" (header on row {})", h.row)),
+        Some(h) => (
+            format!("（表头在第 {} 行）", h.row),
+            format!(" (header on row {})", h.row),
+        ),
         None => (String::new(), String::new()),
     };
     let package = package.ok_or_else(|| ImportError::NoColumn {
@@ -140,7 +214,10 @@ pub fn extract(rows: &[RawRow], platform: &[CourierEntry]) -> Result<(Vec<RawEnt
     let column_view = |c: Option<usize>| {
         c.map(|c| ColumnView {
             letter: column_letter(c),
-            header: header.and_then(|h| h.cells.get(c)).cloned().unwrap_or_default(),
+            header: header
+                .and_then(|h| h.cells.get(c))
+                .cloned()
+                .unwrap_or_default(),
         })
     };
     let mut meta = SourceMeta {
@@ -150,10 +227,19 @@ pub fn extract(rows: &[RawRow], platform: &[CourierEntry]) -> Result<(Vec<RawEnt
         number_column: column_view(Some(number)),
         ..SourceMeta::default()
     };
-    let cell = |r: &RawRow, c: Option<usize>| c.and_then(|c| r.cells.get(c)).map(|s| s.trim().to_string()).unwrap_or_default();
+    let cell = |r: &RawRow, c: Option<usize>| {
+        c.and_then(|c| r.cells.get(c))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
     let mut entries = Vec::new();
     for r in data {
-        let e = RawEntry { row: r.row, package_id: cell(r, Some(package)), courier: cell(r, courier), number: cell(r, Some(number)) };
+        let e = RawEntry {
+            row: r.row,
+            package_id: cell(r, Some(package)),
+            courier: cell(r, courier),
+            number: cell(r, Some(number)),
+        };
         if e.package_id.is_empty() && e.number.is_empty() {
             // Totals, notes and blank-ish rows: shown as ignored, never as orders.
             meta.ignored_rows.push(r.row);
@@ -170,7 +256,13 @@ mod tests {
     use crate::tracking::couriers::default_couriers;
 
     fn rows(t: &[&[&str]]) -> Vec<RawRow> {
-        t.iter().enumerate().map(|(i, r)| RawRow { row: i + 1, cells: r.iter().map(|s| s.to_string()).collect() }).collect()
+        t.iter()
+            .enumerate()
+            .map(|(i, r)| RawRow {
+                row: i + 1,
+                cells: r.iter().map(|s| s.to_string()).collect(),
+            })
+            .collect()
     }
 
     #[test]
@@ -186,9 +278,22 @@ mod tests {
 
     #[test]
     fn by_header_after_a_title_row() {
-        let t = rows(&[&["发货表 2026-11-21"], &["商品", "运单号", "物流公司", "订单号"], &["口红", "SF1234567890123", "顺丰", "P123456789012345"], &["合计", "", "", ""]]);
+        let t = rows(&[
+            &["发货表 2026-11-21"],
+            &["商品", "运单号", "物流公司", "订单号"],
+            &["口红", "SF1234567890123", "顺丰", "P123456789012345"],
+            &["合计", "", "", ""],
+        ]);
         let (e, meta) = extract(&t, &default_couriers()).unwrap();
-        assert_eq!(e, vec![RawEntry { row: 3, package_id: "P123456789012345".into(), courier: "顺丰".into(), number: "SF1234567890123".into() }]);
+        assert_eq!(
+            e,
+            vec![RawEntry {
+                row: 3,
+                package_id: "P123456789012345".into(),
+                courier: "顺丰".into(),
+                number: "SF1234567890123".into()
+            }]
+        );
         assert_eq!(meta.header_row, Some(2));
         assert_eq!(meta.package_column.unwrap().letter, "D");
         assert_eq!(meta.ignored_rows, vec![4]);
@@ -196,7 +301,10 @@ mod tests {
 
     #[test]
     fn by_content_without_header() {
-        let t = rows(&[&["中通", "773012345678", "P123456789012345"], &["韵达", "4312345678901", "P123456789012346"]]);
+        let t = rows(&[
+            &["中通", "773012345678", "P123456789012345"],
+            &["韵达", "4312345678901", "P123456789012346"],
+        ]);
         let (e, meta) = extract(&t, &default_couriers()).unwrap();
         assert_eq!(meta.header_row, None);
         assert_eq!(e[1].courier, "韵达");
@@ -207,6 +315,9 @@ mod tests {
     fn missing_number_column_names_the_header_row() {
         let t = rows(&[&["订单号", "备注"], &["P123456789012345", "急"]]);
         let err = extract(&t, &default_couriers()).unwrap_err();
-        assert!(err.to_string().contains("运单号") && err.to_string().contains("第 1 行"), "{err}");
+        assert!(
+            err.to_string().contains("运单号") && err.to_string().contains("第 1 行"),
+            "{err}"
+        );
     }
 }

@@ -48,7 +48,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, ImportError> {
     };
     let (text, _, had_errors) = enc.decode(bytes);
     if had_errors {
-        let row = text.lines().position(|l| l.contains('\u{FFFD}')).unwrap_or(0) + 1;
+        let row = text
+            .lines()
+            .position(|l| l.contains('\u{FFFD}'))
+            .unwrap_or(0)
+            + 1;
         return Err(ImportError::Encoding { row });
     }
     Ok(text.into_owned())
@@ -56,7 +60,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, ImportError> {
 
 /// Picks the delimiter that splits the most of the first lines: comma, tab, semicolon or `|`.
 pub fn sniff_delimiter(text: &str) -> u8 {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20)
+        .collect();
     let mut best = (0usize, b',');
     for d in [b',', b'\t', b';', b'|'] {
         let hits = lines.iter().filter(|l| l.as_bytes().contains(&d)).count();
@@ -119,7 +127,8 @@ mod tests {
 
     #[test]
     fn gbk_is_detected_and_decoded() {
-        let (gbk, _, _) = GB18030.encode("订单号,快递公司,运单号\r\nP123456789012345,顺丰,SF1234567890123\r\n");
+        let (gbk, _, _) =
+            GB18030.encode("订单号,快递公司,运单号\r\nP123456789012345,顺丰,SF1234567890123\r\n");
         assert_eq!(detect_encoding(&gbk), TextEncoding::Gb18030);
         let rows = read(&gbk).unwrap();
         assert_eq!(rows[1].cells[1], "顺丰");
@@ -145,7 +154,8 @@ mod tests {
 
     #[test]
     fn semicolon_delimiter_and_quoted_cells() {
-        let rows = read("订单号;运单号\n\"P123456789012345\";\"7730 1234 5678\"\n".as_bytes()).unwrap();
+        let rows =
+            read("订单号;运单号\n\"P123456789012345\";\"7730 1234 5678\"\n".as_bytes()).unwrap();
         assert_eq!(rows[1].cells[1], "7730 1234 5678");
     }
 }

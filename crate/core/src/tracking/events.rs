@@ -168,4 +168,3 @@ pub struct ApplyView {
     /// True when the run record changed (so the service worker saves it).
     pub changed: bool,
 }
-

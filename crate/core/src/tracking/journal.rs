@@ -8,7 +8,9 @@
 //! handed out after a check has shown the order still waiting, and only once.
 
 pub use super::events::{Action, ApplyRequest, ApplyView, FillEvent, Outcome, Progress, RowStatus};
-use super::plan::{FillError, FillItem, FillMode, FillRun, ItemStatus, Phase, RunState, RUN_VERSION};
+use super::plan::{
+    FillError, FillItem, FillMode, FillRun, ItemStatus, Phase, RunState, RUN_VERSION,
+};
 
 /// How many times 确定 may be pressed for one order (the second only after a check showed the
 /// order still waiting).
@@ -16,7 +18,10 @@ pub const MAX_CONFIRMS: u32 = 2;
 
 /// Progress of a run.
 pub fn progress(run: &FillRun) -> Progress {
-    let mut p = Progress { total: run.items.len(), ..Progress::default() };
+    let mut p = Progress {
+        total: run.items.len(),
+        ..Progress::default()
+    };
     for it in &run.items {
         match it.status {
             ItemStatus::Shipped => p.shipped += 1,
@@ -33,10 +38,20 @@ pub fn progress(run: &FillRun) -> Progress {
 }
 
 fn bad(package_id: &str, from: impl std::fmt::Debug, event: &str) -> FillError {
-    FillError::BadTransition { package_id: package_id.to_string(), from: format!("{from:?}"), event: event.to_string() }
+    FillError::BadTransition {
+        package_id: package_id.to_string(),
+        from: format!("{from:?}"),
+        event: event.to_string(),
+    }
 }
 
-fn settle(it: &mut FillItem, status: ItemStatus, reason: Option<&str>, message: Option<String>, now: i64) {
+fn settle(
+    it: &mut FillItem,
+    status: ItemStatus,
+    reason: Option<&str>,
+    message: Option<String>,
+    now: i64,
+) {
     it.status = status;
     it.phase = None;
     it.reason = reason.map(str::to_string);
@@ -46,7 +61,11 @@ fn settle(it: &mut FillItem, status: ItemStatus, reason: Option<&str>, message: 
 
 /// Applies one event. A rejected event returns an error and the caller keeps the old record.
 pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
-    let ApplyRequest { mut run, event, now_ms } = req;
+    let ApplyRequest {
+        mut run,
+        event,
+        now_ms,
+    } = req;
     if run.v != RUN_VERSION {
         return Err(FillError::Version(run.v));
     }
@@ -103,11 +122,16 @@ pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
                     it.updated_at = now_ms;
                     Action::Continue
                 }
-                (ItemStatus::InProgress, Some(Phase::Confirming), FillMode::Ship) => Action::Continue,
+                (ItemStatus::InProgress, Some(Phase::Confirming), FillMode::Ship) => {
+                    Action::Continue
+                }
                 (s, _, _) => return Err(bad(&package_id, s, "confirming")),
             }
         }
-        FillEvent::Result { package_id, outcome } => {
+        FillEvent::Result {
+            package_id,
+            outcome,
+        } => {
             let mode = run.mode;
             let it = item(&mut run, &package_id)?;
             apply_result(it, &outcome, mode, now_ms)?;
@@ -142,7 +166,9 @@ pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
         }
     };
     // Once every item is final the run is over, even before the content script asks again.
-    if (!matches!(run.state, RunState::Cancelled | RunState::Done)) && run.items.iter().all(|i| i.status.is_final()) {
+    if (!matches!(run.state, RunState::Cancelled | RunState::Done))
+        && run.items.iter().all(|i| i.status.is_final())
+    {
         run.state = RunState::Done;
     }
     let changed = run != before;
@@ -150,7 +176,12 @@ pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
         run.updated_at = now_ms;
     }
     let progress = progress(&run);
-    Ok(ApplyView { run, action, progress, changed })
+    Ok(ApplyView {
+        run,
+        action,
+        progress,
+        changed,
+    })
 }
 
 fn item<'a>(run: &'a mut FillRun, package_id: &str) -> Result<&'a mut FillItem, FillError> {
@@ -171,20 +202,32 @@ fn next_action(run: &mut FillRun, visible: &[String], now: i64) -> Action {
         number: it.number.clone(),
         mode,
     };
-    if let Some(it) = run.items.iter().find(|i| i.status == ItemStatus::InProgress) {
+    if let Some(it) = run
+        .items
+        .iter()
+        .find(|i| i.status == ItemStatus::InProgress)
+    {
         return match it.phase {
             Some(Phase::Opening) => fill(it),
-            _ => Action::Check { package_id: it.package_id.clone() },
+            _ => Action::Check {
+                package_id: it.package_id.clone(),
+            },
         };
     }
     if let Some(it) = run.items.iter().find(|i| i.status == ItemStatus::Unknown) {
-        return Action::Check { package_id: it.package_id.clone() };
+        return Action::Check {
+            package_id: it.package_id.clone(),
+        };
     }
     let pick = run
         .items
         .iter()
         .position(|i| i.status == ItemStatus::Pending && visible.contains(&i.package_id))
-        .or_else(|| run.items.iter().position(|i| i.status == ItemStatus::Pending));
+        .or_else(|| {
+            run.items
+                .iter()
+                .position(|i| i.status == ItemStatus::Pending)
+        });
     match pick {
         Some(k) => {
             let it = &mut run.items[k];
@@ -200,7 +243,12 @@ fn next_action(run: &mut FillRun, visible: &[String], now: i64) -> Action {
     }
 }
 
-fn apply_result(it: &mut FillItem, outcome: &Outcome, mode: FillMode, now: i64) -> Result<(), FillError> {
+fn apply_result(
+    it: &mut FillItem,
+    outcome: &Outcome,
+    mode: FillMode,
+    now: i64,
+) -> Result<(), FillError> {
     let target = match outcome {
         Outcome::Shipped => ItemStatus::Shipped,
         Outcome::Filled => ItemStatus::Filled,
@@ -212,7 +260,13 @@ fn apply_result(it: &mut FillItem, outcome: &Outcome, mode: FillMode, now: i64) 
         // A late answer from the page settles an unknown item: the page's answer is the truth.
         match outcome {
             Outcome::Shipped => settle(it, ItemStatus::Shipped, None, None, now),
-            Outcome::Failed { message } => settle(it, ItemStatus::Failed, Some("page-error"), Some(message.clone()), now),
+            Outcome::Failed { message } => settle(
+                it,
+                ItemStatus::Failed,
+                Some("page-error"),
+                Some(message.clone()),
+                now,
+            ),
             Outcome::NoAnswer => {}
             _ => return Err(bad(&it.package_id, it.status, "result")),
         }
@@ -220,7 +274,11 @@ fn apply_result(it: &mut FillItem, outcome: &Outcome, mode: FillMode, now: i64) 
     }
     if it.status.is_final() {
         // A repeated report of the same answer (e.g. resent after a restart) changes nothing.
-        return if it.status == target { Ok(()) } else { Err(bad(&it.package_id, it.status, "result")) };
+        return if it.status == target {
+            Ok(())
+        } else {
+            Err(bad(&it.package_id, it.status, "result"))
+        };
     }
     if it.status != ItemStatus::InProgress {
         return Err(bad(&it.package_id, it.status, "result"));
@@ -228,12 +286,26 @@ fn apply_result(it: &mut FillItem, outcome: &Outcome, mode: FillMode, now: i64) 
     let confirming = it.phase == Some(Phase::Confirming);
     match outcome {
         // Shipped only after the journal recorded the intent to press 确定.
-        Outcome::Shipped if mode == FillMode::Ship && confirming => settle(it, ItemStatus::Shipped, None, None, now),
-        Outcome::Filled if mode == FillMode::Fill && !confirming => settle(it, ItemStatus::Filled, None, None, now),
-        Outcome::Failed { message } => settle(it, ItemStatus::Failed, Some("page-error"), Some(message.clone()), now),
-        Outcome::Skipped { reason, message } if !confirming => {
-            settle(it, ItemStatus::Skipped, Some(reason), (!message.is_empty()).then(|| message.clone()), now)
+        Outcome::Shipped if mode == FillMode::Ship && confirming => {
+            settle(it, ItemStatus::Shipped, None, None, now)
         }
+        Outcome::Filled if mode == FillMode::Fill && !confirming => {
+            settle(it, ItemStatus::Filled, None, None, now)
+        }
+        Outcome::Failed { message } => settle(
+            it,
+            ItemStatus::Failed,
+            Some("page-error"),
+            Some(message.clone()),
+            now,
+        ),
+        Outcome::Skipped { reason, message } if !confirming => settle(
+            it,
+            ItemStatus::Skipped,
+            Some(reason),
+            (!message.is_empty()).then(|| message.clone()),
+            now,
+        ),
         Outcome::NoAnswer if confirming => {
             it.status = ItemStatus::Unknown;
             it.phase = None;
@@ -252,7 +324,8 @@ fn apply_result(it: &mut FillItem, outcome: &Outcome, mode: FillMode, now: i64) 
 }
 
 fn apply_check(it: &mut FillItem, status: RowStatus, now: i64) -> Result<(), FillError> {
-    let checkable = it.status == ItemStatus::Unknown || (it.status == ItemStatus::InProgress && it.phase == Some(Phase::Confirming));
+    let checkable = it.status == ItemStatus::Unknown
+        || (it.status == ItemStatus::InProgress && it.phase == Some(Phase::Confirming));
     if !checkable {
         return Err(bad(&it.package_id, it.status, "checked"));
     }

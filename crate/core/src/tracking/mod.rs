@@ -24,6 +24,8 @@ pub mod xlsx_source;
 #[cfg(test)]
 mod tests_fill;
 #[cfg(test)]
+mod tests_fill_props;
+#[cfg(test)]
 mod tests_import;
 
 use serde::{Deserialize, Serialize};
@@ -228,18 +230,27 @@ pub fn import(req: &ImportRequest) -> Result<PreviewView, ImportError> {
     let platform = req.context.courier_list();
     let (entries, meta) = match req.source {
         ImportSource::Paste => {
-            let text = req.text.as_deref().ok_or(ImportError::BadRequest("粘贴导入缺少 text"))?;
+            let text = req
+                .text
+                .as_deref()
+                .ok_or(ImportError::BadRequest("粘贴导入缺少 text"))?;
             paste::extract(text, &platform)?
         }
         ImportSource::Csv => {
-            let bytes = req.bytes.as_deref().ok_or(ImportError::BadRequest("CSV 导入缺少 bytes"))?;
+            let bytes = req
+                .bytes
+                .as_deref()
+                .ok_or(ImportError::BadRequest("CSV 导入缺少 bytes"))?;
             let rows = csv_source::read(bytes)?;
             let (entries, mut meta) = columns::extract(&rows, &platform)?;
             meta.encoding = Some(csv_source::detect_encoding(bytes).label().to_string());
             (entries, meta)
         }
         ImportSource::Xlsx => {
-            let bytes = req.bytes.as_deref().ok_or(ImportError::BadRequest("XLSX 导入缺少 bytes"))?;
+            let bytes = req
+                .bytes
+                .as_deref()
+                .ok_or(ImportError::BadRequest("XLSX 导入缺少 bytes"))?;
             read_workbook(bytes, req.sheet.as_deref(), &platform)?
         }
     };
@@ -248,7 +259,11 @@ pub fn import(req: &ImportRequest) -> Result<PreviewView, ImportError> {
 
 /// Reads the asked-for sheet; without one, the first sheet that has usable columns (a notes or
 /// cover sheet first in the workbook is passed over), else the first sheet's error.
-fn read_workbook(bytes: &[u8], sheet: Option<&str>, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, validate::SourceMeta), ImportError> {
+fn read_workbook(
+    bytes: &[u8],
+    sheet: Option<&str>,
+    platform: &[CourierEntry],
+) -> Result<(Vec<RawEntry>, validate::SourceMeta), ImportError> {
     let read = |name: Option<&str>| -> Result<_, ImportError> {
         let book = xlsx_source::read(bytes, name)?;
         let (entries, mut meta) = columns::extract(&book.rows, platform)?;
@@ -264,12 +279,20 @@ fn read_workbook(bytes: &[u8], sheet: Option<&str>, platform: &[CourierEntry]) -
         return first;
     }
     let names = xlsx_source::sheet_names(bytes)?;
-    names.iter().skip(1).find_map(|n| read(Some(n)).ok()).map_or(first, Ok)
+    names
+        .iter()
+        .skip(1)
+        .find_map(|n| read(Some(n)).ok())
+        .map_or(first, Ok)
 }
 
 /// Validates edited rows again (fix a row in place, remove a row): same rules as [`import`].
 pub fn revalidate(req: &RevalidateRequest) -> PreviewView {
-    validate::validate(req.rows.clone(), &req.context, validate::SourceMeta::default())
+    validate::validate(
+        req.rows.clone(),
+        &req.context,
+        validate::SourceMeta::default(),
+    )
 }
 
 /// Deserialises bytes from a JS `Uint8Array` (fast path), an `ArrayBuffer`, or a JSON array of

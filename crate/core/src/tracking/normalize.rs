@@ -24,7 +24,11 @@ pub fn half_width_char(c: char) -> char {
 /// True for characters dropped inside numbers and IDs: whitespace of any kind, dashes,
 /// zero-width characters and the byte-order mark.
 fn is_filler(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '-' | '_' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '_' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}'
+        )
 }
 
 /// Normalises a tracking number or package ID: half-width, ASCII upper case, and no spaces,

@@ -16,7 +16,10 @@ use super::{CourierEntry, ImportError, RawEntry, RawRow};
 const NUMBER_PREFIXES: &[&str] = &["SF", "YT", "JT", "JD", "DPK"];
 
 /// Reads pasted text into entries: as a table when a line names the columns, else line by line.
-pub fn extract(text: &str, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
+pub fn extract(
+    text: &str,
+    platform: &[CourierEntry],
+) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
     let lines: Vec<(usize, String)> = text
         .lines()
         .enumerate()
@@ -26,7 +29,11 @@ pub fn extract(text: &str, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, 
     if lines.is_empty() {
         return Err(ImportError::Empty("粘贴的内容是空的"));
     }
-    let delim = if lines.iter().any(|(_, l)| l.contains('\t')) { '\t' } else { ',' };
+    let delim = if lines.iter().any(|(_, l)| l.contains('\t')) {
+        '\t'
+    } else {
+        ','
+    };
     let header_line = lines.iter().take(5).find(|(_, l)| {
         let kinds: Vec<_> = l.split(delim).filter_map(header_kind).collect();
         kinds.len() >= 2 && !l.chars().any(|c| c.is_ascii_digit())
@@ -35,7 +42,10 @@ pub fn extract(text: &str, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, 
         let rows: Vec<RawRow> = lines
             .iter()
             .filter(|(n, _)| n >= first)
-            .map(|(n, l)| RawRow { row: *n, cells: l.split(delim).map(|c| c.trim().to_string()).collect() })
+            .map(|(n, l)| RawRow {
+                row: *n,
+                cells: l.split(delim).map(|c| c.trim().to_string()).collect(),
+            })
             .collect();
         return extract_table(&rows, platform);
     }
@@ -60,7 +70,9 @@ fn package_spans(s: &[char]) -> Vec<(usize, usize)> {
     while i < s.len() {
         let boundary = i == 0 || !s[i - 1].is_ascii_alphanumeric();
         if s[i] == 'P' && boundary {
-            let end = (i + 1..s.len()).find(|&j| !s[j].is_ascii_digit()).unwrap_or(s.len());
+            let end = (i + 1..s.len())
+                .find(|&j| !s[j].is_ascii_digit())
+                .unwrap_or(s.len());
             if end - i > 15 {
                 out.push((i, end));
                 i = end;
@@ -74,11 +86,25 @@ fn package_spans(s: &[char]) -> Vec<(usize, usize)> {
 
 /// Entries of one line: one per package ID (text before the first ID belongs to it); a line
 /// with a number but no ID still gives an entry so the user sees the missing ID.
-fn extract_line(s: &[char], line: usize, names: &[String], platform: &[CourierEntry]) -> Vec<RawEntry> {
+fn extract_line(
+    s: &[char],
+    line: usize,
+    names: &[String],
+    platform: &[CourierEntry],
+) -> Vec<RawEntry> {
     let spans = package_spans(s);
     if spans.is_empty() {
         let (courier, number) = courier_and_number(s, names, platform);
-        return if number.is_empty() { Vec::new() } else { vec![RawEntry { row: line, package_id: String::new(), courier, number }] };
+        return if number.is_empty() {
+            Vec::new()
+        } else {
+            vec![RawEntry {
+                row: line,
+                package_id: String::new(),
+                courier,
+                number,
+            }]
+        };
     }
     let mut out = Vec::new();
     for (k, &(start, end)) in spans.iter().enumerate() {
@@ -89,7 +115,12 @@ fn extract_line(s: &[char], line: usize, names: &[String], platform: &[CourierEn
             *c = ' ';
         }
         let (courier, number) = courier_and_number(&seg, names, platform);
-        out.push(RawEntry { row: line, package_id: s[start..end].iter().collect(), courier, number });
+        out.push(RawEntry {
+            row: line,
+            package_id: s[start..end].iter().collect(),
+            courier,
+            number,
+        });
     }
     out
 }
@@ -118,11 +149,17 @@ fn courier_and_number(s: &[char], names: &[String], platform: &[CourierEntry]) -
         _ => None,
     };
     let fits = |n: &String| code.as_deref().is_some_and(|c| check_shape(c, n).is_ok());
-    let phone = |n: &String| n.len() == 11 && n.starts_with('1') && n.bytes().all(|b| b.is_ascii_digit());
+    let phone =
+        |n: &String| n.len() == 11 && n.starts_with('1') && n.bytes().all(|b| b.is_ascii_digit());
     let number = candidates
         .iter()
         .find(|n| fits(n))
-        .or_else(|| candidates.iter().filter(|n| !phone(n)).max_by_key(|n| n.len()))
+        .or_else(|| {
+            candidates
+                .iter()
+                .filter(|n| !phone(n))
+                .max_by_key(|n| n.len())
+        })
         .or_else(|| candidates.first())
         .cloned()
         .unwrap_or_default();
@@ -138,14 +175,24 @@ fn ascii_word_ok(s: &[char], start: usize, end: usize, name: &str) -> bool {
     let before_ok = start == 0 || !s[start - 1].is_ascii_alphanumeric();
     let after_ok = end == s.len() || !s[end].is_ascii_alphanumeric();
     let prefix_of_digits = NUMBER_PREFIXES.contains(&name)
-        && s[end..].iter().take_while(|c| **c == ' ' || **c == '-').count() <= 2
-        && s[end..].iter().find(|c| **c != ' ' && **c != '-').is_some_and(|c| c.is_ascii_digit());
+        && s[end..]
+            .iter()
+            .take_while(|c| **c == ' ' || **c == '-')
+            .count()
+            <= 2
+        && s[end..]
+            .iter()
+            .find(|c| **c != ' ' && **c != '-')
+            .is_some_and(|c| c.is_ascii_digit());
     before_ok && after_ok && !prefix_of_digits
 }
 
 /// True when `s` is a courier prefix followed by digits only (`SF1234`).
 fn starts_with_prefix(s: &str) -> bool {
-    NUMBER_PREFIXES.iter().any(|p| s.strip_prefix(p).is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit())))
+    NUMBER_PREFIXES.iter().any(|p| {
+        s.strip_prefix(p)
+            .is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// Runs of letters and digits that look like tracking numbers; digit groups separated by a
@@ -173,9 +220,12 @@ fn number_candidates(s: &[char]) -> Vec<String> {
         let mut last_len = acc.len();
         while let Some((next, ns, ne)) = runs.get(k + 1) {
             let gap = &s[end..*ns];
-            let gap_ok = !gap.is_empty() && gap.len() <= 2 && gap.iter().all(|c| *c == ' ' || *c == '-');
+            let gap_ok =
+                !gap.is_empty() && gap.len() <= 2 && gap.iter().all(|c| *c == ' ' || *c == '-');
             let digits = next.bytes().all(|b| b.is_ascii_digit());
-            let groups = last_len <= 6 && next.len() <= 6 && (acc.bytes().all(|b| b.is_ascii_digit()) || starts_with_prefix(&acc));
+            let groups = last_len <= 6
+                && next.len() <= 6
+                && (acc.bytes().all(|b| b.is_ascii_digit()) || starts_with_prefix(&acc));
             if gap_ok && digits && (NUMBER_PREFIXES.contains(&acc.as_str()) || groups) {
                 if next.len() < 3 && looks_like_number(&acc) {
                     // A short trailing group (`7731 0000 0001 2`) may be a quantity: keep both
@@ -212,7 +262,10 @@ mod tests {
     #[test]
     fn wechat_line_with_stray_words() {
         let e = one("亲，订单P123456789012345 发的中通快递，单号：7730 1234 5678 谢谢～");
-        assert_eq!((e.package_id.as_str(), e.courier.as_str(), e.number.as_str()), ("P123456789012345", "中通快递", "773012345678"));
+        assert_eq!(
+            (e.package_id.as_str(), e.courier.as_str(), e.number.as_str()),
+            ("P123456789012345", "中通快递", "773012345678")
+        );
     }
 
     #[test]
@@ -240,13 +293,22 @@ mod tests {
     #[test]
     fn platform_codes_work_as_courier_names() {
         let e = one("P123456789012345 youzhengguonei 9876543210123");
-        assert_eq!((e.courier.as_str(), e.number.as_str()), ("YOUZHENGGUONEI", "9876543210123"));
+        assert_eq!(
+            (e.courier.as_str(), e.number.as_str()),
+            ("YOUZHENGGUONEI", "9876543210123")
+        );
     }
 
     #[test]
     fn short_last_group_is_read_both_ways() {
-        assert_eq!(one("P123456789012345 顺丰 SF1234 5678 9012 3").number, "SF1234567890123");
-        assert_eq!(one("P123456789012345 中通 7730 1234 5678 2件").number, "773012345678");
+        assert_eq!(
+            one("P123456789012345 顺丰 SF1234 5678 9012 3").number,
+            "SF1234567890123"
+        );
+        assert_eq!(
+            one("P123456789012345 中通 7730 1234 5678 2件").number,
+            "773012345678"
+        );
     }
 
     #[test]
@@ -260,7 +322,11 @@ mod tests {
 
     #[test]
     fn excel_copy_with_header_is_a_table() {
-        let (e, meta) = extract("订单号\t快递公司\t运单号\nP123456789012345\t极兔\tJT1234567890123\n", &default_couriers()).unwrap();
+        let (e, meta) = extract(
+            "订单号\t快递公司\t运单号\nP123456789012345\t极兔\tJT1234567890123\n",
+            &default_couriers(),
+        )
+        .unwrap();
         assert_eq!(meta.header_row, Some(1));
         assert_eq!(e[0].courier, "极兔");
     }

@@ -60,7 +60,10 @@ pub enum ItemStatus {
 impl ItemStatus {
     /// True for statuses nothing can change.
     pub fn is_final(self) -> bool {
-        matches!(self, ItemStatus::Shipped | ItemStatus::Filled | ItemStatus::Skipped | ItemStatus::Failed)
+        matches!(
+            self,
+            ItemStatus::Shipped | ItemStatus::Filled | ItemStatus::Skipped | ItemStatus::Failed
+        )
     }
 }
 
@@ -202,7 +205,9 @@ pub fn plan(req: &PlanRequest) -> Result<FillRun, FillError> {
         })
         .collect();
     if items.is_empty() {
-        return Err(FillError::NothingToFill { errors: preview.counts.error });
+        return Err(FillError::NothingToFill {
+            errors: preview.counts.error,
+        });
     }
     Ok(FillRun {
         v: RUN_VERSION,

@@ -1,24 +1,51 @@
-//! Fill plan, journal and report tests: the run's state machine, resume after reload or stop,
-//! and the property that an order is never handed out for filling once it may have shipped.
+//! Fill plan, journal and report tests: the run's state machine, resume after a reload or a
+//! stop, pause and cancel, and the report with its CSV. (The property test is in
+//! `tests_fill_props.rs`.)
 
 use super::journal::{apply, Action, ApplyRequest, FillEvent, Outcome, RowStatus, MAX_CONFIRMS};
 use super::plan::{plan, FillError, FillMode, FillRun, ItemStatus, PlanRequest, RunState};
 use super::report::{neutralise, report, report_csv, ReportRequest, ReportStatus};
 use super::*;
-use proptest::prelude::*;
 
 fn pid(n: u32) -> String {
     format!("P{:015}", 200_000_000_000_000u64 + u64::from(n))
 }
 
 fn new_run(n: u32, mode: FillMode) -> FillRun {
-    let rows = (0..n).map(|i| RawEntry { row: i as usize + 1, package_id: pid(i), courier: "中通".into(), number: format!("7730{i:08}") }).collect();
-    let context = ValidationContext { known_orders: (0..n).map(|i| KnownOrder { package_id: pid(i), waiting: true }).collect(), ..Default::default() };
-    plan(&PlanRequest { run_id: "r1".into(), mode, rows, context, now_ms: 1 }).unwrap()
+    let rows = (0..n)
+        .map(|i| RawEntry {
+            row: i as usize + 1,
+            package_id: pid(i),
+            courier: "中通".into(),
+            number: format!("7730{i:08}"),
+        })
+        .collect();
+    let context = ValidationContext {
+        known_orders: (0..n)
+            .map(|i| KnownOrder {
+                package_id: pid(i),
+                waiting: true,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    plan(&PlanRequest {
+        run_id: "r1".into(),
+        mode,
+        rows,
+        context,
+        now_ms: 1,
+    })
+    .unwrap()
 }
 
 fn ev(run: &FillRun, event: FillEvent) -> Result<(FillRun, Action), FillError> {
-    apply(ApplyRequest { run: run.clone(), event, now_ms: 2 }).map(|v| (v.run, v.action))
+    apply(ApplyRequest {
+        run: run.clone(),
+        event,
+        now_ms: 2,
+    })
+    .map(|v| (v.run, v.action))
 }
 
 fn next(run: &FillRun) -> (FillRun, Action) {
@@ -26,11 +53,26 @@ fn next(run: &FillRun) -> (FillRun, Action) {
 }
 
 fn result(run: &FillRun, id: &str, outcome: Outcome) -> FillRun {
-    ev(run, FillEvent::Result { package_id: id.into(), outcome }).unwrap().0
+    ev(
+        run,
+        FillEvent::Result {
+            package_id: id.into(),
+            outcome,
+        },
+    )
+    .unwrap()
+    .0
 }
 
 fn confirming(run: &FillRun, id: &str) -> FillRun {
-    ev(run, FillEvent::Confirming { package_id: id.into() }).unwrap().0
+    ev(
+        run,
+        FillEvent::Confirming {
+            package_id: id.into(),
+        },
+    )
+    .unwrap()
+    .0
 }
 
 fn fill_id(a: &Action) -> String {
@@ -43,15 +85,55 @@ fn fill_id(a: &Action) -> String {
 #[test]
 fn plan_takes_only_fillable_rows() {
     let rows = vec![
-        RawEntry { row: 1, package_id: pid(1), courier: "中通".into(), number: "773012345678".into() },
-        RawEntry { row: 2, package_id: pid(2), courier: "中通".into(), number: "1".into() },
-        RawEntry { row: 3, package_id: pid(1), courier: "中通".into(), number: "773012345678".into() },
+        RawEntry {
+            row: 1,
+            package_id: pid(1),
+            courier: "中通".into(),
+            number: "773012345678".into(),
+        },
+        RawEntry {
+            row: 2,
+            package_id: pid(2),
+            courier: "中通".into(),
+            number: "1".into(),
+        },
+        RawEntry {
+            row: 3,
+            package_id: pid(1),
+            courier: "中通".into(),
+            number: "773012345678".into(),
+        },
     ];
-    let context = ValidationContext { known_orders: vec![KnownOrder { package_id: pid(1), waiting: true }, KnownOrder { package_id: pid(2), waiting: true }], ..Default::default() };
-    let run = plan(&PlanRequest { run_id: "r".into(), mode: FillMode::Ship, rows: rows.clone(), context: context.clone(), now_ms: 5 }).unwrap();
+    let context = ValidationContext {
+        known_orders: vec![
+            KnownOrder {
+                package_id: pid(1),
+                waiting: true,
+            },
+            KnownOrder {
+                package_id: pid(2),
+                waiting: true,
+            },
+        ],
+        ..Default::default()
+    };
+    let run = plan(&PlanRequest {
+        run_id: "r".into(),
+        mode: FillMode::Ship,
+        rows: rows.clone(),
+        context: context.clone(),
+        now_ms: 5,
+    })
+    .unwrap();
     assert_eq!(run.items.len(), 1);
     assert_eq!(run.items[0].courier_name, "中通快递");
-    let bad = plan(&PlanRequest { run_id: "r".into(), mode: FillMode::Ship, rows: rows[1..2].to_vec(), context, now_ms: 5 });
+    let bad = plan(&PlanRequest {
+        run_id: "r".into(),
+        mode: FillMode::Ship,
+        rows: rows[1..2].to_vec(),
+        context,
+        now_ms: 5,
+    });
     assert_eq!(bad, Err(FillError::NothingToFill { errors: 1 }));
 }
 
@@ -67,7 +149,17 @@ fn ship_mode_happy_path_and_report() {
         let (r, a) = next(&run);
         let id = fill_id(&a);
         run = confirming(&r, &id);
-        run = result(&run, &id, if id == pid(1) { Outcome::Failed { message: "运单号格式不正确".into() } } else { Outcome::Shipped });
+        run = result(
+            &run,
+            &id,
+            if id == pid(1) {
+                Outcome::Failed {
+                    message: "运单号格式不正确".into(),
+                }
+            } else {
+                Outcome::Shipped
+            },
+        );
         order.push(id);
     }
     assert_eq!(order, vec![pid(0), pid(1), pid(2)]);
@@ -90,14 +182,52 @@ fn shipped_is_final_and_needs_a_recorded_confirm() {
     let (run, a) = ev(&run, FillEvent::Start).unwrap();
     let id = fill_id(&a);
     // Success without a recorded 确定 is refused: the journal must know before the click.
-    assert!(ev(&run, FillEvent::Result { package_id: id.clone(), outcome: Outcome::Shipped }).is_err());
+    assert!(ev(
+        &run,
+        FillEvent::Result {
+            package_id: id.clone(),
+            outcome: Outcome::Shipped
+        }
+    )
+    .is_err());
     let run = result(&confirming(&run, &id), &id, Outcome::Shipped);
     // Same answer again (resent after a restart) is harmless; anything else is refused.
     assert_eq!(result(&run, &id, Outcome::Shipped), run);
-    assert!(ev(&run, FillEvent::Confirming { package_id: id.clone() }).is_err());
-    assert!(ev(&run, FillEvent::Result { package_id: id.clone(), outcome: Outcome::Failed { message: "x".into() } }).is_err());
-    assert!(ev(&run, FillEvent::Checked { package_id: id.clone(), status: RowStatus::Waiting }).is_err());
-    assert!(matches!(ev(&run, FillEvent::Result { package_id: "P9".into(), outcome: Outcome::Shipped }), Err(FillError::UnknownItem(_))));
+    assert!(ev(
+        &run,
+        FillEvent::Confirming {
+            package_id: id.clone()
+        }
+    )
+    .is_err());
+    assert!(ev(
+        &run,
+        FillEvent::Result {
+            package_id: id.clone(),
+            outcome: Outcome::Failed {
+                message: "x".into()
+            }
+        }
+    )
+    .is_err());
+    assert!(ev(
+        &run,
+        FillEvent::Checked {
+            package_id: id.clone(),
+            status: RowStatus::Waiting
+        }
+    )
+    .is_err());
+    assert!(matches!(
+        ev(
+            &run,
+            FillEvent::Result {
+                package_id: "P9".into(),
+                outcome: Outcome::Shipped
+            }
+        ),
+        Err(FillError::UnknownItem(_))
+    ));
 }
 
 #[test]
@@ -108,22 +238,62 @@ fn reload_while_confirming_checks_before_anything() {
     let saved = confirming(&run, &id);
     // The page reloads: the content script starts fresh and the run is resumed.
     let (run, a) = ev(&saved, FillEvent::Start).unwrap();
-    assert_eq!(a, Action::Check { package_id: id.clone() });
+    assert_eq!(
+        a,
+        Action::Check {
+            package_id: id.clone()
+        }
+    );
     let (_, a) = next(&run);
-    assert_eq!(a, Action::Check { package_id: id.clone() }, "asking again still checks");
+    assert_eq!(
+        a,
+        Action::Check {
+            package_id: id.clone()
+        },
+        "asking again still checks"
+    );
     // Row shows shipped → shipped, and the next order comes.
-    let shipped = ev(&run, FillEvent::Checked { package_id: id.clone(), status: RowStatus::Shipped }).unwrap().0;
+    let shipped = ev(
+        &run,
+        FillEvent::Checked {
+            package_id: id.clone(),
+            status: RowStatus::Shipped,
+        },
+    )
+    .unwrap()
+    .0;
     assert_eq!(shipped.items[0].status, ItemStatus::Shipped);
     assert_eq!(fill_id(&next(&shipped).1), pid(1));
     // Row still waiting → one retry, then failure; never a third 确定.
-    let mut r = ev(&run, FillEvent::Checked { package_id: id.clone(), status: RowStatus::Waiting }).unwrap().0;
+    let mut r = ev(
+        &run,
+        FillEvent::Checked {
+            package_id: id.clone(),
+            status: RowStatus::Waiting,
+        },
+    )
+    .unwrap()
+    .0;
     assert_eq!(fill_id(&next(&r).1), id);
     r = next(&r).0;
     r = confirming(&r, &id);
     r = result(&r, &id, Outcome::NoAnswer);
     assert_eq!(r.items[0].status, ItemStatus::Unknown);
-    assert_eq!(next(&r).1, Action::Check { package_id: id.clone() });
-    r = ev(&r, FillEvent::Checked { package_id: id.clone(), status: RowStatus::Waiting }).unwrap().0;
+    assert_eq!(
+        next(&r).1,
+        Action::Check {
+            package_id: id.clone()
+        }
+    );
+    r = ev(
+        &r,
+        FillEvent::Checked {
+            package_id: id.clone(),
+            status: RowStatus::Waiting,
+        },
+    )
+    .unwrap()
+    .0;
     assert_eq!(r.items[0].status, ItemStatus::Failed);
     assert_eq!(r.items[0].confirms, MAX_CONFIRMS);
     assert_eq!(report(&r).unwrap().rows[0].status, ReportStatus::Failed);
@@ -135,9 +305,21 @@ fn stop_pause_cancel_and_skips() {
     let (run, a) = ev(&run, FillEvent::Start).unwrap();
     let id = fill_id(&a);
     // Filling is not confirming: fill mode refuses `confirming`.
-    assert!(ev(&run, FillEvent::Confirming { package_id: id.clone() }).is_err());
+    assert!(ev(
+        &run,
+        FillEvent::Confirming {
+            package_id: id.clone()
+        }
+    )
+    .is_err());
     // The route changed before the dialog was filled: back to pending, run stopped.
-    let (stopped, a) = ev(&run, FillEvent::Stop { reason: "route-changed".into() }).unwrap();
+    let (stopped, a) = ev(
+        &run,
+        FillEvent::Stop {
+            reason: "route-changed".into(),
+        },
+    )
+    .unwrap();
     assert_eq!((stopped.state, a), (RunState::Stopped, Action::Wait));
     assert_eq!(stopped.items[0].status, ItemStatus::Pending);
     assert_eq!(next(&stopped).1, Action::Wait);
@@ -147,13 +329,23 @@ fn stop_pause_cancel_and_skips() {
     // The dialog showed another order: skipped with that reason.
     let (run, a) = next(&run);
     let id2 = fill_id(&a);
-    let run = result(&run, &id2, Outcome::Skipped { reason: "dialog-mismatch".into(), message: "对话框显示的是另一个订单".into() });
+    let run = result(
+        &run,
+        &id2,
+        Outcome::Skipped {
+            reason: "dialog-mismatch".into(),
+            message: "对话框显示的是另一个订单".into(),
+        },
+    );
     assert_eq!(run.items[1].reason.as_deref(), Some("dialog-mismatch"));
     let (paused, a) = ev(&run, FillEvent::Pause).unwrap();
     assert_eq!((paused.state, a), (RunState::Paused, Action::Wait));
     let (cancelled, _) = ev(&paused, FillEvent::Cancel).unwrap();
     let rep = report(&cancelled).unwrap();
-    assert_eq!((rep.counts.filled, rep.counts.skipped, rep.counts.pending), (1, 3, 0));
+    assert_eq!(
+        (rep.counts.filled, rep.counts.skipped, rep.counts.pending),
+        (1, 3, 0)
+    );
     assert!(ev(&cancelled, FillEvent::Start).is_err());
 }
 
@@ -161,8 +353,17 @@ fn stop_pause_cancel_and_skips() {
 fn visible_orders_are_served_first() {
     let run = new_run(5, FillMode::Ship);
     let run = ev(&run, FillEvent::Pause).unwrap().0;
-    let run = FillRun { state: RunState::Running, ..run };
-    let (_, a) = ev(&run, FillEvent::Next { visible: vec![pid(3), pid(4)] }).unwrap();
+    let run = FillRun {
+        state: RunState::Running,
+        ..run
+    };
+    let (_, a) = ev(
+        &run,
+        FillEvent::Next {
+            visible: vec![pid(3), pid(4)],
+        },
+    )
+    .unwrap();
     assert_eq!(fill_id(&a), pid(3));
 }
 
@@ -175,7 +376,11 @@ fn csv_cells_are_neutralised() {
     let mut run = new_run(1, FillMode::Ship);
     run.items[0].status = ItemStatus::Failed;
     run.items[0].message = Some("=cmd|' /C calc'!A0".into());
-    let csv = report_csv(&ReportRequest { run, lang: Some("en".into()) }).unwrap();
+    let csv = report_csv(&ReportRequest {
+        run,
+        lang: Some("en".into()),
+    })
+    .unwrap();
     assert!(csv.contains("'=cmd"), "{csv}");
     assert!(csv.contains("Order ID") && csv.contains("failed"));
 }
@@ -184,65 +389,9 @@ fn csv_cells_are_neutralised() {
 fn wrong_version_is_refused() {
     let mut run = new_run(1, FillMode::Ship);
     run.v = 99;
-    assert_eq!(ev(&run, FillEvent::Start).unwrap_err(), FillError::Version(99));
+    assert_eq!(
+        ev(&run, FillEvent::Start).unwrap_err(),
+        FillError::Version(99)
+    );
     assert!(report(&run).is_err());
-}
-
-fn any_event(n: u32) -> impl Strategy<Value = FillEvent> {
-    let id = (0..n).prop_map(pid);
-    prop_oneof![
-        Just(FillEvent::Start),
-        Just(FillEvent::Pause),
-        Just(FillEvent::Next { visible: vec![] }),
-        Just(FillEvent::Stop { reason: "x".into() }),
-        id.clone().prop_map(|package_id| FillEvent::Confirming { package_id }),
-        (id.clone(), 0..5u8).prop_map(|(package_id, k)| FillEvent::Result {
-            package_id,
-            outcome: match k {
-                0 => Outcome::Shipped,
-                1 => Outcome::Filled,
-                2 => Outcome::Failed { message: "m".into() },
-                3 => Outcome::Skipped { reason: "r".into(), message: String::new() },
-                _ => Outcome::NoAnswer,
-            },
-        }),
-        (id, 0..3u8).prop_map(|(package_id, k)| FillEvent::Checked {
-            package_id,
-            status: [RowStatus::Shipped, RowStatus::Waiting, RowStatus::Absent][k as usize],
-        }),
-    ]
-}
-
-proptest! {
-    /// Whatever the page and the content script send, an order that may have shipped (a
-    /// recorded 确定) is never handed out for filling without a check showing it still waiting,
-    /// and never more than MAX_CONFIRMS times; shipped stays shipped.
-    #[test]
-    fn never_ships_twice(events in proptest::collection::vec(any_event(3), 0..80)) {
-        let mut run = new_run(3, FillMode::Ship);
-        let mut may_have_shipped = std::collections::HashSet::new();
-        for e in events {
-            let checked_waiting = matches!(&e, FillEvent::Checked { status: RowStatus::Waiting, .. });
-            let target = match &e { FillEvent::Checked { package_id, .. } => Some(package_id.clone()), _ => None };
-            let before = run.clone();
-            if let Ok(v) = apply(ApplyRequest { run: run.clone(), event: e, now_ms: 3 }) {
-                if let Action::Fill { package_id, .. } = &v.action {
-                    prop_assert!(!may_have_shipped.contains(package_id), "refilled {package_id}");
-                }
-                for (b, a) in before.items.iter().zip(&v.run.items) {
-                    if b.status == ItemStatus::Shipped { prop_assert_eq!(a, b); }
-                    if a.confirms > b.confirms { may_have_shipped.insert(a.package_id.clone()); }
-                    prop_assert!(a.confirms <= MAX_CONFIRMS);
-                }
-                if checked_waiting {
-                    if let Some(id) = target {
-                        if v.run.items.iter().any(|i| i.package_id == id && i.status == ItemStatus::Pending) {
-                            may_have_shipped.remove(&id);
-                        }
-                    }
-                }
-                run = v.run;
-            }
-        }
-    }
 }

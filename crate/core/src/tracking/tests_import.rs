@@ -12,14 +12,26 @@ fn pid(n: u32) -> String {
 
 fn ctx(n: u32) -> ValidationContext {
     ValidationContext {
-        known_orders: (0..n).map(|i| KnownOrder { package_id: pid(i), waiting: true }).collect(),
+        known_orders: (0..n)
+            .map(|i| KnownOrder {
+                package_id: pid(i),
+                waiting: true,
+            })
+            .collect(),
         used_numbers: vec![],
         couriers: vec![],
     }
 }
 
 fn paste(text: &str, ctx: ValidationContext) -> PreviewView {
-    import(&ImportRequest { source: ImportSource::Paste, text: Some(text.into()), bytes: None, sheet: None, context: ctx }).unwrap()
+    import(&ImportRequest {
+        source: ImportSource::Paste,
+        text: Some(text.into()),
+        bytes: None,
+        sheet: None,
+        context: ctx,
+    })
+    .unwrap()
 }
 
 fn codes(r: &PreviewRow) -> Vec<&str> {
@@ -28,10 +40,24 @@ fn codes(r: &PreviewRow) -> Vec<&str> {
 
 #[test]
 fn gbk_csv_end_to_end() {
-    let text = format!("订单号,快递公司,运单号\r\n{},顺丰速运,SF1234567890123\r\n{},中通,773012345678\r\n", pid(1), pid(2));
+    let text = format!(
+        "订单号,快递公司,运单号\r\n{},顺丰速运,SF1234567890123\r\n{},中通,773012345678\r\n",
+        pid(1),
+        pid(2)
+    );
     let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
-    assert!(std::str::from_utf8(&gbk).is_err(), "fixture must really be GBK");
-    let v = import(&ImportRequest { source: ImportSource::Csv, text: None, bytes: Some(gbk.into_owned()), sheet: None, context: ctx(5) }).unwrap();
+    assert!(
+        std::str::from_utf8(&gbk).is_err(),
+        "fixture must really be GBK"
+    );
+    let v = import(&ImportRequest {
+        source: ImportSource::Csv,
+        text: None,
+        bytes: Some(gbk.into_owned()),
+        sheet: None,
+        context: ctx(5),
+    })
+    .unwrap();
     assert_eq!(v.meta.encoding.as_deref(), Some("GBK"));
     assert_eq!(v.counts.ok, 2, "{:?}", v.rows);
     assert_eq!(v.rows[1].courier_code, "zhongtong");
@@ -61,8 +87,17 @@ fn xlsx_fixture() -> Vec<u8> {
 #[test]
 fn xlsx_lists_sheets_and_reads_the_picked_one() {
     let bytes = xlsx_fixture();
-    assert_eq!(xlsx_source::sheet_names(&bytes).unwrap(), vec!["说明", "发货"]);
-    let req = |sheet: Option<&str>| ImportRequest { source: ImportSource::Xlsx, text: None, bytes: Some(bytes.clone()), sheet: sheet.map(Into::into), context: ctx(5) };
+    assert_eq!(
+        xlsx_source::sheet_names(&bytes).unwrap(),
+        vec!["说明", "发货"]
+    );
+    let req = |sheet: Option<&str>| ImportRequest {
+        source: ImportSource::Xlsx,
+        text: None,
+        bytes: Some(bytes.clone()),
+        sheet: sheet.map(Into::into),
+        context: ctx(5),
+    };
     let v = import(&req(Some("发货"))).unwrap();
     assert_eq!(v.meta.sheets, vec!["说明", "发货"]);
     assert_eq!(v.rows[0].number, "4312345678901");
@@ -74,10 +109,25 @@ fn xlsx_lists_sheets_and_reads_the_picked_one() {
     assert_eq!(auto.meta.sheet.as_deref(), Some("发货"));
     assert_eq!(auto.counts.ok, 2);
     // Picking the notes sheet explicitly is a typed error, not an empty preview.
-    assert!(matches!(import(&req(Some("说明"))), Err(ImportError::NoColumn { .. })));
-    assert!(matches!(import(&req(Some("不存在"))), Err(ImportError::NoSheet { .. })));
-    let broken = ImportRequest { source: ImportSource::Xlsx, text: None, bytes: Some(b"PK\x03\x04 not really".to_vec()), sheet: None, context: ctx(1) };
-    assert!(matches!(import(&broken), Err(ImportError::Unreadable { .. })));
+    assert!(matches!(
+        import(&req(Some("说明"))),
+        Err(ImportError::NoColumn { .. })
+    ));
+    assert!(matches!(
+        import(&req(Some("不存在"))),
+        Err(ImportError::NoSheet { .. })
+    ));
+    let broken = ImportRequest {
+        source: ImportSource::Xlsx,
+        text: None,
+        bytes: Some(b"PK\x03\x04 not really".to_vec()),
+        sheet: None,
+        context: ctx(1),
+    };
+    assert!(matches!(
+        import(&broken),
+        Err(ImportError::Unreadable { .. })
+    ));
 }
 
 #[test]
@@ -99,9 +149,18 @@ fn wechat_paste_full_width_and_stray_words() {
 #[test]
 fn every_verdict_reason() {
     let mut c = ctx(20);
-    c.known_orders.push(KnownOrder { package_id: pid(50), waiting: false });
-    c.used_numbers.push(UsedNumber { number: "773099999999".into(), package_id: pid(99) });
-    let no_jd: Vec<_> = couriers::default_couriers().into_iter().filter(|x| x.code != "jd").collect();
+    c.known_orders.push(KnownOrder {
+        package_id: pid(50),
+        waiting: false,
+    });
+    c.used_numbers.push(UsedNumber {
+        number: "773099999999".into(),
+        package_id: pid(99),
+    });
+    let no_jd: Vec<_> = couriers::default_couriers()
+        .into_iter()
+        .filter(|x| x.code != "jd")
+        .collect();
     c.couriers = no_jd;
     let lines = [
         format!("{}\t中通\t773012345601", pid(1)),     // 1 ok
@@ -119,7 +178,7 @@ fn every_verdict_reason() {
         format!("{}\t\t773012345613", pid(10)),        // 13 courier missing
         format!("{}\t中通\t773012345601", pid(1)),     // 14 repeat of row 1 (warning)
         format!("{}\t邮政\t", pid(11)),                // 15 missing number
-        "ABC123\t中通\t773012345616".to_string(),       // 16 not a package ID
+        "ABC123\t中通\t773012345616".to_string(),      // 16 not a package ID
         format!("{}\tEMS\tRR123456784CN", pid(12)),    // 17 bad S10 check digit
     ];
     let text = format!("订单号\t快递公司\t运单号\n{}", lines.join("\n"));
@@ -149,12 +208,28 @@ fn every_verdict_reason() {
         if code.is_empty() {
             assert!(r.reasons.is_empty(), "row {}: {:?}", r.row, r.reasons);
         } else {
-            assert!(codes(r).contains(&code), "row {}: want {code}, got {:?}", r.row, codes(r));
+            assert!(
+                codes(r).contains(&code),
+                "row {}: want {code}, got {:?}",
+                r.row,
+                codes(r)
+            );
         }
     }
-    assert!(v.rows[1].reasons[0].message.contains("待发货"), "unknown order tells to open the list");
+    assert!(
+        v.rows[1].reasons[0].message.contains("待发货"),
+        "unknown order tells to open the list"
+    );
     assert!(!v.rows[13].fillable && v.rows[11].fillable);
-    assert_eq!((v.counts.ok, v.counts.warning, v.counts.error, v.counts.fillable), (1, 2, 14, 2));
+    assert_eq!(
+        (
+            v.counts.ok,
+            v.counts.warning,
+            v.counts.error,
+            v.counts.fillable
+        ),
+        (1, 2, 14, 2)
+    );
 }
 
 #[test]
@@ -164,7 +239,10 @@ fn revalidate_fixes_a_row_in_place() {
     assert_eq!(v.rows[0].verdict, Verdict::Error);
     let mut rows: Vec<RawEntry> = v.rows.iter().map(|r| r.raw.clone()).collect();
     rows[0].number = "SF1234567890123".into();
-    let fixed = revalidate(&RevalidateRequest { rows, context: ctx(3) });
+    let fixed = revalidate(&RevalidateRequest {
+        rows,
+        context: ctx(3),
+    });
     assert_eq!(fixed.rows[0].verdict, Verdict::Ok);
     assert_eq!(fixed.rows[0].row, 1);
 }
@@ -179,17 +257,35 @@ fn hundred_mixed_rows() {
         let line = match i % 5 {
             0 => format!("{}\t中通\t{}", pid(i), zto),
             1 => format!("{}，ZTO，{}", pid(i), zto),
-            2 => format!("{}, 中通快递, {}", pid(i), zto).chars().map(to_full).collect(),
+            2 => format!("{}, 中通快递, {}", pid(i), zto)
+                .chars()
+                .map(to_full)
+                .collect(),
             3 => format!("亲 {} 发了中通 单号 {} 请查收", pid(i), zto),
             _ => format!("{} zto {}", pid(i).to_lowercase(), zto),
         };
-        lines.push(if i % 10 == 9 { format!("{} 中通 {}", pid(i + 1000), zto) } else { line });
+        lines.push(if i % 10 == 9 {
+            format!("{} 中通 {}", pid(i + 1000), zto)
+        } else {
+            line
+        });
     }
     let v = paste(&lines.join("\n"), ctx(100));
     assert_eq!(v.rows.len(), 100);
     for (i, r) in v.rows.iter().enumerate() {
-        let want = if i % 10 == 9 { Verdict::Error } else { Verdict::Ok };
-        assert_eq!(r.verdict, want, "line {}: {:?} {:?}", i + 1, r.raw, r.reasons);
+        let want = if i % 10 == 9 {
+            Verdict::Error
+        } else {
+            Verdict::Ok
+        };
+        assert_eq!(
+            r.verdict,
+            want,
+            "line {}: {:?} {:?}",
+            i + 1,
+            r.raw,
+            r.reasons
+        );
     }
     assert_eq!(v.counts.error, 10);
 }
@@ -204,11 +300,29 @@ fn to_full(c: char) -> char {
 
 #[test]
 fn import_errors_say_what_and_where() {
-    let empty = ImportRequest { source: ImportSource::Csv, text: None, bytes: None, sheet: None, context: ctx(1) };
+    let empty = ImportRequest {
+        source: ImportSource::Csv,
+        text: None,
+        bytes: None,
+        sheet: None,
+        context: ctx(1),
+    };
     assert!(matches!(import(&empty), Err(ImportError::BadRequest(_))));
-    let gbk_bad = ImportRequest { source: ImportSource::Csv, text: None, bytes: Some(b"a,b\n1,2\n\x81\x20,3\n".to_vec()), sheet: None, context: ctx(1) };
+    let gbk_bad = ImportRequest {
+        source: ImportSource::Csv,
+        text: None,
+        bytes: Some(b"a,b\n1,2\n\x81\x20,3\n".to_vec()),
+        sheet: None,
+        context: ctx(1),
+    };
     assert_eq!(import(&gbk_bad), Err(ImportError::Encoding { row: 3 }));
-    let no_number = ImportRequest { source: ImportSource::Csv, text: None, bytes: Some("订单号,备注\nP100000000000001,hi\n".into()), sheet: None, context: ctx(1) };
+    let no_number = ImportRequest {
+        source: ImportSource::Csv,
+        text: None,
+        bytes: Some("订单号,备注\nP100000000000001,hi\n".into()),
+        sheet: None,
+        context: ctx(1),
+    };
     let e = import(&no_number).unwrap_err().to_string();
     assert!(e.contains("运单号") && e.contains("第 1 行"), "{e}");
 }

@@ -124,7 +124,12 @@ pub struct PreviewView {
 }
 
 fn reason(code: &str, level: Verdict, zh: String, en: String) -> Reason {
-    Reason { code: code.to_string(), level, message: zh, message_en: en }
+    Reason {
+        code: code.to_string(),
+        level,
+        message: zh,
+        message_en: en,
+    }
 }
 
 fn err(code: &str, zh: String, en: String) -> Reason {
@@ -132,12 +137,22 @@ fn err(code: &str, zh: String, en: String) -> Reason {
 }
 
 /// Per-row checks that need no other row.
-fn check_row(index: usize, raw: RawEntry, used: &HashMap<String, Vec<String>>, known: &HashMap<String, bool>, platform: &[CourierEntry]) -> PreviewRow {
+fn check_row(
+    index: usize,
+    raw: RawEntry,
+    used: &HashMap<String, Vec<String>>,
+    known: &HashMap<String, bool>,
+    platform: &[CourierEntry],
+) -> PreviewRow {
     let package_id = normalize_code(&raw.package_id);
     let number = normalize_code(&raw.number);
     let mut reasons = Vec::new();
     if package_id.is_empty() {
-        reasons.push(err("missing-order", "这一行没有订单号".into(), "no order ID on this row".into()));
+        reasons.push(err(
+            "missing-order",
+            "这一行没有订单号".into(),
+            "no order ID on this row".into(),
+        ));
     } else if !is_package_id(&package_id) {
         reasons.push(err(
             "unknown-order",
@@ -160,7 +175,11 @@ fn check_row(index: usize, raw: RawEntry, used: &HashMap<String, Vec<String>>, k
         }
     }
     if number.is_empty() {
-        reasons.push(err("missing-number", "这一行没有运单号".into(), "no tracking number on this row".into()));
+        reasons.push(err(
+            "missing-number",
+            "这一行没有运单号".into(),
+            "no tracking number on this row".into(),
+        ));
     }
     let mut courier: Option<CourierEntry> = None;
     if raw.courier.trim().is_empty() {
@@ -170,7 +189,10 @@ fn check_row(index: usize, raw: RawEntry, used: &HashMap<String, Vec<String>>, k
                     "courier-guessed",
                     Verdict::Warning,
                     format!("没有填快递公司，按运单号前缀判断为「{}」，请核对", c.name),
-                    format!("no courier given; {} guessed from the number's prefix — please check", c.name),
+                    format!(
+                        "no courier given; {} guessed from the number's prefix — please check",
+                        c.name
+                    ),
                 ));
                 courier = Some(c);
             }
@@ -191,8 +213,14 @@ fn check_row(index: usize, raw: RawEntry, used: &HashMap<String, Vec<String>>, k
             )),
             CourierLookup::Unknown => reasons.push(err(
                 "courier-not-offered",
-                format!("无法识别快递公司「{}」，平台列表里没有它", raw.courier.trim()),
-                format!("unknown courier \"{}\": not on the platform's list", raw.courier.trim()),
+                format!(
+                    "无法识别快递公司「{}」，平台列表里没有它",
+                    raw.courier.trim()
+                ),
+                format!(
+                    "unknown courier \"{}\": not on the platform's list",
+                    raw.courier.trim()
+                ),
             )),
         }
     }
@@ -200,13 +228,22 @@ fn check_row(index: usize, raw: RawEntry, used: &HashMap<String, Vec<String>>, k
         if let Err(m) = check_shape(&c.code, &number) {
             reasons.push(err(
                 "number-mismatch",
-                format!("运单号 {number} 不符合{}的格式（应为 {}）", c.name, m.expected_zh),
-                format!("{number} does not fit {} numbers ({})", c.name, m.expected_en),
+                format!(
+                    "运单号 {number} 不符合{}的格式（应为 {}）",
+                    c.name, m.expected_zh
+                ),
+                format!(
+                    "{number} does not fit {} numbers ({})",
+                    c.name, m.expected_en
+                ),
             ));
         }
     }
     if !number.is_empty() {
-        if let Some(other) = used.get(&number).and_then(|pkgs| pkgs.iter().find(|p| **p != package_id)) {
+        if let Some(other) = used
+            .get(&number)
+            .and_then(|pkgs| pkgs.iter().find(|p| **p != package_id))
+        {
             reasons.push(err(
                 "already-used",
                 format!("运单号 {number} 已用于订单 {other}"),
@@ -215,22 +252,51 @@ fn check_row(index: usize, raw: RawEntry, used: &HashMap<String, Vec<String>>, k
         }
     }
     let (courier_code, courier_name) = courier.map(|c| (c.code, c.name)).unwrap_or_default();
-    PreviewRow { index, row: raw.row, package_id, courier_code, courier_name, number, raw, verdict: Verdict::Ok, reasons, fillable: true }
+    PreviewRow {
+        index,
+        row: raw.row,
+        package_id,
+        courier_code,
+        courier_name,
+        number,
+        raw,
+        verdict: Verdict::Ok,
+        reasons,
+        fillable: true,
+    }
 }
 
 /// Validates all rows together and builds the preview.
 pub fn validate(entries: Vec<RawEntry>, ctx: &ValidationContext, meta: SourceMeta) -> PreviewView {
     let platform = ctx.courier_list();
-    let known: HashMap<String, bool> = ctx.known_orders.iter().map(|o| (normalize_code(&o.package_id), o.waiting)).collect();
+    let known: HashMap<String, bool> = ctx
+        .known_orders
+        .iter()
+        .map(|o| (normalize_code(&o.package_id), o.waiting))
+        .collect();
     let mut used: HashMap<String, Vec<String>> = HashMap::new();
     for u in &ctx.used_numbers {
-        used.entry(normalize_code(&u.number)).or_default().push(normalize_code(&u.package_id));
+        used.entry(normalize_code(&u.number))
+            .or_default()
+            .push(normalize_code(&u.package_id));
     }
-    let mut rows: Vec<PreviewRow> = entries.into_iter().enumerate().map(|(i, e)| check_row(i, e, &used, &known, &platform)).collect();
+    let mut rows: Vec<PreviewRow> = entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| check_row(i, e, &used, &known, &platform))
+        .collect();
     cross_checks(&mut rows);
-    let mut counts = PreviewCounts { total: rows.len(), ..PreviewCounts::default() };
+    let mut counts = PreviewCounts {
+        total: rows.len(),
+        ..PreviewCounts::default()
+    };
     for r in &mut rows {
-        r.verdict = r.reasons.iter().map(|x| x.level).max().unwrap_or(Verdict::Ok);
+        r.verdict = r
+            .reasons
+            .iter()
+            .map(|x| x.level)
+            .max()
+            .unwrap_or(Verdict::Ok);
         r.fillable = r.fillable && r.verdict != Verdict::Error;
         match r.verdict {
             Verdict::Ok => counts.ok += 1,
@@ -243,7 +309,10 @@ pub fn validate(entries: Vec<RawEntry>, ctx: &ValidationContext, meta: SourceMet
 }
 
 fn row_list(rows: &[PreviewRow], idx: &[usize]) -> String {
-    idx.iter().map(|&i| rows[i].row.to_string()).collect::<Vec<_>>().join("、")
+    idx.iter()
+        .map(|&i| rows[i].row.to_string())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// Duplicates across rows: a number on two orders, an order with two numbers, repeats.
@@ -266,37 +335,49 @@ fn cross_checks(rows: &mut [PreviewRow]) {
         if pkgs.len() > 1 {
             let at = row_list(rows, idx);
             for &i in idx {
-                add.push((i, err(
-                    "duplicate-number",
-                    format!("运单号 {number} 在文件中出现在多个订单上（第 {at} 行）"),
-                    format!("{number} appears on several orders in the file (rows {at})"),
-                )));
+                add.push((
+                    i,
+                    err(
+                        "duplicate-number",
+                        format!("运单号 {number} 在文件中出现在多个订单上（第 {at} 行）"),
+                        format!("{number} appears on several orders in the file (rows {at})"),
+                    ),
+                ));
             }
         }
     }
     for (pkg, idx) in &by_package {
-        let mut pairs: Vec<(&str, &str)> = idx.iter().map(|&i| (rows[i].number.as_str(), rows[i].courier_code.as_str())).collect();
+        let mut pairs: Vec<(&str, &str)> = idx
+            .iter()
+            .map(|&i| (rows[i].number.as_str(), rows[i].courier_code.as_str()))
+            .collect();
         pairs.sort_unstable();
         pairs.dedup();
         let at = row_list(rows, idx);
         if pairs.len() > 1 {
             for &i in idx {
-                add.push((i, err(
-                    "two-numbers",
-                    format!("订单 {pkg} 在文件中有不同的运单号或快递公司（第 {at} 行）"),
-                    format!("order {pkg} is given different numbers or couriers (rows {at})"),
-                )));
+                add.push((
+                    i,
+                    err(
+                        "two-numbers",
+                        format!("订单 {pkg} 在文件中有不同的运单号或快递公司（第 {at} 行）"),
+                        format!("order {pkg} is given different numbers or couriers (rows {at})"),
+                    ),
+                ));
             }
         } else {
             let first = rows[idx[0]].row;
             for &i in &idx[1..] {
                 rows[i].fillable = false;
-                add.push((i, reason(
-                    "repeated-row",
-                    Verdict::Warning,
-                    format!("与第 {first} 行完全相同，只会填写一次"),
-                    format!("same as row {first}; it will be filled once"),
-                )));
+                add.push((
+                    i,
+                    reason(
+                        "repeated-row",
+                        Verdict::Warning,
+                        format!("与第 {first} 行完全相同，只会填写一次"),
+                        format!("same as row {first}; it will be filled once"),
+                    ),
+                ));
             }
         }
     }

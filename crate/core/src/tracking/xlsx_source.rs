@@ -34,7 +34,10 @@ pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
 }
 
 fn unreadable(e: impl std::fmt::Display) -> ImportError {
-    ImportError::Unreadable { format: "XLSX", detail: e.to_string() }
+    ImportError::Unreadable {
+        format: "XLSX",
+        detail: e.to_string(),
+    }
 }
 
 /// Reads one sheet (`sheet`, or the first) into rows with 1-based spreadsheet row numbers.
@@ -45,11 +48,18 @@ pub fn read(bytes: &[u8], sheet: Option<&str>) -> Result<Book, ImportError> {
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
     let sheets = book.sheet_names();
     let name = match sheet.filter(|s| !s.is_empty()) {
-        Some(want) => sheets.iter().find(|s| s.as_str() == want).cloned().ok_or_else(|| ImportError::NoSheet {
-            name: want.to_string(),
-            available: sheets.join("，"),
-        })?,
-        None => sheets.first().cloned().ok_or(ImportError::Empty("工作簿里没有工作表"))?,
+        Some(want) => sheets
+            .iter()
+            .find(|s| s.as_str() == want)
+            .cloned()
+            .ok_or_else(|| ImportError::NoSheet {
+                name: want.to_string(),
+                available: sheets.join("，"),
+            })?,
+        None => sheets
+            .first()
+            .cloned()
+            .ok_or(ImportError::Empty("工作簿里没有工作表"))?,
     };
     let range = book.worksheet_range(&name).map_err(unreadable)?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
@@ -59,13 +69,20 @@ pub fn read(bytes: &[u8], sheet: Option<&str>) -> Result<Book, ImportError> {
         let mut cells: Vec<String> = vec![String::new(); first_col as usize];
         cells.extend(r.iter().map(cell_text));
         if cells.iter().any(|c| !c.trim().is_empty()) {
-            rows.push(RawRow { row: first_row as usize + i + 1, cells });
+            rows.push(RawRow {
+                row: first_row as usize + i + 1,
+                cells,
+            });
         }
     }
     if rows.is_empty() {
         return Err(ImportError::Empty("所选工作表没有数据"));
     }
-    Ok(Book { sheets, sheet: name, rows })
+    Ok(Book {
+        sheets,
+        sheet: name,
+        rows,
+    })
 }
 
 /// A cell as text. Whole floats print without exponent or `.0`, so a 15-digit number typed
