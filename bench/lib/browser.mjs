@@ -49,10 +49,13 @@ export async function launchRaw({ extensions = [] } = {}) {
     child.kill('SIGKILL');
     throw new Error(`${e.message}\n${stderr}`);
   }
+  let closed = false;
   return {
     cdp,
     ids: extensions.map(unpackedExtensionId),
     async close() {
+      if (closed) return;
+      closed = true;
       try { await cdp.send('Browser.close'); } catch { /* already gone */ }
       cdp.close();
       const t = setTimeout(() => child.kill('SIGKILL'), 5000);

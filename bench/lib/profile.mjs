@@ -48,6 +48,8 @@ export async function profileByCrate(extensionDir, expression, runs = 3) {
       let what;
       if (f.url.endsWith('.wasm') || /^\$?_[RZ]/.test(f.functionName)) what = `wasm: ${crateOf(f.functionName.replace(/^\$/, ''))}`;
       else if (['(idle)', '(program)', '(garbage collector)'].includes(f.functionName)) what = f.functionName;
+      else if (['decode', 'getStringFromWasm0', 'getUint8ArrayMemory0'].includes(f.functionName)) what = 'js: strings out of wasm (TextDecoder)';
+      else if (f.functionName === 'wasm-to-js' || f.functionName === 'js-to-wasm' || /^__wbg_/.test(f.functionName)) what = 'js: boundary calls (wasm-bindgen imports)';
       else what = `js: ${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}`;
       if (what === '(idle)') continue;
       self.set(what, (self.get(what) || 0) + us);

@@ -74,7 +74,7 @@ export function crateOf(symbol) {
     const inner = /^_?\$LT\$([A-Za-z_][A-Za-z0-9_]*)/.exec(first);
     return inner ? inner[1] : first;
   }
-  const m = /^<*([A-Za-z_][A-Za-z0-9_]*)::/.exec(s);
+  const m = /^<*([A-Za-z_][A-Za-z0-9_]*)(?:\[[0-9a-f]+\])?::/.exec(s);
   if (m) return m[1];
   return s ? '(other)' : '(unnamed)';
 }

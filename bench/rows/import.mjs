@@ -8,6 +8,7 @@ import { launchRaw } from '../lib/browser.mjs';
 import { openHarness } from '../lib/harness.mjs';
 import { benchExtensions } from '../lib/extensions.mjs';
 import { spread } from '../lib/stats.mjs';
+import { profileByCrate } from '../lib/profile.mjs';
 
 /** Runs the row; returns result entries. */
 export async function run({ quick = false } = {}) {
@@ -42,8 +43,20 @@ export async function run({ quick = false } = {}) {
         samples: { ours: t.ours, base: t.base },
       });
     }
+    await browser.close();
+    // A missed goal: sample where the wasm call spends its time (names kept, see lib/profile.mjs).
+    for (const e of out) {
+      if (e.ratio <= e.goal) continue;
+      const kind = e.id.split('-')[1];
+      const expr = `(async () => { const w = await bench.core(); const c = await bench.data('context.json', true); const b = await bench.data('tracking.${kind}'); w.trackingImport({ source: '${kind}', bytes: b.slice(), knownOrders: c.knownOrders, usedNumbers: c.usedNumbers, couriers: c.couriers }); })()`;
+      const top = await profileByCrate(ext.redship, expr, 3).catch(() => null);
+      if (top) {
+        e.profile = top;
+        e.why += `. CPU profile of trackingImport (self time per run, unoptimised build with names): ${top.map((t) => `${t.what} ${t.ms} ms (${t.share}%)`).join(', ')}`;
+      }
+    }
     return out;
   } finally {
-    await browser.close();
+    await browser.close().catch(() => {});
   }
 }

@@ -122,8 +122,9 @@
       const shown = D.idsIn(modal).filter((x) => x !== id);
       await cancelDialog(modal);
       if (!row.isConnected || !D.idsIn(row).includes(id)) return stop('list-changed');
+      // Failed, not skipped: the order still waits to ship and the merchant must look at it.
       return result({
-        kind: 'skipped', reason: 'dialog-mismatch',
+        kind: 'failed',
         message: `发货对话框显示的是 ${shown.join('、') || '（无）'}，不是 ${id}：未填写（the dialog showed another order; not filled）`,
       });
     }

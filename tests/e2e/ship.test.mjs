@@ -232,7 +232,8 @@ test('injected failures are reported with the page\'s message; a swapped dialog 
     assert.equal(report[pid(n)].status, 'failed', pid(n));
     assert.ok(report[pid(n)].text.includes(msg), `${pid(n)}: ${report[pid(n)].text}`);
   }
-  assert.equal(report[pid(3)].status, 'skipped');
+  assert.equal(report[pid(3)].status, 'failed', 'the swapped dialog is reported, not filled');
+  assert.ok(report[pid(3)].text.includes(pid(9)), report[pid(3)].text);
   const [download] = await Promise.all([shipPage.waitForEvent('download'), shipPage.getByTestId('report-export').click()]);
   const csvText = (await new Response(await download.createReadStream()).text());
   assert.ok(csvText.includes('测试故障：运单号不存在') && csvText.includes(pid(11)), csvText.slice(0, 300));
