@@ -325,7 +325,7 @@ describe('hardening: message trust', { timeout: 240_000 }, () => {
     await waitForTransitRows(transit, [pid(4)]);
   });
 
-  it('a well-formed fake summary is treated as untrusted data: masked, literal, never shipping', async () => {
+  it('a well-formed fake summary posted by the page is ignored: summaries only travel the private hook channel', async () => {
     const fake = pid(77);
     await wb.evaluate((id) => {
       window.postMessage({ __redship: 'hook', kind: 'orderPage', payload: { total: 1, request: { page_no: 1, page_size: 50, status: [] }, packages: [{
@@ -333,12 +333,19 @@ describe('hardening: message trust', { timeout: 240_000 }, () => {
         userInfo: { receiver: '欧阳明月', phone: '13800138000', address: '广东省深圳市南山区科技园南路18号', buyerRemark: '<img src=x onerror=alert(1)>' },
         skus: [{ skuId: 'S', name: '<script>alert(1)</script>', spec: '', quantity: 1, price: 1 }],
       }] } }, '*');
+      // A forged port hand-over after the real one must not be taken either.
+      const ch = new MessageChannel();
+      window.postMessage({ __redship: 'hook-port' }, '*', [ch.port2]);
+      ch.port1.postMessage({ kind: 'orderPage', payload: { total: 1, packages: [{ packageId: id, status: 4, paidAt: Date.now() }] } });
     }, fake);
+    // A real answer afterwards is still collected, so the channel itself still works.
+    const real = pid(78);
+    await replica.hook('orders', { packages: [{ packageId: real, status: 4, paidAt: Date.now() - 4000 }] });
+    await wb.reload();
+    await wb.locator('table.d-new-table tr', { hasText: real }).first().waitFor();
     await transit.reload();
-    await waitForTransitRows(transit, [fake]);
-    const text = await transit.locator(`[data-testid="transit-row"][data-package-id="${fake}"]`).textContent();
-    assert.ok(!text.includes('13800138000') && !text.includes('欧阳明月'), `plaintext from the page is masked: ${text}`);
-    assert.ok(text.includes('<script>alert(1)</script>'), 'SKU text shown literally');
+    await waitForTransitRows(transit, [real]);
+    assert.equal(await transit.locator(`[data-testid="transit-row"][data-package-id="${fake}"]`).count(), 0, 'the forged package never arrives');
     await assertInert(transit, 'transit');
     assert.deepEqual((await replica.log()).shipments, [], 'nothing shipped');
   });
