@@ -1,27 +1,14 @@
-// Third-party code the baselines use, as JS tools do: papaparse (a project devDependency) and
-// SheetJS `xlsx`. SheetJS is not in package.json yet; until it is, the bench installs the pinned
-// version into bench/out/deps (git-ignored) with npm, once.
-import { existsSync, mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+// Third-party code the baselines use, as JS tools do: papaparse and SheetJS `xlsx`, both project
+// devDependencies (package-lock.json), installed by ./build.sh with npm ci.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, OUT } from './env.mjs';
+import { ROOT } from './env.mjs';
 
-const XLSX_VERSION = '0.18.5';
-
-/** Absolute paths of the browser builds of papaparse and SheetJS, installing SheetJS if needed. */
+/** Absolute paths of the browser builds of papaparse and SheetJS. */
 export function vendorScripts() {
   const papa = join(ROOT, 'node_modules/papaparse/papaparse.min.js');
-  if (!existsSync(papa)) throw new Error('papaparse is missing: run npm ci (./build.sh does)');
-  let xlsx = join(ROOT, 'node_modules/xlsx/dist/xlsx.full.min.js');
-  if (!existsSync(xlsx)) {
-    const dir = join(OUT, 'deps');
-    xlsx = join(dir, 'node_modules/xlsx/dist/xlsx.full.min.js');
-    if (!existsSync(xlsx)) {
-      mkdirSync(dir, { recursive: true });
-      execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', dir, `xlsx@${XLSX_VERSION}`],
-        { stdio: ['ignore', 'ignore', 'inherit'] });
-    }
-  }
+  const xlsx = join(ROOT, 'node_modules/xlsx/dist/xlsx.full.min.js');
+  for (const f of [papa, xlsx]) if (!existsSync(f)) throw new Error(`${f} is missing: run npm ci (./build.sh does)`);
   return { papa, xlsx };
 }
 
