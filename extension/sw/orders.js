@@ -73,9 +73,19 @@ const stamp = (record) => (record ? { ...record, updatedAtMs: Date.now() } : rec
 
 // ── cross-domain reads (EXTENSION.md) ───────────────────────────────────────────────────────
 
-async function viewOf(shop) {
-  const { snapshot, routes } = await load(shop);
-  return core.transitView(snapshot, routes, { shopId: shop, nowMs: Date.now() });
+// Reads that start together share one computation: each decrypt asks for paid counts and route
+// counts at once, and both come from the same transit view of the same records.
+const viewsInFlight = new Map();
+
+function viewOf(shop) {
+  let view = viewsInFlight.get(shop);
+  if (!view) {
+    view = load(shop)
+      .then(({ snapshot, routes }) => core.transitView(snapshot, routes, { shopId: shop, nowMs: Date.now() }))
+      .finally(() => viewsInFlight.delete(shop));
+    viewsInFlight.set(shop, view);
+  }
+  return view;
 }
 
 /** `[{packageId, waiting}]`: pending packages and recently shipped/cancelled ones. */

@@ -7,11 +7,13 @@ use super::plan::{plan, FillError, FillMode, FillRun, ItemStatus, PlanRequest, R
 use super::report::{neutralise, report, report_csv, ReportRequest, ReportStatus};
 use super::*;
 
-fn pid(n: u32) -> String {
+/// A package ID for test order `n` (shared with the property test).
+pub(super) fn pid(n: u32) -> String {
     format!("P{:015}", 200_000_000_000_000u64 + u64::from(n))
 }
 
-fn new_run(n: u32, mode: FillMode) -> FillRun {
+/// A planned run of `n` waiting orders, ZTO numbers (shared with the property test).
+pub(super) fn new_run(n: u32, mode: FillMode) -> FillRun {
     let rows = (0..n)
         .map(|i| RawEntry {
             row: i as usize + 1,

@@ -2,41 +2,9 @@
 //! have shipped is never handed out for filling again without a check, and shipped is final.
 
 use super::journal::{apply, Action, ApplyRequest, FillEvent, Outcome, RowStatus, MAX_CONFIRMS};
-use super::plan::{plan, FillMode, FillRun, ItemStatus, PlanRequest};
-use super::*;
+use super::plan::{FillMode, ItemStatus};
+use super::tests_fill::{new_run, pid};
 use proptest::prelude::*;
-
-fn pid(n: u32) -> String {
-    format!("P{:015}", 200_000_000_000_000u64 + u64::from(n))
-}
-
-fn new_run(n: u32, mode: FillMode) -> FillRun {
-    let rows = (0..n)
-        .map(|i| RawEntry {
-            row: i as usize + 1,
-            package_id: pid(i),
-            courier: "中通".into(),
-            number: format!("7730{i:08}"),
-        })
-        .collect();
-    let context = ValidationContext {
-        known_orders: (0..n)
-            .map(|i| KnownOrder {
-                package_id: pid(i),
-                waiting: true,
-            })
-            .collect(),
-        ..Default::default()
-    };
-    plan(&PlanRequest {
-        run_id: "r1".into(),
-        mode,
-        rows,
-        context,
-        now_ms: 1,
-    })
-    .unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn any_event(n: u32) -> impl Strategy<Value = FillEvent> {
     let id = (0..n).prop_map(pid);
