@@ -28,7 +28,7 @@ function assemble(target, dev) {
     cpSync(join(SRC, entry), join(target, entry), { recursive: true });
   }
   mkdirSync(join(target, 'pkg'), { recursive: true });
-  for (const f of ['redship_wasm.js', 'redship_wasm_bg.wasm']) {
+  for (const f of ['redship_wasm.js', 'redship_wasm_bg.wasm', 'redship_office.js', 'redship_office_bg.wasm']) {
     if (!existsSync(join(pkgDir, f))) throw new Error(`missing ${f} in ${pkgDir}: build the wasm first`);
     cpSync(join(pkgDir, f), join(target, 'pkg', f));
   }

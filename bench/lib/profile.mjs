@@ -12,10 +12,10 @@ import { crateOf } from './wasm-sections.mjs';
 
 /**
  * Profiles `expression` (evaluated `runs` times in the harness page of a copy of `extensionDir`
- * whose wasm keeps its names). → [{what, ms, share}] (top entries) or null when not possible.
+ * whose wasm module `module` keeps its names). → [{what, ms, share}] (top entries) or null when not possible.
  */
-export async function profileByCrate(extensionDir, expression, runs = 3) {
-  const unopt = join(ROOT, 'target/wasm32-unknown-unknown/release/redship_wasm.wasm');
+export async function profileByCrate(extensionDir, expression, runs = 3, module = 'redship_wasm') {
+  const unopt = join(ROOT, `target/wasm32-unknown-unknown/release/${module}.wasm`);
   if (!existsSync(unopt)) return null;
   const dir = join(OUT, 'ext/redship-names');
   rmSync(dir, { recursive: true, force: true });
@@ -26,8 +26,8 @@ export async function profileByCrate(extensionDir, expression, runs = 3) {
   try {
     execFileSync('wasm-bindgen', ['--target', 'web', '--out-dir', pkg, '--no-typescript', '--keep-debug', unopt], { stdio: 'ignore' });
   } catch { return null; }
-  cpSync(join(pkg, 'redship_wasm.js'), join(dir, 'pkg/redship_wasm.js'));
-  cpSync(join(pkg, 'redship_wasm_bg.wasm'), join(dir, 'pkg/redship_wasm_bg.wasm'));
+  cpSync(join(pkg, `${module}.js`), join(dir, `pkg/${module}.js`));
+  cpSync(join(pkg, `${module}_bg.wasm`), join(dir, `pkg/${module}_bg.wasm`));
   const browser = await launchRaw({ extensions: [dir] });
   try {
     const page = await openHarness(browser.cdp, browser.ids[0]);

@@ -16,6 +16,22 @@ function core() {
   return wasmPromise;
 }
 
+let officePromise = null;
+
+/** The office module (workbooks), loaded on first use as the service worker does. */
+function office() {
+  officePromise ??= (async () => {
+    const wasm = await import('../pkg/redship_office.js');
+    await wasm.default({ module_or_path: new URL('../pkg/redship_office_bg.wasm', import.meta.url) });
+    wasm.init?.();
+    return wasm;
+  })();
+  return officePromise;
+}
+
+/** The module the service worker imports `kind` with: workbooks go to the office module. */
+const importer = (kind) => (kind === 'xlsx' ? office() : core());
+
 async function bytesOf(name) {
   return new Uint8Array(await (await fetch(`data/${name}`)).arrayBuffer());
 }
@@ -34,7 +50,7 @@ function median(xs) {
 
 // ── import ──────────────────────────────────────────────────────────────────────────────────
 async function importOurs(kind) {
-  const wasm = await core();
+  const wasm = await importer(kind);
   const ctx = await data('context.json', true);
   const bytes = await data(`tracking.${kind}`);
   // A fresh copy each time: the core must not get bytes it has seen (no caching across calls).
@@ -115,7 +131,7 @@ async function send(msg) {
   return chrome.runtime.sendMessage(msg);
 }
 
-globalThis.bench = { core, importCompare, importTime, ping, send, exportsList, timePair, data, median };
+globalThis.bench = { core, office, importer, importCompare, importTime, ping, send, exportsList, timePair, data, median };
 globalThis.benchReady = true;
 
 // ── quota ledger seeding (cold-start row) ───────────────────────────────────────────────────
@@ -289,7 +305,7 @@ globalThis.bench.vaultCompare = vaultCompare;
  * one run each after the timed runs (warm), in ms.
  */
 async function importBreakdown(kind) {
-  const w = await core();
+  const w = await importer(kind);
   const ctx = await data('context.json', true);
   const bytes = await data(`tracking.${kind}`);
   const variants = {

@@ -1,5 +1,6 @@
 // Row 1 — import: parse and validate 10,000 tracking rows, as CSV and as the same rows in XLSX,
-// with the wasm core (trackingImport, called as the service worker calls it) against the JS
+// with the wasm core (trackingImport, called as the service worker calls it: CSV in the main
+// module, XLSX in the office module) against the JS
 // baseline (bench/baseline/import.js: papaparse or SheetJS, then per-courier regular expressions),
 // both in the same extension page of headless Chromium, same bytes, same context (10,000 orders
 // seen, used numbers, courier list). Before any time counts, both verdict lists (row, package,
@@ -48,8 +49,8 @@ export async function run({ quick = false } = {}) {
     for (const e of out) {
       if (e.ratio <= e.goal) continue;
       const kind = e.id.split('-')[1];
-      const expr = `(async () => { const w = await bench.core(); const c = await bench.data('context.json', true); const b = await bench.data('tracking.${kind}'); w.trackingImport({ source: '${kind}', bytes: b.slice(), knownOrders: c.knownOrders, usedNumbers: c.usedNumbers, couriers: c.couriers }); })()`;
-      const top = await profileByCrate(ext.redship, expr, 3).catch(() => null);
+      const expr = `(async () => { const w = await bench.importer('${kind}'); const c = await bench.data('context.json', true); const b = await bench.data('tracking.${kind}'); w.trackingImport({ source: '${kind}', bytes: b.slice(), knownOrders: c.knownOrders, usedNumbers: c.usedNumbers, couriers: c.couriers }); })()`;
+      const top = await profileByCrate(ext.redship, expr, 3, kind === 'xlsx' ? 'redship_office' : 'redship_wasm').catch(() => null);
       if (top) {
         e.profile = top;
         e.why += `. CPU profile of trackingImport (self time per run, unoptimised build with names): ${top.map((t) => `${t.what} ${t.ms} ms (${t.share}%)`).join(', ')}`;

@@ -1,7 +1,10 @@
 // Row 6 — size: the wasm core gzipped (as the store and the browser's cache see it) and the
-// store zip. No baseline: the goals are absolute (KB = 1000 bytes). When a goal is missed, the
-// note lists what contributes: twiggy's top items if installed, else section sizes of the
-// shipped module and code bytes per crate from the unoptimised build's name section.
+// store zip. No baseline: the goals are absolute (KB = 1000 bytes). The core is two modules: the
+// main one, compiled at every service-worker start, and the office one (workbooks in, XLSX out),
+// compiled only when a file needs it. The goal is held against the main module and, strictly,
+// against both together. When a goal is missed, the note lists what contributes: twiggy's top
+// items if installed, else section sizes of the shipped module and code bytes per crate from
+// the unoptimised build's name section.
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -27,27 +30,44 @@ function twiggyTop(wasm) {
   } catch { return null; }
 }
 
+const MODULES = [
+  { id: 'size-wasm', name: 'redship_wasm', figure: 'Size: wasm main module, gzipped', when: 'compiled at every worker start' },
+  { id: 'size-office', name: 'redship_office', figure: 'Size: wasm office module, gzipped', when: 'compiled when a workbook is read or written' },
+];
+
+function contributorsOf(name, wasm) {
+  const unopt = join(ROOT, `target/wasm32-unknown-unknown/release/${name}.wasm`);
+  const detail = { sections: parseWasm(wasm).sections.sort((a, b) => b.bytes - a.bytes).slice(0, 6) };
+  if (existsSync(unopt)) detail.crates = contributors(readFileSync(unopt)).crates;
+  detail.twiggy = twiggyTop(unopt) || null;
+  return detail;
+}
+
 /** Runs the row; returns result entries. */
 export async function run() {
-  const wasmPath = join(DIST, 'extension/pkg/redship_wasm_bg.wasm');
   const zipPath = join(DIST, `redship-${version()}.zip`);
-  if (!existsSync(wasmPath) || !existsSync(zipPath)) throw new Error(`no build in ${DIST}: run ./build.sh first`);
-  const wasm = readFileSync(wasmPath);
-  const gz = gzipSync(wasm, { level: 9 }).length;
-  const zip = statSync(zipPath).size;
-  const entries = [
-    { id: 'size-wasm', figure: 'Size: wasm core, gzipped', unit: 'KB', ours: gz / KB, baseline: null, ratio: null, goal: 250, goalKind: 'max',
-      note: `${Math.round(wasm.length / KB)} KB raw, gzip -9` },
-    { id: 'size-zip', figure: 'Size: store zip', unit: 'KB', ours: zip / KB, baseline: null, ratio: null, goal: 400, goalKind: 'max',
-      note: `redship-${version()}.zip` },
-  ];
-  if (gz / KB > 250) {
-    const unopt = join(ROOT, 'target/wasm32-unknown-unknown/release/redship_wasm.wasm');
-    const detail = { sections: parseWasm(wasm).sections.sort((a, b) => b.bytes - a.bytes).slice(0, 6) };
-    if (existsSync(unopt)) detail.crates = contributors(readFileSync(unopt)).crates;
-    detail.twiggy = twiggyTop(unopt) || null;
-    entries[0].contributors = detail;
+  if (!existsSync(zipPath)) throw new Error(`no build in ${DIST}: run ./build.sh first`);
+  const entries = [];
+  let total = 0;
+  let raw = 0;
+  for (const m of MODULES) {
+    const path = join(DIST, `extension/pkg/${m.name}_bg.wasm`);
+    if (!existsSync(path)) throw new Error(`no ${m.name} in ${DIST}: run ./build.sh first`);
+    const wasm = readFileSync(path);
+    const gz = gzipSync(wasm, { level: 9 }).length;
+    total += gz;
+    raw += wasm.length;
+    const e = { id: m.id, figure: m.figure, unit: 'KB', ours: gz / KB, baseline: null, ratio: null, goal: 250, goalKind: 'max',
+      note: `${Math.round(wasm.length / KB)} KB raw, gzip -9; ${m.when}` };
+    if (gz / KB > 250) e.contributors = contributorsOf(m.name, wasm);
+    entries.push(e);
   }
-  if (zip / KB > 400) entries[1].contributors = { files: zipListing(zipPath) };
+  entries.push({ id: 'size-wasm-total', figure: 'Size: wasm, both modules, gzipped', unit: 'KB', ours: total / KB, baseline: null, ratio: null,
+    goal: 250, goalKind: 'max', note: `${Math.round(raw / KB)} KB raw` });
+  const zip = statSync(zipPath).size;
+  const z = { id: 'size-zip', figure: 'Size: store zip', unit: 'KB', ours: zip / KB, baseline: null, ratio: null, goal: 400, goalKind: 'max',
+    note: `redship-${version()}.zip` };
+  if (zip / KB > 400) z.contributors = { files: zipListing(zipPath) };
+  entries.push(z);
   return entries;
 }

@@ -1,7 +1,13 @@
 // Loads RedShip's wasm core once per service-worker start. A module service worker cannot use
 // top-level await, so the start is kicked off here at import time and `ready` is awaited by
 // every handler; listeners are registered synchronously elsewhere (see sw.js).
+//
+// The core is two modules. `core` (pkg/redship_wasm) is everything the worker does all day and
+// is compiled at every start. `office()` (pkg/redship_office) reads workbooks and writes XLSX: those libraries are most of the code, so they are compiled only when a file
+// needs them (service workers cannot `import()` at run time, so the small glue is imported
+// statically and only the wasm is fetched late).
 import initWasm, * as wasm from '../pkg/redship_wasm.js';
+import initOffice, * as officeWasm from '../pkg/redship_office.js';
 
 /** The wasm exports (`chinaDay`, `quota…`, `tracking…`, `transit…`, `vault…`). */
 export const core = wasm;
@@ -9,3 +15,14 @@ export const core = wasm;
 /** Resolves when the wasm module is compiled and `init()` has run. */
 export const ready = initWasm({ module_or_path: new URL('../pkg/redship_wasm_bg.wasm', import.meta.url) })
   .then(() => { wasm.init(); });
+
+let officeReady = null;
+
+/** The office module's exports (`trackingImport`, `trackingSheets`, `transitExportXlsx`),
+ *  loaded on first use; a failed load is retried on the next call. */
+export async function office() {
+  officeReady ??= initOffice({ module_or_path: new URL('../pkg/redship_office_bg.wasm', import.meta.url) })
+    .then(() => { officeWasm.init(); return officeWasm; })
+    .catch((e) => { officeReady = null; throw e; });
+  return officeReady;
+}

@@ -5,7 +5,7 @@
 //
 // Records (sw/store.js): `orders/<shop>/snapshot` (pending packages, masked), `orders/<shop>/routes`
 // (per-SKU routes and per-order overrides), `orders/templates` (export templates, all shops).
-import { core } from './core.js';
+import { core, office } from './core.js';
 import { register, broadcast } from './router.js';
 import * as store from './store.js';
 import * as quota from './quota.js';
@@ -184,7 +184,7 @@ register('transit.export', async ({ shop, format, templateId, routes: only, pack
   const req = { templateId: templateId ?? null, routes: only ?? null, packageIds: packageIds ?? null, nowMs: Date.now() };
   const file = format === 'csv'
     ? core.transitExportCsv(snapshot, routes, templates, req)
-    : core.transitExportXlsx(snapshot, routes, templates, req);
+    : (await office()).transitExportXlsx(snapshot, routes, templates, req);
   const { bytes, ...meta } = file;
   return { ...meta, base64: toBase64(bytes) };
 });

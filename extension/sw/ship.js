@@ -9,7 +9,7 @@
 // shipped}]}; `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v,
 // updatedAtMs, packages: [{packageId, waiting}]} — IDs and status only, a fallback under the
 // orders domain's knownOrders (which wins where both know an order).
-import { core } from './core.js';
+import { core, office } from './core.js';
 import { register, broadcast, sendToTab, exclusive } from './router.js';
 import * as store from './store.js';
 import * as orders from './orders.js';
@@ -86,10 +86,11 @@ register('ship.import', async (p) => {
   if (p.source === 'paste') req.text = p.text ?? '';
   else req.bytes = fromBase64(p.bytes ?? '');
   if (p.sheet) req.sheet = p.sheet;
-  return core.trackingImport(req);
+  // Workbooks are read by the office module, loaded on first use.
+  return p.source === 'xlsx' ? (await office()).trackingImport(req) : core.trackingImport(req);
 });
 
-register('ship.sheets', async (p) => core.trackingSheets({ bytes: fromBase64(p.bytes) }));
+register('ship.sheets', async (p) => (await office()).trackingSheets({ bytes: fromBase64(p.bytes) }));
 
 register('ship.revalidate', async (p) => {
   const shop = await shopOrFail();

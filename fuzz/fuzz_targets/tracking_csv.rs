@@ -6,13 +6,18 @@
 use libfuzzer_sys::fuzz_target;
 use redship_core::tracking::{csv_source, import, ImportRequest, ImportSource, ValidationContext};
 
+/// The browser's `TextDecoder("gb18030")`, as encoding_rs implements the same standard.
+fn gbk(bytes: &[u8]) -> String {
+    encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned()
+}
+
 fuzz_target!(|data: &[u8]| {
     let _ = csv_source::detect_encoding(data).label();
-    if let Ok(text) = csv_source::decode(data) {
+    if let Ok(text) = csv_source::decode(data, &gbk) {
         let _ = csv_source::sniff_delimiter(&text);
         let _ = csv_source::parse_text(&text);
     }
-    let _ = csv_source::read(data);
+    let _ = csv_source::read(data, &gbk);
     let req = ImportRequest {
         source: ImportSource::Csv,
         text: None,
@@ -20,5 +25,5 @@ fuzz_target!(|data: &[u8]| {
         sheet: None,
         context: ValidationContext::default(),
     };
-    let _ = import(&req);
+    let _ = import(&req, &gbk);
 });

@@ -7,6 +7,7 @@
 pub mod chinaday;
 pub mod order;
 pub mod quota;
+pub mod sort;
 pub mod tracking;
 pub mod transit;
 pub mod vault;

@@ -4,7 +4,7 @@
 //! panic on a known input fails the ordinary test run, not only `./build.sh fuzz`.
 
 use redship_core::quota;
-use redship_core::tracking::{csv_source, import, xlsx_source, ImportRequest, ImportSource, ValidationContext};
+use redship_core::tracking::{csv_source, xlsx_source, ImportError, ImportRequest, ImportSource, PreviewView, ValidationContext};
 use redship_core::transit::collect::{ingest, IngestRequest, TransitSnapshot};
 use redship_core::transit::export_csv::{export_csv, read_csv};
 use redship_core::transit::export_xlsx::{export_xlsx, read_xlsx};
@@ -34,6 +34,14 @@ fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+fn gbk(bytes: &[u8]) -> String {
+    encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned()
+}
+
+fn import(req: &ImportRequest) -> Result<PreviewView, ImportError> {
+    redship_core::tracking::import(req, &gbk)
+}
+
 fn request(source: ImportSource, text: Option<String>, bytes: Option<Vec<u8>>) -> ImportRequest {
     ImportRequest { source, text, bytes, sheet: None, context: ValidationContext::default() }
 }
@@ -52,7 +60,7 @@ fn csv_seeds_import_and_real_ones_give_rows() {
     let seeds = inputs("tracking_csv");
     assert!(!seeds.is_empty(), "the CSV corpus is committed");
     for (name, b) in seeds {
-        let _ = csv_source::decode(&b);
+        let _ = csv_source::decode(&b, &gbk);
         let got = import(&request(ImportSource::Csv, None, Some(b)));
         // The hand-written seeds are real files (UTF-8, BOM, GBK, UTF-16): each must be read.
         if name.contains("/corpus/") && name.ends_with(".csv") {

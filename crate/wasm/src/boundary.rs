@@ -1,8 +1,12 @@
-//! Shared boundary plumbing: the idempotent `init()`, value conversion and error mapping.
+//! The module's own entry points (`init`, `version`) and the shared conversions, re-exported
+//! from `redship-bind` so each domain file imports them from one place.
 
-use serde::{de::DeserializeOwned, Serialize};
 use std::sync::Once;
 use wasm_bindgen::prelude::*;
+
+pub use redship_bind::{
+    export_err, file_view, from_js, from_js_named, import_request, js_error, map_err, to_js, TransitExportRequest,
+};
 
 static INIT: Once = Once::new();
 
@@ -16,28 +20,4 @@ pub fn init() {
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
-}
-
-/// Builds a JS `Error` whose `name` is a stable identifier (e.g. `ImportError`) and whose
-/// `message` is the core error's human text.
-pub fn js_error(name: &str, message: impl std::fmt::Display) -> JsValue {
-    let err = js_sys::Error::new(&message.to_string());
-    err.set_name(name);
-    err.into()
-}
-
-/// Maps a core error into a JS `Error` named `name`.
-pub fn map_err<E: std::fmt::Display>(name: &'static str) -> impl Fn(E) -> JsValue {
-    move |e| js_error(name, e)
-}
-
-/// Converts a JS value into a request DTO; a shape mismatch is a `RequestError`.
-pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(map_err("RequestError"))
-}
-
-/// Converts a view DTO into a plain JS object (maps as objects, not `Map`s).
-pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&ser).map_err(map_err("ViewError"))
 }

@@ -1,6 +1,6 @@
 //! The wasm-bindgen boundary of RedShip.
 //!
-//! Only conversions live here: JS values in (serde-wasm-bindgen), core calls, views out, and
+//! Only conversions live here: JS values in (as JSON text, see `redship-bind`), core calls, views out, and
 //! core errors turned into JS `Error`s with a stable `name`. No rule of the business is decided
 //! in this crate; see `redship-core`. One file per domain, mirroring the core's modules.
 

@@ -3,7 +3,7 @@
 //! Conversions only. Every failure reaches JS as an `Error` named `QuotaError` (request shape
 //! problems included), so the service worker has one name to catch for this domain.
 
-use crate::boundary::{js_error, to_js};
+use crate::boundary::{from_js_named, js_error, to_js};
 use redship_core::quota::{self, QuotaSettings};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -16,8 +16,10 @@ fn quota_err(e: impl std::fmt::Display) -> JsValue {
 }
 
 fn request<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| js_error(ERROR_NAME, format!("quota request: {e}")))
+    from_js_named(value, ERROR_NAME).map_err(|e| {
+        let message = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+        js_error(ERROR_NAME, format!("quota request: {message}"))
+    })
 }
 
 /// The default settings record (tier table from SPEC.md, warnings at 75 % and 90 %).

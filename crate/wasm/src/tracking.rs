@@ -1,20 +1,31 @@
 //! Bindings for the core's `tracking` domain: import and preview of tracking numbers, the fill
 //! plan, the fill journal and the report. Conversions only; errors reach JS as `ImportError`
 //! (reading and validating) or `FillError` (plan, journal, report).
+//!
+//! Workbooks are read by the office module (crate/office): here they fail with an `ImportError`
+//! whose `code` is `NeedsOffice`, and the worker passes the same request on. GBK CSVs are read
+//! here, decoded by the browser.
 
-use crate::boundary::{from_js, js_error, map_err, to_js};
-use redship_core::tracking::{
-    self, couriers, journal, plan, report, xlsx_source::SheetsRequest, ImportRequest,
-    RevalidateRequest,
-};
+use crate::boundary::{from_js, import_request, js_error, map_err, to_js};
+use redship_core::tracking::{self, couriers, journal, plan, report, ImportError, RevalidateRequest};
 use wasm_bindgen::prelude::*;
 
 /// `trackingImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders,
 /// usedNumbers, couriers})` → preview view (`counts`, `rows`, source facts).
 #[wasm_bindgen(js_name = trackingImport)]
 pub fn tracking_import(request: JsValue) -> Result<JsValue, JsValue> {
-    let req: ImportRequest = from_js(request)?;
-    to_js(&tracking::import(&req).map_err(map_err("ImportError"))?)
+    let req = import_request(request)?;
+    to_js(&tracking::import(&req, &redship_bind::browser_gb18030).map_err(import_err)?)
+}
+
+/// An `ImportError`; the one this module cannot read carries `code: "NeedsOffice"`.
+fn import_err(e: ImportError) -> JsValue {
+    let needs_office = matches!(e, ImportError::NeedsOffice(_));
+    let err = js_error("ImportError", e);
+    if needs_office {
+        let _ = js_sys::Reflect::set(&err, &"code".into(), &"NeedsOffice".into());
+    }
+    err
 }
 
 /// `trackingRevalidate({rows: [{row, packageId, courier, number}], knownOrders, usedNumbers,
@@ -23,16 +34,6 @@ pub fn tracking_import(request: JsValue) -> Result<JsValue, JsValue> {
 pub fn tracking_revalidate(request: JsValue) -> Result<JsValue, JsValue> {
     let req: RevalidateRequest = from_js(request)?;
     to_js(&tracking::revalidate(&req))
-}
-
-/// `trackingSheets({bytes})` → the workbook's sheet names, for the sheet picker.
-#[wasm_bindgen(js_name = trackingSheets)]
-pub fn tracking_sheets(request: JsValue) -> Result<JsValue, JsValue> {
-    let req: SheetsRequest = from_js(request)?;
-    let bytes = req
-        .bytes
-        .ok_or_else(|| js_error("ImportError", "缺少 bytes（no bytes given）"))?;
-    to_js(&tracking::xlsx_source::sheet_names(&bytes).map_err(map_err("ImportError"))?)
 }
 
 /// `trackingCouriers()` → SPEC.md's default courier list `[{code, name}]`.

@@ -1,21 +1,19 @@
 //! Bindings for the core's `order` and `transit` domains: ingesting the list answers the page
 //! receives, the transit page's view, routes, edits, the quota planner, templates and the
-//! CSV/XLSX export (bytes as `Uint8Array`).
+//! CSV export (bytes as `Uint8Array`; XLSX is the office module's, crate/office).
 //!
 //! Records in, records and views out (the service worker stores what comes back). Errors are
 //! JS `Error`s named `OrderError`, `ExportError` or `LeakError` (plaintext found in a file).
 
-use crate::boundary::{from_js, js_error, to_js};
+use crate::boundary::{export_err, file_view, from_js, js_error, to_js, TransitExportRequest};
 use redship_core::transit::collect::{self, IngestRequest, PackageEdits, TransitSnapshot};
 use redship_core::transit::export_csv::export_csv;
-use redship_core::transit::export_xlsx::export_xlsx;
 use redship_core::transit::planner::{plan, PlanRequest};
 use redship_core::transit::reconcile::mark_shipped;
 use redship_core::transit::routes::{route_counts, set_route, RouteBook, SetRouteRequest};
-use redship_core::transit::table::{ExportFile, ExportRequest};
 use redship_core::transit::template::{self, Template, TemplateBook, FIELDS};
 use redship_core::transit::view::{edit, view, EditRequest};
-use redship_core::transit::{ExportError, Route};
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -64,23 +62,6 @@ struct TransitEditRequest {
     now_ms: f64,
 }
 
-/// `transitExportCsv` / `transitExportXlsx` request.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TransitExportRequest {
-    /// Template ID; the selected one when absent.
-    #[serde(default)]
-    template_id: Option<String>,
-    /// Routes to include; warehouse only when absent.
-    #[serde(default)]
-    routes: Option<Vec<Route>>,
-    /// Only these packages.
-    #[serde(default)]
-    package_ids: Option<Vec<String>>,
-    /// Now, epoch ms (file name, XLSX creation time).
-    now_ms: f64,
-}
-
 /// A request naming one template.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -124,13 +105,6 @@ fn ms(v: f64) -> i64 {
 
 fn order_err(e: redship_core::order::OrderError) -> JsValue {
     js_error("OrderError", e)
-}
-
-fn export_err(e: ExportError) -> JsValue {
-    match e {
-        ExportError::Leak(leak) => js_error("LeakError", leak),
-        other => js_error("ExportError", other),
-    }
 }
 
 fn snapshot_for(value: JsValue, shop_id: &str) -> Result<TransitSnapshot, JsValue> {
@@ -241,35 +215,18 @@ pub fn transit_plan(snapshot: JsValue, routes: JsValue, request: JsValue) -> Res
     to_js(&plan(&snap, book.as_ref(), &plan_req))
 }
 
-/// The signature both core exporters share.
-type Exporter =
-    fn(&TransitSnapshot, Option<&RouteBook>, Option<&TemplateBook>, &ExportRequest, i64) -> Result<ExportFile, ExportError>;
-
-fn export_with(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue, run: Exporter) -> Result<JsValue, JsValue> {
-    let snap: TransitSnapshot = from_js(snapshot)?;
-    let book: Option<RouteBook> = from_js(routes)?;
-    let tpl: Option<TemplateBook> = from_js(templates)?;
-    let req: TransitExportRequest = from_js(request)?;
-    let core_req = ExportRequest { template_id: req.template_id, routes: req.routes, package_ids: req.package_ids };
-    let file = run(&snap, book.as_ref(), tpl.as_ref(), &core_req, ms(req.now_ms)).map_err(export_err)?;
-    let out = to_js(&file)?;
-    js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(file.bytes.as_slice()))
-        .map_err(|_| js_error("ViewError", "cannot attach the file bytes"))?;
-    Ok(out)
-}
-
 /// `transitExportCsv(snapshot, routes | null, templates | null, {templateId?, routes?,
 /// packageIds?, nowMs})` → `{bytes: Uint8Array, fileName, mime, rows, packages, packageIds}`.
 /// A `LeakError` names the row and column when plaintext buyer data would have left.
 #[wasm_bindgen(js_name = transitExportCsv)]
 pub fn transit_export_csv(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    export_with(snapshot, routes, templates, request, export_csv)
-}
-
-/// `transitExportXlsx(…)`: as [`transit_export_csv`], an XLSX workbook.
-#[wasm_bindgen(js_name = transitExportXlsx)]
-pub fn transit_export_xlsx(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    export_with(snapshot, routes, templates, request, export_xlsx)
+    let snap: TransitSnapshot = from_js(snapshot)?;
+    let book: Option<RouteBook> = from_js(routes)?;
+    let tpl: Option<TemplateBook> = from_js(templates)?;
+    let req: TransitExportRequest = from_js(request)?;
+    let (core_req, now) = req.into_core();
+    let file = export_csv(&snap, book.as_ref(), tpl.as_ref(), &core_req, now).map_err(export_err)?;
+    file_view(&file)
 }
 
 /// `transitTemplates(templates | null)` → `{templates: [{id, name, columns: [{field,

@@ -63,18 +63,48 @@ fn csv_bytes_as_uint8array() {
 }
 
 #[wasm_bindgen_test]
+fn csv_bytes_as_array_buffer_leave_the_callers_request_alone() {
+    let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
+    let bytes = Uint8Array::from("订单号,快递公司,运单号\nP100000000000002,极兔,JT1234567890123\n".as_bytes());
+    Reflect::set(&req, &JsValue::from_str("bytes"), &bytes.buffer()).unwrap();
+    let v = tracking_import(req.clone()).unwrap();
+    assert_eq!(get(&v, "counts.total").as_f64(), Some(1.0));
+    assert!(get(&req, "bytes").is_instance_of::<js_sys::ArrayBuffer>());
+}
+
+#[wasm_bindgen_test]
+fn workbooks_are_handed_to_the_office_module() {
+    let xlsx = obj(&format!(r#"{{"source": "xlsx", {CTX}}}"#));
+    Reflect::set(&xlsx, &JsValue::from_str("bytes"), &Uint8Array::from(&b"PK\x03\x04"[..])).unwrap();
+    let err = tracking_import(xlsx).unwrap_err();
+    assert_eq!(error_name(&err), "ImportError");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("NeedsOffice"));
+}
+
+#[wasm_bindgen_test]
+fn gbk_csv_is_decoded_by_the_browser() {
+    // 订单号,快递公司,运单号 / P100000000000002,顺丰,SF1234567890123 in GBK.
+    let mut gbk = b"\xb6\xa9\xb5\xa5\xba\xc5,\xbf\xec\xb5\xdd\xb9\xab\xcb\xbe,\xd4\xcb\xb5\xa5\xba\xc5\r\n".to_vec();
+    gbk.extend_from_slice(b"P100000000000002,\xcb\xb3\xb7\xe1,SF1234567890123\r\n");
+    let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
+    Reflect::set(&req, &JsValue::from_str("bytes"), &Uint8Array::from(&gbk[..])).unwrap();
+    let v = tracking_import(req).unwrap();
+    assert_eq!(get(&v, "encoding").as_string().as_deref(), Some("GBK"));
+    assert_eq!(get(&v, "rows.0.courierCode").as_string().as_deref(), Some("shunfeng"));
+    // A byte no GB18030 sequence starts with, on the second line: the row is named.
+    let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
+    Reflect::set(&req, &JsValue::from_str("bytes"), &Uint8Array::from(&b"\xb6\xa9,a\n\xff,b\n"[..])).unwrap();
+    let err = tracking_import(req).unwrap_err();
+    assert!(get(&err, "message").as_string().unwrap_or_default().contains("第 2 行"));
+}
+
+#[wasm_bindgen_test]
 fn import_errors_are_named() {
-    let req = obj(&format!(r#"{{"source": "xlsx", {CTX}}}"#));
-    Reflect::set(
-        &req,
-        &JsValue::from_str("bytes"),
-        &Uint8Array::from(&b"not a workbook"[..]),
-    )
-    .unwrap();
-    assert_eq!(
-        error_name(&tracking_import(req).unwrap_err()),
-        "ImportError"
-    );
+    let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
+    Reflect::set(&req, &JsValue::from_str("bytes"), &Uint8Array::from(&b""[..])).unwrap();
+    let err = tracking_import(req).unwrap_err();
+    assert_eq!(error_name(&err), "ImportError");
+    assert!(get(&err, "code").is_undefined());
     let bad_shape = obj(r#"{"source": "fax"}"#);
     assert_eq!(
         error_name(&tracking_import(bad_shape).unwrap_err()),

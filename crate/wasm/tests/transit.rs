@@ -1,6 +1,5 @@
-//! The transit bindings in wasm: ingest → view → plan → CSV and XLSX export. The XLSX export
-//! really running here proves rust_xlsxwriter never touches the (missing) system clock on
-//! wasm32-unknown-unknown. Runs in node and, with `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
+//! The transit bindings in wasm: ingest → view → plan → CSV export (XLSX: crate/office/tests).
+//! Runs in node and, with `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{JSON, Reflect, Uint8Array};
@@ -81,7 +80,7 @@ fn plan_counts_supplier_decrypts() {
 }
 
 #[wasm_bindgen_test]
-fn csv_and_xlsx_exports_run_in_wasm() {
+fn csv_export_runs_in_wasm() {
     let snap = ingest_two();
     let req = js(&format!(r#"{{"nowMs":{NOW}}}"#));
     let csv = redship_wasm::transit_export_csv(snap.clone(), JsValue::NULL, JsValue::NULL, req.clone()).expect("csv");
@@ -91,11 +90,6 @@ fn csv_and_xlsx_exports_run_in_wasm() {
     let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
     assert!(text.starts_with("包裹号,"), "{text}");
     assert!(text.contains("'=杯子") && !text.contains("13912345678"), "{text}");
-    let xlsx = redship_wasm::transit_export_xlsx(snap, JsValue::NULL, JsValue::NULL, req).expect("xlsx in wasm");
-    let bytes: Uint8Array = get(&xlsx, "bytes").dyn_into().expect("Uint8Array");
-    assert!(bytes.length() > 1000);
-    assert_eq!(&bytes.to_vec()[..2], b"PK");
-    assert_eq!(get(&xlsx, "packages").as_f64(), Some(2.0));
 }
 
 #[wasm_bindgen_test]

@@ -323,7 +323,7 @@ pub fn find(chars: &[char], mode: Mode, addresses: bool) -> Vec<Span> {
     if addresses {
         address_spans(chars, &mut spans);
     }
-    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    crate::sort::sort_by_key(&mut spans, |s| (s.start, std::cmp::Reverse(s.end)));
     let mut merged: Vec<Span> = Vec::new();
     for s in spans {
         match merged.last_mut() {

@@ -57,7 +57,7 @@ pub fn forecast(
         .filter(|e| e.outcome == EventOutcome::Charged)
         .map(|e| e.at_ms)
         .collect();
-    times.sort_unstable();
+    crate::sort::sort(&mut times);
     // A clock that jumped back must not make elapsed time negative.
     let now = times.last().map_or(now_ms, |&t| now_ms.max(t));
     let mut ms_per_decrypt = None;

@@ -341,7 +341,7 @@ impl DayLedger {
             return false;
         }
         self.warned.push(pct);
-        self.warned.sort_unstable();
+        crate::sort::sort(&mut self.warned);
         true
     }
 }

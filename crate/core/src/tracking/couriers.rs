@@ -120,7 +120,7 @@ pub fn all_names(platform: &[CourierEntry]) -> Vec<String> {
         names.extend(k.aliases.iter().map(|a| (*a).to_string()));
     }
     names.retain(|n| !n.is_empty());
-    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    crate::sort::sort_by_key(&mut names, |n| std::cmp::Reverse(n.len()));
     names.dedup();
     names
 }

@@ -1,17 +1,20 @@
 //! CSV import: detects the text encoding (UTF-8 with or without BOM, UTF-16 with BOM, else
 //! GBK/GB18030 — what Excel on Chinese Windows saves), sniffs the delimiter and parses with the
-//! `csv` crate. Nothing here is hand-rolled: `encoding_rs` decodes, `csv` splits.
+//! `csv` crate. Nothing here is hand-rolled: std decodes UTF-8 and UTF-16, the platform decodes
+//! GB18030 ([`Gb18030`]: the browser's `TextDecoder` in the extension, whose tables the engine
+//! already has — shipping `encoding_rs`'s would add a third of a megabyte), `csv` splits.
 
 use super::{ImportError, RawRow};
-use encoding_rs::{Encoding, GB18030, UTF_8};
 
 /// The encoding a CSV was read with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextEncoding {
     /// UTF-8 (a BOM, if any, is dropped).
     Utf8,
-    /// UTF-16 little or big endian, announced by its BOM.
-    Utf16(&'static Encoding),
+    /// UTF-16 little endian, announced by its BOM.
+    Utf16Le,
+    /// UTF-16 big endian, announced by its BOM.
+    Utf16Be,
     /// GB18030, the superset of GBK and GB2312.
     Gb18030,
 }
@@ -21,7 +24,8 @@ impl TextEncoding {
     pub fn label(self) -> &'static str {
         match self {
             TextEncoding::Utf8 => "UTF-8",
-            TextEncoding::Utf16(e) => e.name(),
+            TextEncoding::Utf16Le => "UTF-16LE",
+            TextEncoding::Utf16Be => "UTF-16BE",
             TextEncoding::Gb18030 => "GBK",
         }
     }
@@ -30,32 +34,64 @@ impl TextEncoding {
 /// Detects the encoding: a BOM decides; otherwise valid UTF-8 is UTF-8 and anything else is
 /// taken as GB18030 (and must then decode without errors).
 pub fn detect_encoding(bytes: &[u8]) -> TextEncoding {
-    match Encoding::for_bom(bytes) {
-        Some((e, _)) if e == UTF_8 => TextEncoding::Utf8,
-        Some((e, _)) => TextEncoding::Utf16(e),
-        None if std::str::from_utf8(bytes).is_ok() => TextEncoding::Utf8,
-        None => TextEncoding::Gb18030,
+    match bytes {
+        [0xEF, 0xBB, 0xBF, ..] => TextEncoding::Utf8,
+        [0xFF, 0xFE, ..] => TextEncoding::Utf16Le,
+        [0xFE, 0xFF, ..] => TextEncoding::Utf16Be,
+        _ if std::str::from_utf8(bytes).is_ok() => TextEncoding::Utf8,
+        _ => TextEncoding::Gb18030,
     }
+}
+
+/// The 1-based row of the first replacement character, for an encoding error.
+fn bad_row(text: &str) -> usize {
+    text.lines().position(|l| l.contains('\u{FFFD}')).unwrap_or(0) + 1
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ImportError> {
+    let units = bytes.chunks(2).map(|c| match c {
+        [a, b] => unit([*a, *b]),
+        // An odd trailing byte is not UTF-16: make it a replacement character.
+        _ => 0xD800,
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    if text.contains(char::REPLACEMENT_CHARACTER) {
+        return Err(ImportError::Encoding { row: bad_row(&text) });
+    }
+    Ok(text)
+}
+
+/// The platform's GB18030 decoder (WHATWG Encoding Standard, no BOM handling): bytes in, text
+/// out with U+FFFD for every undecodable sequence.
+pub type Gb18030<'a> = &'a dyn Fn(&[u8]) -> String;
+
+fn gb18030(bytes: &[u8], decoder: Gb18030) -> Result<String, ImportError> {
+    let text = decoder(bytes);
+    // A replacement character is taken as an undecodable byte: a real U+FFFD in a GBK file
+    // (four bytes in GB18030) is not something a warehouse export contains.
+    if text.contains(char::REPLACEMENT_CHARACTER) {
+        return Err(ImportError::Encoding { row: bad_row(&text) });
+    }
+    Ok(text)
 }
 
 /// Decodes the bytes to text with the detected encoding; undecodable bytes are an error naming
 /// the first row where they occur.
-pub fn decode(bytes: &[u8]) -> Result<String, ImportError> {
-    let enc = match detect_encoding(bytes) {
-        TextEncoding::Utf8 => UTF_8,
-        TextEncoding::Utf16(e) => e,
-        TextEncoding::Gb18030 => GB18030,
-    };
-    let (text, _, had_errors) = enc.decode(bytes);
-    if had_errors {
-        let row = text
-            .lines()
-            .position(|l| l.contains('\u{FFFD}'))
-            .unwrap_or(0)
-            + 1;
-        return Err(ImportError::Encoding { row });
+pub fn decode(bytes: &[u8], gbk: Gb18030) -> Result<String, ImportError> {
+    match detect_encoding(bytes) {
+        TextEncoding::Utf8 => {
+            let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+            match std::str::from_utf8(body) {
+                Ok(text) => Ok(text.to_owned()),
+                Err(_) => Err(ImportError::Encoding { row: bad_row(&String::from_utf8_lossy(body)) }),
+            }
+        }
+        TextEncoding::Utf16Le => utf16(&bytes[2..], u16::from_le_bytes),
+        TextEncoding::Utf16Be => utf16(&bytes[2..], u16::from_be_bytes),
+        TextEncoding::Gb18030 => gb18030(bytes, gbk),
     }
-    Ok(text.into_owned())
 }
 
 /// Picks the delimiter that splits the most of the first lines: comma, tab, semicolon or `|`.
@@ -76,11 +112,11 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// Reads CSV bytes into rows (blank rows dropped), each with its 1-based record number.
-pub fn read(bytes: &[u8]) -> Result<Vec<RawRow>, ImportError> {
+pub fn read(bytes: &[u8], gbk: Gb18030) -> Result<Vec<RawRow>, ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty("CSV 文件是空的"));
     }
-    let text = decode(bytes)?;
+    let text = decode(bytes, gbk)?;
     parse_text(&text)
 }
 
@@ -110,9 +146,19 @@ pub fn parse_text(text: &str) -> Result<Vec<RawRow>, ImportError> {
     Ok(rows)
 }
 
+/// The tests' GB18030 decoder, as the browser's `TextDecoder("gb18030")` decodes.
+#[cfg(test)]
+pub(crate) fn test_gb18030(bytes: &[u8]) -> String {
+    encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(bytes: &[u8]) -> Result<Vec<RawRow>, ImportError> {
+        super::read(bytes, &test_gb18030)
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {
@@ -128,7 +174,7 @@ mod tests {
     #[test]
     fn gbk_is_detected_and_decoded() {
         let (gbk, _, _) =
-            GB18030.encode("订单号,快递公司,运单号\r\nP123456789012345,顺丰,SF1234567890123\r\n");
+            encoding_rs::GB18030.encode("订单号,快递公司,运单号\r\nP123456789012345,顺丰,SF1234567890123\r\n");
         assert_eq!(detect_encoding(&gbk), TextEncoding::Gb18030);
         let rows = read(&gbk).unwrap();
         assert_eq!(rows[1].cells[1], "顺丰");
@@ -143,6 +189,18 @@ mod tests {
         }
         let rows = read(&bytes).unwrap();
         assert_eq!(rows[1].cells, vec!["P123456789012345", "773012345678"]);
+    }
+
+    #[test]
+    fn utf16_big_endian_and_a_broken_unit() {
+        let mut bytes = vec![0xFE, 0xFF];
+        for u in "订单号\n单\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(read(&bytes).unwrap()[1].cells, vec!["单"]);
+        // A lone surrogate on the third line.
+        bytes.extend_from_slice(&[0xD8, 0x00, 0x00, 0x0A]);
+        assert_eq!(read(&bytes), Err(ImportError::Encoding { row: 3 }));
     }
 
     #[test]

@@ -19,13 +19,14 @@ pub mod paste;
 pub mod plan;
 pub mod report;
 pub mod validate;
+#[cfg(feature = "office")]
 pub mod xlsx_source;
 
 #[cfg(test)]
 mod tests_fill;
 #[cfg(test)]
 mod tests_fill_props;
-#[cfg(test)]
+#[cfg(all(test, feature = "office"))]
 mod tests_import;
 
 use serde::{Deserialize, Serialize};
@@ -197,6 +198,11 @@ pub enum ImportError {
         /// Where the header row was, English (may be empty).
         where_en: String,
     },
+    /// This build has no workbook reader: the `office` feature has it. The extension's main
+    /// module answers this, and the worker then hands the same request to the office module it
+    /// loads on demand.
+    #[error("需要表格读取模块才能读取{0}（reading {0} needs the office module）")]
+    NeedsOffice(&'static str),
     /// The request itself is incomplete (e.g. source `csv` without bytes).
     #[error("导入请求不完整：{0}（incomplete import request）")]
     BadRequest(&'static str),
@@ -226,7 +232,8 @@ pub struct RawRow {
 
 /// Reads, extracts and validates a source into a preview. Rejects unreadable input with an
 /// [`ImportError`] that says where.
-pub fn import(req: &ImportRequest) -> Result<PreviewView, ImportError> {
+/// `gbk` decodes GB18030 CSVs (see [`csv_source::Gb18030`]).
+pub fn import(req: &ImportRequest, gbk: csv_source::Gb18030) -> Result<PreviewView, ImportError> {
     let platform = req.context.courier_list();
     let (entries, meta) = match req.source {
         ImportSource::Paste => {
@@ -241,11 +248,12 @@ pub fn import(req: &ImportRequest) -> Result<PreviewView, ImportError> {
                 .bytes
                 .as_deref()
                 .ok_or(ImportError::BadRequest("CSV 导入缺少 bytes"))?;
-            let rows = csv_source::read(bytes)?;
+            let rows = csv_source::read(bytes, gbk)?;
             let (entries, mut meta) = columns::extract(&rows, &platform)?;
             meta.encoding = Some(csv_source::detect_encoding(bytes).label().to_string());
             (entries, meta)
         }
+        #[cfg(feature = "office")]
         ImportSource::Xlsx => {
             let bytes = req
                 .bytes
@@ -253,10 +261,13 @@ pub fn import(req: &ImportRequest) -> Result<PreviewView, ImportError> {
                 .ok_or(ImportError::BadRequest("XLSX 导入缺少 bytes"))?;
             read_workbook(bytes, req.sheet.as_deref(), &platform)?
         }
+        #[cfg(not(feature = "office"))]
+        ImportSource::Xlsx => return Err(ImportError::NeedsOffice("Excel")),
     };
     Ok(validate::validate(entries, &req.context, meta))
 }
 
+#[cfg(feature = "office")]
 /// Reads the asked-for sheet; without one, the first sheet that has usable columns (a notes or
 /// cover sheet first in the workbook is passed over), else the first sheet's error.
 fn read_workbook(

@@ -6,6 +6,11 @@ use super::*;
 use proptest::prelude::*;
 use rust_xlsxwriter::Workbook;
 
+/// [`super::import`] with the tests' GB18030 decoder (what the browser's would do).
+fn import(req: &ImportRequest) -> Result<PreviewView, ImportError> {
+    super::import(req, &csv_source::test_gb18030)
+}
+
 fn pid(n: u32) -> String {
     format!("P{:015}", 100_000_000_000_000u64 + u64::from(n))
 }

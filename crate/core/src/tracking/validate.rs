@@ -330,7 +330,7 @@ fn cross_checks(rows: &mut [PreviewRow]) {
     let mut add: Vec<(usize, Reason)> = Vec::new();
     for (number, idx) in &by_number {
         let mut pkgs: Vec<&str> = idx.iter().map(|&i| rows[i].package_id.as_str()).collect();
-        pkgs.sort_unstable();
+        crate::sort::sort(&mut pkgs);
         pkgs.dedup();
         if pkgs.len() > 1 {
             let at = row_list(rows, idx);
@@ -351,7 +351,7 @@ fn cross_checks(rows: &mut [PreviewRow]) {
             .iter()
             .map(|&i| (rows[i].number.as_str(), rows[i].courier_code.as_str()))
             .collect();
-        pairs.sort_unstable();
+        crate::sort::sort(&mut pairs);
         pairs.dedup();
         let at = row_list(rows, idx);
         if pairs.len() > 1 {
@@ -381,7 +381,7 @@ fn cross_checks(rows: &mut [PreviewRow]) {
             }
         }
     }
-    add.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
+    crate::sort::sort_by(&mut add, |a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
     for (i, r) in add {
         rows[i].reasons.push(r);
     }

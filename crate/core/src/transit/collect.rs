@@ -288,7 +288,7 @@ fn prune(snap: &mut TransitSnapshot, now_ms: i64) {
     snap.closed.retain(|_, c| now_ms - c.at_ms <= CLOSED_KEPT_MS);
     if snap.closed.len() > CLOSED_MAX {
         let mut by_age: Vec<(i64, String)> = snap.closed.iter().map(|(k, c)| (c.at_ms, k.clone())).collect();
-        by_age.sort();
+        crate::sort::sort(&mut by_age);
         for (_, k) in by_age.into_iter().take(snap.closed.len() - CLOSED_MAX) {
             snap.closed.remove(&k);
         }
@@ -333,6 +333,6 @@ pub fn known_orders(snap: &TransitSnapshot) -> Vec<KnownOrder> {
         .map(|k| KnownOrder { package_id: k.clone(), waiting: true })
         .chain(snap.closed.keys().map(|k| KnownOrder { package_id: k.clone(), waiting: false }))
         .collect();
-    out.sort_by(|a, b| a.package_id.cmp(&b.package_id));
+    crate::sort::sort_by(&mut out, |a, b| a.package_id.cmp(&b.package_id));
     out
 }

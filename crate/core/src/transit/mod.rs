@@ -7,6 +7,7 @@
 
 pub mod collect;
 pub mod export_csv;
+#[cfg(feature = "office")]
 pub mod export_xlsx;
 pub mod planner;
 pub mod reconcile;
@@ -16,7 +17,7 @@ pub mod template;
 pub mod view;
 #[cfg(test)]
 mod collect_tests;
-#[cfg(test)]
+#[cfg(all(test, feature = "office"))]
 mod export_tests;
 #[cfg(test)]
 mod fixtures;

@@ -150,7 +150,7 @@ pub fn build(
         let names: Vec<&str> = routes.iter().map(|r| r.label_zh()).collect();
         return Err(ExportError::Empty(format!("发货方式为「{}」的待发货订单为 0", names.join("、"))));
     }
-    chosen.sort_by(|a, b| a.0.paid_at_ms.cmp(&b.0.paid_at_ms).then_with(|| a.0.package_id.cmp(&b.0.package_id)));
+    crate::sort::sort_by(&mut chosen, |a, b| a.0.paid_at_ms.cmp(&b.0.paid_at_ms).then_with(|| a.0.package_id.cmp(&b.0.package_id)));
     let mut rows = Vec::new();
     let mut package_ids = Vec::new();
     for (p, route) in chosen {

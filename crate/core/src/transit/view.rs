@@ -93,7 +93,7 @@ pub fn view(snap: &TransitSnapshot, book: Option<&RouteBook>, now_ms: i64) -> Tr
             }
         })
         .collect();
-    rows.sort_by(|a, b| a.paid_at_ms.cmp(&b.paid_at_ms).then_with(|| a.package_id.cmp(&b.package_id)));
+    crate::sort::sort_by(&mut rows, |a, b| a.paid_at_ms.cmp(&b.paid_at_ms).then_with(|| a.package_id.cmp(&b.package_id)));
     TransitView {
         shop_id: snap.shop_id.clone(),
         rows,

@@ -113,7 +113,7 @@ pub fn export_backup<'a>(
     let kdf = Kdf { alg: "pbkdf2-sha256".into(), iterations, salt: b64_encode(&salt) };
     let (key, check) = file_keys(passphrase, &kdf).ok_or(VaultError::BadInput { what: "backup parameters".into() })?;
     let mut sorted = records.to_vec();
-    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::sort::sort_by(&mut sorted, |a, b| a.key.cmp(&b.key));
     let body = Body { schema: SCHEMA_VERSION, count: sorted.len(), records: sorted };
     let plain =
         serde_json::to_vec(&body).map_err(|e| VaultError::BadInput { what: format!("backup contents ({e})") })?;

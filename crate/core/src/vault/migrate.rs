@@ -44,7 +44,7 @@ pub fn migrate_v1(
 ) -> Result<MigrationPlan, VaultError> {
     let mut plan = MigrationPlan::default();
     let mut v1: Vec<&(String, Value)> = entries.iter().filter(|(k, _)| k.starts_with(V1_PREFIX)).collect();
-    v1.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut v1, |a, b| a.0.cmp(&b.0));
     for (storage_key, value) in v1 {
         let logical = &storage_key[V1_PREFIX.len()..];
         if let Err(e) = validate_logical_key(logical) {

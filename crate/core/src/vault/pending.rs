@@ -154,7 +154,7 @@ pub fn open_pending(
             Err(e) => failed.push(quarantine_entry(k, &e, raw, now_ms)),
         }
     }
-    events.sort_by(|a, b| a.at_ms.cmp(&b.at_ms).then_with(|| a.storage_key.cmp(&b.storage_key)));
+    crate::sort::sort_by(&mut events, |a, b| a.at_ms.cmp(&b.at_ms).then_with(|| a.storage_key.cmp(&b.storage_key)));
     Ok((events, failed))
 }
 

@@ -72,7 +72,7 @@ pub fn scan(session: &Session, entries: &[(String, Value)], now_ms: i64) -> Scan
             Err(err) => out.quarantine.push(quarantine_entry(k, &err, raw, now_ms)),
         }
     }
-    out.records.sort_by(|a, b| a.1.logical_key.cmp(&b.1.logical_key));
+    crate::sort::sort_by(&mut out.records, |a, b| a.1.logical_key.cmp(&b.1.logical_key));
     out
 }
 
@@ -116,7 +116,7 @@ pub fn list_quarantine(entries: &[(String, Value)]) -> Vec<QuarantineView> {
             },
         })
         .collect();
-    out.sort_by(|a, b| b.detected_ms.cmp(&a.detected_ms).then_with(|| a.quarantine_key.cmp(&b.quarantine_key)));
+    crate::sort::sort_by(&mut out, |a, b| b.detected_ms.cmp(&a.detected_ms).then_with(|| a.quarantine_key.cmp(&b.quarantine_key)));
     out
 }
 

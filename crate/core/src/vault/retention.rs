@@ -44,7 +44,7 @@ pub fn purge_plan(records: &[(String, i64)], policy: &RetentionPolicy, now_ms: i
         .filter(|(k, t)| *t < cutoff && policy.patterns.iter().any(|p| !p.is_empty() && matches_prefix(k, p)))
         .map(|(k, _)| k.clone())
         .collect();
-    out.sort();
+    crate::sort::sort(&mut out);
     Ok(out)
 }
 

@@ -1,0 +1,96 @@
+//! Boundary plumbing shared by RedShip's two wasm modules (`redship-wasm`, loaded at every
+//! service-worker start, and `redship-office`, loaded when a file needs it): value conversion
+//! and error mapping. No exports of its own, so linking it adds nothing to either module's API.
+//!
+//! Values cross as JSON text: `JSON.stringify` on the way in and `JSON.parse` on the way out,
+//! both native in the engine, with `serde_json` on the Rust side. A big view (10,000 preview
+//! rows, a 10,000-order snapshot) then crosses as one string instead of one boundary call per
+//! field, and the module carries one serde format instead of two (serde-wasm-bindgen's
+//! per-type code was about a tenth of the binary). Byte fields (`Uint8Array`) are taken out of a
+//! request before it is stringified ([`take_bytes`]) and crossed as a plain copy.
+
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+
+mod transit;
+pub use transit::{export_err, file_view, TransitExportRequest};
+
+/// Builds a JS `Error` whose `name` is a stable identifier (e.g. `ImportError`) and whose
+/// `message` is the core error's human text.
+pub fn js_error(name: &str, message: impl std::fmt::Display) -> JsValue {
+    let err = js_sys::Error::new(&message.to_string());
+    err.set_name(name);
+    err.into()
+}
+
+/// Maps a core error into a JS `Error` named `name`.
+pub fn map_err<E: std::fmt::Display>(name: &'static str) -> impl Fn(E) -> JsValue {
+    move |e| js_error(name, e)
+}
+
+/// The JSON text of a JS value. `undefined` reads as `null` (an absent optional record); a value
+/// JSON cannot express (a `BigInt`, a cycle) is an error named `name`.
+fn json_text(value: &JsValue, name: &'static str) -> Result<String, JsValue> {
+    if value.is_undefined() {
+        return Ok("null".to_owned());
+    }
+    let text = js_sys::JSON::stringify(value)
+        .map_err(|_| js_error(name, "request is not JSON-compatible (BigInt or a cycle)"))?;
+    Ok(text.as_string().unwrap_or_else(|| "null".to_owned()))
+}
+
+/// Converts a JS value into a request DTO; a shape mismatch is an error named `name`.
+pub fn from_js_named<T: DeserializeOwned>(value: JsValue, name: &'static str) -> Result<T, JsValue> {
+    serde_json::from_str(&json_text(&value, name)?).map_err(map_err(name))
+}
+
+/// Converts a JS value into a request DTO; a shape mismatch is a `RequestError`.
+pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    from_js_named(value, "RequestError")
+}
+
+/// Converts a view DTO into a plain JS object (maps as objects, not `Map`s).
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(map_err("ViewError"))?;
+    js_sys::JSON::parse(&text).map_err(|_| js_error("ViewError", "view is not valid JSON"))
+}
+
+/// Takes the byte field `field` out of a request object: returns a shallow copy of the request
+/// without it (the caller's object is left alone) and its bytes when it is a `Uint8Array` or an
+/// `ArrayBuffer`. Any other value (an array of numbers, `null`) stays in the request for serde.
+pub fn take_bytes(request: JsValue, field: &str) -> Result<(JsValue, Option<Vec<u8>>), JsValue> {
+    if !request.is_object() {
+        return Ok((request, None));
+    }
+    let key = JsValue::from_str(field);
+    let value = js_sys::Reflect::get(&request, &key).unwrap_or(JsValue::UNDEFINED);
+    let bytes = if let Some(view) = value.dyn_ref::<js_sys::Uint8Array>() {
+        view.to_vec()
+    } else if let Some(buffer) = value.dyn_ref::<js_sys::ArrayBuffer>() {
+        js_sys::Uint8Array::new(buffer).to_vec()
+    } else {
+        return Ok((request, None));
+    };
+    let rest = js_sys::Object::assign(&js_sys::Object::new(), request.unchecked_ref());
+    js_sys::Reflect::delete_property(&rest, &key).map_err(|_| js_error("RequestError", "cannot read the request"))?;
+    Ok((rest.into(), Some(bytes)))
+}
+
+/// The core's GB18030 (GBK) decoder in the extension: the browser's `TextDecoder("gb18030")`,
+/// not fatal, so undecodable bytes arrive as U+FFFD and the core names their row. An engine
+/// without the legacy encodings gives one U+FFFD, which the core reports as an unknown encoding.
+pub fn browser_gb18030(bytes: &[u8]) -> String {
+    web_sys::TextDecoder::new_with_label("gb18030")
+        .and_then(|d| d.decode_with_u8_array(bytes))
+        .unwrap_or_else(|_| char::REPLACEMENT_CHARACTER.to_string())
+}
+
+/// A `trackingImport` request, its `bytes` (a `Uint8Array` or `ArrayBuffer`) copied in directly.
+pub fn import_request(request: JsValue) -> Result<redship_core::tracking::ImportRequest, JsValue> {
+    let (request, bytes) = take_bytes(request, "bytes")?;
+    let mut req: redship_core::tracking::ImportRequest = from_js(request)?;
+    if bytes.is_some() {
+        req.bytes = bytes;
+    }
+    Ok(req)
+}

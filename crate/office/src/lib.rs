@@ -1,0 +1,58 @@
+//! RedShip's office module: the readers and writers whose libraries are most of the binary —
+//! workbooks in (calamine: XLSX, XLS, ODS) and XLSX out (rust_xlsxwriter). The service worker loads it only when a file needs it, so a worker start
+//! compiles the small main module alone (crate/wasm). Same conversions as the main module
+//! (`redship-bind`), same error names, no business logic.
+
+use std::sync::Once;
+
+use redship_bind::{export_err, file_view, from_js, import_request, map_err, take_bytes, to_js, TransitExportRequest};
+use redship_core::tracking::{self, xlsx_source};
+use redship_core::transit::collect::TransitSnapshot;
+use redship_core::transit::export_xlsx::export_xlsx;
+use redship_core::transit::routes::RouteBook;
+use redship_core::transit::template::TemplateBook;
+use wasm_bindgen::prelude::*;
+
+static INIT: Once = Once::new();
+
+/// Sets the module up once; calling it again does nothing.
+#[wasm_bindgen]
+pub fn init() {
+    INIT.call_once(|| {});
+}
+
+/// `trackingImport({source: "xlsx", bytes, sheet?, knownOrders, usedNumbers, couriers})` → the
+/// same preview view as the main module's, for the workbooks it hands over.
+#[wasm_bindgen(js_name = trackingImport)]
+pub fn tracking_import(request: JsValue) -> Result<JsValue, JsValue> {
+    let req = import_request(request)?;
+    to_js(&tracking::import(&req, &redship_bind::browser_gb18030).map_err(map_err("ImportError"))?)
+}
+
+/// `trackingSheets({bytes})` → the workbook's sheet names, for the sheet picker.
+#[wasm_bindgen(js_name = trackingSheets)]
+pub fn tracking_sheets(request: JsValue) -> Result<JsValue, JsValue> {
+    let bytes = match take_bytes(request, "bytes")? {
+        (_, Some(bytes)) => bytes,
+        // Not a Uint8Array: an array of numbers, or a request without bytes (a RequestError).
+        (request, None) => from_js::<xlsx_source::SheetsRequest>(request)?
+            .bytes
+            .ok_or_else(|| redship_bind::js_error("ImportError", "缺少 bytes（no bytes given）"))?,
+    };
+    to_js(&xlsx_source::sheet_names(&bytes).map_err(map_err("ImportError"))?)
+}
+
+/// `transitExportXlsx(snapshot, routes | null, templates | null, {templateId?, routes?,
+/// packageIds?, nowMs})` → `{bytes: Uint8Array, fileName, mime, rows, packages, packageIds}`,
+/// an XLSX workbook read back and leak-scanned before it is returned (`LeakError` names the row
+/// and column).
+#[wasm_bindgen(js_name = transitExportXlsx)]
+pub fn transit_export_xlsx(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let snap: TransitSnapshot = from_js(snapshot)?;
+    let book: Option<RouteBook> = from_js(routes)?;
+    let tpl: Option<TemplateBook> = from_js(templates)?;
+    let req: TransitExportRequest = from_js(request)?;
+    let (core_req, now) = req.into_core();
+    let file = export_xlsx(&snap, book.as_ref(), tpl.as_ref(), &core_req, now).map_err(export_err)?;
+    file_view(&file)
+}

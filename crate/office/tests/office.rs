@@ -1,0 +1,91 @@
+//! The office module in wasm: workbooks read into the same preview the main module
+//! gives, and the XLSX export — really running here proves rust_xlsxwriter never touches the
+//! (missing) system clock on wasm32-unknown-unknown. Runs in node and, with
+//! `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Reflect, Uint8Array, JSON};
+use redship_core::transit::collect::{ingest, IngestRequest};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const NOW: f64 = 1_795_233_600_000.0;
+const CTX: &str = r#""knownOrders": [{"packageId": "P100000000000001", "waiting": true}, {"packageId": "P100000000000002", "waiting": true}], "usedNumbers": [], "couriers": []"#;
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).expect("valid JSON")
+}
+
+fn get(v: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(v.clone(), |cur, k| match k.parse::<u32>() {
+        Ok(i) => Reflect::get_u32(&cur, i).expect("index"),
+        Err(_) => Reflect::get(&cur, &JsValue::from_str(k)).expect("get"),
+    })
+}
+
+fn with_bytes(json: &str, bytes: &[u8]) -> JsValue {
+    let req = js(json);
+    Reflect::set(&req, &"bytes".into(), &Uint8Array::from(bytes)).expect("set");
+    req
+}
+
+fn error_name(e: &JsValue) -> String {
+    get(e, "name").as_string().unwrap_or_default()
+}
+
+/// A warehouse workbook: a cover sheet, then the numbers (the long one stored as a float).
+fn workbook() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("说明").expect("name").write_string(0, 0, "仓库回传").expect("write");
+    let sheet = book.add_worksheet().set_name("运单").expect("name");
+    for (c, h) in ["订单号", "快递公司", "运单号"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("header");
+    }
+    sheet.write_string(1, 0, "P100000000000001").expect("id");
+    sheet.write_string(1, 1, "中通").expect("courier");
+    sheet.write_number(1, 2, 773012345678.0).expect("number");
+    book.save_to_buffer().expect("xlsx")
+}
+
+#[wasm_bindgen_test]
+fn workbook_sheets_and_import() {
+    let bytes = workbook();
+    let sheets = redship_office::tracking_sheets(with_bytes("{}", &bytes)).expect("sheets");
+    assert_eq!(JSON::stringify(&sheets).expect("json").as_string().as_deref(), Some(r#"["说明","运单"]"#));
+    let v = redship_office::tracking_import(with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), &bytes)).expect("import");
+    assert_eq!(get(&v, "sheet").as_string().as_deref(), Some("运单"));
+    assert_eq!(get(&v, "rows.0.courierCode").as_string().as_deref(), Some("zhongtong"));
+    assert_eq!(get(&v, "rows.0.number").as_string().as_deref(), Some("773012345678"));
+}
+
+#[wasm_bindgen_test]
+fn errors_are_named() {
+    let not_a_book = with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), b"not a workbook");
+    assert_eq!(error_name(&redship_office::tracking_import(not_a_book).expect_err("unreadable")), "ImportError");
+    let missing = redship_office::tracking_sheets(js("{}")).expect_err("no bytes");
+    assert_eq!(error_name(&missing), "RequestError");
+    let none = redship_office::tracking_sheets(js(r#"{"bytes": null}"#)).expect_err("null bytes");
+    assert_eq!(error_name(&none), "ImportError");
+    let bad_shape = redship_office::transit_export_xlsx(JsValue::NULL, JsValue::NULL, JsValue::NULL, js("{}"));
+    assert_eq!(error_name(&bad_shape.expect_err("no snapshot")), "RequestError");
+}
+
+#[wasm_bindgen_test]
+fn xlsx_export_runs_in_wasm() {
+    let package = r#"{"packageId":"P2026112100000001","orderId":"O1","paidAt":1795233599000,"status":4,"statusDesc":"待发货",
+        "userInfo":{"receiver":"张三丰","phone":"13812345678","address":"广东省深圳市南山区科技园路1号","buyerRemark":""},
+        "skus":[{"skuId":"S1","name":"杯子","spec":"白","quantity":2}]}"#;
+    let answer = format!(r#"{{"code":0,"success":true,"msg":"","data":{{"total":1,"packages":[{package}]}}}}"#);
+    // The snapshot as the worker stores it: ingested (and masked) by the core.
+    let req = IngestRequest { shop_id: "shop1".into(), answer: serde_json::from_str(&answer).expect("answer") };
+    let (snapshot, _) = ingest(None, &req, NOW as i64).expect("ingest");
+    let snapshot = js(&serde_json::to_string(&snapshot).expect("snapshot"));
+    assert!(!JSON::stringify(&snapshot).expect("json").as_string().unwrap_or_default().contains("13812345678"));
+    let xlsx = redship_office::transit_export_xlsx(snapshot, JsValue::NULL, JsValue::NULL, js(&format!(r#"{{"nowMs":{NOW}}}"#)))
+        .expect("xlsx in wasm");
+    let bytes: Uint8Array = get(&xlsx, "bytes").dyn_into().expect("Uint8Array");
+    assert!(bytes.length() > 1000);
+    assert_eq!(&bytes.to_vec()[..2], b"PK");
+    assert_eq!(get(&xlsx, "packages").as_f64(), Some(1.0));
+    assert!(get(&xlsx, "fileName").as_string().unwrap_or_default().ends_with(".xlsx"));
+}
