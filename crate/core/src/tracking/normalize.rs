@@ -35,16 +35,26 @@ fn is_filler(c: char) -> bool {
 /// dashes or zero-width characters anywhere. Spreadsheet text markers (a leading `'`, or a
 /// `="…"` wrapper that Excel users type to keep long numbers as text) are removed too.
 pub fn normalize_code(s: &str) -> String {
-    let half: String = to_half_width(s)
+    // Most codes are already normal (the known orders come from the page, numbers from a
+    // warehouse system): one copy instead of three passes and allocations each. Upper-case
+    // ASCII letters and digits are left alone by every step below.
+    if s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        return s.to_owned();
+    }
+    let half: String = s
         .chars()
+        .map(half_width_char)
         .filter(|c| !is_filler(*c))
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    strip_text_markers(&half)
+    match strip_text_markers(&half) {
+        same if same.len() == half.len() => half,
+        stripped => stripped.to_owned(),
+    }
 }
 
 /// Removes Excel's "keep as text" markers, repeatedly, so the result is a fixed point.
-fn strip_text_markers(s: &str) -> String {
+fn strip_text_markers(s: &str) -> &str {
     let mut cur = s;
     loop {
         let next = if let Some(inner) = cur.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')) {
@@ -54,7 +64,7 @@ fn strip_text_markers(s: &str) -> String {
         } else if cur.len() >= 2 && cur.starts_with('"') && cur.ends_with('"') {
             &cur[1..cur.len() - 1]
         } else {
-            return cur.to_string();
+            return cur;
         };
         cur = next;
     }

@@ -137,12 +137,24 @@ fn err(code: &str, zh: String, en: String) -> Reason {
 }
 
 /// Per-row checks that need no other row.
+/// Couriers repeat down a sheet (a warehouse ships with a handful), and a lookup normalises
+/// every platform and alias name: each distinct courier text is looked up once per import.
+fn cached_lookup(raw: &str, platform: &[CourierEntry], cache: &mut HashMap<String, CourierLookup>) -> CourierLookup {
+    if let Some(hit) = cache.get(raw) {
+        return hit.clone();
+    }
+    let found = lookup(raw, platform);
+    cache.insert(raw.to_owned(), found.clone());
+    found
+}
+
 fn check_row(
     index: usize,
     raw: RawEntry,
     used: &HashMap<String, Vec<String>>,
     known: &HashMap<String, bool>,
     platform: &[CourierEntry],
+    lookups: &mut HashMap<String, CourierLookup>,
 ) -> PreviewRow {
     let package_id = normalize_code(&raw.package_id);
     let number = normalize_code(&raw.number);
@@ -204,7 +216,7 @@ fn check_row(
             None => {}
         }
     } else {
-        match lookup(&raw.courier, platform) {
+        match cached_lookup(&raw.courier, platform, lookups) {
             CourierLookup::Offered(c) => courier = Some(c),
             CourierLookup::NotOffered(name) => reasons.push(err(
                 "courier-not-offered",
@@ -280,10 +292,11 @@ pub fn validate(entries: Vec<RawEntry>, ctx: &ValidationContext, meta: SourceMet
             .or_default()
             .push(normalize_code(&u.package_id));
     }
+    let mut lookups = HashMap::new();
     let mut rows: Vec<PreviewRow> = entries
         .into_iter()
         .enumerate()
-        .map(|(i, e)| check_row(i, e, &used, &known, &platform))
+        .map(|(i, e)| check_row(i, e, &used, &known, &platform, &mut lookups))
         .collect();
     cross_checks(&mut rows);
     let mut counts = PreviewCounts {
