@@ -69,18 +69,23 @@ async function floor(jobs) {
   return performance.now() - t0;
 }
 
-/** Median time in the dialog (order/detail → shipment) and between orders (shipment → next open). */
-function phases(log, jobs) {
-  const opened = new Map();
-  for (const d of log.dialogs || []) if (!opened.has(d.package_id)) opened.set(d.package_id, d.at);
-  const shipped = new Map(log.shipments.map((x) => [x.package_id, x.at]));
+/**
+ * Medians from the replica's log, in shipment order: in the dialog (the order/detail call the
+ * dialog makes as it opens → the shipment) and between dialogs (a shipment → the next order's
+ * dialog opening). The two add up to the gap between consecutive shipments.
+ */
+function phases(log) {
+  const shipped = [...log.shipments].sort((a, b) => a.at - b.at);
+  const opens = (id) => log.details.filter((d) => d.package_id === id).map((d) => d.at);
   const inDialog = [];
   const between = [];
-  for (let i = 0; i < jobs.length; i++) {
-    const id = jobs[i].packageId;
-    if (opened.has(id) && shipped.has(id)) inDialog.push(shipped.get(id) - opened.get(id));
-    const next = jobs[i + 1]?.packageId;
-    if (next && opened.has(next) && shipped.has(id)) between.push(opened.get(next) - shipped.get(id));
+  for (let i = 0; i < shipped.length; i++) {
+    const s = shipped[i];
+    const open = opens(s.package_id).filter((t) => t <= s.at).at(-1);
+    if (open !== undefined) inDialog.push(s.at - open);
+    const next = shipped[i + 1];
+    const nextOpen = next && opens(next.package_id).find((t) => t >= s.at);
+    if (nextOpen !== undefined) between.push(nextOpen - s.at);
   }
   return { inDialog: median(inDialog), between: median(between) };
 }
@@ -134,7 +139,7 @@ async function runOurs(jobs) {
     const total = Date.now() - t0;
     await list.waitForTimeout(500);
     const log = await replica.log();
-    return { total, ...perOrder(log.shipments, jobs), phases: phases(log, jobs) };
+    return { total, ...perOrder(log.shipments, jobs), phases: phases(log) };
   } finally {
     await browser.close();
     await replica.stop();
@@ -152,7 +157,7 @@ async function runFloor(jobs) {
     const total = await page.evaluate(floor, jobs);
     await page.waitForTimeout(300);
     const log = await replica.log();
-    return { total, ...perOrder(log.shipments, jobs), phases: phases(log, jobs) };
+    return { total, ...perOrder(log.shipments, jobs), phases: phases(log) };
   } finally {
     await browser.close();
     await replica.stop();
