@@ -84,9 +84,12 @@ const SHIP = {
   'ship.reportCsv': { from: ['page'], payload: { lang: 'string?:8' } },
   /** Content: a workbench page loaded; answer {active} when it should resume a run. */
   'ship.poll': { from: ['content'], payload: { shop: 'string:64', url: 'string:2048' } },
-  /** Content: the filler is idle; answer {action, progress}. */
-  'ship.next': { from: ['content'], payload: { visible: 'array:2000' } },
-  /** Content: a journal event (confirming, result, checked, stop). Answer {action, progress}. */
+  /** Content: the events that settle the filler's last action (result, checked, withdraw, stop),
+   *  then the next action; `confirm`: the order whose dialog it is opening, to record the intent
+   *  to press 确定 for it if it is the one handed out. Answer {action, progress, confirmed}. */
+  'ship.step': { from: ['content'], payload: { events: 'array:4', visible: 'array:2000', confirm: 'string?:64' } },
+  /** Content: one journal event saved before it acts (confirming) or shown at once (a filled
+   *  dialog). Answer {action, progress, confirmed}. */
   'ship.event': { from: ['content'], payload: { event: 'object:65536' } },
   /** Content: the platform's courier list as the page received it. */
   'ship.couriers': { from: ['content'], payload: { shop: 'string:64', couriers: 'array:500' } },

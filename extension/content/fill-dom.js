@@ -13,16 +13,49 @@
   const norm = (s) => String(s ?? '').replace(/\s+/g, ' ').trim();
   const squash = (s) => String(s ?? '').replace(/[\s*:：]/g, '');
 
-  /** Polls `fn` until it returns a truthy value (returned) or `timeoutMs` passes (null). */
-  async function waitFor(fn, timeoutMs = 10000, everyMs = 60) {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      let v = null;
-      try { v = fn(); } catch { v = null; }
-      if (v) return v;
-      if (Date.now() >= end) return null;
-      await sleep(everyMs);
-    }
+  // Waits react to the page instead of polling it: a waiter re-checks its condition after every
+  // batch of DOM mutations (the app rendered), when `wake()` is called (a page answer arrived,
+  // which touches no node), and on a slow timer as a backstop for changes that neither signals.
+  const BACKSTOP_MS = 250;
+  const waiters = new Set();
+  let observer = null;
+
+  function recheck() {
+    for (const w of [...waiters]) w.check();
+  }
+
+  /** Resolves with `fn()`'s first truthy value, or null once `timeoutMs` has passed. */
+  function waitFor(fn, timeoutMs = 10000) {
+    const test = () => { try { return fn() || null; } catch { return null; } };
+    const now = test();
+    if (now) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const done = (v) => {
+        if (!waiters.delete(w)) return;
+        clearTimeout(timer);
+        clearInterval(backstop);
+        if (!waiters.size) { observer?.disconnect(); observer = null; }
+        resolve(v);
+      };
+      const w = { check: () => { const v = test(); if (v) done(v); } };
+      const timer = setTimeout(() => done(test()), timeoutMs);
+      const backstop = setInterval(w.check, BACKSTOP_MS);
+      waiters.add(w);
+      if (!observer) {
+        observer = new MutationObserver(recheck);
+        observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, characterData: true });
+      }
+    });
+  }
+
+  /**
+   * Resolves once the app has reacted to events just dispatched: component frameworks (Vue's
+   * scheduler, React's batching) re-render from their state in a microtask queued during the
+   * event, so a few microtask turns later the DOM shows what the app holds. (A macrotask would
+   * also wait for the browser to lay out and paint the whole page.)
+   */
+  async function afterRender() {
+    for (let i = 0; i < 3; i++) await new Promise((r) => queueMicrotask(r));
   }
 
   function visible(el) {
@@ -136,8 +169,9 @@
     input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
     input.dispatchEvent(new Event('change', { bubbles: true }));
     input.blur();
-    // The app re-renders from its own state: the value must survive that.
-    await sleep(120);
+    // The app re-renders from its own state after the events: once that has run, the field must
+    // still show the value (an app that re-rendered without it would have put its own back).
+    await afterRender();
     return numberInput(modal)?.value === value;
   }
 
@@ -233,7 +267,7 @@
   }
 
   globalThis.RedShipFillDom = Object.freeze({
-    sleep, norm, waitFor, visible, idsIn, listRows, visibleIds, findRow, findRowPaging, shipButton,
+    sleep, norm, waitFor, wake: recheck, visible, idsIn, listRows, visibleIds, findRow, findRowPaging, shipButton,
     pageItems, currentPage, gotoPage,
     buttonIn, press, shipDialog, dialogReady, pickCourier, enterNumber, numberInput, toasts,
   });

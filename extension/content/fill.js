@@ -4,10 +4,17 @@
 // by its visible name, enter the number so the app receives it, then leave it for the user
 // (`fill`) or press 确定 and wait for the page's answer (`ship`).
 //
-// Safety: the worker records `confirming` before 确定 is pressed; the page's answer (the
-// deliver answer, a toast, the row's status) decides the outcome; no answer means `noAnswer`
-// and the worker then asks for a row check, never a blind retry. A dialog showing another
-// order is never typed into. A route change or a re-sorted list stops the run safely.
+// Speed: one message per order (`ship.step`: the last order's outcome, then the next order);
+// every wait reacts to the page's own changes (fill-dom.js). In ship mode the worker's save of
+// the 确定 intent runs while the dialog loads, and the dialog of the order the worker said comes
+// next (`ahead`) is opened while the last outcome is being reported; if the worker hands out
+// something else, that dialog is closed untouched.
+//
+// Safety: 确定 is pressed only after the worker has saved `confirming` for that order and the
+// dialog still shows it; every way out before the click sends `withdraw`, so the order is as it
+// was. The page's answer (the deliver answer, a toast, the row's status) decides the outcome; no
+// answer means `noAnswer` and the worker then asks for a row check, never a blind retry. A dialog
+// showing another order is never typed into. A route change or a re-sorted list stops the run.
 (() => {
   const R = globalThis.RedShip;
   const D = globalThis.RedShipFillDom;
@@ -16,6 +23,7 @@
   const OPEN_MS = 12000; // the dialog loads its detail and courier list
   const ANSWER_MS = 20000; // the page answers a shipment
   const SETTLE_MS = 90000; // a shipment still in flight after that, before its status is read
+  const CLOSE_MS = 3000; // the page closes its dialog after a shipment
   let running = false;
   let listFilter = null; // statuses the list shows (from the last order page answer)
   const delivered = new Map(); // packageId -> {ok, msg, at}: the page's answers to 确定
@@ -23,7 +31,9 @@
   const clicked = new Map(); // packageId -> when 确定 was pressed in this page
 
   R.onHook('deliver', (p) => {
-    if (typeof p?.packageId === 'string') delivered.set(p.packageId, { ok: p.ok === true, msg: String(p.msg || ''), at: Date.now() });
+    if (typeof p?.packageId !== 'string') return;
+    delivered.set(p.packageId, { ok: p.ok === true, msg: String(p.msg || ''), at: Date.now() });
+    D.wake(); // an answer touches no node: whoever waits for it looks now
   });
   // The shop's name renders after the first answers may arrive: wait briefly for it, so records
   // are not filed under the site's host.
@@ -59,11 +69,6 @@
   }
 
   const event = (ev) => send('ship.event', { event: ev });
-  const STOP = Symbol('stop');
-  async function stop(reason) {
-    await event({ type: 'stop', reason });
-    return STOP;
-  }
   const onList = () => location.pathname.startsWith(site.routes.orderListPrefix);
   const waitingOnly = () => Array.isArray(listFilter) && listFilter.length > 0 && listFilter.every((s) => site.status.waiting.includes(s));
 
@@ -89,31 +94,52 @@
   async function settleDialog() {
     const modal = D.shipDialog();
     if (!modal) return;
-    await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), SETTLE_MS, 100);
+    await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), SETTLE_MS);
     await cancelDialog(modal);
   }
 
   const newToast = (baseline, kinds) => D.toasts().find((t) => !baseline.has(t.el) && kinds.includes(t.kind)) || null;
 
-  async function fillOne(a) {
-    const id = a.packageId;
-    const result = async (outcome) => { await event({ type: 'result', packageId: id, outcome }); };
+  /**
+   * Finds order `id`'s row on the list and presses its 发货 button: {opened} with what the
+   * dialog checks need, or {events} when there is nothing to open (not on the list, no 发货).
+   */
+  async function open(id) {
+    const result = (outcome) => ({ events: [{ type: 'result', packageId: id, outcome }] });
     await settleDialog();
     const row = await D.findRowPaging(id);
-    if (!onList()) return stop('route-changed');
+    if (!onList()) return { events: [{ type: 'stop', reason: 'route-changed' }] };
     if (!row) return result({ kind: 'skipped', reason: 'not-on-list', message: `订单列表中找不到 ${id}（not on the order list）` });
     const ship = D.shipButton(row);
     if (!ship) return result({ kind: 'skipped', reason: 'not-waiting', message: '该订单没有「发货」按钮：可能已发货或已取消（no 发货 button: shipped or cancelled）' });
-    // From here on the page must stay put: any route change stops the run at once.
-    const route = location.href;
-    const moved = () => location.href !== route || !onList();
-    const MOVED = { moved: true };
-    const until = (fn, ms, every) => D.waitFor(() => (moved() ? MOVED : fn()), ms, every);
     row.scrollIntoView({ block: 'center' });
     const rowIds = D.idsIn(row);
-    if (!row.isConnected || !rowIds.includes(id)) return stop('list-changed');
-    const baseline = new Set(D.toasts().map((t) => t.el));
+    if (!row.isConnected || !rowIds.includes(id)) return { events: [{ type: 'stop', reason: 'list-changed' }] };
+    const opened = { id, row, rowIds, route: location.href, toasts: new Set(D.toasts().map((t) => t.el)) };
     D.press(ship);
+    return { opened };
+  }
+
+  /**
+   * Fills the dialog `open` opened for action `a` and, in ship mode, presses 确定 and reads the
+   * page's answer. `intent` is the save of `confirming` (the worker's answer to it), started as
+   * the dialog began loading: 确定 is pressed only once it is saved. Returns the events that
+   * settle the order; every way out before the click withdraws the intent, so the order is
+   * as it was.
+   */
+  async function fill(a, { row, rowIds, route, toasts: baseline }, intent) {
+    const id = a.packageId;
+    const moved = () => location.href !== route || !onList();
+    const MOVED = { moved: true };
+    const until = (fn, ms) => D.waitFor(() => (moved() ? MOVED : fn()), ms);
+    const before = async (events) => {
+      if (!intent) return events;
+      // The intent's save may still be in flight: the worker must see it before its withdrawal.
+      const saved = await intent.then(() => true, () => false);
+      return saved ? [{ type: 'withdraw', packageId: id }, ...events] : events;
+    };
+    const result = (outcome) => before([{ type: 'result', packageId: id, outcome }]);
+    const stop = (reason) => before([{ type: 'stop', reason }]);
     const modal = await until(() => D.dialogReady(D.shipDialog()) || newToast(baseline, ['error']), OPEN_MS);
     if (modal === MOVED) return stop('route-changed');
     if (!modal) return result({ kind: 'noAnswer' });
@@ -128,32 +154,39 @@
         message: `发货对话框显示的是 ${shown.join('、') || '（无）'}，不是 ${id}：未填写（the dialog showed another order; not filled）`,
       });
     }
+    const changed = () => (moved() ? 'route-changed' : 'dialog-closed');
     const picked = await D.pickCourier(modal, a.courierName);
-    if (!sameDialog(modal, id, rowIds) || moved()) return stop(moved() ? 'route-changed' : 'dialog-closed');
+    if (!sameDialog(modal, id, rowIds) || moved()) return stop(changed());
     if (!picked.ok) {
       await cancelDialog(modal);
       return result({ kind: 'failed', message: `对话框的物流公司列表里没有「${a.courierName}」（courier not offered in the dialog）` });
     }
     const typed = await D.enterNumber(modal, a.number);
-    if (!sameDialog(modal, id, rowIds) || moved()) return stop(moved() ? 'route-changed' : 'dialog-closed');
+    if (!sameDialog(modal, id, rowIds) || moved()) return stop(changed());
     if (!typed) {
       await cancelDialog(modal);
       return result({ kind: 'failed', message: '运单号没能填入对话框（the number did not reach the dialog）' });
     }
     if (a.mode === 'fill') {
-      await result({ kind: 'filled' });
+      await event({ type: 'result', packageId: id, outcome: { kind: 'filled' } });
       // The user checks and presses 确定 (or 取消); the next order waits for that.
-      const after = await until(() => !modal.isConnected || !D.visible(modal), 12 * 3600 * 1000, 300);
-      return after === MOVED ? stop('route-changed') : undefined;
+      const after = await until(() => !modal.isConnected || !D.visible(modal), 12 * 3600 * 1000);
+      return after === MOVED ? [{ type: 'stop', reason: 'route-changed' }] : [];
     }
-    // Recorded (and saved by the worker) before the click: a restart now checks, never refills.
-    await event({ type: 'confirming', packageId: id });
+    try {
+      await intent;
+    } catch (e) {
+      // Not saved (the worker refused it, e.g. the run was cancelled): never pressed.
+      await cancelDialog(modal);
+      throw e;
+    }
     const confirm = D.buttonIn(modal, site.text.confirm);
-    if (!sameDialog(modal, id, rowIds) || moved() || !confirm) return stop(moved() ? 'route-changed' : 'dialog-closed');
+    if (!sameDialog(modal, id, rowIds) || moved() || !confirm) return stop(changed());
     const toastBase = new Set(D.toasts().map((t) => t.el));
     delivered.delete(id);
     const clickedAt = Date.now();
     clicked.set(id, clickedAt);
+    // The only click on 确定; from here on the outcome is the page's answer or a check.
     D.press(confirm);
     const outcome = await until(() => {
       const d = delivered.get(id);
@@ -162,16 +195,64 @@
       const others = [...delivered].some(([k, v]) => k !== id && v.at >= clickedAt);
       const t = others ? null : newToast(toastBase, ['success', 'error']);
       if (t) return t.kind === 'success' ? { kind: 'shipped' } : { kind: 'failed', message: t.text };
+      if (modal.isConnected) return null;
       const r = D.findRow(id);
-      if (!modal.isConnected && r && !D.shipButton(r)) return { kind: 'shipped' };
-      return null;
-    }, ANSWER_MS, 40);
+      return r && !D.shipButton(r) ? { kind: 'shipped' } : null;
+    }, ANSWER_MS);
     // No answer (or moved away): the outcome is unknown and will be checked. The dialog is left
     // alone — its request may still be in flight — and the check waits for it to settle.
-    await result(outcome && outcome !== MOVED ? outcome : { kind: 'noAnswer' });
-    if (outcome === MOVED) return stop('route-changed');
+    const events = [{ type: 'result', packageId: id, outcome: outcome && outcome !== MOVED ? outcome : { kind: 'noAnswer' } }];
+    if (outcome === MOVED) return [...events, { type: 'stop', reason: 'route-changed' }];
+    if (outcome?.kind === 'shipped') {
+      // The page closes its dialog after a shipment: give it the chance before pressing 取消.
+      await D.waitFor(() => !modal.isConnected || !D.visible(modal), CLOSE_MS);
+    }
     if (outcome && modal.isConnected && D.visible(modal)) await cancelDialog(modal);
-    return undefined;
+    return events;
+  }
+
+  /** One fill action: open the order's dialog, record the intent while it loads, fill it. */
+  async function fillOne(a) {
+    const o = await open(a.packageId);
+    if (!o.opened) return o.events;
+    const intent = a.mode === 'ship' ? event({ type: 'confirming', packageId: a.packageId }) : null;
+    intent?.catch(() => {}); // awaited before the click; a refusal is handled there
+    return fill(a, o.opened, intent);
+  }
+
+  /** Closes a dialog opened for an order the worker did not hand out: nothing was typed. */
+  async function abandon({ toasts: baseline }) {
+    const modal = await D.waitFor(() => D.dialogReady(D.shipDialog()) || newToast(baseline, ['error']), OPEN_MS);
+    if (modal instanceof Element) await cancelDialog(modal);
+  }
+
+  const FINAL = new Set(['shipped', 'failed', 'skipped']);
+  /** The events settle the last order for good (so the worker's `ahead` is what comes next). */
+  const settledFor = (events) => events.length > 0 && events.every((e) => e.type === 'result' && FINAL.has(e.outcome?.kind));
+
+  /**
+   * Reports `events` and asks for the next action while already opening the dialog of `guess`,
+   * the order the worker said would come next (ship mode): its 确定 intent is recorded in the
+   * same save if it is indeed handed out. Otherwise that dialog is closed again untouched.
+   * Returns the events that settle the action it carried out, or null when the run waits.
+   */
+  async function stepAhead(events, guess) {
+    const step = send('ship.step', { events, visible: D.visibleIds(), confirm: guess });
+    const [answer, pre] = await Promise.allSettled([step, open(guess)]);
+    const opened = pre.status === 'fulfilled' ? pre.value.opened : null;
+    const ours = answer.status === 'fulfilled' && answer.value.action.kind === 'fill' && answer.value.action.packageId === guess;
+    if (!ours) {
+      if (opened) await abandon(opened);
+      if (answer.status === 'rejected') throw answer.reason;
+      return { answer: answer.value, events: null };
+    }
+    const { action, confirmed, ahead } = answer.value;
+    const withdraw = confirmed ? [{ type: 'withdraw', packageId: guess }] : [];
+    if (pre.status === 'rejected') return { ahead, events: withdraw };
+    if (!opened) return { ahead, events: [...withdraw, ...pre.value.events] };
+    const intent = confirmed ? Promise.resolve() : event({ type: 'confirming', packageId: guess });
+    intent.catch(() => {});
+    return { ahead, events: await fill(action, opened, intent) };
   }
 
   /** The platform's status for `id` from a list answer received after 确定 was pressed. */
@@ -212,7 +293,7 @@
       else if (!row && waitingOnly() && [...listed.values()].some((s) => s.at > (clicked.get(id) ?? 0))) status = 'shipped';
       else status = 'absent';
     }
-    await event({ type: 'checked', packageId: id, status });
+    return [{ type: 'checked', packageId: id, status }];
   }
 
   async function loop() {
@@ -220,14 +301,27 @@
     running = true;
     try {
       await D.waitFor(() => D.listRows().length > 0 || !onList(), 20000);
+      let events = []; // what settles the last action, sent with the request for the next one
+      let ahead = null; // the order the worker expects to hand out after the last one
       for (;;) {
-        if (!onList()) { await stop('route-changed'); break; }
-        const { action } = await send('ship.next', { visible: D.visibleIds() });
-        if (action.kind === 'fill') {
-          if ((await fillOne(action)) === STOP) break;
-        } else if (action.kind === 'check') {
-          await checkOne(action.packageId);
-        } else break;
+        if (!onList()) events.push({ type: 'stop', reason: 'route-changed' });
+        let answer;
+        if (ahead && settledFor(events) && D.findRow(ahead)) {
+          const done = await stepAhead(events, ahead);
+          if (done.events) {
+            events = done.events;
+            ahead = done.ahead ?? null;
+            continue;
+          }
+          answer = done.answer;
+        } else {
+          answer = await send('ship.step', { events, visible: D.visibleIds() });
+        }
+        const { action } = answer;
+        ahead = answer.ahead ?? null;
+        if (action.kind === 'fill') events = await fillOne(action);
+        else if (action.kind === 'check') events = await checkOne(action.packageId);
+        else break;
       }
     } catch (e) {
       console.warn('RedShip: the fill run stopped:', e?.name, e?.message);

@@ -1,8 +1,9 @@
 // sw/ship.js — tracking numbers: import and preview (computed by the core), the fill run and its
-// journal. The workbench tab's content script drives the run step by step (`ship.next`,
-// `ship.event`); every step goes through the core's journal and is saved before the content
-// script acts on it, so a page reload, a navigation or a worker restart resumes where it stopped
-// and never ships an order twice.
+// journal. The workbench tab's content script drives the run step by step (`ship.step`: the last
+// action's outcome and the next order in one message; `ship.event`: an intent to press 确定);
+// every step goes through the core's journal and is saved before the content script acts on it,
+// so a page reload, a navigation or a worker restart resumes where it stopped and never ships an
+// order twice.
 //
 // Records: `ship/current` {v, runId, updatedAtMs}; `ship/run/<id>` {v, shop, tabId, updatedAtMs,
 // run: the core's FillRun}; `ship/<shop>/used` {v, updatedAtMs, numbers: [{number, packageId,
@@ -116,8 +117,14 @@ function stateView(rec, progress) {
   };
 }
 
-/** Applies one journal event to the current run (alone), saves, tells the pages. */
-function applyEvent(event, tabId = null) {
+/**
+ * Applies journal events to the current run (alone, in order), saves once, tells the pages.
+ * All or nothing: an event the journal refuses throws and nothing is saved. When the run hands
+ * out `confirm` to fill in ship mode, the intent to press 确定 is recorded in the same save
+ * (`confirmed`): the content script opened that order's dialog before asking. With `visible`
+ * (ship mode), the answer also names the order expected after the one handed out (`ahead`).
+ */
+function applyEvents(events, tabId = null, { confirm = null, visible = null } = {}) {
   return exclusive(async () => {
     const rec = await currentRecord();
     if (!rec) throw named('FillError', '没有进行中的填写任务（no fill run）');
@@ -127,17 +134,61 @@ function applyEvent(event, tabId = null) {
     }
     const adopted = tabId !== null && rec.tabId !== tabId;
     if (adopted) rec.tabId = tabId;
-    const view = core.fillJournalApply({ run: rec.run, event, nowMs: Date.now() });
-    if (view.changed || adopted) {
-      const next = { ...rec, run: view.run, updatedAtMs: Date.now() };
+    let { run } = rec;
+    let view = null;
+    let changed = adopted;
+    const apply = (event) => {
+      view = core.fillJournalApply({ run, event, nowMs: Date.now() });
+      run = view.run;
+      changed ||= view.changed;
+    };
+    for (const event of events) apply(event);
+    const { action } = view;
+    const confirmed = Boolean(confirm) && action.kind === 'fill' && action.mode === 'ship' && action.packageId === confirm;
+    if (confirmed) apply({ type: 'confirming', packageId: confirm });
+    if (changed) {
+      const next = { ...rec, run, updatedAtMs: Date.now() };
       const changes = { [runKey(rec.run.runId)]: next };
-      const used = await mergeUsed(rec.shop, view.run);
+      const used = await mergeUsed(rec.shop, run);
       if (used) changes[usedKey(rec.shop)] = used;
       await store.put(changes);
-      broadcast('ship.progress', stateView(next, view.progress));
+      showProgress(next, view.progress);
     }
-    return { action: view.action, progress: view.progress };
+    const ahead = visible && action.kind === 'fill' && action.mode === 'ship' ? lookahead(run, action.packageId, visible) : null;
+    return { action, progress: view.progress, confirmed, ahead };
   });
+}
+
+/**
+ * The order the journal would hand out once `current` is settled, so the content script can
+ * open its dialog while it reports `current`'s outcome. Asked of the core on a copy of the run
+ * that is never saved: settle `current` (as failed: any final outcome serves), then `next`.
+ */
+function lookahead(run, current, visible) {
+  const nowMs = Date.now();
+  try {
+    const settled = core.fillJournalApply({ run, event: { type: 'result', packageId: current, outcome: { kind: 'failed', message: 'lookahead' } }, nowMs }).run;
+    const { action } = core.fillJournalApply({ run: settled, event: { type: 'next', visible }, nowMs });
+    return action.kind === 'fill' ? action.packageId : null;
+  } catch {
+    return null; // only a hint: the content script then waits for the next answer
+  }
+}
+const applyEvent = (event, tabId = null) => applyEvents([event], tabId);
+
+// The ship page's progress follows the run; the report behind it is computed once the answer to
+// the content script has gone out, and only for the latest state when several come at once.
+let shown = null;
+function showProgress(rec, progress) {
+  const first = !shown;
+  shown = { rec, progress };
+  if (first) {
+    setTimeout(() => {
+      const { rec: latest, progress: p } = shown;
+      shown = null;
+      broadcast('ship.progress', stateView(latest, p));
+    }, 0);
+  }
 }
 
 async function tabGone(tabId) {
@@ -225,16 +276,26 @@ register('ship.poll', async (p, ctx) => {
   return { active: mine };
 }, { queued: false });
 
-register('ship.next', async (p, ctx) => {
+/** The journal events the content script may send (start, pause and cancel are the page's). */
+const CONTENT_EVENTS = new Set(['confirming', 'withdraw', 'result', 'checked', 'stop']);
+function contentEvent(event) {
+  if (!CONTENT_EVENTS.has(event?.type)) throw named('FillError', 'unknown fill event');
+  if (JSON.stringify(event).length > 65536) throw named('FillError', 'fill event larger than 65536 characters');
+  return event;
+}
+
+// One message per step of the run: the events that settle the content script's last action
+// (its outcome, a withdrawn intent, a stop), then `next` — so the outcome and the next order
+// cost one round trip and one save.
+register('ship.step', async (p, ctx) => {
   const visible = p.visible.filter((v) => typeof v === 'string').slice(0, 2000);
-  return applyEvent({ type: 'next', visible }, ctx.tabId);
+  const events = p.events.map(contentEvent);
+  return applyEvents([...events, { type: 'next', visible }], ctx.tabId, { confirm: p.confirm ?? null, visible });
 }, { queued: false });
 
-const EVENT_TYPES = new Set(['confirming', 'result', 'checked', 'stop']);
-register('ship.event', async (p, ctx) => {
-  if (!EVENT_TYPES.has(p.event?.type)) throw named('FillError', 'unknown fill event');
-  return applyEvent(p.event, ctx.tabId);
-}, { queued: false });
+// A single event the content script needs saved before it acts (confirming) or shown at once
+// (a filled dialog left for the user).
+register('ship.event', async (p, ctx) => applyEvent(contentEvent(p.event), ctx.tabId), { queued: false });
 
 register('ship.couriers', async (p) => {
   const couriers = p.couriers

@@ -34,7 +34,9 @@ export class State {
     this.dialogSwaps = new Map(); // opened-for id -> shown id
     this.servedSwaps = new Map(); // shown id -> opened-for id
     this.applications = [];
-    this.log = { decrypts: [], shipments: [], dialogs: [], faults: [], applications: [] };
+    // `details`: every order/detail call (the ship dialog asks for one as it opens), so benchmarks
+    // can split the time per order into "in the dialog" and "between dialogs".
+    this.log = { decrypts: [], shipments: [], dialogs: [], details: [], faults: [], applications: [] };
     this.sorted = null;
   }
 
@@ -154,6 +156,7 @@ export class State {
   /** Detail for the ship dialog: honours a pending /__test/dialog swap once. */
   detail(id) {
     const asked = this.get(id);
+    this.log.details.push({ package_id: asked.packageId, at: this.now() });
     const shownId = this.dialogSwaps.get(asked.packageId);
     if (shownId && this.packages.has(shownId)) {
       this.dialogSwaps.delete(asked.packageId);

@@ -66,6 +66,14 @@ pub enum FillEvent {
         /// The order.
         package_id: String,
     },
+    /// 确定 was not pressed after all: the content script records `Confirming` early (while the
+    /// dialog loads, so the save is off the critical path) and takes it back when it stops
+    /// before the click. Only the party that presses 确定 sends it.
+    #[serde(rename_all = "camelCase")]
+    Withdraw {
+        /// The order.
+        package_id: String,
+    },
     /// The page's answer for the item in progress.
     #[serde(rename_all = "camelCase")]
     Result {

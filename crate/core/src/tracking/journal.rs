@@ -5,7 +5,9 @@
 //! The rule that matters: an order is never shipped twice. Before 确定 is pressed the item is
 //! moved to `Confirming` (and saved); from then on it can only be settled by the page's answer
 //! or by reading the row's status (`check`), never by filling it again blindly. A retry is only
-//! handed out after a check has shown the order still waiting, and only once.
+//! handed out after a check has shown the order still waiting, and only once. The one exception
+//! is `Withdraw`, sent by the content script itself (the only party that presses 确定) when it
+//! stopped before pressing: it records the intent early, while the dialog loads.
 
 pub use super::events::{Action, ApplyRequest, ApplyView, FillEvent, Outcome, Progress, RowStatus};
 use super::plan::{
@@ -128,6 +130,12 @@ pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
                 (s, _, _) => return Err(bad(&package_id, s, "confirming")),
             }
         }
+        FillEvent::Withdraw { package_id } => {
+            let cancelled = run.state == RunState::Cancelled;
+            let it = item(&mut run, &package_id)?;
+            withdraw(it, cancelled, now_ms);
+            Action::Continue
+        }
         FillEvent::Result {
             package_id,
             outcome,
@@ -243,6 +251,31 @@ fn next_action(run: &mut FillRun, visible: &[String], now: i64) -> Action {
     }
 }
 
+/// Takes back a recorded intent to press 确定: the item is as before `Confirming`. If a cancel
+/// came in between (and reported the item unknown), it is now known: cancelled, never pressed.
+/// Anywhere else it changes nothing (e.g. resent after a restart): ignoring it only keeps a
+/// check that may not be needed, which is always safe.
+fn withdraw(it: &mut FillItem, cancelled: bool, now: i64) {
+    match (it.status, it.phase) {
+        (ItemStatus::InProgress, Some(Phase::Confirming)) => {
+            it.phase = Some(Phase::Opening);
+            it.confirms = it.confirms.saturating_sub(1);
+            it.updated_at = now;
+        }
+        (ItemStatus::Failed, _) if cancelled && it.reason.as_deref() == Some("unknown") => {
+            it.confirms = it.confirms.saturating_sub(1);
+            settle(
+                it,
+                ItemStatus::Skipped,
+                Some("cancelled"),
+                Some("已取消（cancelled）".into()),
+                now,
+            );
+        }
+        _ => {}
+    }
+}
+
 fn apply_result(
     it: &mut FillItem,
     outcome: &Outcome,
@@ -256,7 +289,10 @@ fn apply_result(
         Outcome::Skipped { .. } => ItemStatus::Skipped,
         Outcome::NoAnswer => ItemStatus::Unknown,
     };
-    if it.status == ItemStatus::Unknown {
+    // A cancel (or a check that found nothing) leaves an item whose outcome is unknown failed.
+    let unknown = it.status == ItemStatus::Unknown
+        || (it.status == ItemStatus::Failed && it.reason.as_deref() == Some("unknown"));
+    if unknown {
         // A late answer from the page settles an unknown item: the page's answer is the truth.
         match outcome {
             Outcome::Shipped => settle(it, ItemStatus::Shipped, None, None, now),

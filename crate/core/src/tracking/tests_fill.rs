@@ -1,11 +1,14 @@
 //! Fill plan, journal and report tests: the run's state machine, resume after a reload or a
 //! stop, pause and cancel, and the report with its CSV. (The property test is in
-//! `tests_fill_props.rs`.)
+//! `tests_fill_props.rs`, the withdrawn intent's in `tests_fill_withdraw.rs`.)
 
 use super::journal::{apply, Action, ApplyRequest, FillEvent, Outcome, RowStatus, MAX_CONFIRMS};
 use super::plan::{plan, FillError, FillMode, FillRun, ItemStatus, PlanRequest, RunState};
 use super::report::{neutralise, report, report_csv, ReportRequest, ReportStatus};
 use super::*;
+
+#[path = "tests_fill_withdraw.rs"]
+mod withdraw;
 
 /// A package ID for test order `n` (shared with the property test).
 pub(super) fn pid(n: u32) -> String {
@@ -41,7 +44,7 @@ pub(super) fn new_run(n: u32, mode: FillMode) -> FillRun {
     .unwrap()
 }
 
-fn ev(run: &FillRun, event: FillEvent) -> Result<(FillRun, Action), FillError> {
+pub(super) fn ev(run: &FillRun, event: FillEvent) -> Result<(FillRun, Action), FillError> {
     apply(ApplyRequest {
         run: run.clone(),
         event,
@@ -50,11 +53,11 @@ fn ev(run: &FillRun, event: FillEvent) -> Result<(FillRun, Action), FillError> {
     .map(|v| (v.run, v.action))
 }
 
-fn next(run: &FillRun) -> (FillRun, Action) {
+pub(super) fn next(run: &FillRun) -> (FillRun, Action) {
     ev(run, FillEvent::Next { visible: vec![] }).unwrap()
 }
 
-fn result(run: &FillRun, id: &str, outcome: Outcome) -> FillRun {
+pub(super) fn result(run: &FillRun, id: &str, outcome: Outcome) -> FillRun {
     ev(
         run,
         FillEvent::Result {
@@ -66,7 +69,7 @@ fn result(run: &FillRun, id: &str, outcome: Outcome) -> FillRun {
     .0
 }
 
-fn confirming(run: &FillRun, id: &str) -> FillRun {
+pub(super) fn confirming(run: &FillRun, id: &str) -> FillRun {
     ev(
         run,
         FillEvent::Confirming {
@@ -77,7 +80,7 @@ fn confirming(run: &FillRun, id: &str) -> FillRun {
     .0
 }
 
-fn fill_id(a: &Action) -> String {
+pub(super) fn fill_id(a: &Action) -> String {
     match a {
         Action::Fill { package_id, .. } => package_id.clone(),
         other => panic!("expected fill, got {other:?}"),
