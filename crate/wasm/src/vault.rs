@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use js_sys::{Array, Object, Reflect};
 use redship_core::vault::codec::{Passphrase, Precomputed};
+use redship_core::vault::plaintext::Plaintext;
+use redship_core::vault::record::SealedBytes;
 use redship_core::vault::{
     backup, keys, migrate, nonce::NonceSequence, pending, quarantine, record::Opened, retention, storage_key, DataKey,
     DeviceRecord, Envelope, KeysRecord, Session, VaultError, SCHEMA_VERSION,
@@ -196,38 +199,76 @@ pub fn vault_session_start(unlocked: JsValue, random: &[u8]) -> Result<JsValue, 
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct WriteItem {
-    key: String,
-    #[serde(default)]
-    value: Option<Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SealRequest {
+struct SealHead {
     session: SessionView,
-    writes: Vec<WriteItem>,
     now_ms: i64,
 }
 
-fn sealed_view(session: &Session, items: Vec<(String, Envelope)>) -> Result<JsValue, JsValue> {
-    let names: Vec<&str> = items.iter().map(|(k, _)| k.as_str()).collect();
-    let map: BTreeMap<&str, &Envelope> = items.iter().map(|(k, e)| (k.as_str(), e)).collect();
-    to_js(&serde_json::json!({ "session": SessionView::of(session), "items": map, "storageKeys": names }))
+fn field(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    Reflect::get(obj, &JsValue::from_str(name))
+        .map_err(|_| js_error("RequestError", format!("expected an object with `{name}`")))
+}
+
+fn set(obj: &Object, name: &str, value: &JsValue) -> Result<(), JsValue> {
+    Reflect::set(obj, &JsValue::from_str(name), value).map(|_| ()).map_err(|_| js_error("ViewError", "cannot build the view"))
+}
+
+/// The plaintext of one write. The value's JSON text stays a JS string and is copied slice by
+/// slice straight into the buffer that is then encrypted in place, so a 5 MB snapshot needs
+/// about 5 MB of wasm memory, not a `Value` tree, its clone and three texts.
+fn plaintext(key: &str, value: &JsValue, now_ms: i64) -> Result<Plaintext, JsValue> {
+    let text = if value.is_null() { None } else { jstext::stringify(value, "RequestError")? };
+    let Some(text) = text else { return Plaintext::new(key, now_ms, None).map_err(verr) };
+    let mut reader = jstext::JsTextReader::new(text);
+    let mut plain = Plaintext::new(key, now_ms, Some(reader.utf8_len())).map_err(verr)?;
+    reader.for_each_slice(|bytes| plain.push(bytes));
+    Ok(plain)
+}
+
+/// The stored envelope `{v, k, n, c}`; `c` is base64-encoded a piece at a time into JS.
+fn envelope(sealed: &SealedBytes) -> Result<JsValue, JsValue> {
+    let env = Object::new();
+    set(&env, "v", &JsValue::from_f64(f64::from(sealed.v)))?;
+    set(&env, "k", &JsValue::from_str(&sealed.k))?;
+    set(&env, "n", &JsValue::from_str(&sealed.n))?;
+    let mut c = jstext::JsTextWriter::new();
+    // A multiple of 3 bytes: the pieces' base64 texts join into the whole's.
+    for piece in sealed.ct.chunks(48 * 1024) {
+        c.push_ascii(&redship_core::vault::codec::b64_encode(piece));
+    }
+    set(&env, "c", &c.finish()?.into())?;
+    Ok(env.into())
 }
 
 /// `vaultSeal({session, writes: [{key, value | null}], nowMs})` → `{session, items: {storageKey:
 /// envelope}, storageKeys: [one per write, in order]}`; a null value seals a tombstone. Write
-/// `items` in one `set`, keep `session`.
+/// `items` in one `set`, keep `session`. A value is sealed as its `JSON.stringify` text.
 #[wasm_bindgen(js_name = vaultSeal)]
 pub fn vault_seal(request: JsValue) -> Result<JsValue, JsValue> {
-    let req: SealRequest = from_js(request)?;
-    let mut session = req.session.session()?;
-    let mut items = Vec::with_capacity(req.writes.len());
-    for w in &req.writes {
-        items.push(session.seal(&w.key, w.value.as_ref().filter(|v| !v.is_null()), req.now_ms).map_err(verr)?);
+    // Only the small parts cross as one JSON text; each value is read on its own, below.
+    let head = Object::new();
+    set(&head, "session", &field(&request, "session")?)?;
+    set(&head, "nowMs", &field(&request, "nowMs")?)?;
+    let head: SealHead = from_js(head.into())?;
+    let writes = field(&request, "writes")?;
+    if !Array::is_array(&writes) {
+        return Err(js_error("RequestError", "writes: expected an array of {key, value}"));
     }
-    sealed_view(&session, items)
+    let mut session = head.session.session()?;
+    let (items, names) = (Object::new(), Array::new());
+    for (i, w) in Array::from(&writes).iter().enumerate() {
+        let key = field(&w, "key")?
+            .as_string()
+            .ok_or_else(|| js_error("RequestError", format!("writes[{i}].key: expected text")))?;
+        let (skey, sealed) = session.seal_text(plaintext(&key, &field(&w, "value")?, head.now_ms)?).map_err(verr)?;
+        set(&items, &skey, &envelope(&sealed)?)?;
+        names.push(&JsValue::from_str(&skey));
+    }
+    let out = Object::new();
+    set(&out, "session", &to_js(&SessionView::of(&session))?)?;
+    set(&out, "items", &items)?;
+    set(&out, "storageKeys", &names)?;
+    Ok(out.into())
 }
 
 #[derive(Deserialize)]
@@ -327,6 +368,7 @@ pub fn vault_migrate_v1(request: JsValue) -> Result<JsValue, JsValue> {
     )
 }
 
+pub(crate) mod jstext;
 mod stores;
 // Lets `lib.rs` re-export every vault binding with one `pub use vault::*` (tests use them).
 #[allow(unused_imports)]

@@ -150,3 +150,28 @@ fn bad_random_and_bad_requests_are_named_errors() {
     let _ = Uint8Array::new_with_length(0);
     assert_eq!(error_code(&bad).0, "RequestError");
 }
+
+#[wasm_bindgen_test]
+fn big_values_cross_in_slices_and_open_unchanged() {
+    let created = vault_create(&rnd(9, 120)).unwrap();
+    let unlocked = get(&created, "unlocked");
+    let session = vault_session_start(unlocked.clone(), &rnd(4, 8)).unwrap();
+    // Longer than several 32 K-unit slices, with surrogate pairs (😀) and CJK at every offset,
+    // so some pairs straddle a slice boundary; insertion key order must survive too.
+    let text: String = (0..70_000).map(|i| match i % 7 { 0 => '😀', 1 => '备', _ => 'a' }).collect();
+    let value = obj(&[("z", JsValue::from_str(&text)), ("a", JsValue::from_f64(1.5))]);
+    let writes = js_sys::Array::of1(&obj(&[("key", "orders/店/snapshot".into()), ("value", value.clone())]));
+    let sealed =
+        vault_seal(obj(&[("session", session), ("writes", writes.into()), ("nowMs", JsValue::from_f64(5.0))])).unwrap();
+    let opened = vault_open(obj(&[
+        ("dataKey", get(&unlocked, "dataKey")),
+        ("entries", get(&sealed, "items")),
+        ("nowMs", JsValue::from_f64(6.0)),
+    ]))
+    .unwrap();
+    let records: js_sys::Array = get(&opened, "records").unchecked_into();
+    assert_eq!(records.length(), 1);
+    let back = get(&records.get(0), "value");
+    assert_eq!(get(&back, "z").as_string().as_deref(), Some(text.as_str()));
+    assert_eq!(get(&back, "a").as_f64(), Some(1.5));
+}

@@ -5,7 +5,7 @@
 //! wrapped keys) travel as unpadded base64url; a small hand-written codec keeps the wasm small.
 //! All AES-GCM sealing goes through [`aead_seal`] / [`aead_open`] so the cipher is used one way.
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::{Aead, AeadInOut, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use pbkdf2::hmac::{Hmac, KeyInit as MacKeyInit, Mac};
 use sha2::Sha256;
@@ -14,6 +14,8 @@ use sha2::Sha256;
 pub const KEY_LEN: usize = 32;
 /// AES-GCM nonce length in bytes (96 bits).
 pub const NONCE_LEN: usize = 12;
+/// AES-GCM tag length in bytes, appended to every ciphertext.
+pub const TAG_LEN: usize = 16;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -188,6 +190,21 @@ impl Cipher {
     /// Decrypts; `None` when the tag does not verify.
     pub fn open(&self, nonce: &[u8; NONCE_LEN], aad: &[u8], ct: &[u8]) -> Option<Vec<u8>> {
         self.0.decrypt(&Nonce::from(*nonce), Payload { msg: ct, aad }).ok()
+    }
+
+    /// Encrypts `buf` in place and appends the tag (reserve [`TAG_LEN`] spare bytes to keep it
+    /// from reallocating): a big record then needs one buffer, not plaintext plus ciphertext.
+    pub fn seal_in_place(&self, nonce: &[u8; NONCE_LEN], aad: &[u8], buf: &mut Vec<u8>) {
+        // As in `seal`: only beyond GCM's 64 GiB limit, and an empty result then fails to open.
+        if self.0.encrypt_in_place(&Nonce::from(*nonce), aad, buf).is_err() {
+            buf.clear();
+        }
+    }
+
+    /// Decrypts ciphertext+tag in place, leaving the plaintext; `false` when the tag does not
+    /// verify (the buffer's contents are then unspecified).
+    pub fn open_in_place(&self, nonce: &[u8; NONCE_LEN], aad: &[u8], buf: &mut Vec<u8>) -> bool {
+        self.0.decrypt_in_place(&Nonce::from(*nonce), aad, buf).is_ok()
     }
 }
 

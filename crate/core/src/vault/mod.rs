@@ -20,6 +20,7 @@ pub mod codec;
 pub mod keys;
 pub mod migrate;
 pub mod nonce;
+pub mod plaintext;
 pub mod pending;
 pub mod quarantine;
 pub mod record;

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::codec::{b64_array, b64_decode, b64_encode, Cipher, KEY_LEN, NONCE_LEN};
 use super::keys::DataKey;
+use super::plaintext::{OpenedText, Plaintext};
 use super::nonce::{NonceSequence, PREFIX_LEN};
 use super::storage_key::storage_key_with;
 use super::{VaultError, SCHEMA_VERSION};
@@ -29,17 +30,6 @@ pub struct Envelope {
     pub n: String,
     /// Ciphertext with tag, base64url.
     pub c: String,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Payload {
-    k: String,
-    t: i64,
-    #[serde(default)]
-    d: Value,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    gone: bool,
 }
 
 /// A record opened from storage.
@@ -97,19 +87,34 @@ impl Session {
         value: Option<&Value>,
         now_ms: i64,
     ) -> Result<(String, Envelope), VaultError> {
-        let skey = storage_key_with(&self.name_key, logical)?;
-        let payload = Payload {
-            k: logical.to_string(),
-            t: now_ms,
-            d: value.cloned().unwrap_or(Value::Null),
-            gone: value.is_none(),
-        };
-        let plain = serde_json::to_vec(&payload)
-            .map_err(|e| VaultError::BadInput { what: format!("value of record \"{logical}\" ({e})") })?;
-        let nonce = self.nonces.take()?;
-        let ct = self.cipher.seal(&nonce, &record_aad(&skey, SCHEMA_VERSION), &plain);
-        Ok((skey, Envelope { v: SCHEMA_VERSION, k: self.key_id.clone(), n: b64_encode(&nonce), c: b64_encode(&ct) }))
+        let (skey, sealed) = self.seal_text(Plaintext::of_value(logical, now_ms, value)?)?;
+        Ok((skey, Envelope { v: sealed.v, k: sealed.k, n: sealed.n, c: b64_encode(&sealed.ct) }))
     }
+
+    /// Seals a plaintext built from the value's JSON text; returns the storage key and the
+    /// record with its ciphertext still as bytes (the caller base64-encodes it, in pieces if it
+    /// is big: pieces of a multiple of 3 bytes encode to pieces of the same text).
+    pub fn seal_text(&mut self, plain: Plaintext) -> Result<(String, SealedBytes), VaultError> {
+        let skey = storage_key_with(&self.name_key, plain.logical())?;
+        let mut buf = plain.finish()?;
+        let nonce = self.nonces.take()?;
+        // In place: the buffer was sized for the tag, so the record exists once in memory.
+        self.cipher.seal_in_place(&nonce, &record_aad(&skey, SCHEMA_VERSION), &mut buf);
+        Ok((skey, SealedBytes { v: SCHEMA_VERSION, k: self.key_id.clone(), n: b64_encode(&nonce), ct: buf }))
+    }
+}
+
+/// A sealed record whose ciphertext is still bytes: [`Envelope`] once `c = base64url(ct)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedBytes {
+    /// Schema version.
+    pub v: u32,
+    /// Key id.
+    pub k: String,
+    /// Nonce, base64url.
+    pub n: String,
+    /// Ciphertext with tag.
+    pub ct: Vec<u8>,
 }
 
 /// Opens the raw JSON found at `storage_key`. Anything that does not authenticate is
@@ -130,23 +135,31 @@ impl Session {
                 },
                 _ => damaged(),
             })?;
-        if env.v != SCHEMA_VERSION {
-            return Err(VaultError::UnknownVersion { key: storage_key_found.to_string(), found: env.v });
-        }
-        if env.k != self.key_id {
-            return Err(damaged());
-        }
-        let nonce: [u8; NONCE_LEN] = b64_array(&env.n).ok_or_else(damaged)?;
         let ct = b64_decode(&env.c).ok_or_else(damaged)?;
-        let plain = self.cipher.open(&nonce, &record_aad(storage_key_found, env.v), &ct).ok_or_else(damaged)?;
-        let payload: Payload = serde_json::from_slice(&plain).map_err(|_| damaged())?;
-        if storage_key_with(&self.name_key, &payload.k).ok().as_deref() != Some(storage_key_found)
-            || (payload.gone && !payload.d.is_null())
-        {
+        let sealed = SealedBytes { v: env.v, k: env.k, n: env.n, ct };
+        self.open_text(storage_key_found, sealed)?.into_opened().ok_or_else(damaged)
+    }
+
+    /// Opens a record whose ciphertext is already decoded, decrypting it in place; the value
+    /// stays JSON text. Errors as [`open`].
+    pub fn open_text(&self, storage_key_found: &str, sealed: SealedBytes) -> Result<OpenedText, VaultError> {
+        let damaged = || VaultError::Damaged { key: storage_key_found.to_string() };
+        if sealed.v != SCHEMA_VERSION {
+            return Err(VaultError::UnknownVersion { key: storage_key_found.to_string(), found: sealed.v });
+        }
+        if sealed.k != self.key_id {
             return Err(damaged());
         }
-        let value = if payload.gone { None } else { Some(payload.d) };
-        Ok(Opened { logical_key: payload.k, written_ms: payload.t, value })
+        let nonce: [u8; NONCE_LEN] = b64_array(&sealed.n).ok_or_else(damaged)?;
+        let mut buf = sealed.ct;
+        if !self.cipher.open_in_place(&nonce, &record_aad(storage_key_found, sealed.v), &mut buf) {
+            return Err(damaged());
+        }
+        let opened = OpenedText::parse(buf).ok_or_else(damaged)?;
+        if storage_key_with(&self.name_key, &opened.logical_key).ok().as_deref() != Some(storage_key_found) {
+            return Err(damaged());
+        }
+        Ok(opened)
     }
 }
 

@@ -1,7 +1,9 @@
 //! Tests of sealing and opening records.
 
 use super::*;
+use crate::vault::plaintext::Plaintext;
 use serde_json::json;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 fn session() -> Session {
@@ -117,4 +119,106 @@ fn fresh_sessions_start_fresh_prefixes() {
             assert!(seen.insert(env.n));
         }
     }
+}
+
+/// The payload exactly as records were written before values crossed as JSON text (a `Value`
+/// tree serialized by serde): kept here to prove the formats are one.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OldPayload {
+    k: String,
+    t: i64,
+    #[serde(default)]
+    d: Value,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    gone: bool,
+}
+
+/// Seals the way the old `Session::seal` did: `Value` payload → `to_vec` → AES-GCM.
+fn seal_old_way(s: &mut Session, logical: &str, value: Option<&Value>, now_ms: i64) -> (String, Value) {
+    let skey = storage_key_with(&s.name_key, logical).unwrap();
+    let payload = OldPayload { k: logical.into(), t: now_ms, d: value.cloned().unwrap_or(Value::Null), gone: value.is_none() };
+    let nonce = s.nonces.take().unwrap();
+    let ct = s.cipher.seal(&nonce, &record_aad(&skey, SCHEMA_VERSION), &serde_json::to_vec(&payload).unwrap());
+    let env = Envelope { v: SCHEMA_VERSION, k: s.key_id.clone(), n: b64_encode(&nonce), c: b64_encode(&ct) };
+    (skey, serde_json::to_value(env).unwrap())
+}
+
+/// Opens the way the old `Session::open` did, into the old payload.
+fn open_old_way(s: &Session, skey: &str, env: &Envelope) -> OldPayload {
+    let nonce: [u8; NONCE_LEN] = b64_array(&env.n).unwrap();
+    let plain = s.cipher.open(&nonce, &record_aad(skey, env.v), &b64_decode(&env.c).unwrap()).unwrap();
+    serde_json::from_slice(&plain).unwrap()
+}
+
+fn sealed_from_text(s: &mut Session, logical: &str, text: Option<&str>, now_ms: i64) -> (String, Envelope) {
+    let mut plain = Plaintext::new(logical, now_ms, text.map(str::len)).unwrap();
+    if let Some(t) = text {
+        // In two pieces, as the wasm binding pushes a big value slice by slice.
+        let cut = t.len() / 2;
+        plain.push(&t.as_bytes()[..cut]);
+        plain.push(&t.as_bytes()[cut..]);
+    }
+    let (k, b) = s.seal_text(plain).unwrap();
+    // Base64 in pieces of a multiple of 3 bytes, as the binding streams it out.
+    let c: String = b.ct.chunks(3 * 5).map(b64_encode).collect();
+    assert_eq!(c, b64_encode(&b.ct));
+    (k, Envelope { v: b.v, k: b.k, n: b.n, c })
+}
+
+#[test]
+fn records_sealed_the_old_way_open_as_text_and_as_values() {
+    let mut s = session();
+    let value = json!({"v": 1, "rows": [1, 2.5, -3], "名字": "张\"三\"", "nested": {"b": null, "a": true}});
+    let (k, raw) = seal_old_way(&mut s, "orders/小店/snapshot", Some(&value), 7);
+    assert_eq!(open(s.key(), &k, &raw).unwrap().value, Some(value.clone()));
+    let env: Envelope = serde_json::from_value(raw).unwrap();
+    let b = SealedBytes { v: env.v, k: env.k, n: env.n, ct: b64_decode(&env.c).unwrap() };
+    let text = s.open_text(&k, b).unwrap();
+    assert_eq!((text.logical_key.as_str(), text.written_ms, text.gone), ("orders/小店/snapshot", 7, false));
+    assert_eq!(serde_json::from_str::<Value>(text.value_json().unwrap()).unwrap(), value);
+
+    let (k, raw) = seal_old_way(&mut s, "gone/one", None, 8);
+    assert_eq!(open(s.key(), &k, &raw).unwrap().value, None);
+    let env: Envelope = serde_json::from_value(raw).unwrap();
+    let b = SealedBytes { v: env.v, k: env.k, n: env.n, ct: b64_decode(&env.c).unwrap() };
+    assert_eq!(s.open_text(&k, b).unwrap().value_json(), None);
+}
+
+#[test]
+fn records_sealed_from_text_open_the_old_way_and_keep_their_text() {
+    let mut s = session();
+    // Key order and number spelling are the caller's (JSON.stringify's), not a re-serialization.
+    let text = r#"{"z":1,"a":[1e3,"备注 \u0001"],"m":{"y":null,"x":false}}"#;
+    let (k, env) = sealed_from_text(&mut s, "ship/run/1", Some(text), 9);
+    let old = open_old_way(&s, &k, &env);
+    assert_eq!((old.k.as_str(), old.t, old.gone), ("ship/run/1", 9, false));
+    assert_eq!(old.d, serde_json::from_str::<Value>(text).unwrap());
+    let b = SealedBytes { v: env.v, k: env.k.clone(), n: env.n.clone(), ct: b64_decode(&env.c).unwrap() };
+    assert_eq!(s.open_text(&k, b).unwrap().value_json(), Some(text));
+
+    let (k, env) = sealed_from_text(&mut s, "ship/run/2", None, 10);
+    let old = open_old_way(&s, &k, &env);
+    assert!(old.gone && old.d.is_null());
+    assert_eq!(open(s.key(), &k, &serde_json::to_value(&env).unwrap()).unwrap().value, None);
+
+    let (k, env) = sealed_from_text(&mut s, "settings", Some("null"), 11);
+    assert_eq!(open(s.key(), &k, &serde_json::to_value(&env).unwrap()).unwrap().value, Some(Value::Null));
+    // The same value sealed through `seal` and through text is the same plaintext.
+    assert_eq!(
+        Plaintext::of_value("a", 1, Some(&json!({"b": [1, "c"]}))).unwrap().finish().unwrap(),
+        br#"{"k":"a","t":1,"d":{"b":[1,"c"]}}"#.to_vec()
+    );
+}
+
+#[test]
+fn text_that_is_not_one_json_value_or_not_its_length_is_refused_without_spending_a_nonce() {
+    let mut s = session();
+    for (announced, pushed) in [(5, "{\"a\":"), (3, "1 2"), (0, ""), (4, "tru"), (3, "123 ")] {
+        let mut plain = Plaintext::new("k", 1, Some(announced)).unwrap();
+        plain.push(pushed.as_bytes());
+        let err = s.seal_text(plain).unwrap_err();
+        assert_eq!(err.code(), "BadInput", "{pushed:?}");
+    }
+    assert_eq!(s.nonces().next_counter(), 0);
 }
