@@ -3,7 +3,8 @@
 //! and error mapping. No exports of its own, so linking it adds nothing to either module's API.
 //!
 //! Values cross as JSON text: `JSON.stringify` on the way in and `JSON.parse` on the way out,
-//! both native in the engine, with `serde_json` on the Rust side. A big view (10,000 preview
+//! both native in the engine, with `serde_json` on the Rust side; big texts a slice at a time
+//! ([`jstext`]), since wasm memory never shrinks. A big view (10,000 preview
 //! rows, a 10,000-order snapshot) then crosses as one string instead of one boundary call per
 //! field, and the module carries one serde format instead of two (serde-wasm-bindgen's
 //! per-type code was about a tenth of the binary). Byte fields (`Uint8Array`) are taken out of a
@@ -12,6 +13,7 @@
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
+pub mod jstext;
 mod transit;
 pub use transit::{export_err, file_view, TransitExportRequest};
 
@@ -28,20 +30,18 @@ pub fn map_err<E: std::fmt::Display>(name: &'static str) -> impl Fn(E) -> JsValu
     move |e| js_error(name, e)
 }
 
-/// The JSON text of a JS value. `undefined` reads as `null` (an absent optional record); a value
-/// JSON cannot express (a `BigInt`, a cycle) is an error named `name`.
-fn json_text(value: &JsValue, name: &'static str) -> Result<String, JsValue> {
-    if value.is_undefined() {
-        return Ok("null".to_owned());
-    }
-    let text = js_sys::JSON::stringify(value)
-        .map_err(|_| js_error(name, "request is not JSON-compatible (BigInt or a cycle)"))?;
-    Ok(text.as_string().unwrap_or_else(|| "null".to_owned()))
-}
+/// Requests whose JSON text is longer than this (UTF-16 units) are read a slice at a time
+/// (slower to parse, but never whole in wasm memory); shorter ones are copied in at once.
+const SLICED_FROM_UNITS: u32 = 256 * 1024;
 
 /// Converts a JS value into a request DTO; a shape mismatch is an error named `name`.
+/// `undefined` reads as `null` (an absent optional record).
 pub fn from_js_named<T: DeserializeOwned>(value: JsValue, name: &'static str) -> Result<T, JsValue> {
-    serde_json::from_str(&json_text(&value, name)?).map_err(map_err(name))
+    match jstext::stringify(&value, name)? {
+        None => serde_json::from_str("null").map_err(map_err(name)),
+        Some(text) if text.length() > SLICED_FROM_UNITS => jstext::from_text_sliced(text, name),
+        Some(text) => serde_json::from_str(&String::from(text)).map_err(map_err(name)),
+    }
 }
 
 /// Converts a JS value into a request DTO; a shape mismatch is a `RequestError`.
@@ -51,8 +51,7 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
 
 /// Converts a view DTO into a plain JS object (maps as objects, not `Map`s).
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(map_err("ViewError"))?;
-    js_sys::JSON::parse(&text).map_err(|_| js_error("ViewError", "view is not valid JSON"))
+    jstext::to_js_sliced(value)
 }
 
 /// Takes the byte field `field` out of a request object: returns a shallow copy of the request

@@ -6,7 +6,6 @@
 //! JS `Error`s named `OrderError`, `ExportError` or `LeakError` (plaintext found in a file).
 
 use crate::boundary::{export_err, file_view, from_js, js_error, to_js, TransitExportRequest};
-use crate::vault::jstext::{from_js_sliced, to_js_sliced};
 use redship_core::transit::collect::{self, IngestRequest, PackageEdits, TransitSnapshot};
 use redship_core::transit::export_csv::export_csv;
 use redship_core::transit::planner::{plan, PlanRequest};
@@ -128,15 +127,15 @@ fn templates_view(book: &TemplateBook) -> TemplatesView {
 /// are masked before they enter the snapshot.
 #[wasm_bindgen(js_name = ordersIngest)]
 pub fn orders_ingest(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    // The snapshot is the shop's every pending package (5 MB of JSON at 10,000): it crosses a
-    // slice at a time both ways, so only its parsed form is ever whole in wasm memory.
-    let snap: Option<TransitSnapshot> = from_js_sliced(&snapshot)?;
+    // The snapshot is the shop's every pending package (5 MB of JSON at 10,000): `from_js` and
+    // `to_js` move it a slice at a time, so only its parsed form is ever whole in wasm memory.
+    let snap: Option<TransitSnapshot> = from_js(snapshot)?;
     let req: OrdersIngestRequest = from_js(request)?;
     let core_req = IngestRequest { shop_id: req.shop_id, answer: req.answer };
     let (snap, v) = collect::ingest(snap, &core_req, ms(req.now_ms)).map_err(order_err)?;
     // The answer (one list page) is no longer needed while the output is written.
     drop(core_req);
-    to_js_sliced(&Pair { snapshot: Some(&snap), routes: None, templates: None, view: v })
+    to_js(&Pair { snapshot: Some(&snap), routes: None, templates: None, view: v })
 }
 
 /// `ordersShipped(snapshot | null, {shopId, packageId, nowMs})` → `{snapshot, view: {removed}}`:

@@ -217,9 +217,9 @@ fn set(obj: &Object, name: &str, value: &JsValue) -> Result<(), JsValue> {
 /// slice straight into the buffer that is then encrypted in place, so a 5 MB snapshot needs
 /// about 5 MB of wasm memory, not a `Value` tree, its clone and three texts.
 fn plaintext(key: &str, value: &JsValue, now_ms: i64) -> Result<Plaintext, JsValue> {
-    let text = if value.is_null() { None } else { jstext::stringify(value, "RequestError")? };
+    let text = if value.is_null() { None } else { redship_bind::jstext::stringify(value, "RequestError")? };
     let Some(text) = text else { return Plaintext::new(key, now_ms, None).map_err(verr) };
-    let mut reader = jstext::JsTextReader::new(text);
+    let mut reader = redship_bind::jstext::JsTextReader::new(text);
     let mut plain = Plaintext::new(key, now_ms, Some(reader.utf8_len())).map_err(verr)?;
     reader.for_each_slice(|bytes| plain.push(bytes));
     Ok(plain)
@@ -231,7 +231,7 @@ fn envelope(sealed: &SealedBytes) -> Result<JsValue, JsValue> {
     set(&env, "v", &JsValue::from_f64(f64::from(sealed.v)))?;
     set(&env, "k", &JsValue::from_str(&sealed.k))?;
     set(&env, "n", &JsValue::from_str(&sealed.n))?;
-    let mut c = jstext::JsTextWriter::new();
+    let mut c = redship_bind::jstext::JsTextWriter::new();
     // A multiple of 3 bytes: the pieces' base64 texts join into the whole's.
     for piece in sealed.ct.chunks(48 * 1024) {
         c.push_ascii(&redship_core::vault::codec::b64_encode(piece));
@@ -368,7 +368,6 @@ pub fn vault_migrate_v1(request: JsValue) -> Result<JsValue, JsValue> {
     )
 }
 
-pub(crate) mod jstext;
 mod stores;
 // Lets `lib.rs` re-export every vault binding with one `pub use vault::*` (tests use them).
 #[allow(unused_imports)]

@@ -1,13 +1,13 @@
 //! Big JSON texts across the boundary a slice at a time, so they never exist whole in wasm
 //! memory (which never shrinks: its size is the high-water mark of every call since start).
 //!
-//! `redship-bind`'s `from_js` copies the whole `JSON.stringify` text in at once, and
-//! wasm-bindgen sizes that copy at 3 bytes per UTF-16 unit before trimming it (15 MB for a
-//! 5 MB snapshot); `to_js` grows the whole output text by doubling. Here the text stays a JS
-//! string: [`JsTextReader`] pulls it in 32 K units at a time (serde reads from it, or the vault
-//! copies it straight into its sealing buffer), and [`JsTextWriter`] hands output to JS 64 KB at
-//! a time, joined and parsed by the engine. Used by the vault's seal and the orders ingest,
-//! whose values are the biggest the worker moves.
+//! Copying a whole `JSON.stringify` text in at once costs its size three times over (wasm-bindgen
+//! sizes the copy at 3 bytes per UTF-16 unit before trimming it: 15 MB for a 5 MB snapshot), and
+//! writing a whole output text grows it by doubling. Here the text stays a JS string:
+//! [`JsTextReader`] pulls it in 32 K units at a time (serde reads from it, or the vault copies it
+//! straight into its sealing buffer), and [`JsTextWriter`] hands output to JS 64 KB at a time,
+//! joined and parsed by the engine. `from_js` uses the reader for big requests, `to_js` always
+//! writes through the writer.
 
 use std::io::{self, Read, Write};
 
@@ -15,7 +15,7 @@ use js_sys::JsString;
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::boundary::{js_error, map_err};
+use crate::{js_error, map_err};
 
 /// UTF-16 units per slice read (at most 96 KB of UTF-8 once in wasm).
 const SLICE_UNITS: u32 = 32 * 1024;
@@ -109,15 +109,11 @@ impl Read for JsTextReader {
     }
 }
 
-/// Deserializes a JS value through its JSON text, read a slice at a time (`undefined` reads as
-/// `null`); a shape mismatch is a `RequestError`.
-pub fn from_js_sliced<T: DeserializeOwned>(value: &JsValue) -> Result<T, JsValue> {
-    match stringify(value, "RequestError")? {
-        None => serde_json::from_str("null").map_err(map_err("RequestError")),
-        // serde_json reads byte by byte; the BufReader makes that a copy out of its buffer.
-        Some(text) => serde_json::from_reader(io::BufReader::with_capacity(8 * 1024, JsTextReader::new(text)))
-            .map_err(map_err("RequestError")),
-    }
+/// Deserializes a JSON text kept in JS, read a slice at a time; a shape mismatch is an error
+/// named `name`.
+pub fn from_text_sliced<T: DeserializeOwned>(text: JsString, name: &'static str) -> Result<T, JsValue> {
+    // serde_json reads byte by byte; the BufReader makes that a copy out of its buffer.
+    serde_json::from_reader(io::BufReader::with_capacity(8 * 1024, JsTextReader::new(text))).map_err(map_err(name))
 }
 
 /// Collects UTF-8 output and hands it to JS in pieces, joined into one JS string.
