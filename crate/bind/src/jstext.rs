@@ -6,8 +6,8 @@
 //! writing a whole output text grows it by doubling. Here the text stays a JS string:
 //! [`JsTextReader`] pulls it in 32 K units at a time (serde reads from it, or the vault copies it
 //! straight into its sealing buffer), and [`JsTextWriter`] hands output to JS 64 KB at a time,
-//! joined and parsed by the engine. `from_js` uses the reader for big requests, `to_js` always
-//! writes through the writer.
+//! joined and parsed by the engine. `from_js_large` uses the reader for big records, `to_js`
+//! always writes through the writer.
 
 use std::io::{self, Read, Write};
 

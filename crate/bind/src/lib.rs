@@ -3,8 +3,8 @@
 //! and error mapping. No exports of its own, so linking it adds nothing to either module's API.
 //!
 //! Values cross as JSON text: `JSON.stringify` on the way in and `JSON.parse` on the way out,
-//! both native in the engine, with `serde_json` on the Rust side; big texts a slice at a time
-//! ([`jstext`]), since wasm memory never shrinks. A big view (10,000 preview
+//! both native in the engine, with `serde_json` on the Rust side; the order snapshot and every
+//! view a slice at a time ([`jstext`]), since wasm memory never shrinks. A big view (10,000 preview
 //! rows, a 10,000-order snapshot) then crosses as one string instead of one boundary call per
 //! field, and the module carries one serde format instead of two (serde-wasm-bindgen's
 //! per-type code was about a tenth of the binary). Byte fields (`Uint8Array`) are taken out of a
@@ -15,7 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 pub mod jstext;
 mod transit;
-pub use transit::{export_err, file_view, TransitExportRequest};
+pub use transit::{export_err, file_view, required_snapshot, TransitExportRequest};
 
 /// Builds a JS `Error` whose `name` is a stable identifier (e.g. `ImportError`) and whose
 /// `message` is the core error's human text.
@@ -30,17 +30,26 @@ pub fn map_err<E: std::fmt::Display>(name: &'static str) -> impl Fn(E) -> JsValu
     move |e| js_error(name, e)
 }
 
-/// Requests whose JSON text is longer than this (UTF-16 units) are read a slice at a time
-/// (slower to parse, but never whole in wasm memory); shorter ones are copied in at once.
-const SLICED_FROM_UNITS: u32 = 256 * 1024;
-
 /// Converts a JS value into a request DTO; a shape mismatch is an error named `name`.
 /// `undefined` reads as `null` (an absent optional record).
 pub fn from_js_named<T: DeserializeOwned>(value: JsValue, name: &'static str) -> Result<T, JsValue> {
     match jstext::stringify(&value, name)? {
         None => serde_json::from_str("null").map_err(map_err(name)),
-        Some(text) if text.length() > SLICED_FROM_UNITS => jstext::from_text_sliced(text, name),
         Some(text) => serde_json::from_str(&String::from(text)).map_err(map_err(name)),
+    }
+}
+
+/// Texts longer than this (UTF-16 units) are read a slice at a time by [`from_js_large`].
+const SLICED_FROM_UNITS: u32 = 256 * 1024;
+
+/// [`from_js`] for the records that grow with the shop (the order snapshot: 5 MB of JSON at
+/// 10,000 orders): a long text is read a slice at a time, so it is never whole in wasm memory.
+/// Only for those types: each type read this way compiles a second deserializer.
+pub fn from_js_large<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    match jstext::stringify(&value, "RequestError")? {
+        Some(text) if text.length() > SLICED_FROM_UNITS => jstext::from_text_sliced(text, "RequestError"),
+        Some(text) => serde_json::from_str(&String::from(text)).map_err(map_err("RequestError")),
+        None => serde_json::from_str("null").map_err(map_err("RequestError")),
     }
 }
 

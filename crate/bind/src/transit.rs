@@ -1,12 +1,13 @@
 //! The transit export's boundary pieces, shared because the CSV export lives in the main module
 //! and the XLSX export in the office module: the request DTO, the error names and the file view.
 
+use redship_core::transit::collect::TransitSnapshot;
 use redship_core::transit::table::{ExportFile, ExportRequest};
 use redship_core::transit::{ExportError, Route};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
-use crate::{js_error, to_js};
+use crate::{from_js_large, js_error, to_js};
 
 /// `transitExportCsv` / `transitExportXlsx` request.
 #[derive(Debug, Deserialize)]
@@ -48,4 +49,11 @@ pub fn file_view(file: &ExportFile) -> Result<JsValue, JsValue> {
     js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(file.bytes.as_slice()))
         .map_err(|_| js_error("ViewError", "cannot attach the file bytes"))?;
     Ok(out)
+}
+
+/// The order snapshot a call needs (read with [`from_js_large`], as every snapshot is, so the
+/// module has one reader for it); `null` or `undefined` is a `RequestError`.
+pub fn required_snapshot(value: JsValue) -> Result<TransitSnapshot, JsValue> {
+    from_js_large::<Option<TransitSnapshot>>(value)?
+        .ok_or_else(|| js_error("RequestError", "缺少订单快照（no order snapshot given）"))
 }

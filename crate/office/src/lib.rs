@@ -5,9 +5,8 @@
 
 use std::sync::Once;
 
-use redship_bind::{export_err, file_view, from_js, import_request, map_err, take_bytes, to_js, TransitExportRequest};
+use redship_bind::{required_snapshot, export_err, file_view, from_js, import_request, map_err, take_bytes, to_js, TransitExportRequest};
 use redship_core::tracking::{self, xlsx_source};
-use redship_core::transit::collect::TransitSnapshot;
 use redship_core::transit::export_xlsx::export_xlsx;
 use redship_core::transit::routes::RouteBook;
 use redship_core::transit::template::TemplateBook;
@@ -48,7 +47,7 @@ pub fn tracking_sheets(request: JsValue) -> Result<JsValue, JsValue> {
 /// and column).
 #[wasm_bindgen(js_name = transitExportXlsx)]
 pub fn transit_export_xlsx(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    let snap: TransitSnapshot = from_js(snapshot)?;
+    let snap = required_snapshot(snapshot)?;
     let book: Option<RouteBook> = from_js(routes)?;
     let tpl: Option<TemplateBook> = from_js(templates)?;
     let req: TransitExportRequest = from_js(request)?;

@@ -5,7 +5,7 @@
 //! Records in, records and views out (the service worker stores what comes back). Errors are
 //! JS `Error`s named `OrderError`, `ExportError` or `LeakError` (plaintext found in a file).
 
-use crate::boundary::{export_err, file_view, from_js, js_error, to_js, TransitExportRequest};
+use crate::boundary::{from_js_large, required_snapshot, export_err, file_view, from_js, js_error, to_js, TransitExportRequest};
 use redship_core::transit::collect::{self, IngestRequest, PackageEdits, TransitSnapshot};
 use redship_core::transit::export_csv::export_csv;
 use redship_core::transit::planner::{plan, PlanRequest};
@@ -108,7 +108,7 @@ fn order_err(e: redship_core::order::OrderError) -> JsValue {
 }
 
 fn snapshot_for(value: JsValue, shop_id: &str) -> Result<TransitSnapshot, JsValue> {
-    let snap: Option<TransitSnapshot> = from_js(value)?;
+    let snap = from_js_large::<Option<TransitSnapshot>>(value)?;
     let snap = snap.unwrap_or_else(|| TransitSnapshot::new(shop_id));
     snap.check(shop_id).map_err(order_err)?;
     Ok(snap)
@@ -129,7 +129,7 @@ fn templates_view(book: &TemplateBook) -> TemplatesView {
 pub fn orders_ingest(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
     // The snapshot is the shop's every pending package (5 MB of JSON at 10,000): `from_js` and
     // `to_js` move it a slice at a time, so only its parsed form is ever whole in wasm memory.
-    let snap: Option<TransitSnapshot> = from_js(snapshot)?;
+    let snap: Option<TransitSnapshot> = from_js_large(snapshot)?;
     let req: OrdersIngestRequest = from_js(request)?;
     let core_req = IngestRequest { shop_id: req.shop_id, answer: req.answer };
     let (snap, v) = collect::ingest(snap, &core_req, ms(req.now_ms)).map_err(order_err)?;
@@ -174,7 +174,7 @@ pub fn transit_view(snapshot: JsValue, routes: JsValue, request: JsValue) -> Res
 #[wasm_bindgen(js_name = transitSetRoute)]
 pub fn transit_set_route(routes: JsValue, snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
     let book: Option<RouteBook> = from_js(routes)?;
-    let snap: TransitSnapshot = from_js(snapshot)?;
+    let snap = required_snapshot(snapshot)?;
     let req: SetRouteRequest = from_js(request)?;
     let book = set_route(book, &snap, &req).map_err(order_err)?;
     let counts = route_counts(&snap, Some(&book));
@@ -185,7 +185,7 @@ pub fn transit_set_route(routes: JsValue, snapshot: JsValue, request: JsValue) -
 /// notes?, nowMs})` → `{snapshot, view: edits}`; privacy typed into a field is refused.
 #[wasm_bindgen(js_name = transitEdit)]
 pub fn transit_edit(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    let snap: TransitSnapshot = from_js(snapshot)?;
+    let snap = required_snapshot(snapshot)?;
     let req: TransitEditRequest = from_js(request)?;
     let core_req = EditRequest {
         package_id: req.package_id,
@@ -224,7 +224,7 @@ pub fn transit_plan(snapshot: JsValue, routes: JsValue, request: JsValue) -> Res
 /// A `LeakError` names the row and column when plaintext buyer data would have left.
 #[wasm_bindgen(js_name = transitExportCsv)]
 pub fn transit_export_csv(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    let snap: TransitSnapshot = from_js(snapshot)?;
+    let snap = required_snapshot(snapshot)?;
     let book: Option<RouteBook> = from_js(routes)?;
     let tpl: Option<TemplateBook> = from_js(templates)?;
     let req: TransitExportRequest = from_js(request)?;
