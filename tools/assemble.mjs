@@ -2,10 +2,13 @@
 //   dist/extension/        production: host permission https://ark.xiaohongshu.com/* only
 //   dist/extension-dev/    tests and demo: also http://127.0.0.1/* (the workbench replica)
 //   dist/redship-<ver>.zip the production build, store-ready
+// The service worker's entry (sw.js) gets its whole static module graph listed as imports, so
+// Chrome fetches every module in one round instead of one round per level of the graph (a cold
+// start waits for all of them before any runs); the sources stay as they are.
 // It also merges the per-domain string tables extension/i18n/*.json ({key: {zh_CN, en}}) into
 // Chrome's _locales/<lang>/messages.json, failing on a key missing a language or defined twice.
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
+import { join, resolve, dirname, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mergeLocales } from './i18n.mjs';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +22,35 @@ export const DEV_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 
 const pkgDir = resolve(process.argv[2] || join(ROOT, 'target/pkg'));
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+
+/** The relative static imports of an ES module's source (`import … from './x.js'`, `import './x.js'`). */
+function importsOf(source) {
+  const out = [];
+  for (const m of source.matchAll(/^import\s+(?:[^'";]*?\sfrom\s+)?['"](\.{1,2}\/[^'"]+)['"];?\s*$/gm)) out.push(m[1]);
+  return out;
+}
+
+/** Adds to the worker entry `entry` an import of every module its graph reaches indirectly. */
+function flattenWorkerGraph(root, entry) {
+  const entryPath = join(root, entry);
+  const source = readFileSync(entryPath, 'utf8');
+  const direct = new Set(importsOf(source).map((spec) => resolve(root, spec)));
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of importsOf(readFileSync(file, 'utf8'))) visit(resolve(dirname(file), spec));
+  };
+  for (const file of direct) visit(file);
+  const extra = [...seen].filter((f) => !direct.has(f)).map((f) => `./${relative(root, f).split('\\').join('/')}`).sort();
+  if (!extra.length) return;
+  // Evaluation order is unchanged: every one of these is already a dependency of an earlier import.
+  const lines = extra.map((spec) => `import '${spec}';`).join('\n');
+  const lastImport = [...source.matchAll(/^import\s[^;]*;[ \t]*$/gm)].at(-1);
+  const at = lastImport.index + lastImport[0].length;
+  const note = '\n\n// Added by tools/assemble.mjs: the rest of the module graph, fetched in one round.\n';
+  writeFileSync(entryPath, source.slice(0, at) + note + lines + source.slice(at));
+}
 
 function assemble(target, dev) {
   rmSync(target, { recursive: true, force: true });
@@ -40,6 +72,7 @@ function assemble(target, dev) {
   // gets its own copy of the one site profile.
   cpSync(join(SRC, 'content/site-profile.js'), join(target, 'content/site-profile.main.js'));
   const manifest = JSON.parse(readFileSync(join(SRC, 'manifest.json'), 'utf8'));
+  flattenWorkerGraph(target, manifest.background.service_worker);
   manifest.version = version;
   if (dev) {
     manifest.name = `${manifest.name} (dev)`;

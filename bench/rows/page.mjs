@@ -88,6 +88,10 @@ async function visit(side, iteration, { trace = false, clicks = CLICKS } = {}) {
   }
 }
 
+/** "31 ms more" / "31 ms less" (never "−31 ms more"). */
+const moreOrLess = (ms) => `${Math.abs(Math.round(ms))} ms ${ms < 0 ? 'less' : 'more'}`;
+const signedPercent = (x) => `${x < 0 ? '−' : '+'}${Math.abs(Math.round(x * 100))}%`;
+
 /** Runs the row; returns result entries. */
 export async function run({ quick = false } = {}) {
   const reps = quick ? 1 : 3;
@@ -119,7 +123,7 @@ export async function run({ quick = false } = {}) {
         id: `page-${key}`, figure: `Page overhead: ${what}`, unit: 'ms', ours: o, baseline: b, ratio: o / b, goal: 1.05,
         extraPass: lt.found ? lt.caused === 0 : false,
         note: `${desc}; main-thread task time, median of ${reps} visits each (spread ±${Math.round(spread(s.ours[key]) * 100)}% / ±${Math.round(spread(s.base[key]) * 100)}%). ${longNote}`,
-        why: `${Math.round(o - b)} ms more main-thread time with RedShip (${Math.round((o / b - 1) * 100)}%); in the traced visit its scripts ran ${files || 'nothing measurable'} — the page-world hook re-parses every list answer (JSON.parse of the 500-row page) and posts a copy to the content script, which forwards it to the worker`,
+        why: `${moreOrLess(o - b)} main-thread time with RedShip (${signedPercent(o / b - 1)}); in the traced visit its scripts ran ${files || 'nothing measurable'}${lt.caused ? `; ${lt.caused} tasks over 50 ms were made long by them` : ''}`,
         samples: s[key] ? { ours: s.ours[key], base: s.base[key] } : undefined,
       };
     };

@@ -40,9 +40,12 @@ const QUOTA = {
 
 // ── orders / transit ────────────────────────────────────────────────────────────────────────
 const TRANSIT = {
-  /** A list/detail answer the page received (hook summary `{total?, packages}`), to collect.
-   *  Answer: {accepted, added, updated, removed, rejected: [{index, packageId, reason}], pending}. */
-  'orders.ingest': { from: ['content'], payload: { shop: 'string:64', kind: 'string:16', answer: 'object:8388608' } },
+  /** A list/detail answer the page received, as its text (`kind` orderPage | orderDetail; the
+   *  list `request` {page_no, page_size, status}): the worker parses it as untrusted input and
+   *  collects it. Answer: {summary: {total, request, packages: [{packageId, status}]} | null,
+   *  ingest: {accepted, added, updated, removed, rejected: [{index, packageId, reason}], pending}
+   *  | null, error: {name, message} | null}. */
+  'orders.ingest': { from: ['content'], payload: { shop: 'string:64', kind: 'string:16', request: 'object?:4096', text: 'string:8388608' } },
   /** The page shipped a package (the ship endpoint answered success): it leaves the list.
    *  Answer: {removed}. */
   'orders.shipped': { from: ['content'], payload: { shop: 'string:64', packageId: 'string:40' } },

@@ -1,5 +1,6 @@
 // The isolated-world base of RedShip's content scripts: the one place that talks to the service
-// worker and receives the page-world hook's summaries. Other content scripts (observe-quota,
+// worker and receives what the page-world hook saw (summaries of small answers, the text of order
+// list answers, which the worker reads). Other content scripts (observe-quota,
 // observe-orders, fill) register on `RedShip` and stay thin: read the page, act on the page,
 // send typed messages (catalogue: common/messages.js). No wasm here — the page's CSP forbids it.
 (() => {
@@ -34,15 +35,37 @@
     return location.host;
   }
 
-  // Hook summaries arrive only over the private port the page-world hook hands over at
-  // document_start, before any page script runs; the first hand-over wins and window messages
-  // are never read as summaries, so page scripts cannot forge one. Each consumer still treats
-  // the payload as untrusted data (the service worker validates it again).
-  function dispatch(data) {
-    if (!data || typeof data.kind !== 'string' || !data.payload || typeof data.payload !== 'object') return;
-    for (const fn of hookListeners.get(data.kind) || []) {
-      try { fn(data.payload); } catch (e) { console.warn('RedShip:', e); }
+  function emit(kind, payload) {
+    for (const fn of hookListeners.get(kind) || []) {
+      try { fn(payload); } catch (e) { console.warn('RedShip:', e); }
     }
+  }
+
+  // Order list and detail answers arrive as the page received them (text, see hook-main.js): the
+  // one relay (observe-orders) hands the text to the service worker, which parses it off this
+  // thread, and resolves the listeners' summary — package IDs and statuses, no buyer fields.
+  const LIST_KINDS = new Set(['orderPage', 'orderDetail']);
+  let listRelay = null;
+  function relay(kind, request, text) {
+    if (!listRelay) return;
+    Promise.resolve()
+      .then(() => listRelay(kind, { request, text }))
+      .then((summary) => { if (summary && typeof summary === 'object') emit(kind, summary); },
+        (e) => console.warn('RedShip: a list answer was not read:', e?.name, e?.message));
+  }
+
+  // Hook messages arrive only over the private port the page-world hook hands over at
+  // document_start, before any page script runs; the first hand-over wins and window messages
+  // are never read as hook messages, so page scripts cannot forge one. Each consumer still
+  // treats the payload as untrusted data (the service worker validates it again).
+  function dispatch(data) {
+    if (!data || typeof data.kind !== 'string') return;
+    if (LIST_KINDS.has(data.kind)) {
+      if (typeof data.text === 'string') relay(data.kind, data.request && typeof data.request === 'object' ? data.request : {}, data.text);
+      return;
+    }
+    if (!data.payload || typeof data.payload !== 'object') return;
+    emit(data.kind, data.payload);
   }
   let hookPort = null;
   function takePort(event) {
@@ -80,6 +103,12 @@
       if (!hookListeners.has(kind)) hookListeners.set(kind, []);
       hookListeners.get(kind).push(fn);
     },
+    /**
+     * Sets the one relay of list answers: `fn(kind, {request, text})` → the `orderPage` /
+     * `orderDetail` summary `{total, request, packages: [{packageId, status}]}` (or null) that
+     * `onHook` listeners then get. The first relay set wins.
+     */
+    relayLists(fn) { listRelay ??= fn; },
     /** Handles a command `type` sent by the service worker with chrome.tabs.sendMessage. */
     onCommand(type, fn) { commandHandlers.set(type, fn); },
   });

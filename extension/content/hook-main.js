@@ -1,11 +1,15 @@
 // Runs in the page's own world at document_start (manifest "world": "MAIN"), before the
 // workbench's scripts. It watches the answers the page receives from the endpoints in the site
-// profile (fetch and XMLHttpRequest) and hands a reduced summary to RedShip's isolated content
-// script over a private MessageChannel: the channel's far port is handed over once, before any
-// page script runs, so page scripts cannot post summaries into it (a forged "shipped" or
-// "decrypted" summary from the page never reaches RedShip). It never calls an endpoint, never changes a request or an
-// answer, and never passes on plaintext buyer details: a decrypt answer is reduced to "this
-// package, success or refusal, the page's message".
+// profile (fetch and XMLHttpRequest) and hands them to RedShip's isolated content script over a
+// private MessageChannel: the channel's far port is handed over once, before any page script
+// runs, so page scripts cannot post into it (a forged "shipped" or "decrypted" summary from the
+// page never reaches RedShip). It never calls an endpoint, never changes a request or an answer.
+//
+// The renderer's main thread is the page's own: work here is work the page waits for. So order
+// list and detail answers (up to hundreds of KB) are neither parsed nor copied into objects here:
+// their text goes on untouched (strings cross the channel as one flat copy) and the service worker
+// parses them. Small answers are reduced here, and a decrypt answer — the one that carries
+// plaintext buyer details — only ever to "this package, success or refusal, the page's message".
 (() => {
   const site = globalThis.REDSHIP_SITE;
   try { delete globalThis.REDSHIP_SITE; } catch { /* frozen global: nothing to clean */ }
@@ -34,26 +38,18 @@
     if (obj && typeof obj === 'object') for (const k of keys) if (k in obj) out[k] = obj[k];
     return out;
   };
-  const PACKAGE_KEYS = ['packageId', 'orderId', 'paidAt', 'actualPaid', 'status', 'statusDesc',
-    'afterSaleStatusDesc', 'userInfo', 'skus'];
-  const packageOf = (p) => {
-    const out = pick(p, PACKAGE_KEYS);
-    if (out.userInfo) out.userInfo = pick(out.userInfo, ['receiver', 'phone', 'address', 'buyerRemark']);
-    return out;
-  };
+  /** Answers passed on as text for the service worker to parse (see the header). */
+  const LIST_KINDS = new Set(['orderPage', 'orderDetail']);
+  /** Longer answers are not passed on: the worker's message limit would refuse them anyway. */
+  const MAX_LIST_CHARS = 8 * 1024 * 1024;
 
-  /** Reduces an answer to what RedShip may know; null when there is nothing to report. */
+  /** Reduces a small answer to what RedShip may know; null when there is nothing to report. */
   function summarize(kind, request, answer) {
     if (!answer || typeof answer !== 'object') return null;
     const ok = answer.success === true;
     const verdict = { ok, code: answer.code ?? null, msg: typeof answer.msg === 'string' ? answer.msg : '' };
     const data = answer.data;
     switch (kind) {
-      case 'orderPage':
-        if (!ok || !data || !Array.isArray(data.packages)) return null;
-        return { total: data.total ?? null, request: pick(request, ['page_no', 'page_size', 'status']), packages: data.packages.map(packageOf) };
-      case 'orderDetail':
-        return ok && data ? { packages: [packageOf(data)] } : null;
       case 'decrypt':
         // Plaintext name, phone and address are in `data`: deliberately not read.
         return { packageId: String(request?.package_id ?? ''), ...verdict };
@@ -71,7 +67,14 @@
   }
 
   function report(kind, requestBody, answerText) {
-    const summary = summarize(kind, jsonOrNull(requestBody) || {}, jsonOrNull(answerText));
+    const request = jsonOrNull(requestBody) || {};
+    if (LIST_KINDS.has(kind)) {
+      if (typeof answerText !== 'string' || !answerText || answerText.length > MAX_LIST_CHARS) return;
+      // The request body is a few bytes (page, size, status filter): it is reduced here.
+      port.postMessage({ kind, request: pick(request, ['page_no', 'page_size', 'status']), text: answerText });
+      return;
+    }
+    const summary = summarize(kind, request, jsonOrNull(answerText));
     if (summary) port.postMessage({ kind, payload: summary });
   }
 

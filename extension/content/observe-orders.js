@@ -1,8 +1,9 @@
-// observe-orders: hands the order list/detail answers the workbench page receives (summaries from
-// the page-world hook, see content/hook-main.js) and its successful shipments to the service
-// worker, which collects pending packages for the transit warehouse. Buyer fields are masked in
-// the core before anything is stored; this script only forwards, in arrival order, and never
-// reads the DOM for buyer data.
+// observe-orders: hands the order list/detail answers the workbench page receives (their text,
+// from the page-world hook, see content/hook-main.js) and its successful shipments to the service
+// worker, which parses them off the page's thread and collects pending packages for the transit
+// warehouse. Buyer fields are masked in the core before anything is stored; this script only
+// forwards, in arrival order, and never reads the DOM for buyer data. The worker's answer carries
+// the list's package IDs and statuses, which the bridge gives the tab's `orderPage` listeners.
 (() => {
   const R = globalThis.RedShip;
   if (!R) return;
@@ -23,23 +24,17 @@
     return name;
   }
 
-  function forward(kind) {
-    return (payload) => {
-      const packages = Array.isArray(payload?.packages) ? payload.packages : null;
-      if (!packages) return;
+  R.relayLists((kind, { request, text }) => {
+    const done = chain.then(async () => {
       // The list request (page, status filter) lets the core notice packages that left.
-      const answer = { total: payload.total ?? null, packages };
-      if (payload.request && typeof payload.request === 'object') answer.request = payload.request;
-      chain = chain
-        .then(async () => R.send('orders.ingest', { shop: await shopName(), kind, answer }))
-        .then((res) => {
-          if (res?.rejected?.length) console.warn('RedShip: packages not collected:', res.rejected);
-        }, (e) => console.warn('RedShip: could not collect orders:', e.name, e.message));
-    };
-  }
-
-  R.onHook('orderPage', forward('orderPage'));
-  R.onHook('orderDetail', forward('orderDetail'));
+      const res = await R.send('orders.ingest', { shop: await shopName(), kind, request, text });
+      if (res?.error) console.warn('RedShip: could not collect orders:', res.error.name, res.error.message);
+      if (res?.ingest?.rejected?.length) console.warn('RedShip: packages not collected:', res.ingest.rejected);
+      return res?.summary ?? null;
+    });
+    chain = done.catch(() => {}); // the bridge reports a failure; later answers still go
+    return done;
+  });
   // A package the page just shipped leaves the list at once (a pending-tab list never shows it
   // again, and the page may only update its row locally).
   R.onHook('deliver', (payload) => {

@@ -117,12 +117,25 @@
     deliver('quota.shown', { shop: shop(), source: 'board', atMs: Date.now(), ...board });
   }
 
+  // Watching the whole document costs the page: a 500-row list render makes tens of thousands of
+  // mutation records, each handed to this script. So the observer runs only while the privacy
+  // board's route is shown; the workbench changes routes without loading (history API), which
+  // the Navigation API reports to every world. Without that API it watches all the time.
+  const onPrivacy = () => location.pathname.startsWith(site.routes.privacy);
   const observer = new MutationObserver(() => {
-    if (!timer && location.pathname.startsWith(site.routes.privacy)) timer = setTimeout(scanBoard, 300);
+    if (!timer && onPrivacy()) timer = setTimeout(scanBoard, 300);
   });
+  let observing = false;
+  function follow() {
+    const want = !globalThis.navigation || onPrivacy();
+    if (want && !observing) observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+    if (!want && observing) observer.disconnect();
+    observing = want;
+    if (want) scanBoard();
+  }
   const start = () => {
-    observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
-    scanBoard();
+    globalThis.navigation?.addEventListener('currententrychange', follow);
+    follow();
   };
   if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start, { once: true });
 })();

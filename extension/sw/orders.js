@@ -106,12 +106,52 @@ export async function routeCounts(shop) {
 
 // ── content script ──────────────────────────────────────────────────────────────────────────
 
-register('orders.ingest', async ({ shop, answer }) => {
-  const { snapshot } = await load(shop);
-  const out = core.ordersIngest(snapshot, { shopId: shop, answer, nowMs: Date.now() });
-  await store.put({ [snapKey(shop)]: out.snapshot });
-  broadcast('transit', { shop });
-  return out.view;
+// The page-world hook passes list answers on as the text the page received (parsing 500 rows on
+// the page's thread would stall the page): they are parsed here, as untrusted input, and reduced
+// to SPEC's package fields; the core checks and masks them on ingest.
+const PACKAGE_KEYS = ['packageId', 'orderId', 'paidAt', 'actualPaid', 'status', 'statusDesc', 'afterSaleStatusDesc', 'userInfo', 'skus'];
+const pick = (obj, keys) => {
+  const out = {};
+  if (obj && typeof obj === 'object') for (const k of keys) if (Object.hasOwn(obj, k)) out[k] = obj[k];
+  return out;
+};
+function packageOf(p) {
+  const out = pick(p, PACKAGE_KEYS);
+  if (out.userInfo) out.userInfo = pick(out.userInfo, ['receiver', 'phone', 'address', 'buyerRemark']);
+  return out;
+}
+
+/** `{total, packages, request?}` of a successful list/detail answer, else null (nothing to collect). */
+function listAnswer(kind, request, text) {
+  let answer;
+  try { answer = JSON.parse(text); } catch { return null; }
+  if (!answer || typeof answer !== 'object' || answer.success !== true || !answer.data || typeof answer.data !== 'object') return null;
+  const data = answer.data;
+  if (kind === 'orderDetail') return { total: null, packages: [packageOf(data)] };
+  if (!Array.isArray(data.packages)) return null;
+  return { total: data.total ?? null, request: pick(request, ['page_no', 'page_size', 'status']), packages: data.packages.map(packageOf) };
+}
+
+register('orders.ingest', async ({ shop, kind, request, text }) => {
+  if (kind !== 'orderPage' && kind !== 'orderDetail') throw named('OrderError', `unknown answer kind "${kind}"`);
+  const answer = listAnswer(kind, request ?? {}, text);
+  if (!answer) return { summary: null, ingest: null, error: null };
+  // What the tab's own listeners (the filler) read: IDs and statuses, never buyer fields.
+  const summary = {
+    total: answer.total,
+    request: answer.request ?? null,
+    packages: answer.packages.map((p) => ({ packageId: p.packageId, status: p.status })),
+  };
+  // A failed collection (e.g. the vault is locked) still answers the summary: the tab needs it.
+  try {
+    const { snapshot } = await load(shop);
+    const out = core.ordersIngest(snapshot, { shopId: shop, answer, nowMs: Date.now() });
+    await store.put({ [snapKey(shop)]: out.snapshot });
+    broadcast('transit', { shop });
+    return { summary, ingest: out.view, error: null };
+  } catch (e) {
+    return { summary, ingest: null, error: { name: e?.name || 'Error', message: String(e?.message || e) } };
+  }
 });
 
 register('orders.shipped', async ({ shop, packageId }) => {

@@ -8,7 +8,7 @@
 // name or number. While the vault is locked every call rejects with an Error named `VaultError`
 // whose message starts with `Locked:`; see sw/vault.js `lockAware` for counting while locked.
 // A full disk rejects with `VaultError` `StorageFull:` and nothing is written.
-import { ensureOpen, index, read, write } from './vault/engine.js';
+import { index, read, readMany, write } from './vault/engine.js';
 import { touch } from './vault/upkeep.js';
 
 /** The record at `key` (a copy), or undefined. */
@@ -18,13 +18,8 @@ export async function get(key) {
 
 /** Several records at once: {key: value} (missing keys absent). */
 export async function getMany(keys) {
-  await ensureOpen();
-  const out = {};
-  for (const k of keys) {
-    const v = await read(k);
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
+  // One call: after a worker start the records are deciphered together, in one core call.
+  return readMany(keys);
 }
 
 /** Every logical key starting with `prefix`, sorted. */

@@ -396,6 +396,7 @@ describe('hardening: message trust', { timeout: 240_000 }, () => {
         hasOwn: await send({ type: 'hasOwnProperty', payload: {} }),
         extra: await send({ type: 'status.get', payload: { evil: 1 } }),
         wrongOrigin: await send({ type: 'quota.decrypt', payload: { shop: 's', packageId: 'P786000000000001', ok: true, quotaSpent: false, atMs: 1 } }),
+        ingestFromPage: await send({ type: 'orders.ingest', payload: { shop: 's', kind: 'orderPage', text: '{"success":true,"data":{"packages":[]}}' } }),
         wrongShape: await send({ type: 'ship.control', payload: { action: 7 } }),
         tooLong: await send({ type: 'transit.view', payload: { shop: 'x'.repeat(65) } }),
         noPayload: await send({ type: 'ship.start', payload: [] }),
@@ -403,7 +404,7 @@ describe('hardening: message trust', { timeout: 240_000 }, () => {
         fine: await send({ type: 'status.get', payload: {} }),
       };
     });
-    for (const k of ['unknown', 'proto', 'hasOwn', 'extra', 'wrongOrigin', 'wrongShape', 'tooLong', 'noPayload', 'notAMessage']) {
+    for (const k of ['unknown', 'proto', 'hasOwn', 'extra', 'wrongOrigin', 'ingestFromPage', 'wrongShape', 'tooLong', 'noPayload', 'notAMessage']) {
       assert.equal(answers[k]?.ok, false, `${k}: refused (${JSON.stringify(answers[k])})`);
       assert.equal(answers[k]?.error?.name, 'MessageError', `${k}: MessageError (${JSON.stringify(answers[k])})`);
     }
@@ -437,6 +438,13 @@ describe('hardening: message trust', { timeout: 240_000 }, () => {
     assert.equal(validateMessage({ type: 'toString', payload: {} }, 'page').ok, false);
     assert.equal(validateMessage({ type: 'status.get', payload: JSON.parse('{"__proto__": {"x": 1}}') }, 'page').ok, false, 'a JSON __proto__ key is an own key: refused');
     assert.equal(validateMessage({ type: 'quota.decrypt', payload: { shop: 's', packageId: 'P1', ok: true, quotaSpent: false, atMs: 1.5 } }, 'content').ok, false, 'atMs must be a whole number');
+    // List answers travel as text: bounded, text only, no parsed answer objects, request small.
+    const ingest = (payload) => validateMessage({ type: 'orders.ingest', payload: { shop: 's', kind: 'orderPage', ...payload } }, 'content');
+    assert.equal(ingest({ text: '{}' }).ok, true);
+    assert.equal(ingest({ text: 'x'.repeat(8 * 1024 * 1024 + 1) }).ok, false, 'an answer over 8 MiB is refused');
+    assert.equal(ingest({ text: { success: true } }).ok, false, 'the answer must be text');
+    assert.equal(ingest({ text: '{}', answer: { packages: [] } }).ok, false, 'a parsed answer is not accepted');
+    assert.equal(ingest({ text: '{}', request: { status: 'x'.repeat(5000) } }).ok, false, 'the list request is small');
     delete globalThis.chrome;
   });
 });

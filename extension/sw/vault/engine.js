@@ -1,11 +1,14 @@
 // The vault engine: the service worker's side of the encrypted store. It owns the key state
 // (device key or passphrase, the unlocked key in chrome.storage.session), opens the whole store
 // once per worker start (migrating the interim plaintext store, quarantining bad records,
-// replaying the locked queue), and turns every `put` into ONE chrome.storage.local.set of sealed
-// envelopes under opaque keys (deletions as sealed tombstones in the same call, removed after).
+// replaying the locked queue; after a worker start it deciphers what the first messages read at
+// once and the rest shortly after, see vault/startup.js), and turns every `put` into ONE
+// chrome.storage.local.set of sealed envelopes under opaque keys (deletions as sealed tombstones
+// in the same call, removed after).
 // All cryptography and every decision is in the wasm core (`vault…` bindings); this file only
 // does the I/O around it. sw/store.js is the interface other domains use.
 import { core, ready } from '../core.js';
+import { LazyRecords, readAll, storageChanged } from './startup.js';
 
 const KEYS = 'vault.keys';
 const DEVICE = 'vault.device';
@@ -71,7 +74,9 @@ export async function vaultInfo() {
 
 // The open store: only while unlocked. `index` maps logical key → {storageKey, writtenMs};
 // `cache` holds every decrypted value (the store is small; a scan happens once per start).
-const st = { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map() };
+// Right after a worker start the store is open but `lazy` (LazyRecords, until openAll): index
+// and cache then hold only the records read or written so far.
+const st = { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map(), lazy: null };
 let opening = null;
 let generation = 0;
 const replayers = new Map();
@@ -91,11 +96,13 @@ function storageError(e) {
 
 async function setAll(items) {
   if (!Object.keys(items).length) return;
+  storageChanged();
   try { await chrome.storage.local.set(items); } catch (e) { throw storageError(e); }
 }
 
 async function removeQuietly(keys) {
   if (!keys.length) return;
+  storageChanged();
   // Leftovers are harmless: tombstones and migrated v1 keys are cleaned at the next open.
   try { await chrome.storage.local.remove(keys); } catch (e) { console.warn('RedShip vault: cleanup failed', e); }
 }
@@ -106,10 +113,14 @@ function pick(all, pred) {
   return out;
 }
 
-/** The keys record, creating the vault on first use. Returns {keys, device, unlocked?}. */
-async function loadKeys() {
+/**
+ * The keys record, creating the vault on first use. Returns {keys, device, unlocked?}. `all` is
+ * a read of everything the caller already holds (the open reads once).
+ */
+async function loadKeys(all = null) {
+  const reading = all ?? chrome.storage.local.get([KEYS, DEVICE]);
   await vaultInfo();
-  const got = await chrome.storage.local.get([KEYS, DEVICE]);
+  const got = await reading;
   if (got[KEYS]) return { keys: got[KEYS], device: got[DEVICE] || null };
   const made = core.vaultCreate(random(info.random.create));
   await setAll({ [KEYS]: made.keys, [DEVICE]: made.device });
@@ -142,16 +153,17 @@ async function moveToQuarantine(moves) {
 
 async function doOpen() {
   const gen = generation;
-  const { keys, device, unlocked: fresh } = await loadKeys();
+  const all = await readAll();
+  const { keys, device, unlocked: fresh } = await loadKeys(all);
   let unlocked = fresh;
   if (!unlocked) {
     unlocked = keys.lock.mode === 'device' ? core.vaultUnlock({ keys, device }) : await sessionUnlocked(keys);
   }
   if (!unlocked) throw vaultError('Locked', 'the vault is locked; unlock it with your passphrase in Options');
   let session = core.vaultSessionStart(unlocked, random(info.random.session));
-  const all = await chrome.storage.local.get(null);
   const v1 = pick(all, (k) => k.startsWith(info.prefixes.v1));
-  if (Object.keys(v1).length) {
+  const migrating = Object.keys(v1).length > 0;
+  if (migrating) {
     // Schema v1 (the interim plaintext store): seal everything in one set, then drop the clear.
     const m = core.vaultMigrateV1({ session, entries: v1, nowMs: Date.now() });
     session = m.session;
@@ -161,15 +173,38 @@ async function doOpen() {
     Object.assign(all, m.items);
     for (const s of m.skipped) console.warn('RedShip vault: not migrated', s.storageKey, s.reason);
   }
-  const opened = core.vaultOpen({ dataKey: unlocked.dataKey, entries: pick(all, (k) => k.startsWith(info.prefixes.record)), nowMs: Date.now() });
+  if (gen !== generation) throw vaultError('Locked', 'the vault was locked while opening');
+  const pending = pick(all, (k) => k.startsWith(info.prefixes.pending));
+  Object.assign(st, { open: true, keys, unlocked, session, index: new Map(), cache: new Map() });
+  st.lazy = new LazyRecords(unlocked.dataKey, pick(all, (k) => k.startsWith(info.prefixes.record)));
+  if (migrating || Object.keys(pending).length) {
+    // A migration or a queue to replay: everything is opened first, as the replay expects.
+    await openAll({ announce: false });
+    await replayQueue(pending);
+    emit('opened');
+  } else {
+    setTimeout(() => { void openAll().catch((e) => console.warn('RedShip vault: opening the store', e)); }, OPEN_REST_AFTER_MS);
+  }
+}
+
+/** How long after a start the records nobody asked for yet are opened (after the first answers). */
+const OPEN_REST_AFTER_MS = 500;
+
+/** Opens the records of the start-up read not read or written yet; emits `opened`. */
+async function openAll({ announce = true } = {}) {
+  const lazy = st.lazy;
+  if (!lazy) return;
+  st.lazy = null;
+  const gen = generation;
+  const opened = lazy.rest();
+  for (const r of opened.records) {
+    if (st.index.has(r.key)) continue; // read already (the same value)
+    st.index.set(r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs });
+    st.cache.set(r.key, r.value);
+  }
   await moveToQuarantine(opened.quarantine);
   await removeQuietly(opened.tombstones);
-  if (gen !== generation) throw vaultError('Locked', 'the vault was locked while opening');
-  st.index = new Map(opened.records.map((r) => [r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs }]));
-  st.cache = new Map(opened.records.map((r) => [r.key, r.value]));
-  Object.assign(st, { open: true, keys, unlocked, session });
-  await replayQueue(pick(all, (k) => k.startsWith(info.prefixes.pending)));
-  emit('opened');
+  if (announce && gen === generation) emit('opened');
 }
 
 /** Opens the store if it is not open yet (throws `VaultError` Locked while locked). */
@@ -179,16 +214,33 @@ export async function ensureOpen() {
   await opening;
 }
 
+/** Opens the store with every record in the index and the cache. */
+async function ensureAll() {
+  await ensureOpen();
+  await openAll();
+}
+
 /** The open store's index (logical key → {storageKey, writtenMs}). */
 export async function index() {
-  await ensureOpen();
+  await ensureAll();
   return st.index;
 }
 
 /** A record's value (a copy), or undefined. */
 export async function read(key) {
+  return (await readMany([key]))[key];
+}
+
+/** Several records: {key: value (a copy)}, missing keys absent. */
+export async function readMany(keys) {
   await ensureOpen();
-  return st.cache.has(key) ? structuredClone(st.cache.get(key)) : undefined;
+  for (const r of st.lazy?.open(keys.filter((k) => !st.cache.has(k))) ?? []) {
+    st.index.set(r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs });
+    st.cache.set(r.key, r.value);
+  }
+  const out = {};
+  for (const k of keys) if (st.cache.has(k)) out[k] = structuredClone(st.cache.get(k));
+  return out;
 }
 
 /** Writes `changes` ({key: value | null}) in one chrome.storage.local.set; null deletes. */
@@ -199,6 +251,8 @@ export async function write(changes) {
   const nowMs = Date.now();
   const sealed = core.vaultSeal({ session: st.session, writes, nowMs });
   st.session = sealed.session; // nonces are spent even if the write fails
+  // The start-up read is stale for these from now on (see openAll).
+  for (const sk of sealed.storageKeys) st.lazy?.touched.add(sk);
   await setAll(sealed.items);
   const tombstones = [];
   writes.forEach(({ key, value }, i) => {
@@ -214,7 +268,7 @@ export async function write(changes) {
 
 function closeStore() {
   generation += 1;
-  Object.assign(st, { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map() });
+  Object.assign(st, { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map(), lazy: null });
 }
 
 /** Locks now: forgets the unlocked key. Needs a passphrase to be set. */
@@ -282,6 +336,8 @@ export async function queueEvent(kind, payload) {
 /** How many events wait in the locked queue (visible while locked: only a count). */
 export async function queuedCount() {
   await vaultInfo();
+  // The vault status lists the quarantine next: records found bad must be moved there first.
+  if (st.open) await openAll();
   const all = await chrome.storage.local.get(null);
   return Object.keys(all).filter((k) => k.startsWith(info.prefixes.pending)).length;
 }
@@ -312,7 +368,7 @@ async function replayQueue(entries) {
 
 /** Restores a backup file: all or nothing, in one set; the store is then reopened. */
 export async function restore(text, passphrase) {
-  await ensureOpen();
+  await ensureAll();
   let kdf = {};
   try { kdf = JSON.parse(text)?.kdf || {}; } catch { /* not JSON: the core says so */ }
   const precomputed = await precompute(passphrase, kdf.salt, kdf.iterations);
@@ -334,7 +390,7 @@ export async function backupText(passphrase) {
 
 /** Every record as {key, writtenMs, value} (for backups). */
 export async function allRecords() {
-  await ensureOpen();
+  await ensureAll();
   return [...st.index.entries()].map(([key, { writtenMs }]) => ({ key, writtenMs, value: st.cache.get(key) }));
 }
 
