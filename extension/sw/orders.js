@@ -6,7 +6,7 @@
 // Records (sw/store.js): `orders/<shop>/snapshot` (pending packages, masked), `orders/<shop>/routes`
 // (per-SKU routes and per-order overrides), `orders/templates` (export templates, all shops).
 import { core, office } from './core.js';
-import { register, broadcast } from './router.js';
+import { register, broadcast, exclusive } from './router.js';
 import * as store from './store.js';
 import * as quota from './quota.js';
 
@@ -154,16 +154,47 @@ register('orders.ingest', async ({ shop, kind, request, text }) => {
   }
 });
 
-register('orders.shipped', async ({ shop, packageId }) => {
-  const { snapshot } = await load(shop);
-  if (!snapshot) return { removed: false };
-  const out = core.ordersShipped(snapshot, { shopId: shop, packageId, nowMs: Date.now() });
-  if (out.view.removed) {
-    await store.put({ [snapKey(shop)]: out.snapshot });
-    broadcast('transit', { shop });
+// Shipments arrive every ~100 ms during a fill run, and each one rewrote the whole snapshot (5 MB
+// at 10,000 orders) in the worker's one queue, ahead of the filler's next step. They are gathered
+// for SHIPPED_BATCH_MS and applied together; the reads that must not show a shipped package as
+// pending (the transit view and the export) apply what is gathered first. Lost only if the
+// worker dies inside the window, and then the next list answer corrects the snapshot.
+const SHIPPED_BATCH_MS = 300;
+const shippedPending = new Map(); // shop → Set of package IDs
+
+/** Applies the gathered shipments of `shop`; call it inside the queue (`exclusive`). */
+async function applyShipped(shop) {
+  const ids = shippedPending.get(shop);
+  if (!ids?.size) return;
+  shippedPending.delete(shop);
+  try {
+    const { snapshot } = await load(shop);
+    if (!snapshot) return;
+    const out = core.ordersShipped(snapshot, { shopId: shop, packageIds: [...ids], nowMs: Date.now() });
+    if (out.view.removed) {
+      await store.put({ [snapKey(shop)]: out.snapshot });
+      broadcast('transit', { shop });
+    }
+  } catch (e) {
+    // E.g. the vault is locked: keep them for the next read or shipment.
+    const again = shippedPending.get(shop) ?? new Set();
+    for (const id of ids) again.add(id);
+    shippedPending.set(shop, again);
+    throw e;
   }
-  return out.view;
-});
+}
+
+register('orders.shipped', async ({ shop, packageId }) => {
+  let ids = shippedPending.get(shop);
+  if (!ids) {
+    ids = new Set();
+    shippedPending.set(shop, ids);
+    setTimeout(() => exclusive(() => applyShipped(shop))
+      .catch((e) => console.warn('RedShip orders: shipped packages not applied yet:', e?.name, e?.message)), SHIPPED_BATCH_MS);
+  }
+  ids.add(packageId);
+  return { queued: true };
+}, { queued: false });
 
 // ── transit.html ────────────────────────────────────────────────────────────────────────────
 
@@ -172,6 +203,7 @@ register('transit.view', async ({ shop, remaining }) => {
   const current = shop || all[0] || null;
   const templates = core.transitTemplates((await store.get(TEMPLATES)) ?? null);
   if (!current) return { shops: all, shop: null, view: null, plan: null, remaining: null, remainingSource: 'none', templates };
+  await applyShipped(current);
   const { snapshot, routes } = await load(current);
   const now = Date.now();
   const fromQuota = await quotaRemaining(current);
@@ -219,6 +251,7 @@ register('transit.edit', async ({ shop, ...edit }) => {
 
 register('transit.export', async ({ shop, format, templateId, routes: only, packageIds }) => {
   if (format !== 'csv' && format !== 'xlsx') throw named('ExportError', `未知的导出格式：${format}`);
+  await applyShipped(shop);
   const { snapshot, routes } = await requireSnapshot(shop);
   const templates = (await store.get(TEMPLATES)) ?? null;
   const req = { templateId: templateId ?? null, routes: only ?? null, packageIds: packageIds ?? null, nowMs: Date.now() };

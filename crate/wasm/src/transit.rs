@@ -138,25 +138,43 @@ pub fn orders_ingest(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsV
     to_js(&Pair { snapshot: Some(&snap), routes: None, templates: None, view: v })
 }
 
-/// `ordersShipped(snapshot | null, {shopId, packageId, nowMs})` → `{snapshot, view: {removed}}`:
-/// the page shipped this package (the ship endpoint answered success), so it leaves the list.
+/// `ordersShipped(snapshot | null, {shopId, packageId? | packageIds?, nowMs})` → `{snapshot,
+/// view: {removed, rejected?}}`: the page shipped these packages (the ship endpoint answered
+/// success), so they leave the list. A bad `packageId` is an `OrderError`; bad IDs in a
+/// `packageIds` batch are listed in `rejected`.
 #[wasm_bindgen(js_name = ordersShipped)]
 pub fn orders_shipped(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Req {
         shop_id: String,
-        package_id: String,
+        #[serde(default)]
+        package_id: Option<String>,
+        #[serde(default)]
+        package_ids: Vec<String>,
         now_ms: f64,
     }
     #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
     struct Removed {
         removed: bool,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        rejected: Vec<String>,
     }
     let req: Req = from_js(request)?;
     let mut snap = snapshot_for(snapshot, &req.shop_id)?;
-    let removed = mark_shipped(&mut snap, &req.package_id, ms(req.now_ms)).map_err(order_err)?;
-    to_js(&Pair { snapshot: Some(&snap), routes: None, templates: None, view: Removed { removed } })
+    let mut view = Removed { removed: false, rejected: Vec::new() };
+    if let Some(id) = &req.package_id {
+        view.removed = mark_shipped(&mut snap, id, ms(req.now_ms)).map_err(order_err)?;
+    }
+    // A batch: one ID the core refuses is listed, the others still leave the list.
+    for id in &req.package_ids {
+        match mark_shipped(&mut snap, id, ms(req.now_ms)) {
+            Ok(removed) => view.removed |= removed,
+            Err(_) => view.rejected.push(id.clone()),
+        }
+    }
+    to_js(&Pair { snapshot: Some(&snap), routes: None, templates: None, view })
 }
 
 /// `transitView(snapshot | null, routes | null, {shopId, nowMs})` → `{shopId, rows, counts,

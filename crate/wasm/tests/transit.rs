@@ -68,6 +68,19 @@ fn shipped_packages_leave_the_list() {
 }
 
 #[wasm_bindgen_test]
+fn shipped_batches_list_the_ids_they_refuse() {
+    let snap = ingest_two();
+    let req = js(&format!(r#"{{"shopId":"shop1","packageIds":["P1","P2026112100000001","P2026112100000002"],"nowMs":{NOW}}}"#));
+    let out = redship_wasm::orders_shipped(snap, req).expect("batch");
+    let view = get(&out, "view");
+    assert_eq!(get(&view, "removed").as_bool(), Some(true));
+    assert_eq!(JSON::stringify(&get(&view, "rejected")).expect("json").as_string().as_deref(), Some(r#"["P1"]"#));
+    let after = redship_wasm::transit_view(get(&out, "snapshot"), JsValue::NULL, js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)))
+        .expect("view");
+    assert_eq!(get(&get(&after, "counts"), "total").as_f64(), Some(0.0));
+}
+
+#[wasm_bindgen_test]
 fn plan_counts_supplier_decrypts() {
     let snap = ingest_two();
     let set = js(r#"{"scope":"sku","skuId":"S1","route":"supplier"}"#);
