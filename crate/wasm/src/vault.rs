@@ -10,14 +10,15 @@ use redship_core::vault::codec::{Passphrase, Precomputed};
 use redship_core::vault::plaintext::Plaintext;
 use redship_core::vault::record::SealedBytes;
 use redship_core::vault::{
-    backup, keys, migrate, nonce::NonceSequence, pending, quarantine, record::Opened, retention, storage_key, DataKey,
+    backup, keys, migrate, nonce::NonceSequence, pending, quarantine, retention, storage_key, DataKey,
     DeviceRecord, Envelope, KeysRecord, Session, VaultError, SCHEMA_VERSION,
 };
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::boundary::{from_js, js_error, to_js};
+use crate::boundary::{from_js, from_js_large, js_error, to_js};
 
 fn verr(e: VaultError) -> JsValue {
     let err = js_error("VaultError", &e);
@@ -299,13 +300,22 @@ struct OpenRequest {
     now_ms: i64,
 }
 
+/// One opened record; its value is the decrypted JSON text, written out as is.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RecordView {
-    storage_key: String,
-    key: String,
+struct RecordView<'a> {
+    storage_key: &'a str,
+    key: &'a str,
     written_ms: i64,
-    value: Value,
+    value: &'a RawValue,
+}
+
+/// `vaultOpen`'s answer.
+#[derive(Serialize)]
+struct OpenView<'a> {
+    records: Vec<RecordView<'a>>,
+    tombstones: Vec<String>,
+    quarantine: Vec<QuarantineMove>,
 }
 
 #[derive(Serialize)]
@@ -327,22 +337,19 @@ fn moves(list: Vec<(String, quarantine::QuarantinedRecord)>) -> Vec<QuarantineMo
 /// record}]}`. Only `r.` entries are opened; one bad record never fails the call.
 #[wasm_bindgen(js_name = vaultOpen)]
 pub fn vault_open(request: JsValue) -> Result<JsValue, JsValue> {
-    let req: OpenRequest = from_js(request)?;
+    // The entries hold every sealed record (a 10,000-order snapshot is 7 MB of base64): read a
+    // slice at a time, and the values stay text from decryption to `JSON.parse` in JS.
+    let req: OpenRequest = from_js_large(request)?;
     let session = Session::new(DataKey::from_b64(&req.data_key).map_err(verr)?, [0; 8]);
-    let scan = quarantine::scan(&session, &entries(req.entries), req.now_ms);
-    let records: Vec<RecordView> = scan
-        .records
-        .into_iter()
-        .map(|(storage_key, Opened { logical_key, written_ms, value })| RecordView {
-            storage_key,
-            key: logical_key,
-            written_ms,
-            value: value.unwrap_or(Value::Null),
-        })
-        .collect();
-    to_js(
-        &serde_json::json!({ "records": records, "tombstones": scan.tombstones, "quarantine": moves(scan.quarantine) }),
-    )
+    let scan = quarantine::scan_text(&session, &entries(req.entries), req.now_ms);
+    let mut records = Vec::with_capacity(scan.records.len());
+    for (storage_key, opened) in &scan.records {
+        let text = opened.value_json().unwrap_or("null");
+        // The core checked it is one JSON value when it opened the record.
+        let value: &RawValue = serde_json::from_str(text).map_err(|e| js_error("VaultError", e))?;
+        records.push(RecordView { storage_key, key: &opened.logical_key, written_ms: opened.written_ms, value });
+    }
+    to_js(&OpenView { records, tombstones: scan.tombstones, quarantine: moves(scan.quarantine) })
 }
 
 #[derive(Deserialize)]

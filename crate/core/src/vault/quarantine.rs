@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::plaintext::OpenedText;
 use super::record::{Opened, Session};
 use super::storage_key::{namespace, Namespace, QUARANTINE_PREFIX};
 use super::VaultError;
@@ -62,18 +63,53 @@ pub struct Scan {
     pub quarantine: Vec<(String, QuarantinedRecord)>,
 }
 
+/// The result of opening a store with every value kept as JSON text ([`scan_text`]).
+#[derive(Debug, Default)]
+pub struct ScanText {
+    /// Live records with their storage keys, by logical key.
+    pub records: Vec<(String, OpenedText)>,
+    /// Storage keys holding tombstones (deleted; remove them).
+    pub tombstones: Vec<String>,
+    /// Records to quarantine: store each under its key, then remove the original.
+    pub quarantine: Vec<(String, QuarantinedRecord)>,
+}
+
 /// Opens every `r.` record in `entries` with `session`'s key; other namespaces are ignored.
 pub fn scan(session: &Session, entries: &[(String, Value)], now_ms: i64) -> Scan {
-    let mut out = Scan::default();
+    let (records, tombstones, quarantine) = scan_by(entries, now_ms, |k, raw| {
+        session.open(k, raw).map(|o| o.value.is_some().then_some(o))
+    }, |o| &o.logical_key);
+    Scan { records, tombstones, quarantine }
+}
+
+/// [`scan`] with the values left as JSON text: what the extension opens its store with, so a
+/// 10,000-order snapshot is decrypted in place and handed on without ever becoming a tree.
+pub fn scan_text(session: &Session, entries: &[(String, Value)], now_ms: i64) -> ScanText {
+    let (records, tombstones, quarantine) = scan_by(entries, now_ms, |k, raw| {
+        session.open_raw_text(k, raw).map(|o| (!o.gone).then_some(o))
+    }, |o| &o.logical_key);
+    ScanText { records, tombstones, quarantine }
+}
+
+type Scanned<R> = (Vec<(String, R)>, Vec<String>, Vec<(String, QuarantinedRecord)>);
+
+/// The scan itself: `open` gives a live record, `None` for a tombstone, or why it failed.
+fn scan_by<R>(
+    entries: &[(String, Value)],
+    now_ms: i64,
+    open: impl Fn(&str, &Value) -> Result<Option<R>, VaultError>,
+    logical_key: impl Fn(&R) -> &str,
+) -> Scanned<R> {
+    let (mut records, mut tombstones, mut quarantine) = (Vec::new(), Vec::new(), Vec::new());
     for (k, raw) in entries.iter().filter(|(k, _)| namespace(k) == Namespace::Record) {
-        match session.open(k, raw) {
-            Ok(opened) if opened.value.is_none() => out.tombstones.push(k.clone()),
-            Ok(opened) => out.records.push((k.clone(), opened)),
-            Err(err) => out.quarantine.push(quarantine_entry(k, &err, raw, now_ms)),
+        match open(k, raw) {
+            Ok(None) => tombstones.push(k.clone()),
+            Ok(Some(opened)) => records.push((k.clone(), opened)),
+            Err(err) => quarantine.push(quarantine_entry(k, &err, raw, now_ms)),
         }
     }
-    crate::sort::sort_by(&mut out.records, |a, b| a.1.logical_key.cmp(&b.1.logical_key));
-    out
+    crate::sort::sort_by(&mut records, |a, b| logical_key(&a.1).cmp(logical_key(&b.1)));
+    (records, tombstones, quarantine)
 }
 
 /// The `x.` key and record that set `raw` (found at `storage_key`, failing with `err`) aside.
@@ -143,7 +179,12 @@ mod tests {
             ("vault.keys".into(), json!({})),
             ("r.garbage".into(), json!("%%%")),
         ];
+        // The text scan sorts every entry the same way, with the value as its JSON text.
+        let text = scan_text(&s, &entries, 99);
         let scan = scan(&s, &entries, 99);
+        assert_eq!(text.records.len(), 1);
+        assert_eq!(text.records[0].1.value_json(), Some(r#"{"n":1}"#));
+        assert_eq!((&text.tombstones, &text.quarantine), (&scan.tombstones, &scan.quarantine));
         assert_eq!(scan.records.len(), 1);
         assert_eq!(scan.records[0].1.value, Some(json!({"n": 1})));
         assert_eq!(scan.tombstones, vec![kd]);

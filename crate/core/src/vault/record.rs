@@ -127,17 +127,21 @@ impl Session {
     /// [`open`] with this session's cached sub-keys (what a whole-store scan uses).
     pub fn open(&self, storage_key_found: &str, raw: &Value) -> Result<Opened, VaultError> {
         let damaged = || VaultError::Damaged { key: storage_key_found.to_string() };
-        let env: Envelope =
-            serde_json::from_value(raw.clone()).map_err(|_| match raw.get("v").and_then(Value::as_u64) {
-                Some(v) if v != u64::from(SCHEMA_VERSION) => VaultError::UnknownVersion {
-                    key: storage_key_found.to_string(),
-                    found: u32::try_from(v).unwrap_or(u32::MAX),
-                },
-                _ => damaged(),
-            })?;
+        self.open_raw_text(storage_key_found, raw)?.into_opened().ok_or_else(damaged)
+    }
+
+    /// [`Session::open`] with the value left as JSON text (a big record never becomes a tree).
+    pub fn open_raw_text(&self, storage_key_found: &str, raw: &Value) -> Result<OpenedText, VaultError> {
+        let damaged = || VaultError::Damaged { key: storage_key_found.to_string() };
+        let env = Envelope::deserialize(raw).map_err(|_| match raw.get("v").and_then(Value::as_u64) {
+            Some(v) if v != u64::from(SCHEMA_VERSION) => VaultError::UnknownVersion {
+                key: storage_key_found.to_string(),
+                found: u32::try_from(v).unwrap_or(u32::MAX),
+            },
+            _ => damaged(),
+        })?;
         let ct = b64_decode(&env.c).ok_or_else(damaged)?;
-        let sealed = SealedBytes { v: env.v, k: env.k, n: env.n, ct };
-        self.open_text(storage_key_found, sealed)?.into_opened().ok_or_else(damaged)
+        self.open_text(storage_key_found, SealedBytes { v: env.v, k: env.k, n: env.n, ct })
     }
 
     /// Opens a record whose ciphertext is already decoded, decrypting it in place; the value
