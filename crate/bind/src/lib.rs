@@ -15,7 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 pub mod jstext;
 mod transit;
-pub use transit::{export_err, file_view, required_snapshot, TransitExportRequest};
+pub use transit::{export_err, export_with, required_snapshot, Exporter};
 
 /// Builds a JS `Error` whose `name` is a stable identifier (e.g. `ImportError`) and whose
 /// `message` is the core error's human text.

@@ -1,54 +1,52 @@
-//! The transit export's boundary pieces, shared because the CSV export lives in the main module
-//! and the XLSX export in the office module: the request DTO, the error names and the file view.
+//! The transit export's boundary, shared because the CSV export lives in the main module and
+//! the XLSX export in the office module: one conversion path, each module passing its exporter.
 
 use redship_core::transit::collect::TransitSnapshot;
+use redship_core::transit::routes::RouteBook;
 use redship_core::transit::table::{ExportFile, ExportRequest};
-use redship_core::transit::{ExportError, Route};
+use redship_core::transit::template::TemplateBook;
+use redship_core::transit::ExportError;
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
-use crate::{from_js_large, js_error, to_js};
+use crate::{from_js, from_js_large, js_error, to_js};
 
-/// `transitExportCsv` / `transitExportXlsx` request.
+/// `transitExportCsv` / `transitExportXlsx` request: the core's request plus the time.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TransitExportRequest {
-    /// Template ID; the selected one when absent.
-    #[serde(default)]
-    pub template_id: Option<String>,
-    /// Routes to include; warehouse only when absent.
-    #[serde(default)]
-    pub routes: Option<Vec<Route>>,
-    /// Only these packages.
-    #[serde(default)]
-    pub package_ids: Option<Vec<String>>,
+struct TransitExportRequest {
+    #[serde(flatten)]
+    export: ExportRequest,
     /// Now, epoch ms (file name, XLSX creation time).
-    pub now_ms: f64,
+    now_ms: f64,
 }
 
-impl TransitExportRequest {
-    /// The core's request and the time in whole milliseconds.
-    pub fn into_core(self) -> (ExportRequest, i64) {
-        // Saturating cast; nonsense times only give odd file names.
-        let now = self.now_ms as i64;
-        (ExportRequest { template_id: self.template_id, routes: self.routes, package_ids: self.package_ids }, now)
-    }
+/// The signature both core exporters share.
+pub type Exporter =
+    fn(&TransitSnapshot, Option<&RouteBook>, Option<&TemplateBook>, &ExportRequest, i64) -> Result<ExportFile, ExportError>;
+
+/// Converts the export call's arguments, runs `export` and returns `{bytes: Uint8Array,
+/// fileName, mime, rows, packages, packageIds}`; failures as [`export_err`].
+pub fn export_with(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue, export: Exporter) -> Result<JsValue, JsValue> {
+    let snap = required_snapshot(snapshot)?;
+    let book: Option<RouteBook> = from_js(routes)?;
+    let tpl: Option<TemplateBook> = from_js(templates)?;
+    let req: TransitExportRequest = from_js(request)?;
+    // Saturating cast; nonsense times only give odd file names.
+    let file = export(&snap, book.as_ref(), tpl.as_ref(), &req.export, req.now_ms as i64).map_err(export_err)?;
+    let out = to_js(&file)?;
+    js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(file.bytes.as_slice()))
+        .map_err(|_| js_error("ViewError", "cannot attach the file bytes"))?;
+    Ok(out)
 }
 
-/// An export error: `LeakError` when plaintext buyer data would have left, else `ExportError`.
+/// An export or template error: `LeakError` when plaintext buyer data would have left, else
+/// `ExportError`.
 pub fn export_err(e: ExportError) -> JsValue {
     match e {
         ExportError::Leak(leak) => js_error("LeakError", leak),
         other => js_error("ExportError", other),
     }
-}
-
-/// `{bytes: Uint8Array, fileName, mime, rows, packages, packageIds}`.
-pub fn file_view(file: &ExportFile) -> Result<JsValue, JsValue> {
-    let out = to_js(file)?;
-    js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(file.bytes.as_slice()))
-        .map_err(|_| js_error("ViewError", "cannot attach the file bytes"))?;
-    Ok(out)
 }
 
 /// The order snapshot a call needs (read with [`from_js_large`], as every snapshot is, so the

@@ -5,11 +5,9 @@
 
 use std::sync::Once;
 
-use redship_bind::{required_snapshot, export_err, file_view, from_js, import_request, map_err, take_bytes, to_js, TransitExportRequest};
+use redship_bind::{export_with, from_js, import_request, map_err, take_bytes, to_js};
 use redship_core::tracking::{self, xlsx_source};
 use redship_core::transit::export_xlsx::export_xlsx;
-use redship_core::transit::routes::RouteBook;
-use redship_core::transit::template::TemplateBook;
 use wasm_bindgen::prelude::*;
 
 static INIT: Once = Once::new();
@@ -47,11 +45,5 @@ pub fn tracking_sheets(request: JsValue) -> Result<JsValue, JsValue> {
 /// and column).
 #[wasm_bindgen(js_name = transitExportXlsx)]
 pub fn transit_export_xlsx(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    let snap = required_snapshot(snapshot)?;
-    let book: Option<RouteBook> = from_js(routes)?;
-    let tpl: Option<TemplateBook> = from_js(templates)?;
-    let req: TransitExportRequest = from_js(request)?;
-    let (core_req, now) = req.into_core();
-    let file = export_xlsx(&snap, book.as_ref(), tpl.as_ref(), &core_req, now).map_err(export_err)?;
-    file_view(&file)
+    export_with(snapshot, routes, templates, request, export_xlsx)
 }

@@ -5,7 +5,7 @@
 //! Records in, records and views out (the service worker stores what comes back). Errors are
 //! JS `Error`s named `OrderError`, `ExportError` or `LeakError` (plaintext found in a file).
 
-use crate::boundary::{from_js_large, required_snapshot, export_err, file_view, from_js, js_error, to_js, TransitExportRequest};
+use crate::boundary::{export_err, export_with, from_js, from_js_large, js_error, required_snapshot, to_js};
 use redship_core::transit::collect::{self, IngestRequest, PackageEdits, TransitSnapshot};
 use redship_core::transit::export_csv::export_csv;
 use redship_core::transit::planner::{plan, PlanRequest};
@@ -242,13 +242,7 @@ pub fn transit_plan(snapshot: JsValue, routes: JsValue, request: JsValue) -> Res
 /// A `LeakError` names the row and column when plaintext buyer data would have left.
 #[wasm_bindgen(js_name = transitExportCsv)]
 pub fn transit_export_csv(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    let snap = required_snapshot(snapshot)?;
-    let book: Option<RouteBook> = from_js(routes)?;
-    let tpl: Option<TemplateBook> = from_js(templates)?;
-    let req: TransitExportRequest = from_js(request)?;
-    let (core_req, now) = req.into_core();
-    let file = export_csv(&snap, book.as_ref(), tpl.as_ref(), &core_req, now).map_err(export_err)?;
-    file_view(&file)
+    export_with(snapshot, routes, templates, request, export_csv)
 }
 
 /// `transitTemplates(templates | null)` → `{templates: [{id, name, columns: [{field,

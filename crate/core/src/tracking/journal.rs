@@ -61,6 +61,11 @@ fn settle(
     it.updated_at = now;
 }
 
+/// The page answered the ship call with an error: the order stays as it was, failed.
+fn page_failed(it: &mut FillItem, message: &str, now: i64) {
+    settle(it, ItemStatus::Failed, Some("page-error"), Some(message.to_string()), now);
+}
+
 /// Applies one event. A rejected event returns an error and the caller keeps the old record.
 pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
     let ApplyRequest {
@@ -296,13 +301,7 @@ fn apply_result(
         // A late answer from the page settles an unknown item: the page's answer is the truth.
         match outcome {
             Outcome::Shipped => settle(it, ItemStatus::Shipped, None, None, now),
-            Outcome::Failed { message } => settle(
-                it,
-                ItemStatus::Failed,
-                Some("page-error"),
-                Some(message.clone()),
-                now,
-            ),
+            Outcome::Failed { message } => page_failed(it, message, now),
             Outcome::NoAnswer => {}
             _ => return Err(bad(&it.package_id, it.status, "result")),
         }
@@ -328,13 +327,7 @@ fn apply_result(
         Outcome::Filled if mode == FillMode::Fill && !confirming => {
             settle(it, ItemStatus::Filled, None, None, now)
         }
-        Outcome::Failed { message } => settle(
-            it,
-            ItemStatus::Failed,
-            Some("page-error"),
-            Some(message.clone()),
-            now,
-        ),
+        Outcome::Failed { message } => page_failed(it, message, now),
         Outcome::Skipped { reason, message } if !confirming => settle(
             it,
             ItemStatus::Skipped,
