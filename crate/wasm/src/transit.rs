@@ -12,7 +12,7 @@ use redship_core::transit::planner::{plan, PlanRequest};
 use redship_core::transit::reconcile::mark_shipped;
 use redship_core::transit::routes::{route_counts, set_route, RouteBook, SetRouteRequest};
 use redship_core::transit::template::{self, Template, TemplateBook, FIELDS};
-use redship_core::transit::view::{edit, view, EditRequest};
+use redship_core::transit::view::{edit, figures, view, EditRequest};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -185,6 +185,16 @@ pub fn transit_view(snapshot: JsValue, routes: JsValue, request: JsValue) -> Res
     let snap = snapshot_for(snapshot, &req.shop_id)?;
     let book: Option<RouteBook> = from_js(routes)?;
     to_js(&view(&snap, book.as_ref(), ms(req.now_ms)))
+}
+
+/// `transitFigures(snapshot | null, routes | null, {shopId, nowMs})` → `{counts, paidByDay,
+/// knownOrders}`: the figures of `transitView` without its rows (what each decrypt asks for).
+#[wasm_bindgen(js_name = transitFigures)]
+pub fn transit_figures(snapshot: JsValue, routes: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let req: ShopNowRequest = from_js(request)?;
+    let snap = snapshot_for(snapshot, &req.shop_id)?;
+    let book: Option<RouteBook> = from_js(routes)?;
+    to_js(&figures(&snap, book.as_ref(), ms(req.now_ms)))
 }
 
 /// `transitSetRoute(routes | null, snapshot, {scope: 'sku'|'order', skuId?, packageId?, route})`

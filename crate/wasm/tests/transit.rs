@@ -37,6 +37,10 @@ fn ingest_two() -> JsValue {
     get(&out, "snapshot")
 }
 
+fn snap_again(text: &str) -> JsValue {
+    JSON::parse(text).expect("snapshot JSON")
+}
+
 #[wasm_bindgen_test]
 fn ingest_masks_and_views() {
     let snap = ingest_two();
@@ -48,6 +52,14 @@ fn ingest_masks_and_views() {
     assert_eq!(rows.length(), 2);
     assert_eq!(get(&rows.get(0), "route").as_string().as_deref(), Some("warehouse"));
     assert_eq!(get(&get(&view, "counts"), "total").as_f64(), Some(2.0));
+    // The figures each decrypt reads are the view's, without the rows.
+    let figures = redship_wasm::transit_figures(snap_again(&text), JsValue::NULL, js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)))
+        .expect("figures");
+    assert!(get(&figures, "rows").is_undefined());
+    for key in ["counts", "paidByDay", "knownOrders"] {
+        assert_eq!(JSON::stringify(&get(&figures, key)).ok(), JSON::stringify(&get(&view, key)).ok(), "{key}");
+    }
+    assert_eq!(get(&figures, "knownOrders").dyn_into::<js_sys::Array>().expect("array").length(), 2);
     let shipped = js(&format!(r#"{{"shopId":"shop1","packageId":"P2026112100000001","nowMs":{NOW}}}"#));
     let out = redship_wasm::orders_shipped(get(&view, "__none"), shipped).expect("shipped on an empty snapshot");
     assert_eq!(get(&get(&out, "view"), "removed").as_bool(), Some(false));

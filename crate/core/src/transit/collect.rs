@@ -318,20 +318,20 @@ pub fn paid_by_day(snap: &TransitSnapshot, now_ms: i64) -> Vec<PaidDay> {
 /// A package RedShip knows, for tracking-number validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct KnownOrder {
+pub struct KnownOrder<'a> {
     /// `P…`.
-    pub package_id: String,
+    pub package_id: &'a str,
     /// True while it waits to ship; false once seen shipped/cancelled.
     pub waiting: bool,
 }
 
 /// All known packages: pending ones (`waiting`) and recently closed ones.
-pub fn known_orders(snap: &TransitSnapshot) -> Vec<KnownOrder> {
-    let mut out: Vec<KnownOrder> = snap
+pub fn known_orders(snap: &TransitSnapshot) -> Vec<KnownOrder<'_>> {
+    let mut out: Vec<KnownOrder<'_>> = snap
         .packages
         .keys()
-        .map(|k| KnownOrder { package_id: k.clone(), waiting: true })
-        .chain(snap.closed.keys().map(|k| KnownOrder { package_id: k.clone(), waiting: false }))
+        .map(|k| KnownOrder { package_id: k, waiting: true })
+        .chain(snap.closed.keys().map(|k| KnownOrder { package_id: k, waiting: false }))
         .collect();
     crate::sort::sort_by(&mut out, |a, b| a.package_id.cmp(&b.package_id));
     out

@@ -13,14 +13,16 @@ use crate::order::mask::MaskedBuyer;
 use crate::order::OrderError;
 use serde::{Deserialize, Serialize};
 
-/// One pending package as transit.html lists it (buyer fields masked).
+/// One pending package as transit.html lists it (buyer fields masked). It borrows from the
+/// snapshot: at 10,000 packages a cloned view doubled the worker's wasm memory while it was
+/// written out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TransitRowView {
+pub struct TransitRowView<'a> {
     /// `P…`.
-    pub package_id: String,
+    pub package_id: &'a str,
     /// Platform order ID.
-    pub order_id: String,
+    pub order_id: &'a str,
     /// Paid time, epoch ms.
     pub paid_at_ms: i64,
     /// Paid time as `YYYY-MM-DD HH:mm:ss`, China time.
@@ -28,80 +30,97 @@ pub struct TransitRowView {
     /// Status code.
     pub status: u32,
     /// Status text.
-    pub status_desc: String,
+    pub status_desc: &'a str,
     /// After-sale text.
-    pub after_sale_status_desc: String,
+    pub after_sale_status_desc: &'a str,
     /// Masked buyer fields.
-    pub buyer: MaskedBuyer,
+    pub buyer: &'a MaskedBuyer,
     /// Order lines.
-    pub skus: Vec<StoredSku>,
+    pub skus: &'a [StoredSku],
     /// The route.
     pub route: Route,
     /// Where the route comes from.
     pub route_source: RouteSource,
     /// Upstream platform.
-    pub upstream_platform: String,
+    pub upstream_platform: &'a str,
     /// Upstream order number.
-    pub upstream_order_no: String,
+    pub upstream_order_no: &'a str,
     /// Inbound tracking number.
-    pub inbound_tracking: String,
+    pub inbound_tracking: &'a str,
     /// Notes.
-    pub notes: String,
+    pub notes: &'a str,
 }
 
 /// `transitView` answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TransitView {
+pub struct TransitView<'a> {
     /// The shop.
-    pub shop_id: String,
+    pub shop_id: &'a str,
     /// Pending packages, oldest paid first.
-    pub rows: Vec<TransitRowView>,
+    pub rows: Vec<TransitRowView<'a>>,
     /// Pending packages per route.
     pub counts: RouteCounts,
     /// Paid orders per China day (quota tier input), oldest first.
     pub paid_by_day: Vec<PaidDay>,
     /// Known packages for tracking validation.
-    pub known_orders: Vec<KnownOrder>,
+    pub known_orders: Vec<KnownOrder<'a>>,
     /// Last change, epoch ms.
     pub updated_at_ms: i64,
 }
 
+/// What other domains read from the snapshot (the quota tier's paid orders, tracking
+/// validation's known orders, the route counts), without building the rows: each decrypt asks
+/// for these, and the rows are most of the view's cost.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitFiguresView<'a> {
+    /// Pending packages per route.
+    pub counts: RouteCounts,
+    /// Paid orders per China day (quota tier input), oldest first.
+    pub paid_by_day: Vec<PaidDay>,
+    /// Known packages for tracking validation.
+    pub known_orders: Vec<KnownOrder<'a>>,
+}
+
+/// The figures of [`TransitFiguresView`], as [`view`] has them.
+pub fn figures<'a>(snap: &'a TransitSnapshot, book: Option<&RouteBook>, now_ms: i64) -> TransitFiguresView<'a> {
+    TransitFiguresView {
+        counts: route_counts(snap, book),
+        paid_by_day: paid_by_day(snap, now_ms),
+        known_orders: known_orders(snap),
+    }
+}
+
 /// Builds the page's view.
-pub fn view(snap: &TransitSnapshot, book: Option<&RouteBook>, now_ms: i64) -> TransitView {
-    let mut rows: Vec<TransitRowView> = snap
+pub fn view<'a>(snap: &'a TransitSnapshot, book: Option<&RouteBook>, now_ms: i64) -> TransitView<'a> {
+    let mut rows: Vec<TransitRowView<'a>> = snap
         .packages
         .values()
         .map(|p| {
             let (route, route_source) = route_of(book, p);
             TransitRowView {
-                package_id: p.package_id.clone(),
-                order_id: p.order_id.clone(),
+                package_id: &p.package_id,
+                order_id: &p.order_id,
                 paid_at_ms: p.paid_at_ms,
                 paid_at: china_time(p.paid_at_ms),
                 status: p.status,
-                status_desc: p.status_desc.clone(),
-                after_sale_status_desc: p.after_sale_status_desc.clone(),
-                buyer: p.buyer.clone(),
-                skus: p.skus.clone(),
+                status_desc: &p.status_desc,
+                after_sale_status_desc: &p.after_sale_status_desc,
+                buyer: &p.buyer,
+                skus: &p.skus,
                 route,
                 route_source,
-                upstream_platform: p.edits.upstream_platform.clone(),
-                upstream_order_no: p.edits.upstream_order_no.clone(),
-                inbound_tracking: p.edits.inbound_tracking.clone(),
-                notes: p.edits.notes.clone(),
+                upstream_platform: &p.edits.upstream_platform,
+                upstream_order_no: &p.edits.upstream_order_no,
+                inbound_tracking: &p.edits.inbound_tracking,
+                notes: &p.edits.notes,
             }
         })
         .collect();
     crate::sort::sort_by(&mut rows, |a, b| a.paid_at_ms.cmp(&b.paid_at_ms).then_with(|| a.package_id.cmp(&b.package_id)));
-    TransitView {
-        shop_id: snap.shop_id.clone(),
-        rows,
-        counts: route_counts(snap, book),
-        paid_by_day: paid_by_day(snap, now_ms),
-        known_orders: known_orders(snap),
-        updated_at_ms: snap.updated_at_ms,
-    }
+    let TransitFiguresView { counts, paid_by_day, known_orders } = figures(snap, book, now_ms);
+    TransitView { shop_id: &snap.shop_id, rows, counts, paid_by_day, known_orders, updated_at_ms: snap.updated_at_ms }
 }
 
 /// `transitEdit` request: fields left out are unchanged.
