@@ -16,6 +16,7 @@
   if (!site) return;
   const kindByPath = new Map(Object.entries(site.api).map(([kind, path]) => [path, kind]));
   const parse = JSON.parse;
+  const setTimer = setTimeout.bind(globalThis);
   const origin = location.origin;
   const channel = new MessageChannel();
   const port = channel.port1;
@@ -66,6 +67,10 @@
     }
   }
 
+  // Reports run as tasks of their own: an answer's listeners (the page's re-render among them) run
+  // in one task, and RedShip's reading and posting must not lengthen it.
+  const later = (fn) => setTimer(() => { try { fn(); } catch { /* never disturb the page */ } }, 0);
+
   function report(kind, requestBody, answerText) {
     const request = jsonOrNull(requestBody) || {};
     if (LIST_KINDS.has(kind)) {
@@ -89,7 +94,7 @@
           const bodyPromise = typeof init?.body === 'string' ? Promise.resolve(init.body)
             : input instanceof Request ? input.clone().text().catch(() => '') : Promise.resolve('');
           promise.then((res) => Promise.all([bodyPromise, res.clone().text()]))
-            .then(([body, text]) => report(kind, body, text), () => {});
+            .then(([body, text]) => later(() => report(kind, body, text)), () => {});
         }
       } catch { /* never disturb the page */ }
       return promise;
@@ -107,13 +112,11 @@
     XHR.prototype.send = function (body) {
       const kind = this.__redshipKind;
       if (kind) {
-        this.addEventListener('loadend', () => {
-          try {
-            const text = this.responseType === 'json' ? JSON.stringify(this.response)
-              : (this.responseType === '' || this.responseType === 'text') ? this.responseText : '';
-            report(kind, typeof body === 'string' ? body : '', text);
-          } catch { /* never disturb the page */ }
-        });
+        this.addEventListener('loadend', () => later(() => {
+          const text = this.responseType === 'json' ? JSON.stringify(this.response)
+            : (this.responseType === '' || this.responseType === 'text') ? this.responseText : '';
+          report(kind, typeof body === 'string' ? body : '', text);
+        }));
       }
       return send.apply(this, arguments);
     };
