@@ -107,51 +107,33 @@ export async function routeCounts(shop) {
 
 // ── content script ──────────────────────────────────────────────────────────────────────────
 
-// The page-world hook passes list answers on as the text the page received (parsing 500 rows on
-// the page's thread would stall the page): they are parsed here, as untrusted input, and reduced
-// to SPEC's package fields; the core checks and masks them on ingest.
-const PACKAGE_KEYS = ['packageId', 'orderId', 'paidAt', 'actualPaid', 'status', 'statusDesc', 'afterSaleStatusDesc', 'userInfo', 'skus'];
+// The page-world hook passes list and detail answers on as the text the page received (parsing
+// 500 rows on the page's thread would stall the page). The core reads that text once, as
+// untrusted input: it collects the packages (masked on the way in) and answers the summary the
+// tab's own listeners (the filler) read — package IDs and statuses, never buyer fields.
 const pick = (obj, keys) => {
   const out = {};
   if (obj && typeof obj === 'object') for (const k of keys) if (Object.hasOwn(obj, k)) out[k] = obj[k];
   return out;
 };
-function packageOf(p) {
-  const out = pick(p, PACKAGE_KEYS);
-  if (out.userInfo) out.userInfo = pick(out.userInfo, ['receiver', 'phone', 'address', 'buyerRemark']);
-  return out;
-}
-
-/** `{total, packages, request?}` of a successful list/detail answer, else null (nothing to collect). */
-function listAnswer(kind, request, text) {
-  let answer;
-  try { answer = JSON.parse(text); } catch { return null; }
-  if (!answer || typeof answer !== 'object' || answer.success !== true || !answer.data || typeof answer.data !== 'object') return null;
-  const data = answer.data;
-  if (kind === 'orderDetail') return { total: null, packages: [packageOf(data)] };
-  if (!Array.isArray(data.packages)) return null;
-  return { total: data.total ?? null, request: pick(request, ['page_no', 'page_size', 'status']), packages: data.packages.map(packageOf) };
-}
 
 register('orders.ingest', async ({ shop, kind, request, text }) => {
   if (kind !== 'orderPage' && kind !== 'orderDetail') throw named('OrderError', `unknown answer kind "${kind}"`);
-  const answer = listAnswer(kind, request ?? {}, text);
-  if (!answer) return { summary: null, ingest: null, error: null };
-  // What the tab's own listeners (the filler) read: IDs and statuses, never buyer fields.
-  const summary = {
-    total: answer.total,
-    request: answer.request ?? null,
-    packages: answer.packages.map((p) => ({ packageId: p.packageId, status: p.status })),
-  };
-  // A failed collection (e.g. the vault is locked) still answers the summary: the tab needs it.
+  // A list page's request (page, size, status filter: a few bytes) goes with its summary, and to
+  // the core, whose reconciling needs the status filter.
+  const listRequest = kind === 'orderPage' ? pick(request, ['page_no', 'page_size', 'status']) : null;
+  const withRequest = (summary) => summary && { ...summary, request: listRequest };
   try {
     const { snapshot } = await load(shop);
-    const out = core.ordersIngest(snapshot, { shopId: shop, answer, nowMs: Date.now() });
+    const out = core.ordersIngest(snapshot, { shopId: shop, kind, text, request: listRequest, nowMs: Date.now() });
+    if (!out.summary) return { summary: null, ingest: null, error: null };
     await store.put({ [snapKey(shop)]: out.snapshot });
     broadcast('transit', { shop });
-    return { summary, ingest: out.view, error: null };
+    return { summary: withRequest(out.summary), ingest: out.view, error: null };
   } catch (e) {
-    return { summary, ingest: null, error: { name: e?.name || 'Error', message: String(e?.message || e) } };
+    // A failed collection (e.g. the vault is locked) still answers the summary: the tab needs it.
+    const summary = withRequest(core.ordersSummary({ kind, text }));
+    return { summary, ingest: null, error: summary ? { name: e?.name || 'Error', message: String(e?.message || e) } : null };
   }
 });
 

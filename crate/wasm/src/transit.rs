@@ -6,7 +6,9 @@
 //! JS `Error`s named `OrderError`, `ExportError` or `LeakError` (plaintext found in a file).
 
 use crate::boundary::{export_err, export_with, from_js, from_js_large, js_error, required_snapshot, to_js};
-use redship_core::transit::collect::{self, IngestRequest, PackageEdits, TransitSnapshot};
+use redship_core::order::answer::{self, AnswerKind, AnswerSummaryView, PageAnswer};
+use redship_core::order::OrderError;
+use redship_core::transit::collect::{self, IngestRequest, IngestView, PackageEdits, TransitSnapshot};
 use redship_core::transit::export_csv::export_csv;
 use redship_core::transit::planner::{plan, PlanRequest};
 use redship_core::transit::reconcile::mark_shipped;
@@ -18,16 +20,48 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-/// `ordersIngest` request.
+/// `ordersIngest` request: the answer as JSON (`answer`), or as the text the page received with
+/// the endpoint it came from (`kind` + `text`, what the page-world hook passes on).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct OrdersIngestRequest {
     /// The shop.
     shop_id: String,
-    /// The answer (or hook payload) the page received.
-    answer: Value,
+    /// The answer the page received, parsed.
+    #[serde(default)]
+    answer: Option<Value>,
+    /// Which endpoint answered `text`.
+    #[serde(default)]
+    kind: Option<AnswerKind>,
+    /// The answer the page received, as text.
+    #[serde(default)]
+    text: Option<String>,
+    /// With `text` of a list page: the request the page sent (page, size, status filter).
+    #[serde(default)]
+    request: Option<Value>,
     /// Now, epoch ms.
     now_ms: f64,
+}
+
+/// `ordersSummary` request.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrdersSummaryRequest {
+    /// Which endpoint answered.
+    kind: AnswerKind,
+    /// The answer the page received, as text.
+    text: String,
+}
+
+/// `ordersIngest` answer.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IngestedView<'a> {
+    snapshot: Option<&'a TransitSnapshot>,
+    view: Option<IngestView>,
+    /// With `text`: what the tab's listeners read (IDs and statuses).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<AnswerSummaryView>,
 }
 
 /// A request naming the shop and the time.
@@ -122,20 +156,39 @@ fn templates_view(book: &TemplateBook) -> TemplatesView {
     }
 }
 
-/// `ordersIngest(snapshot | null, {shopId, answer, nowMs})` → `{snapshot, view: {accepted,
-/// added, updated, removed, rejected: [{index, packageId, reason}], pending}}`. Buyer fields
-/// are masked before they enter the snapshot.
+/// `ordersIngest(snapshot | null, {shopId, nowMs, answer} | {shopId, nowMs, kind:
+/// 'orderPage'|'orderDetail', text, request?})` → `{snapshot, view: {accepted, added, updated, removed,
+/// rejected: [{index, packageId, reason}], pending}, summary?: {total, packages: [{packageId,
+/// status}]}}`. Buyer fields are masked before they enter the snapshot. A `text` with nothing to
+/// collect (not JSON, refused, no packages) gives `{snapshot: null, view: null, summary: null}`
+/// and the snapshot is not even read.
 #[wasm_bindgen(js_name = ordersIngest)]
 pub fn orders_ingest(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let req: OrdersIngestRequest = from_js(request)?;
+    let (answer, summary) = match (req.answer, req.kind, req.text) {
+        (Some(answer), None, None) => (answer, None),
+        (None, Some(kind), Some(text)) => match answer::read(kind, &text, req.request) {
+            Some(PageAnswer { packages, summary }) => (packages, Some(summary)),
+            None => return to_js(&IngestedView { snapshot: None, view: None, summary: None }),
+        },
+        _ => return Err(order_err(OrderError::BadAnswer("请求需要 answer，或者 kind 和 text".into()))),
+    };
     // The snapshot is the shop's every pending package (5 MB of JSON at 10,000): `from_js` and
     // `to_js` move it a slice at a time, so only its parsed form is ever whole in wasm memory.
     let snap: Option<TransitSnapshot> = from_js_large(snapshot)?;
-    let req: OrdersIngestRequest = from_js(request)?;
-    let core_req = IngestRequest { shop_id: req.shop_id, answer: req.answer };
+    let core_req = IngestRequest { shop_id: req.shop_id, answer };
     let (snap, v) = collect::ingest(snap, &core_req, ms(req.now_ms)).map_err(order_err)?;
     // The answer (one list page) is no longer needed while the output is written.
     drop(core_req);
-    to_js(&Pair { snapshot: Some(&snap), routes: None, templates: None, view: v })
+    to_js(&IngestedView { snapshot: Some(&snap), view: Some(v), summary })
+}
+
+/// `ordersSummary({kind, text})` → `{total, packages: [{packageId, status}]}` or null: what the
+/// tab's listeners read from an answer when it cannot be collected (e.g. the vault is locked).
+#[wasm_bindgen(js_name = ordersSummary)]
+pub fn orders_summary(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: OrdersSummaryRequest = from_js(request)?;
+    to_js(&answer::read(req.kind, &req.text, None).map(|a| a.summary))
 }
 
 /// `ordersShipped(snapshot | null, {shopId, packageId? | packageIds?, nowMs})` → `{snapshot,

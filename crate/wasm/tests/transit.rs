@@ -37,6 +37,37 @@ fn ingest_two() -> JsValue {
     get(&out, "snapshot")
 }
 
+#[wasm_bindgen_test]
+fn answer_text_is_collected_and_summarised() {
+    let answer = format!(r#"{{"code":0,"success":true,"msg":"","data":{{"total":7,"packages":[{},{}]}}}}"#, package(1, false), package(2, true));
+    let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(&answer)));
+    let out = redship_wasm::orders_ingest(JsValue::NULL, req).expect("ingest");
+    assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
+    let summary = get(&out, "summary");
+    assert_eq!(get(&summary, "total").as_f64(), Some(7.0));
+    let text = String::from(JSON::stringify(&summary).expect("json"));
+    assert_eq!(text, r#"{"total":7,"packages":[{"packageId":"P2026112100000001","status":4},{"packageId":"P2026112100000002","status":4}]}"#);
+    let stored = String::from(JSON::stringify(&get(&out, "snapshot")).expect("json"));
+    assert!(!stored.contains("13812345678") && !stored.contains("张三丰"), "{stored}");
+    // Nothing to collect: the snapshot is not read (a bad one would throw) and nothing comes back.
+    let refused = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(r#"{"success":false,"msg":"系统繁忙"}"#)));
+    let out = redship_wasm::orders_ingest(js(r#"{"broken":true}"#), refused).expect("nothing to collect");
+    assert!(get(&out, "snapshot").is_null() && get(&out, "view").is_null() && get(&out, "summary").is_undefined());
+    // The summary alone (the vault is locked): the same IDs and statuses, or null.
+    let detail = format!(r#"{{"success":true,"data":{}}}"#, package(3, true));
+    let only = redship_wasm::orders_summary(js(&format!(r#"{{"kind":"orderDetail","text":{}}}"#, quoted(&detail)))).expect("summary");
+    assert_eq!(String::from(JSON::stringify(&only).expect("json")), r#"{"total":null,"packages":[{"packageId":"P2026112100000003","status":4}]}"#);
+    assert!(redship_wasm::orders_summary(js(r#"{"kind":"orderDetail","text":"<html>"}"#)).expect("summary").is_null());
+    let err: js_sys::Error = redship_wasm::orders_ingest(JsValue::NULL, js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage"}}"#)))
+        .expect_err("no text").dyn_into().expect("Error");
+    assert_eq!(String::from(err.name()), "OrderError");
+}
+
+/// `text` as a JSON string literal.
+fn quoted(text: &str) -> String {
+    String::from(JSON::stringify(&JsValue::from_str(text)).expect("json"))
+}
+
 fn snap_again(text: &str) -> JsValue {
     JSON::parse(text).expect("snapshot JSON")
 }

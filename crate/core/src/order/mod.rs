@@ -1,6 +1,7 @@
 //! Orders as the workbench sends them: parsing the `Package` JSON, masking every buyer field,
 //! and the leak guard's final scan of anything RedShip exports.
 
+pub mod answer;
 pub mod detect;
 pub mod leak;
 pub mod mask;

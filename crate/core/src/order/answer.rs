@@ -1,0 +1,133 @@
+//! The page's order list and detail answers as the page-world hook passes them on: the text the
+//! page received, untouched (parsing 500 packages on the page's own thread would stall it).
+//!
+//! This reads that text once, as untrusted input: what is collectable goes on to
+//! [`crate::transit::collect::ingest`], and a summary — package IDs and statuses, never buyer
+//! fields — goes back to the tab, whose filler follows the list by it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Which endpoint answered (SPEC.md "API": the list page or one package's detail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AnswerKind {
+    /// `order/page`: `data.packages` and `data.total`.
+    OrderPage,
+    /// `order/detail`: `data` is one package.
+    OrderDetail,
+}
+
+/// One package as the tab's listeners see it, with the values exactly as the page had them
+/// (the filler compares them with what it expects; nothing here is trusted).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackageBriefView {
+    /// `packageId` as it came (null when missing).
+    pub package_id: Value,
+    /// `status` as it came (null when missing).
+    pub status: Value,
+}
+
+/// What the tab's listeners read from an answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerSummaryView {
+    /// `data.total` of a list answer as it came; null for a detail answer.
+    pub total: Value,
+    /// The answer's packages, in the page's order.
+    pub packages: Vec<PackageBriefView>,
+}
+
+/// A successful answer, read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageAnswer {
+    /// `{"packages": [...]}`, and for a list page its `request` too (its status filter lets
+    /// [`crate::transit::reconcile`] notice packages that left the list): what
+    /// [`crate::transit::collect::ingest`] takes.
+    pub packages: Value,
+    /// What the tab's listeners read.
+    pub summary: AnswerSummaryView,
+}
+
+fn brief(p: &Value) -> PackageBriefView {
+    let field = |k: &str| p.get(k).cloned().unwrap_or(Value::Null);
+    PackageBriefView { package_id: field("packageId"), status: field("status") }
+}
+
+/// Reads an answer's text; `request` is the list request the page sent (page, size, status
+/// filter; ignored for a detail answer). `None` when there is nothing to collect: not JSON, not
+/// `success: true`, no `data` object, or (list) no `data.packages` array. A refusal is not an
+/// error here: the page shows it to the seller itself.
+pub fn read(kind: AnswerKind, text: &str, request: Option<Value>) -> Option<PageAnswer> {
+    let mut answer: Value = serde_json::from_str(text).ok()?;
+    if answer.get("success") != Some(&Value::Bool(true)) {
+        return None;
+    }
+    let data = answer.get_mut("data").filter(|d| d.is_object())?;
+    let (total, list) = match kind {
+        AnswerKind::OrderDetail => (Value::Null, vec![data.take()]),
+        AnswerKind::OrderPage => {
+            let total = data.get_mut("total").map(Value::take).unwrap_or(Value::Null);
+            let Some(Value::Array(list)) = data.get_mut("packages").map(Value::take) else {
+                return None;
+            };
+            (total, list)
+        }
+    };
+    let summary = AnswerSummaryView { total, packages: list.iter().map(brief).collect() };
+    let mut packages = serde_json::Map::new();
+    if kind == AnswerKind::OrderPage {
+        let request = request.filter(Value::is_object).unwrap_or_else(|| Value::Object(serde_json::Map::new()));
+        packages.insert("request".to_string(), request);
+    }
+    packages.insert("packages".to_string(), Value::Array(list));
+    Some(PageAnswer { packages: Value::Object(packages), summary })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_answer_gives_its_packages_and_their_ids_and_statuses() {
+        let text = r#"{"code":0,"success":true,"msg":"","data":{"total":2,"packages":[
+            {"packageId":"P1","status":4,"userInfo":{"receiver":"张三"}},{"status":"x"}]}}"#;
+        let a = read(AnswerKind::OrderPage, text, Some(serde_json::json!({"page_no": 1, "status": [4]}))).expect("collectable");
+        assert_eq!(a.summary.total, Value::from(2));
+        assert_eq!(a.summary.packages[0], PackageBriefView { package_id: "P1".into(), status: 4.into() });
+        assert_eq!(a.summary.packages[1], PackageBriefView { package_id: Value::Null, status: "x".into() });
+        assert_eq!(a.packages["packages"].as_array().map(Vec::len), Some(2));
+        assert_eq!(a.packages["request"]["status"], serde_json::json!([4]), "reconciling needs the status filter");
+        let without = read(AnswerKind::OrderPage, text, None).expect("collectable");
+        assert_eq!(without.packages["request"], serde_json::json!({}), "no filter: every status");
+        assert!(!serde_json::to_string(&a.summary).expect("json").contains("张三"), "no buyer field in the summary");
+    }
+
+    #[test]
+    fn a_detail_answer_is_one_package() {
+        let text = r#"{"success":true,"data":{"packageId":"P9","status":5}}"#;
+        let a = read(AnswerKind::OrderDetail, text, Some(serde_json::json!({"status": [4]}))).expect("collectable");
+        assert_eq!(a.summary.total, Value::Null);
+        assert_eq!(a.summary.packages, vec![PackageBriefView { package_id: "P9".into(), status: 5.into() }]);
+        assert_eq!(a.packages["packages"][0]["packageId"], "P9");
+        assert!(a.packages.get("request").is_none(), "a detail answer proves nothing about a list");
+    }
+
+    #[test]
+    fn nothing_to_collect() {
+        for (kind, text) in [
+            (AnswerKind::OrderPage, "not json"),
+            (AnswerKind::OrderPage, r#"{"success":false,"msg":"系统繁忙","data":{"packages":[]}}"#),
+            (AnswerKind::OrderPage, r#"{"data":{"packages":[]}}"#),
+            (AnswerKind::OrderPage, r#"{"success":"true","data":{"packages":[]}}"#),
+            (AnswerKind::OrderPage, r#"{"success":true,"data":{"packages":{}}}"#),
+            (AnswerKind::OrderPage, r#"{"success":true,"data":{"packageId":"P1"}}"#),
+            (AnswerKind::OrderDetail, r#"{"success":true,"data":[1]}"#),
+            (AnswerKind::OrderDetail, r#"{"success":true}"#),
+            (AnswerKind::OrderDetail, "[]"),
+        ] {
+            assert!(read(kind, text, None).is_none(), "{text}");
+        }
+    }
+}
