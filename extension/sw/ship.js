@@ -275,15 +275,19 @@ register('ship.start', async (p) => {
   const rec = await exclusive(async () => {
     const old = await currentRecord();
     const changes = {};
-    if (old && !['done', 'cancelled'].includes(old.run.state)) {
-      // An idle run (paused, stopped, not started) is replaced: cancelled in its own journal.
-      // One that is working, or has an order whose 确定 outcome is not settled, is not.
-      const busy = old.run.state === 'running' || old.run.items.some((i) => i.status === 'inProgress' || i.status === 'unknown');
-      if (busy) throw named('FillError', '还有进行中的填写任务：请先暂停并等它停下，或取消它（a run is still working: pause or cancel it first）');
-      const cancelled = core.fillJournalApply({ run: old.run, event: { type: 'cancel' }, nowMs: Date.now() }).run;
-      changes[runKey(old.run.runId)] = { ...old, run: cancelled, updatedAtMs: Date.now() };
-      changes[walKey(old.run.runId)] = null;
-      const used = await mergeUsed(old.shop, cancelled);
+    if (old) {
+      let { run } = old;
+      if (!['done', 'cancelled'].includes(run.state)) {
+        // An idle run (paused, stopped, not started) is replaced: cancelled in its own journal.
+        // One that is working, or has an order whose 确定 outcome is not settled, is not.
+        const busy = run.state === 'running' || run.items.some((i) => i.status === 'inProgress' || i.status === 'unknown');
+        if (busy) throw named('FillError', '还有进行中的填写任务：请先暂停并等它停下，或取消它（a run is still working: pause or cancel it first）');
+        run = core.fillJournalApply({ run, event: { type: 'cancel' }, nowMs: Date.now() }).run;
+      }
+      // Saved whole with its log folded in, before it stops being the current run.
+      changes[runKey(run.runId)] = { ...old, run, updatedAtMs: Date.now() };
+      changes[walKey(run.runId)] = null;
+      const used = await mergeUsed(old.shop, run);
       if (used) changes[usedKey(old.shop)] = used;
     }
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
