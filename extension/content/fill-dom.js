@@ -58,8 +58,13 @@
     for (let i = 0; i < 3; i++) await new Promise((r) => queueMicrotask(r));
   }
 
+  /**
+   * Rendered and not hidden. `checkVisibility` needs only the page's style, where reading
+   * client rects lays the whole page out (a 500-row list) again after every change.
+   */
   function visible(el) {
     if (!el || !el.isConnected) return false;
+    if (typeof el.checkVisibility === 'function') return el.checkVisibility({ visibilityProperty: true });
     if (!el.getClientRects().length) return false;
     const cs = getComputedStyle(el);
     return cs.visibility !== 'hidden' && cs.display !== 'none';
@@ -83,14 +88,34 @@
     return out;
   }
 
-  const visibleIds = () => listRows().flatMap((r) => r.ids);
-  const findRow = (id) => listRows().find((r) => r.ids.includes(id))?.row || null;
+  const visibleIds = (rows = listRows()) => rows.flatMap((r) => r.ids);
+  /** The row of `id` among `rows` (a `listRows()` just taken, to read the list once), or null. */
+  const findRow = (id, rows = listRows()) => rows.find((r) => r.ids.includes(id) && r.row.isConnected)?.row || null;
 
   /** A `.d-button` inside `root` whose visible text is exactly `label`. */
   function buttonIn(root, label) {
     return [...(root?.querySelectorAll(dom.button) || [])].find((b) => norm(b.textContent) === label && !b.disabled) || null;
   }
   const shipButton = (row) => buttonIn(row, text.ship);
+
+  // Whether a row is in view, from an IntersectionObserver (which reads no layout on our side).
+  const inView = new WeakMap();
+  const io = typeof IntersectionObserver === 'function'
+    ? new IntersectionObserver((entries) => { for (const e of entries) inView.set(e.target, e.isIntersecting); })
+    : null;
+
+  /**
+   * Scrolls `row` into view as a person would, when it is not known to be in view (scrolling
+   * lays out the whole list first), and starts watching the row after it, usually the next one.
+   */
+  function bringIntoView(row) {
+    if (inView.get(row) !== true) row.scrollIntoView({ block: 'nearest' });
+    if (!io) return;
+    io.unobserve(row);
+    inView.delete(row);
+    const next = row.nextElementSibling;
+    if (next) io.observe(next);
+  }
 
   /** Clicks like a person: pointer and mouse events, then click. */
   function press(el) {
@@ -104,8 +129,9 @@
 
   /** The ship dialog: the last visible `.d-modal` that has a number input or courier picker. */
   function shipDialog() {
-    const modals = [...document.querySelectorAll(dom.modal)].filter(visible);
-    return modals.reverse().find((m) => m.querySelector(dom.select) || m.querySelector(dom.input) || norm(m.textContent).includes(text.numberLabel)) || null;
+    // Controls first, style last: reading style while a dialog loads would lay the page out.
+    const modals = [...document.querySelectorAll(dom.modal)].reverse();
+    return modals.find((m) => (m.querySelector(dom.select) || m.querySelector(dom.input) || norm(m.textContent).includes(text.numberLabel)) && visible(m)) || null;
   }
 
   /** The dialog is loaded when it shows a package ID and both controls. */
@@ -163,7 +189,7 @@
   async function enterNumber(modal, value) {
     const input = numberInput(modal);
     if (!input) return false;
-    input.focus();
+    input.focus({ preventScroll: true });
     const proto = input instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
     Object.getOwnPropertyDescriptor(proto, 'value').set.call(input, value);
     input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
@@ -175,9 +201,12 @@
     return numberInput(modal)?.value === value;
   }
 
-  /** Visible toasts: [{el, kind: 'success'|'error'|'info', text}]. */
-  function toasts() {
-    return [...document.querySelectorAll(dom.toast)].filter(visible).map((el) => {
+  /**
+   * Visible toasts: [{el, kind: 'success'|'error'|'info', text}], passing over the elements in
+   * `except` (a Set) before reading any style.
+   */
+  function toasts(except = null) {
+    return [...document.querySelectorAll(dom.toast)].filter((el) => !except?.has(el) && visible(el)).map((el) => {
       const cls = String(el.className);
       const t = norm(el.textContent);
       const kind = /success/.test(cls) || t.includes(text.shipSuccess) ? 'success' : /error|danger|fail|warn/.test(cls) ? 'error' : 'info';
@@ -252,8 +281,8 @@
   }
 
   /** Finds the row of `id`, paging from page 1 through the list when it is not on this page. */
-  async function findRowPaging(id) {
-    const here = findRow(id);
+  async function findRowPaging(id, rows = undefined) {
+    const here = (rows && findRow(id, rows)) || findRow(id);
     if (here) return here;
     if (!pagination()) return null;
     const start = currentPage();
@@ -267,7 +296,7 @@
   }
 
   globalThis.RedShipFillDom = Object.freeze({
-    sleep, norm, waitFor, wake: recheck, visible, idsIn, listRows, visibleIds, findRow, findRowPaging, shipButton,
+    sleep, norm, waitFor, wake: recheck, visible, idsIn, listRows, visibleIds, findRow, findRowPaging, shipButton, bringIntoView,
     pageItems, currentPage, gotoPage,
     buttonIn, press, shipDialog, dialogReady, pickCourier, enterNumber, numberInput, toasts,
   });

@@ -6,9 +6,9 @@
 //
 // Speed: one message per order (`ship.step`: the last order's outcome, then the next order);
 // every wait reacts to the page's own changes (fill-dom.js). In ship mode the worker's save of
-// the 确定 intent runs while the dialog loads, and the dialog of the order the worker said comes
-// next (`ahead`) is opened while the last outcome is being reported; if the worker hands out
-// something else, that dialog is closed untouched.
+// the 确定 intent runs while the dialog loads, and the order the worker said comes next (`ahead`)
+// is opened and filled while the last outcome is being reported and saved; 确定 waits for the
+// worker's answer, and if it hands out something else, that dialog is closed without 确定.
 //
 // Safety: 确定 is pressed only after the worker has saved `confirming` for that order and the
 // dialog still shows it; every way out before the click sends `withdraw`, so the order is as it
@@ -41,9 +41,15 @@
     for (let i = 0; i < 20 && R.shop() === location.host; i++) await D.sleep(100);
     return R.shop();
   }
+  // Every dialog loads the courier list: only a list that differs from the last one sent goes.
+  let sentCouriers = '';
   R.onHook('couriers', async (p) => {
     if (!Array.isArray(p?.couriers)) return;
-    R.send('ship.couriers', { shop: await shopName(), couriers: p.couriers.slice(0, 500) }).catch(() => {});
+    const couriers = p.couriers.slice(0, 500);
+    const text = JSON.stringify(couriers);
+    if (text === sentCouriers) return;
+    sentCouriers = text;
+    R.send('ship.couriers', { shop: await shopName(), couriers }).catch(() => { sentCouriers = ''; });
   });
   R.onHook('orderPage', async (p) => {
     listFilter = Array.isArray(p?.request?.status) ? p.request.status.map(Number) : null;
@@ -98,21 +104,22 @@
     await cancelDialog(modal);
   }
 
-  const newToast = (baseline, kinds) => D.toasts().find((t) => !baseline.has(t.el) && kinds.includes(t.kind)) || null;
+  const newToast = (baseline, kinds) => D.toasts(baseline).find((t) => kinds.includes(t.kind)) || null;
 
   /**
-   * Finds order `id`'s row on the list and presses its 发货 button: {opened} with what the
+   * Finds order `id`'s row on the list (among `rows`, the list just read, when given) and presses
+   * its 发货 button: {opened} with what the
    * dialog checks need, or {events} when there is nothing to open (not on the list, no 发货).
    */
-  async function open(id) {
+  async function open(id, rows = undefined) {
     const result = (outcome) => ({ events: [{ type: 'result', packageId: id, outcome }] });
     await settleDialog();
-    const row = await D.findRowPaging(id);
+    const row = await D.findRowPaging(id, rows);
     if (!onList()) return { events: [{ type: 'stop', reason: 'route-changed' }] };
     if (!row) return result({ kind: 'skipped', reason: 'not-on-list', message: `订单列表中找不到 ${id}（not on the order list）` });
     const ship = D.shipButton(row);
     if (!ship) return result({ kind: 'skipped', reason: 'not-waiting', message: '该订单没有「发货」按钮：可能已发货或已取消（no 发货 button: shipped or cancelled）' });
-    row.scrollIntoView({ block: 'center' });
+    D.bringIntoView(row);
     const rowIds = D.idsIn(row);
     if (!row.isConnected || !rowIds.includes(id)) return { events: [{ type: 'stop', reason: 'list-changed' }] };
     const opened = { id, row, rowIds, route: location.href, toasts: new Set(D.toasts().map((t) => t.el)) };
@@ -220,39 +227,52 @@
     return fill(a, o.opened, intent);
   }
 
-  /** Closes a dialog opened for an order the worker did not hand out: nothing was typed. */
-  async function abandon({ toasts: baseline }) {
-    const modal = await D.waitFor(() => D.dialogReady(D.shipDialog()) || newToast(baseline, ['error']), OPEN_MS);
-    if (modal instanceof Element) await cancelDialog(modal);
-  }
-
   const FINAL = new Set(['shipped', 'failed', 'skipped']);
   /** The events settle the last order for good (so the worker's `ahead` is what comes next). */
   const settledFor = (events) => events.length > 0 && events.every((e) => e.type === 'result' && FINAL.has(e.outcome?.kind));
 
+  /** The worker handed out exactly the fill action `guess`. */
+  const sameFill = (action, guess) => action?.kind === 'fill' && ['packageId', 'courierName', 'number', 'mode'].every((k) => action[k] === guess[k]);
+
   /**
-   * Reports `events` and asks for the next action while already opening the dialog of `guess`,
-   * the order the worker said would come next (ship mode): its 确定 intent is recorded in the
-   * same save if it is indeed handed out. Otherwise that dialog is closed again untouched.
-   * Returns the events that settle the action it carried out, or null when the run waits.
+   * Reports `events` and asks for the next action while already carrying out `guess`, the fill
+   * action the worker said would come next (ship mode): its dialog is opened and filled while the
+   * step is saved, and its 确定 intent is recorded in the same save if it is indeed handed out.
+   * 确定 waits for that answer; if the worker hands out something else, the dialog is closed
+   * without 确定. Returns the events that settle the action it carried out, or null when the
+   * loop must act on `answer` itself.
    */
-  async function stepAhead(events, guess) {
-    const step = send('ship.step', { events, visible: D.visibleIds(), confirm: guess });
-    const [answer, pre] = await Promise.allSettled([step, open(guess)]);
-    const opened = pre.status === 'fulfilled' ? pre.value.opened : null;
-    const ours = answer.status === 'fulfilled' && answer.value.action.kind === 'fill' && answer.value.action.packageId === guess;
-    if (!ours) {
-      if (opened) await abandon(opened);
-      if (answer.status === 'rejected') throw answer.reason;
-      return { answer: answer.value, events: null };
-    }
-    const { action, confirmed, ahead } = answer.value;
-    const withdraw = confirmed ? [{ type: 'withdraw', packageId: guess }] : [];
-    if (pre.status === 'rejected') return { ahead, events: withdraw };
-    if (!opened) return { ahead, events: [...withdraw, ...pre.value.events] };
-    const intent = confirmed ? Promise.resolve() : event({ type: 'confirming', packageId: guess });
+  async function stepAhead(events, guess, rows) {
+    const id = guess.packageId;
+    const step = send('ship.step', { events, visible: D.visibleIds(rows), confirm: id });
+    const verdict = step.then((answer) => ({ answer, ours: sameFill(answer.action, guess) }));
+    verdict.catch(() => {});
+    // What 确定 waits for: the worker's word that the intent is saved (in the step, or asked
+    // for now if the step could not record it). Not handed out: rejected, never pressed.
+    const intent = verdict.then(({ answer, ours }) => {
+      if (!ours) throw Object.assign(new Error('another action was handed out'), { name: 'NotHandedOut' });
+      return answer.confirmed ? undefined : event({ type: 'confirming', packageId: id });
+    });
     intent.catch(() => {});
-    return { ahead, events: await fill(action, opened, intent) };
+    let done;
+    try {
+      const o = await open(id, rows);
+      if (o.opened) done = await fill(guess, o.opened, intent);
+      else {
+        // Nothing opened: a recorded intent is taken back with the outcome.
+        const saved = await intent.then(() => true, () => false);
+        done = saved ? [{ type: 'withdraw', packageId: id }, ...o.events] : o.events;
+      }
+    } catch (e) {
+      done = e;
+    }
+    const { answer, ours } = await verdict;
+    if (!ours) {
+      await settleDialog(); // never confirmed: closed if a way out above left it open
+      return { answer, events: null };
+    }
+    if (done instanceof Error) throw done;
+    return { ahead: answer.ahead ?? null, events: done };
   }
 
   /** The platform's status for `id` from a list answer received after 确定 was pressed. */
@@ -302,12 +322,13 @@
     try {
       await D.waitFor(() => D.listRows().length > 0 || !onList(), 20000);
       let events = []; // what settles the last action, sent with the request for the next one
-      let ahead = null; // the order the worker expects to hand out after the last one
+      let ahead = null; // the fill action the worker expects to hand out after the last one
       for (;;) {
         if (!onList()) events.push({ type: 'stop', reason: 'route-changed' });
         let answer;
-        if (ahead && settledFor(events) && D.findRow(ahead)) {
-          const done = await stepAhead(events, ahead);
+        const rows = ahead && settledFor(events) ? D.listRows() : null; // read once for both
+        if (rows && D.findRow(ahead.packageId, rows)) {
+          const done = await stepAhead(events, ahead, rows);
           if (done.events) {
             events = done.events;
             ahead = done.ahead ?? null;

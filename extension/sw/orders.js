@@ -74,43 +74,42 @@ const stamp = (record) => (record ? { ...record, updatedAtMs: Date.now() } : rec
 // ── cross-domain reads (EXTENSION.md) ───────────────────────────────────────────────────────
 
 // Reads that start together share one computation: each decrypt asks for paid counts and route
-// counts at once, and both come from the same figures of the same records (transitFigures: the
-// transit view's counts without its 10,000 rows).
-const figuresInFlight = new Map();
+// counts at once, and both come from the same transit view of the same records.
+const viewsInFlight = new Map();
 
-function figuresOf(shop) {
-  let figures = figuresInFlight.get(shop);
-  if (!figures) {
-    figures = load(shop)
-      .then(({ snapshot, routes }) => core.transitFigures(snapshot, routes, { shopId: shop, nowMs: Date.now() }))
-      .finally(() => figuresInFlight.delete(shop));
-    figuresInFlight.set(shop, figures);
+function viewOf(shop) {
+  let view = viewsInFlight.get(shop);
+  if (!view) {
+    view = load(shop)
+      .then(({ snapshot, routes }) => core.transitView(snapshot, routes, { shopId: shop, nowMs: Date.now() }))
+      .finally(() => viewsInFlight.delete(shop));
+    viewsInFlight.set(shop, view);
   }
-  return figures;
+  return view;
 }
 
 /** `[{packageId, waiting}]`: pending packages and recently shipped/cancelled ones. */
 export async function knownOrders(shop) {
-  return (await figuresOf(shop)).knownOrders;
+  return (await viewOf(shop)).knownOrders;
 }
 
 /** `[{day, paidOrders}]`: distinct paid packages seen per China day, last 8 days. */
 export async function paidCountsByDay(shop) {
-  return (await figuresOf(shop)).paidByDay;
+  return (await viewOf(shop)).paidByDay;
 }
 
 /** `{warehouse, supplier, self}`: pending packages per route. */
 export async function routeCounts(shop) {
-  const c = (await figuresOf(shop)).counts;
+  const c = (await viewOf(shop)).counts;
   return { warehouse: c.warehouse, supplier: c.supplier, self: c.self };
 }
 
 // ── content script ──────────────────────────────────────────────────────────────────────────
 
 // The page-world hook passes list and detail answers on as the text the page received (parsing
-// 500 rows on the page's thread would stall the page). The core reads that text once, as
-// untrusted input: it collects the packages (masked on the way in) and answers the summary the
-// tab's own listeners (the filler) read — package IDs and statuses, never buyer fields.
+// 500 rows on the page's thread would stall the page). The core reads that text, as untrusted
+// input: it collects the packages (masked on the way in) and answers the summary the tab's own
+// listeners (the filler) read — package IDs and statuses, never buyer fields.
 const pick = (obj, keys) => {
   const out = {};
   if (obj && typeof obj === 'object') for (const k of keys) if (Object.hasOwn(obj, k)) out[k] = obj[k];
@@ -123,7 +122,14 @@ register('orders.ingest', async ({ shop, kind, request, text }) => {
   // the core, whose reconciling needs the status filter.
   const listRequest = kind === 'orderPage' ? pick(request, ['page_no', 'page_size', 'status']) : null;
   const withRequest = (summary) => summary && { ...summary, request: listRequest };
+  if (kind === 'orderDetail') {
+    // One package, from a ship or detail dialog: gathered and applied with the shipments.
+    const summary = withRequest(core.ordersSummary({ kind, text }));
+    if (summary) gather(shop).details.push(text);
+    return { summary, ingest: null, error: null };
+  }
   try {
+    await applyGathered(shop);
     const { snapshot } = await load(shop);
     const out = core.ordersIngest(snapshot, { shopId: shop, kind, text, request: listRequest, nowMs: Date.now() });
     if (!out.summary) return { summary: null, ingest: null, error: null };
@@ -137,45 +143,62 @@ register('orders.ingest', async ({ shop, kind, request, text }) => {
   }
 });
 
-// Shipments arrive every ~100 ms during a fill run, and each one rewrote the whole snapshot (5 MB
-// at 10,000 orders) in the worker's one queue, ahead of the filler's next step. They are gathered
-// for SHIPPED_BATCH_MS and applied together; the reads that must not show a shipped package as
-// pending (the transit view and the export) apply what is gathered first. Lost only if the
-// worker dies inside the window, and then the next list answer corrects the snapshot.
-const SHIPPED_BATCH_MS = 300;
-const shippedPending = new Map(); // shop → Set of package IDs
+// During a fill run every order brings a detail answer (its dialog opening) and a shipment, ~100
+// ms apart, and each rewrote the whole snapshot (5 MB at 10,000 orders) in the worker's one
+// queue, beside the filler's steps. Both are gathered for GATHER_MS and applied together in one
+// write, details before shipments (a detail fetched before its shipment still says "waiting");
+// list answers and the reads that must not show a shipped package as pending (the transit view
+// and the export) apply what is gathered first. Lost only if the worker dies inside the window,
+// and then the next list answer corrects the snapshot.
+const GATHER_MS = 300;
+const gathered = new Map(); // shop → {details: [answer text], shipped: Set of package IDs}
 
-/** Applies the gathered shipments of `shop`; call it inside the queue (`exclusive`). */
-async function applyShipped(shop) {
-  const ids = shippedPending.get(shop);
-  if (!ids?.size) return;
-  shippedPending.delete(shop);
+/** What is gathered for `shop`, starting the timer that applies it. */
+function gather(shop) {
+  let g = gathered.get(shop);
+  if (!g) {
+    g = { details: [], shipped: new Set() };
+    gathered.set(shop, g);
+    setTimeout(() => exclusive(() => applyGathered(shop))
+      .catch((e) => console.warn('RedShip orders: gathered answers not applied yet:', e?.name, e?.message)), GATHER_MS);
+  }
+  return g;
+}
+
+/** Applies the gathered details and shipments of `shop`; call it inside the queue (`exclusive`). */
+async function applyGathered(shop) {
+  const g = gathered.get(shop);
+  if (!g) return;
+  gathered.delete(shop);
   try {
-    const { snapshot } = await load(shop);
-    if (!snapshot) return;
-    const out = core.ordersShipped(snapshot, { shopId: shop, packageIds: [...ids], nowMs: Date.now() });
-    if (out.view.removed) {
-      await store.put({ [snapKey(shop)]: out.snapshot });
+    let { snapshot } = await load(shop);
+    let changed = false;
+    if (g.details.length) {
+      // Detail answers carry no list request: nothing is reconciled away by them.
+      const out = core.ordersIngest(snapshot, { shopId: shop, kind: 'orderDetail', texts: g.details, nowMs: Date.now() });
+      if (out.snapshot) { snapshot = out.snapshot; changed = true; }
+    }
+    if (snapshot && g.shipped.size) {
+      const out = core.ordersShipped(snapshot, { shopId: shop, packageIds: [...g.shipped], nowMs: Date.now() });
+      snapshot = out.snapshot;
+      changed ||= Boolean(out.view.removed);
+    }
+    if (changed) {
+      await store.put({ [snapKey(shop)]: snapshot });
       broadcast('transit', { shop });
     }
   } catch (e) {
     // E.g. the vault is locked: keep them for the next read or shipment.
-    const again = shippedPending.get(shop) ?? new Set();
-    for (const id of ids) again.add(id);
-    shippedPending.set(shop, again);
+    const again = gathered.get(shop) ?? { details: [], shipped: new Set() };
+    again.details.unshift(...g.details);
+    for (const id of g.shipped) again.shipped.add(id);
+    gathered.set(shop, again);
     throw e;
   }
 }
 
 register('orders.shipped', async ({ shop, packageId }) => {
-  let ids = shippedPending.get(shop);
-  if (!ids) {
-    ids = new Set();
-    shippedPending.set(shop, ids);
-    setTimeout(() => exclusive(() => applyShipped(shop))
-      .catch((e) => console.warn('RedShip orders: shipped packages not applied yet:', e?.name, e?.message)), SHIPPED_BATCH_MS);
-  }
-  ids.add(packageId);
+  gather(shop).shipped.add(packageId);
   return { queued: true };
 }, { queued: false });
 
@@ -186,7 +209,7 @@ register('transit.view', async ({ shop, remaining }) => {
   const current = shop || all[0] || null;
   const templates = core.transitTemplates((await store.get(TEMPLATES)) ?? null);
   if (!current) return { shops: all, shop: null, view: null, plan: null, remaining: null, remainingSource: 'none', templates };
-  await applyShipped(current);
+  await applyGathered(current);
   const { snapshot, routes } = await load(current);
   const now = Date.now();
   const fromQuota = await quotaRemaining(current);
@@ -234,7 +257,7 @@ register('transit.edit', async ({ shop, ...edit }) => {
 
 register('transit.export', async ({ shop, format, templateId, routes: only, packageIds }) => {
   if (format !== 'csv' && format !== 'xlsx') throw named('ExportError', `未知的导出格式：${format}`);
-  await applyShipped(shop);
+  await applyGathered(shop);
   const { snapshot, routes } = await requireSnapshot(shop);
   const templates = (await store.get(TEMPLATES)) ?? null;
   const req = { templateId: templateId ?? null, routes: only ?? null, packageIds: packageIds ?? null, nowMs: Date.now() };

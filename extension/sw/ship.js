@@ -3,10 +3,13 @@
 // action's outcome and the next order in one message; `ship.event`: an intent to press 确定);
 // every step goes through the core's journal and is saved before the content script acts on it,
 // so a page reload, a navigation or a worker restart resumes where it stopped and never ships an
-// order twice.
+// order twice. A step saves only what it changed (the core's write-ahead log, a few hundred
+// bytes); the whole run record is saved now and then, off the content script's path, and after a
+// restart the log is folded back into it (core `fillJournalRecover`, exactly once).
 //
 // Records: `ship/current` {v, runId, updatedAtMs}; `ship/run/<id>` {v, shop, tabId, updatedAtMs,
-// run: the core's FillRun}; `ship/<shop>/used` {v, updatedAtMs, numbers: [{number, packageId,
+// run: the core's FillRun}; `ship/wal/<id>`: the core's RunLog (what changed since that record
+// was saved whole); `ship/<shop>/used` {v, updatedAtMs, numbers: [{number, packageId,
 // shipped}]}; `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v,
 // updatedAtMs, packages: [{packageId, waiting}]} — IDs and status only, a fallback under the
 // orders domain's knownOrders (which wins where both know an order).
@@ -14,9 +17,11 @@ import { core, office } from './core.js';
 import { register, broadcast, sendToTab, exclusive } from './router.js';
 import * as store from './store.js';
 import * as orders from './orders.js';
+import { onVaultEvent } from './vault/engine.js';
 
 const CURRENT = 'ship/current';
 const runKey = (id) => `ship/run/${id}`;
+const walKey = (id) => `ship/wal/${id}`;
 const usedKey = (shop) => `ship/${shop}/used`;
 const couriersKey = (shop) => `ship/${shop}/couriers`;
 const seenKey = (shop) => `ship/${shop}/seen`;
@@ -57,7 +62,7 @@ async function validationContext(shop) {
   }
   // The list's own status is the truth for "waiting" (the filler also checks the row's 发货
   // button before acting, so an order shipped since the list was read is skipped, not shipped).
-  const used = (await store.get(usedKey(shop)))?.numbers || [];
+  const used = await usedWithLive(shop);
   const couriers = (await store.get(couriersKey(shop)))?.couriers || [];
   return {
     knownOrders: [...byId].map(([packageId, waiting]) => ({ packageId, waiting })),
@@ -98,11 +103,69 @@ register('ship.revalidate', async (p) => {
   return core.trackingRevalidate({ rows: cleanRows(p.rows), ...(await validationContext(shop)) });
 });
 
-/** The current run record, or null. */
+// The live run: the saved record with its log folded in ({rec, log}; rec.run is the live run).
+// Set only after a save succeeded, and by a load only when nothing was saved while it read (a
+// load racing a step must not put an older run back).
+let live = null;
+let saves = 0;
+onVaultEvent((event) => {
+  if (event === 'locked' || event === 'restored') { live = null; saves += 1; }
+});
+
+/** The current run record (its run live: the log folded in), or null. */
 async function currentRecord() {
+  return (await liveRun())?.rec ?? null;
+}
+
+/** The current run as {rec, log}: the record with its run live, and the log it extends. */
+async function liveRun() {
   const cur = await store.get(CURRENT);
   if (!cur?.runId) return null;
-  return (await store.get(runKey(cur.runId))) || null;
+  if (live?.rec.run.runId === cur.runId) return live;
+  const seen = saves;
+  const got = await store.getMany([runKey(cur.runId), walKey(cur.runId)]);
+  const rec = got[runKey(cur.runId)];
+  if (!rec) return null;
+  const logged = got[walKey(cur.runId)] ?? null;
+  const { run, log } = core.fillJournalRecover({ run: rec.run, log: logged });
+  const loaded = { rec: { ...rec, run }, log };
+  if (seen === saves) {
+    live = loaded;
+    // A log found after a restart is folded into the record by one whole save.
+    if (logged) checkpointSoon();
+  }
+  return loaded;
+}
+
+/** Saves the live run whole (with the used numbers) and drops its log, in one write. */
+async function saveWhole(rec) {
+  const changes = { [runKey(rec.run.runId)]: rec, [walKey(rec.run.runId)]: null };
+  const used = await mergeUsed(rec.shop, rec.run);
+  if (used) changes[usedKey(rec.shop)] = used;
+  saves += 1;
+  await store.put(changes);
+  live = { rec, log: null };
+}
+
+let checkpointing = false;
+/** Saves the live run whole once the step being answered is out (the queue keeps the order). */
+function checkpointSoon() {
+  if (checkpointing) return;
+  checkpointing = true;
+  setTimeout(() => exclusive(async () => {
+    checkpointing = false;
+    if (live) await saveWhole(live.rec);
+  }).catch((e) => console.warn('RedShip: saving the fill run whole failed; its log keeps it:', e?.name, e?.message)), 0);
+}
+
+/** The used numbers of `shop`, with those of the live run not merged into the record yet. */
+async function usedWithLive(shop) {
+  const numbers = (await store.get(usedKey(shop)))?.numbers || [];
+  const current = await liveRun();
+  if (!current?.log || current.rec.shop !== shop) return numbers;
+  const have = new Set(numbers.map((u) => `${u.packageId}|${u.number}`));
+  const more = current.log.items.filter((it) => (it.status === 'shipped' || it.status === 'filled') && !have.has(`${it.packageId}|${it.number}`));
+  return [...numbers, ...more.map((it) => ({ number: it.number, packageId: it.packageId, shipped: it.status === 'shipped' }))];
 }
 
 /** What the ship page shows: run state, progress and report. */
@@ -118,76 +181,59 @@ function stateView(rec, progress) {
 }
 
 /**
- * Applies journal events to the current run (alone, in order), saves once, tells the pages.
- * All or nothing: an event the journal refuses throws and nothing is saved. When the run hands
- * out `confirm` to fill in ship mode, the intent to press 确定 is recorded in the same save
- * (`confirmed`): the content script opened that order's dialog before asking. With `visible`
- * (ship mode), the answer also names the order expected after the one handed out (`ahead`).
+ * Applies journal events to the current run (alone, in order) in one core call, saves what
+ * changed (the log) once, tells the pages. All or nothing: an event the journal refuses throws
+ * and nothing is saved. With `confirm` (ship mode), the intent to press 确定 for that order is
+ * recorded in the same save if the events hand it out (`confirmed`): the content script opened
+ * its dialog before asking. With `lookahead`, the answer also names the fill action expected
+ * after the one handed out (`ahead`).
  */
-function applyEvents(events, tabId = null, { confirm = null, visible = null } = {}) {
+function applyEvents(events, tabId = null, { confirm = null, lookahead = false } = {}) {
   return exclusive(async () => {
-    const rec = await currentRecord();
-    if (!rec) throw named('FillError', '没有进行中的填写任务（no fill run）');
+    const current = await liveRun();
+    if (!current) throw named('FillError', '没有进行中的填写任务（no fill run）');
+    const { rec, log } = current;
     if (tabId !== null && rec.tabId !== tabId && !(await tabGone(rec.tabId))) {
       // Another workbench tab owns this run: it must not act on it.
       return { action: { kind: 'wait' }, progress: null };
     }
     const adopted = tabId !== null && rec.tabId !== tabId;
-    if (adopted) rec.tabId = tabId;
-    let { run } = rec;
-    let view = null;
-    let changed = adopted;
-    const apply = (event) => {
-      view = core.fillJournalApply({ run, event, nowMs: Date.now() });
-      run = view.run;
-      changed ||= view.changed;
-    };
-    for (const event of events) apply(event);
-    const { action } = view;
-    const confirmed = Boolean(confirm) && action.kind === 'fill' && action.mode === 'ship' && action.packageId === confirm;
-    if (confirmed) apply({ type: 'confirming', packageId: confirm });
-    if (changed) {
-      const next = { ...rec, run, updatedAtMs: Date.now() };
-      const changes = { [runKey(rec.run.runId)]: next };
-      const used = await mergeUsed(rec.shop, run);
-      if (used) changes[usedKey(rec.shop)] = used;
-      await store.put(changes);
+    const view = core.fillJournalStep({ run: rec.run, log, events, confirm, lookahead, nowMs: Date.now() });
+    if (view.changed || adopted) {
+      const next = { ...rec, tabId: adopted ? tabId : rec.tabId, run: view.run, updatedAtMs: Date.now() };
+      if (adopted) {
+        await saveWhole(next); // the owner tab is in the record itself
+      } else {
+        saves += 1;
+        await store.put({ [walKey(rec.run.runId)]: view.log });
+        live = { rec: next, log: view.log };
+        if (view.checkpoint) checkpointSoon();
+      }
       showProgress(next, view.progress);
     }
-    const ahead = visible && action.kind === 'fill' && action.mode === 'ship' ? lookahead(run, action.packageId, visible) : null;
-    return { action, progress: view.progress, confirmed, ahead };
+    return { action: view.action, progress: view.progress, confirmed: view.confirmed, ahead: view.ahead };
   });
 }
 
-/**
- * The order the journal would hand out once `current` is settled, so the content script can
- * open its dialog while it reports `current`'s outcome. Asked of the core on a copy of the run
- * that is never saved: settle `current` (as failed: any final outcome serves), then `next`.
- */
-function lookahead(run, current, visible) {
-  const nowMs = Date.now();
-  try {
-    const settled = core.fillJournalApply({ run, event: { type: 'result', packageId: current, outcome: { kind: 'failed', message: 'lookahead' } }, nowMs }).run;
-    const { action } = core.fillJournalApply({ run: settled, event: { type: 'next', visible }, nowMs });
-    return action.kind === 'fill' ? action.packageId : null;
-  } catch {
-    return null; // only a hint: the content script then waits for the next answer
-  }
-}
 const applyEvent = (event, tabId = null) => applyEvents([event], tabId);
 
 // The ship page's progress follows the run; the report behind it is computed once the answer to
-// the content script has gone out, and only for the latest state when several come at once.
+// the content script has gone out, only for the latest state when several come at once, and at
+// most every PROGRESS_MS while the run works (each one re-renders the page's report table).
+const PROGRESS_MS = 250;
 let shown = null;
+let shownAt = 0;
 function showProgress(rec, progress) {
   const first = !shown;
   shown = { rec, progress };
   if (first) {
+    const wait = rec.run.state === 'running' ? Math.max(0, shownAt + PROGRESS_MS - Date.now()) : 0;
     setTimeout(() => {
       const { rec: latest, progress: p } = shown;
       shown = null;
+      shownAt = Date.now();
       broadcast('ship.progress', stateView(latest, p));
-    }, 0);
+    }, wait);
   }
 }
 
@@ -229,13 +275,20 @@ register('ship.start', async (p) => {
   const rec = await exclusive(async () => {
     const old = await currentRecord();
     const changes = {};
-    if (old && !['done', 'cancelled'].includes(old.run.state)) {
-      // An idle run (paused, stopped, not started) is replaced: cancelled in its own journal.
-      // One that is working, or has an order whose 确定 outcome is not settled, is not.
-      const busy = old.run.state === 'running' || old.run.items.some((i) => i.status === 'inProgress' || i.status === 'unknown');
-      if (busy) throw named('FillError', '还有进行中的填写任务：请先暂停并等它停下，或取消它（a run is still working: pause or cancel it first）');
-      const cancelled = core.fillJournalApply({ run: old.run, event: { type: 'cancel' }, nowMs: Date.now() }).run;
-      changes[runKey(old.run.runId)] = { ...old, run: cancelled, updatedAtMs: Date.now() };
+    if (old) {
+      let { run } = old;
+      if (!['done', 'cancelled'].includes(run.state)) {
+        // An idle run (paused, stopped, not started) is replaced: cancelled in its own journal.
+        // One that is working, or has an order whose 确定 outcome is not settled, is not.
+        const busy = run.state === 'running' || run.items.some((i) => i.status === 'inProgress' || i.status === 'unknown');
+        if (busy) throw named('FillError', '还有进行中的填写任务：请先暂停并等它停下，或取消它（a run is still working: pause or cancel it first）');
+        run = core.fillJournalApply({ run, event: { type: 'cancel' }, nowMs: Date.now() }).run;
+      }
+      // Saved whole with its log folded in, before it stops being the current run.
+      changes[runKey(run.runId)] = { ...old, run, updatedAtMs: Date.now() };
+      changes[walKey(run.runId)] = null;
+      const used = await mergeUsed(old.shop, run);
+      if (used) changes[usedKey(old.shop)] = used;
     }
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const planned = core.fillPlan({ runId, mode: p.mode, rows: cleanRows(p.rows), nowMs: Date.now(), ...(await validationContext(contact.shop)) });
@@ -243,7 +296,9 @@ register('ship.start', async (p) => {
     // `start` on a fresh run hands out its first item: keep the run started but unassigned,
     // the content script asks `next` itself and gets that same item again (phase opening).
     const next = { v: 1, shop: contact.shop, tabId: contact.tabId, updatedAtMs: Date.now(), run: view.run };
+    saves += 1;
     await store.put({ ...changes, [CURRENT]: { v: 1, runId, updatedAtMs: Date.now() }, [runKey(runId)]: next });
+    live = { rec: next, log: null };
     return next;
   });
   const state = stateView(rec);
@@ -290,7 +345,7 @@ function contentEvent(event) {
 register('ship.step', async (p, ctx) => {
   const visible = p.visible.filter((v) => typeof v === 'string').slice(0, 2000);
   const events = p.events.map(contentEvent);
-  return applyEvents([...events, { type: 'next', visible }], ctx.tabId, { confirm: p.confirm ?? null, visible });
+  return applyEvents([...events, { type: 'next', visible }], ctx.tabId, { confirm: p.confirm ?? null, lookahead: true });
 }, { queued: false });
 
 // A single event the content script needs saved before it acts (confirming) or shown at once

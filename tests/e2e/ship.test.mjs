@@ -87,6 +87,36 @@ async function waitDone(page, total, timeoutMs) {
   }
 }
 
+/** Seeds `n` waiting orders, imports one row each and starts a ship-mode run. */
+async function startShipping(n) {
+  await seed(Array.from({ length: n }, (_, i) => i));
+  await browseList();
+  await importPaste(Array.from({ length: n }, (_, i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(n - 1));
+  await shipPage.getByTestId('fill-mode').selectOption('ship');
+  await shipPage.getByTestId('fill-start').click();
+}
+
+/** Waits until the replica has received `count` shipments. */
+async function shipmentsReach(count, pollMs = 50) {
+  for (let i = 0; (await replica.log()).shipments.length < count; i++) {
+    assert.ok(i * pollMs < 60_000, `the run did not reach ${count} shipments`);
+    await workbench.waitForTimeout(pollMs);
+  }
+}
+
+/** The replica received orders 0…n-1 exactly once each, with their courier and number. */
+async function shippedOnceEach(n) {
+  const { shipments } = await replica.log();
+  const ids = shipments.map((s) => s.package_id);
+  assert.equal(new Set(ids).size, ids.length, 'no order shipped twice');
+  assert.deepEqual([...ids].sort(), Array.from({ length: n }, (_, i) => pid(i)).sort());
+  for (const s of shipments) {
+    const k = Number(s.package_id.slice(1)) - 731_000_000_000_000;
+    assert.equal(s.express_company_code, courierOf(k).code, s.package_id);
+    assert.equal(s.express_no, courierOf(k).no(k), s.package_id);
+  }
+}
+
 async function reportRows(page) {
   return page.getByTestId('report-row').evaluateAll((trs) => trs.map((tr) => ({ id: tr.dataset.packageId, status: tr.dataset.status, text: tr.textContent })));
 }
@@ -198,15 +228,7 @@ test('ship mode: 100 orders across list pages, page reloaded mid-run, nothing sh
   }
   await workbench.reload();
   await waitDone(shipPage, 100, 540_000);
-  const { shipments } = await replica.log();
-  const ids = shipments.map((s) => s.package_id);
-  assert.equal(new Set(ids).size, ids.length, 'no order shipped twice');
-  assert.deepEqual([...ids].sort(), Array.from({ length: 100 }, (_, i) => pid(i)).sort());
-  for (const s of shipments) {
-    const n = Number(s.package_id.slice(1)) - 731_000_000_000_000;
-    assert.equal(s.express_company_code, courierOf(n).code, s.package_id);
-    assert.equal(s.express_no, courierOf(n).no(n), s.package_id);
-  }
+  await shippedOnceEach(100);
   const report = await reportRows(shipPage);
   assert.equal(report.length, 100);
   assert.ok(report.every((r) => r.status === 'shipped'), JSON.stringify(report.filter((r) => r.status !== 'shipped')));
@@ -245,15 +267,8 @@ test('injected failures are reported with the page\'s message; a swapped dialog 
 });
 
 test('a route change stops the run safely; it resumes after a worker restart without repeats', { timeout: 300_000 }, async () => {
-  await seed(Array.from({ length: 30 }, (_, i) => i));
-  await browseList();
-  await importPaste(Array.from({ length: 30 }, (_, i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(29));
-  await shipPage.getByTestId('fill-mode').selectOption('ship');
-  await shipPage.getByTestId('fill-start').click();
-  for (let i = 0; (await replica.log()).shipments.length < 5; i++) {
-    assert.ok(i < 600, 'no shipments');
-    await workbench.waitForTimeout(50);
-  }
+  await startShipping(30);
+  await shipmentsReach(5);
   // The user navigates away mid-run (dispatched on the link itself: a pointer click would land
   // on the ship dialog's mask, which the run keeps open almost all the time).
   await workbench.locator('.d-menu-item', { hasText: '隐私保护' }).dispatchEvent('click');
@@ -272,16 +287,29 @@ test('a route change stops the run safely; it resumes after a worker restart wit
   assert.equal(ids.length, 30);
 });
 
-test('pause stops after the current order; resume finishes without repeats', { timeout: 240_000 }, async () => {
-  await seed(Array.from({ length: 20 }, (_, i) => i));
-  await browseList();
-  await importPaste(Array.from({ length: 20 }, (_, i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(19));
-  await shipPage.getByTestId('fill-mode').selectOption('ship');
-  await shipPage.getByTestId('fill-start').click();
-  for (let i = 0; (await replica.log()).shipments.length < 3; i++) {
-    assert.ok(i < 600, 'no shipments');
-    await workbench.waitForTimeout(50);
+test('the worker is stopped again and again mid-run: each order ships once, no shipment is lost', { timeout: 300_000 }, async () => {
+  // Each step saves only the write-ahead log; a fresh worker folds it back into the run record.
+  // Stopped at any point (a step in flight, an intent saved, 确定 pressed and unanswered), the
+  // run must carry on from what was saved: a lost intent would fill an order again, a lost
+  // outcome would leave it unreported.
+  await startShipping(40);
+  for (const at of [2, 5, 9, 14, 20, 27]) {
+    await shipmentsReach(at, 25);
+    await stopServiceWorkers(browser.context, workbench);
   }
+  await waitDone(shipPage, 40, 240_000);
+  await shippedOnceEach(40);
+  // The ship page may have been opened before the last restart: read the report afresh.
+  await shipPage.reload();
+  await waitDone(shipPage, 40, 30_000);
+  const report = await reportRows(shipPage);
+  assert.equal(report.length, 40);
+  assert.ok(report.every((r) => r.status === 'shipped'), JSON.stringify(report.filter((r) => r.status !== 'shipped')));
+});
+
+test('pause stops after the current order; resume finishes without repeats', { timeout: 240_000 }, async () => {
+  await startShipping(20);
+  await shipmentsReach(3);
   await shipPage.getByTestId('fill-pause').click();
   await shipPage.locator('[data-testid="fill-progress"][data-state="paused"]').waitFor();
   await workbench.waitForTimeout(3000); // the order in hand finishes

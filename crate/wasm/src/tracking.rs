@@ -7,7 +7,7 @@
 //! here, decoded by the browser.
 
 use crate::boundary::{from_js, import_request, js_error, map_err, to_js};
-use redship_core::tracking::{self, couriers, journal, plan, report, ImportError, RevalidateRequest};
+use redship_core::tracking::{self, couriers, journal, plan, report, wal, ImportError, RevalidateRequest};
 use wasm_bindgen::prelude::*;
 
 /// `trackingImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders,
@@ -56,6 +56,23 @@ pub fn fill_plan(request: JsValue) -> Result<JsValue, JsValue> {
 pub fn fill_journal_apply(request: JsValue) -> Result<JsValue, JsValue> {
     let req: journal::ApplyRequest = from_js(request)?;
     to_js(&journal::apply(req).map_err(map_err("FillError"))?)
+}
+
+/// `fillJournalStep({run, log?, events, confirm?, lookahead?, nowMs})` → `{run, log, action,
+/// progress, changed, confirmed, ahead, checkpoint}`: one step of the run in one call; save
+/// `log` (when `changed`) before acting on `action`. A rejected event throws and changes nothing.
+#[wasm_bindgen(js_name = fillJournalStep)]
+pub fn fill_journal_step(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: wal::StepRequest = from_js(request)?;
+    to_js(&wal::step(req).map_err(map_err("FillError"))?)
+}
+
+/// `fillJournalRecover({run, log?})` → `{run, log}`: the saved run with its write-ahead log
+/// folded in (`log`: what a whole save must still fold into the record, or null).
+#[wasm_bindgen(js_name = fillJournalRecover)]
+pub fn fill_journal_recover(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: wal::RecoverRequest = from_js(request)?;
+    to_js(&wal::recover(req).map_err(map_err("FillError"))?)
 }
 
 /// `fillReport({run})` → report view (`counts`, `rows`, `used`).

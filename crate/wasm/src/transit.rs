@@ -36,6 +36,9 @@ struct OrdersIngestRequest {
     /// The answer the page received, as text.
     #[serde(default)]
     text: Option<String>,
+    /// Several answers of one `kind` read as one (the gathered detail answers of a fill run).
+    #[serde(default)]
+    texts: Option<Vec<String>>,
     /// With `text` of a list page: the request the page sent (page, size, status filter).
     #[serde(default)]
     request: Option<Value>,
@@ -157,7 +160,7 @@ fn templates_view(book: &TemplateBook) -> TemplatesView {
 }
 
 /// `ordersIngest(snapshot | null, {shopId, nowMs, answer} | {shopId, nowMs, kind:
-/// 'orderPage'|'orderDetail', text, request?})` → `{snapshot, view: {accepted, added, updated, removed,
+/// 'orderPage'|'orderDetail', text | texts, request?})` → `{snapshot, view: {accepted, added, updated, removed,
 /// rejected: [{index, packageId, reason}], pending}, summary?: {total, packages: [{packageId,
 /// status}]}}`. Buyer fields are masked before they enter the snapshot. A `text` with nothing to
 /// collect (not JSON, refused, no packages) gives `{snapshot: null, view: null, summary: null}`
@@ -165,13 +168,15 @@ fn templates_view(book: &TemplateBook) -> TemplatesView {
 #[wasm_bindgen(js_name = ordersIngest)]
 pub fn orders_ingest(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
     let req: OrdersIngestRequest = from_js(request)?;
-    let (answer, summary) = match (req.answer, req.kind, req.text) {
-        (Some(answer), None, None) => (answer, None),
-        (None, Some(kind), Some(text)) => match answer::read(kind, &text, req.request) {
-            Some(PageAnswer { packages, summary }) => (packages, Some(summary)),
-            None => return to_js(&IngestedView { snapshot: None, view: None, summary: None }),
-        },
-        _ => return Err(order_err(OrderError::BadAnswer("请求需要 answer，或者 kind 和 text".into()))),
+    let with_summary = |a: PageAnswer| (a.packages, Some(a.summary));
+    let read = match (req.answer, req.kind, req.text, req.texts) {
+        (Some(answer), None, None, None) => Some((answer, None)),
+        (None, Some(kind), Some(text), None) => answer::read(kind, &text, req.request).map(with_summary),
+        (None, Some(kind), None, Some(texts)) => answer::read_all(kind, &texts, req.request).map(with_summary),
+        _ => return Err(order_err(OrderError::BadAnswer("请求需要 answer，或者 kind 和 text（或 texts）".into()))),
+    };
+    let Some((answer, summary)) = read else {
+        return to_js(&IngestedView { snapshot: None, view: None, summary: None });
     };
     // The snapshot is the shop's every pending package (5 MB of JSON at 10,000): `from_js` and
     // `to_js` move it a slice at a time, so only its parsed form is ever whole in wasm memory.

@@ -165,6 +165,38 @@ fn plan_journal_and_report() {
 }
 
 #[wasm_bindgen_test]
+fn step_saves_a_log_that_recover_folds_back() {
+    let plan_req = obj(&format!(
+        r#"{{"runId": "run-2", "mode": "ship", "nowMs": 1, "rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}, {{"row": 2, "packageId": "P100000000000002", "courier": "中通", "number": "773012345679"}}], {CTX}}}"#
+    ));
+    let planned = fill_plan(plan_req).unwrap();
+    let start = obj(r#"{"event": {"type": "start"}, "nowMs": 2}"#);
+    Reflect::set(&start, &JsValue::from_str("run"), &planned).unwrap();
+    let record = get(&fill_journal_apply(start).unwrap(), "run");
+    let req = obj(r#"{"events": [{"type": "next", "visible": []}], "confirm": "P100000000000001", "lookahead": true, "nowMs": 3}"#);
+    Reflect::set(&req, &JsValue::from_str("run"), &record).unwrap();
+    let v = fill_journal_step(req).unwrap();
+    assert_eq!(get(&v, "confirmed").as_bool(), Some(true));
+    assert_eq!(get(&v, "ahead.packageId").as_string().as_deref(), Some("P100000000000002"));
+    assert_eq!(get(&v, "ahead.number").as_string().as_deref(), Some("773012345679"));
+    assert_eq!(get(&v, "log.items.length").as_f64(), Some(1.0));
+    assert_eq!(get(&v, "log.items.0.phase").as_string().as_deref(), Some("confirming"));
+    // After a restart: the saved record plus the log is the live run.
+    let rec = obj("{}");
+    Reflect::set(&rec, &JsValue::from_str("run"), &record).unwrap();
+    Reflect::set(&rec, &JsValue::from_str("log"), &get(&v, "log")).unwrap();
+    let r = fill_journal_recover(rec).unwrap();
+    assert_eq!(JSON::stringify(&get(&r, "run")).unwrap(), JSON::stringify(&get(&v, "run")).unwrap());
+    // A log that does not extend the record is refused by name.
+    let bad = obj("{}");
+    Reflect::set(&bad, &JsValue::from_str("run"), &record).unwrap();
+    let log = get(&v, "log");
+    Reflect::set(&log, &JsValue::from_str("base"), &JsValue::from_f64(7.0)).unwrap();
+    Reflect::set(&bad, &JsValue::from_str("log"), &log).unwrap();
+    assert_eq!(error_name(&fill_journal_recover(bad).unwrap_err()), "FillError");
+}
+
+#[wasm_bindgen_test]
 fn default_couriers_are_spec_list() {
     let list = tracking_couriers().unwrap();
     assert_eq!(get(&list, "length").as_f64(), Some(10.0));

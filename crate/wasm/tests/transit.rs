@@ -53,6 +53,12 @@ fn answer_text_is_collected_and_summarised() {
     let refused = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(r#"{"success":false,"msg":"系统繁忙"}"#)));
     let out = redship_wasm::orders_ingest(js(r#"{"broken":true}"#), refused).expect("nothing to collect");
     assert!(get(&out, "snapshot").is_null() && get(&out, "view").is_null() && get(&out, "summary").is_undefined());
+    // Gathered detail answers, read as one; the snapshot comes back with both.
+    let texts = format!(r#"[{},{}]"#, quoted(&format!(r#"{{"success":true,"data":{}}}"#, package(4, false))), quoted(&format!(r#"{{"success":true,"data":{}}}"#, package(5, false))));
+    let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderDetail","texts":{texts}}}"#));
+    let out = redship_wasm::orders_ingest(JsValue::NULL, req).expect("details");
+    assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
+    assert_eq!(get(&get(&out, "summary"), "packages").dyn_into::<js_sys::Array>().expect("array").length(), 2);
     // The summary alone (the vault is locked): the same IDs and statuses, or null.
     let detail = format!(r#"{{"success":true,"data":{}}}"#, package(3, true));
     let only = redship_wasm::orders_summary(js(&format!(r#"{{"kind":"orderDetail","text":{}}}"#, quoted(&detail)))).expect("summary");

@@ -7,8 +7,8 @@ import { index, read, write, vaultError } from './engine.js';
 const SETTINGS = 'vault/settings';
 const ACTIVITY = 'vault.activityMs';
 const DEFAULTS = { retentionDays: 30, autoLockMinutes: 30 };
-/** Record families purged automatically: masked order snapshots and fill journals. */
-export const RETENTION_PATTERNS = ['orders/*/snapshot', 'ship/run/', 'ship/*/seen'];
+/** Record families purged automatically: masked order snapshots and fill journals (and their logs). */
+export const RETENTION_PATTERNS = ['orders/*/snapshot', 'ship/run/', 'ship/wal/', 'ship/*/seen'];
 /** What "free space" may also delete, only when the user asks: old quota ledger days. */
 const HISTORY_PATTERNS = [...RETENTION_PATTERNS, 'quota/*/20'];
 const MAX_AUTOLOCK_MINUTES = 24 * 60;

@@ -85,6 +85,27 @@ pub fn read(kind: AnswerKind, text: &str, request: Option<Value>) -> Option<Page
     Some(PageAnswer { packages: Value::Object(packages), summary })
 }
 
+/// Reads several answers of one kind as one (the detail answers of a fill run's dialogs, gathered
+/// for one write): their packages in order, the first one standing if a package repeats (see
+/// [`crate::order::package::parse_answer`]). `None` when none of them has anything to collect.
+pub fn read_all(kind: AnswerKind, texts: &[String], request: Option<Value>) -> Option<PageAnswer> {
+    let mut all: Option<PageAnswer> = None;
+    for text in texts {
+        let Some(mut next) = read(kind, text, request.clone()) else { continue };
+        let Some(acc) = all.as_mut() else {
+            all = Some(next);
+            continue;
+        };
+        acc.summary.packages.append(&mut next.summary.packages);
+        if let (Some(Value::Array(to)), Some(Value::Array(from))) =
+            (acc.packages.get_mut("packages"), next.packages.get_mut("packages"))
+        {
+            to.append(from);
+        }
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +133,23 @@ mod tests {
         assert_eq!(a.summary.packages, vec![PackageBriefView { package_id: "P9".into(), status: 5.into() }]);
         assert_eq!(a.packages["packages"][0]["packageId"], "P9");
         assert!(a.packages.get("request").is_none(), "a detail answer proves nothing about a list");
+    }
+
+    #[test]
+    fn gathered_detail_answers_read_as_one() {
+        let texts: Vec<String> = [
+            r#"{"success":true,"data":{"packageId":"P1","status":4}}"#,
+            "<html>gateway timeout</html>",
+            r#"{"success":true,"data":{"packageId":"P2","status":5}}"#,
+        ]
+        .map(String::from)
+        .to_vec();
+        let a = read_all(AnswerKind::OrderDetail, &texts, None).expect("collectable");
+        let ids: Vec<&Value> = a.summary.packages.iter().map(|p| &p.package_id).collect();
+        assert_eq!(ids, [&Value::from("P1"), &Value::from("P2")]);
+        assert_eq!(a.packages["packages"][1]["packageId"], "P2");
+        assert!(read_all(AnswerKind::OrderDetail, &texts[1..2], None).is_none());
+        assert!(read_all(AnswerKind::OrderDetail, &[], None).is_none());
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! platform's courier list, and returns a [`PreviewView`]. The user fixes rows and the service
 //! worker calls [`revalidate`]. On confirmation [`plan::plan`] builds a [`plan::FillRun`] record
 //! from the rows that passed; [`journal::apply`] moves it through its states as the page answers;
-//! [`report`] turns it into the report and its CSV.
+//! [`report`] turns it into the report and its CSV. [`wal::step`] is the worker's one call per
+//! step of the run; what it changed is saved as a small write-ahead log ([`wal::RunLog`]) that
+//! [`wal::recover`] folds back into the run record.
 
 pub mod columns;
 pub mod couriers;
@@ -19,6 +21,7 @@ pub mod paste;
 pub mod plan;
 pub mod report;
 pub mod validate;
+pub mod wal;
 #[cfg(feature = "office")]
 pub mod xlsx_source;
 
@@ -26,6 +29,8 @@ pub mod xlsx_source;
 mod tests_fill;
 #[cfg(test)]
 mod tests_fill_props;
+#[cfg(test)]
+mod tests_fill_wal;
 #[cfg(all(test, feature = "office"))]
 mod tests_import;
 

@@ -129,6 +129,10 @@ pub struct FillRun {
     pub created_at: i64,
     /// Last change (epoch ms).
     pub updated_at: i64,
+    /// How many saved changes the run has had (see [`super::wal`]): a write-ahead log names the
+    /// `seq` it extends, so it is folded into this record once and never into a newer one.
+    #[serde(default)]
+    pub seq: u64,
     /// Items in fill order.
     pub items: Vec<FillItem>,
 }
@@ -168,6 +172,16 @@ pub enum FillError {
     /// The event names an order that is not in the run.
     #[error("订单 {0} 不在本次填写任务中（order {0} is not in this run）")]
     UnknownItem(String),
+    /// The run's write-ahead log does not extend the saved run record (see [`super::wal`]).
+    #[error("填写记录 {run_id} 的日志（第 {base} 步起）与保存的记录（第 {seq} 步）对不上，无法确定哪些订单已按确定：请在工作台核对后取消该任务（the run's log does not extend its saved record)")]
+    LogMismatch {
+        /// The run.
+        run_id: String,
+        /// The `seq` the log extends.
+        base: u64,
+        /// The saved record's `seq`.
+        seq: u64,
+    },
     /// The event does not fit the item's or the run's state.
     #[error("订单 {package_id}：当前状态为 {from}，不能 {event}（order {package_id}: {event} not allowed while {from})")]
     BadTransition {
@@ -217,6 +231,7 @@ pub fn plan(req: &PlanRequest) -> Result<FillRun, FillError> {
         stop_reason: None,
         created_at: req.now_ms,
         updated_at: req.now_ms,
+        seq: 0,
         items,
     })
 }

@@ -7,7 +7,7 @@ use super::plan::{FillMode, ItemStatus};
 use super::tests_fill::{new_run, pid};
 use proptest::prelude::*;
 
-fn any_event(n: u32) -> impl Strategy<Value = FillEvent> {
+pub(super) fn any_event(n: u32) -> impl Strategy<Value = FillEvent> {
     let id = (0..n).prop_map(pid);
     prop_oneof![
         Just(FillEvent::Start),
