@@ -16,8 +16,7 @@ async function run(op, shop, extra) {
   const nowMs = Date.now();
   const update = core[op]({ ...(await inputs(shop, nowMs)), ...extra(nowMs) });
   await save(update, shop, nowMs);
-  await showBadge(update.view);
-  await notify(update.view);
+  await Promise.all([showBadge(update.view), notify(update.view)]);
   broadcast('quota', { shop });
   return update;
 }
@@ -59,9 +58,7 @@ register('quota.dashboard', async (p) => {
   const update = core.quotaDashboard({ ...(await inputs(shop, nowMs)), shop, nowMs });
   // Looking at another shop does not make it the active one (the badge follows the workbench).
   await save(update, shop, nowMs, { activate: false });
-  if (shop === current) await showBadge(update.view);
-  await notify(update.view);
-  const status = await store.get('status');
+  const [status] = await Promise.all([store.get('status'), shop === current && showBadge(update.view), notify(update.view)]);
   return { shops: ids, shop, view: update.view, day: today.day, workbench: status?.lastContact?.origin ?? null };
 });
 

@@ -9,12 +9,17 @@ const t = (key, subs) => chrome.i18n.getMessage(key, subs?.map(String)) || key;
 
 /** Shows `view.remaining` on the badge in the level's colour, and arms the midnight alarm. */
 export async function showBadge(view) {
+  // Issued together (each is a round trip to the browser; they do not depend on one another).
+  // Calls reach the browser in the order they are made, so a later badge never loses to an
+  // earlier one: handlers run one after another (router.js).
   try {
-    await chrome.action.setBadgeText({ text: String(view.remaining) });
-    await chrome.action.setBadgeBackgroundColor({ color: COLOURS[view.level] || COLOURS.ok });
-    await chrome.action.setBadgeTextColor?.({ color: '#ffffff' });
-    await chrome.action.setTitle({ title: t('quotaBadgeTitle', [view.used, view.limit, view.remaining]) });
-    await chrome.alarms.create(RESET_ALARM, { when: view.resetAtMs + 1000 });
+    await Promise.all([
+      chrome.action.setBadgeText({ text: String(view.remaining) }),
+      chrome.action.setBadgeBackgroundColor({ color: COLOURS[view.level] || COLOURS.ok }),
+      chrome.action.setBadgeTextColor?.({ color: '#ffffff' }),
+      chrome.action.setTitle({ title: t('quotaBadgeTitle', [view.used, view.limit, view.remaining]) }),
+      chrome.alarms.create(RESET_ALARM, { when: view.resetAtMs + 1000 }),
+    ]);
   } catch (e) {
     console.warn('RedShip quota: badge not updated:', e?.message || e);
   }
