@@ -43,7 +43,7 @@ pub fn open(bytes: &[u8]) -> Result<Workbook<'_>, XlsxError> {
     let file = &book_part[dir.len()..];
     let rels = read_rels(&mut zip, &format!("{dir}_rels/{file}.rels"), &dir)?;
     let mut sheets = Vec::new();
-    for t in tokens(&text(&book)?) {
+    for t in tokens(&text(book)?) {
         if let Token::Start { name: "sheet", attrs: a, .. } = t? {
             let mut name = String::new();
             decode(attr(a, "name").unwrap_or(""), &mut name);
@@ -60,17 +60,19 @@ pub fn open(bytes: &[u8]) -> Result<Workbook<'_>, XlsxError> {
 }
 
 /// A part's bytes as text: UTF-8 (BOM dropped) or UTF-16 with a BOM.
-fn text(bytes: &[u8]) -> Result<String, XlsxError> {
+fn text(mut bytes: Vec<u8>) -> Result<String, XlsxError> {
     let utf16 = |unit: fn([u8; 2]) -> u16| {
         let units = bytes[2..].chunks_exact(2).map(|c| unit([c[0], c[1]]));
         char::decode_utf16(units).collect::<Result<String, _>>().map_err(|_| XlsxError::Corrupt("XML 的 UTF-16 编码有误".into()))
     };
-    match bytes {
+    match bytes.as_slice() {
         [0xFF, 0xFE, ..] => utf16(u16::from_le_bytes),
         [0xFE, 0xFF, ..] => utf16(u16::from_be_bytes),
         _ => {
-            let b = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-            String::from_utf8(b.to_vec()).map_err(|_| XlsxError::Corrupt("XML 不是有效的 UTF-8 文本".into()))
+            if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                bytes.drain(..3);
+            }
+            String::from_utf8(bytes).map_err(|_| XlsxError::Corrupt("XML 不是有效的 UTF-8 文本".into()))
         }
     }
 }
@@ -85,7 +87,7 @@ struct Rel {
 fn read_rels(zip: &mut Archive<'_>, part: &str, base: &str) -> Result<Vec<Rel>, XlsxError> {
     let Some(bytes) = zip.read(part)? else { return Ok(Vec::new()) };
     let mut out = Vec::new();
-    for t in tokens(&text(&bytes)?) {
+    for t in tokens(&text(bytes)?) {
         if let Token::Start { name: "Relationship", attrs: a, .. } = t? {
             if attr(a, "TargetMode") == Some("External") {
                 continue;
@@ -213,14 +215,14 @@ impl Workbook<'_> {
         let (name, part) = self.sheets.get(index).cloned().ok_or_else(|| XlsxError::Corrupt("没有这个工作表".into()))?;
         let missing = || XlsxError::Corrupt(format!("找不到工作表「{name}」的内容"));
         let part = part.ok_or_else(missing)?;
-        let xml = text(&self.zip.read(&part)?.ok_or_else(missing)?)?;
+        let xml = text(self.zip.read(&part)?.ok_or_else(missing)?)?;
         if self.strings.is_none() {
             let sst = match self.strings_part.clone() {
                 Some(p) => self.zip.read(&p)?,
                 None => None,
             };
             self.strings = Some(match sst {
-                Some(b) => shared_strings(&text(&b)?)?,
+                Some(b) => shared_strings(&text(b)?)?,
                 None => Vec::new(),
             });
         }

@@ -44,7 +44,7 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 }
 
 fn u64_at(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from(u32_at(b, at)?) | (u64::from(u32_at(b, at + 4)?) << 32))
+    Some(u64::from(u32_at(b, at)?) | (u64::from(u32_at(b, at.checked_add(4)?)?) << 32))
 }
 
 fn corrupt(what: &str) -> XlsxError {
@@ -82,8 +82,8 @@ impl<'a> Archive<'a> {
                 if u32_at(bytes, rec) != Some(0x0606_4b50) {
                     return Err(corrupt("zip64 目录损坏"));
                 }
-                count = u64_at(bytes, rec + 32).ok_or_else(|| corrupt("zip64 目录损坏"))?;
-                cd_offset = u64_at(bytes, rec + 48).ok_or_else(|| corrupt("zip64 目录损坏"))?;
+                count = u64_at(bytes, rec.saturating_add(32)).ok_or_else(|| corrupt("zip64 目录损坏"))?;
+                cd_offset = u64_at(bytes, rec.saturating_add(48)).ok_or_else(|| corrupt("zip64 目录损坏"))?;
             }
         }
         let count = usize_of(count)?;
