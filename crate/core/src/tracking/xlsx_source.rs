@@ -65,10 +65,13 @@ pub fn read(bytes: &[u8], sheet: Option<&str>) -> Result<Book, ImportError> {
     for r in cells {
         let mut texts = vec![String::new(); width];
         let mut blank = true;
-        for (c, v) in &r.cells {
-            let t = cell_text(v);
+        for (c, v) in r.cells {
+            let t = match v {
+                Value::Text(s) => s,
+                v => cell_text(&v),
+            };
             blank &= t.trim().is_empty();
-            texts[*c as usize] = t;
+            texts[c as usize] = t;
         }
         if !blank {
             if (rows.len() + 1).saturating_mul(width) > MAX_GRID {

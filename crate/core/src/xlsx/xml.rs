@@ -37,7 +37,15 @@ pub fn tokens(s: &str) -> Tokens<'_> {
 }
 
 fn local(name: &str) -> &str {
-    name.rsplit(':').next().unwrap_or(name)
+    match name.bytes().rposition(|b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// Byte position of `b` in `s` (ASCII only, so a char boundary).
+fn find(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|x| x == b)
 }
 
 fn incomplete() -> XlsxError {
@@ -54,25 +62,28 @@ impl<'a> Tokens<'a> {
     fn tag(&mut self) -> Result<Option<Token<'a>>, XlsxError> {
         let s = self.s;
         let rest = &s[self.pos..];
-        if rest.starts_with("<?") {
-            self.skip_past(self.pos, "?>")?;
-            return Ok(None);
-        }
-        if rest.starts_with("<!--") {
-            self.skip_past(self.pos + 4, "-->")?;
-            return Ok(None);
-        }
-        if rest.starts_with("<![CDATA[") {
-            let from = self.pos + 9;
-            let end = self.skip_past(from, "]]>")?;
-            return Ok(Some(Token::CData(&s[from..end])));
-        }
-        if rest.starts_with("<!") {
-            // A DOCTYPE, possibly with an internal subset: skipped, nothing in it is used.
-            let gt = rest.find('>').ok_or_else(incomplete)?;
-            let close = if rest[..gt].contains('[') { "]>" } else { ">" };
-            self.skip_past(self.pos, close)?;
-            return Ok(None);
+        match rest.as_bytes().get(1) {
+            Some(b'?') => {
+                self.skip_past(self.pos, "?>")?;
+                return Ok(None);
+            }
+            Some(b'!') if rest.starts_with("<!--") => {
+                self.skip_past(self.pos + 4, "-->")?;
+                return Ok(None);
+            }
+            Some(b'!') if rest.starts_with("<![CDATA[") => {
+                let from = self.pos + 9;
+                let end = self.skip_past(from, "]]>")?;
+                return Ok(Some(Token::CData(&s[from..end])));
+            }
+            Some(b'!') => {
+                // A DOCTYPE, possibly with an internal subset: skipped, nothing in it is used.
+                let gt = find(rest, b'>').ok_or_else(incomplete)?;
+                let close = if rest[..gt].contains('[') { "]>" } else { ">" };
+                self.skip_past(self.pos, close)?;
+                return Ok(None);
+            }
+            _ => {}
         }
         // Find the closing '>' outside quoted attribute values.
         let bytes = rest.as_bytes();
@@ -92,14 +103,13 @@ impl<'a> Tokens<'a> {
         let end = end.ok_or_else(incomplete)?;
         let inner = &rest[1..end];
         self.pos += end + 1;
-        if let Some(name) = inner.strip_prefix('/') {
-            return Ok(Some(Token::End(local(name.trim()))));
+        // Byte checks, not `strip_prefix`: this runs for every tag.
+        if inner.as_bytes().first() == Some(&b'/') {
+            return Ok(Some(Token::End(local(inner[1..].trim_ascii()))));
         }
-        let (inner, empty) = match inner.strip_suffix('/') {
-            Some(i) => (i, true),
-            None => (inner, false),
-        };
-        let split = inner.find(|c: char| c.is_ascii_whitespace()).unwrap_or(inner.len());
+        let empty = inner.as_bytes().last() == Some(&b'/');
+        let inner = if empty { &inner[..inner.len() - 1] } else { inner };
+        let split = inner.bytes().position(|b| b.is_ascii_whitespace()).unwrap_or(inner.len());
         Ok(Some(Token::Start { name: local(&inner[..split]), attrs: &inner[split..], empty }))
     }
 }
@@ -110,7 +120,7 @@ impl<'a> Iterator for Tokens<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let rest = self.s.get(self.pos..).filter(|r| !r.is_empty())?;
-            if rest.starts_with('<') {
+            if rest.as_bytes()[0] == b'<' {
                 match self.tag() {
                     Ok(Some(t)) => return Some(Ok(t)),
                     Ok(None) => continue,
@@ -120,7 +130,7 @@ impl<'a> Iterator for Tokens<'a> {
                     }
                 }
             }
-            let len = rest.find('<').unwrap_or(rest.len());
+            let len = find(rest, b'<').unwrap_or(rest.len());
             self.pos += len;
             return Some(Ok(Token::Text(&rest[..len])));
         }
@@ -131,12 +141,12 @@ impl<'a> Iterator for Tokens<'a> {
 pub fn attrs(raw: &str) -> impl Iterator<Item = (&str, &str)> {
     let mut rest = raw;
     std::iter::from_fn(move || {
-        let r = rest.trim_start();
-        let eq = r.find('=')?;
-        let name = r[..eq].trim();
-        let after = r[eq + 1..].trim_start();
-        let q = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let close = after[1..].find(q)?;
+        let r = rest.trim_ascii_start();
+        let eq = find(r, b'=')?;
+        let name = r[..eq].trim_ascii();
+        let after = r[eq + 1..].trim_ascii_start();
+        let q = *after.as_bytes().first().filter(|c| **c == b'"' || **c == b'\'')?;
+        let close = find(&after[1..], q)?;
         rest = &after[close + 2..];
         Some((local(name), &after[1..close + 1]))
     })
@@ -151,7 +161,7 @@ pub fn attr<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
 /// or malformed reference is kept as it is written.
 pub fn decode(raw: &str, out: &mut String) {
     let mut rest = raw;
-    while let Some(amp) = rest.find('&') {
+    while let Some(amp) = find(rest, b'&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
         let semi = rest.as_bytes()[..rest.len().min(12)].iter().position(|&b| b == b';');
@@ -206,12 +216,12 @@ fn office_unit(s: &str) -> Option<u16> {
 /// Decodes Office's `_xHHHH_` escapes (how Excel writes control characters such as `\r`;
 /// UTF-16 units, so a surrogate pair is two escapes; a lone surrogate becomes U+FFFD).
 pub fn unescape_office(s: String) -> String {
-    if !s.contains("_x") {
+    if !s.as_bytes().windows(2).any(|w| w == b"_x") {
         return s;
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s.as_str();
-    while let Some(at) = rest.find('_') {
+    while let Some(at) = find(rest, b'_') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
         let Some(unit) = office_unit(rest) else {

@@ -3,7 +3,8 @@
 //! budget (zip bombs), and writing a new archive with CRC-32s.
 
 use super::XlsxError;
-use miniz_oxide::inflate::decompress_to_vec_with_limit;
+use miniz_oxide::inflate::core::{decompress, inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF, DecompressorOxide};
+use miniz_oxide::inflate::TINFLStatus;
 
 /// At most this many bytes are inflated from one archive (all entries together).
 pub const MAX_TOTAL: usize = 256 << 20;
@@ -129,14 +130,20 @@ impl<'a> Archive<'a> {
                 data.to_vec()
             }
             8 => {
+                // Inflated in one pass into a buffer of the declared size: more output than
+                // declared is a damaged entry, a declared size over the caps is refused.
                 let limit = budget.min(RATIO_FLOOR.max(e.compressed.saturating_mul(MAX_RATIO)));
-                decompress_to_vec_with_limit(data, limit).map_err(|err| {
-                    if err.output.len() >= limit {
-                        XlsxError::TooLarge
-                    } else {
-                        corrupt(&format!("{} 解压失败（{err}）", e.name))
-                    }
-                })?
+                if e.size > limit {
+                    return Err(XlsxError::TooLarge);
+                }
+                let mut out = vec![0u8; e.size];
+                let mut d = Box::<DecompressorOxide>::default();
+                let (status, _, len) = decompress(&mut d, data, &mut out, 0, TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF);
+                if status != TINFLStatus::Done {
+                    return Err(corrupt(&format!("{} 解压失败（{status:?}）", e.name)));
+                }
+                out.truncate(len);
+                out
             }
             m => return Err(corrupt(&format!("{} 使用了不支持的压缩方式 {m}", e.name))),
         };
@@ -195,8 +202,9 @@ fn read_entry(b: &[u8], at: &mut usize) -> Result<Entry, XlsxError> {
     })
 }
 
-const CRC_TABLE: [u32; 256] = {
-    let mut t = [0u32; 256];
+/// CRC-32 tables for slicing by four: `CRC_TABLES[0]` is the classic byte table.
+const CRC_TABLES: [[u32; 256]; 4] = {
+    let mut t = [[0u32; 256]; 4];
     let mut i = 0;
     while i < 256 {
         let mut c = i as u32;
@@ -205,15 +213,34 @@ const CRC_TABLE: [u32; 256] = {
             c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
             k += 1;
         }
-        t[i] = c;
+        t[0][i] = c;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 256 {
+        let mut j = 1;
+        while j < 4 {
+            t[j][i] = (t[j - 1][i] >> 8) ^ t[0][(t[j - 1][i] & 0xFF) as usize];
+            j += 1;
+        }
         i += 1;
     }
     t
 };
 
-/// CRC-32 (IEEE, as ZIP uses it).
+/// CRC-32 (IEEE, as ZIP uses it), four bytes a step.
 pub fn crc32(data: &[u8]) -> u32 {
-    !data.iter().fold(!0u32, |c, &b| CRC_TABLE[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8))
+    let t = &CRC_TABLES;
+    let mut c = !0u32;
+    let mut words = data.chunks_exact(4);
+    for w in &mut words {
+        c ^= u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        c = t[3][(c & 0xFF) as usize] ^ t[2][((c >> 8) & 0xFF) as usize] ^ t[1][((c >> 16) & 0xFF) as usize] ^ t[0][(c >> 24) as usize];
+    }
+    for &b in words.remainder() {
+        c = t[0][((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8);
+    }
+    !c
 }
 
 /// Builds a ZIP archive in memory, entries deflated, all stamped with one DOS date and time.
