@@ -115,6 +115,13 @@ const SHEET: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </sheetData><mergeCells count="0"/></worksheet>"#;
 
 #[test]
+fn crc32_matches_the_standard_check_value() {
+    assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    assert_eq!(crc32(b""), 0);
+    assert_eq!(crc32(b"12345678901"), 0x539A_E4EE, "a tail shorter than four bytes");
+}
+
+#[test]
 fn reads_what_other_producers_write() {
     let parts = book(&[("封面", r#"<worksheet><sheetData><row><c t="inlineStr"><is><t>说明</t></is></c></row></sheetData></worksheet>"#), ("运单", SHEET)], Some(SST));
     for bytes in [zip(&refs(&parts)), zip_raw(&refs(&parts), false), zip_raw(&refs(&parts), true)] {

@@ -202,35 +202,24 @@ fn read_entry(b: &[u8], at: &mut usize) -> Result<Entry, XlsxError> {
     })
 }
 
-/// CRC-32 tables for slicing by four: `CRC_TABLES[0]` is the classic byte table.
-const CRC_TABLES: [[u32; 256]; 4] = {
-    let mut t = [[0u32; 256]; 4];
-    let mut i = 0;
-    while i < 256 {
-        let mut c = i as u32;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-            k += 1;
+/// CRC-32 tables for slicing by four (`[0]` is the classic byte table), built on first use
+/// rather than stored: 4 KB less in the module.
+fn crc_tables() -> &'static [[u32; 256]; 4] {
+    static TABLES: std::sync::OnceLock<[[u32; 256]; 4]> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut t = [[0u32; 256]; 4];
+        t[0] = std::array::from_fn(|i| (0..8).fold(i as u32, |c, _| if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 }));
+        for j in 1..4 {
+            let (prev, base) = (t[j - 1], t[0]);
+            t[j] = std::array::from_fn(|i| (prev[i] >> 8) ^ base[(prev[i] & 0xFF) as usize]);
         }
-        t[0][i] = c;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 256 {
-        let mut j = 1;
-        while j < 4 {
-            t[j][i] = (t[j - 1][i] >> 8) ^ t[0][(t[j - 1][i] & 0xFF) as usize];
-            j += 1;
-        }
-        i += 1;
-    }
-    t
-};
+        t
+    })
+}
 
 /// CRC-32 (IEEE, as ZIP uses it), four bytes a step.
 pub fn crc32(data: &[u8]) -> u32 {
-    let t = &CRC_TABLES;
+    let t = crc_tables();
     let mut c = !0u32;
     let mut words = data.chunks_exact(4);
     for w in &mut words {
