@@ -29,7 +29,8 @@ function toBase64(buf) {
   return btoa(bin);
 }
 
-const sourceOf = (name) => (/\.(xlsx|xlsm|xls|ods)$/i.test(name) ? 'xlsx' : 'csv');
+// .xls/.xlsb/.ods are not read, but go to the workbook reader, whose error says to save as .xlsx.
+const sourceOf = (name) => (/\.(xlsx|xlsm|xls|xlsb|ods)$/i.test(name) ? 'xlsx' : 'csv');
 
 async function doImport() {
   showError('import-error', null);

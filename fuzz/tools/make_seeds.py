@@ -58,6 +58,27 @@ put("tracking_xlsx", "simple.xlsx", xlsx([["包裹号", "物流公司", "运单�
 put("tracking_xlsx", "hostile.xlsx", xlsx([["订单号", "快递", "单号", "备注"], [P3, "韵达快递", "4312345678901", HOSTILE]], sheet="发货单"))
 put("tracking_xlsx", "not_zip.xlsx", b"PK\x03\x04garbage")
 
+# A .NET / POI-style workbook: `x:` prefixes, absolute targets, rows and cells without `r`.
+def xlsx_prefixed(rows):
+    def cell(v):
+        return f'<x:c><x:v>{v}</x:v></x:c>' if isinstance(v, int) else f'<x:c t="inlineStr"><x:is><x:t>{v}</x:t></x:is></x:c>'
+    ns = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    files = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="/xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><x:workbook {ns} xmlns:r="{rel}"><x:sheets><x:sheet name="运单" sheetId="1" r:id="R1"/></x:sheets></x:workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="R1" Type="{rel}/worksheet" Target="/xl/worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><x:worksheet {ns}><x:sheetData>' + "".join("<x:row>" + "".join(cell(v) for v in row) + "</x:row>" for row in rows) + "</x:sheetData></x:worksheet>",
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+put("tracking_xlsx", "inline_poi.xlsx", xlsx_prefixed([["订单号", "快递公司", "运单号"], [P1, "中通", 773012345678], [P2, "顺丰", "SF1234567890123"]]))
+
 # ── orders_ingest (page answers) ──
 def pkg(pid, status=4, receiver="张**", remark="", sku="口红"):
     return {"packageId": pid, "orderId": "O" + pid[1:], "paidAt": 1795000000000 - 3600000, "actualPaid": 59.9,

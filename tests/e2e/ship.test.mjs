@@ -190,7 +190,7 @@ test('a GBK CSV file (as Excel on Chinese Windows saves it) imports through the 
   ]);
 });
 
-test('an XLSX workbook imports from its usable sheet; the sheet picker reads another', { timeout: 60_000 }, async () => {
+test('an XLSX workbook imports from its usable sheet; the sheet picker reads another; an .xls is refused with advice', { timeout: 60_000 }, async () => {
   await seed([1, 2, 3]);
   await browseList();
   const xlsx = makeXlsx([
@@ -205,6 +205,13 @@ test('an XLSX workbook imports from its usable sheet; the sheet picker reads ano
   ]);
   await shipPage.locator('#sheet').selectOption('补发');
   await shipPage.locator(`[data-testid="preview-row"][data-package-id="${pid(3)}"][data-courier="jtexpress"]`).waitFor();
+  // An old .xls workbook (an OLE container) is not read: the merchant is told to save it as .xlsx.
+  const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(504).fill(0)]);
+  await shipPage.getByTestId('import-file').setInputFiles({ name: '旧格式.xls', mimeType: 'application/vnd.ms-excel', buffer: xls });
+  await shipPage.getByTestId('import-submit').click();
+  const error = shipPage.locator('#import-error');
+  await error.filter({ hasText: '另存为' }).waitFor();
+  assert.match(await error.textContent(), /^无法读取XLS文件：.*Excel 或 WPS/);
 });
 
 test('ship mode: 100 orders across list pages, page reloaded mid-run, nothing shipped twice', { timeout: 600_000 }, async () => {

@@ -11,3 +11,5 @@ pub mod sort;
 pub mod tracking;
 pub mod transit;
 pub mod vault;
+#[cfg(feature = "office")]
+pub mod xlsx;

@@ -1,5 +1,5 @@
-//! RedShip's office module: the readers and writers whose libraries are most of the binary —
-//! workbooks in (calamine: XLSX, XLS, ODS) and XLSX out (rust_xlsxwriter). The service worker loads it only when a file needs it, so a worker start
+//! RedShip's office module: workbooks in and out — the core's in-house XLSX reader and writer
+//! (`redship_core::xlsx`, with its ZIP inflate and deflate). The service worker loads it only when a file needs it, so a worker start
 //! compiles the small main module alone (crate/wasm). Same conversions as the main module
 //! (`redship-bind`), same error names, no business logic.
 

@@ -1,6 +1,7 @@
-//! The office module in wasm: workbooks read into the same preview the main module
-//! gives, and the XLSX export — really running here proves rust_xlsxwriter never touches the
-//! (missing) system clock on wasm32-unknown-unknown. Runs in node and, with
+//! The office module in wasm: workbooks (written by rust_xlsxwriter, an independent writer)
+//! read into the same preview the main module gives, old formats refused with advice, and the
+//! XLSX export — really running here proves it never touches the (missing) system clock on
+//! wasm32-unknown-unknown. Runs in node and, with
 //! `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
 #![cfg(target_arch = "wasm32")]
 
@@ -64,6 +65,10 @@ fn errors_are_named() {
     assert_eq!(error_name(&redship_office::tracking_import(not_a_book).expect_err("unreadable")), "ImportError");
     let missing = redship_office::tracking_sheets(js("{}")).expect_err("no bytes");
     assert_eq!(error_name(&missing), "RequestError");
+    let xls = with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let xls = redship_office::tracking_import(xls).expect_err("xls refused");
+    assert_eq!(error_name(&xls), "ImportError");
+    assert!(get(&xls, "message").as_string().unwrap_or_default().contains("另存为"));
     let none = redship_office::tracking_sheets(js(r#"{"bytes": null}"#)).expect_err("null bytes");
     assert_eq!(error_name(&none), "ImportError");
     let bad_shape = redship_office::transit_export_xlsx(JsValue::NULL, JsValue::NULL, JsValue::NULL, js("{}"));

@@ -1,11 +1,14 @@
-//! Workbook import with `calamine`, from in-memory bytes (no file system in the extension):
-//! lists the sheets, reads the first one or the one the user picked, and turns cells into text
-//! without losing long numbers (Excel stores `773012345678901` as a float).
+//! Workbook import with the in-house XLSX reader ([`crate::xlsx`]), from in-memory bytes (no
+//! file system in the extension): lists the sheets, reads the first one or the one the user
+//! picked, and turns cells into text without losing long numbers (Excel stores
+//! `773012345678901` as a float). XLS, XLSB and ODS are refused with advice to save as .xlsx.
 
 use super::{ImportError, RawRow};
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use crate::xlsx::{self, Value, XlsxError};
 use serde::{Deserialize, Serialize};
-use std::io::Cursor;
+
+/// At most this many cells (rows × columns, blank rows left out) are laid out as text.
+const MAX_GRID: usize = 5_000_000;
 
 /// `trackingSheets` request: a workbook's bytes, to fill the sheet picker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,17 +30,16 @@ pub struct Book {
     pub rows: Vec<RawRow>,
 }
 
-/// Lists the sheet names of a workbook (XLSX, XLS, XLSB or ODS).
-pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
-    let book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
-    Ok(book.sheet_names())
-}
-
-fn unreadable(e: impl std::fmt::Display) -> ImportError {
+fn unreadable(e: XlsxError) -> ImportError {
     ImportError::Unreadable {
-        format: "XLSX",
+        format: e.format(),
         detail: e.to_string(),
     }
+}
+
+/// Lists the sheet names of an XLSX workbook.
+pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
+    Ok(xlsx::open(bytes).map_err(unreadable)?.sheet_names())
 }
 
 /// Reads one sheet (`sheet`, or the first) into rows with 1-based spreadsheet row numbers.
@@ -45,56 +47,55 @@ pub fn read(bytes: &[u8], sheet: Option<&str>) -> Result<Book, ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty("表格文件是空的"));
     }
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut book = xlsx::open(bytes).map_err(unreadable)?;
     let sheets = book.sheet_names();
-    let name = match sheet.filter(|s| !s.is_empty()) {
-        Some(want) => sheets
-            .iter()
-            .find(|s| s.as_str() == want)
-            .cloned()
-            .ok_or_else(|| ImportError::NoSheet {
-                name: want.to_string(),
-                available: sheets.join("，"),
-            })?,
-        None => sheets
-            .first()
-            .cloned()
-            .ok_or(ImportError::Empty("工作簿里没有工作表"))?,
+    let index = match sheet.filter(|s| !s.is_empty()) {
+        Some(want) => sheets.iter().position(|s| s == want).ok_or_else(|| ImportError::NoSheet {
+            name: want.to_string(),
+            available: sheets.join("，"),
+        })?,
+        None if sheets.is_empty() => return Err(ImportError::Empty("工作簿里没有工作表")),
+        None => 0,
     };
-    let range = book.worksheet_range(&name).map_err(unreadable)?;
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let cells = book.rows(index).map_err(unreadable)?;
+    // Every row as wide as the widest; leading empty columns are kept so column letters in
+    // messages match the sheet.
+    let width = cells.iter().filter_map(|r| r.cells.last()).map(|(c, _)| *c as usize + 1).max().unwrap_or(0);
     let mut rows = Vec::new();
-    for (i, r) in range.rows().enumerate() {
-        // Leading empty columns are kept so column letters in messages match the sheet.
-        let mut cells: Vec<String> = vec![String::new(); first_col as usize];
-        cells.extend(r.iter().map(cell_text));
-        if cells.iter().any(|c| !c.trim().is_empty()) {
-            rows.push(RawRow {
-                row: first_row as usize + i + 1,
-                cells,
-            });
+    for r in cells {
+        let mut texts = vec![String::new(); width];
+        let mut blank = true;
+        for (c, v) in r.cells {
+            let t = match v {
+                Value::Text(s) => s,
+                v => cell_text(&v),
+            };
+            blank &= t.trim().is_empty();
+            texts[c as usize] = t;
+        }
+        if !blank {
+            if (rows.len() + 1).saturating_mul(width) > MAX_GRID {
+                return Err(unreadable(XlsxError::TooLarge));
+            }
+            rows.push(RawRow { row: r.row as usize + 1, cells: texts });
         }
     }
     if rows.is_empty() {
         return Err(ImportError::Empty("所选工作表没有数据"));
     }
-    Ok(Book {
-        sheets,
-        sheet: name,
-        rows,
-    })
+    let sheet = sheets.get(index).cloned().unwrap_or_default();
+    Ok(Book { sheets, sheet, rows })
 }
 
-/// A cell as text. Whole floats print without exponent or `.0`, so a 15-digit number typed
-/// into Excel comes back as the same digits.
-pub fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => dt.as_f64().to_string(),
+/// A cell as text. Whole numbers below 10¹⁷ print without exponent or `.0`, so a 15-digit
+/// number typed into Excel comes back as the same digits; dates come back as their serial
+/// number, booleans as `true`/`false`, error values as nothing.
+pub fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Error => String::new(),
+        Value::Text(s) => s.clone(),
+        Value::Number(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{f:.0}"),
+        Value::Number(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
     }
 }
