@@ -19,10 +19,10 @@ fn get(v: &JsValue, path: &str) -> JsValue {
         })
 }
 
-/// A preview row's courier code: rows are arrays (`[row, packageId, number, courier, verdict,
-/// fillable, given, reasons]`) that name their courier by its position in `couriers`.
+/// A preview row's courier code: rows come by column, and name their courier by its position in
+/// `couriers`.
 fn courier_code(view: &JsValue, row: usize) -> Option<String> {
-    let at = get(view, &format!("rows.{row}.3")).as_f64()?;
+    let at = get(view, &format!("rows.courier.{row}")).as_f64()?;
     get(view, &format!("couriers.{at}.code")).as_string()
 }
 
@@ -39,18 +39,18 @@ fn paste_import_gives_a_preview() {
     ));
     let v = tracking_import(req).unwrap();
     assert_eq!(get(&v, "counts.total").as_f64(), Some(2.0));
-    assert_eq!(get(&v, "rows.0.4").as_string().as_deref(), Some("ok"));
+    assert_eq!(get(&v, "rows.verdict.0").as_f64(), Some(0.0), "0 is ok");
     assert_eq!(
         courier_code(&v, 0).as_deref(),
         Some("zhongtong")
     );
     assert_eq!(
-        get(&v, "rows.0.2").as_string().as_deref(),
+        get(&v, "rows.number").as_string().as_deref().and_then(|t| t.lines().next()),
         Some("773012345678")
     );
     assert_eq!(
-        get(&v, "rows.1.7.0.code").as_string().as_deref(),
-        Some("unknown-order")
+        (get(&v, "reasons.0.at").as_f64(), get(&v, "reasons.0.code").as_string().as_deref()),
+        (Some(1.0), Some("unknown-order"))
     );
 }
 

@@ -312,9 +312,10 @@ pub fn import(req: &ImportRequest, gbk: csv_source::Gb18030) -> Result<PreviewVi
                 .bytes
                 .as_deref()
                 .ok_or(ImportError::BadRequest("CSV 导入缺少 bytes"))?;
-            let rows = csv_source::read(bytes, gbk)?;
+            let encoding = csv_source::detect_encoding(bytes);
+            let rows = csv_source::read_as(bytes, encoding, gbk)?;
             let (entries, mut meta) = columns::extract(&rows, &platform)?;
-            meta.encoding = Some(csv_source::detect_encoding(bytes).label().to_string());
+            meta.encoding = Some(encoding.label().to_string());
             (entries, meta)
         }
         #[cfg(feature = "office")]
