@@ -314,7 +314,7 @@ pub fn import(req: &ImportRequest, gbk: csv_source::Gb18030) -> Result<PreviewVi
                 .ok_or(ImportError::BadRequest("CSV 导入缺少 bytes"))?;
             let encoding = csv_source::detect_encoding(bytes);
             let rows = csv_source::read_as(bytes, encoding, gbk)?;
-            let (entries, mut meta) = columns::extract(&rows, &platform)?;
+            let (entries, mut meta) = columns::extract(rows, &platform)?;
             meta.encoding = Some(encoding.label().to_string());
             (entries, meta)
         }
@@ -342,7 +342,7 @@ fn read_workbook(
 ) -> Result<(Vec<RawEntry>, validate::SourceMeta), ImportError> {
     let read = |name: Option<&str>| -> Result<_, ImportError> {
         let book = xlsx_source::read(bytes, name)?;
-        let (entries, mut meta) = columns::extract(&book.rows, platform)?;
+        let (entries, mut meta) = columns::extract(book.rows, platform)?;
         meta.sheets = book.sheets;
         meta.sheet = Some(book.sheet);
         Ok((entries, meta))
