@@ -12,6 +12,7 @@
 pub mod columns;
 pub mod couriers;
 pub mod csv_source;
+mod duplicates;
 pub mod events;
 pub mod journal;
 pub mod normalize;
@@ -105,7 +106,7 @@ impl ValidationContext {
 
 /// `trackingImport` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", from = "ImportWire")]
+#[serde(rename_all = "camelCase", from = "wire::ImportWire")]
 pub struct ImportRequest {
     /// The source kind.
     pub source: ImportSource,
@@ -121,43 +122,6 @@ pub struct ImportRequest {
     /// Orders, used numbers and couriers.
     #[serde(flatten)]
     pub context: ValidationContext,
-}
-
-/// [`ImportRequest`] as it is read: the context's fields at the top level without
-/// `#[serde(flatten)]`, which would first copy the whole request (10,000 known orders) into
-/// serde's generic buffer and then read it a second time.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ImportWire {
-    source: ImportSource,
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default, with = "bytes_field")]
-    bytes: Option<Vec<u8>>,
-    #[serde(default)]
-    sheet: Option<String>,
-    #[serde(default)]
-    known_orders: Vec<KnownOrder>,
-    #[serde(default)]
-    used_numbers: Vec<UsedNumber>,
-    #[serde(default)]
-    couriers: Vec<CourierEntry>,
-}
-
-impl From<ImportWire> for ImportRequest {
-    fn from(w: ImportWire) -> Self {
-        Self {
-            source: w.source,
-            text: w.text,
-            bytes: w.bytes,
-            sheet: w.sheet,
-            context: ValidationContext {
-                known_orders: w.known_orders,
-                used_numbers: w.used_numbers,
-                couriers: w.couriers,
-            },
-        }
-    }
 }
 
 /// A row as the user gave it (raw text), with its place in the source.
@@ -177,39 +141,13 @@ pub struct RawEntry {
 /// `trackingRevalidate` request: the rows as the user edited them, validated again together
 /// (duplicates are a property of the whole set).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", from = "RevalidateWire")]
+#[serde(rename_all = "camelCase", from = "wire::RevalidateWire")]
 pub struct RevalidateRequest {
     /// All rows, edited ones included.
     pub rows: Vec<RawEntry>,
     /// Orders, used numbers and couriers.
     #[serde(flatten)]
     pub context: ValidationContext,
-}
-
-/// [`RevalidateRequest`] as it is read (no `flatten`, as [`ImportWire`]).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RevalidateWire {
-    rows: Vec<RawEntry>,
-    #[serde(default)]
-    known_orders: Vec<KnownOrder>,
-    #[serde(default)]
-    used_numbers: Vec<UsedNumber>,
-    #[serde(default)]
-    couriers: Vec<CourierEntry>,
-}
-
-impl From<RevalidateWire> for RevalidateRequest {
-    fn from(w: RevalidateWire) -> Self {
-        Self {
-            rows: w.rows,
-            context: ValidationContext {
-                known_orders: w.known_orders,
-                used_numbers: w.used_numbers,
-                couriers: w.couriers,
-            },
-        }
-    }
 }
 
 /// Why an import could not produce rows. Every variant says where.

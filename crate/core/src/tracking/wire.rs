@@ -1,3 +1,5 @@
+//! The JSON forms of the import: the requests as they are read, and the preview.
+//!
 //! The preview's JSON form. A preview of 10,000 rows crosses to JS (and on to the ship page) as
 //! one JSON text, so it is laid out by column: one array per field instead of an object with
 //! ten keys per row, couriers and the courier texts as written referred to by position in one
@@ -19,10 +21,73 @@
 //! ```
 
 use super::validate::{PreviewCounts, PreviewRow, PreviewView, Reason, SourceMeta, Verdict};
-use super::CourierEntry;
+use super::{CourierEntry, ImportRequest, ImportSource, KnownOrder, RawEntry, RevalidateRequest, UsedNumber, ValidationContext};
 use crate::hash::FastMap;
 use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// [`ImportRequest`] as it is read: the context's fields at the top level without
+/// `#[serde(flatten)]`, which would first copy the whole request (10,000 known orders) into
+/// serde's generic buffer and then read it a second time.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ImportWire {
+    source: ImportSource,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default, with = "super::bytes_field")]
+    bytes: Option<Vec<u8>>,
+    #[serde(default)]
+    sheet: Option<String>,
+    #[serde(default)]
+    known_orders: Vec<KnownOrder>,
+    #[serde(default)]
+    used_numbers: Vec<UsedNumber>,
+    #[serde(default)]
+    couriers: Vec<CourierEntry>,
+}
+
+impl From<ImportWire> for ImportRequest {
+    fn from(w: ImportWire) -> Self {
+        Self {
+            source: w.source,
+            text: w.text,
+            bytes: w.bytes,
+            sheet: w.sheet,
+            context: ValidationContext {
+                known_orders: w.known_orders,
+                used_numbers: w.used_numbers,
+                couriers: w.couriers,
+            },
+        }
+    }
+}
+
+/// [`RevalidateRequest`] as it is read (no `flatten`, as [`ImportWire`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct RevalidateWire {
+    rows: Vec<RawEntry>,
+    #[serde(default)]
+    known_orders: Vec<KnownOrder>,
+    #[serde(default)]
+    used_numbers: Vec<UsedNumber>,
+    #[serde(default)]
+    couriers: Vec<CourierEntry>,
+}
+
+impl From<RevalidateWire> for RevalidateRequest {
+    fn from(w: RevalidateWire) -> Self {
+        Self {
+            rows: w.rows,
+            context: ValidationContext {
+                known_orders: w.known_orders,
+                used_numbers: w.used_numbers,
+                couriers: w.couriers,
+            },
+        }
+    }
+}
 
 impl Serialize for PreviewView {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
