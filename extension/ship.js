@@ -5,6 +5,7 @@
 import { call, onBroadcast } from './common/rpc.js';
 import { t, localize } from './common/i18n.js';
 import { el, replace, download } from './common/dom.js';
+import { previewRows } from './common/preview.js';
 
 const $ = (id) => document.getElementById(id);
 const zh = (chrome.i18n.getUILanguage?.() || 'zh').toLowerCase().startsWith('zh');
@@ -51,6 +52,7 @@ async function doImport() {
     } else {
       throw new Error(t('shipNothingToImport'));
     }
+    view = { ...view, rows: previewRows(view) };
     rows = view.rows.map((r) => r.raw);
     editing = -1;
     renderPreview(view);
@@ -65,7 +67,8 @@ async function doImport() {
 
 async function revalidate() {
   try {
-    renderPreview(await call('ship.revalidate', { rows }));
+    const view = await call('ship.revalidate', { rows });
+    renderPreview({ ...view, rows: previewRows(view) });
   } catch (e) {
     showError('import-error', e);
   }

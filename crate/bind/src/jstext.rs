@@ -27,6 +27,20 @@ extern "C" {
     // js_sys's `JSON::parse` takes `&str` (a text in wasm memory); this one takes a JS string.
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn parse_js_string(text: &JsString) -> Result<JsValue, JsValue>;
+
+    // web_sys's `encode_with_input` takes `&str`; this one encodes a JS string in place.
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, text: &JsString) -> js_sys::Uint8Array;
+}
+
+/// A JS string as UTF-8 bytes: the engine's `TextEncoder`, then one copy into wasm memory.
+/// (wasm-bindgen's own `String::from` walks the text unit by unit in JS first: for a request
+/// with 10,000 known orders that walk was a tenth of the import.)
+pub fn utf8_of(text: &JsString) -> Vec<u8> {
+    TextEncoder::new().encode(text).to_vec()
 }
 
 /// `JSON.stringify(value)`, left in JS; `None` for `undefined` or a value JSON cannot hold at

@@ -35,7 +35,7 @@ pub fn map_err<E: std::fmt::Display>(name: &'static str) -> impl Fn(E) -> JsValu
 pub fn from_js_named<T: DeserializeOwned>(value: JsValue, name: &'static str) -> Result<T, JsValue> {
     match jstext::stringify(&value, name)? {
         None => serde_json::from_str("null").map_err(map_err(name)),
-        Some(text) => serde_json::from_str(&String::from(text)).map_err(map_err(name)),
+        Some(text) => serde_json::from_slice(&jstext::utf8_of(&text)).map_err(map_err(name)),
     }
 }
 
@@ -48,7 +48,7 @@ const SLICED_FROM_UNITS: u32 = 256 * 1024;
 pub fn from_js_large<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
     match jstext::stringify(&value, "RequestError")? {
         Some(text) if text.length() > SLICED_FROM_UNITS => jstext::from_text_sliced(text, "RequestError"),
-        Some(text) => serde_json::from_str(&String::from(text)).map_err(map_err("RequestError")),
+        Some(text) => serde_json::from_slice(&jstext::utf8_of(&text)).map_err(map_err("RequestError")),
         None => serde_json::from_str("null").map_err(map_err("RequestError")),
     }
 }

@@ -5,6 +5,7 @@
 //! crate is only the boundary; the extension's JavaScript only reads and acts on the page.
 
 pub mod chinaday;
+pub mod hash;
 pub mod order;
 pub mod quota;
 pub mod sort;

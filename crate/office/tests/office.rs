@@ -55,8 +55,11 @@ fn workbook_sheets_and_import() {
     assert_eq!(JSON::stringify(&sheets).expect("json").as_string().as_deref(), Some(r#"["说明","运单"]"#));
     let v = redship_office::tracking_import(with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), &bytes)).expect("import");
     assert_eq!(get(&v, "sheet").as_string().as_deref(), Some("运单"));
-    assert_eq!(get(&v, "rows.0.courierCode").as_string().as_deref(), Some("zhongtong"));
-    assert_eq!(get(&v, "rows.0.number").as_string().as_deref(), Some("773012345678"));
+    // Rows come by column; a row names its courier by its position in `couriers`.
+    let courier = get(&v, "rows.courier.0").as_f64().expect("courier position");
+    assert_eq!(get(&v, &format!("couriers.{courier}.code")).as_string().as_deref(), Some("zhongtong"));
+    // Numbers come as one text, a line per row.
+    assert_eq!(get(&v, "rows.number").as_string().as_deref(), Some("773012345678"));
 }
 
 #[wasm_bindgen_test]

@@ -61,6 +61,13 @@ fn big_requests_cross_a_slice_at_a_time() {
     let view = redship_wasm::tracking_revalidate(req).expect("view");
     let counts = get(&view, "counts");
     assert_eq!(get(&counts, "total").as_f64(), Some(6000.0));
+    // The preview comes by column: numbers as one text, a line per row; each row's courier cell
+    // as written by its position in `written`.
     let rows = get(&view, "rows");
-    assert_eq!(get(&Reflect::get_u32(&rows, 5999).expect("row"), "number").as_string().as_deref(), Some("773000005999"));
+    let numbers = get(&rows, "number").as_string().expect("numbers");
+    assert_eq!(numbers.lines().count(), 6000);
+    assert_eq!(numbers.lines().nth(5999), Some("773000005999"));
+    let at = Reflect::get_u32(&get(&rows, "written"), 5999).expect("written").as_f64().expect("position");
+    let written = Reflect::get_u32(&get(&view, "written"), at as u32).expect("text");
+    assert_eq!(written.as_string(), Some(format!("中通快递😀{}", "备".repeat(5999 % 7))));
 }

@@ -141,16 +141,18 @@ fn find_header(rows: &[RawRow]) -> Option<usize> {
 }
 
 /// Finds the columns and extracts the entries. Errors when no order or number column exists.
+/// Takes the rows: the entries keep their cells' texts instead of copies.
 pub fn extract(
-    rows: &[RawRow],
+    rows: Vec<RawRow>,
     platform: &[CourierEntry],
 ) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
     if rows.is_empty() {
         return Err(ImportError::Empty("没有数据行"));
     }
-    let header_at = find_header(rows);
+    let header_at = find_header(&rows);
     let header = header_at.map(|i| &rows[i]);
-    let data = &rows[header_at.map_or(0, |i| i + 1)..];
+    let data_from = header_at.map_or(0, |i| i + 1);
+    let data = &rows[data_from..];
     let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
     let mut taken: Vec<usize> = Vec::new();
     let pick = |kind: Kind, taken: &mut Vec<usize>| -> Option<usize> {
@@ -227,18 +229,21 @@ pub fn extract(
         number_column: column_view(Some(number)),
         ..SourceMeta::default()
     };
-    let cell = |r: &RawRow, c: Option<usize>| {
-        c.and_then(|c| r.cells.get(c))
-            .map(|s| s.trim().to_string())
+    let cell = |r: &mut RawRow, c: Option<usize>| {
+        c.and_then(|c| r.cells.get_mut(c))
+            .map(|s| match s.trim() {
+                same if same.len() == s.len() => std::mem::take(s),
+                trimmed => trimmed.to_string(),
+            })
             .unwrap_or_default()
     };
-    let mut entries = Vec::new();
-    for r in data {
+    let mut entries = Vec::with_capacity(rows.len() - data_from);
+    for mut r in rows.into_iter().skip(data_from) {
         let e = RawEntry {
             row: r.row,
-            package_id: cell(r, Some(package)),
-            courier: cell(r, courier),
-            number: cell(r, Some(number)),
+            package_id: cell(&mut r, Some(package)),
+            courier: cell(&mut r, courier),
+            number: cell(&mut r, Some(number)),
         };
         if e.package_id.is_empty() && e.number.is_empty() {
             // Totals, notes and blank-ish rows: shown as ignored, never as orders.
@@ -284,7 +289,7 @@ mod tests {
             &["口红", "SF1234567890123", "顺丰", "P123456789012345"],
             &["合计", "", "", ""],
         ]);
-        let (e, meta) = extract(&t, &default_couriers()).unwrap();
+        let (e, meta) = extract(t, &default_couriers()).unwrap();
         assert_eq!(
             e,
             vec![RawEntry {
@@ -305,7 +310,7 @@ mod tests {
             &["中通", "773012345678", "P123456789012345"],
             &["韵达", "4312345678901", "P123456789012346"],
         ]);
-        let (e, meta) = extract(&t, &default_couriers()).unwrap();
+        let (e, meta) = extract(t, &default_couriers()).unwrap();
         assert_eq!(meta.header_row, None);
         assert_eq!(e[1].courier, "韵达");
         assert_eq!(e[1].number, "4312345678901");
@@ -314,7 +319,7 @@ mod tests {
     #[test]
     fn missing_number_column_names_the_header_row() {
         let t = rows(&[&["订单号", "备注"], &["P123456789012345", "急"]]);
-        let err = extract(&t, &default_couriers()).unwrap_err();
+        let err = extract(t, &default_couriers()).unwrap_err();
         assert!(
             err.to_string().contains("运单号") && err.to_string().contains("第 1 行"),
             "{err}"

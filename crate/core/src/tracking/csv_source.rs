@@ -5,6 +5,7 @@
 //! already has — shipping `encoding_rs`'s would add a third of a megabyte), `csv` splits.
 
 use super::{ImportError, RawRow};
+use std::borrow::Cow;
 
 /// The encoding a CSV was read with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,19 +79,23 @@ fn gb18030(bytes: &[u8], decoder: Gb18030) -> Result<String, ImportError> {
 }
 
 /// Decodes the bytes to text with the detected encoding; undecodable bytes are an error naming
-/// the first row where they occur.
-pub fn decode(bytes: &[u8], gbk: Gb18030) -> Result<String, ImportError> {
-    match detect_encoding(bytes) {
+/// the first row where they occur. UTF-8 is borrowed, not copied.
+pub fn decode<'a>(bytes: &'a [u8], gbk: Gb18030) -> Result<Cow<'a, str>, ImportError> {
+    decode_as(bytes, detect_encoding(bytes), gbk)
+}
+
+fn decode_as<'a>(bytes: &'a [u8], encoding: TextEncoding, gbk: Gb18030) -> Result<Cow<'a, str>, ImportError> {
+    match encoding {
         TextEncoding::Utf8 => {
             let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
             match std::str::from_utf8(body) {
-                Ok(text) => Ok(text.to_owned()),
+                Ok(text) => Ok(Cow::Borrowed(text)),
                 Err(_) => Err(ImportError::Encoding { row: bad_row(&String::from_utf8_lossy(body)) }),
             }
         }
-        TextEncoding::Utf16Le => utf16(&bytes[2..], u16::from_le_bytes),
-        TextEncoding::Utf16Be => utf16(&bytes[2..], u16::from_be_bytes),
-        TextEncoding::Gb18030 => gb18030(bytes, gbk),
+        TextEncoding::Utf16Le => utf16(&bytes[2..], u16::from_le_bytes).map(Cow::Owned),
+        TextEncoding::Utf16Be => utf16(&bytes[2..], u16::from_be_bytes).map(Cow::Owned),
+        TextEncoding::Gb18030 => gb18030(bytes, gbk).map(Cow::Owned),
     }
 }
 
@@ -113,10 +118,15 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 
 /// Reads CSV bytes into rows (blank rows dropped), each with its 1-based record number.
 pub fn read(bytes: &[u8], gbk: Gb18030) -> Result<Vec<RawRow>, ImportError> {
+    read_as(bytes, detect_encoding(bytes), gbk)
+}
+
+/// [`read`] with the encoding already detected.
+pub fn read_as(bytes: &[u8], encoding: TextEncoding, gbk: Gb18030) -> Result<Vec<RawRow>, ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty("CSV 文件是空的"));
     }
-    let text = decode(bytes, gbk)?;
+    let text = decode_as(bytes, encoding, gbk)?;
     parse_text(&text)
 }
 
@@ -127,17 +137,31 @@ pub fn parse_text(text: &str) -> Result<Vec<RawRow>, ImportError> {
         .flexible(true)
         .delimiter(sniff_delimiter(text))
         .from_reader(text.as_bytes());
+    // One record buffer for the whole file; the text is UTF-8 and split only at ASCII bytes, so
+    // every field is UTF-8 too.
+    let mut rec = csv::ByteRecord::new();
     let mut rows = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| ImportError::Csv {
-            row: e.position().map_or(i + 1, |p| p.record() as usize + 1),
-            detail: e.to_string(),
-        })?;
+    let mut i = 0;
+    loop {
+        match reader.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                return Err(ImportError::Csv {
+                    row: e.position().map_or(i + 1, |p| p.record() as usize + 1),
+                    detail: e.to_string(),
+                })
+            }
+        }
         // The record number is the spreadsheet row (csv's line count is unreliable with CRLF).
-        let row = i + 1;
-        let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
+        i += 1;
+        let mut cells = Vec::with_capacity(rec.len());
+        for field in &rec {
+            let cell = std::str::from_utf8(field).map_err(|e| ImportError::Csv { row: i, detail: e.to_string() })?;
+            cells.push(cell.trim().to_string());
+        }
         if cells.iter().any(|c| !c.is_empty()) {
-            rows.push(RawRow { row, cells });
+            rows.push(RawRow { row: i, cells });
         }
     }
     if rows.is_empty() {

@@ -14,6 +14,7 @@
 pub mod columns;
 pub mod couriers;
 pub mod csv_source;
+mod duplicates;
 pub mod events;
 pub mod journal;
 pub mod normalize;
@@ -22,6 +23,7 @@ pub mod plan;
 pub mod report;
 pub mod validate;
 pub mod wal;
+mod wire;
 #[cfg(feature = "office")]
 pub mod xlsx_source;
 
@@ -109,7 +111,7 @@ impl ValidationContext {
 
 /// `trackingImport` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "wire::ImportWire")]
 pub struct ImportRequest {
     /// The source kind.
     pub source: ImportSource,
@@ -144,7 +146,7 @@ pub struct RawEntry {
 /// `trackingRevalidate` request: the rows as the user edited them, validated again together
 /// (duplicates are a property of the whole set).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "wire::RevalidateWire")]
 pub struct RevalidateRequest {
     /// All rows, edited ones included.
     pub rows: Vec<RawEntry>,
@@ -253,9 +255,10 @@ pub fn import(req: &ImportRequest, gbk: csv_source::Gb18030) -> Result<PreviewVi
                 .bytes
                 .as_deref()
                 .ok_or(ImportError::BadRequest("CSV 导入缺少 bytes"))?;
-            let rows = csv_source::read(bytes, gbk)?;
-            let (entries, mut meta) = columns::extract(&rows, &platform)?;
-            meta.encoding = Some(csv_source::detect_encoding(bytes).label().to_string());
+            let encoding = csv_source::detect_encoding(bytes);
+            let rows = csv_source::read_as(bytes, encoding, gbk)?;
+            let (entries, mut meta) = columns::extract(rows, &platform)?;
+            meta.encoding = Some(encoding.label().to_string());
             (entries, meta)
         }
         #[cfg(feature = "office")]
@@ -272,9 +275,16 @@ pub fn import(req: &ImportRequest, gbk: csv_source::Gb18030) -> Result<PreviewVi
     Ok(validate::validate(entries, &req.context, meta))
 }
 
+/// Sheets tried when none is asked for. Each is inflated and read on its own budget, so a
+/// hostile workbook of thousands of sheets pointing at one big part could keep the search busy;
+/// a real warehouse list is among the first few, and the sheet picker reaches every other.
 #[cfg(feature = "office")]
-/// Reads the asked-for sheet; without one, the first sheet that has usable columns (a notes or
-/// cover sheet first in the workbook is passed over), else the first sheet's error.
+const SHEETS_SEARCHED: usize = 16;
+
+#[cfg(feature = "office")]
+/// Reads the asked-for sheet; without one, the first of the first [`SHEETS_SEARCHED`] sheets
+/// that has usable columns (a notes or cover sheet first in the workbook is passed over), else
+/// the first sheet's error.
 fn read_workbook(
     bytes: &[u8],
     sheet: Option<&str>,
@@ -282,7 +292,7 @@ fn read_workbook(
 ) -> Result<(Vec<RawEntry>, validate::SourceMeta), ImportError> {
     let read = |name: Option<&str>| -> Result<_, ImportError> {
         let book = xlsx_source::read(bytes, name)?;
-        let (entries, mut meta) = columns::extract(&book.rows, platform)?;
+        let (entries, mut meta) = columns::extract(book.rows, platform)?;
         meta.sheets = book.sheets;
         meta.sheet = Some(book.sheet);
         Ok((entries, meta))
@@ -297,6 +307,7 @@ fn read_workbook(
     let names = xlsx_source::sheet_names(bytes)?;
     names
         .iter()
+        .take(SHEETS_SEARCHED)
         .skip(1)
         .find_map(|n| read(Some(n)).ok())
         .map_or(first, Ok)

@@ -4,6 +4,8 @@
 //! Every function here is idempotent (a proptest checks it), so a value can be normalised again
 //! when the user edits a row without drifting.
 
+use std::borrow::Cow;
+
 /// Maps full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space (U+3000) to their
 /// half-width forms; every other character is kept.
 pub fn to_half_width(s: &str) -> String {
@@ -35,11 +37,15 @@ fn is_filler(c: char) -> bool {
 /// dashes or zero-width characters anywhere. Spreadsheet text markers (a leading `'`, or a
 /// `="…"` wrapper that Excel users type to keep long numbers as text) are removed too.
 pub fn normalize_code(s: &str) -> String {
+    normal_code(s).into_owned()
+}
+
+/// [`normalize_code`] that borrows `s` when it is already normal: no copy for the usual case.
+pub fn normal_code(s: &str) -> Cow<'_, str> {
     // Most codes are already normal (the known orders come from the page, numbers from a
-    // warehouse system): one copy instead of three passes and allocations each. Upper-case
-    // ASCII letters and digits are left alone by every step below.
+    // warehouse system). Upper-case ASCII letters and digits are left alone by every step below.
     if s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
-        return s.to_owned();
+        return Cow::Borrowed(s);
     }
     let half: String = s
         .chars()
@@ -47,10 +53,10 @@ pub fn normalize_code(s: &str) -> String {
         .filter(|c| !is_filler(*c))
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    match strip_text_markers(&half) {
+    Cow::Owned(match strip_text_markers(&half) {
         same if same.len() == half.len() => half,
         stripped => stripped.to_owned(),
-    }
+    })
 }
 
 /// Removes Excel's "keep as text" markers, repeatedly, so the result is a fixed point.

@@ -47,7 +47,7 @@ pub fn extract(
                 cells: l.split(delim).map(|c| c.trim().to_string()).collect(),
             })
             .collect();
-        return extract_table(&rows, platform);
+        return extract_table(rows, platform);
     }
     let names = all_names(platform);
     let mut entries = Vec::new();

@@ -90,6 +90,33 @@ fn xlsx_fixture() -> Vec<u8> {
 }
 
 #[test]
+fn the_sheet_search_stops_after_sixteen_sheets_and_the_picker_reaches_the_rest() {
+    let book = |notes: usize| {
+        let mut wb = Workbook::new();
+        for i in 0..notes {
+            wb.add_worksheet().set_name(format!("说明{i}")).unwrap().write_string(0, 0, "不是订单").unwrap();
+        }
+        let s = wb.add_worksheet().set_name("发货").unwrap();
+        for (c, h) in ["小红书订单号", "物流公司", "物流单号"].iter().enumerate() {
+            s.write_string(0, u16::try_from(c).unwrap(), *h).unwrap();
+        }
+        s.write_string(1, 0, pid(1)).unwrap().write_string(1, 1, "韵达").unwrap().write_string(1, 2, "4312345678901").unwrap();
+        wb.save_to_buffer().unwrap()
+    };
+    let req = |bytes: Vec<u8>, sheet: Option<&str>| ImportRequest {
+        source: ImportSource::Xlsx,
+        text: None,
+        bytes: Some(bytes),
+        sheet: sheet.map(Into::into),
+        context: ctx(5),
+    };
+    // The 16th sheet is still found; the 17th is not searched, and the first sheet's error says why.
+    assert_eq!(import(&req(book(15), None)).unwrap().meta.sheet.as_deref(), Some("发货"));
+    assert!(matches!(import(&req(book(16), None)), Err(ImportError::NoColumn { .. })));
+    assert_eq!(import(&req(book(16), Some("发货"))).unwrap().counts.ok, 1);
+}
+
+#[test]
 fn xlsx_lists_sheets_and_reads_the_picked_one() {
     let bytes = xlsx_fixture();
     assert_eq!(

@@ -5,10 +5,11 @@
 //! on every row involved, because the core cannot know which one is right.
 
 use super::couriers::{check_shape, guess_from_number, lookup, CourierLookup};
-use super::normalize::{is_package_id, normalize_code};
+use super::normalize::{is_package_id, normal_code, normalize_code};
 use super::{CourierEntry, RawEntry, ValidationContext};
+use crate::hash::FastMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 /// A row's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -110,20 +111,20 @@ pub struct PreviewCounts {
     pub fillable: usize,
 }
 
-/// The preview the ship page renders.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The preview the ship page renders. Its JSON form is compact (see [`super::wire`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PreviewView {
     /// Counts.
     pub counts: PreviewCounts,
+    /// The courier list the rows were judged against (the JSON rows refer to it by position).
+    pub couriers: Vec<CourierEntry>,
     /// Rows in source order.
     pub rows: Vec<PreviewRow>,
     /// Source facts.
-    #[serde(flatten)]
     pub meta: SourceMeta,
 }
 
-fn reason(code: &str, level: Verdict, zh: String, en: String) -> Reason {
+pub(super) fn reason(code: &str, level: Verdict, zh: String, en: String) -> Reason {
     Reason {
         code: code.to_string(),
         level,
@@ -132,29 +133,60 @@ fn reason(code: &str, level: Verdict, zh: String, en: String) -> Reason {
     }
 }
 
-fn err(code: &str, zh: String, en: String) -> Reason {
+pub(super) fn err(code: &str, zh: String, en: String) -> Reason {
     reason(code, Verdict::Error, zh, en)
 }
 
-/// Per-row checks that need no other row.
-/// Couriers repeat down a sheet (a warehouse ships with a handful), and a lookup normalises
-/// every platform and alias name: each distinct courier text is looked up once per import.
-fn cached_lookup(raw: &str, platform: &[CourierEntry], cache: &mut HashMap<String, CourierLookup>) -> CourierLookup {
-    if let Some(hit) = cache.get(raw) {
-        return hit.clone();
-    }
-    let found = lookup(raw, platform);
-    cache.insert(raw.to_owned(), found.clone());
-    found
+/// What a courier text means, as a position in the platform list: found once per distinct text
+/// (couriers repeat down a sheet, and a lookup normalises every platform and alias name), so a
+/// row costs a map probe and no copy of the courier.
+#[derive(Debug, Clone)]
+enum Found {
+    Offered(usize),
+    NotOffered(String),
+    Unknown,
 }
 
+fn cached_lookup<'c>(raw: &str, platform: &[CourierEntry], cache: &'c mut FastMap<String, Found>) -> &'c Found {
+    if !cache.contains_key(raw) {
+        let found = match lookup(raw, platform) {
+            CourierLookup::Offered(c) => platform.iter().position(|p| *p == c).map_or(Found::Unknown, Found::Offered),
+            CourierLookup::NotOffered(name) => Found::NotOffered(name),
+            CourierLookup::Unknown => Found::Unknown,
+        };
+        cache.insert(raw.to_owned(), found);
+    }
+    &cache[raw]
+}
+
+/// Orders seen (normalised package ID → waiting) and numbers used (normalised number → the
+/// packages it is on), borrowing the request's texts where they are already normal.
+struct Context<'a> {
+    known: FastMap<Cow<'a, str>, bool>,
+    used: FastMap<Cow<'a, str>, Vec<Cow<'a, str>>>,
+}
+
+impl<'a> Context<'a> {
+    fn new(ctx: &'a ValidationContext) -> Self {
+        let mut known = FastMap::with_capacity_and_hasher(ctx.known_orders.len(), Default::default());
+        for o in &ctx.known_orders {
+            known.insert(normal_code(&o.package_id), o.waiting);
+        }
+        let mut used: FastMap<_, Vec<_>> = FastMap::default();
+        for u in &ctx.used_numbers {
+            used.entry(normal_code(&u.number)).or_default().push(normal_code(&u.package_id));
+        }
+        Self { known, used }
+    }
+}
+
+/// Per-row checks that need no other row.
 fn check_row(
     index: usize,
     raw: RawEntry,
-    used: &HashMap<String, Vec<String>>,
-    known: &HashMap<String, bool>,
+    ctx: &Context,
     platform: &[CourierEntry],
-    lookups: &mut HashMap<String, CourierLookup>,
+    lookups: &mut FastMap<String, Found>,
 ) -> PreviewRow {
     let package_id = normalize_code(&raw.package_id);
     let number = normalize_code(&raw.number);
@@ -172,7 +204,7 @@ fn check_row(
             format!("order ID {package_id} is not a package ID (P + 15 or more digits)"),
         ));
     } else {
-        match known.get(&package_id) {
+        match ctx.known.get(package_id.as_str()) {
             None => reasons.push(err(
                 "unknown-order",
                 format!("还没见过订单 {package_id}：请先在工作台打开「待发货」列表并翻完所有页，再重新导入"),
@@ -193,9 +225,9 @@ fn check_row(
             "no tracking number on this row".into(),
         ));
     }
-    let mut courier: Option<CourierEntry> = None;
+    let mut courier: Option<&CourierEntry> = None;
     if raw.courier.trim().is_empty() {
-        match guess_from_number(&number, platform) {
+        match guess_from_number(&number, platform).and_then(|g| platform.iter().find(|c| **c == g)) {
             Some(c) => {
                 reasons.push(reason(
                     "courier-guessed",
@@ -217,13 +249,13 @@ fn check_row(
         }
     } else {
         match cached_lookup(&raw.courier, platform, lookups) {
-            CourierLookup::Offered(c) => courier = Some(c),
-            CourierLookup::NotOffered(name) => reasons.push(err(
+            Found::Offered(c) => courier = platform.get(*c),
+            Found::NotOffered(name) => reasons.push(err(
                 "courier-not-offered",
                 format!("平台的物流公司列表里没有「{name}」"),
                 format!("the platform does not offer the courier {name}"),
             )),
-            CourierLookup::Unknown => reasons.push(err(
+            Found::Unknown => reasons.push(err(
                 "courier-not-offered",
                 format!(
                     "无法识别快递公司「{}」，平台列表里没有它",
@@ -252,8 +284,9 @@ fn check_row(
         }
     }
     if !number.is_empty() {
-        if let Some(other) = used
-            .get(&number)
+        if let Some(other) = ctx
+            .used
+            .get(number.as_str())
             .and_then(|pkgs| pkgs.iter().find(|p| **p != package_id))
         {
             reasons.push(err(
@@ -263,7 +296,7 @@ fn check_row(
             ));
         }
     }
-    let (courier_code, courier_name) = courier.map(|c| (c.code, c.name)).unwrap_or_default();
+    let (courier_code, courier_name) = courier.map(|c| (c.code.clone(), c.name.clone())).unwrap_or_default();
     PreviewRow {
         index,
         row: raw.row,
@@ -281,24 +314,14 @@ fn check_row(
 /// Validates all rows together and builds the preview.
 pub fn validate(entries: Vec<RawEntry>, ctx: &ValidationContext, meta: SourceMeta) -> PreviewView {
     let platform = ctx.courier_list();
-    let known: HashMap<String, bool> = ctx
-        .known_orders
-        .iter()
-        .map(|o| (normalize_code(&o.package_id), o.waiting))
-        .collect();
-    let mut used: HashMap<String, Vec<String>> = HashMap::new();
-    for u in &ctx.used_numbers {
-        used.entry(normalize_code(&u.number))
-            .or_default()
-            .push(normalize_code(&u.package_id));
-    }
-    let mut lookups = HashMap::new();
+    let context = Context::new(ctx);
+    let mut lookups = FastMap::default();
     let mut rows: Vec<PreviewRow> = entries
         .into_iter()
         .enumerate()
-        .map(|(i, e)| check_row(i, e, &used, &known, &platform, &mut lookups))
+        .map(|(i, e)| check_row(i, e, &context, &platform, &mut lookups))
         .collect();
-    cross_checks(&mut rows);
+    super::duplicates::cross_checks(&mut rows);
     let mut counts = PreviewCounts {
         total: rows.len(),
         ..PreviewCounts::default()
@@ -318,84 +341,5 @@ pub fn validate(entries: Vec<RawEntry>, ctx: &ValidationContext, meta: SourceMet
         }
         counts.fillable += usize::from(r.fillable);
     }
-    PreviewView { counts, rows, meta }
-}
-
-fn row_list(rows: &[PreviewRow], idx: &[usize]) -> String {
-    idx.iter()
-        .map(|&i| rows[i].row.to_string())
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
-/// Duplicates across rows: a number on two orders, an order with two numbers, repeats.
-fn cross_checks(rows: &mut [PreviewRow]) {
-    let mut by_number: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_package: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        if !r.number.is_empty() {
-            by_number.entry(r.number.clone()).or_default().push(i);
-        }
-        if !r.package_id.is_empty() {
-            by_package.entry(r.package_id.clone()).or_default().push(i);
-        }
-    }
-    let mut add: Vec<(usize, Reason)> = Vec::new();
-    for (number, idx) in &by_number {
-        let mut pkgs: Vec<&str> = idx.iter().map(|&i| rows[i].package_id.as_str()).collect();
-        crate::sort::sort(&mut pkgs);
-        pkgs.dedup();
-        if pkgs.len() > 1 {
-            let at = row_list(rows, idx);
-            for &i in idx {
-                add.push((
-                    i,
-                    err(
-                        "duplicate-number",
-                        format!("运单号 {number} 在文件中出现在多个订单上（第 {at} 行）"),
-                        format!("{number} appears on several orders in the file (rows {at})"),
-                    ),
-                ));
-            }
-        }
-    }
-    for (pkg, idx) in &by_package {
-        let mut pairs: Vec<(&str, &str)> = idx
-            .iter()
-            .map(|&i| (rows[i].number.as_str(), rows[i].courier_code.as_str()))
-            .collect();
-        crate::sort::sort(&mut pairs);
-        pairs.dedup();
-        let at = row_list(rows, idx);
-        if pairs.len() > 1 {
-            for &i in idx {
-                add.push((
-                    i,
-                    err(
-                        "two-numbers",
-                        format!("订单 {pkg} 在文件中有不同的运单号或快递公司（第 {at} 行）"),
-                        format!("order {pkg} is given different numbers or couriers (rows {at})"),
-                    ),
-                ));
-            }
-        } else {
-            let first = rows[idx[0]].row;
-            for &i in &idx[1..] {
-                rows[i].fillable = false;
-                add.push((
-                    i,
-                    reason(
-                        "repeated-row",
-                        Verdict::Warning,
-                        format!("与第 {first} 行完全相同，只会填写一次"),
-                        format!("same as row {first}; it will be filled once"),
-                    ),
-                ));
-            }
-        }
-    }
-    crate::sort::sort_by(&mut add, |a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
-    for (i, r) in add {
-        rows[i].reasons.push(r);
-    }
+    PreviewView { counts, couriers: platform, rows, meta }
 }

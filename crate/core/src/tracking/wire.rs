@@ -1,0 +1,293 @@
+//! The JSON forms of the import: the requests as they are read, and the preview.
+//!
+//! The preview's JSON form. A preview of 10,000 rows crosses to JS (and on to the ship page) as
+//! one JSON text, so it is laid out by column: one array per field instead of an object with
+//! ten keys per row, couriers and the courier texts as written referred to by position in one
+//! table each, and the few things most rows lack (reasons, cells that normalising changed) listed
+//! apart with the position of their row. `extension/common/preview.js` turns it back into row
+//! objects.
+//!
+//! ```text
+//! { counts, couriers: [{code, name}], written: ["顺丰", …],
+//!   rows: { row: [2, …], packageId: "P…\nP…", number: "SF…\n…" (normalised codes, which
+//!           hold no whitespace, joined by line breaks: one string per column),
+//!           courier: [0, …] (position in couriers, −1: none),
+//!           written: [0, …] (position in written: the courier cell as given),
+//!           verdict: [0, …] (0 ok, 1 warning, 2 error), fillable: [true, …] },
+//!   reasons: [{at, code, level, message, messageEn}]  (at: row position; in row order),
+//!   given: [{at, packageId, number}]  (rows whose package ID or number normalising changed:
+//!                                      the cells as given),
+//!   …source facts (encoding, sheets, sheet, headerRow, …) }
+//! ```
+
+use super::validate::{PreviewCounts, PreviewRow, PreviewView, Reason, SourceMeta, Verdict};
+use super::{CourierEntry, ImportRequest, ImportSource, KnownOrder, RawEntry, RevalidateRequest, UsedNumber, ValidationContext};
+use crate::hash::FastMap;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+
+/// [`ImportRequest`] as it is read: the context's fields at the top level without
+/// `#[serde(flatten)]`, which would first copy the whole request (10,000 known orders) into
+/// serde's generic buffer and then read it a second time.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ImportWire {
+    source: ImportSource,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default, with = "super::bytes_field")]
+    bytes: Option<Vec<u8>>,
+    #[serde(default)]
+    sheet: Option<String>,
+    #[serde(default)]
+    known_orders: Vec<KnownOrder>,
+    #[serde(default)]
+    used_numbers: Vec<UsedNumber>,
+    #[serde(default)]
+    couriers: Vec<CourierEntry>,
+}
+
+impl From<ImportWire> for ImportRequest {
+    fn from(w: ImportWire) -> Self {
+        Self {
+            source: w.source,
+            text: w.text,
+            bytes: w.bytes,
+            sheet: w.sheet,
+            context: ValidationContext {
+                known_orders: w.known_orders,
+                used_numbers: w.used_numbers,
+                couriers: w.couriers,
+            },
+        }
+    }
+}
+
+/// [`RevalidateRequest`] as it is read (no `flatten`, as [`ImportWire`]).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct RevalidateWire {
+    rows: Vec<RawEntry>,
+    #[serde(default)]
+    known_orders: Vec<KnownOrder>,
+    #[serde(default)]
+    used_numbers: Vec<UsedNumber>,
+    #[serde(default)]
+    couriers: Vec<CourierEntry>,
+}
+
+impl From<RevalidateWire> for RevalidateRequest {
+    fn from(w: RevalidateWire) -> Self {
+        Self {
+            rows: w.rows,
+            context: ValidationContext {
+                known_orders: w.known_orders,
+                used_numbers: w.used_numbers,
+                couriers: w.couriers,
+            },
+        }
+    }
+}
+
+impl Serialize for PreviewView {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut written: Vec<&str> = Vec::new();
+        let mut seen: FastMap<&str, usize> = FastMap::default();
+        let written_at: Vec<usize> = self
+            .rows
+            .iter()
+            .map(|r| {
+                *seen.entry(r.raw.courier.as_str()).or_insert_with(|| {
+                    written.push(&r.raw.courier);
+                    written.len() - 1
+                })
+            })
+            .collect();
+        let courier_at: Vec<i64> = self
+            .rows
+            .iter()
+            .map(|r| {
+                self.couriers
+                    .iter()
+                    .position(|c| !r.courier_code.is_empty() && c.code == r.courier_code && c.name == r.courier_name)
+                    .map_or(-1, |i| i as i64)
+            })
+            .collect();
+        Wire {
+            counts: &self.counts,
+            couriers: &self.couriers,
+            written: &written,
+            rows: Columns { rows: &self.rows, courier: &courier_at, written: &written_at },
+            reasons: Reasons(&self.rows),
+            given: Givens(&self.rows),
+            meta: &self.meta,
+        }
+        .serialize(s)
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Wire<'a> {
+    counts: &'a PreviewCounts,
+    couriers: &'a [CourierEntry],
+    written: &'a [&'a str],
+    rows: Columns<'a>,
+    reasons: Reasons<'a>,
+    given: Givens<'a>,
+    #[serde(flatten)]
+    meta: &'a SourceMeta,
+}
+
+/// One array per field, in row order.
+struct Columns<'a> {
+    rows: &'a [PreviewRow],
+    courier: &'a [i64],
+    written: &'a [usize],
+}
+
+impl<'a> Serialize for Columns<'a> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rows: &'a [PreviewRow] = self.rows;
+        let mut m = s.serialize_map(Some(7))?;
+        m.serialize_entry("row", &Column(rows, |r: &PreviewRow| r.row))?;
+        m.serialize_entry("packageId", &lines(rows, |r| &r.package_id))?;
+        m.serialize_entry("number", &lines(rows, |r| &r.number))?;
+        m.serialize_entry("courier", self.courier)?;
+        m.serialize_entry("written", self.written)?;
+        m.serialize_entry("verdict", &Column(rows, |r: &PreviewRow| verdict_code(r.verdict)))?;
+        m.serialize_entry("fillable", &Column(rows, |r: &PreviewRow| r.fillable))?;
+        m.end()
+    }
+}
+
+/// A normalised code of every row, joined by line breaks: one JSON string instead of 10,000
+/// (normalising removes every whitespace character, so a code never holds one).
+fn lines(rows: &[PreviewRow], code: impl Fn(&PreviewRow) -> &String) -> String {
+    let mut out = String::with_capacity(rows.iter().map(|r| code(r).len() + 1).sum());
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(code(r));
+    }
+    out
+}
+
+fn verdict_code(v: Verdict) -> u8 {
+    match v {
+        Verdict::Ok => 0,
+        Verdict::Warning => 1,
+        Verdict::Error => 2,
+    }
+}
+
+/// One field of every row, as an array.
+struct Column<'a, F>(&'a [PreviewRow], F);
+
+impl<'a, T: Serialize, F: Fn(&'a PreviewRow) -> T> Serialize for Column<'a, F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(&self.1))
+    }
+}
+
+/// A reason with the position of its row.
+#[derive(Serialize)]
+struct AtReason<'a> {
+    at: usize,
+    #[serde(flatten)]
+    reason: &'a Reason,
+}
+
+/// Every row's reasons, in row order.
+struct Reasons<'a>(&'a [PreviewRow]);
+
+impl Serialize for Reasons<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let all = self.0.iter().enumerate();
+        s.collect_seq(all.flat_map(|(at, r)| r.reasons.iter().map(move |reason| AtReason { at, reason })))
+    }
+}
+
+/// The cells as given of a row whose package ID or number normalising changed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Given<'a> {
+    at: usize,
+    package_id: &'a str,
+    number: &'a str,
+}
+
+/// The rows whose package ID or number normalising changed, in row order.
+struct Givens<'a>(&'a [PreviewRow]);
+
+impl Serialize for Givens<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let changed = self.0.iter().enumerate().filter(|(_, r)| r.raw.package_id != r.package_id || r.raw.number != r.number);
+        s.collect_seq(changed.map(|(at, r)| Given { at, package_id: &r.raw.package_id, number: &r.raw.number }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::validate::{validate, SourceMeta};
+    use super::super::{KnownOrder, RawEntry, ValidationContext};
+    use serde_json::json;
+
+    #[test]
+    fn rows_are_columns_that_refer_to_one_courier_table() {
+        let ctx = ValidationContext {
+            known_orders: vec![KnownOrder { package_id: "P100000000000001".into(), waiting: true }],
+            ..ValidationContext::default()
+        };
+        let entry = |row: usize, pkg: &str, courier: &str, number: &str| RawEntry {
+            row,
+            package_id: pkg.into(),
+            courier: courier.into(),
+            number: number.into(),
+        };
+        let rows = vec![
+            entry(2, "P100000000000001", "中通", "7730 1234 5678"),
+            entry(3, "p100000000000009", "", ""),
+            entry(5, "P100000000000001", "中通", "773012345678"),
+        ];
+        let v = serde_json::to_value(validate(rows, &ctx, SourceMeta::default())).unwrap();
+        assert_eq!(v["couriers"][1], json!({"code": "zhongtong", "name": "中通快递"}));
+        assert_eq!(v["written"], json!(["中通", ""]));
+        assert_eq!(
+            v["rows"],
+            json!({
+                "row": [2, 3, 5],
+                "packageId": "P100000000000001\nP100000000000009\nP100000000000001",
+                "number": "773012345678\n\n773012345678",
+                "courier": [1, -1, 1],
+                "written": [0, 1, 0],
+                "verdict": [0, 2, 1],
+                "fillable": [true, false, false],
+            })
+        );
+        let codes: Vec<(u64, &str, &str)> = v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["at"].as_u64().unwrap(), r["code"].as_str().unwrap(), r["level"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (1, "unknown-order", "error"),
+                (1, "missing-number", "error"),
+                (2, "repeated-row", "warning"),
+            ]
+        );
+        assert!(v["reasons"][0]["message"].as_str().unwrap().contains("P100000000000009"));
+        assert_eq!(
+            v["given"],
+            json!([
+                {"at": 0, "packageId": "P100000000000001", "number": "7730 1234 5678"},
+                {"at": 1, "packageId": "p100000000000009", "number": ""},
+            ])
+        );
+        assert_eq!(v["counts"]["error"], 1);
+    }
+}
