@@ -34,7 +34,7 @@ pub fn map_err<E: std::fmt::Display>(name: &'static str) -> impl Fn(E) -> JsValu
 /// `undefined` reads as `null` (an absent optional record).
 pub fn from_js_named<T: DeserializeOwned>(value: JsValue, name: &'static str) -> Result<T, JsValue> {
     match jstext::stringify(&value, name)? {
-        None => serde_json::from_str("null").map_err(map_err(name)),
+        None => serde_json::from_slice(b"null").map_err(map_err(name)),
         Some(text) => serde_json::from_slice(&jstext::utf8_of(&text)).map_err(map_err(name)),
     }
 }
@@ -49,7 +49,7 @@ pub fn from_js_large<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> 
     match jstext::stringify(&value, "RequestError")? {
         Some(text) if text.length() > SLICED_FROM_UNITS => jstext::from_text_sliced(text, "RequestError"),
         Some(text) => serde_json::from_slice(&jstext::utf8_of(&text)).map_err(map_err("RequestError")),
-        None => serde_json::from_str("null").map_err(map_err("RequestError")),
+        None => serde_json::from_slice(b"null").map_err(map_err("RequestError")),
     }
 }
 
