@@ -234,10 +234,12 @@ export async function read(key) {
 /** Several records: {key: value (a copy)}, missing keys absent. */
 export async function readMany(keys) {
   await ensureOpen();
-  for (const r of st.lazy?.open(keys.filter((k) => !st.cache.has(k))) ?? []) {
+  const lazy = st.lazy?.open(keys.filter((k) => !st.cache.has(k)));
+  for (const r of lazy?.records ?? []) {
     st.index.set(r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs });
     st.cache.set(r.key, r.value);
   }
+  if (lazy?.quarantine.length) await moveToQuarantine(lazy.quarantine);
   const out = {};
   for (const k of keys) if (st.cache.has(k)) out[k] = structuredClone(st.cache.get(k));
   return out;

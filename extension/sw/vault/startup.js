@@ -31,10 +31,14 @@ export class LazyRecords {
     this.touched = new Set();
   }
 
-  /** The records `[{key, storageKey, writtenMs, value}]` of those `keys` not asked for before. */
+  /**
+   * Those of `keys` not asked for before: `{records: [{key, storageKey, writtenMs, value}],
+   * quarantine}` (the core's moves for the bad ones, for the caller to make at once).
+   */
   open(keys) {
+    const none = { records: [], quarantine: [] };
     const want = keys.filter((k) => !this.asked.has(k));
-    if (!want.length) return [];
+    if (!want.length) return none;
     const names = core.vaultStorageKeys({ dataKey: this.dataKey, keys: want });
     const entries = {};
     for (const k of want) {
@@ -42,10 +46,13 @@ export class LazyRecords {
       const sk = names[k];
       if (Object.hasOwn(this.raw, sk) && !this.touched.has(sk)) entries[sk] = this.raw[sk];
     }
-    if (!Object.keys(entries).length) return [];
-    // A tombstone or a bad record reads as missing; quarantine is left to the full scan.
+    if (!Object.keys(entries).length) return none;
+    // A tombstone or a bad record reads as missing. A bad one is moved aside now, not by the full
+    // scan: a record that read as missing is often written anew before that scan, and the new
+    // write would replace the damaged one unseen.
     const opened = core.vaultOpen({ dataKey: this.dataKey, entries, nowMs: Date.now() });
-    return opened.records.filter((r) => want.includes(r.key));
+    for (const q of opened.quarantine) this.touched.add(q.storageKey);
+    return { records: opened.records.filter((r) => want.includes(r.key)), quarantine: opened.quarantine };
   }
 
   /** Every record not written since: the core's `vaultOpen` answer {records, quarantine, tombstones}. */
