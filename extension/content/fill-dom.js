@@ -16,16 +16,53 @@
   // Waits react to the page instead of polling it: a waiter re-checks its condition after every
   // batch of DOM mutations (the app rendered), when `wake()` is called (a page answer arrived,
   // which touches no node), and on a slow timer as a backstop for changes that neither signals.
+  //
+  // Two observers, because what is watched costs the page: the order list re-renders hundreds of
+  // rows per answer, and watching the whole document's attributes and texts made each render
+  // create tens of thousands of records, each batch followed by every waiter's check (about a
+  // quarter of the page's time per order in the fill benchmark). So the document is watched for
+  // added and removed nodes only (a dialog, a popover, a toast or a row appearing or going), and
+  // closely — attributes and texts too — only the elements a waiter names (the dialog it works in,
+  // the courier picker, the list while it pages) and their ancestors' attributes (a dialog hidden
+  // by its wrapper's style). Nothing here scans the document per batch.
   const BACKSTOP_MS = 250;
+  const CLOSE = { childList: true, subtree: true, attributes: true, characterData: true };
   const waiters = new Set();
-  let observer = null;
+  let coarse = null;
+  let close = null;
+  let closely = new WeakSet(); // elements watched with CLOSE
+  let upward = new WeakSet(); // ancestors watched for their own attributes
+
+  /** Watches `el`'s subtree closely, and its ancestors' own attributes, until the waits end. */
+  function watchClosely(el) {
+    if (!close || !el?.isConnected || closely.has(el)) return;
+    closely.add(el);
+    close.observe(el, CLOSE);
+    for (let a = el.parentElement; a && !closely.has(a) && !upward.has(a); a = a.parentElement) {
+      upward.add(a);
+      close.observe(a, { attributes: true });
+    }
+  }
 
   function recheck() {
     for (const w of [...waiters]) w.check();
   }
 
-  /** Resolves with `fn()`'s first truthy value, or null once `timeoutMs` has passed. */
-  function waitFor(fn, timeoutMs = 10000) {
+  /** Stops watching (no waiter left): the page's changes cost nothing again. */
+  function unobserve() {
+    coarse?.disconnect();
+    close?.disconnect();
+    coarse = close = null;
+    closely = new WeakSet();
+    upward = new WeakSet();
+  }
+
+  /**
+   * Resolves with `fn()`'s first truthy value, or null once `timeoutMs` has passed. `watch`:
+   * elements whose attribute and text changes the condition reads (nodes added or removed
+   * anywhere are seen without naming them).
+   */
+  function waitFor(fn, timeoutMs = 10000, watch = []) {
     const test = () => { try { return fn() || null; } catch { return null; } };
     const now = test();
     if (now) return Promise.resolve(now);
@@ -34,17 +71,19 @@
         if (!waiters.delete(w)) return;
         clearTimeout(timer);
         clearInterval(backstop);
-        if (!waiters.size) { observer?.disconnect(); observer = null; }
+        if (!waiters.size) unobserve();
         resolve(v);
       };
       const w = { check: () => { const v = test(); if (v) done(v); } };
       const timer = setTimeout(() => done(test()), timeoutMs);
       const backstop = setInterval(w.check, BACKSTOP_MS);
       waiters.add(w);
-      if (!observer) {
-        observer = new MutationObserver(recheck);
-        observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, characterData: true });
+      if (!coarse) {
+        coarse = new MutationObserver(recheck);
+        coarse.observe(document.documentElement, { childList: true, subtree: true });
+        close = new MutationObserver(recheck);
       }
+      for (const el of watch) watchClosely(el);
     });
   }
 
@@ -98,23 +137,13 @@
   }
   const shipButton = (row) => buttonIn(row, text.ship);
 
-  // Whether a row is in view, from an IntersectionObserver (which reads no layout on our side).
-  const inView = new WeakMap();
-  const io = typeof IntersectionObserver === 'function'
-    ? new IntersectionObserver((entries) => { for (const e of entries) inView.set(e.target, e.isIntersecting); })
-    : null;
-
   /**
-   * Scrolls `row` into view as a person would, when it is not known to be in view (scrolling
-   * lays out the whole list first), and starts watching the row after it, usually the next one.
+   * Scrolls `row` to the middle of the view, for a person who looks at each order (fill mode).
+   * Shipping runs do not scroll: a click needs no scrolling, and repainting the scrolled list
+   * cost the page more per order than anything else RedShip does there.
    */
   function bringIntoView(row) {
-    if (inView.get(row) !== true) row.scrollIntoView({ block: 'nearest' });
-    if (!io) return;
-    io.unobserve(row);
-    inView.delete(row);
-    const next = row.nextElementSibling;
-    if (next) io.observe(next);
+    row.scrollIntoView({ block: 'center' });
   }
 
   /** Clicks like a person: pointer and mouse events, then click. */
@@ -170,7 +199,7 @@
     const options = () => [...document.querySelectorAll(`${dom.popover} ${dom.option}`)].filter(visible);
     for (let attempt = 0; attempt < 2 && !options().length; attempt++) {
       press(select);
-      await waitFor(() => options().length > 0, 3000);
+      await waitFor(() => options().length > 0, 3000, [select, ...document.querySelectorAll(dom.popover)]);
     }
     const list = options();
     if (!list.length) return { ok: false, why: 'no-options' };
@@ -181,7 +210,7 @@
       return { ok: false, why: 'no-option', names: list.map((o) => norm(o.textContent)) };
     }
     press(option);
-    const chosen = await waitFor(() => norm(select.textContent).includes(name), 3000);
+    const chosen = await waitFor(() => norm(select.textContent).includes(name), 3000, [select]);
     return chosen ? { ok: true } : { ok: false, why: 'not-selected' };
   }
 
@@ -252,7 +281,8 @@
   /** Waits until the rows differ from `before` (a new page rendered) and stay put briefly. */
   async function waitRowsChange(before) {
     const key = () => visibleIds().join(',');
-    const changed = await waitFor(() => key() !== before && key() !== '', 15000);
+    // Rows reused for the next page change only their texts: the tables are watched closely.
+    const changed = await waitFor(() => key() !== before && key() !== '', 15000, [...document.querySelectorAll(dom.table)]);
     if (!changed) return false;
     let last = key();
     for (let i = 0; i < 5; i++) {

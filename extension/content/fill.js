@@ -24,6 +24,7 @@
   const ANSWER_MS = 20000; // the page answers a shipment
   const SETTLE_MS = 90000; // a shipment still in flight after that, before its status is read
   const CLOSE_MS = 3000; // the page closes its dialog after a shipment
+  const STALE_MS = 2500; // a reused dialog may show the last order until its own answer arrives
   let running = false;
   let listFilter = null; // statuses the list shows (from the last order page answer)
   const delivered = new Map(); // packageId -> {ok, msg, at}: the page's answers to 确定
@@ -93,14 +94,14 @@
     const cancel = D.buttonIn(modal, site.text.cancel);
     if (cancel) D.press(cancel);
     else document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
-    await D.waitFor(() => !modal.isConnected || !D.visible(modal), 3000);
+    await D.waitFor(() => !modal.isConnected || !D.visible(modal), 3000, [modal]);
   }
 
   /** Lets an open dialog finish what it is doing (a shipment in flight), then closes it. */
   async function settleDialog() {
     const modal = D.shipDialog();
     if (!modal) return;
-    await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), SETTLE_MS);
+    await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), SETTLE_MS, [modal]);
     await cancelDialog(modal);
   }
 
@@ -108,10 +109,10 @@
 
   /**
    * Finds order `id`'s row on the list (among `rows`, the list just read, when given) and presses
-   * its 发货 button: {opened} with what the
-   * dialog checks need, or {events} when there is nothing to open (not on the list, no 发货).
+   * its 发货 button: {opened} with what the dialog checks need, or {events} when there is nothing
+   * to open (not on the list, no 发货). `show`: scroll the row into view first (fill mode).
    */
-  async function open(id, rows = undefined) {
+  async function open(id, rows = undefined, show = false) {
     const result = (outcome) => ({ events: [{ type: 'result', packageId: id, outcome }] });
     await settleDialog();
     const row = await D.findRowPaging(id, rows);
@@ -119,7 +120,7 @@
     if (!row) return result({ kind: 'skipped', reason: 'not-on-list', message: `订单列表中找不到 ${id}（not on the order list）` });
     const ship = D.shipButton(row);
     if (!ship) return result({ kind: 'skipped', reason: 'not-waiting', message: '该订单没有「发货」按钮：可能已发货或已取消（no 发货 button: shipped or cancelled）' });
-    D.bringIntoView(row);
+    if (show) D.bringIntoView(row);
     const rowIds = D.idsIn(row);
     if (!row.isConnected || !rowIds.includes(id)) return { events: [{ type: 'stop', reason: 'list-changed' }] };
     const opened = { id, row, rowIds, route: location.href, toasts: new Set(D.toasts().map((t) => t.el)) };
@@ -138,7 +139,7 @@
     const id = a.packageId;
     const moved = () => location.href !== route || !onList();
     const MOVED = { moved: true };
-    const until = (fn, ms) => D.waitFor(() => (moved() ? MOVED : fn()), ms);
+    const until = (fn, ms, watch) => D.waitFor(() => (moved() ? MOVED : fn()), ms, watch);
     const before = async (events) => {
       if (!intent) return events;
       // The intent's save may still be in flight: the worker must see it before its withdrawal.
@@ -147,7 +148,16 @@
     };
     const result = (outcome) => before([{ type: 'result', packageId: id, outcome }]);
     const stop = (reason) => before([{ type: 'stop', reason }]);
-    const modal = await until(() => D.dialogReady(D.shipDialog()) || newToast(baseline, ['error']), OPEN_MS);
+    // A dialog kept in the page and reused may show up at once with the last order's ID, before
+    // its own answer arrives: one showing another order is given STALE_MS to change, and only
+    // then is it taken as the dialog of another order. Dialogs already in the page may be shown
+    // and filled without adding nodes: they are watched closely.
+    let otherSince = 0;
+    const modal = await until(() => {
+      const m = D.dialogReady(D.shipDialog());
+      if (m && (showsOnly(m, id, rowIds) || Date.now() - (otherSince ||= Date.now()) >= STALE_MS)) return m;
+      return newToast(baseline, ['error']);
+    }, OPEN_MS + STALE_MS, [...document.querySelectorAll(site.dom.modal)]);
     if (modal === MOVED) return stop('route-changed');
     if (!modal) return result({ kind: 'noAnswer' });
     if (!(modal instanceof Element)) return result({ kind: 'failed', message: modal.text });
@@ -177,7 +187,7 @@
     if (a.mode === 'fill') {
       await event({ type: 'result', packageId: id, outcome: { kind: 'filled' } });
       // The user checks and presses 确定 (or 取消); the next order waits for that.
-      const after = await until(() => !modal.isConnected || !D.visible(modal), 12 * 3600 * 1000);
+      const after = await until(() => !modal.isConnected || !D.visible(modal), 12 * 3600 * 1000, [modal]);
       return after === MOVED ? [{ type: 'stop', reason: 'route-changed' }] : [];
     }
     try {
@@ -205,14 +215,14 @@
       if (modal.isConnected) return null;
       const r = D.findRow(id);
       return r && !D.shipButton(r) ? { kind: 'shipped' } : null;
-    }, ANSWER_MS);
+    }, ANSWER_MS, [modal]);
     // No answer (or moved away): the outcome is unknown and will be checked. The dialog is left
     // alone — its request may still be in flight — and the check waits for it to settle.
     const events = [{ type: 'result', packageId: id, outcome: outcome && outcome !== MOVED ? outcome : { kind: 'noAnswer' } }];
     if (outcome === MOVED) return [...events, { type: 'stop', reason: 'route-changed' }];
     if (outcome?.kind === 'shipped') {
       // The page closes its dialog after a shipment: give it the chance before pressing 取消.
-      await D.waitFor(() => !modal.isConnected || !D.visible(modal), CLOSE_MS);
+      await D.waitFor(() => !modal.isConnected || !D.visible(modal), CLOSE_MS, [modal]);
     }
     if (outcome && modal.isConnected && D.visible(modal)) await cancelDialog(modal);
     return events;
@@ -220,7 +230,7 @@
 
   /** One fill action: open the order's dialog, record the intent while it loads, fill it. */
   async function fillOne(a) {
-    const o = await open(a.packageId);
+    const o = await open(a.packageId, undefined, a.mode === 'fill');
     if (!o.opened) return o.events;
     const intent = a.mode === 'ship' ? event({ type: 'confirming', packageId: a.packageId }) : null;
     intent?.catch(() => {}); // awaited before the click; a refusal is handled there

@@ -392,3 +392,27 @@ test('another page that follows SPEC but differs in layout is filled the same wa
     await variant.stop();
   }
 });
+
+test('a page that reuses one hidden dialog, changing its texts in place, is filled the same way', { timeout: 240_000 }, async () => {
+  const variant = await startVariant(24, { reuse: true });
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${variant.url}/app-order/order/query`);
+    await page.locator('table.d-new-table tr', { hasText: variant.ids[0] }).waitFor();
+    const courier = (i) => [['顺丰', 'shunfeng', `SF${String(7_100_000_000_000 + i)}`], ['圆通', 'yuantong', `YT${String(7_000_000_000_000 + i)}`]][i % 2];
+    const ids = variant.ids.slice(0, 20);
+    const rows = await importPaste(ids.map((id, i) => `${id}\t${courier(i)[0]}\t${courier(i)[2]}`).join('\n'), ids[19]);
+    assert.equal(rows.filter((r) => r.verdict === 'ok').length, 20, JSON.stringify(rows.filter((r) => r.verdict !== 'ok')));
+    await shipPage.getByTestId('fill-mode').selectOption('ship');
+    await shipPage.getByTestId('fill-start').click();
+    await waitDone(shipPage, 20, 200_000);
+    assert.deepEqual((await reportRows(shipPage)).map((r) => r.status), ids.map(() => 'shipped'));
+    assert.deepEqual(
+      variant.shipments.map((s) => [s.package_id, s.express_company_code, s.express_no]),
+      ids.map((id, i) => [id, courier(i)[1], courier(i)[2]]),
+    );
+    await page.close();
+  } finally {
+    await variant.stop();
+  }
+});

@@ -4,6 +4,10 @@
 // field before the courier field with its label after the input, the package ID in the dialog's
 // title, page buttons instead of list items, toasts without type classes, fetch instead of XHR,
 // and an input whose value only reaches the page's state through `input` events.
+// With `reuse`, the page builds one dialog and one courier popover up front and reuses them, as
+// UI kits that keep a closed dialog in the page do: shown and hidden by a wrapper's style, the
+// package ID and the chosen courier changed in place as texts (no nodes added), and the dialog
+// shown before its answer arrives, still showing the last order.
 import { createServer } from 'node:http';
 
 const COURIERS = [['shunfeng', '顺丰速运'], ['zhongtong', '中通快递'], ['yuantong', '圆通速递'], ['jd', '京东快递']];
@@ -27,6 +31,7 @@ async function load() {
   document.getElementById('root').replaceChildren($('table', { class: 'd-new-table' }, $('thead', {}, $('tr', {}, $('th', {}, '操作'), $('th', {}, '订单'), $('th', {}, '状态'))), body), pag);
 }
 async function openDialog(id) {
+  if (REUSE) return openReused(id);
   const [{ data: d }, { data: cs }] = await Promise.all([post('/api/edith/fulfillment/order/detail', { package_id: id }), post('/api/edith/package/logistics/companies', { send_from: '001', package_id_list: [id] })]);
   const state = { no: '', courier: null };
   const input = $('input', { placeholder: '请输入运单号', on: { input: (e) => { state.no = e.target.value; } } });
@@ -47,6 +52,38 @@ async function openDialog(id) {
     $('div', {}, $('button', { class: 'd-button', on: { click: submit } }, '确定'), $('button', { class: 'd-button', on: { click: close } }, '取消')));
   document.body.append(modal);
 }
+let reused = null;
+function buildReused() {
+  const state = { id: '', no: '', courier: null };
+  const idText = document.createTextNode('');
+  const valueText = document.createTextNode('请选择');
+  const input = $('input', { placeholder: '请输入运单号', on: { input: (e) => { state.no = e.target.value; } } });
+  const pop = $('div', { class: 'd-popover', style: 'display:none' }, ...COURIERS.map(([code, name]) => $('div', { class: 'd-option', on: { click: () => { state.courier = code; valueText.data = name; pop.style.display = 'none'; } } }, $('div', { class: 'd-option-content' }, $('span', { class: 'd-option-name' }, name)))));
+  const select = $('div', { class: 'd-select', on: { click: () => { pop.style.display = ''; } } }, $('span', {}, valueText));
+  const wrap = $('div', { class: 'dlg-wrap', style: 'display:none' });
+  const close = () => { wrap.style.display = 'none'; pop.style.display = 'none'; };
+  const submit = async () => {
+    const res = await post('/api/edith/fulfillment/order_delivering_api', { package_id: state.id, delivery_package_id: state.id, delivery_group: false, express_company_code: state.courier, express_no: state.no });
+    if (res.success) { toast('发货成功'); close(); load(); } else toast(res.msg);
+  };
+  wrap.append($('div', { class: 'd-modal' },
+    $('h3', {}, '发货 · ', $('span', {}, idText)),
+    $('div', {}, $('div', { class: 'd-input' }, input), $('label', {}, '运单号')),
+    $('div', {}, $('label', {}, '物流公司：'), select),
+    $('div', {}, $('button', { class: 'd-button', on: { click: submit } }, '确定'), $('button', { class: 'd-button', on: { click: close } }, '取消'))));
+  document.body.append(wrap, pop);
+  return { state, idText, valueText, input, wrap };
+}
+async function openReused(id) {
+  reused ||= buildReused();
+  const r = reused;
+  r.wrap.style.display = ''; // shown at once: the last order's texts until the answers arrive
+  const [{ data: d }] = await Promise.all([post('/api/edith/fulfillment/order/detail', { package_id: id }), post('/api/edith/package/logistics/companies', { send_from: '001', package_id_list: [id] })]);
+  Object.assign(r.state, { id: d.packageId, no: '', courier: null });
+  r.idText.data = d.packageId;
+  r.valueText.data = '请选择';
+  r.input.value = '';
+}
 load();
 `;
 
@@ -54,7 +91,7 @@ load();
  * Starts the variant workbench with `count` waiting packages.
  * @returns {Promise<{url: string, ids: string[], shipments: object[], stop: () => Promise<void>}>}
  */
-export async function startVariant(count) {
+export async function startVariant(count, { reuse = false } = {}) {
   const packages = Array.from({ length: count }, (_, i) => ({
     packageId: `P${String(842_000_000_000_000 + i)}`, orderId: `P${String(999_000_000_000_000 + i)}`, status: 4, statusDesc: '待发货', paidAt: Date.now() - i * 1000,
   }));
@@ -87,7 +124,7 @@ export async function startVariant(count) {
     }
     if (path === '/variant.js') {
       res.writeHead(200, { 'content-type': 'text/javascript', ...csp });
-      res.end(PAGE_JS);
+      res.end(`const REUSE = ${reuse}; const COURIERS = ${JSON.stringify(COURIERS)};\n${PAGE_JS}`);
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...csp });
