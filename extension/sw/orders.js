@@ -133,8 +133,11 @@ register('orders.ingest', async ({ shop, kind, request, text }) => {
     const { snapshot } = await load(shop);
     const out = core.ordersIngest(snapshot, { shopId: shop, kind, text, request: listRequest, nowMs: Date.now() });
     if (!out.summary) return { summary: null, ingest: null, error: null };
-    await store.put({ [snapKey(shop)]: out.snapshot });
-    broadcast('transit', { shop });
+    // Null when the answer changed nothing (the same page seen again): no rewrite of the record.
+    if (out.snapshot) {
+      await store.put({ [snapKey(shop)]: out.snapshot });
+      broadcast('transit', { shop });
+    }
     return { summary: withRequest(out.summary), ingest: out.view, error: null };
   } catch (e) {
     // A failed collection (e.g. the vault is locked) still answers the summary: the tab needs it.

@@ -161,10 +161,11 @@ fn templates_view(book: &TemplateBook) -> TemplatesView {
 
 /// `ordersIngest(snapshot | null, {shopId, nowMs, answer} | {shopId, nowMs, kind:
 /// 'orderPage'|'orderDetail', text | texts, request?})` → `{snapshot, view: {accepted, added, updated, removed,
-/// rejected: [{index, packageId, reason}], pending}, summary?: {total, packages: [{packageId,
-/// status}]}}`. Buyer fields are masked before they enter the snapshot. A `text` with nothing to
-/// collect (not JSON, refused, no packages) gives `{snapshot: null, view: null, summary: null}`
-/// and the snapshot is not even read.
+/// rejected: [{index, packageId, reason}], pending, changed}, summary?: {total, packages:
+/// [{packageId, status}]}}`. Buyer fields are masked before they enter the snapshot. `snapshot`
+/// is the one to save, or null when nothing in it changed (an unchanged page seen again). A
+/// `text` with nothing to collect (not JSON, refused, no packages) gives `{snapshot: null, view:
+/// null, summary: null}` and the snapshot is not even read.
 #[wasm_bindgen(js_name = ordersIngest)]
 pub fn orders_ingest(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
     let req: OrdersIngestRequest = from_js(request)?;
@@ -185,7 +186,8 @@ pub fn orders_ingest(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsV
     let (snap, v) = collect::ingest(snap, &core_req, ms(req.now_ms)).map_err(order_err)?;
     // The answer (one list page) is no longer needed while the output is written.
     drop(core_req);
-    to_js(&IngestedView { snapshot: Some(&snap), view: Some(v), summary })
+    // Unchanged: nothing to save, and the 5 MB of output is not written either.
+    to_js(&IngestedView { snapshot: v.changed.then_some(&snap), view: Some(v), summary })
 }
 
 /// `ordersSummary({kind, text})` → `{total, packages: [{packageId, status}]}` or null: what the

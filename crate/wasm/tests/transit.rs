@@ -49,6 +49,13 @@ fn answer_text_is_collected_and_summarised() {
     assert_eq!(text, r#"{"total":7,"packages":[{"packageId":"P2026112100000001","status":4},{"packageId":"P2026112100000002","status":4}]}"#);
     let stored = String::from(JSON::stringify(&get(&out, "snapshot")).expect("json"));
     assert!(!stored.contains("13812345678") && !stored.contains("张三丰"), "{stored}");
+    // The same answer again: nothing changed, so no snapshot comes back to be saved.
+    let same = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(&answer)));
+    let again = redship_wasm::orders_ingest(get(&out, "snapshot"), same).expect("again");
+    assert!(get(&again, "snapshot").is_null());
+    assert_eq!(get(&get(&again, "view"), "changed").as_bool(), Some(false));
+    assert_eq!(get(&get(&again, "view"), "updated").as_f64(), Some(2.0));
+    assert_eq!(get(&get(&out, "view"), "changed").as_bool(), Some(true));
     // Nothing to collect: the snapshot is not read (a bad one would throw) and nothing comes back.
     let refused = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(r#"{"success":false,"msg":"系统繁忙"}"#)));
     let out = redship_wasm::orders_ingest(js(r#"{"broken":true}"#), refused).expect("nothing to collect");

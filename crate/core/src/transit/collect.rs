@@ -22,6 +22,9 @@ const PAID_DAYS_KEPT: i64 = 8;
 const CLOSED_KEPT_MS: i64 = 7 * DAY_MS;
 /// At most this many closed packages are remembered (keeps the record small).
 const CLOSED_MAX: usize = 2000;
+/// A closed package seen closed again is re-stamped (which alone rewrites the snapshot) at most
+/// this often: paging through the shipped tab must not rewrite the whole record on every page.
+const CLOSED_RESTAMP_MS: i64 = 3_600_000;
 
 /// One order line, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,8 +76,6 @@ pub struct StoredPackage {
     pub skus: Vec<StoredSku>,
     /// When RedShip first saw it.
     pub first_seen_ms: i64,
-    /// When RedShip last saw it.
-    pub last_seen_ms: i64,
     /// The seller's edits.
     #[serde(default)]
     pub edits: PackageEdits,
@@ -177,6 +178,9 @@ pub struct IngestView {
     pub rejected: Vec<RejectedView>,
     /// Pending packages now held.
     pub pending: usize,
+    /// Whether the snapshot differs from the one passed in: save it only then (an unchanged
+    /// list page, seen again, costs no write of the whole record).
+    pub changed: bool,
 }
 
 /// Merges one answer into the shop's snapshot (`None` = first time). Returns the new snapshot
@@ -203,29 +207,49 @@ pub fn ingest(
             .map(|r| RejectedView { index: r.index, package_id: r.package_id, reason: r.reason })
             .collect(),
         pending: 0,
+        changed: false,
     };
+    let mut changed = false;
     for p in &packages {
-        merge(&mut snap, p, now_ms, &mut view);
+        changed |= merge(&mut snap, p, now_ms, &mut view);
     }
     let paid: Vec<(String, i64)> = packages.iter().map(|p| (p.package_id.clone(), p.paid_at_ms)).collect();
+    let removed = view.removed;
     super::reconcile::reconcile_page(&mut snap, &req.answer, &paid, now_ms, &mut view);
-    prune(&mut snap, now_ms);
-    snap.updated_at_ms = now_ms;
+    changed |= view.removed != removed;
+    changed |= prune(&mut snap, now_ms);
+    if changed {
+        snap.updated_at_ms = now_ms;
+    }
+    view.changed = changed;
     view.pending = snap.packages.len();
     Ok((snap, view))
 }
 
-fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut IngestView) {
+/// Merges one package; returns whether the snapshot changed.
+fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut IngestView) -> bool {
     let day = ChinaDay::from_ms(p.paid_at_ms).iso();
-    snap.paid_days.entry(day).or_default().insert(p.package_id.clone());
+    let mut changed = snap.paid_days.entry(day).or_default().insert(p.package_id.clone());
     if !p.status.is_pending() {
         if snap.packages.remove(&p.package_id).is_some() {
             view.removed += 1;
+            changed = true;
         }
-        snap.closed.insert(p.package_id.clone(), ClosedPackage { status: p.status.code(), at_ms: now_ms });
-        return;
+        let stamp = ClosedPackage { status: p.status.code(), at_ms: now_ms };
+        match snap.closed.get_mut(&p.package_id) {
+            Some(c) if c.status == stamp.status && now_ms - c.at_ms < CLOSED_RESTAMP_MS => {}
+            Some(c) => {
+                *c = stamp;
+                changed = true;
+            }
+            None => {
+                snap.closed.insert(p.package_id.clone(), stamp);
+                changed = true;
+            }
+        }
+        return changed;
     }
-    snap.closed.remove(&p.package_id);
+    changed |= snap.closed.remove(&p.package_id).is_some();
     let buyer = mask_buyer(&p.user_info);
     let skus: Vec<StoredSku> = p
         .skus
@@ -235,6 +259,7 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
     match snap.packages.get_mut(&p.package_id) {
         Some(old) => {
             view.updated += 1;
+            let before = old.clone();
             old.order_id.clone_from(&p.order_id);
             old.paid_at_ms = p.paid_at_ms;
             old.status = p.status.code();
@@ -245,7 +270,7 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
                 old.skus = skus;
             }
             merge_buyer(&mut old.buyer, buyer);
-            old.last_seen_ms = now_ms;
+            changed |= *old != before;
         }
         None => {
             view.added += 1;
@@ -261,12 +286,13 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
                     buyer,
                     skus,
                     first_seen_ms: now_ms,
-                    last_seen_ms: now_ms,
                     edits: PackageEdits::default(),
                 },
             );
+            changed = true;
         }
     }
+    changed
 }
 
 fn merge_buyer(old: &mut MaskedBuyer, new: MaskedBuyer) {
@@ -282,7 +308,9 @@ fn merge_buyer(old: &mut MaskedBuyer, new: MaskedBuyer) {
     }
 }
 
-fn prune(snap: &mut TransitSnapshot, now_ms: i64) {
+/// Forgets paid days and closed packages past keeping; returns whether any went.
+fn prune(snap: &mut TransitSnapshot, now_ms: i64) -> bool {
+    let before = (snap.paid_days.len(), snap.closed.len());
     let oldest = ChinaDay::from_ms(now_ms).plus(-(PAID_DAYS_KEPT - 1)).iso();
     snap.paid_days.retain(|day, _| *day >= oldest);
     snap.closed.retain(|_, c| now_ms - c.at_ms <= CLOSED_KEPT_MS);
@@ -293,6 +321,7 @@ fn prune(snap: &mut TransitSnapshot, now_ms: i64) {
             snap.closed.remove(&k);
         }
     }
+    before != (snap.paid_days.len(), snap.closed.len())
 }
 
 /// Paid orders on one China day (for the quota tier).

@@ -50,6 +50,49 @@ fn pages_and_days_merge_without_duplicates_and_status_changes_remove() {
 }
 
 #[test]
+fn a_page_seen_again_unchanged_changes_nothing_and_any_difference_does() {
+    let ingest_at = |snap: &TransitSnapshot, answer: Value, now: i64| {
+        ingest(Some(snap.clone()), &IngestRequest { shop_id: "shop1".into(), answer }, now).expect("ingest")
+    };
+    let list = || page(vec![pkg(1, 4, NOW - HOUR, "S1"), pkg(2, 4, NOW - HOUR, "S1"), pkg(3, 6, NOW - HOUR, "S1")]);
+    let (first, v) = ingest(None, &IngestRequest { shop_id: "shop1".into(), answer: list() }, NOW).expect("ingest");
+    assert!(v.changed);
+    assert_eq!(first.updated_at_ms, NOW);
+    // The same page a minute later: same record, nothing to save (the closed package 3 is not
+    // re-stamped within the hour).
+    let (again, v) = ingest_at(&first, list(), NOW + 60_000);
+    assert!(!v.changed);
+    assert_eq!((v.updated, v.added, v.removed), (2, 0, 0));
+    assert_eq!(again, first);
+    // Each kind of difference is a change.
+    let mut renamed = pkg(2, 4, NOW - HOUR, "S1");
+    renamed["statusDesc"] = "待发货（已打单）".into();
+    let changes = [
+        ("a new package", page(vec![pkg(4, 4, NOW - HOUR, "S1")])),
+        ("a status text", page(vec![renamed])),
+        ("a package shipped", page(vec![pkg(1, 6, NOW - HOUR, "S1")])),
+        ("a closed package back to waiting", page(vec![pkg(3, 4, NOW - HOUR, "S1")])),
+    ];
+    for (what, answer) in changes {
+        let (s, v) = ingest_at(&first, answer, NOW + 60_000);
+        assert!(v.changed, "{what}");
+        assert_ne!(s, first, "{what}");
+        assert_eq!(s.updated_at_ms, NOW + 60_000, "{what}");
+    }
+    // Hours later the closed package is re-stamped, so it is remembered from its last sighting.
+    let (later, v) = ingest_at(&first, list(), NOW + 2 * HOUR);
+    assert!(v.changed);
+    assert_eq!(later.closed[&id(3)].at_ms, NOW + 2 * HOUR);
+    // Nine days later the same two waiting packages alone: only forgetting changes the record
+    // (the old paid day and the closed package 3 are past keeping), and that is a change too.
+    let waiting = page(vec![pkg(1, 4, NOW - HOUR, "S1"), pkg(2, 4, NOW - HOUR, "S1")]);
+    let (pruned, v) = ingest_at(&first, waiting, NOW + 9 * DAY_MS);
+    assert!(v.changed);
+    assert!(pruned.paid_days.is_empty() && pruned.closed.is_empty());
+    assert_eq!(pruned.packages, first.packages);
+}
+
+#[test]
 fn decrypted_plaintext_is_masked_before_it_is_stored() {
     let s = feed(None, page(vec![decrypted(pkg(1, 4, NOW, "S1"))]), NOW);
     let stored = serde_json::to_string(&s).expect("json");
