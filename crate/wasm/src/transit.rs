@@ -6,8 +6,7 @@
 //! JS `Error`s named `OrderError`, `ExportError` or `LeakError` (plaintext found in a file).
 
 use crate::boundary::{export_err, export_with, from_js, from_js_large, js_error, required_snapshot, to_js};
-use redship_core::order::answer::{self, AnswerKind, AnswerSummaryView, PageAnswer};
-use redship_core::order::OrderError;
+use redship_core::order::answer::{self, AnswerKind, AnswerSource, AnswerSummaryView};
 use redship_core::transit::collect::{self, IngestRequest, IngestView, PackageEdits, TransitSnapshot};
 use redship_core::transit::export_csv::export_csv;
 use redship_core::transit::planner::{plan, PlanRequest};
@@ -169,14 +168,8 @@ fn templates_view(book: &TemplateBook) -> TemplatesView {
 #[wasm_bindgen(js_name = ordersIngest)]
 pub fn orders_ingest(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
     let req: OrdersIngestRequest = from_js(request)?;
-    let with_summary = |a: PageAnswer| (a.packages, Some(a.summary));
-    let read = match (req.answer, req.kind, req.text, req.texts) {
-        (Some(answer), None, None, None) => Some((answer, None)),
-        (None, Some(kind), Some(text), None) => answer::read(kind, &text, req.request).map(with_summary),
-        (None, Some(kind), None, Some(texts)) => answer::read_all(kind, &texts, req.request).map(with_summary),
-        _ => return Err(order_err(OrderError::BadAnswer("请求需要 answer，或者 kind 和 text（或 texts）".into()))),
-    };
-    let Some((answer, summary)) = read else {
+    let source = AnswerSource { answer: req.answer, kind: req.kind, text: req.text, texts: req.texts, request: req.request };
+    let Some((answer, summary)) = source.read().map_err(order_err)? else {
         return to_js(&IngestedView { snapshot: None, view: None, summary: None });
     };
     // The snapshot is the shop's every pending package (5 MB of JSON at 10,000): `from_js` and
@@ -241,20 +234,24 @@ pub fn orders_shipped(snapshot: JsValue, request: JsValue) -> Result<JsValue, Js
 /// paidByDay: [{day, paidOrders}], knownOrders: [{packageId, waiting}], updatedAtMs}`.
 #[wasm_bindgen(js_name = transitView)]
 pub fn transit_view(snapshot: JsValue, routes: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-    let req: ShopNowRequest = from_js(request)?;
-    let snap = snapshot_for(snapshot, &req.shop_id)?;
-    let book: Option<RouteBook> = from_js(routes)?;
-    to_js(&view(&snap, book.as_ref(), ms(req.now_ms)))
+    let (snap, book, now_ms) = view_inputs(snapshot, routes, request)?;
+    to_js(&view(&snap, book.as_ref(), now_ms))
 }
 
 /// `transitFigures(snapshot | null, routes | null, {shopId, nowMs})` → `{counts, paidByDay,
 /// knownOrders}`: the figures of `transitView` without its rows (what each decrypt asks for).
 #[wasm_bindgen(js_name = transitFigures)]
 pub fn transit_figures(snapshot: JsValue, routes: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let (snap, book, now_ms) = view_inputs(snapshot, routes, request)?;
+    to_js(&figures(&snap, book.as_ref(), now_ms))
+}
+
+/// The inputs of `transitView` and `transitFigures`: the shop's snapshot, its routes, now.
+fn view_inputs(snapshot: JsValue, routes: JsValue, request: JsValue) -> Result<(TransitSnapshot, Option<RouteBook>, i64), JsValue> {
     let req: ShopNowRequest = from_js(request)?;
     let snap = snapshot_for(snapshot, &req.shop_id)?;
     let book: Option<RouteBook> = from_js(routes)?;
-    to_js(&figures(&snap, book.as_ref(), ms(req.now_ms)))
+    Ok((snap, book, ms(req.now_ms)))
 }
 
 /// `transitSetRoute(routes | null, snapshot, {scope: 'sku'|'order', skuId?, packageId?, route})`

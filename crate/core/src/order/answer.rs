@@ -106,9 +106,61 @@ pub fn read_all(kind: AnswerKind, texts: &[String], request: Option<Value>) -> O
     all
 }
 
+/// Where the packages of one ingest come from, as a request names them: an answer already
+/// parsed (`answer`), or the page's text with its endpoint (`kind` + `text`, or `texts` for the
+/// gathered detail answers of a fill run) and, for a list page, its `request`.
+#[derive(Debug, Default)]
+pub struct AnswerSource {
+    /// The answer, parsed.
+    pub answer: Option<Value>,
+    /// Which endpoint answered `text` or `texts`.
+    pub kind: Option<AnswerKind>,
+    /// One answer's text.
+    pub text: Option<String>,
+    /// Several answers of one `kind`, read as one.
+    pub texts: Option<Vec<String>>,
+    /// The list request the page sent.
+    pub request: Option<Value>,
+}
+
+impl AnswerSource {
+    /// The collectable answer and, when read from text, the tab's summary; `Ok(None)` when the
+    /// text holds nothing to collect. A request naming no source, or two, is an error.
+    pub fn read(self) -> Result<Option<(Value, Option<AnswerSummaryView>)>, super::OrderError> {
+        let with_summary = |a: PageAnswer| (a.packages, Some(a.summary));
+        Ok(match (self.answer, self.kind, self.text, self.texts) {
+            (Some(answer), None, None, None) => Some((answer, None)),
+            (None, Some(kind), Some(text), None) => read(kind, &text, self.request).map(with_summary),
+            (None, Some(kind), None, Some(texts)) => read_all(kind, &texts, self.request).map(with_summary),
+            _ => return Err(super::OrderError::BadAnswer("请求需要 answer，或者 kind 和 text（或 texts）".into())),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_source_is_exactly_one_of_answer_text_or_texts() {
+        let detail = r#"{"success":true,"data":{"packageId":"P1","status":4}}"#;
+        let parsed = serde_json::json!({"packages": []});
+        let (answer, summary) = AnswerSource { answer: Some(parsed.clone()), ..Default::default() }.read().expect("ok").expect("some");
+        assert_eq!((answer, summary), (parsed.clone(), None), "a parsed answer passes as it is, without a summary");
+        let text = AnswerSource { kind: Some(AnswerKind::OrderDetail), text: Some(detail.into()), ..Default::default() };
+        assert_eq!(text.read().expect("ok").and_then(|(_, s)| s).map(|s| s.packages.len()), Some(1));
+        let texts = AnswerSource { kind: Some(AnswerKind::OrderDetail), texts: Some(vec![detail.into(), "<html>".into(), detail.into()]), ..Default::default() };
+        assert_eq!(texts.read().expect("ok").and_then(|(_, s)| s).map(|s| s.packages.len()), Some(2));
+        let refused = AnswerSource { kind: Some(AnswerKind::OrderPage), text: Some(r#"{"success":false}"#.into()), ..Default::default() };
+        assert!(refused.read().expect("ok").is_none(), "nothing to collect is not an error");
+        for bad in [
+            AnswerSource::default(),
+            AnswerSource { text: Some(detail.into()), ..Default::default() },
+            AnswerSource { answer: Some(parsed), kind: Some(AnswerKind::OrderDetail), text: Some(detail.into()), ..Default::default() },
+        ] {
+            assert!(matches!(bad.read(), Err(crate::order::OrderError::BadAnswer(_))));
+        }
+    }
 
     #[test]
     fn a_list_answer_gives_its_packages_and_their_ids_and_statuses() {
