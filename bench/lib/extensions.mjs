@@ -4,7 +4,7 @@
 // cold-start baseline) with the same harness page.
 import { cpSync, rmSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BENCH, OUT, DEV_EXTENSION } from './env.mjs';
+import { BENCH, OUT, DEV_EXTENSION, ROOT } from './env.mjs';
 import { vendorScripts } from './deps.mjs';
 import { writeTrackingData } from './tracking-data.mjs';
 
@@ -31,6 +31,9 @@ export async function benchExtensions() {
   await writeTrackingData(dataDir);
   const redship = join(root, 'redship');
   cpSync(DEV_EXTENSION, redship, { recursive: true });
+  // The harness seeds records with the worker's own modules (bench.js seedQuota); the build has
+  // them only bundled into sw.js, so their sources come along (the worker still runs the bundle).
+  cpSync(join(ROOT, 'extension/sw'), join(redship, 'sw'), { recursive: true });
   addHarness(redship, dataDir);
   const echo = join(root, 'echo');
   cpSync(join(BENCH, 'echo-extension'), echo, { recursive: true });

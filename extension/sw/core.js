@@ -5,7 +5,8 @@
 // The core is two modules. `core` (pkg/redship_wasm) is everything the worker does all day and
 // is compiled at every start. `office()` (pkg/redship_office) reads workbooks and writes XLSX: those libraries are most of the code, so they are compiled only when a file
 // needs them (service workers cannot `import()` at run time, so the small glue is imported
-// statically and only the wasm is fetched late).
+// statically and only the wasm is fetched late). The wasm is named by its place in the
+// extension, not relative to this file: the build bundles this file into sw.js.
 import initWasm, * as wasm from '../pkg/redship_wasm.js';
 import initOffice, * as officeWasm from '../pkg/redship_office.js';
 
@@ -13,7 +14,7 @@ import initOffice, * as officeWasm from '../pkg/redship_office.js';
 export const core = wasm;
 
 /** Resolves when the wasm module is compiled and `init()` has run. */
-export const ready = initWasm({ module_or_path: new URL('../pkg/redship_wasm_bg.wasm', import.meta.url) })
+export const ready = initWasm({ module_or_path: chrome.runtime.getURL('pkg/redship_wasm_bg.wasm') })
   .then(() => { wasm.init(); });
 
 let officeReady = null;
@@ -21,7 +22,7 @@ let officeReady = null;
 /** The office module's exports (`trackingImport`, `trackingSheets`, `transitExportXlsx`),
  *  loaded on first use; a failed load is retried on the next call. */
 export async function office() {
-  officeReady ??= initOffice({ module_or_path: new URL('../pkg/redship_office_bg.wasm', import.meta.url) })
+  officeReady ??= initOffice({ module_or_path: chrome.runtime.getURL('pkg/redship_office_bg.wasm') })
     .then(() => { officeWasm.init(); return officeWasm; })
     .catch((e) => { officeReady = null; throw e; });
   return officeReady;

@@ -11,13 +11,24 @@ import { inputs, save, knownShops, problems, settingsKey, PROBLEMS_KEY } from '.
 import { showBadge, clearBadge, notify, RESET_ALARM } from './quota/signals.js';
 import { lockAware } from './vault.js';
 
-/** Applies one core operation for `shop`, saves it and tells the user; returns the update. */
-async function run(op, shop, extra) {
+/**
+ * Runs `work` after the answer when the router offers that (`ctx.after`), else now (a replay of
+ * the locked queue has no answer to wait for).
+ */
+const afterAnswer = (ctx, work) => (ctx?.after ? ctx.after(work) : work());
+
+/**
+ * Applies one core operation for `shop`, saves it and tells the user (badge, notification and
+ * open pages, after the answer); returns the update.
+ */
+async function run(op, shop, extra, ctx) {
   const nowMs = Date.now();
   const update = core[op]({ ...(await inputs(shop, nowMs)), ...extra(nowMs) });
   await save(update, shop, nowMs);
-  await Promise.all([showBadge(update.view), notify(update.view)]);
-  broadcast('quota', { shop });
+  await afterAnswer(ctx, async () => {
+    await Promise.all([showBadge(update.view), notify(update.view)]);
+    broadcast('quota', { shop });
+  });
   return update;
 }
 
@@ -33,32 +44,36 @@ register('quota.decrypt', lockAware('quota.decrypt', async (p, ctx) => {
       shop: p.shop, packageId: p.packageId, outcome: p.ok ? 'success' : 'refused',
       tabId: ctx.tabId ?? null, atMs: p.atMs, quotaSpent: p.quotaSpent,
     },
-  }));
+  }), ctx);
   return { outcome: update.outcome ?? null, ...brief(update.view) };
 }));
 
-register('quota.shown', async (p) => {
+register('quota.shown', async (p, ctx) => {
   if (p.source !== 'api' && p.source !== 'board') {
     throw Object.assign(new Error(`unknown source "${p.source}"`), { name: 'QuotaError' });
   }
   const show = { shop: p.shop, source: p.source, atMs: p.atMs, day: p.day ?? null, used: p.used ?? null, dailyQuota: p.dailyQuota ?? null };
-  const update = await run('quotaRecordPageShows', p.shop, (nowMs) => ({ shows: [show], nowMs }));
+  const update = await run('quotaRecordPageShows', p.shop, (nowMs) => ({ shows: [show], nowMs }), ctx);
   return brief(update.view);
 });
 
-register('quota.dashboard', async (p) => {
-  const { current, ids } = await knownShops();
+register('quota.dashboard', async (p, ctx) => {
+  const nowMs = Date.now();
+  // The shop asked for is nearly always a known one: its records are read alongside the list
+  // of shops (the popup's first answer after the worker starts waits on both).
+  const asked = p.shop ? inputs(p.shop, nowMs) : null;
+  asked?.catch(() => {});
+  const [{ current, ids }, status] = await Promise.all([knownShops(), store.get('status')]);
   const shop = p.shop && ids.includes(p.shop) ? p.shop : current;
-  const today = core.chinaDay({ nowMs: Date.now() });
+  const today = core.chinaDay({ nowMs });
   if (!shop) {
-    await clearBadge();
+    await afterAnswer(ctx, clearBadge);
     return { shops: [], shop: null, view: null, day: today.day };
   }
-  const nowMs = Date.now();
-  const update = core.quotaDashboard({ ...(await inputs(shop, nowMs)), shop, nowMs });
+  const update = core.quotaDashboard({ ...(await (shop === p.shop ? asked : inputs(shop, nowMs))), shop, nowMs });
   // Looking at another shop does not make it the active one (the badge follows the workbench).
   await save(update, shop, nowMs, { activate: false });
-  const [status] = await Promise.all([store.get('status'), shop === current && showBadge(update.view), notify(update.view)]);
+  await afterAnswer(ctx, () => Promise.all([shop === current && showBadge(update.view), notify(update.view)]));
   return { shops: ids, shop, view: update.view, day: today.day, workbench: status?.lastContact?.origin ?? null };
 });
 

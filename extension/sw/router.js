@@ -11,8 +11,10 @@ let started = null;
 
 /**
  * Registers the handler for a catalogue type: `fn(payload, ctx)` → data (or throws a named
- * Error). `ctx` = {origin, tabId, frameId, url}. With `{queued: false}` the handler is not run
- * in the queue (it must then use `exclusive` itself around state changes).
+ * Error). `ctx` = {origin, tabId, frameId, url, after}: `after(work)` runs `work()` once the
+ * answer has gone, still in the handler's place in the queue (badge and notification updates
+ * need not hold up the answer, but must keep their order). With `{queued: false}` the handler is
+ * not run in the queue (it must then use `exclusive` itself around state changes).
  */
 export function register(type, fn, { queued = true } = {}) {
   if (handlers.has(type)) throw new Error(`handler for ${type} registered twice`);
@@ -75,11 +77,24 @@ export function installRouter(ready) {
       sendResponse(fail(Object.assign(new Error(`no handler for ${check.type}`), { name: 'MessageError' })));
       return false;
     }
-    const ctx = { origin, tabId: sender.tab?.id ?? null, frameId: sender.frameId ?? 0, url: sender.url || '' };
-    const job = () => fn(check.payload, ctx);
+    const later = [];
+    const ctx = { origin, tabId: sender.tab?.id ?? null, frameId: sender.frameId ?? 0, url: sender.url || '', after: (work) => { later.push(work); } };
+    const job = async () => {
+      let data;
+      try {
+        data = await fn(check.payload, ctx);
+      } catch (e) {
+        sendResponse(fail(e));
+        return;
+      }
+      sendResponse({ ok: true, data: data ?? null });
+      for (const work of later) {
+        try { await work(); } catch (e) { console.warn(`RedShip: after ${check.type}:`, e?.name, e?.message); }
+      }
+    };
     started
       .then(() => (queued ? exclusive(job) : job()))
-      .then((data) => sendResponse({ ok: true, data: data ?? null }), (e) => sendResponse(fail(e)));
+      .catch((e) => sendResponse(fail(e)));
     return true;
   });
 }
