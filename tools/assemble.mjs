@@ -10,7 +10,7 @@
 // It also merges the per-domain string tables extension/i18n/*.json ({key: {zh_CN, en}}) into
 // Chrome's _locales/<lang>/messages.json, failing on a key missing a language or defined twice.
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { join, resolve, dirname, relative } from 'node:path';
+import { join, resolve, dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
 import { mergeLocales } from './i18n.mjs';
