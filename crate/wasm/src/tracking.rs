@@ -6,8 +6,8 @@
 //! whose `code` is `NeedsOffice`, and the worker passes the same request on. GBK CSVs are read
 //! here, decoded by the browser.
 
-use crate::boundary::{from_js, import_request, js_error, map_err, to_js};
-use redship_core::tracking::{self, couriers, journal, plan, report, wal, ImportError, RevalidateRequest};
+use crate::boundary::{from_js, import_request, js_error, map_err, revalidate_request, to_js};
+use redship_core::tracking::{self, couriers, journal, plan, report, wal, ImportError};
 use wasm_bindgen::prelude::*;
 
 /// `trackingImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders,
@@ -32,8 +32,7 @@ fn import_err(e: ImportError) -> JsValue {
 /// couriers})` → preview view, after the user fixed or removed rows.
 #[wasm_bindgen(js_name = trackingRevalidate)]
 pub fn tracking_revalidate(request: JsValue) -> Result<JsValue, JsValue> {
-    let req: RevalidateRequest = from_js(request)?;
-    to_js(&tracking::revalidate(&req))
+    to_js(&tracking::revalidate(&revalidate_request(request)?))
 }
 
 /// `trackingCouriers()` → SPEC.md's default courier list `[{code, name}]`.

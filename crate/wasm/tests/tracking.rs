@@ -119,6 +119,32 @@ fn import_errors_are_named() {
     );
 }
 
+/// The long lists cross apart from the rest of the request: absent or `null` ones read as
+/// empty, a wrong shape is a `RequestError`, and the caller's object is left alone.
+#[wasm_bindgen_test]
+fn context_lists_are_read_apart() {
+    let text = "P100000000000001 中通 7730 1234 5678";
+    let bare = obj(&format!(r#"{{"source": "paste", "text": "{text}"}}"#));
+    let v = tracking_import(bare).unwrap();
+    assert_eq!(get(&v, "reasons.0.code").as_string().as_deref(), Some("unknown-order"));
+    let nulls = obj(&format!(r#"{{"source": "paste", "text": "{text}", "knownOrders": null, "usedNumbers": null}}"#));
+    assert!(tracking_import(nulls).is_ok());
+    let req = obj(&format!(r#"{{"source": "paste", "text": "{text}", {CTX}}}"#));
+    let v = tracking_import(req.clone()).unwrap();
+    assert_eq!(get(&v, "counts.ok").as_f64(), Some(1.0));
+    assert!(get(&req, "knownOrders.0.packageId").is_string());
+    let used = obj(&format!(
+        r#"{{"rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}], {}}}"#,
+        CTX.replace(r#""usedNumbers": []"#, r#""usedNumbers": [{"number": "773012345678", "packageId": "P100000000000002"}]"#)
+    ));
+    let v = tracking_revalidate(used).unwrap();
+    assert_eq!(get(&v, "reasons.0.code").as_string().as_deref(), Some("already-used"));
+    for bad in [r#""knownOrders": "P1""#, r#""usedNumbers": [{"number": 7}]"#] {
+        let req = obj(&format!(r#"{{"source": "paste", "text": "{text}", {bad}}}"#));
+        assert_eq!(error_name(&tracking_import(req).unwrap_err()), "RequestError", "{bad}");
+    }
+}
+
 #[wasm_bindgen_test]
 fn plan_journal_and_report() {
     let plan_req = obj(&format!(

@@ -155,9 +155,14 @@ pub fn parse_text(text: &str) -> Result<Vec<RawRow>, ImportError> {
         }
         // The record number is the spreadsheet row (csv's line count is unreliable with CRLF).
         i += 1;
+        // One UTF-8 check per record (the fields lie end to end in it), not one per field.
+        let all = std::str::from_utf8(rec.as_slice()).map_err(|e| ImportError::Csv { row: i, detail: e.to_string() })?;
         let mut cells = Vec::with_capacity(rec.len());
-        for field in &rec {
-            let cell = std::str::from_utf8(field).map_err(|e| ImportError::Csv { row: i, detail: e.to_string() })?;
+        for at in 0..rec.len() {
+            let cell = rec.range(at).and_then(|r| all.get(r)).ok_or_else(|| ImportError::Csv {
+                row: i,
+                detail: format!("column {} is not text", super::column_letter(at)),
+            })?;
             cells.push(cell.trim().to_string());
         }
         if cells.iter().any(|c| !c.is_empty()) {

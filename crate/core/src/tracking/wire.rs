@@ -103,14 +103,18 @@ impl Serialize for PreviewView {
                 })
             })
             .collect();
+        // Where each platform courier sits in the list, looked up once per row (the first of two
+        // equal entries wins, as a scan would find it).
+        let mut listed: FastMap<(&str, &str), i64> = FastMap::default();
+        for (i, c) in self.couriers.iter().enumerate().rev() {
+            listed.insert((c.code.as_str(), c.name.as_str()), i as i64);
+        }
         let courier_at: Vec<i64> = self
             .rows
             .iter()
-            .map(|r| {
-                self.couriers
-                    .iter()
-                    .position(|c| !r.courier_code.is_empty() && c.code == r.courier_code && c.name == r.courier_name)
-                    .map_or(-1, |i| i as i64)
+            .map(|r| match r.courier_code.is_empty() {
+                true => -1,
+                false => listed.get(&(r.courier_code.as_str(), r.courier_name.as_str())).copied().unwrap_or(-1),
             })
             .collect();
         Wire {
