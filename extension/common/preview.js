@@ -1,6 +1,7 @@
 // The import preview as the core sends it (crate/core/src/tracking/wire.rs): laid out by
-// column (package IDs and numbers as one line-separated text each), couriers and the courier cells as written by position in one table each, reasons and
-// changed cells listed apart with their row's position. `previewRows` turns it into the row
+// column (package IDs and numbers as one line-separated text each, verdicts and fillable flags
+// as one text of digits each), couriers and the courier cells as written by position in one
+// table each, reasons and changed cells listed apart with their row's position. `previewRows` turns it into the row
 // objects the ship page renders and edits.
 
 const VERDICTS = ['ok', 'warning', 'error'];
@@ -25,8 +26,8 @@ export function previewRows(view) {
       index, row, packageId, number,
       courierCode: courier ? courier.code : '',
       courierName: courier ? courier.name : '',
-      verdict: VERDICTS[c.verdict[index]],
-      fillable: c.fillable[index],
+      verdict: VERDICTS[c.verdict.charCodeAt(index) - 48],
+      fillable: c.fillable[index] === '1',
       reasons: [],
       raw: { row, packageId, courier: view.written[c.written[index]], number },
     };

@@ -64,8 +64,12 @@ async function validationContext(shop) {
   // button before acting, so an order shipped since the list was read is skipped, not shipped).
   const used = await usedWithLive(shop);
   const couriers = (await store.get(couriersKey(shop)))?.couriers || [];
+  // The core's compact form: each state's package IDs joined by line breaks (tracking/mod.rs).
+  const waiting = [];
+  const closed = [];
+  for (const [packageId, isWaiting] of byId) (isWaiting ? waiting : closed).push(packageId);
   return {
-    knownOrders: [...byId].map(([packageId, waiting]) => ({ packageId, waiting })),
+    knownOrders: { waiting: waiting.join('\n'), closed: closed.join('\n') },
     usedNumbers: used.map(({ number, packageId }) => ({ number, packageId })),
     couriers,
   };

@@ -95,6 +95,7 @@ fn without(request: &JsValue, fields: &[&str]) -> Result<JsValue, JsValue> {
 /// and more) apart from the rest. Package IDs and numbers are ASCII, so each list's JSON text is
 /// a one-byte string, which the engine encodes to UTF-8 several times faster than the two-byte
 /// text the whole request becomes with one Chinese courier name in it. `T` reads the rest.
+/// An absent or `null` list is empty.
 pub fn with_context_lists<T: DeserializeOwned>(request: JsValue) -> Result<(T, ContextLists), JsValue> {
     const LISTS: [&str; 2] = ["knownOrders", "usedNumbers"];
     let list = |field: &str| -> Result<JsValue, JsValue> {
@@ -104,11 +105,15 @@ pub fn with_context_lists<T: DeserializeOwned>(request: JsValue) -> Result<(T, C
         return Ok((from_js(request)?, ContextLists::default()));
     }
     let lists = ContextLists {
-        known_orders: from_js::<Option<_>>(list(LISTS[0])?)?.unwrap_or_default(),
+        known_orders: from_js::<Option<KnownOrders>>(list(LISTS[0])?)?.map(|k| k.0).unwrap_or_default(),
         used_numbers: from_js::<Option<_>>(list(LISTS[1])?)?.unwrap_or_default(),
     };
     Ok((from_js(without(&request, &LISTS)?)?, lists))
 }
+
+/// `knownOrders` in its JSON form (`redship_core::tracking::known_wire`).
+#[derive(serde::Deserialize)]
+struct KnownOrders(#[serde(with = "redship_core::tracking::known_wire")] Vec<redship_core::tracking::KnownOrder>);
 
 /// The long lists of a validation context, read by [`with_context_lists`].
 #[derive(Default)]

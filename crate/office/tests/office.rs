@@ -11,7 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const NOW: f64 = 1_795_233_600_000.0;
-const CTX: &str = r#""knownOrders": [{"packageId": "P100000000000001", "waiting": true}, {"packageId": "P100000000000002", "waiting": true}], "usedNumbers": [], "couriers": []"#;
+const CTX: &str = r#""knownOrders": {"waiting": "P100000000000001\nP100000000000002"}, "usedNumbers": [], "couriers": []"#;
 
 fn js(json: &str) -> JsValue {
     JSON::parse(json).expect("valid JSON")

@@ -10,8 +10,9 @@ use crate::boundary::{from_js, import_request, js_error, map_err, revalidate_req
 use redship_core::tracking::{self, couriers, journal, plan, report, wal, ImportError};
 use wasm_bindgen::prelude::*;
 
-/// `trackingImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders,
-/// usedNumbers, couriers})` → preview view (`counts`, `rows`, source facts).
+/// `trackingImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders: {waiting,
+/// closed} (package IDs joined by line breaks), usedNumbers: [{number, packageId}], couriers})`
+/// → preview view (`counts`, `rows`, source facts).
 #[wasm_bindgen(js_name = trackingImport)]
 pub fn tracking_import(request: JsValue) -> Result<JsValue, JsValue> {
     let req = import_request(request)?;

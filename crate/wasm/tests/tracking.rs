@@ -30,7 +30,7 @@ fn error_name(e: &JsValue) -> String {
     get(e, "name").as_string().unwrap_or_default()
 }
 
-const CTX: &str = r#""knownOrders": [{"packageId": "P100000000000001", "waiting": true}, {"packageId": "P100000000000002", "waiting": true}], "usedNumbers": [], "couriers": []"#;
+const CTX: &str = r#""knownOrders": {"waiting": "P100000000000001\nP100000000000002"}, "usedNumbers": [], "couriers": []"#;
 
 #[wasm_bindgen_test]
 fn paste_import_gives_a_preview() {
@@ -39,7 +39,7 @@ fn paste_import_gives_a_preview() {
     ));
     let v = tracking_import(req).unwrap();
     assert_eq!(get(&v, "counts.total").as_f64(), Some(2.0));
-    assert_eq!(get(&v, "rows.verdict.0").as_f64(), Some(0.0), "0 is ok");
+    assert_eq!(get(&v, "rows.verdict").as_string().as_deref(), Some("02"), "one digit a row: 0 ok, 2 error");
     assert_eq!(
         courier_code(&v, 0).as_deref(),
         Some("zhongtong")
@@ -132,14 +132,14 @@ fn context_lists_are_read_apart() {
     let req = obj(&format!(r#"{{"source": "paste", "text": "{text}", {CTX}}}"#));
     let v = tracking_import(req.clone()).unwrap();
     assert_eq!(get(&v, "counts.ok").as_f64(), Some(1.0));
-    assert!(get(&req, "knownOrders.0.packageId").is_string());
+    assert!(get(&req, "knownOrders.waiting").is_string());
     let used = obj(&format!(
         r#"{{"rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}], {}}}"#,
         CTX.replace(r#""usedNumbers": []"#, r#""usedNumbers": [{"number": "773012345678", "packageId": "P100000000000002"}]"#)
     ));
     let v = tracking_revalidate(used).unwrap();
     assert_eq!(get(&v, "reasons.0.code").as_string().as_deref(), Some("already-used"));
-    for bad in [r#""knownOrders": "P1""#, r#""usedNumbers": [{"number": 7}]"#] {
+    for bad in [r#""knownOrders": "P1""#, r#""knownOrders": [{"packageId": "P100000000000001", "waiting": true}]"#, r#""usedNumbers": [{"number": 7}]"#] {
         let req = obj(&format!(r#"{{"source": "paste", "text": "{text}", {bad}}}"#));
         assert_eq!(error_name(&tracking_import(req).unwrap_err()), "RequestError", "{bad}");
     }

@@ -13,7 +13,8 @@
 //!           hold no whitespace, joined by line breaks: one string per column),
 //!           courier: [0, …] (position in couriers, −1: none),
 //!           written: [0, …] (position in written: the courier cell as given),
-//!           verdict: [0, …] (0 ok, 1 warning, 2 error), fillable: [true, …] },
+//!           verdict: "0021…" (one digit a row: 0 ok, 1 warning, 2 error),
+//!           fillable: "1100…" (one digit a row: 1 fillable, 0 not) },
 //!   reasons: [{at, code, level, message, messageEn}]  (at: row position; in row order),
 //!   given: [{at, packageId, number}]  (rows whose package ID or number normalising changed:
 //!                                      the cells as given),
@@ -39,7 +40,7 @@ pub(super) struct ImportWire {
     bytes: Option<Vec<u8>>,
     #[serde(default)]
     sheet: Option<String>,
-    #[serde(default)]
+    #[serde(default, with = "super::known_wire")]
     known_orders: Vec<KnownOrder>,
     #[serde(default)]
     used_numbers: Vec<UsedNumber>,
@@ -68,7 +69,7 @@ impl From<ImportWire> for ImportRequest {
 #[serde(rename_all = "camelCase")]
 pub(super) struct RevalidateWire {
     rows: Vec<RawEntry>,
-    #[serde(default)]
+    #[serde(default, with = "super::known_wire")]
     known_orders: Vec<KnownOrder>,
     #[serde(default)]
     used_numbers: Vec<UsedNumber>,
@@ -159,8 +160,8 @@ impl<'a> Serialize for Columns<'a> {
         m.serialize_entry("number", &lines(rows, |r| &r.number))?;
         m.serialize_entry("courier", self.courier)?;
         m.serialize_entry("written", self.written)?;
-        m.serialize_entry("verdict", &Column(rows, |r: &PreviewRow| verdict_code(r.verdict)))?;
-        m.serialize_entry("fillable", &Column(rows, |r: &PreviewRow| r.fillable))?;
+        m.serialize_entry("verdict", &digits(rows, |r| verdict_code(r.verdict)))?;
+        m.serialize_entry("fillable", &digits(rows, |r| u8::from(r.fillable)))?;
         m.end()
     }
 }
@@ -176,6 +177,12 @@ fn lines(rows: &[PreviewRow], code: impl Fn(&PreviewRow) -> &String) -> String {
         out.push_str(code(r));
     }
     out
+}
+
+/// A one-digit code of every row, as one text (an array of 10,000 small numbers or booleans costs
+/// several times more to write and, in JS, to parse).
+fn digits(rows: &[PreviewRow], code: impl Fn(&PreviewRow) -> u8) -> String {
+    rows.iter().map(|r| char::from(b'0' + code(r))).collect()
 }
 
 fn verdict_code(v: Verdict) -> u8 {
@@ -266,8 +273,8 @@ mod tests {
                 "number": "773012345678\n\n773012345678",
                 "courier": [1, -1, 1],
                 "written": [0, 1, 0],
-                "verdict": [0, 2, 1],
-                "fillable": [true, false, false],
+                "verdict": "021",
+                "fillable": "100",
             })
         );
         let codes: Vec<(u64, &str, &str)> = v["reasons"]
