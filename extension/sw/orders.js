@@ -74,33 +74,34 @@ const stamp = (record) => (record ? { ...record, updatedAtMs: Date.now() } : rec
 // ── cross-domain reads (EXTENSION.md) ───────────────────────────────────────────────────────
 
 // Reads that start together share one computation: each decrypt asks for paid counts and route
-// counts at once, and both come from the same transit view of the same records.
-const viewsInFlight = new Map();
+// counts at once, and both come from the same figures of the same records (transitFigures: the
+// transit view's counts without its 10,000 rows).
+const figuresInFlight = new Map();
 
-function viewOf(shop) {
-  let view = viewsInFlight.get(shop);
-  if (!view) {
-    view = load(shop)
-      .then(({ snapshot, routes }) => core.transitView(snapshot, routes, { shopId: shop, nowMs: Date.now() }))
-      .finally(() => viewsInFlight.delete(shop));
-    viewsInFlight.set(shop, view);
+function figuresOf(shop) {
+  let figures = figuresInFlight.get(shop);
+  if (!figures) {
+    figures = load(shop)
+      .then(({ snapshot, routes }) => core.transitFigures(snapshot, routes, { shopId: shop, nowMs: Date.now() }))
+      .finally(() => figuresInFlight.delete(shop));
+    figuresInFlight.set(shop, figures);
   }
-  return view;
+  return figures;
 }
 
 /** `[{packageId, waiting}]`: pending packages and recently shipped/cancelled ones. */
 export async function knownOrders(shop) {
-  return (await viewOf(shop)).knownOrders;
+  return (await figuresOf(shop)).knownOrders;
 }
 
 /** `[{day, paidOrders}]`: distinct paid packages seen per China day, last 8 days. */
 export async function paidCountsByDay(shop) {
-  return (await viewOf(shop)).paidByDay;
+  return (await figuresOf(shop)).paidByDay;
 }
 
 /** `{warehouse, supplier, self}`: pending packages per route. */
 export async function routeCounts(shop) {
-  const c = (await viewOf(shop)).counts;
+  const c = (await figuresOf(shop)).counts;
   return { warehouse: c.warehouse, supplier: c.supplier, self: c.self };
 }
 
