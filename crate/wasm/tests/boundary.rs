@@ -55,7 +55,7 @@ fn big_requests_cross_a_slice_at_a_time() {
     let rows: Vec<String> = (0..6000u64)
         .map(|i| format!(r#"{{"row":{i},"packageId":"P{:015}","courier":"中通快递😀{}","number":"7730{:08}"}}"#, 100_000_000_000_000u64 + i, "备".repeat((i % 7) as usize), i))
         .collect();
-    let text = format!(r#"{{"rows":[{}],"knownOrders":{},"usedNumbers":[],"couriers":[]}}"#, rows.join(","));
+    let text = format!(r#"{{"rows":[{}],"knownOrders":{{}},"usedNumbers":[],"couriers":[]}}"#, rows.join(","));
     assert!(text.encode_utf16().count() > 256 * 1024);
     let req = js_sys::JSON::parse(&text).expect("json");
     let view = redship_wasm::tracking_revalidate(req).expect("view");
