@@ -98,15 +98,13 @@ fn without(request: &JsValue, fields: &[&str]) -> Result<JsValue, JsValue> {
 /// An absent or `null` list is empty.
 pub fn with_context_lists<T: DeserializeOwned>(request: JsValue) -> Result<(T, ContextLists), JsValue> {
     const LISTS: [&str; 2] = ["knownOrders", "usedNumbers"];
-    let list = |field: &str| -> Result<JsValue, JsValue> {
-        Ok(js_sys::Reflect::get(&request, &JsValue::from_str(field)).unwrap_or(JsValue::UNDEFINED))
-    };
     if !request.is_object() {
         return Ok((from_js(request)?, ContextLists::default()));
     }
+    let list = |field: &str| js_sys::Reflect::get(&request, &JsValue::from_str(field)).unwrap_or(JsValue::UNDEFINED);
     let lists = ContextLists {
-        known_orders: from_js::<Option<KnownOrders>>(list(LISTS[0])?)?.map(|k| k.0).unwrap_or_default(),
-        used_numbers: from_js::<Option<_>>(list(LISTS[1])?)?.unwrap_or_default(),
+        known_orders: from_js::<Option<KnownOrders>>(list(LISTS[0]))?.map(|k| k.0).unwrap_or_default(),
+        used_numbers: from_js::<Option<_>>(list(LISTS[1]))?.unwrap_or_default(),
     };
     Ok((from_js(without(&request, &LISTS)?)?, lists))
 }
