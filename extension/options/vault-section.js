@@ -11,12 +11,20 @@ import { el, replace, download } from '../common/dom.js';
 // i18n-keys: vaultErrStorageFull vaultErrNoPassphrase vaultErrDamaged vaultErrUnknownVersion vaultErrBadInput
 // i18n-keys: vaultStateDevice vaultStateUnlocked vaultStateLocked vaultLockHelpNew vaultLockHelpSet
 // i18n-keys: vaultPassphraseAlreadySet vaultQuarantineDamaged vaultQuarantineUnknown vaultNewPassphrase
+// i18n-keys: vaultErrBadBackupWhy vaultBackupNotBackup vaultBackupNewer vaultBackupDamaged vaultBackupChanged vaultBackupIncomplete
 const KNOWN_CODES = ['WrongPassphrase', 'Locked', 'PassphraseTooShort', 'BadBackup', 'StorageFull', 'NoPassphrase', 'Damaged', 'UnknownVersion', 'BadInput'];
+// Why a backup cannot be restored: the core's `BackupProblem` code after `BadBackup:`.
+const BACKUP_PROBLEMS = ['NotBackup', 'Newer', 'Damaged', 'Changed', 'Incomplete'];
 
 function errorText(e) {
   const m = /^(\w+):\s*(.*)$/s.exec(e?.message || '');
-  if (m && KNOWN_CODES.includes(m[1])) return { code: m[1], text: `${t(`vaultErr${m[1]}`)}${['BadBackup', 'BadInput'].includes(m[1]) ? `（${m[2]}）` : ''}` };
-  return { code: e?.name || 'Error', text: String(e?.message || e) };
+  if (!m || !KNOWN_CODES.includes(m[1])) return { code: e?.name || 'Error', text: String(e?.message || e) };
+  const [, code, detail] = m;
+  if (code === 'BadBackup') {
+    const why = /^(\w+):/.exec(detail)?.[1];
+    if (BACKUP_PROBLEMS.includes(why)) return { code, text: t('vaultErrBadBackupWhy', t(`vaultBackup${why}`)) };
+  }
+  return { code, text: `${t(`vaultErr${code}`)}${['BadBackup', 'BadInput'].includes(code) ? `（${detail}）` : ''}` };
 }
 
 const password = (testid, label) => el('input', { type: 'password', testid, autocomplete: 'off', 'aria-label': label, placeholder: label });

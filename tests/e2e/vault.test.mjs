@@ -127,6 +127,9 @@ test('after decrypts and a fill, storage holds nothing readable', { timeout: 180
   await ship.getByTestId('fill-start').click();
   const shipped = await settle(async () => (await replica.log()).shipments, (s) => s.length === 1, 60_000);
   assert.equal(shipped.length, 1);
+  // The worker records the outcome after the replica has it: wait for the report, so that no
+  // write of this run is still on its way when the next test damages a record.
+  await ship.locator('[data-testid="report-row"][data-status="shipped"]').waitFor();
   await ship.close();
 
   const dump = await storageDump(browser);
@@ -140,8 +143,11 @@ test('after decrypts and a fill, storage holds nothing readable', { timeout: 180
 });
 
 test('a damaged record is quarantined and the rest keeps working', { timeout: 60_000 }, async () => {
-  const worker = await currentWorker(browser.context, browser.extensionId);
-  const { victim, original } = await worker.evaluate(async () => {
+  // Damaged while the worker is stopped: a running worker may still write the record it holds
+  // (which would replace the damaged copy with a good one, as it should).
+  const page = await options(browser);
+  await stopServiceWorkers(browser.context, page);
+  const { victim, original } = await page.evaluate(async () => {
     const all = await chrome.storage.local.get(null);
     const key = Object.keys(all).filter((k) => k.startsWith('r.')).sort()[0];
     const env = all[key];
@@ -150,8 +156,6 @@ test('a damaged record is quarantined and the rest keeps working', { timeout: 60
     await chrome.storage.local.set({ [key]: env });
     return { victim: key, original: before };
   });
-  const page = await options(browser);
-  await stopServiceWorkers(browser.context, page);
   await page.reload();
   await page.getByTestId('quarantine-item').first().waitFor();
   const items = await page.getByTestId('quarantine-item').evaluateAll((li) => li.map((x) => ({ ...x.dataset })));
@@ -264,6 +268,10 @@ test('a backup from profile A restores into a fresh profile B', { timeout: 180_0
     await pageB.getByTestId('backup-passphrase').fill(BACKUP_PASS);
     await pageB.getByTestId('backup-import').setInputFiles(damaged);
     await pageB.locator('[data-testid="vault-message"] [data-code="BadBackup"]').waitFor();
+    // Said in the page's language, with why (the contents fail their check), not the core's detail.
+    const said = await pageB.locator('[data-testid="vault-message"] [data-code="BadBackup"]').textContent();
+    const meant = await pageB.evaluate(() => chrome.i18n.getMessage('vaultErrBadBackupWhy', [chrome.i18n.getMessage('vaultBackupChanged')]));
+    assert.ok(meant.length > 20 && said === meant, `${said} / ${meant}`);
     assert.deepEqual(await records(), untouched, 'failed restores changed nothing');
 
     await pageB.getByTestId('backup-import').setInputFiles(file);

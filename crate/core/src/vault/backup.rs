@@ -130,43 +130,71 @@ pub fn export_backup<'a>(
     serde_json::to_string_pretty(&file).map_err(|e| VaultError::BadInput { what: format!("backup file ({e})") })
 }
 
-fn bad(reason: &str) -> VaultError {
-    VaultError::BadBackup { reason: reason.into() }
+/// Why a backup file cannot be restored. Its code (`NotBackup`, …) follows `BadBackup:` in the
+/// error message, so the options page can say it in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupProblem {
+    /// Not a RedShip backup file at all (another file was chosen).
+    NotBackup,
+    /// Made by a newer RedShip than this one.
+    Newer,
+    /// A RedShip backup whose text is damaged (a part is missing or unreadable).
+    Damaged,
+    /// The encrypted contents fail their integrity check: damaged or changed after export.
+    Changed,
+    /// The file holds fewer or other records than it says: cut short or edited.
+    Incomplete,
+}
+
+impl std::fmt::Display for BackupProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NotBackup => "NotBackup",
+            Self::Newer => "Newer",
+            Self::Damaged => "Damaged",
+            Self::Changed => "Changed",
+            Self::Incomplete => "Incomplete",
+        })
+    }
+}
+
+fn bad(problem: BackupProblem, reason: &str) -> VaultError {
+    VaultError::BadBackup { problem, reason: reason.into() }
 }
 
 /// Opens a backup file. Wrong passphrase, a foreign or damaged file: a clear error, nothing else.
 pub fn import_backup<'a>(text: &str, passphrase: impl Into<Passphrase<'a>>) -> Result<BackupContents, VaultError> {
     let passphrase = passphrase.into();
     let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|_| bad("this file is not a RedShip backup (not JSON)"))?;
+        .map_err(|_| bad(BackupProblem::NotBackup, "this file is not a RedShip backup (not JSON)"))?;
     if value.get("format").and_then(Value::as_str) != Some(BACKUP_FORMAT) {
-        return Err(bad("this file is not a RedShip backup"));
+        return Err(bad(BackupProblem::NotBackup, "this file is not a RedShip backup"));
     }
     match value.get("v").and_then(Value::as_u64) {
         Some(v) if v == u64::from(BACKUP_VERSION) => {}
-        Some(v) => return Err(bad(&format!("this backup was made by a newer RedShip (file version {v})"))),
-        None => return Err(bad("the backup file is damaged (no version)")),
+        Some(v) => return Err(bad(BackupProblem::Newer, &format!("this backup was made by a newer RedShip (file version {v})"))),
+        None => return Err(bad(BackupProblem::Damaged, "the backup file is damaged (no version)")),
     }
-    let file: BackupFile = serde_json::from_value(value).map_err(|_| bad("the backup file is damaged (header)"))?;
+    let file: BackupFile = serde_json::from_value(value).map_err(|_| bad(BackupProblem::Damaged, "the backup file is damaged (header)"))?;
     let (key, check) =
-        file_keys(passphrase, &file.kdf).ok_or_else(|| bad("the backup file is damaged (key parameters)"))?;
-    let stored_check = b64_decode(&file.check).ok_or_else(|| bad("the backup file is damaged (key check)"))?;
+        file_keys(passphrase, &file.kdf).ok_or_else(|| bad(BackupProblem::Damaged, "the backup file is damaged (key parameters)"))?;
+    let stored_check = b64_decode(&file.check).ok_or_else(|| bad(BackupProblem::Damaged, "the backup file is damaged (key check)"))?;
     if !ct_eq(&stored_check, &check) {
         return Err(VaultError::WrongPassphrase);
     }
-    let nonce: [u8; NONCE_LEN] = b64_array(&file.nonce).ok_or_else(|| bad("the backup file is damaged (nonce)"))?;
-    let ct = b64_decode(&file.ct).ok_or_else(|| bad("the backup file is damaged (contents)"))?;
+    let nonce: [u8; NONCE_LEN] = b64_array(&file.nonce).ok_or_else(|| bad(BackupProblem::Damaged, "the backup file is damaged (nonce)"))?;
+    let ct = b64_decode(&file.ct).ok_or_else(|| bad(BackupProblem::Damaged, "the backup file is damaged (contents)"))?;
     let plain = aead_open(&key, &nonce, &header_aad(&file), &ct)
-        .ok_or_else(|| bad("the backup file is damaged or was changed"))?;
-    let body: Body = serde_json::from_slice(&plain).map_err(|_| bad("the backup file is damaged (contents)"))?;
+        .ok_or_else(|| bad(BackupProblem::Changed, "the backup file is damaged or was changed"))?;
+    let body: Body = serde_json::from_slice(&plain).map_err(|_| bad(BackupProblem::Damaged, "the backup file is damaged (contents)"))?;
     if body.schema > SCHEMA_VERSION {
-        return Err(bad(&format!("this backup holds data of a newer RedShip (schema {})", body.schema)));
+        return Err(bad(BackupProblem::Newer, &format!("this backup holds data of a newer RedShip (schema {})", body.schema)));
     }
     if body.count != body.records.len() {
-        return Err(bad("the backup file is incomplete"));
+        return Err(bad(BackupProblem::Incomplete, "the backup file is incomplete"));
     }
     for r in &body.records {
-        validate_logical_key(&r.key).map_err(|_| bad("the backup file holds an invalid record key"))?;
+        validate_logical_key(&r.key).map_err(|_| bad(BackupProblem::Damaged, "the backup file holds an invalid record key"))?;
     }
     Ok(BackupContents { created_ms: file.created_ms, records: body.records })
 }
@@ -253,7 +281,10 @@ mod tests {
         let text = file();
         let mut v: Value = serde_json::from_str(&text).unwrap();
         v["createdMs"] = json!(78);
-        assert!(matches!(import_backup(&v.to_string(), "backup passphrase"), Err(VaultError::BadBackup { .. })));
+        assert!(matches!(
+            import_backup(&v.to_string(), "backup passphrase"),
+            Err(VaultError::BadBackup { problem: BackupProblem::Changed, .. })
+        ));
         let bytes = text.as_bytes();
         for i in 0..bytes.len() {
             let mut b = bytes.to_vec();
@@ -265,11 +296,20 @@ mod tests {
 
     #[test]
     fn foreign_and_future_files_are_refused() {
-        assert!(matches!(import_backup("hello", "x"), Err(VaultError::BadBackup { .. })));
-        assert!(matches!(import_backup("{\"format\":\"other\"}", "x"), Err(VaultError::BadBackup { .. })));
+        let problem = |text: &str| match import_backup(text, "backup passphrase") {
+            Err(VaultError::BadBackup { problem, .. }) => problem,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(problem("hello"), BackupProblem::NotBackup);
+        assert_eq!(problem("{\"format\":\"other\"}"), BackupProblem::NotBackup);
         let mut v: Value = serde_json::from_str(&file()).unwrap();
         v["v"] = json!(2);
         let err = import_backup(&v.to_string(), "backup passphrase").unwrap_err();
+        // The message starts with both codes: the options page reads them to say it in Chinese.
+        assert!(err.to_string().starts_with("BadBackup: Newer: "), "{err}");
         assert!(err.to_string().contains("newer"), "{err}");
+        v["v"] = json!(1);
+        v.as_object_mut().unwrap().remove("nonce");
+        assert_eq!(problem(&v.to_string()), BackupProblem::Damaged);
     }
 }

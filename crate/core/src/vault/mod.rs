@@ -92,9 +92,11 @@ pub enum VaultError {
         what: String,
     },
     /// The backup file is not a RedShip backup or is damaged.
-    #[error("BadBackup: {reason}; the current data was not changed")]
+    #[error("BadBackup: {problem}: {reason}; the current data was not changed")]
     BadBackup {
-        /// What is wrong with the file.
+        /// Which kind of problem (a stable code the options page translates).
+        problem: backup::BackupProblem,
+        /// What is wrong with the file, in detail.
         reason: String,
     },
 }
