@@ -362,6 +362,6 @@ pub fn known_orders(snap: &TransitSnapshot) -> Vec<KnownOrder<'_>> {
         .map(|k| KnownOrder { package_id: k, waiting: true })
         .chain(snap.closed.keys().map(|k| KnownOrder { package_id: k, waiting: false }))
         .collect();
-    crate::sort::sort_by(&mut out, |a, b| a.package_id.cmp(&b.package_id));
+    crate::sort::sort_by(&mut out, |a, b| a.package_id.cmp(b.package_id));
     out
 }
