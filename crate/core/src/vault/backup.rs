@@ -162,6 +162,11 @@ fn bad(problem: BackupProblem, reason: &str) -> VaultError {
     VaultError::BadBackup { problem, reason: reason.into() }
 }
 
+/// [`BackupProblem::Damaged`], naming the part of the file that is.
+fn damaged(part: &str) -> VaultError {
+    bad(BackupProblem::Damaged, &format!("the backup file is damaged ({part})"))
+}
+
 /// Opens a backup file. Wrong passphrase, a foreign or damaged file: a clear error, nothing else.
 pub fn import_backup<'a>(text: &str, passphrase: impl Into<Passphrase<'a>>) -> Result<BackupContents, VaultError> {
     let passphrase = passphrase.into();
@@ -172,29 +177,32 @@ pub fn import_backup<'a>(text: &str, passphrase: impl Into<Passphrase<'a>>) -> R
     }
     match value.get("v").and_then(Value::as_u64) {
         Some(v) if v == u64::from(BACKUP_VERSION) => {}
-        Some(v) => return Err(bad(BackupProblem::Newer, &format!("this backup was made by a newer RedShip (file version {v})"))),
-        None => return Err(bad(BackupProblem::Damaged, "the backup file is damaged (no version)")),
+        Some(v) => {
+            let why = format!("this backup was made by a newer RedShip (file version {v})");
+            return Err(bad(BackupProblem::Newer, &why));
+        }
+        None => return Err(damaged("no version")),
     }
-    let file: BackupFile = serde_json::from_value(value).map_err(|_| bad(BackupProblem::Damaged, "the backup file is damaged (header)"))?;
-    let (key, check) =
-        file_keys(passphrase, &file.kdf).ok_or_else(|| bad(BackupProblem::Damaged, "the backup file is damaged (key parameters)"))?;
-    let stored_check = b64_decode(&file.check).ok_or_else(|| bad(BackupProblem::Damaged, "the backup file is damaged (key check)"))?;
+    let file: BackupFile = serde_json::from_value(value).map_err(|_| damaged("header"))?;
+    let (key, check) = file_keys(passphrase, &file.kdf).ok_or_else(|| damaged("key parameters"))?;
+    let stored_check = b64_decode(&file.check).ok_or_else(|| damaged("key check"))?;
     if !ct_eq(&stored_check, &check) {
         return Err(VaultError::WrongPassphrase);
     }
-    let nonce: [u8; NONCE_LEN] = b64_array(&file.nonce).ok_or_else(|| bad(BackupProblem::Damaged, "the backup file is damaged (nonce)"))?;
-    let ct = b64_decode(&file.ct).ok_or_else(|| bad(BackupProblem::Damaged, "the backup file is damaged (contents)"))?;
+    let nonce: [u8; NONCE_LEN] = b64_array(&file.nonce).ok_or_else(|| damaged("nonce"))?;
+    let ct = b64_decode(&file.ct).ok_or_else(|| damaged("contents"))?;
     let plain = aead_open(&key, &nonce, &header_aad(&file), &ct)
         .ok_or_else(|| bad(BackupProblem::Changed, "the backup file is damaged or was changed"))?;
-    let body: Body = serde_json::from_slice(&plain).map_err(|_| bad(BackupProblem::Damaged, "the backup file is damaged (contents)"))?;
+    let body: Body = serde_json::from_slice(&plain).map_err(|_| damaged("contents"))?;
     if body.schema > SCHEMA_VERSION {
-        return Err(bad(BackupProblem::Newer, &format!("this backup holds data of a newer RedShip (schema {})", body.schema)));
+        let why = format!("this backup holds data of a newer RedShip (schema {})", body.schema);
+        return Err(bad(BackupProblem::Newer, &why));
     }
     if body.count != body.records.len() {
         return Err(bad(BackupProblem::Incomplete, "the backup file is incomplete"));
     }
     for r in &body.records {
-        validate_logical_key(&r.key).map_err(|_| bad(BackupProblem::Damaged, "the backup file holds an invalid record key"))?;
+        validate_logical_key(&r.key).map_err(|_| damaged("an invalid record key"))?;
     }
     Ok(BackupContents { created_ms: file.created_ms, records: body.records })
 }
