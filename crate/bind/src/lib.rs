@@ -139,21 +139,46 @@ pub fn browser_gb18030(bytes: &[u8]) -> String {
         .unwrap_or_else(|_| char::REPLACEMENT_CHARACTER.to_string())
 }
 
+/// A request that carries a validation context (import, revalidate, fill plan), whose long lists
+/// [`context_request`] reads apart.
+pub trait WithContext: DeserializeOwned {
+    /// The request's validation context.
+    fn context_mut(&mut self) -> &mut redship_core::tracking::ValidationContext;
+}
+
+impl WithContext for redship_core::tracking::ImportRequest {
+    fn context_mut(&mut self) -> &mut redship_core::tracking::ValidationContext {
+        &mut self.context
+    }
+}
+
+impl WithContext for redship_core::tracking::RevalidateRequest {
+    fn context_mut(&mut self) -> &mut redship_core::tracking::ValidationContext {
+        &mut self.context
+    }
+}
+
+impl WithContext for redship_core::tracking::plan::PlanRequest {
+    fn context_mut(&mut self) -> &mut redship_core::tracking::ValidationContext {
+        &mut self.context
+    }
+}
+
+/// A `trackingRevalidate` or `fillPlan` request, its long lists read apart
+/// ([`with_context_lists`]).
+pub fn context_request<T: WithContext>(request: JsValue) -> Result<T, JsValue> {
+    let (mut req, lists): (T, _) = with_context_lists(request)?;
+    lists.into_context(req.context_mut());
+    Ok(req)
+}
+
 /// A `trackingImport` request, its `bytes` (a `Uint8Array` or `ArrayBuffer`) copied in directly
 /// and its long lists read apart ([`with_context_lists`]).
 pub fn import_request(request: JsValue) -> Result<redship_core::tracking::ImportRequest, JsValue> {
     let (request, bytes) = take_bytes(request, "bytes")?;
-    let (mut req, lists): (redship_core::tracking::ImportRequest, _) = with_context_lists(request)?;
-    lists.into_context(&mut req.context);
+    let mut req: redship_core::tracking::ImportRequest = context_request(request)?;
     if bytes.is_some() {
         req.bytes = bytes;
     }
-    Ok(req)
-}
-
-/// A `trackingRevalidate` request, its long lists read apart ([`with_context_lists`]).
-pub fn revalidate_request(request: JsValue) -> Result<redship_core::tracking::RevalidateRequest, JsValue> {
-    let (mut req, lists): (redship_core::tracking::RevalidateRequest, _) = with_context_lists(request)?;
-    lists.into_context(&mut req.context);
     Ok(req)
 }

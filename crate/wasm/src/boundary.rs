@@ -5,7 +5,8 @@ use std::sync::Once;
 use wasm_bindgen::prelude::*;
 
 pub use redship_bind::{
-    export_err, export_with, from_js, from_js_large, from_js_named, import_request, js_error, map_err, required_snapshot, revalidate_request, to_js,
+    context_request, export_err, export_with, from_js, from_js_large, from_js_named, import_request, js_error, map_err,
+    required_snapshot, to_js,
 };
 
 static INIT: Once = Once::new();

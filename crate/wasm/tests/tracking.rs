@@ -155,6 +155,15 @@ fn plan_journal_and_report() {
         get(&run, "items.0.status").as_string().as_deref(),
         Some("pending")
     );
+    // The lists are read apart from the rest, as for the import: a used number is not planned,
+    // and the old array form of the known orders is refused.
+    let row = r#""rows": [{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}]"#;
+    let used = CTX.replace(r#""usedNumbers": []"#, r#""usedNumbers": [{"number": "773012345678", "packageId": "P100000000000002"}]"#);
+    let req = obj(&format!(r#"{{"runId": "run-0", "mode": "ship", "nowMs": 1, {row}, {used}}}"#));
+    assert_eq!(error_name(&fill_plan(req).unwrap_err()), "FillError");
+    let old = r#""knownOrders": [{"packageId": "P100000000000001", "waiting": true}], "usedNumbers": []"#;
+    let req = obj(&format!(r#"{{"runId": "run-0", "mode": "ship", "nowMs": 1, {row}, {old}}}"#));
+    assert_eq!(error_name(&fill_plan(req).unwrap_err()), "RequestError");
     let step = |run: &JsValue, event: &str| {
         let req = obj(&format!(r#"{{"event": {event}, "nowMs": 2}}"#));
         Reflect::set(&req, &JsValue::from_str("run"), run).unwrap();
