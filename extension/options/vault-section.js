@@ -11,6 +11,7 @@ import { el, replace, download } from '../common/dom.js';
 // i18n-keys: vaultErrStorageFull vaultErrNoPassphrase vaultErrDamaged vaultErrUnknownVersion vaultErrBadInput
 // i18n-keys: vaultStateDevice vaultStateUnlocked vaultStateLocked vaultLockHelpNew vaultLockHelpSet
 // i18n-keys: vaultPassphraseAlreadySet vaultQuarantineDamaged vaultQuarantineUnknown vaultNewPassphrase
+// i18n-keys: vaultRetentionRange vaultAutoLockRange vaultPruneRange
 // i18n-keys: vaultErrBadBackupWhy vaultBackupNotBackup vaultBackupNewer vaultBackupDamaged vaultBackupChanged vaultBackupIncomplete
 const KNOWN_CODES = ['WrongPassphrase', 'Locked', 'PassphraseTooShort', 'BadBackup', 'StorageFull', 'NoPassphrase', 'Damaged', 'UnknownVersion', 'BadInput'];
 // Why a backup cannot be restored: the core's `BackupProblem` code after `BadBackup:`.
@@ -114,14 +115,29 @@ export function mount(container) {
     return el('div', {}, el('h3', {}, t('vaultChangeTitle')), old, ' ', next, ' ', change, ' ', remove);
   }
 
+  // A number outside its field's range is said in words and put back before anything is sent
+  // (the worker checks again; its refusal would only say "invalid input").
+  const inRange = (input, rangeKey, saved) => {
+    if (input.value !== '' && input.checkValidity()) return true;
+    say('error', t(rangeKey), 'BadInput');
+    if (saved !== undefined) input.value = saved;
+    return false;
+  };
+
   function settingsBlock(s) {
-    const save = (field, input) => run(input, async () => {
-      await call('vault.settings', { [field]: Number(input.value) }); say('ok', t('vaultSettingsSaved'));
-    });
+    const saved = { ...s.settings };
+    const save = (field, input, rangeKey) => {
+      if (!inRange(input, rangeKey, saved[field])) return;
+      void run(input, async () => {
+        await call('vault.settings', { [field]: Number(input.value) });
+        saved[field] = Number(input.value);
+        say('ok', t('vaultSettingsSaved'));
+      });
+    };
     const days = el('input', { type: 'number', min: 1, max: 3650, step: 1, testid: 'retention-days', value: s.settings.retentionDays });
-    days.addEventListener('change', () => save('retentionDays', days));
+    days.addEventListener('change', () => save('retentionDays', days, 'vaultRetentionRange'));
     const idle = el('input', { type: 'number', min: 0, max: 1440, step: 1, testid: 'autolock-minutes', value: s.settings.autoLockMinutes });
-    idle.addEventListener('change', () => save('autoLockMinutes', idle));
+    idle.addEventListener('change', () => save('autoLockMinutes', idle, 'vaultAutoLockRange'));
     return el('div', {}, el('h3', {}, t('vaultSettingsTitle')),
       el('p', {}, el('label', {}, t('vaultRetention'), ' ', days, ' ', t('vaultDays'))),
       el('p', { class: 'muted' }, t('vaultRetentionHelp')),
@@ -156,6 +172,7 @@ export function mount(container) {
   function pruneBlock() {
     const days = el('input', { type: 'number', min: 1, step: 1, value: 90, testid: 'prune-days' });
     const btn = el('button', { type: 'button', testid: 'prune-history', on: { click: () => run(btn, async () => {
+      if (!inRange(days, 'vaultPruneRange')) return;
       if (!confirm(t('vaultPruneConfirm', [days.value]))) return;
       const out = await call('vault.pruneHistory', { olderThanDays: Number(days.value) });
       say('ok', t('vaultPruned', [out.removed])); await refresh(true);

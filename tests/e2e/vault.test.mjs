@@ -304,6 +304,24 @@ test('a full storage is a clear error and saves nothing', { timeout: 60_000 }, a
   await page.close();
 });
 
+test('a setting out of its range is said in words, put back, and changes nothing', { timeout: 60_000 }, async () => {
+  const page = await options(browser);
+  const settingsNow = async () => (await page.evaluate(() => chrome.runtime.sendMessage({ type: 'vault.status', payload: {} }))).data.settings;
+  const saved = await settingsNow();
+  for (const [testid, value, key] of [['retention-days', '0', 'vaultRetentionRange'], ['autolock-minutes', '2000', 'vaultAutoLockRange'], ['retention-days', '1.5', 'vaultRetentionRange']]) {
+    const before = await page.getByTestId(testid).inputValue();
+    await page.getByTestId(testid).fill(value);
+    await page.getByTestId(testid).dispatchEvent('change');
+    const box = page.locator('[data-testid="vault-message"] [data-code="BadInput"]');
+    await box.waitFor();
+    const meant = await page.evaluate((k) => chrome.i18n.getMessage(k), key);
+    assert.ok(meant.length > 10 && (await box.textContent()) === meant, `${testid}=${value}: ${await box.textContent()}`);
+    assert.equal(await page.getByTestId(testid).inputValue(), before, `${testid} is put back`);
+  }
+  assert.deepEqual(await settingsNow(), saved, 'nothing was saved');
+  await page.close();
+});
+
 test('auto-lock locks after the idle time the user set', { timeout: 150_000 }, async () => {
   const page = await options(browser);
   await page.getByTestId('autolock-minutes').fill('1');
