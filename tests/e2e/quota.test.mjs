@@ -156,6 +156,9 @@ describe('quota ledger over the replica', { timeout: 180_000 }, () => {
     await options.getByTestId('thresholds').locator('input[name="warnPercent"]').fill('95');
     await options.getByTestId('quota-settings-save').click();
     await options.locator('p[role="status"].error').waitFor();
+    // The refusal names both thresholds, Chinese first (the core's message, as for every import error).
+    const refusal = await options.locator('p[role="status"].error').textContent();
+    assert.match(refusal, /[\u4e00-\u9fff].*90%.*95%/s, refusal);
     await options.getByTestId('thresholds').locator('input[name="warnPercent"]').fill('60');
     await options.getByTestId('quota-settings-save').click();
     await options.locator('p[role="status"].ok').waitFor();

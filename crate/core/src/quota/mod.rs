@@ -76,7 +76,7 @@ pub enum QuotaError {
         found: String,
     },
     /// The quota settings the user entered are not usable.
-    #[error("quota settings: {0}")]
+    #[error("额度设置无效：{0}")]
     InvalidSettings(String),
     /// A request from the extension is not usable.
     #[error("quota request: {0}")]

@@ -70,7 +70,7 @@ impl QuotaSettings {
     /// is an [`QuotaError::InvalidSettings`] saying which field.
     pub fn from_edit(value: &serde_json::Value) -> Result<Self, QuotaError> {
         let s = QuotaSettings::deserialize(value)
-            .map_err(|e| QuotaError::InvalidSettings(e.to_string()))?;
+            .map_err(|e| QuotaError::InvalidSettings(format!("有数字没填或不是整数，请检查（the settings have the wrong shape: {e}）")))?;
         s.validate()?;
         Ok(s)
     }
@@ -79,29 +79,29 @@ impl QuotaSettings {
     pub fn validate(&self) -> Result<(), QuotaError> {
         let bad = |m: String| Err(QuotaError::InvalidSettings(m));
         if self.v != SCHEMA_VERSION {
-            return bad(format!("version {} is not {SCHEMA_VERSION}", self.v));
+            return bad(format!("设置版本 {0} 无法识别（version {0} is not {SCHEMA_VERSION}）", self.v));
         }
         self.tiers.validate().map_err(QuotaError::InvalidSettings)?;
         let (w, c) = (self.warn_percent, self.critical_percent);
         if !(1..=99).contains(&w) {
-            return bad(format!("warning threshold {w}% must be from 1 to 99"));
+            return bad(format!("提醒比例 {w}% 要在 1 到 99 之间（warning threshold {w}% must be from 1 to 99）"));
         }
         if !(1..=99).contains(&c) {
-            return bad(format!("critical threshold {c}% must be from 1 to 99"));
+            return bad(format!("再次提醒比例 {c}% 要在 1 到 99 之间（critical threshold {c}% must be from 1 to 99）"));
         }
         if c <= w {
             return bad(format!(
-                "critical threshold {c}% must be above the warning threshold {w}%"
+                "再次提醒比例 {c}% 要大于第一次提醒的 {w}%（critical threshold {c}% must be above the warning threshold {w}%）"
             ));
         }
-        check_limit("the daily limit", self.user_limit)?;
+        check_limit("已知的每日额度", "the daily limit", self.user_limit)?;
         for (id, shop) in &self.shops {
             if check_shop(id).ok() != Some(id.as_str()) {
-                return bad(format!("shop ID `{id}` is not usable"));
+                return bad(format!("店铺 ID「{id}」无法使用（shop ID `{id}` is not usable）"));
             }
-            check_limit(&format!("shop `{id}`'s daily limit"), shop.user_limit)?;
+            check_limit(&format!("店铺「{id}」的每日额度"), &format!("shop `{id}`'s daily limit"), shop.user_limit)?;
             if shop.label.as_ref().is_some_and(|l| l.chars().count() > 100) {
-                return bad(format!("shop `{id}`'s label is longer than 100 characters"));
+                return bad(format!("店铺「{id}」的显示名称超过 100 个字（shop `{id}`'s label is longer than 100 characters）"));
             }
         }
         Ok(())
@@ -116,10 +116,11 @@ impl QuotaSettings {
     }
 }
 
-fn check_limit(what: &str, limit: Option<u32>) -> Result<(), QuotaError> {
+/// `what_zh` / `what_en` name the field in both languages.
+fn check_limit(what_zh: &str, what_en: &str, limit: Option<u32>) -> Result<(), QuotaError> {
     match limit {
         Some(l) if l == 0 || l > MAX_USER_LIMIT => Err(QuotaError::InvalidSettings(format!(
-            "{what} {l} must be from 1 to {MAX_USER_LIMIT}"
+            "{what_zh} {l} 要在 1 到 {MAX_USER_LIMIT} 之间（{what_en} {l} must be from 1 to {MAX_USER_LIMIT}）"
         ))),
         _ => Ok(()),
     }
@@ -175,5 +176,21 @@ mod tests {
         );
         let e = QuotaSettings::from_edit(&json!({"v": 1, "tiers": "x"})).unwrap_err();
         assert!(matches!(e, QuotaError::InvalidSettings(_)), "{e}");
+    }
+
+    #[test]
+    fn what_the_user_sees_is_chinese_first() {
+        // The options page shows these as they are: Chinese first, the English in brackets.
+        let s = QuotaSettings { critical_percent: 70, ..Default::default() };
+        let e = s.validate().unwrap_err().to_string();
+        assert!(e.starts_with("额度设置无效：再次提醒比例 70%") && e.contains("75%"), "{e}");
+        let edit = json!({"v": 1, "tiers": [{"maxPaidOrders": null, "dailyQuota": null}],
+            "warnPercent": 80, "criticalPercent": 95});
+        let e = QuotaSettings::from_edit(&edit).unwrap_err().to_string();
+        assert!(e.starts_with("额度设置无效：有数字没填"), "{e}");
+        let mut s = QuotaSettings::default();
+        s.tiers.0[1].daily_quota = 10;
+        let e = s.validate().unwrap_err().to_string();
+        assert!(e.starts_with("额度设置无效：第 2 档：每日解密次数 10 小于上一档的 20"), "{e}");
     }
 }

@@ -67,11 +67,11 @@ impl TierTable {
     pub fn validate(&self) -> Result<(), String> {
         let rows = &self.0;
         if rows.is_empty() {
-            return Err("the tier table has no rows".into());
+            return Err("档位表至少要有一行（the tier table has no rows）".into());
         }
         if rows.len() > MAX_TIERS {
             return Err(format!(
-                "the tier table has {} rows; at most {MAX_TIERS}",
+                "档位表有 {0} 行，最多 {MAX_TIERS} 行（the tier table has {0} rows; at most {MAX_TIERS}）",
                 rows.len()
             ));
         }
@@ -83,18 +83,18 @@ impl TierTable {
             match (t.max_paid_orders, last) {
                 (None, false) => {
                     return Err(format!(
-                        "tier row {n}: only the last row may have no upper bound"
+                        "第 {n} 档：只有最后一档可以不填订单数（tier row {n}: only the last row may have no upper bound）"
                     ))
                 }
                 (Some(_), true) => {
                     return Err(format!(
-                        "tier row {n}: the last row must have no upper bound"
+                        "第 {n} 档：最后一档的订单数要留空，表示“以上”（tier row {n}: the last row must have no upper bound）"
                     ))
                 }
                 (Some(m), false) => {
                     if prev_max.is_some_and(|p| m <= p) {
                         return Err(format!(
-                            "tier row {n}: upper bound {m} must be above the previous row's"
+                            "第 {n} 档：订单数 {m} 要大于上一档（tier row {n}: upper bound {m} must be above the previous row's）"
                         ));
                     }
                     prev_max = Some(m);
@@ -103,13 +103,13 @@ impl TierTable {
             }
             if t.daily_quota == 0 || t.daily_quota > MAX_QUOTA {
                 return Err(format!(
-                    "tier row {n}: daily quota {} must be from 1 to {MAX_QUOTA}",
+                    "第 {n} 档：每日解密次数 {0} 要在 1 到 {MAX_QUOTA} 之间（tier row {n}: daily quota {0} must be from 1 to {MAX_QUOTA}）",
                     t.daily_quota
                 ));
             }
             if t.daily_quota < prev_quota {
                 return Err(format!(
-                    "tier row {n}: daily quota {} is below the previous row's {prev_quota}",
+                    "第 {n} 档：每日解密次数 {0} 小于上一档的 {prev_quota}（tier row {n}: daily quota {0} is below the previous row's {prev_quota}）",
                     t.daily_quota
                 ));
             }
