@@ -3,7 +3,7 @@
 // chart, today's decrypts, and which reason to give when applying for more. Nothing here
 // decides a number; it only draws the DashboardView.
 import { call, onBroadcast } from './common/rpc.js';
-import { localize, t, chinaTime, countdown } from './common/i18n.js';
+import { localize, t, chinaTime, countdown, lockedText } from './common/i18n.js';
 import { el, svg, replace } from './common/dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -26,9 +26,9 @@ function showError(e) {
   const box = $('error');
   box.hidden = false;
   // Locked by the passphrase: say so plainly (counting goes on; unlocking is in the options).
-  const locked = e?.name === 'VaultError' && /^Locked/.test(e?.message || '');
-  box.dataset.locked = String(locked);
-  box.textContent = locked ? t('commonLocked') : t('commonError', e?.message || String(e));
+  const locked = lockedText(e);
+  box.dataset.locked = String(Boolean(locked));
+  box.textContent = locked ?? t('commonError', e?.message || String(e));
 }
 
 function shopPicker(d) {

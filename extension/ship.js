@@ -3,7 +3,7 @@
 // report. Everything shown is computed by the core in the service worker; nothing touches the
 // workbench until the user presses start.
 import { call, onBroadcast } from './common/rpc.js';
-import { t, localize } from './common/i18n.js';
+import { t, localize, lockedText } from './common/i18n.js';
 import { el, replace, download } from './common/dom.js';
 import { previewRows } from './common/preview.js';
 
@@ -20,7 +20,7 @@ let lastFile = null; // {name, b64}
 function showError(box, e) {
   const node = $(box);
   node.hidden = !e;
-  node.textContent = e ? (e.message || String(e)) : '';
+  node.textContent = e ? lockedText(e) ?? (e.message || String(e)) : '';
 }
 
 function toBase64(buf) {

@@ -2,7 +2,7 @@
 // and the masked CSV/XLSX export for the transit warehouse. Everything shown is computed by the
 // core in the service worker; buyer fields arrive masked and are only ever set as text.
 import { call, onBroadcast } from './common/rpc.js';
-import { localize, t } from './common/i18n.js';
+import { localize, t, lockedText } from './common/i18n.js';
 import { el, replace, download } from './common/dom.js';
 import { renderPlanner } from './transit/planner.js';
 import { renderRows } from './transit/rows.js';
@@ -16,7 +16,7 @@ const $ = (id) => document.getElementById(id);
 function showError(box, e) {
   if (!e) { box.hidden = true; box.textContent = ''; return; }
   box.hidden = false;
-  box.textContent = t('commonError', e.message || String(e));
+  box.textContent = lockedText(e) ?? t('commonError', e.message || String(e));
   box.dataset.errorName = e.name || 'Error';
 }
 

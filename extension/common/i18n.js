@@ -8,6 +8,15 @@ export function t(key, subs) {
   return chrome.i18n.getMessage(key, list) || key;
 }
 
+/**
+ * A locked vault, said plainly with what to do (`commonLocked`), for any page that shows a worker
+ * error; null for every other error. While RedShip is locked by its passphrase the worker refuses
+ * reads with `VaultError` "Locked: …", whose own text is English and technical.
+ */
+export function lockedText(e) {
+  return e?.name === 'VaultError' && /^Locked\b/.test(e?.message || '') ? t('commonLocked') : null;
+}
+
 /** Translates a subtree in place. */
 export function localize(root = document) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);

@@ -1,7 +1,7 @@
 // transit.html's order table: one `transit-row` per pending package (masked buyer fields as
 // text), its route (per order, or remembered for its SKUs) and the seller's fields for the
 // warehouse (upstream platform, upstream order number, inbound tracking number, notes).
-import { t } from '../common/i18n.js';
+import { t, lockedText } from '../common/i18n.js';
 import { el, replace } from '../common/dom.js';
 
 // i18n-keys: transitRouteWarehouse transitRouteSupplier transitRouteSelf transitColPackage transitColProduct
@@ -73,7 +73,7 @@ function input(r, field, label, cls, actions, error) {
       error.textContent = '';
     } catch (e) {
       // Refused (e.g. a phone number typed into a note): nothing was saved; say why.
-      error.textContent = e.message;
+      error.textContent = lockedText(e) ?? e.message;
       box.value = box.dataset.saved;
     }
   });

@@ -194,6 +194,14 @@ test('a passphrase lock survives a browser restart; a wrong passphrase is refuse
   assert.deepEqual(await stateOf(page), { mode: 'passphrase', locked: 'true' });
   const refused = await page.evaluate(() => chrome.runtime.sendMessage({ type: 'quota.dashboard', payload: {} }));
   assert.equal(refused.ok, false, 'nothing readable while locked');
+  // The other pages say it plainly, with what to do, not the worker's technical text.
+  const lockedSays = await page.evaluate(() => chrome.i18n.getMessage('commonLocked'));
+  for (const [path, box] of [['ship.html', '#fill-error'], ['transit.html', '#page-error'], ['popup.html', '#error']]) {
+    const p = await openExtensionPage(browser.context, browser.extensionId, path);
+    try {
+      await p.locator(box).filter({ hasText: lockedSays }).waitFor({ timeout: 15_000 });
+    } finally { await p.close(); }
+  }
 
   await page.getByTestId('unlock-passphrase').fill('not the passphrase');
   await page.getByTestId('unlock-submit').click();
