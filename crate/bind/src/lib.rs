@@ -164,8 +164,8 @@ impl WithContext for redship_core::tracking::plan::PlanRequest {
     }
 }
 
-/// A `trackingRevalidate` or `fillPlan` request, its long lists read apart
-/// ([`with_context_lists`]).
+/// A request with a validation context (`trackingRevalidate`, `fillPlan`; [`import_request`]
+/// adds the import's bytes), its long lists read apart ([`with_context_lists`]).
 pub fn context_request<T: WithContext>(request: JsValue) -> Result<T, JsValue> {
     let (mut req, lists): (T, _) = with_context_lists(request)?;
     lists.into_context(req.context_mut());

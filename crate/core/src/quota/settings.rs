@@ -69,8 +69,9 @@ impl QuotaSettings {
     /// Reads settings the user edited (e.g. in the options page): any problem, shape or value,
     /// is an [`QuotaError::InvalidSettings`] saying which field.
     pub fn from_edit(value: &serde_json::Value) -> Result<Self, QuotaError> {
-        let s = QuotaSettings::deserialize(value)
-            .map_err(|e| QuotaError::InvalidSettings(format!("有数字没填或不是整数，请检查（the settings have the wrong shape: {e}）")))?;
+        let s = QuotaSettings::deserialize(value).map_err(|e| {
+            QuotaError::InvalidSettings(format!("有数字没填或不是整数，请检查（the settings have the wrong shape: {e}）"))
+        })?;
         s.validate()?;
         Ok(s)
     }
@@ -99,7 +100,8 @@ impl QuotaSettings {
             if check_shop(id).ok() != Some(id.as_str()) {
                 return bad(format!("店铺 ID「{id}」无法使用（shop ID `{id}` is not usable）"));
             }
-            check_limit(&format!("店铺「{id}」的每日额度"), &format!("shop `{id}`'s daily limit"), shop.user_limit)?;
+            let (what_zh, what_en) = (format!("店铺「{id}」的每日额度"), format!("shop `{id}`'s daily limit"));
+            check_limit(&what_zh, &what_en, shop.user_limit)?;
             if shop.label.as_ref().is_some_and(|l| l.chars().count() > 100) {
                 return bad(format!("店铺「{id}」的显示名称超过 100 个字（shop `{id}`'s label is longer than 100 characters）"));
             }

@@ -130,8 +130,8 @@ pub fn export_backup<'a>(
     serde_json::to_string_pretty(&file).map_err(|e| VaultError::BadInput { what: format!("backup file ({e})") })
 }
 
-/// Why a backup file cannot be restored. Its code (`NotBackup`, …) follows `BadBackup:` in the
-/// error message, so the options page can say it in the user's language.
+/// Why a backup file cannot be restored. Its name (`NotBackup`, …, written with `{:?}`) follows
+/// `BadBackup:` in the error message, so the options page can say it in the user's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackupProblem {
     /// Not a RedShip backup file at all (another file was chosen).
@@ -144,18 +144,6 @@ pub enum BackupProblem {
     Changed,
     /// The file holds fewer or other records than it says: cut short or edited.
     Incomplete,
-}
-
-impl std::fmt::Display for BackupProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::NotBackup => "NotBackup",
-            Self::Newer => "Newer",
-            Self::Damaged => "Damaged",
-            Self::Changed => "Changed",
-            Self::Incomplete => "Incomplete",
-        })
-    }
 }
 
 fn bad(problem: BackupProblem, reason: &str) -> VaultError {

@@ -92,7 +92,7 @@ pub enum VaultError {
         what: String,
     },
     /// The backup file is not a RedShip backup or is damaged.
-    #[error("BadBackup: {problem}: {reason}; the current data was not changed")]
+    #[error("BadBackup: {problem:?}: {reason}; the current data was not changed")]
     BadBackup {
         /// Which kind of problem (a stable code the options page translates).
         problem: backup::BackupProblem,
