@@ -82,7 +82,7 @@ export function mount(container) {
       }); } } }, pass, ' ', submit);
       return [state, el('p', {}, t('vaultLockedHelp', [s.queued])), form, statements, usageNode, quarantine];
     }
-    return [state, lockBlock(s), passphraseBlock(s), settingsBlock(s), backupBlock(), statements, el('h3', {}, t('vaultStorageTitle')), usageNode, pruneBlock(), quarantine];
+    return [state, lockBlock(s), passphraseBlock(s), settingsBlock(s), backupBlock(), statements, el('h3', {}, t('vaultStorageTitle')), usageNode, pruneBlock(s.info.limits.pruneDays), quarantine];
   }
 
   function lockBlock(s) {
@@ -117,9 +117,10 @@ export function mount(container) {
 
   // A number outside its field's range is said in words and put back before anything is sent
   // (the worker checks again; its refusal would only say "invalid input").
+  // The bounds are the core's (`vaultInfo().limits`), set on each input as min and max.
   const inRange = (input, rangeKey, saved) => {
     if (input.value !== '' && input.checkValidity()) return true;
-    say('error', t(rangeKey), 'BadInput');
+    say('error', t(rangeKey, [input.min, input.max]), 'BadInput');
     if (saved !== undefined) input.value = saved;
     return false;
   };
@@ -134,9 +135,10 @@ export function mount(container) {
         say('ok', t('vaultSettingsSaved'));
       });
     };
-    const days = el('input', { type: 'number', min: 1, max: 3650, step: 1, testid: 'retention-days', value: s.settings.retentionDays });
+    const { retentionDays: keep, autoLockMinutes: lock } = s.info.limits;
+    const days = el('input', { type: 'number', min: keep.min, max: keep.max, step: 1, testid: 'retention-days', value: s.settings.retentionDays });
     days.addEventListener('change', () => save('retentionDays', days, 'vaultRetentionRange'));
-    const idle = el('input', { type: 'number', min: 0, max: 1440, step: 1, testid: 'autolock-minutes', value: s.settings.autoLockMinutes });
+    const idle = el('input', { type: 'number', min: lock.min, max: lock.max, step: 1, testid: 'autolock-minutes', value: s.settings.autoLockMinutes });
     idle.addEventListener('change', () => save('autoLockMinutes', idle, 'vaultAutoLockRange'));
     return el('div', {}, el('h3', {}, t('vaultSettingsTitle')),
       el('p', {}, el('label', {}, t('vaultRetention'), ' ', days, ' ', t('vaultDays'))),
@@ -169,8 +171,8 @@ export function mount(container) {
       pass, ' ', exportBtn, ' ', el('label', {}, t('vaultBackupImport'), ' ', file), result);
   }
 
-  function pruneBlock() {
-    const days = el('input', { type: 'number', min: 1, step: 1, value: 90, testid: 'prune-days' });
+  function pruneBlock(limits) {
+    const days = el('input', { type: 'number', min: limits.min, max: limits.max, step: 1, value: 90, testid: 'prune-days' });
     const btn = el('button', { type: 'button', testid: 'prune-history', on: { click: () => run(btn, async () => {
       if (!inRange(days, 'vaultPruneRange')) return;
       if (!confirm(t('vaultPruneConfirm', [days.value]))) return;

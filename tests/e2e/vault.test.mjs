@@ -316,16 +316,36 @@ test('a setting out of its range is said in words, put back, and changes nothing
   const page = await options(browser);
   const settingsNow = async () => (await page.evaluate(() => chrome.runtime.sendMessage({ type: 'vault.status', payload: {} }))).data.settings;
   const saved = await settingsNow();
-  for (const [testid, value, key] of [['retention-days', '0', 'vaultRetentionRange'], ['autolock-minutes', '2000', 'vaultAutoLockRange'], ['retention-days', '1.5', 'vaultRetentionRange']]) {
+  // The ranges are the core's; the message names them.
+  const cases = [['retention-days', '0', 'vaultRetentionRange', ['1', '3650']], ['autolock-minutes', '2000', 'vaultAutoLockRange', ['0', '1440']],
+    ['retention-days', '1.5', 'vaultRetentionRange', ['1', '3650']]];
+  for (const [testid, value, key, range] of cases) {
     const before = await page.getByTestId(testid).inputValue();
     await page.getByTestId(testid).fill(value);
     await page.getByTestId(testid).dispatchEvent('change');
     const box = page.locator('[data-testid="vault-message"] [data-code="BadInput"]');
     await box.waitFor();
-    const meant = await page.evaluate((k) => chrome.i18n.getMessage(k), key);
-    assert.ok(meant.length > 10 && (await box.textContent()) === meant, `${testid}=${value}: ${await box.textContent()}`);
+    const meant = await page.evaluate(([k, r]) => chrome.i18n.getMessage(k, r), [key, range]);
+    assert.ok(meant.includes(range[1]) && (await box.textContent()) === meant, `${testid}=${value}: ${await box.textContent()}`);
     assert.equal(await page.getByTestId(testid).inputValue(), before, `${testid} is put back`);
+    await box.evaluate((b) => b.closest('[data-testid="vault-message"]').replaceChildren());
   }
+  assert.deepEqual(await settingsNow(), saved, 'nothing was saved');
+  // "Free space" keeps to the same range: 4000 days is refused before anything is asked or deleted.
+  const asked = [];
+  page.on('dialog', (d) => { asked.push(d.message()); void d.dismiss(); });
+  await page.getByTestId('prune-days').fill('4000');
+  await page.getByTestId('prune-history').click();
+  const box = page.locator('[data-testid="vault-message"] [data-code="BadInput"]');
+  await box.waitFor();
+  assert.equal(await box.textContent(), await page.evaluate(() => chrome.i18n.getMessage('vaultPruneRange', ['1', '3650'])));
+  assert.deepEqual(asked, [], 'no confirmation is asked for an out-of-range prune');
+  // The worker refuses the same values itself, with the core's ranges.
+  const refused = await page.evaluate(async () => Promise.all([{ retentionDays: 3651 }, { autoLockMinutes: 0.5 }, { autoLockMinutes: -1 }]
+    .map((p) => chrome.runtime.sendMessage({ type: 'vault.settings', payload: p }))));
+  for (const r of refused) assert.equal(r.ok, false, JSON.stringify(r));
+  const pruned = await page.evaluate(() => chrome.runtime.sendMessage({ type: 'vault.pruneHistory', payload: { olderThanDays: 0 } }));
+  assert.equal(pruned.ok, false, JSON.stringify(pruned));
   assert.deepEqual(await settingsNow(), saved, 'nothing was saved');
   await page.close();
 });

@@ -85,6 +85,7 @@ pub fn vault_info() -> Result<JsValue, JsValue> {
         "defaultIterations": keys::DEFAULT_PBKDF2_ITERATIONS,
         "minPassphraseChars": keys::MIN_PASSPHRASE_CHARS,
         "defaultRetentionDays": retention::DEFAULT_RETENTION_DAYS,
+        "limits": redship_core::vault::settings::LIMITS,
         "keysStorageKey": redship_core::vault::KEYS_STORAGE_KEY,
         "deviceStorageKey": redship_core::vault::DEVICE_STORAGE_KEY,
         "prefixes": { "record": storage_key::RECORD_PREFIX, "pending": storage_key::PENDING_PREFIX, "quarantine": storage_key::QUARANTINE_PREFIX, "v1": migrate::V1_PREFIX },

@@ -6,35 +6,26 @@ import { index, read, write, vaultError } from './engine.js';
 
 const SETTINGS = 'vault/settings';
 const ACTIVITY = 'vault.activityMs';
-const DEFAULTS = { retentionDays: 30, autoLockMinutes: 30 };
 /** Record families purged automatically: masked order snapshots and fill journals (and their logs). */
 export const RETENTION_PATTERNS = ['orders/*/snapshot', 'ship/run/', 'ship/wal/', 'ship/*/seen'];
 /** What "free space" may also delete, only when the user asks: old quota ledger days. */
 const HISTORY_PATTERNS = [...RETENTION_PATTERNS, 'quota/*/20'];
-const MAX_AUTOLOCK_MINUTES = 24 * 60;
 
-/** The vault settings (defaults filled in). */
+/** The vault settings in effect (the core fills in defaults for missing or out-of-range fields). */
 export async function settings() {
-  return { ...DEFAULTS, ...((await read(SETTINGS)) || {}) };
+  return core.vaultSettings({ stored: (await read(SETTINGS)) || null });
 }
 
-/** Saves `{retentionDays?, autoLockMinutes?}` after checking them. */
+/** Saves `{retentionDays?, autoLockMinutes?}` once the core has checked them against their ranges. */
 export async function saveSettings({ retentionDays, autoLockMinutes }) {
-  const next = await settings();
-  if (retentionDays !== undefined && retentionDays !== null) {
-    if (!Number.isSafeInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) {
-      throw vaultError('BadInput', `retention of ${retentionDays} days (allowed: 1 to 3650)`);
-    }
-    next.retentionDays = retentionDays;
+  const change = { retentionDays: retentionDays ?? null, autoLockMinutes: autoLockMinutes ?? null };
+  for (const [field, value] of Object.entries(change)) {
+    // JSON would carry NaN or Infinity as null, which means "unchanged": refuse them here instead.
+    if (value !== null && !Number.isFinite(value)) throw vaultError('BadInput', `${field} = ${value}`);
   }
-  if (autoLockMinutes !== undefined && autoLockMinutes !== null) {
-    if (!Number.isSafeInteger(autoLockMinutes) || autoLockMinutes < 0 || autoLockMinutes > MAX_AUTOLOCK_MINUTES) {
-      throw vaultError('BadInput', `auto-lock after ${autoLockMinutes} minutes (allowed: 0 = never, up to ${MAX_AUTOLOCK_MINUTES})`);
-    }
-    next.autoLockMinutes = autoLockMinutes;
-  }
-  await write({ [SETTINGS]: { v: 1, retentionDays: next.retentionDays, autoLockMinutes: next.autoLockMinutes, updatedAtMs: Date.now() } });
-  if (retentionDays !== undefined && retentionDays !== null) await purgeExpired();
+  const next = core.vaultSettings({ stored: (await read(SETTINGS)) || null, change });
+  await write({ [SETTINGS]: { v: 1, ...next, updatedAtMs: Date.now() } });
+  if (change.retentionDays !== null) await purgeExpired();
   return next;
 }
 
@@ -53,8 +44,8 @@ export async function purgeExpired() {
 
 /** Frees space on the user's request: also quota history older than `olderThanDays`. */
 export async function pruneHistory(olderThanDays) {
-  if (!Number.isSafeInteger(olderThanDays) || olderThanDays < 1) throw vaultError('BadInput', `${olderThanDays} days`);
-  return purge(HISTORY_PATTERNS, olderThanDays);
+  if (typeof olderThanDays !== 'number') throw vaultError('BadInput', `${olderThanDays} days`);
+  return purge(HISTORY_PATTERNS, core.vaultPruneDays(olderThanDays));
 }
 
 let lastActivity = 0;

@@ -11,7 +11,8 @@
 //! - [`migrate`]: schema versions (v1 = the interim plaintext store) and upgrades;
 //! - [`backup`]: one passphrase-encrypted, versioned, integrity-checked backup file;
 //! - [`quarantine`]: opening a whole store without letting one bad record stop the rest;
-//! - [`retention`]: which old snapshots and journals to purge.
+//! - [`retention`]: which old snapshots and journals to purge;
+//! - [`settings`]: retention days and auto-lock minutes, and the ranges they accept.
 //!
 //! Randomness is always passed in as bytes by the caller (`crypto.getRandomValues`).
 
@@ -25,6 +26,7 @@ pub mod pending;
 pub mod quarantine;
 pub mod record;
 pub mod retention;
+pub mod settings;
 pub mod storage_key;
 
 pub use keys::{DataKey, DeviceRecord, KeysRecord};

@@ -1,9 +1,9 @@
-//! Vault bindings for the locked queue, backup and restore, the quarantine list and retention.
+//! Vault bindings for the locked queue, backup and restore, the quarantine list, retention and settings.
 
 use std::collections::BTreeMap;
 
 use redship_core::vault::codec::{Passphrase, Precomputed};
-use redship_core::vault::{backup, keys, pending, quarantine, retention, DataKey, Envelope, KeysRecord};
+use redship_core::vault::{backup, keys, pending, quarantine, retention, settings, DataKey, Envelope, KeysRecord};
 use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -130,4 +130,29 @@ pub fn vault_retention_plan(request: JsValue) -> Result<JsValue, JsValue> {
     let req: RetentionRequest = from_js(request)?;
     let records: Vec<(String, i64)> = req.records.into_iter().map(|r| (r.key, r.written_ms)).collect();
     to_js(&retention::purge_plan(&records, &req.policy, req.now_ms).map_err(verr)?)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SettingsApplyRequest {
+    #[serde(default)]
+    stored: Option<settings::SettingsRequest>,
+    #[serde(default)]
+    change: settings::SettingsRequest,
+}
+
+/// `vaultSettings({stored, change?})` → `{retentionDays, autoLockMinutes}`: the settings in effect
+/// given the stored record (or null), after `change` (`{retentionDays?, autoLockMinutes?}`); a
+/// value out of its range is a `BadInput` `VaultError` and nothing is applied.
+#[wasm_bindgen(js_name = vaultSettings)]
+pub fn vault_settings(request: JsValue) -> Result<JsValue, JsValue> {
+    let req: SettingsApplyRequest = from_js(request)?;
+    to_js(&settings::apply(settings::effective(req.stored.as_ref()), &req.change).map_err(verr)?)
+}
+
+/// `vaultPruneDays(days)` → the whole number of days a "free space" purge keeps, or a
+/// `BadInput` `VaultError` when it is out of range.
+#[wasm_bindgen(js_name = vaultPruneDays)]
+pub fn vault_prune_days(days: f64) -> Result<u32, JsValue> {
+    settings::check_days(days).map_err(verr)
 }
