@@ -78,11 +78,32 @@ function shopEditor(settings, shopIds) {
   return { node, read };
 }
 
+/** The wording of each problem kind the core names (`ProblemKind`); its `args` fill $1, $2. */
+// i18n-keys: quotaProblemSettingsReset quotaProblemLedgerReset quotaProblemUnknownRecord quotaProblemEventBadId
+// i18n-keys: quotaProblemEventOutOfDays quotaProblemClockDiffers quotaProblemPageOutOfDays
+const PROBLEM_TEXT = {
+  settingsReset: 'quotaProblemSettingsReset',
+  ledgerReset: 'quotaProblemLedgerReset',
+  unknownRecord: 'quotaProblemUnknownRecord',
+  eventBadId: 'quotaProblemEventBadId',
+  eventOutOfDays: 'quotaProblemEventOutOfDays',
+  clockDiffers: 'quotaProblemClockDiffers',
+  pageOutOfDays: 'quotaProblemPageOutOfDays',
+};
+
+/** One problem in the page's language; the technical detail stays in the tooltip for support. */
+function problemItem(p) {
+  const detail = `${p.record}: ${p.message}`;
+  const key = Object.hasOwn(PROBLEM_TEXT, p.kind) ? PROBLEM_TEXT[p.kind] : null;
+  const text = key ? t(key, Array.isArray(p.args) ? p.args : []) : detail;
+  return el('li', { title: detail, dataset: { kind: p.kind || 'other' } }, `${chinaTime(p.atMs)} · ${text}`);
+}
+
 function problemList(problems, onClear) {
   if (!problems.length) return null;
   return el('div', { class: 'error-box', testid: 'quota-problems' },
     el('strong', {}, t('quotaOptProblems')),
-    el('ul', {}, problems.map((p) => el('li', {}, `${chinaTime(p.atMs)} · ${p.record}: ${p.message}`))),
+    el('ul', {}, problems.map(problemItem)),
     el('button', { type: 'button', on: { click: onClear } }, t('quotaOptProblemsClear')));
 }
 

@@ -166,6 +166,29 @@ describe('quota ledger over the replica', { timeout: 180_000 }, () => {
     assert.equal(saved.data.settings.warnPercent, 60);
     await options.close();
   });
+
+  it('a workbench whose date is not the computer\'s is named in plain words on the options page', async () => {
+    // The platform's clock three days ahead: its privacy board answers with another date.
+    const platformNow = Date.now() + 3 * DAY_MS;
+    await replica.hook('clock', { now: platformNow });
+    try {
+      await tabs[0].goto(`${replica.url}${PRIVACY}`);
+      await tabs[0].locator('.d-statistic-used').first().waitFor();
+      const options = await openExtensionPage(browser.context, browser.extensionId, 'options.html');
+      const logged = () => options.evaluate(() => chrome.runtime.sendMessage({ type: 'quota.settings.get', payload: {} }));
+      await settle(logged, (r) => r.data.problems.some((p) => p.kind === 'clockDiffers'));
+      await options.reload();
+      const item = options.locator('[data-testid="quota-problems"] li[data-kind="clockDiffers"]');
+      await item.waitFor();
+      const meant = await options.evaluate((days) => chrome.i18n.getMessage('quotaProblemClockDiffers', days), [chinaDay(platformNow), chinaDay(Date.now())]);
+      assert.ok(meant.includes(chinaDay(platformNow)) && (await item.textContent()).endsWith(meant), await item.textContent());
+      // The technical detail stays available to support, in the tooltip.
+      assert.match(await item.getAttribute('title'), /^page: the workbench says/);
+      await options.close();
+    } finally {
+      await replica.hook('clock', { now: Date.now() });
+    }
+  });
 });
 
 for (const tz of [undefined, 'America/Los_Angeles']) {

@@ -20,16 +20,55 @@ pub struct KeyedRecord {
     pub value: Value,
 }
 
+/// Which kind of [`Problem`]: a stable code the options page words in the user's language (a
+/// Chinese-speaking merchant should not have to read the technical `message`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ProblemKind {
+    /// The quota settings record could not be read; the defaults are in use.
+    SettingsReset,
+    /// One day's ledger (`args`: the day) could not be read and was started afresh.
+    LedgerReset,
+    /// A record under the quota's keys that is no ledger was removed.
+    UnknownRecord,
+    /// A decrypt whose package ID has an unknown shape was not counted.
+    EventBadId,
+    /// A decrypt dated outside the days kept (`args`: its day) was not counted.
+    EventOutOfDays,
+    /// The workbench's date differs from the computer's (`args`: the workbench's day, the
+    /// clock's day); the page's numbers were taken as today's.
+    ClockDiffers,
+    /// Numbers the page showed for a day outside the days kept (`args`: the day) were not used.
+    PageOutOfDays,
+    /// Anything else (and problems logged before kinds existed): only `message` says what.
+    #[default]
+    Other,
+}
+
 /// Something wrong found in the stored records or the page's data; the operation went on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Problem {
+    /// What kind of problem.
+    #[serde(default)]
+    pub kind: ProblemKind,
+    /// The values its wording needs (days as `YYYY-MM-DD`), in order.
+    #[serde(default)]
+    pub args: Vec<String>,
     /// The storage key (or `event` / `page`) concerned.
     pub record: String,
-    /// What was wrong, for the options page.
+    /// What was wrong, in technical detail (the worker's console, support).
     pub message: String,
-    /// `reset` (replaced by a fresh record), `removed` (key deleted) or `ignored`.
+    /// `reset` (replaced by a fresh record), `removed` (key deleted), `ignored` or `adjusted`.
     pub action: String,
+}
+
+impl Problem {
+    /// A problem of `kind` (its wording's values `args`) about `record`: what was wrong in
+    /// `message`, and the `action` taken.
+    pub fn new(kind: ProblemKind, args: Vec<String>, record: &str, message: String, action: &str) -> Self {
+        Self { kind, args, record: record.into(), message, action: action.into() }
+    }
 }
 
 /// The result of every operation.

@@ -2,7 +2,7 @@
 //! reset), the clock held when it jumped back, and at the end the records to save and the view.
 
 use super::alerts::take_due;
-use super::api::{KeyedRecord, Problem, QuotaInputs, QuotaUpdate};
+use super::api::{KeyedRecord, Problem, ProblemKind, QuotaInputs, QuotaUpdate};
 use super::dashboard::{build, DashboardInputs};
 use super::ids::{check_shop, parse_ledger_key, SETTINGS_KEY};
 use super::ledger::{DayLedger, LimitSnapshot};
@@ -66,7 +66,7 @@ impl Ctx {
             Some(v) => match QuotaSettings::load(SETTINGS_KEY, v) {
                 Ok(s) => ctx.settings = s,
                 Err(e) => {
-                    ctx.problem(SETTINGS_KEY, e.to_string(), "reset");
+                    ctx.problem(Problem::new(ProblemKind::SettingsReset, vec![], SETTINGS_KEY, e.to_string(), "reset"));
                     let fresh = to_value(SETTINGS_KEY, &ctx.settings)?;
                     ctx.changed.push(KeyedRecord {
                         key: SETTINGS_KEY.into(),
@@ -78,14 +78,15 @@ impl Ctx {
         let clock_today = ctx.today;
         for (key, value) in inputs.ledgers.iter().filter(|(_, v)| !v.is_null()) {
             let Some((shop, day)) = parse_ledger_key(key) else {
-                ctx.problem(key, format!("`{key}` is not a quota ledger key"), "removed");
+                let message = format!("`{key}` is not a quota ledger key");
+                ctx.problem(Problem::new(ProblemKind::UnknownRecord, vec![], key, message, "removed"));
                 ctx.removed.push(key.clone());
                 continue;
             };
             let ledger = match DayLedger::load(key, value) {
                 Ok(l) => l,
                 Err(e) => {
-                    ctx.problem(key, e.to_string(), "reset");
+                    ctx.problem(Problem::new(ProblemKind::LedgerReset, vec![day.iso()], key, e.to_string(), "reset"));
                     let fresh = DayLedger::new(&shop, day);
                     if shop != ctx.shop {
                         ctx.changed.push(KeyedRecord {
@@ -113,12 +114,8 @@ impl Ctx {
         Ok(ctx)
     }
 
-    pub(super) fn problem(&mut self, record: &str, message: String, action: &str) {
-        self.problems.push(Problem {
-            record: record.into(),
-            message,
-            action: action.into(),
-        });
+    pub(super) fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
     }
 
     pub(super) fn ledger_mut(&mut self, day: ChinaDay) -> &mut DayLedger {

@@ -40,7 +40,7 @@ mod tests_input;
 
 pub use alerts::{Level, Warning};
 pub use api::{
-    DashboardRequest, DecryptEvent, KeyedRecord, Problem, QuotaInputs, QuotaUpdate,
+    DashboardRequest, DecryptEvent, KeyedRecord, Problem, ProblemKind, QuotaInputs, QuotaUpdate,
     RecordEventRequest, RecordPageShowsRequest, ShownQuota,
 };
 pub use dashboard::{DashboardView, HistoryBar, LogRow};

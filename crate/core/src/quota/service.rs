@@ -15,7 +15,7 @@
 //! the harm of a clock that was once set far forward.
 
 use super::api::{
-    DashboardRequest, Problem, QuotaUpdate, RecordEventRequest, RecordPageShowsRequest,
+    DashboardRequest, Problem, ProblemKind, QuotaUpdate, RecordEventRequest, RecordPageShowsRequest,
 };
 use super::context::Ctx;
 use super::dashboard::HISTORY_DAYS;
@@ -65,14 +65,11 @@ pub fn record_event(req: &RecordEventRequest) -> Result<QuotaUpdate, QuotaError>
     let mut outcome = None;
     if !is_package_id(&ev.package_id) {
         // The value is not echoed: a misread page could have handed us buyer text.
-        ctx.problem(
-            "event",
-            format!(
-                "a decrypt with a package ID of unknown shape ({} characters) was ignored",
-                ev.package_id.chars().count()
-            ),
-            "ignored",
+        let message = format!(
+            "a decrypt with a package ID of unknown shape ({} characters) was ignored",
+            ev.package_id.chars().count()
         );
+        ctx.problem(Problem::new(ProblemKind::EventBadId, vec![], "event", message, "ignored"));
     } else {
         let held = ev.at_ms < ctx.high_water.saturating_sub(CLOCK_TOLERANCE_MS);
         let day = if held {
@@ -81,15 +78,12 @@ pub fn record_event(req: &RecordEventRequest) -> Result<QuotaUpdate, QuotaError>
             ChinaDay::from_ms(ev.at_ms)
         };
         if day < ctx.today.plus(1 - HISTORY_DAYS) || day > ctx.today.plus(LOOKAHEAD_DAYS) {
-            ctx.problem(
-                "event",
-                format!(
-                    "a decrypt of {} dated {} is outside the days kept and was ignored",
-                    ev.package_id,
-                    day.iso()
-                ),
-                "ignored",
+            let message = format!(
+                "a decrypt of {} dated {} is outside the days kept and was ignored",
+                ev.package_id,
+                day.iso()
             );
+            ctx.problem(Problem::new(ProblemKind::EventOutOfDays, vec![day.iso()], "event", message, "ignored"));
         } else {
             let settings = ctx.settings.clone();
             let paid = ctx.paid.clone();
@@ -165,25 +159,20 @@ pub fn record_page_shows(req: &RecordPageShowsRequest) -> Result<QuotaUpdate, Qu
             Some(d) => {
                 // The page's numbers were fetched just now, so they are the platform's today;
                 // a clock that is off would otherwise file them under a day nobody looks at.
-                ctx.problem(
-                    "page",
-                    format!(
-                        "the workbench says it is {} but the computer's clock says {}: its numbers were taken as today's; please check the clock",
-                        d.iso(),
-                        by_clock.iso()
-                    ),
-                    "adjusted",
+                let message = format!(
+                    "the workbench says it is {} but the computer's clock says {}: its numbers were taken as today's; please check the clock",
+                    d.iso(),
+                    by_clock.iso()
                 );
+                let args = vec![d.iso(), by_clock.iso()];
+                ctx.problem(Problem::new(ProblemKind::ClockDiffers, args, "page", message, "adjusted"));
                 by_clock
             }
             None => by_clock,
         };
         if day < ctx.today.plus(1 - HISTORY_DAYS) || day > ctx.today.plus(LOOKAHEAD_DAYS) {
-            ctx.problem(
-                "page",
-                format!("numbers shown for {} are outside the days kept", day.iso()),
-                "ignored",
-            );
+            let message = format!("numbers shown for {} are outside the days kept", day.iso());
+            ctx.problem(Problem::new(ProblemKind::PageOutOfDays, vec![day.iso()], "page", message, "ignored"));
             continue;
         }
         let ledger = ctx.ledger_mut(day);
@@ -207,24 +196,21 @@ pub fn dashboard(req: &DashboardRequest) -> Result<QuotaUpdate, QuotaError> {
 pub fn check_records(records: &BTreeMap<String, Value>) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (key, value) in records.iter().filter(|(_, v)| !v.is_null()) {
-        let (message, action) = if key == SETTINGS_KEY {
+        let problem = if key == SETTINGS_KEY {
             match QuotaSettings::load(key, value) {
                 Ok(_) => continue,
-                Err(e) => (e.to_string(), "reset"),
+                Err(e) => Problem::new(ProblemKind::SettingsReset, vec![], key, e.to_string(), "reset"),
             }
-        } else if parse_ledger_key(key).is_none() {
-            (format!("`{key}` is not a quota ledger key"), "removed")
-        } else {
+        } else if let Some((_, day)) = parse_ledger_key(key) {
             match DayLedger::load(key, value) {
                 Ok(_) => continue,
-                Err(e) => (e.to_string(), "reset"),
+                Err(e) => Problem::new(ProblemKind::LedgerReset, vec![day.iso()], key, e.to_string(), "reset"),
             }
+        } else {
+            let message = format!("`{key}` is not a quota ledger key");
+            Problem::new(ProblemKind::UnknownRecord, vec![], key, message, "removed")
         };
-        problems.push(Problem {
-            record: key.clone(),
-            message,
-            action: action.into(),
-        });
+        problems.push(problem);
     }
     problems
 }

@@ -43,6 +43,8 @@ fn corrupt_and_unknown_version_records_are_named_and_reset_alone() {
         u.problems[0].message
     );
     assert_eq!(u.problems[0].action, "reset");
+    let today = ChinaDay::from_ms(t).iso();
+    assert_eq!((u.problems[0].kind, u.problems[0].args.clone()), (ProblemKind::LedgerReset, vec![today.clone()]));
     assert_eq!(u.view.used, 0);
     assert_eq!(u.view.history[5].used, 1, "yesterday is untouched");
     // The reset record was saved: the next call finds nothing wrong (no crash loop).
@@ -55,6 +57,7 @@ fn corrupt_and_unknown_version_records_are_named_and_reset_alone() {
     let e = DayLedger::load(&today_key, &s.map[&today_key]).unwrap_err();
     let checked = check_records(&s.map);
     assert_eq!(checked.len(), 1);
+    assert_eq!((checked[0].kind, checked[0].args.clone()), (ProblemKind::LedgerReset, vec![today]));
     assert!(
         checked[0].message.contains(&today_key),
         "{}",
@@ -84,6 +87,8 @@ fn corrupt_and_unknown_version_records_are_named_and_reset_alone() {
             "quota/day/shop/21.11.2026"
         ]
     );
+    let kinds: Vec<ProblemKind> = u.problems.iter().map(|p| p.kind).collect();
+    assert_eq!(kinds, [ProblemKind::SettingsReset, ProblemKind::LedgerReset, ProblemKind::UnknownRecord]);
     assert_eq!(u.removed, vec!["quota/day/shop/21.11.2026".to_string()]);
     assert_eq!(
         s.settings,
@@ -99,6 +104,7 @@ fn unknown_package_shapes_are_ignored_and_reported() {
     assert_eq!(u.outcome, None);
     assert!(u.changed.is_empty());
     assert_eq!(u.problems[0].action, "ignored");
+    assert_eq!((u.problems[0].kind, u.problems[0].args.len()), (ProblemKind::EventBadId, 0));
     assert!(
         !u.problems[0].message.contains("张三"),
         "the value is not echoed"
@@ -187,9 +193,19 @@ fn the_platform_date_wins_near_midnight_but_not_over_a_wrong_clock() {
         (4, 30, LimitSource::Api)
     );
     assert_eq!(u.problems[0].action, "adjusted");
+    assert_eq!(u.problems[0].kind, ProblemKind::ClockDiffers);
+    assert_eq!(u.problems[0].args, ["2026-11-20", "2026-11-22"], "the workbench's day, then the clock's");
     assert!(
         u.problems[0].message.contains("2026-11-20"),
         "{}",
         u.problems[0].message
     );
+}
+
+#[test]
+fn problems_logged_before_kinds_read_as_other() {
+    let old: Problem = serde_json::from_value(json!({"record": "event", "message": "m", "action": "ignored"})).unwrap();
+    assert_eq!((old.kind, old.args.len()), (ProblemKind::Other, 0));
+    let wire = serde_json::to_value(Problem::new(ProblemKind::PageOutOfDays, vec!["2026-01-01".into()], "page", "m".into(), "ignored")).unwrap();
+    assert_eq!((wire["kind"].as_str(), wire["args"][0].as_str()), (Some("pageOutOfDays"), Some("2026-01-01")));
 }
