@@ -197,7 +197,8 @@ fn read_entry(b: &[u8], at: &mut usize) -> Result<Entry, XlsxError> {
         method,
         crc,
         compressed: usize_of(compressed)?,
-        size: usize_of(size).unwrap_or(usize::MAX).min(0xFFFF_FFFF),
+        // Clamped before converting, so the cap is the same on 32- and 64-bit targets.
+        size: usize_of(size.min(0xFFFF_FFFF)).unwrap_or(usize::MAX),
         offset: usize_of(offset)?,
     })
 }
