@@ -69,7 +69,7 @@ const MAX_MS: i64 = 4_102_444_800_000;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClockError {
     /// The time is before 2000 or after 2100: a broken clock or a wrong unit (seconds vs ms).
-    #[error("time {ms} ms is outside 2000–2100; is the computer's clock or the unit wrong?")]
+    #[error("时间不对：{ms} 毫秒不在 2000–2100 年之间，请检查电脑的日期和时间（time {ms} ms is outside 2000–2100; is the computer's clock or the unit wrong?）")]
     OutOfRange {
         /// The rejected instant.
         ms: i64,
@@ -181,6 +181,9 @@ mod tests {
             ChinaDayView::at(1_795_276_799),
             Err(ClockError::OutOfRange { ms: 1_795_276_799 })
         );
+        // Shown to the merchant as is: Chinese first, saying what to check.
+        let text = ClockError::OutOfRange { ms: 0 }.to_string();
+        assert!(text.starts_with("时间不对") && text.contains("电脑的日期和时间"), "{text}");
     }
 
     #[test]
