@@ -1,6 +1,7 @@
 // Vault upkeep: settings (retention days, auto-lock minutes), the automatic retention purge of
 // masked snapshots and fill journals, history pruning that only runs when the user asks, and the
-// activity clock auto-lock reads. Decisions (what is old enough) are made by the wasm core.
+// activity clock auto-lock reads. Decisions (what is old enough, which settings and day counts are
+// allowed) are made by the wasm core.
 import { core } from '../core.js';
 import { index, read, write, vaultError } from './engine.js';
 
