@@ -17,6 +17,7 @@
   const kindByPath = new Map(Object.entries(site.api).map(([kind, path]) => [path, kind]));
   const parse = JSON.parse;
   const setTimer = setTimeout.bind(globalThis);
+  const clearTimer = clearTimeout.bind(globalThis);
   const origin = location.origin;
   const channel = new MessageChannel();
   const port = channel.port1;
@@ -105,18 +106,68 @@
   if (XHR) {
     const open = XHR.prototype.open;
     const send = XHR.prototype.send;
+    const answerText = (xhr) => (xhr.responseType === 'json' ? JSON.stringify(xhr.response)
+      : (xhr.responseType === '' || xhr.responseType === 'text') ? xhr.responseText : '');
+
+    // Decrypt answers are not listened for but looked for. A listener runs inside the task that
+    // delivers the answer, the same task in which the page re-renders its list for it (often
+    // about 50 ms with 500 rows), and even a tenth of a millisecond there can make that task
+    // long. So sent decrypt requests are checked from timer tasks of their own, every POLL_MS
+    // while any is in flight (a person cannot click 查看 faster), and once more when the page is
+    // left, so a decrypt answered just before is still reported. Other answers keep `loadend`:
+    // a fill run waits on the deliver answer, and the list answers arrive with renders far over
+    // 50 ms anyway.
+    const POLLED = new Set(['decrypt']);
+    const POLL_MS = 20;
+    /** A request still unanswered after this long is looked at less often (SLOW_POLL_MS). */
+    const QUICK_FOR_MS = 3000;
+    const SLOW_POLL_MS = 250;
+    /** Sent, not yet reported: xhr → {kind, body, sentAt}. */
+    const inFlight = new Map();
+    let pollTimer = 0;
+    const sweep = () => {
+      for (const [xhr, { kind, body }] of inFlight) {
+        // DONE: answered (or failed: an empty text reports nothing). UNSENT again: aborted.
+        if (xhr.readyState !== 4 && xhr.readyState !== 0) continue;
+        inFlight.delete(xhr);
+        if (xhr.readyState === 4) {
+          try { report(kind, body, answerText(xhr)); } catch { /* never disturb the page */ }
+        }
+      }
+    };
+    const poll = () => {
+      pollTimer = 0;
+      sweep();
+      if (!inFlight.size) return;
+      const now = Date.now();
+      const quick = [...inFlight.values()].some((r) => now - r.sentAt < QUICK_FOR_MS);
+      pollTimer = setTimer(poll, quick ? POLL_MS : SLOW_POLL_MS);
+    };
+    window.addEventListener('pagehide', sweep, true);
+
     XHR.prototype.open = function (method, url) {
+      const sent = inFlight.get(this);
+      if (sent) {
+        // Opened again for another request: an answer not yet reported is read now, while it is
+        // still there, and reported in a task of its own.
+        inFlight.delete(this);
+        if (this.readyState === 4) {
+          const text = answerText(this);
+          later(() => report(sent.kind, sent.body, text));
+        }
+      }
       try { this.__redshipKind = kindOf(url); } catch { this.__redshipKind = null; }
       return open.apply(this, arguments);
     };
     XHR.prototype.send = function (body) {
       const kind = this.__redshipKind;
-      if (kind) {
-        this.addEventListener('loadend', () => later(() => {
-          const text = this.responseType === 'json' ? JSON.stringify(this.response)
-            : (this.responseType === '' || this.responseType === 'text') ? this.responseText : '';
-          report(kind, typeof body === 'string' ? body : '', text);
-        }));
+      const text = typeof body === 'string' ? body : '';
+      if (kind && POLLED.has(kind)) {
+        inFlight.set(this, { kind, body: text, sentAt: Date.now() });
+        if (pollTimer) clearTimer(pollTimer);
+        pollTimer = setTimer(poll, POLL_MS);
+      } else if (kind) {
+        this.addEventListener('loadend', () => later(() => report(kind, text, answerText(this))));
       }
       return send.apply(this, arguments);
     };

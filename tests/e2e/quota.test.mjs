@@ -148,6 +148,30 @@ describe('quota ledger over the replica', { timeout: 180_000 }, () => {
     assert.equal(await settle(() => popup.evaluate(() => chrome.action.getBadgeText({})), (b) => b === '15'), '15');
   });
 
+  it('a request object the page reuses for a second decrypt counts both decrypts', async () => {
+    // Decrypt answers are looked for from timer tasks, not listened for: an XMLHttpRequest opened
+    // again inside its own load handler must not lose the first answer.
+    const [a, b] = [ids[18], ids[19]];
+    const answers = await tabs[0].evaluate(([url, first, second]) => new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      const got = [];
+      const ask = (id) => {
+        xhr.open('POST', url);
+        xhr.setRequestHeader('content-type', 'application/json');
+        xhr.send(JSON.stringify({ package_id: id, action_type: 1 }));
+      };
+      xhr.onload = () => {
+        got.push(JSON.parse(xhr.responseText).success);
+        if (got.length === 1) ask(second); else resolve(got);
+      };
+      xhr.onerror = () => reject(new Error('network'));
+      ask(first);
+    }), [DECRYPT, a, b]);
+    assert.deepEqual(answers, [true, true], 'the platform decrypted both');
+    const rows = await settle(() => logRows(popup), (r) => [a, b].every((id) => r.some((x) => x.id === id)));
+    assert.deepEqual(rows.filter((r) => r.id === a || r.id === b).map((r) => [r.id, r.charged]).sort(), [[a, 'true'], [b, 'true']].sort());
+  });
+
   it('the options page edits the tier table and thresholds, and rejects a bad table', async () => {
     const options = await openExtensionPage(browser.context, browser.extensionId, 'options.html');
     const table = options.getByTestId('tier-table');
