@@ -340,7 +340,7 @@ test('a setting out of its range is said in words, put back, and changes nothing
   await box.waitFor();
   assert.equal(await box.textContent(), await page.evaluate(() => chrome.i18n.getMessage('vaultPruneRange', ['1', '3650'])));
   assert.deepEqual(asked, [], 'no confirmation is asked for an out-of-range prune');
-  // The worker refuses the same values itself, with the core's ranges.
+  // The worker refuses them too: the message catalogue takes whole numbers only, the core checks the ranges.
   const refused = await page.evaluate(async () => Promise.all([{ retentionDays: 3651 }, { autoLockMinutes: 0.5 }, { autoLockMinutes: -1 }]
     .map((p) => chrome.runtime.sendMessage({ type: 'vault.settings', payload: p }))));
   for (const r of refused) assert.equal(r.ok, false, JSON.stringify(r));

@@ -3,7 +3,7 @@
 // activity clock auto-lock reads. Decisions (what is old enough, which settings and day counts are
 // allowed) are made by the wasm core.
 import { core } from '../core.js';
-import { index, read, write, vaultError } from './engine.js';
+import { index, read, write } from './engine.js';
 
 const SETTINGS = 'vault/settings';
 const ACTIVITY = 'vault.activityMs';
@@ -17,16 +17,15 @@ export async function settings() {
   return core.vaultSettings({ stored: (await read(SETTINGS)) || null });
 }
 
-/** Saves `{retentionDays?, autoLockMinutes?}` once the core has checked them against their ranges. */
+/**
+ * Saves `{retentionDays?, autoLockMinutes?}` (whole numbers: the message catalogue checks the
+ * type) once the core has checked them against their ranges.
+ */
 export async function saveSettings({ retentionDays, autoLockMinutes }) {
   const change = { retentionDays: retentionDays ?? null, autoLockMinutes: autoLockMinutes ?? null };
-  for (const [field, value] of Object.entries(change)) {
-    // JSON would carry NaN or Infinity as null, which means "unchanged": refuse them here instead.
-    if (value !== null && !Number.isFinite(value)) throw vaultError('BadInput', `${field} = ${value}`);
-  }
   const next = core.vaultSettings({ stored: (await read(SETTINGS)) || null, change });
   await write({ [SETTINGS]: { v: 1, ...next, updatedAtMs: Date.now() } });
-  if (change.retentionDays !== null) await purgeExpired();
+  if (change.retentionDays !== null) await purgeExpired(next.retentionDays);
   return next;
 }
 
@@ -38,14 +37,13 @@ async function purge(patterns, days) {
   return doomed.length;
 }
 
-/** Deletes masked snapshots and journals older than the retention setting. */
-export async function purgeExpired() {
-  return purge(RETENTION_PATTERNS, (await settings()).retentionDays);
+/** Deletes masked snapshots and journals older than `days` (default: the retention setting). */
+export async function purgeExpired(days) {
+  return purge(RETENTION_PATTERNS, days ?? (await settings()).retentionDays);
 }
 
 /** Frees space on the user's request: also quota history older than `olderThanDays`. */
 export async function pruneHistory(olderThanDays) {
-  if (typeof olderThanDays !== 'number') throw vaultError('BadInput', `${olderThanDays} days`);
   return purge(HISTORY_PATTERNS, core.vaultPruneDays(olderThanDays));
 }
 

@@ -25,11 +25,12 @@ pub struct RetentionPolicy {
     pub patterns: Vec<String>,
 }
 
-/// Checks a retention setting from the options page.
+/// Checks a policy's day count against the retention range ([`super::settings::LIMITS`]).
 pub fn validate_days(days: u32) -> Result<(), VaultError> {
-    if days == 0 || days > MAX_RETENTION_DAYS {
+    let range = super::settings::LIMITS.retention_days;
+    if days < range.min || days > range.max {
         return Err(VaultError::BadInput {
-            what: format!("retention of {days} days (allowed: 1 to {MAX_RETENTION_DAYS})"),
+            what: format!("retention of {days} days (allowed: {} to {})", range.min, range.max),
         });
     }
     Ok(())
