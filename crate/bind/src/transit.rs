@@ -6,20 +6,9 @@ use redship_core::transit::routes::RouteBook;
 use redship_core::transit::table::{ExportFile, ExportRequest};
 use redship_core::transit::template::TemplateBook;
 use redship_core::transit::ExportError;
-use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
 use crate::{from_js, from_js_large, js_error, to_js};
-
-/// `transitExportCsv` / `transitExportXlsx` request: the core's request plus the time.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct TransitExportRequest {
-    #[serde(flatten)]
-    export: ExportRequest,
-    /// Now, epoch ms (file name, XLSX creation time).
-    now_ms: f64,
-}
 
 /// The signature both core exporters share.
 pub type Exporter =
@@ -31,9 +20,13 @@ pub fn export_with(snapshot: JsValue, routes: JsValue, templates: JsValue, reque
     let snap = required_snapshot(snapshot)?;
     let book: Option<RouteBook> = from_js(routes)?;
     let tpl: Option<TemplateBook> = from_js(templates)?;
-    let req: TransitExportRequest = from_js(request)?;
+    // The request is the core's plus `nowMs` (file name, XLSX creation time), read apart rather
+    // than through a `#[serde(flatten)]` wrapper, whose buffering code would cost more than this.
+    let now_ms = js_sys::Reflect::get(&request, &"nowMs".into()).ok().and_then(|v| v.as_f64());
+    let now_ms = now_ms.ok_or_else(|| js_error("RequestError", "missing field `nowMs` (a number, epoch ms)"))?;
+    let req: ExportRequest = from_js(request)?;
     // Saturating cast; nonsense times only give odd file names.
-    let file = export(&snap, book.as_ref(), tpl.as_ref(), &req.export, req.now_ms as i64).map_err(export_err)?;
+    let file = export(&snap, book.as_ref(), tpl.as_ref(), &req, now_ms as i64).map_err(export_err)?;
     let out = to_js(&file)?;
     js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(file.bytes.as_slice()))
         .map_err(|_| js_error("ViewError", "cannot attach the file bytes"))?;

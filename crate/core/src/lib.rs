@@ -9,6 +9,7 @@ pub mod hash;
 pub mod order;
 pub mod quota;
 pub mod sort;
+pub mod tagged;
 pub mod tracking;
 pub mod transit;
 pub mod vault;

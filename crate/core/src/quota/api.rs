@@ -1,6 +1,7 @@
 //! The request and answer shapes of the quota operations (see [`super::service`]).
 //!
-//! Requests carry the stored records as plain JSON values so that a broken record reaches the
+//! The three requests that carry [`QuotaInputs`] are read through `super::wire` (one pass, no
+//! flatten buffer). Requests carry the stored records as plain JSON values so that a broken record reaches the
 //! core, where it is named and reset, instead of failing the whole call at the boundary.
 
 use super::dashboard::DashboardView;
@@ -145,7 +146,7 @@ pub struct QuotaInputs {
 
 /// `quotaRecordEvent`'s request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "super::wire::QuotaWire")]
 pub struct RecordEventRequest {
     /// Stored records and inputs.
     #[serde(flatten)]
@@ -158,7 +159,7 @@ pub struct RecordEventRequest {
 
 /// `quotaRecordPageShows`' request: numbers shown for one shop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "super::wire::QuotaWire")]
 pub struct RecordPageShowsRequest {
     /// Stored records and inputs.
     #[serde(flatten)]
@@ -171,7 +172,7 @@ pub struct RecordPageShowsRequest {
 
 /// `quotaDashboard`'s request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "super::wire::QuotaWire")]
 pub struct DashboardRequest {
     /// Stored records and inputs.
     #[serde(flatten)]

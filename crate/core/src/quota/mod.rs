@@ -28,6 +28,7 @@ pub mod raise;
 pub mod service;
 pub mod settings;
 pub mod tiers;
+mod wire;
 
 #[cfg(test)]
 mod proptests;

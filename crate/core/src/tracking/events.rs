@@ -1,12 +1,13 @@
 //! The fill journal's vocabulary: events from the page and the content script, the outcomes
-//! the page can give, the next action handed to the content script, and progress.
+//! the page can give, the next action handed to the content script, and progress. `Outcome` and
+//! `FillEvent` are read through flat records (`events_wire`), written as derived.
 
 use super::plan::{FillMode, FillRun};
 use serde::{Deserialize, Serialize};
 
 /// What the page said about an item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", try_from = "super::events_wire::OutcomeWire")]
 pub enum Outcome {
     /// Success toast, or the row's status changed to shipped.
     Shipped,
@@ -44,7 +45,7 @@ pub enum RowStatus {
 
 /// An event from the ship page or the content script.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(tag = "type", rename_all = "camelCase", try_from = "super::events_wire::FillEventWire")]
 pub enum FillEvent {
     /// Start, or resume after a pause, stop, reload or restart.
     Start,

@@ -16,6 +16,7 @@ pub mod couriers;
 pub mod csv_source;
 mod duplicates;
 pub mod events;
+mod events_wire;
 pub mod journal;
 pub mod normalize;
 pub mod paste;

@@ -139,7 +139,7 @@ pub struct FillRun {
 
 /// `fillPlan` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "super::wire::PlanWire")]
 pub struct PlanRequest {
     /// Run ID (non-empty).
     pub run_id: String,

@@ -21,72 +21,86 @@
 //!   …source facts (encoding, sheets, sheet, headerRow, …) }
 //! ```
 
+use super::plan::{FillMode, PlanRequest};
 use super::validate::{PreviewCounts, PreviewRow, PreviewView, Reason, SourceMeta, Verdict};
 use super::{CourierEntry, ImportRequest, ImportSource, KnownOrder, RawEntry, RevalidateRequest, UsedNumber, ValidationContext};
 use crate::hash::FastMap;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-/// [`ImportRequest`] as it is read: the context's fields at the top level without
-/// `#[serde(flatten)]`, which would first copy the whole request (10,000 known orders) into
-/// serde's generic buffer and then read it a second time.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct ImportWire {
-    source: ImportSource,
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default, with = "super::bytes_field")]
-    bytes: Option<Vec<u8>>,
-    #[serde(default)]
-    sheet: Option<String>,
-    #[serde(default, with = "super::known_wire")]
-    known_orders: Vec<KnownOrder>,
-    #[serde(default)]
-    used_numbers: Vec<UsedNumber>,
-    #[serde(default)]
-    couriers: Vec<CourierEntry>,
+/// Defines a request's reading form: its own fields, then the [`ValidationContext`]'s fields at
+/// the top level, without `#[serde(flatten)]`, which would first copy the whole request (10,000
+/// known orders) into serde's generic buffer and then read it a second time. One definition of
+/// how the context is read, for the three requests that carry it.
+macro_rules! context_wire {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fm:meta])* $field:ident: $ty:ty,)* }) => {
+        $(#[$doc])*
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        pub(super) struct $name {
+            $($(#[$fm])* $field: $ty,)*
+            #[serde(default, with = "super::known_wire")]
+            known_orders: Vec<KnownOrder>,
+            #[serde(default)]
+            used_numbers: Vec<UsedNumber>,
+            #[serde(default)]
+            couriers: Vec<CourierEntry>,
+        }
+    };
+}
+
+/// The context read by a [`context_wire!`] form.
+fn context(known_orders: Vec<KnownOrder>, used_numbers: Vec<UsedNumber>, couriers: Vec<CourierEntry>) -> ValidationContext {
+    ValidationContext { known_orders, used_numbers, couriers }
+}
+
+context_wire! {
+    /// [`ImportRequest`] as it is read.
+    ImportWire {
+        source: ImportSource,
+        #[serde(default)]
+        text: Option<String>,
+        #[serde(default, with = "super::bytes_field")]
+        bytes: Option<Vec<u8>>,
+        #[serde(default)]
+        sheet: Option<String>,
+    }
 }
 
 impl From<ImportWire> for ImportRequest {
     fn from(w: ImportWire) -> Self {
-        Self {
-            source: w.source,
-            text: w.text,
-            bytes: w.bytes,
-            sheet: w.sheet,
-            context: ValidationContext {
-                known_orders: w.known_orders,
-                used_numbers: w.used_numbers,
-                couriers: w.couriers,
-            },
-        }
+        let context = context(w.known_orders, w.used_numbers, w.couriers);
+        Self { source: w.source, text: w.text, bytes: w.bytes, sheet: w.sheet, context }
     }
 }
 
-/// [`RevalidateRequest`] as it is read (no `flatten`, as [`ImportWire`]).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct RevalidateWire {
-    rows: Vec<RawEntry>,
-    #[serde(default, with = "super::known_wire")]
-    known_orders: Vec<KnownOrder>,
-    #[serde(default)]
-    used_numbers: Vec<UsedNumber>,
-    #[serde(default)]
-    couriers: Vec<CourierEntry>,
+context_wire! {
+    /// [`RevalidateRequest`] as it is read.
+    RevalidateWire {
+        rows: Vec<RawEntry>,
+    }
 }
 
 impl From<RevalidateWire> for RevalidateRequest {
     fn from(w: RevalidateWire) -> Self {
-        Self {
-            rows: w.rows,
-            context: ValidationContext {
-                known_orders: w.known_orders,
-                used_numbers: w.used_numbers,
-                couriers: w.couriers,
-            },
-        }
+        Self { rows: w.rows, context: context(w.known_orders, w.used_numbers, w.couriers) }
+    }
+}
+
+context_wire! {
+    /// [`PlanRequest`] as it is read.
+    PlanWire {
+        run_id: String,
+        mode: FillMode,
+        rows: Vec<RawEntry>,
+        now_ms: i64,
+    }
+}
+
+impl From<PlanWire> for PlanRequest {
+    fn from(w: PlanWire) -> Self {
+        let context = context(w.known_orders, w.used_numbers, w.couriers);
+        Self { run_id: w.run_id, mode: w.mode, rows: w.rows, context, now_ms: w.now_ms }
     }
 }
 

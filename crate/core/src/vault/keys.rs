@@ -14,6 +14,7 @@
 //! The keys record also carries the locked queue's X25519 public key and its secret sealed under
 //! the data key (see `pending.rs`).
 
+use crate::tagged::{need, unknown, TagError};
 use serde::{Deserialize, Serialize};
 use x25519_dalek::{PublicKey, StaticSecret};
 
@@ -106,9 +107,9 @@ pub struct Kdf {
     pub salt: String,
 }
 
-/// How the data key is wrapped.
+/// How the data key is wrapped. Read through [`KeyWrapWire`] (see [`crate::tagged`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "camelCase")]
+#[serde(tag = "mode", rename_all = "camelCase", try_from = "KeyWrapWire")]
 pub enum KeyWrap {
     /// Wrapped by the device key in `vault.device`.
     Device {
@@ -124,6 +125,31 @@ pub enum KeyWrap {
         /// The wrapped data key.
         wrapped: Sealed,
     },
+}
+
+/// [`KeyWrap`] as stored: `{"mode": …}` plus the mode's fields.
+#[derive(Deserialize)]
+pub struct KeyWrapWire {
+    mode: String,
+    kdf: Option<Kdf>,
+    check: Option<String>,
+    wrapped: Option<Sealed>,
+}
+
+impl TryFrom<KeyWrapWire> for KeyWrap {
+    type Error = TagError;
+
+    fn try_from(w: KeyWrapWire) -> Result<Self, TagError> {
+        Ok(match w.mode.as_str() {
+            "device" => KeyWrap::Device { wrapped: need(w.wrapped, "wrapped")? },
+            "passphrase" => KeyWrap::Passphrase {
+                kdf: need(w.kdf, "kdf")?,
+                check: need(w.check, "check")?,
+                wrapped: need(w.wrapped, "wrapped")?,
+            },
+            other => return Err(unknown(other, &["device", "passphrase"])),
+        })
+    }
 }
 
 /// The `vault.keys` record: holds nothing readable without the device key or passphrase.

@@ -117,3 +117,21 @@ fn precomputed_derivation_unlocks_and_a_wrong_one_is_refused() {
         VaultError::WrongPassphrase
     );
 }
+
+#[test]
+fn both_wraps_read_back_as_written_and_a_bad_one_says_what_is_wrong() {
+    let (keys, _d, data) = new_vault();
+    let locked = set_passphrase(&keys, &data, "correct horse", 1000, &rnd(2, PASSPHRASE_RANDOM_LEN)).unwrap();
+    for record in [&keys, &locked] {
+        let text = serde_json::to_string(record).unwrap();
+        assert_eq!(&serde_json::from_str::<KeysRecord>(&text).unwrap(), record, "{text}");
+    }
+    // The mode anywhere in the object, unknown fields ignored.
+    let wrap = serde_json::json!({"wrapped": {"n": "a", "c": "b"}, "later": 1, "mode": "device"});
+    let read: KeyWrap = serde_json::from_value(wrap).unwrap();
+    assert_eq!(read, KeyWrap::Device { wrapped: Sealed { n: "a".into(), c: "b".into() } });
+    let err = |v: serde_json::Value| serde_json::from_value::<KeyWrap>(v).unwrap_err().to_string();
+    assert!(err(serde_json::json!({"mode": "token"})).contains("unknown variant `token`"));
+    assert!(err(serde_json::json!({"mode": "passphrase", "wrapped": {"n": "a", "c": "b"}})).contains("missing field `kdf`"));
+    assert!(err(serde_json::json!({"wrapped": {"n": "a", "c": "b"}})).contains("missing field `mode`"));
+}
