@@ -21,7 +21,7 @@ function addHarness(dir, dataDir) {
   cpSync(dataDir, join(h, 'data'), { recursive: true });
 }
 
-/** Builds (once per run) and returns {redship, echo, echoWasm} extension folders. */
+/** Builds (once per run) and returns {redship, echo, echoWasm, echoEmpty} extension folders. */
 export async function benchExtensions() {
   if (made) return made;
   if (!existsSync(join(DEV_EXTENSION, 'manifest.json'))) throw new Error(`no build at ${DEV_EXTENSION}: run ./build.sh first`);
@@ -44,7 +44,14 @@ export async function benchExtensions() {
   cpSync(join(BENCH, 'echo-wasm-extension'), echoWasm, { recursive: true });
   cpSync(join(DEV_EXTENSION, 'pkg'), join(echoWasm, 'pkg'), { recursive: true });
   addHarness(echoWasm, dataDir);
-  made = { redship, echo, echoWasm };
+  // Diagnostic: the echo worker that fetches and compiles an empty module (see its sw.js).
+  const echoEmpty = join(root, 'echo-empty-wasm');
+  cpSync(join(BENCH, 'echo-extension'), echoEmpty, { recursive: true });
+  cpSync(join(BENCH, 'echo-empty-wasm-extension'), echoEmpty, { recursive: true });
+  mkdirSync(join(echoEmpty, 'pkg'), { recursive: true });
+  writeFileSync(join(echoEmpty, 'pkg/empty.wasm'), Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+  addHarness(echoEmpty, dataDir);
+  made = { redship, echo, echoWasm, echoEmpty };
   return made;
 }
 

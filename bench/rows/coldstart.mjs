@@ -33,9 +33,11 @@ async function workerControl(cdp, sessionId) {
 /** Runs the row; returns result entries. */
 export async function run({ reps = 15 } = {}) {
   const ext = await benchExtensions();
-  const browser = await launchRaw({ extensions: [ext.redship, ext.echo, ext.echoWasm] });
+  const browser = await launchRaw({ extensions: [ext.redship, ext.echo, ext.echoWasm, ext.echoEmpty] });
   try {
-    const [ours, echo, echoWasm] = [await openHarness(browser.cdp, browser.ids[0]), await openHarness(browser.cdp, browser.ids[1]), await openHarness(browser.cdp, browser.ids[2])];
+    const pages = [];
+    for (const id of browser.ids) pages.push(await openHarness(browser.cdp, id));
+    const [ours, echo, echoWasm, echoEmpty] = pages;
     // What to ask: the quota dashboard once the quota domain has landed, else status.get.
     const query = await quotaQuery(ours);
     let seeded = null;
@@ -48,9 +50,10 @@ export async function run({ reps = 15 } = {}) {
     if (!first.ok) throw new Error(`the worker refused ${msg.type}: ${JSON.stringify(first.error)}`);
     if (query.quota && !query.check(first.data)) throw new Error(`the dashboard does not show the seeded ledger: ${JSON.stringify(first.data).slice(0, 300)}`);
     const echoMsg = { type: msg.type, payload: msg.payload };
-    const samples = { ours: [], base: [], wasm: [] };
+    const samples = { ours: [], base: [], wasm: [], empty: [] };
     for (let i = 0; i < reps + 1; i++) {
-      const order = i % 2 ? [['base', echo, echoMsg], ['wasm', echoWasm, echoMsg], ['ours', ours, msg]] : [['ours', ours, msg], ['wasm', echoWasm, echoMsg], ['base', echo, echoMsg]];
+      const order = [['ours', ours, msg], ['wasm', echoWasm, echoMsg], ['empty', echoEmpty, echoMsg], ['base', echo, echoMsg]];
+      if (i % 2) order.reverse();
       for (const [k, page, m] of order) {
         await control.stopAll();
         await sleep(150);
@@ -62,12 +65,13 @@ export async function run({ reps = 15 } = {}) {
     const o = median(samples.ours);
     const b = median(samples.base);
     const wz = median(samples.wasm);
+    const empty = median(samples.empty);
     const what = query.quota ? `first answered quota.dashboard (30-day ledger, ${seeded.records} records)` : 'first answered status.get (the quota query has not landed)';
     return [{
       id: 'coldstart', figure: 'Service-worker cold start → first answer', unit: 'ms',
       ours: o, baseline: b, ratio: o / b, goal: 1.3,
-      note: `${what}; median of ${reps} stops each, spread ±${Math.round(spread(samples.ours) * 100)}% / ±${Math.round(spread(samples.base) * 100)}%. Diagnostic: the echo worker that first loads the wasm core answers in ${wz.toFixed(1)} ms`,
-      why: `of the ${(o - b).toFixed(1)} ms over the echo worker, about ${(wz - b).toFixed(1)} ms is fetching, compiling and instantiating the wasm core (echo worker + wasm: ${wz.toFixed(1)} ms); the remaining ${(o - wz).toFixed(1)} ms is RedShip's own module graph, storage reads and the query`,
+      note: `${what}; median of ${reps} stops each, spread ±${Math.round(spread(samples.ours) * 100)}% / ±${Math.round(spread(samples.base) * 100)}%. Diagnostic: the echo worker that first loads the wasm core answers in ${wz.toFixed(1)} ms; one that first fetches and compiles an empty wasm module, in ${empty.toFixed(1)} ms`,
+      why: `of the ${(o - b).toFixed(1)} ms over the echo worker, about ${(wz - b).toFixed(1)} ms is fetching, compiling and instantiating the wasm core (echo worker + wasm: ${wz.toFixed(1)} ms; fetching and compiling an empty module alone: ${(empty - b).toFixed(1)} ms); the remaining ${(o - wz).toFixed(1)} ms is RedShip's own module graph, storage reads and the query`,
       pending: query.quota ? null : 'quota.dashboard message not in the catalogue yet: measured with status.get',
       samples,
     }];
