@@ -1,8 +1,9 @@
 //! The request and answer shapes of the quota operations (see [`super::service`]).
 //!
-//! The three requests that carry [`QuotaInputs`] are read through `super::wire` (one pass, no
-//! flatten buffer). Requests carry the stored records as plain JSON values so that a broken record reaches the
-//! core, where it is named and reset, instead of failing the whole call at the boundary.
+//! Requests carry the stored records as plain JSON values so that a broken record reaches the
+//! core, where it is named and reset, instead of failing the whole call at the boundary. The
+//! three requests that carry [`QuotaInputs`] are read through `super::wire` (one pass, no
+//! `flatten` buffer).
 
 use super::dashboard::DashboardView;
 use super::ledger::EventOutcome;

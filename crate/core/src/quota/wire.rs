@@ -35,44 +35,38 @@ pub struct QuotaWire {
 }
 
 impl QuotaWire {
-    fn split(self) -> (QuotaInputs, Rest) {
-        let inputs = QuotaInputs { settings: self.settings, ledgers: self.ledgers, paid_orders: self.paid_orders, routes: self.routes };
-        (inputs, Rest { event: self.event, shows: self.shows, shop: self.shop, now_ms: self.now_ms })
+    /// Takes the inputs out; the request's own fields stay.
+    fn take_inputs(&mut self) -> QuotaInputs {
+        QuotaInputs {
+            settings: self.settings.take(),
+            ledgers: std::mem::take(&mut self.ledgers),
+            paid_orders: std::mem::take(&mut self.paid_orders),
+            routes: std::mem::take(&mut self.routes),
+        }
     }
-}
-
-/// The fields that are not inputs.
-struct Rest {
-    event: Option<DecryptEvent>,
-    shows: Option<Vec<ShownQuota>>,
-    shop: Option<String>,
-    now_ms: i64,
 }
 
 impl TryFrom<QuotaWire> for RecordEventRequest {
     type Error = TagError;
 
-    fn try_from(w: QuotaWire) -> Result<Self, TagError> {
-        let (inputs, rest) = w.split();
-        Ok(Self { inputs, event: need(rest.event, "event")?, now_ms: rest.now_ms })
+    fn try_from(mut w: QuotaWire) -> Result<Self, TagError> {
+        Ok(Self { inputs: w.take_inputs(), event: need(w.event, "event")?, now_ms: w.now_ms })
     }
 }
 
 impl TryFrom<QuotaWire> for RecordPageShowsRequest {
     type Error = TagError;
 
-    fn try_from(w: QuotaWire) -> Result<Self, TagError> {
-        let (inputs, rest) = w.split();
-        Ok(Self { inputs, shows: need(rest.shows, "shows")?, now_ms: rest.now_ms })
+    fn try_from(mut w: QuotaWire) -> Result<Self, TagError> {
+        Ok(Self { inputs: w.take_inputs(), shows: need(w.shows, "shows")?, now_ms: w.now_ms })
     }
 }
 
 impl TryFrom<QuotaWire> for DashboardRequest {
     type Error = TagError;
 
-    fn try_from(w: QuotaWire) -> Result<Self, TagError> {
-        let (inputs, rest) = w.split();
-        Ok(Self { inputs, shop: need(rest.shop, "shop")?, now_ms: rest.now_ms })
+    fn try_from(mut w: QuotaWire) -> Result<Self, TagError> {
+        Ok(Self { inputs: w.take_inputs(), shop: need(w.shop, "shop")?, now_ms: w.now_ms })
     }
 }
 
