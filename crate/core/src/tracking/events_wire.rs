@@ -46,22 +46,17 @@ impl TryFrom<FillEventWire> for FillEvent {
     type Error = TagError;
 
     fn try_from(w: FillEventWire) -> Result<Self, TagError> {
-        let id = |w: FillEventWire| need(w.package_id, "packageId");
+        // Required fields are checked in the variant's declaration order, as the derived form did.
+        let id = |id: Option<String>| need(id, "packageId");
         Ok(match w.kind.as_str() {
             "start" => FillEvent::Start,
             "pause" => FillEvent::Pause,
             "cancel" => FillEvent::Cancel,
             "next" => FillEvent::Next { visible: w.visible.unwrap_or_default() },
-            "confirming" => FillEvent::Confirming { package_id: id(w)? },
-            "withdraw" => FillEvent::Withdraw { package_id: id(w)? },
-            "result" => {
-                let outcome = need(w.outcome, "outcome")?;
-                FillEvent::Result { package_id: need(w.package_id, "packageId")?, outcome }
-            }
-            "checked" => {
-                let status = need(w.status, "status")?;
-                FillEvent::Checked { package_id: need(w.package_id, "packageId")?, status }
-            }
+            "confirming" => FillEvent::Confirming { package_id: id(w.package_id)? },
+            "withdraw" => FillEvent::Withdraw { package_id: id(w.package_id)? },
+            "result" => FillEvent::Result { package_id: id(w.package_id)?, outcome: need(w.outcome, "outcome")? },
+            "checked" => FillEvent::Checked { package_id: id(w.package_id)?, status: need(w.status, "status")? },
             "stop" => FillEvent::Stop { reason: need(w.reason, "reason")? },
             other => {
                 let all = ["start", "pause", "cancel", "next", "confirming", "withdraw", "result", "checked", "stop"];
