@@ -168,13 +168,44 @@ function renderRun(state) {
   $('fill-state').textContent = stopText ? `${stateText}：${stopText}` : stateText;
   $('report').hidden = false;
   replace($('report-summary'), t('shipReportSummary', [c.shipped, c.filled, c.skipped, c.failed, c.pending]));
-  replace($('report-body'), report.rows.map((r) => el('tr', { testid: 'report-row', dataset: { packageId: r.packageId, status: r.status } },
-    el('td', { class: 'num' }, r.packageId),
-    el('td', {}, r.courierName),
-    el('td', { class: 'num' }, r.number),
-    // i18n-keys: shipStatus_shipped shipStatus_filled shipStatus_skipped shipStatus_failed shipStatus_pending
-    el('td', { class: `status-${r.status}` }, t(`shipStatus_${r.status}`)),
-    el('td', {}, r.message || r.reason || ''))));
+  renderReport(run.runId, report.rows);
+}
+
+// The report table follows the run several times a second: rebuilt only when the run or its
+// list of orders changes, otherwise only rows whose status or message changed are touched.
+let shownReport = { key: '', rows: [] }; // rows: [{tr, status, note}] in report order
+
+const noteOf = (r) => r.message || r.reason || '';
+
+function reportCells(r) {
+  const note = noteOf(r);
+  // i18n-keys: shipStatus_shipped shipStatus_filled shipStatus_skipped shipStatus_failed shipStatus_pending
+  return { note, status: el('td', { class: `status-${r.status}` }, t(`shipStatus_${r.status}`)), message: el('td', {}, note) };
+}
+
+function renderReport(runId, rows) {
+  const key = `${runId}|${rows.map((r) => `${r.packageId}/${r.courierName}/${r.number}`).join(',')}`;
+  if (key !== shownReport.key) {
+    shownReport = { key, rows: [] };
+    replace($('report-body'), rows.map((r) => {
+      const { note, status, message } = reportCells(r);
+      const tr = el('tr', { testid: 'report-row', dataset: { packageId: r.packageId, status: r.status } },
+        el('td', { class: 'num' }, r.packageId), el('td', {}, r.courierName), el('td', { class: 'num' }, r.number), status, message);
+      shownReport.rows.push({ tr, status: r.status, note });
+      return tr;
+    }));
+    return;
+  }
+  rows.forEach((r, i) => {
+    const shown = shownReport.rows[i];
+    const note = noteOf(r);
+    if (shown.status === r.status && shown.note === note) return;
+    const cells = reportCells(r);
+    shown.tr.dataset.status = r.status;
+    shown.tr.children[3].replaceWith(cells.status);
+    shown.tr.children[4].replaceWith(cells.message);
+    Object.assign(shown, { status: r.status, note });
+  });
 }
 
 async function control(action) {

@@ -48,6 +48,17 @@
     for (const w of [...waiters]) w.check();
   }
 
+  // Both observers report the same batch of changes: the waiters look once, after both.
+  let queued = false;
+  function recheckSoon() {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      recheck();
+    });
+  }
+
   /** Stops watching (no waiter left): the page's changes cost nothing again. */
   function unobserve() {
     coarse?.disconnect();
@@ -79,9 +90,9 @@
       const backstop = setInterval(w.check, BACKSTOP_MS);
       waiters.add(w);
       if (!coarse) {
-        coarse = new MutationObserver(recheck);
+        coarse = new MutationObserver(recheckSoon);
         coarse.observe(document.documentElement, { childList: true, subtree: true });
-        close = new MutationObserver(recheck);
+        close = new MutationObserver(recheckSoon);
       }
       for (const el of watch) watchClosely(el);
     });
@@ -111,7 +122,9 @@
 
   /** Distinct package IDs in an element's text. */
   function idsIn(el) {
-    return [...new Set(String(el?.textContent ?? '').match(idRe) || [])];
+    const found = String(el?.textContent ?? '').match(idRe);
+    if (!found) return [];
+    return found.length === 1 ? found : [...new Set(found)];
   }
 
   /** Rows of the order tables that show a package ID: [{row, ids}]. */
@@ -131,11 +144,14 @@
   /** The row of `id` among `rows` (a `listRows()` just taken, to read the list once), or null. */
   const findRow = (id, rows = listRows()) => rows.find((r) => r.ids.includes(id) && r.row.isConnected)?.row || null;
 
-  /** A `.d-button` inside `root` whose visible text is exactly `label`. */
-  function buttonIn(root, label) {
-    return [...(root?.querySelectorAll(dom.button) || [])].find((b) => norm(b.textContent) === label && !b.disabled) || null;
+  /** A `.d-button` inside `root` whose visible text is exactly `label` (also a disabled one with `any`). */
+  function buttonIn(root, label, any = false) {
+    return [...(root?.querySelectorAll(dom.button) || [])].find((b) => norm(b.textContent) === label && (any || !b.disabled)) || null;
   }
+  /** The row's 发货 button, when it can be pressed. */
   const shipButton = (row) => buttonIn(row, text.ship);
+  /** The row's 发货 button even while disabled: none at all means the page no longer offers it. */
+  const shipControl = (row) => buttonIn(row, text.ship, true);
 
   /**
    * Scrolls `row` to the middle of the view, for a person who looks at each order (fill mode).
@@ -196,12 +212,22 @@
     const select = courierSelect(modal);
     if (!select) return { ok: false, why: 'no-select' };
     if (norm(select.textContent) === name) return { ok: true };
-    const options = () => [...document.querySelectorAll(`${dom.popover} ${dom.option}`)].filter(visible);
-    for (let attempt = 0; attempt < 2 && !options().length; attempt++) {
+    const all = () => [...document.querySelectorAll(`${dom.popover} ${dom.option}`)];
+    let list = all().filter(visible); // a picker already open (the dialog's check just read style)
+    for (let attempt = 0; attempt < 2 && !list.length; attempt++) {
+      // The options the press renders are this picker's: told apart without reading style,
+      // which would lay out the page the popover was just added to. A picker kept in the page
+      // and shown again renders none new, and is told apart by style. The pick is checked on
+      // the select's own text afterwards either way.
+      const before = new Set(all());
+      const opened = () => {
+        const now = all();
+        const fresh = now.filter((o) => !before.has(o));
+        return fresh.length ? fresh : now.filter(visible);
+      };
       press(select);
-      await waitFor(() => options().length > 0, 3000, [select, ...document.querySelectorAll(dom.popover)]);
+      list = (await waitFor(() => { const l = opened(); return l.length ? l : null; }, 3000, [select, ...document.querySelectorAll(dom.popover)])) || [];
     }
-    const list = options();
     if (!list.length) return { ok: false, why: 'no-options' };
     const want = squash(name).toUpperCase();
     const option = list.find((o) => norm(o.textContent) === name) || list.find((o) => squash(o.textContent).toUpperCase() === want);
@@ -214,33 +240,51 @@
     return chosen ? { ok: true } : { ok: false, why: 'not-selected' };
   }
 
-  /** Enters `value` so the app's state receives it: native setter, then input and change. */
-  async function enterNumber(modal, value) {
+  /**
+   * Enters `value` so the app's state receives it: native setter, then input and change (what
+   * `v-model` and its lazy form listen to). `focus`: the field is focused first and left after,
+   * as a person's typing would, for a dialog the merchant checks and confirms (fill mode). A
+   * run that presses 确定 itself does not move the page's focus: focusing a text field makes
+   * the browser lay out the whole page (a 500-row list) there and then, about 2 ms per order.
+   */
+  async function enterNumber(modal, value, { focus = false } = {}) {
     const input = numberInput(modal);
     if (!input) return false;
-    input.focus({ preventScroll: true });
+    if (focus) input.focus({ preventScroll: true });
     const proto = input instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
     Object.getOwnPropertyDescriptor(proto, 'value').set.call(input, value);
     input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
     input.dispatchEvent(new Event('change', { bubbles: true }));
-    input.blur();
+    if (focus) input.blur();
     // The app re-renders from its own state after the events: once that has run, the field must
     // still show the value (an app that re-rendered without it would have put its own back).
     await afterRender();
-    return numberInput(modal)?.value === value;
+    return (input.isConnected ? input : numberInput(modal))?.value === value;
   }
 
   /**
-   * Visible toasts: [{el, kind: 'success'|'error'|'info', text}], passing over the elements in
-   * `except` (a Set) before reading any style.
+   * The toasts in the page now, shown or not, with their texts (Map el → text): what `toasts`
+   * later passes over. Reads no style, so taking it does not lay the page out.
+   */
+  function toastMarks() {
+    return new Map([...document.querySelectorAll(dom.toast)].map((el) => [el, norm(el.textContent)]));
+  }
+
+  /**
+   * Visible toasts: [{el, kind: 'success'|'error'|'info', text}]. `except` (from `toastMarks`):
+   * toasts already there are passed over before any style is read, unless the page reused the
+   * element for another message (its text changed).
    */
   function toasts(except = null) {
-    return [...document.querySelectorAll(dom.toast)].filter((el) => !except?.has(el) && visible(el)).map((el) => {
-      const cls = String(el.className);
+    const out = [];
+    for (const el of document.querySelectorAll(dom.toast)) {
       const t = norm(el.textContent);
+      if (except?.get(el) === t || !visible(el)) continue;
+      const cls = String(el.className);
       const kind = /success/.test(cls) || t.includes(text.shipSuccess) ? 'success' : /error|danger|fail|warn/.test(cls) ? 'error' : 'info';
-      return { el, kind, text: t };
-    });
+      out.push({ el, kind, text: t });
+    }
+    return out;
   }
 
   // ── pagination ────────────────────────────────────────────────────────────────────────────
@@ -326,8 +370,8 @@
   }
 
   globalThis.RedShipFillDom = Object.freeze({
-    sleep, norm, waitFor, wake: recheck, visible, idsIn, listRows, visibleIds, findRow, findRowPaging, shipButton, bringIntoView,
+    sleep, norm, waitFor, wake: recheck, visible, idsIn, listRows, visibleIds, findRow, findRowPaging, shipButton, shipControl, bringIntoView,
     pageItems, currentPage, gotoPage,
-    buttonIn, press, shipDialog, dialogReady, pickCourier, enterNumber, numberInput, toasts,
+    buttonIn, press, shipDialog, dialogReady, pickCourier, enterNumber, numberInput, toasts, toastMarks,
   });
 })();

@@ -9,10 +9,13 @@
 // the 确定 intent runs while the dialog loads, and the order the worker said comes next (`ahead`)
 // is opened and filled while the last outcome is being reported and saved; 确定 waits for the
 // worker's answer, and if it hands out something else, that dialog is closed without 确定.
+// Reading style makes the page lay itself out there and then, so the filler reads it only where
+// it must: the dialog's visibility when it opens and before 确定, toasts when the deliver answer
+// and the row have not settled the order; in ship mode the number field is not focused.
 //
 // Safety: 确定 is pressed only after the worker has saved `confirming` for that order and the
 // dialog still shows it; every way out before the click sends `withdraw`, so the order is as it
-// was. The page's answer (the deliver answer, a toast, the row's status) decides the outcome; no
+// was. The page's answer (the deliver answer, the row's status, a toast) decides the outcome; no
 // answer means `noAnswer` and the worker then asks for a row check, never a blind retry. A dialog
 // showing another order is never typed into. A route change or a re-sorted list stops the run.
 (() => {
@@ -30,6 +33,8 @@
   const delivered = new Map(); // packageId -> {ok, msg, at}: the page's answers to 确定
   const listed = new Map(); // packageId -> {status, at}: the platform's status in list answers
   const clicked = new Map(); // packageId -> when 确定 was pressed in this page
+  let listAnswers = 0; // list answers received: the rows may have changed since the last reading
+  let lastRead = null; // {answers, rows}: the list as last read whole (rowsFor)
 
   R.onHook('deliver', (p) => {
     if (typeof p?.packageId !== 'string') return;
@@ -53,6 +58,7 @@
     R.send('ship.couriers', { shop: await shopName(), couriers }).catch(() => { sentCouriers = ''; });
   });
   R.onHook('orderPage', async (p) => {
+    listAnswers += 1;
     listFilter = Array.isArray(p?.request?.status) ? p.request.status.map(Number) : null;
     for (const x of Array.isArray(p?.packages) ? p.packages : []) {
       if (R.isPackageId(x?.packageId)) listed.set(x.packageId, { status: Number(x.status), at: Date.now() });
@@ -87,7 +93,10 @@
     const shown = D.idsIn(modal);
     return shown.includes(id) && shown.every((x) => x === id || rowIds.includes(x));
   };
-  const sameDialog = (modal, id, rowIds) => modal.isConnected && D.visible(modal) && showsOnly(modal, id, rowIds);
+  /** Still in the page and showing order `id`: checked between steps without reading style. */
+  const stillShows = (modal, id, rowIds) => modal.isConnected && showsOnly(modal, id, rowIds);
+  /** Also still shown (not hidden by the page or the user): checked before 确定. */
+  const sameDialog = (modal, id, rowIds) => stillShows(modal, id, rowIds) && D.visible(modal);
 
   async function cancelDialog(modal) {
     if (!modal?.isConnected) return;
@@ -123,7 +132,7 @@
     if (show) D.bringIntoView(row);
     const rowIds = D.idsIn(row);
     if (!row.isConnected || !rowIds.includes(id)) return { events: [{ type: 'stop', reason: 'list-changed' }] };
-    const opened = { id, row, rowIds, route: location.href, toasts: new Set(D.toasts().map((t) => t.el)) };
+    const opened = { id, row, rowIds, route: location.href, toasts: D.toastMarks() };
     D.press(ship);
     return { opened };
   }
@@ -173,13 +182,13 @@
     }
     const changed = () => (moved() ? 'route-changed' : 'dialog-closed');
     const picked = await D.pickCourier(modal, a.courierName);
-    if (!sameDialog(modal, id, rowIds) || moved()) return stop(changed());
+    if (!stillShows(modal, id, rowIds) || moved()) return stop(changed());
     if (!picked.ok) {
       await cancelDialog(modal);
       return result({ kind: 'failed', message: `对话框的物流公司列表里没有「${a.courierName}」（courier not offered in the dialog）` });
     }
-    const typed = await D.enterNumber(modal, a.number);
-    if (!sameDialog(modal, id, rowIds) || moved()) return stop(changed());
+    const typed = await D.enterNumber(modal, a.number, { focus: a.mode === 'fill' });
+    if (!stillShows(modal, id, rowIds) || moved()) return stop(changed());
     if (!typed) {
       await cancelDialog(modal);
       return result({ kind: 'failed', message: '运单号没能填入对话框（the number did not reach the dialog）' });
@@ -199,22 +208,26 @@
     }
     const confirm = D.buttonIn(modal, site.text.confirm);
     if (!sameDialog(modal, id, rowIds) || moved() || !confirm) return stop(changed());
-    const toastBase = new Set(D.toasts().map((t) => t.el));
+    const toastBase = D.toastMarks();
     delivered.delete(id);
     const clickedAt = Date.now();
     clicked.set(id, clickedAt);
     // The only click on 确定; from here on the outcome is the page's answer or a check.
     D.press(confirm);
+    // Signals that read no style come first: the deliver answer, then the dialog gone with the
+    // order's own row showing no 发货 control at all (not even a disabled one) — in the change
+    // that closes the dialog, before the page has laid itself out again. Toasts need style.
+    const rowShipped = (r) => r?.isConnected && D.idsIn(r).includes(id) && !D.shipControl(r);
     const outcome = await until(() => {
       const d = delivered.get(id);
       if (d && d.at >= clickedAt) return d.ok ? { kind: 'shipped' } : { kind: 'failed', message: d.msg || '发货失败' };
+      if (!modal.isConnected && rowShipped(row)) return { kind: 'shipped' };
       // A toast does not name its order: ignore toasts once another order's answer came in.
       const others = [...delivered].some(([k, v]) => k !== id && v.at >= clickedAt);
       const t = others ? null : newToast(toastBase, ['success', 'error']);
       if (t) return t.kind === 'success' ? { kind: 'shipped' } : { kind: 'failed', message: t.text };
       if (modal.isConnected) return null;
-      const r = D.findRow(id);
-      return r && !D.shipButton(r) ? { kind: 'shipped' } : null;
+      return rowShipped(D.findRow(id)) ? { kind: 'shipped' } : null;
     }, ANSWER_MS, [modal]);
     // No answer (or moved away): the outcome is unknown and will be checked. The dialog is left
     // alone — its request may still be in flight — and the check waits for it to settle.
@@ -235,6 +248,20 @@
     const intent = a.mode === 'ship' ? event({ type: 'confirming', packageId: a.packageId }) : null;
     intent?.catch(() => {}); // awaited before the click; a refusal is handled there
     return fill(a, o.opened, intent);
+  }
+
+  // The list's rows are read whole (every row's text) once per list answer, not once per order:
+  // between answers the page shows the same orders. A row taken from that reading is used only
+  // while it is in the page and still shows the order (checked on the row itself); otherwise the
+  // list is read again. The package IDs sent to the worker are only its hint for what to hand
+  // out next (orders on this page first).
+  function rowsFor(id) {
+    if (lastRead?.answers === listAnswers) {
+      const row = D.findRow(id, lastRead.rows);
+      if (row && D.idsIn(row).includes(id)) return lastRead.rows;
+    }
+    lastRead = { answers: listAnswers, rows: D.listRows() };
+    return lastRead.rows;
   }
 
   const FINAL = new Set(['shipped', 'failed', 'skipped']);
@@ -336,7 +363,7 @@
       for (;;) {
         if (!onList()) events.push({ type: 'stop', reason: 'route-changed' });
         let answer;
-        const rows = ahead && settledFor(events) ? D.listRows() : null; // read once for both
+        const rows = ahead && settledFor(events) ? rowsFor(ahead.packageId) : null;
         if (rows && D.findRow(ahead.packageId, rows)) {
           const done = await stepAhead(events, ahead, rows);
           if (done.events) {
