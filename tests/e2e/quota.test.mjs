@@ -36,9 +36,13 @@ async function decrypt(page, id) {
 }
 
 /** The popup's numbers as the UI contract exposes them. */
+/** The popup's three numbers, read in one task: three separate reads can straddle a redraw and
+ * mix two states (used and limit from before, remaining from after). */
 async function numbers(popup) {
-  const n = async (id) => Number(await popup.getByTestId(id).textContent());
-  return { used: await n('quota-used'), limit: await n('quota-limit'), remaining: await n('quota-remaining') };
+  return popup.evaluate(() => {
+    const n = (id) => Number(document.querySelector(`[data-testid="${id}"]`)?.textContent);
+    return { used: n('quota-used'), limit: n('quota-limit'), remaining: n('quota-remaining') };
+  });
 }
 
 /** Polls `read` until `ok(value)` or the timeout; returns the last value (assert on it). */

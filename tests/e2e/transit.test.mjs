@@ -32,9 +32,32 @@ async function transitRowIds() {
   return transit.getByTestId('transit-row').evaluateAll((trs) => trs.map((tr) => tr.dataset.packageId));
 }
 
+/** What transit.html shows, for a failure's message: its error, the planner, the row count. */
+async function shown() {
+  return transit.evaluate(() => {
+    const err = document.getElementById('page-error');
+    return JSON.stringify({
+      error: err?.hidden === false ? `${err.dataset.errorName}: ${err.textContent}` : null,
+      planner: { ...document.querySelector('[data-testid="planner-summary"]')?.dataset },
+      remainingInput: document.getElementById('remaining-input')?.value ?? null,
+      rows: document.querySelectorAll('[data-testid="transit-row"]').length,
+    });
+  }).catch((e) => `(not readable: ${e.message})`);
+}
+
+/** Runs a wait on transit.html; a timeout says what the page showed instead. */
+async function onTransit(wait) {
+  try {
+    return await wait();
+  } catch (e) {
+    e.message = `${e.message}\ntransit.html showed: ${await shown()}`;
+    throw e;
+  }
+}
+
 /** Waits until transit.html lists `n` rows (it redraws on every collected answer). */
 async function waitForRows(n) {
-  await transit.waitForFunction((want) => document.querySelectorAll('[data-testid="transit-row"]').length === want, n, { timeout: 15_000 });
+  await onTransit(() => transit.waitForFunction((want) => document.querySelectorAll('[data-testid="transit-row"]').length === want, n, { timeout: 15_000 }));
 }
 
 async function exportFile(testid) {
@@ -208,7 +231,7 @@ describe('transit warehouse', { timeout: 180_000 }, () => {
     }
     await transit.getByTestId('remaining-input').fill('1');
     await transit.getByTestId('remaining-input').press('Tab');
-    await transit.waitForSelector('[data-testid="planner-summary"][data-remaining="1"]');
+    await onTransit(() => transit.waitForSelector('[data-testid="planner-summary"][data-remaining="1"]'));
     const s = transit.getByTestId('planner-summary');
     // 3 supplier orders, none decrypted today, 1 decrypt left: need 3, short by 2, move the 2 newest.
     const needed = supplier.length;
