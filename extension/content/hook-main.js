@@ -84,6 +84,13 @@
     if (summary) port.postMessage({ kind, payload: summary });
   }
 
+  // Decrypt answers that have arrived but whose timer has not looked yet (see below) are reported
+  // before any other answer. The page asks for its quota right after a decrypt answer, and that
+  // quota answer already counts the decrypt: reported first, it would make the ledger take the
+  // decrypt for one made after the number the page showed, and count it twice.
+  let reportPolled = () => {};
+  const reportSoon = (kind, body, text) => later(() => { reportPolled(); report(kind, body, text); });
+
   const origFetch = window.fetch;
   if (typeof origFetch === 'function') {
     window.fetch = function fetch(input, init) {
@@ -95,7 +102,7 @@
           const bodyPromise = typeof init?.body === 'string' ? Promise.resolve(init.body)
             : input instanceof Request ? input.clone().text().catch(() => '') : Promise.resolve('');
           promise.then((res) => Promise.all([bodyPromise, res.clone().text()]))
-            .then(([body, text]) => later(() => report(kind, body, text)), () => {});
+            .then(([body, text]) => reportSoon(kind, body, text), () => {});
         }
       } catch { /* never disturb the page */ }
       return promise;
@@ -144,6 +151,7 @@
       pollTimer = setTimer(poll, quick ? POLL_MS : SLOW_POLL_MS);
     };
     window.addEventListener('pagehide', sweep, true);
+    reportPolled = sweep;
 
     XHR.prototype.open = function (method, url) {
       const sent = inFlight.get(this);
@@ -167,7 +175,7 @@
         if (pollTimer) clearTimer(pollTimer);
         pollTimer = setTimer(poll, POLL_MS);
       } else if (kind) {
-        this.addEventListener('loadend', () => later(() => report(kind, text, answerText(this))));
+        this.addEventListener('loadend', () => reportSoon(kind, text, answerText(this)));
       }
       return send.apply(this, arguments);
     };
