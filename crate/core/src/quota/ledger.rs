@@ -252,7 +252,8 @@ impl DayLedger {
 
     /// Records one observed decrypt and returns how it was counted. `package_id` must already
     /// be checked with [`is_package_id`]. The same answer delivered twice (same package, tab
-    /// and instant: a content script retrying after a lost reply) is recorded once.
+    /// and instant: a content script retrying after a lost reply) is recorded once. A charge
+    /// seen at or before the page's last used count is taken as counted in it.
     pub fn record(
         &mut self,
         package_id: &str,
@@ -284,6 +285,14 @@ impl DayLedger {
             outcome,
             clock_adjusted,
         });
+        // A decrypt seen before the number the page showed, but delivered after it (from another
+        // tab, or behind a slow message), is already in that number: count it once. A time the
+        // ledger had to adjust says nothing about the order, so such a decrypt adds.
+        if outcome == EventOutcome::Charged && !clock_adjusted {
+            if let Some(p) = self.page_used.as_mut().filter(|p| at_ms <= p.at_ms) {
+                p.base_charged = p.base_charged.saturating_add(1);
+            }
+        }
         outcome
     }
 

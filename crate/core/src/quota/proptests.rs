@@ -1,6 +1,7 @@
 //! Property tests of the ledger's invariants: used is the number of distinct packages charged
 //! that day (plus the page's correction), repeats and refusals are free, nothing is negative,
-//! and a stored ledger reads back the same.
+//! the order in which decrypts and the page's numbers arrive does not change the count, and a
+//! stored ledger reads back the same.
 
 use super::ledger::{DayLedger, EventOutcome, PageSource};
 use crate::chinaday::ChinaDay;
@@ -66,6 +67,43 @@ proptest! {
             prop_assert_eq!(ledger.used() as usize, expected);
             prop_assert_eq!(ledger.charged_count() as usize, charged.len());
         }
+        let key = ledger.key();
+        let stored = serde_json::to_value(&ledger).expect("json");
+        prop_assert_eq!(DayLedger::load(&key, &stored).expect("reads back"), ledger);
+    }
+
+    /// Decrypts of distinct packages and the numbers the page showed, each stamped with when it
+    /// was seen, reach the worker in any order (several tabs, slow messages): used ends as the
+    /// platform counted, whichever number came last.
+    #[test]
+    fn any_delivery_order_ends_at_the_platform_count(
+        events in (prop::collection::vec(0i64..600_000, 1..40), prop::collection::vec(0i64..600_000, 0..6))
+            .prop_flat_map(|(decrypts, shows)| {
+                let mut all: Vec<(bool, i64, u32)> = Vec::new();
+                for (i, at) in decrypts.iter().enumerate() {
+                    all.push((true, *at, u32::try_from(i).unwrap_or(u32::MAX)));
+                }
+                for at in &shows {
+                    // The platform's number at that instant: every decrypt made by then.
+                    let used = decrypts.iter().filter(|d| **d <= *at).count();
+                    all.push((false, *at, u32::try_from(used).unwrap_or(u32::MAX)));
+                }
+                Just(all).prop_shuffle()
+            })
+    ) {
+        let day = ChinaDay::parse_iso("2026-11-21").expect("day");
+        let mut ledger = DayLedger::new("shop", day);
+        let mut decrypts = 0u32;
+        for (is_decrypt, at, n) in events {
+            if is_decrypt {
+                let id = format!("P{:016}", n);
+                prop_assert_eq!(ledger.record(&id, day.start_ms() + at, None, true, false), EventOutcome::Charged);
+                decrypts += 1;
+            } else {
+                ledger.apply_page_used(n, PageSource::Api, day.start_ms() + at);
+            }
+        }
+        prop_assert_eq!(ledger.used(), decrypts);
         let key = ledger.key();
         let stored = serde_json::to_value(&ledger).expect("json");
         prop_assert_eq!(DayLedger::load(&key, &stored).expect("reads back"), ledger);

@@ -157,6 +157,27 @@ fn the_page_wins_and_the_correction_is_recorded() {
 }
 
 #[test]
+fn a_decrypt_seen_before_the_page_number_but_delivered_after_it_counts_once() {
+    // Tab A's decrypt is answered; tab B's page then asks for its quota and shows 2, which
+    // counts A's decrypt; B's message reaches the worker first.
+    let mut s = Store::default();
+    let t = day0() + 9 * HOUR;
+    s.decrypt("shop", 1, t);
+    let u = s.show("shop", Some(2), None, t + 20);
+    assert_eq!(u.view.used, 2);
+    let u = s.event("shop", &pkg(2), true, t + 10, t + 30);
+    assert_eq!(
+        (u.outcome, u.view.used),
+        (Some(EventOutcome::Charged), 2),
+        "in the page's number already"
+    );
+    // One seen after the page's number adds to it, as before.
+    assert_eq!(s.decrypt("shop", 3, t + 40).view.used, 3);
+    // And a stored ledger with such a charge reads back (its invariants hold).
+    assert_eq!(s.view("shop", t + 50).view.used, 3);
+}
+
+#[test]
 fn limit_from_tier_then_user_setting() {
     let mut s = Store::default();
     let t = day0() + 12 * HOUR;
