@@ -8,6 +8,7 @@
 
 use super::ids::{is_package_id, ledger_key, parse_ledger_key};
 use super::limit::LimitSource;
+use super::service::CLOCK_TOLERANCE_MS;
 use super::{load_versioned, QuotaError, SCHEMA_VERSION};
 use crate::chinaday::ChinaDay;
 use serde::{Deserialize, Serialize};
@@ -298,8 +299,18 @@ impl DayLedger {
 
     /// Takes the used count the page showed at `at_ms`. Charges we recorded after that instant
     /// (another tab, a slow message) are not in the page's number, so they still add to it.
-    /// Returns true when it differed from ours (a correction is recorded) or was not yet known.
+    /// A number seen up to [`CLOCK_TOLERANCE_MS`] before the one held is ignored (a late
+    /// delivery). Returns true when it differed from ours (a correction is recorded) or was not
+    /// yet known.
     pub fn apply_page_used(&mut self, shown: u32, source: PageSource, at_ms: i64) -> bool {
+        // A number seen shortly before the one held, delivered after it (from another tab), is
+        // stale: the later one has fewer decrypts after it whose times could be off. Much older
+        // means the clock was set back, and then the new number is the one to take.
+        if self.page_used.as_ref().is_some_and(|p| {
+            at_ms < p.at_ms && at_ms >= p.at_ms.saturating_sub(CLOCK_TOLERANCE_MS)
+        }) {
+            return false;
+        }
         let later = self
             .entries
             .iter()

@@ -158,8 +158,8 @@ fn the_page_wins_and_the_correction_is_recorded() {
 
 #[test]
 fn a_decrypt_seen_before_the_page_number_but_delivered_after_it_counts_once() {
-    // Tab A's decrypt is answered; tab B's page then asks for its quota and shows 2, which
-    // counts A's decrypt; B's message reaches the worker first.
+    // Tab A sees package 2 decrypted at t+10; tab B's page then shows its quota, 2, which
+    // counts that decrypt; B's message reaches the worker before A's.
     let mut s = Store::default();
     let t = day0() + 9 * HOUR;
     s.decrypt("shop", 1, t);
@@ -175,6 +175,30 @@ fn a_decrypt_seen_before_the_page_number_but_delivered_after_it_counts_once() {
     assert_eq!(s.decrypt("shop", 3, t + 40).view.used, 3);
     // And a stored ledger with such a charge reads back (its invariants hold).
     assert_eq!(s.view("shop", t + 50).view.used, 3);
+}
+
+#[test]
+fn a_page_number_delivered_after_a_later_one_is_stale() {
+    let mut s = Store::default();
+    let t = day0() + 9 * HOUR;
+    for n in 0..3 {
+        s.decrypt("shop", n, t + i64::from(n));
+    }
+    let u = s.show("shop", Some(3), None, t + 20);
+    assert_eq!((u.view.used, u.view.corrections), (3, 0));
+    // Tab B's number from before the third decrypt reaches the worker last.
+    let u = s.show("shop", Some(2), None, t + 1);
+    assert_eq!(
+        (u.view.used, u.view.corrections, u.view.page_shown.map(|p| p.at_ms)),
+        (3, 0, Some(t + 20)),
+        "the later number stands"
+    );
+    // A number from much earlier means the clock was set back: it is taken (and the three
+    // decrypts, stamped after it by the old clock, add to it).
+    let back = t + 20 - 10 * MIN;
+    let u = s.show("shop", Some(0), None, back);
+    assert_eq!(u.view.page_shown.map(|p| (p.used, p.at_ms)), Some((0, back)));
+    assert_eq!(u.view.used, 3);
 }
 
 #[test]
