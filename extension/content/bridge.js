@@ -46,11 +46,11 @@
   // thread, and resolves the listeners' summary — package IDs and statuses, no buyer fields.
   const LIST_KINDS = new Set(['orderPage', 'orderDetail']);
   let listRelay = null;
-  function relay(kind, request, text) {
+  function relay(kind, request, text, sentAt) {
     if (!listRelay) return;
     Promise.resolve()
       .then(() => listRelay(kind, { request, text }))
-      .then((summary) => { if (summary && typeof summary === 'object') emit(kind, summary); },
+      .then((summary) => { if (summary && typeof summary === 'object') emit(kind, { ...summary, sentAt }); },
         (e) => console.warn('RedShip: a list answer was not read:', e?.name, e?.message));
   }
 
@@ -61,7 +61,8 @@
   function dispatch(data) {
     if (!data || typeof data.kind !== 'string') return;
     if (LIST_KINDS.has(data.kind)) {
-      if (typeof data.text === 'string') relay(data.kind, data.request && typeof data.request === 'object' ? data.request : {}, data.text);
+      const sentAt = Number.isFinite(data.sentAt) ? data.sentAt : Date.now();
+      if (typeof data.text === 'string') relay(data.kind, data.request && typeof data.request === 'object' ? data.request : {}, data.text, sentAt);
       return;
     }
     if (!data.payload || typeof data.payload !== 'object') return;
@@ -106,7 +107,8 @@
     /**
      * Sets the one relay of list answers: `fn(kind, {request, text})` → the `orderPage` /
      * `orderDetail` summary `{total, request, packages: [{packageId, status}]}` (or null) that
-     * `onHook` listeners then get. The first relay set wins.
+     * `onHook` listeners then get, with `sentAt`: when the page sent the request (its answer
+     * shows the platform's state no earlier than that). The first relay set wins.
      */
     relayLists(fn) { listRelay ??= fn; },
     /** Handles a command `type` sent by the service worker with chrome.tabs.sendMessage. */

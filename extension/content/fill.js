@@ -31,7 +31,7 @@
   let running = false;
   let listFilter = null; // statuses the list shows (from the last order page answer)
   const delivered = new Map(); // packageId -> {ok, msg, at}: the page's answers to 确定
-  const listed = new Map(); // packageId -> {status, at}: the platform's status in list answers
+  const listed = new Map(); // packageId -> {status, at}: its status in the newest list, requested at `at`
   const clicked = new Map(); // packageId -> when 确定 was pressed in this page
   let listAnswers = 0; // list answers received: the rows may have changed since the last reading
   let lastRead = null; // {answers, rows}: the list as last read whole (rowsFor)
@@ -61,7 +61,8 @@
     listAnswers += 1;
     listFilter = Array.isArray(p?.request?.status) ? p.request.status.map(Number) : null;
     for (const x of Array.isArray(p?.packages) ? p.packages : []) {
-      if (R.isPackageId(x?.packageId)) listed.set(x.packageId, { status: Number(x.status), at: Date.now() });
+      if (!R.isPackageId(x?.packageId) || listed.get(x.packageId)?.at > p.sentAt) continue; // an older list, late
+      listed.set(x.packageId, { status: Number(x.status), at: p.sentAt });
     }
     const packages = (Array.isArray(p?.packages) ? p.packages : [])
       .filter((x) => R.isPackageId(x?.packageId))
@@ -312,7 +313,11 @@
     return { ahead: answer.ahead ?? null, events: done };
   }
 
-  /** The platform's status for `id` from a list answer received after 确定 was pressed. */
+  /**
+   * The platform's status for `id` from a list requested after 确定 was pressed. An answer that
+   * merely arrived after the click may have been asked for before it (the page reloads its list
+   * after each shipment) and show the order still waiting when it is not.
+   */
   function freshStatus(id) {
     const s = listed.get(id);
     return s && s.at > (clicked.get(id) ?? 0) ? s.status : null;
@@ -344,8 +349,12 @@
       if (fresh !== null) {
         if (site.status.waiting.includes(fresh)) status = 'waiting';
         else if ([...site.status.shipped, ...site.status.completed].includes(fresh)) status = 'shipped';
-        else status = 'absent';
-      } else if (row && !D.shipButton(row)) status = 'shipped'; // the page itself marked it shipped
+        else status = 'unclear'; // listed, but neither waiting nor shipped (cancelled, say)
+      } else if (row) {
+        // No 发货 control left: the page itself marked it shipped. One still there, enabled or
+        // not, is a row drawn before the click or one the page will not ship: it cannot say.
+        status = D.shipControl(row) ? 'unclear' : 'shipped';
+      }
       // Gone from a fresh list of waiting orders after 确定 was pressed: it no longer waits.
       else if (!row && waitingOnly() && [...listed.values()].some((s) => s.at > (clicked.get(id) ?? 0))) status = 'shipped';
       else status = 'absent';

@@ -72,12 +72,13 @@
   // in one task, and RedShip's reading and posting must not lengthen it.
   const later = (fn) => setTimer(() => { try { fn(); } catch { /* never disturb the page */ } }, 0);
 
-  function report(kind, requestBody, answerText) {
+  /** `sentAt`: when the page sent the request (a list answer shows the platform no earlier). */
+  function report(kind, requestBody, answerText, sentAt) {
     const request = jsonOrNull(requestBody) || {};
     if (LIST_KINDS.has(kind)) {
       if (typeof answerText !== 'string' || !answerText || answerText.length > MAX_LIST_CHARS) return;
       // The request body is a few bytes (page, size, status filter): it is reduced here.
-      port.postMessage({ kind, request: pick(request, ['page_no', 'page_size', 'status']), text: answerText });
+      port.postMessage({ kind, request: pick(request, ['page_no', 'page_size', 'status']), text: answerText, sentAt });
       return;
     }
     const summary = summarize(kind, request, jsonOrNull(answerText));
@@ -89,11 +90,12 @@
   // quota answer already counts the decrypt: reported first, it would make the ledger take the
   // decrypt for one made after the number the page showed, and count it twice.
   let reportPolled = () => {};
-  const reportSoon = (kind, body, text) => later(() => { reportPolled(); report(kind, body, text); });
+  const reportSoon = (kind, body, text, sentAt) => later(() => { reportPolled(); report(kind, body, text, sentAt); });
 
   const origFetch = window.fetch;
   if (typeof origFetch === 'function') {
     window.fetch = function fetch(input, init) {
+      const sentAt = Date.now();
       const promise = origFetch.apply(this, arguments);
       try {
         const url = typeof input === 'string' ? input : input?.url ?? String(input);
@@ -102,7 +104,7 @@
           const bodyPromise = typeof init?.body === 'string' ? Promise.resolve(init.body)
             : input instanceof Request ? input.clone().text().catch(() => '') : Promise.resolve('');
           promise.then((res) => Promise.all([bodyPromise, res.clone().text()]))
-            .then(([body, text]) => reportSoon(kind, body, text), () => {});
+            .then(([body, text]) => reportSoon(kind, body, text, sentAt), () => {});
         }
       } catch { /* never disturb the page */ }
       return promise;
@@ -175,7 +177,8 @@
         if (pollTimer) clearTimer(pollTimer);
         pollTimer = setTimer(poll, POLL_MS);
       } else if (kind) {
-        this.addEventListener('loadend', () => reportSoon(kind, text, answerText(this)));
+        const sentAt = Date.now();
+        this.addEventListener('loadend', () => reportSoon(kind, text, answerText(this), sentAt));
       }
       return send.apply(this, arguments);
     };

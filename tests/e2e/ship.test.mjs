@@ -393,6 +393,30 @@ test('another page that follows SPEC but differs in layout is filled the same wa
   }
 });
 
+test('an order whose shipment is never answered, its 发货 left disabled, is reported unknown, not shipped', { timeout: 180_000 }, async () => {
+  // Package IDs of their own: the other variant tests ship the first ones.
+  const variant = await startVariant(3, { hang: [1], firstId: 843_000_000_000_000 });
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${variant.url}/app-order/order/query`);
+    await page.locator('table.d-new-table tr', { hasText: variant.ids[2] }).waitFor();
+    const text = variant.ids.map((id, i) => `${id}\t顺丰\tSF${String(7_200_000_000_000 + i)}`).join('\n');
+    await importPaste(text, variant.ids[2]);
+    await shipPage.getByTestId('fill-mode').selectOption('ship');
+    await shipPage.getByTestId('fill-start').click();
+    await waitDone(shipPage, 3, 150_000);
+    // The page still shows the order's 发货, disabled: the platform never said it shipped.
+    const rows = Object.fromEntries((await reportRows(shipPage)).map((r) => [r.id, r]));
+    assert.equal(await page.locator('table.d-new-table tr', { hasText: variant.ids[1] }).locator('button:disabled', { hasText: '发货' }).count(), 1, JSON.stringify(rows));
+    assert.deepEqual(variant.shipments.map((s) => s.package_id).sort(), [variant.ids[0], variant.ids[2]].sort());
+    assert.deepEqual([0, 1, 2].map((i) => rows[variant.ids[i]].status), ['shipped', 'failed', 'shipped'], JSON.stringify(rows));
+    assert.match(rows[variant.ids[1]].text, /结果未知|outcome unknown/);
+    await page.close();
+  } finally {
+    await variant.stop();
+  }
+});
+
 test('a page that reuses one hidden dialog, changing its texts in place, is filled the same way', { timeout: 240_000 }, async () => {
   const variant = await startVariant(24, { reuse: true });
   try {

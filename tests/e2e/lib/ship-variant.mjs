@@ -8,6 +8,9 @@
 // UI kits that keep a closed dialog in the page do: shown and hidden by a wrapper's style, the
 // package ID and the chosen courier changed in place as texts (no nodes added), and the dialog
 // shown before its answer arrives, still showing the last order.
+// Like many pages, it disables a row's 发货 while that order's shipment is in flight. With
+// `hang`, the platform never answers the shipment of those package IDs (their 发货 stays
+// disabled, nothing ships); `hang` lists them by index.
 import { createServer } from 'node:http';
 
 const COURIERS = [['shunfeng', '顺丰速运'], ['zhongtong', '中通快递'], ['yuantong', '圆通速递'], ['jd', '京东快递']];
@@ -15,13 +18,19 @@ const COURIERS = [['shunfeng', '顺丰速运'], ['zhongtong', '中通快递'], [
 const PAGE_JS = `
 const $ = (tag, attrs = {}, ...kids) => { const e = document.createElement(tag); for (const [k, v] of Object.entries(attrs)) { if (k === 'on') for (const [n, f] of Object.entries(v)) e.addEventListener(n, f); else e.setAttribute(k, v); } e.append(...kids); return e; };
 const post = (path, body) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
-let pageNo = 1; const size = 20;
+let pageNo = 1; const size = 20; const shipButtons = new Map(); const shipping = new Set();
+const inFlight = async (id, send) => {
+  shipping.add(id); if (shipButtons.has(id)) shipButtons.get(id).disabled = true;
+  const res = await send(); shipping.delete(id); if (shipButtons.has(id)) shipButtons.get(id).disabled = false; return res;
+};
 const toast = (msg) => { const t = $('div', { class: 'd-toast' }, msg); document.body.append(t); setTimeout(() => t.remove(), 2500); };
 async function load() {
   const { data } = await post('/api/edith/fulfillment/order/page', { page_no: pageNo, page_size: size, status: [], time_range_list: [] });
   const body = $('tbody');
+  shipButtons.clear();
   for (const p of data.packages) {
     const op = p.status === 4 ? $('button', { class: 'd-button d-button-main', on: { click: () => openDialog(p.packageId) } }, $('span', {}, '发货')) : $('em', {}, '已发货');
+    if (p.status === 4) { shipButtons.set(p.packageId, op); op.disabled = shipping.has(p.packageId); }
     body.append($('tr', {}, $('td', {}, op), $('td', {}, $('div', {}, '订单编号 ' + p.orderId), $('div', {}, '包裹 ' + p.packageId)), $('td', {}, p.statusDesc)));
   }
   const pages = Math.ceil(data.total / size);
@@ -42,7 +51,7 @@ async function openDialog(id) {
   } } }, value);
   const close = () => modal.remove();
   const submit = async () => {
-    const res = await post('/api/edith/fulfillment/order_delivering_api', { package_id: d.packageId, delivery_package_id: d.packageId, delivery_group: false, express_company_code: state.courier, express_no: state.no });
+    const res = await inFlight(d.packageId, () => post('/api/edith/fulfillment/order_delivering_api', { package_id: d.packageId, delivery_package_id: d.packageId, delivery_group: false, express_company_code: state.courier, express_no: state.no }));
     if (res.success) { toast('发货成功'); close(); load(); } else toast(res.msg);
   };
   const modal = $('div', { class: 'd-modal' },
@@ -63,7 +72,8 @@ function buildReused() {
   const wrap = $('div', { class: 'dlg-wrap', style: 'display:none' });
   const close = () => { wrap.style.display = 'none'; pop.style.display = 'none'; };
   const submit = async () => {
-    const res = await post('/api/edith/fulfillment/order_delivering_api', { package_id: state.id, delivery_package_id: state.id, delivery_group: false, express_company_code: state.courier, express_no: state.no });
+    const id = state.id;
+    const res = await inFlight(id, () => post('/api/edith/fulfillment/order_delivering_api', { package_id: id, delivery_package_id: id, delivery_group: false, express_company_code: state.courier, express_no: state.no }));
     if (res.success) { toast('发货成功'); close(); load(); } else toast(res.msg);
   };
   wrap.append($('div', { class: 'd-modal' },
@@ -88,14 +98,15 @@ load();
 `;
 
 /**
- * Starts the variant workbench with `count` waiting packages.
+ * Starts the variant workbench with `count` waiting packages, numbered from `firstId`.
  * @returns {Promise<{url: string, ids: string[], shipments: object[], stop: () => Promise<void>}>}
  */
-export async function startVariant(count, { reuse = false } = {}) {
+export async function startVariant(count, { reuse = false, hang = [], firstId = 842_000_000_000_000 } = {}) {
   const packages = Array.from({ length: count }, (_, i) => ({
-    packageId: `P${String(842_000_000_000_000 + i)}`, orderId: `P${String(999_000_000_000_000 + i)}`, status: 4, statusDesc: '待发货', paidAt: Date.now() - i * 1000,
+    packageId: `P${String(firstId + i)}`, orderId: `P${String(999_000_000_000_000 + i)}`, status: 4, statusDesc: '待发货', paidAt: Date.now() - i * 1000,
   }));
   const shipments = [];
+  const hung = new Set(hang.map((i) => packages[i].packageId));
   const ok = (data) => ({ code: 0, success: true, msg: '成功', data });
   const api = {
     '/api/edith/fulfillment/order/page': (b) => ok({ total: packages.length, packages: packages.slice((b.page_no - 1) * b.page_size, b.page_no * b.page_size) }),
@@ -117,6 +128,7 @@ export async function startVariant(count, { reuse = false } = {}) {
       let body = '';
       req.on('data', (c) => { body += c; });
       req.on('end', () => {
+        if (path.endsWith('order_delivering_api') && hung.has(JSON.parse(body || '{}').package_id)) return; // never answered
         res.writeHead(200, { 'content-type': 'application/json', ...csp });
         res.end(JSON.stringify(api[path](JSON.parse(body || '{}'))));
       });
@@ -135,6 +147,6 @@ export async function startVariant(count, { reuse = false } = {}) {
     url: `http://127.0.0.1:${server.address().port}`,
     ids: packages.map((p) => p.packageId),
     shipments,
-    stop: () => new Promise((r) => server.close(r)),
+    stop: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }),
   };
 }

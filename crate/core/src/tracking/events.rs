@@ -41,6 +41,10 @@ pub enum RowStatus {
     Waiting,
     /// The order is not on the list.
     Absent,
+    /// The order is on the list but the list does not say whether it shipped: its 发货 is
+    /// there but disabled, or its status is neither waiting nor shipped (cancelled, say).
+    /// Taking that as shipped would report an order shipped that may not be.
+    Unclear,
 }
 
 /// An event from the ship page or the content script.

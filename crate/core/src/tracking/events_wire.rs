@@ -92,6 +92,7 @@ mod tests {
             FillEvent::Confirming { package_id: "P1".into() },
             FillEvent::Withdraw { package_id: "P1".into() },
             FillEvent::Checked { package_id: "P1".into(), status: RowStatus::Absent },
+            FillEvent::Checked { package_id: "P2".into(), status: RowStatus::Unclear },
             FillEvent::Stop { reason: "route".into() },
         ];
         events.extend(outcomes.iter().map(|o| FillEvent::Result { package_id: "P9".into(), outcome: o.clone() }));

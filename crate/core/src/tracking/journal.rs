@@ -372,13 +372,14 @@ fn apply_check(it: &mut FillItem, status: RowStatus, now: i64) -> Result<(), Fil
             Some("多次确定后订单仍是待发货，请在工作台手动核对并发货（still waiting after confirming twice: check and ship it by hand）".into()),
             now,
         ),
-        RowStatus::Absent => settle(
-            it,
-            ItemStatus::Failed,
-            Some("unknown"),
-            Some("结果未知：列表中找不到该订单，请在工作台核对（outcome unknown: the order is not on the list, check it on the workbench）".into()),
-            now,
-        ),
+        RowStatus::Absent | RowStatus::Unclear => {
+            let message = if status == RowStatus::Absent {
+                "结果未知：列表中找不到该订单，请在工作台核对（outcome unknown: the order is not on the list, check it on the workbench）"
+            } else {
+                "结果未知：列表无法确认该订单是否已发货，请在工作台核对（outcome unknown: the list does not show whether it shipped, check it on the workbench）"
+            };
+            settle(it, ItemStatus::Failed, Some("unknown"), Some(message.into()), now);
+        }
     }
     Ok(())
 }

@@ -302,6 +302,22 @@ fn reload_while_confirming_checks_before_anything() {
     assert_eq!(r.items[0].status, ItemStatus::Failed);
     assert_eq!(r.items[0].confirms, MAX_CONFIRMS);
     assert_eq!(report(&r).unwrap().rows[0].status, ReportStatus::Failed);
+
+    // The row is there but cannot say (a disabled 发货, a cancelled status): failed as unknown,
+    // never reported shipped, never filled again.
+    let unclear = ev(
+        &run,
+        FillEvent::Checked {
+            package_id: id.clone(),
+            status: RowStatus::Unclear,
+        },
+    )
+    .unwrap()
+    .0;
+    assert_eq!(unclear.items[0].status, ItemStatus::Failed);
+    assert_eq!(unclear.items[0].reason.as_deref(), Some("unknown"));
+    assert!(unclear.items[0].message.as_deref().unwrap_or("").contains("check it on the workbench"));
+    assert_eq!(fill_id(&next(&unclear).1), pid(1));
 }
 
 #[test]

@@ -33,9 +33,9 @@ pub(super) fn any_event(n: u32) -> impl Strategy<Value = FillEvent> {
                 _ => Outcome::NoAnswer,
             },
         }),
-        (id, 0..3u8).prop_map(|(package_id, k)| FillEvent::Checked {
+        (id, 0..4u8).prop_map(|(package_id, k)| FillEvent::Checked {
             package_id,
-            status: [RowStatus::Shipped, RowStatus::Waiting, RowStatus::Absent][k as usize],
+            status: [RowStatus::Shipped, RowStatus::Waiting, RowStatus::Absent, RowStatus::Unclear][k as usize],
         }),
     ]
 }
