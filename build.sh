@@ -101,6 +101,24 @@ test_native() {
   cargo test -p redship-core --no-default-features --lib --quiet
 }
 
+# Formatting (rustfmt.toml) and clippy's warnings, when this toolchain has the components (rustup
+# installs both by default; they cannot be added without the Rust distribution server).
+test_lint() {
+  if cargo fmt --version >/dev/null 2>&1; then
+    say "rustfmt check"
+    cargo fmt --all -- --check
+    cargo fmt --manifest-path fuzz/Cargo.toml -- --check
+  else
+    say "rustfmt is not installed: formatting not checked"
+  fi
+  if cargo clippy --version >/dev/null 2>&1; then
+    say "clippy (warnings are errors)"
+    cargo clippy --workspace --all-targets --quiet -- -D warnings
+  else
+    say "clippy is not installed: lints not checked"
+  fi
+}
+
 test_wasm() {
   ensure_rust; ensure_wasm_bindgen; ensure_browser
   local crate
@@ -137,7 +155,8 @@ case "$cmd" in
     ls -l dist/redship-*.zip ;;
   test)
     build; ensure_browser
-    test_native; test_wasm; test_e2e ;;
+    test_lint; test_native; test_wasm; test_e2e ;;
+  test-lint) test_lint ;;
   test-native) test_native ;;
   test-wasm) test_wasm ;;
   test-e2e) build; test_e2e "$@" ;;
@@ -157,5 +176,5 @@ case "$cmd" in
       # New inputs go to target/corpus (first folder); the committed seeds stay as they are.
       (cd fuzz && mkdir -p "target/corpus/$t" && cargo +nightly fuzz run "$t" "target/corpus/$t" "corpus/$t" -- -max_total_time="$secs")
     done ;;
-  *) die "unknown command '$cmd' (build | demo | test | test-native | test-wasm | test-e2e | bench | package | fuzz)" ;;
+  *) die "unknown command '$cmd' (build | demo | test | test-lint | test-native | test-wasm | test-e2e | bench | package | fuzz)" ;;
 esac

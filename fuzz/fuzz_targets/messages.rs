@@ -93,19 +93,25 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         10 => {
-            if let (Some(snap), Some(r)) = (field::<TransitSnapshot>(&v, "snapshot"), field::<EditRequest>(&v, "request")) {
+            if let (Some(snap), Some(r)) =
+                (field::<TransitSnapshot>(&v, "snapshot"), field::<EditRequest>(&v, "request"))
+            {
                 let _ = edit(snap, &r, NOW);
             }
         }
         11 => {
             let book: Option<RouteBook> = field(&v, "routes");
-            if let (Some(snap), Some(r)) = (field::<TransitSnapshot>(&v, "snapshot"), field::<SetRouteRequest>(&v, "request")) {
+            if let (Some(snap), Some(r)) =
+                (field::<TransitSnapshot>(&v, "snapshot"), field::<SetRouteRequest>(&v, "request"))
+            {
                 let _ = set_route(book, &snap, &r);
             }
         }
         12 => {
             let book: Option<RouteBook> = field(&v, "routes");
-            if let (Some(snap), Some(r)) = (field::<TransitSnapshot>(&v, "snapshot"), field::<PlanRequest>(&v, "request")) {
+            if let (Some(snap), Some(r)) =
+                (field::<TransitSnapshot>(&v, "snapshot"), field::<PlanRequest>(&v, "request"))
+            {
                 let _ = planner::plan(&snap, book.as_ref(), &r);
             }
         }

@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use redship_core::order::leak::{scan_cell, ColumnClass};
 use redship_core::order::detect::Kind;
+use redship_core::order::leak::{scan_cell, ColumnClass};
 use redship_core::transit::collect::{ingest, known_orders, paid_by_day, IngestRequest, TransitSnapshot};
 use redship_core::transit::view::view;
 

@@ -11,8 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else { return };
     // Stored records: any JSON under any key.
     if let Some(obj) = value.as_object() {
-        let records: BTreeMap<String, serde_json::Value> =
-            obj.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let records: BTreeMap<String, serde_json::Value> = obj.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let _ = quota::check_records(&records);
     }
     // Requests: whatever deserialises must be handled without a panic.

@@ -21,11 +21,8 @@ fuzz_target!(|data: &[u8]| {
             entries.extend(obj.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         let found = scan(&session, &entries, 0);
-        let quarantined: Vec<(String, Value)> = found
-            .quarantine
-            .iter()
-            .filter_map(|(k, r)| serde_json::to_value(r).ok().map(|v| (k.clone(), v)))
-            .collect();
+        let quarantined: Vec<(String, Value)> =
+            found.quarantine.iter().filter_map(|(k, r)| serde_json::to_value(r).ok().map(|v| (k.clone(), v))).collect();
         let _ = list_quarantine(&quarantined);
         let _ = list_quarantine(&entries);
     }

@@ -11,12 +11,23 @@ use wasm_bindgen::JsValue;
 use crate::{from_js, from_js_large, js_error, to_js};
 
 /// The signature both core exporters share.
-pub type Exporter =
-    fn(&TransitSnapshot, Option<&RouteBook>, Option<&TemplateBook>, &ExportRequest, i64) -> Result<ExportFile, ExportError>;
+pub type Exporter = fn(
+    &TransitSnapshot,
+    Option<&RouteBook>,
+    Option<&TemplateBook>,
+    &ExportRequest,
+    i64,
+) -> Result<ExportFile, ExportError>;
 
 /// Converts the export call's arguments, runs `export` and returns `{bytes: Uint8Array,
 /// fileName, mime, rows, packages, packageIds}`; failures as [`export_err`].
-pub fn export_with(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue, export: Exporter) -> Result<JsValue, JsValue> {
+pub fn export_with(
+    snapshot: JsValue,
+    routes: JsValue,
+    templates: JsValue,
+    request: JsValue,
+    export: Exporter,
+) -> Result<JsValue, JsValue> {
     let snap = required_snapshot(snapshot)?;
     let book: Option<RouteBook> = from_js(routes)?;
     let tpl: Option<TemplateBook> = from_js(templates)?;

@@ -177,10 +177,7 @@ mod tests {
         let view = ChinaDayView::at(1_795_276_799_000).expect("valid instant");
         assert_eq!(view.day, "2026-11-21");
         assert_eq!(view.ms_until_reset, 1_000);
-        assert_eq!(
-            ChinaDayView::at(1_795_276_799),
-            Err(ClockError::OutOfRange { ms: 1_795_276_799 })
-        );
+        assert_eq!(ChinaDayView::at(1_795_276_799), Err(ClockError::OutOfRange { ms: 1_795_276_799 }));
         // Shown to the merchant as is: Chinese first, saying what to check.
         let text = ClockError::OutOfRange { ms: 0 }.to_string();
         assert!(text.starts_with("时间不对") && text.contains("电脑的日期和时间"), "{text}");

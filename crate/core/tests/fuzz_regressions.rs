@@ -4,7 +4,9 @@
 //! panic on a known input fails the ordinary test run, not only `./build.sh fuzz`.
 
 use redship_core::quota;
-use redship_core::tracking::{csv_source, xlsx_source, ImportError, ImportRequest, ImportSource, PreviewView, ValidationContext};
+use redship_core::tracking::{
+    csv_source, xlsx_source, ImportError, ImportRequest, ImportSource, PreviewView, ValidationContext,
+};
 use redship_core::transit::collect::{ingest, IngestRequest, TransitSnapshot};
 use redship_core::transit::export_csv::{export_csv, read_csv};
 use redship_core::transit::export_xlsx::{export_xlsx, read_xlsx};
@@ -101,8 +103,13 @@ fn ingest_and_export_seeds_hold_the_leak_guard() {
     }
     for (_, b) in inputs("transit_export") {
         let Ok(v) = serde_json::from_slice::<Value>(&b) else { continue };
-        let Ok(snap) = serde_json::from_value::<TransitSnapshot>(v.get("snapshot").cloned().unwrap_or(v)) else { continue };
-        let req = ExportRequest { routes: Some(vec![Route::Warehouse, Route::Supplier, Route::SelfShip]), ..ExportRequest::default() };
+        let Ok(snap) = serde_json::from_value::<TransitSnapshot>(v.get("snapshot").cloned().unwrap_or(v)) else {
+            continue;
+        };
+        let req = ExportRequest {
+            routes: Some(vec![Route::Warehouse, Route::Supplier, Route::SelfShip]),
+            ..ExportRequest::default()
+        };
         if let Ok(f) = export_csv(&snap, None, None, &req, NOW) {
             assert!(read_csv(&f.bytes).is_ok());
         }

@@ -44,6 +44,11 @@ pub fn tracking_sheets(request: JsValue) -> Result<JsValue, JsValue> {
 /// an XLSX workbook read back and leak-scanned before it is returned (`LeakError` names the row
 /// and column).
 #[wasm_bindgen(js_name = transitExportXlsx)]
-pub fn transit_export_xlsx(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+pub fn transit_export_xlsx(
+    snapshot: JsValue,
+    routes: JsValue,
+    templates: JsValue,
+    request: JsValue,
+) -> Result<JsValue, JsValue> {
     export_with(snapshot, routes, templates, request, export_xlsx)
 }

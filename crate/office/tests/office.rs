@@ -11,7 +11,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const NOW: f64 = 1_795_233_600_000.0;
-const CTX: &str = r#""knownOrders": {"waiting": "P100000000000001\nP100000000000002"}, "usedNumbers": [], "couriers": []"#;
+const CTX: &str =
+    r#""knownOrders": {"waiting": "P100000000000001\nP100000000000002"}, "usedNumbers": [], "couriers": []"#;
 
 fn js(json: &str) -> JsValue {
     JSON::parse(json).expect("valid JSON")
@@ -53,7 +54,8 @@ fn workbook_sheets_and_import() {
     let bytes = workbook();
     let sheets = redship_office::tracking_sheets(with_bytes("{}", &bytes)).expect("sheets");
     assert_eq!(JSON::stringify(&sheets).expect("json").as_string().as_deref(), Some(r#"["说明","运单"]"#));
-    let v = redship_office::tracking_import(with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), &bytes)).expect("import");
+    let v = redship_office::tracking_import(with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), &bytes))
+        .expect("import");
     assert_eq!(get(&v, "sheet").as_string().as_deref(), Some("运单"));
     // Rows come by column; a row names its courier by its position in `couriers`.
     let courier = get(&v, "rows.courier.0").as_f64().expect("courier position");
@@ -89,8 +91,13 @@ fn xlsx_export_runs_in_wasm() {
     let (snapshot, _) = ingest(None, &req, NOW as i64).expect("ingest");
     let snapshot = js(&serde_json::to_string(&snapshot).expect("snapshot"));
     assert!(!JSON::stringify(&snapshot).expect("json").as_string().unwrap_or_default().contains("13812345678"));
-    let xlsx = redship_office::transit_export_xlsx(snapshot, JsValue::NULL, JsValue::NULL, js(&format!(r#"{{"nowMs":{NOW}}}"#)))
-        .expect("xlsx in wasm");
+    let xlsx = redship_office::transit_export_xlsx(
+        snapshot,
+        JsValue::NULL,
+        JsValue::NULL,
+        js(&format!(r#"{{"nowMs":{NOW}}}"#)),
+    )
+    .expect("xlsx in wasm");
     let bytes: Uint8Array = get(&xlsx, "bytes").dyn_into().expect("Uint8Array");
     assert!(bytes.length() > 1000);
     assert_eq!(&bytes.to_vec()[..2], b"PK");

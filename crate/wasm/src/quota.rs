@@ -81,8 +81,6 @@ fn ms(value: f64) -> Result<i64, JsValue> {
     if value.fract() == 0.0 && value.abs() < 9.0e15 {
         Ok(value as i64)
     } else {
-        Err(quota_err(format!(
-            "quota request: nowMs {value} is not a whole number of milliseconds"
-        )))
+        Err(quota_err(format!("quota request: nowMs {value} is not a whole number of milliseconds")))
     }
 }

@@ -168,7 +168,8 @@ fn templates_view(book: &TemplateBook) -> TemplatesView {
 #[wasm_bindgen(js_name = ordersIngest)]
 pub fn orders_ingest(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
     let req: OrdersIngestRequest = from_js(request)?;
-    let source = AnswerSource { answer: req.answer, kind: req.kind, text: req.text, texts: req.texts, request: req.request };
+    let source =
+        AnswerSource { answer: req.answer, kind: req.kind, text: req.text, texts: req.texts, request: req.request };
     let Some((answer, summary)) = source.read().map_err(order_err)? else {
         return to_js(&IngestedView { snapshot: None, view: None, summary: None });
     };
@@ -247,7 +248,11 @@ pub fn transit_figures(snapshot: JsValue, routes: JsValue, request: JsValue) -> 
 }
 
 /// The inputs of `transitView` and `transitFigures`: the shop's snapshot, its routes, now.
-fn view_inputs(snapshot: JsValue, routes: JsValue, request: JsValue) -> Result<(TransitSnapshot, Option<RouteBook>, i64), JsValue> {
+fn view_inputs(
+    snapshot: JsValue,
+    routes: JsValue,
+    request: JsValue,
+) -> Result<(TransitSnapshot, Option<RouteBook>, i64), JsValue> {
     let req: ShopNowRequest = from_js(request)?;
     let snap = snapshot_for(snapshot, &req.shop_id)?;
     let book: Option<RouteBook> = from_js(routes)?;
@@ -308,7 +313,12 @@ pub fn transit_plan(snapshot: JsValue, routes: JsValue, request: JsValue) -> Res
 /// packageIds?, nowMs})` → `{bytes: Uint8Array, fileName, mime, rows, packages, packageIds}`.
 /// A `LeakError` names the row and column when plaintext buyer data would have left.
 #[wasm_bindgen(js_name = transitExportCsv)]
-pub fn transit_export_csv(snapshot: JsValue, routes: JsValue, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+pub fn transit_export_csv(
+    snapshot: JsValue,
+    routes: JsValue,
+    templates: JsValue,
+    request: JsValue,
+) -> Result<JsValue, JsValue> {
     export_with(snapshot, routes, templates, request, export_csv)
 }
 
@@ -322,7 +332,12 @@ pub fn transit_templates(templates: JsValue) -> Result<JsValue, JsValue> {
 }
 
 fn book_out(book: &TemplateBook) -> Result<JsValue, JsValue> {
-    to_js(&Pair::<TransitSnapshot, _> { snapshot: None, routes: None, templates: Some(book), view: templates_view(book) })
+    to_js(&Pair::<TransitSnapshot, _> {
+        snapshot: None,
+        routes: None,
+        templates: Some(book),
+        view: templates_view(book),
+    })
 }
 
 /// `transitTemplateSave(templates | null, {id, name, columns})` → `{templates, view}`; the saved

@@ -10,8 +10,8 @@ use redship_core::vault::codec::{Passphrase, Precomputed};
 use redship_core::vault::plaintext::Plaintext;
 use redship_core::vault::record::SealedBytes;
 use redship_core::vault::{
-    backup, keys, migrate, nonce::NonceSequence, pending, quarantine, retention, storage_key, DataKey,
-    DeviceRecord, Envelope, KeysRecord, Session, VaultError, SCHEMA_VERSION,
+    backup, keys, migrate, nonce::NonceSequence, pending, quarantine, retention, storage_key, DataKey, DeviceRecord,
+    Envelope, KeysRecord, Session, VaultError, SCHEMA_VERSION,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -212,7 +212,9 @@ fn field(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
 }
 
 fn set(obj: &Object, name: &str, value: &JsValue) -> Result<(), JsValue> {
-    Reflect::set(obj, &JsValue::from_str(name), value).map(|_| ()).map_err(|_| js_error("ViewError", "cannot build the view"))
+    Reflect::set(obj, &JsValue::from_str(name), value)
+        .map(|_| ())
+        .map_err(|_| js_error("ViewError", "cannot build the view"))
 }
 
 /// The plaintext of one write. The value's JSON text stays a JS string and is copied slice by

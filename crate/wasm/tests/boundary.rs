@@ -53,7 +53,14 @@ fn big_requests_cross_a_slice_at_a_time() {
     // 6,000 rows with CJK text and emoji: well over the 256 K units from which `from_js` reads
     // the JSON text in slices, so slice edges fall inside multi-byte characters.
     let rows: Vec<String> = (0..6000u64)
-        .map(|i| format!(r#"{{"row":{i},"packageId":"P{:015}","courier":"中通快递😀{}","number":"7730{:08}"}}"#, 100_000_000_000_000u64 + i, "备".repeat((i % 7) as usize), i))
+        .map(|i| {
+            format!(
+                r#"{{"row":{i},"packageId":"P{:015}","courier":"中通快递😀{}","number":"7730{:08}"}}"#,
+                100_000_000_000_000u64 + i,
+                "备".repeat((i % 7) as usize),
+                i
+            )
+        })
         .collect();
     let text = format!(r#"{{"rows":[{}],"knownOrders":{{}},"usedNumbers":[],"couriers":[]}}"#, rows.join(","));
     assert!(text.encode_utf16().count() > 256 * 1024);

@@ -43,33 +43,18 @@ fn error_name(err: JsValue) -> (String, String) {
 #[wasm_bindgen_test]
 fn decrypts_round_trip_through_stored_records() {
     let ledgers: JsValue = Object::new().into();
-    let first =
-        redship_wasm::quota_record_event(event_request(&ledgers, "P1234567890123456", NOON))
-            .expect("recorded");
-    assert_eq!(
-        get(&first, "outcome").as_string().as_deref(),
-        Some("charged")
-    );
+    let first = redship_wasm::quota_record_event(event_request(&ledgers, "P1234567890123456", NOON)).expect("recorded");
+    assert_eq!(get(&first, "outcome").as_string().as_deref(), Some("charged"));
     save(&ledgers, &first);
     let keys = redship_wasm::quota_ledger_keys("s1", NOON).expect("keys");
     assert!(keys.contains(&"quota/day/s1/2026-11-21".to_string()));
-    let again = redship_wasm::quota_record_event(event_request(
-        &ledgers,
-        "P1234567890123456",
-        NOON + 1000.0,
-    ))
-    .expect("recorded");
-    assert_eq!(
-        get(&again, "outcome").as_string().as_deref(),
-        Some("repeat")
-    );
+    let again = redship_wasm::quota_record_event(event_request(&ledgers, "P1234567890123456", NOON + 1000.0))
+        .expect("recorded");
+    assert_eq!(get(&again, "outcome").as_string().as_deref(), Some("repeat"));
     let view = get(&again, "view");
     assert_eq!(get(&view, "used").as_f64(), Some(1.0));
     assert_eq!(get(&view, "remaining").as_f64(), Some(19.0));
-    assert_eq!(
-        get(&view, "limitSource").as_string().as_deref(),
-        Some("default")
-    );
+    assert_eq!(get(&view, "limitSource").as_string().as_deref(), Some("default"));
     assert_eq!(get(&view, "resetAtMs").as_f64(), Some(1_795_276_800_000.0));
     let log = Array::from(&get(&view, "log"));
     assert_eq!(log.length(), 2);
@@ -84,24 +69,21 @@ fn settings_default_and_validate() {
     let back = redship_wasm::quota_validate_settings(settings.clone()).expect("valid");
     assert_eq!(get(&back, "criticalPercent").as_f64(), Some(90.0));
     Reflect::set(&settings, &"criticalPercent".into(), &50.into()).expect("set");
-    let (name, message) =
-        error_name(redship_wasm::quota_validate_settings(settings).expect_err("invalid"));
+    let (name, message) = error_name(redship_wasm::quota_validate_settings(settings).expect_err("invalid"));
     assert_eq!(name, "QuotaError");
     assert!(message.contains("critical threshold 50%"), "{message}");
 }
 
 #[wasm_bindgen_test]
 fn errors_arrive_named_quota_error() {
-    let (name, message) = error_name(
-        redship_wasm::quota_record_event(parse(r#"{"nowMs": "soon"}"#)).expect_err("bad shape"),
-    );
+    let (name, message) =
+        error_name(redship_wasm::quota_record_event(parse(r#"{"nowMs": "soon"}"#)).expect_err("bad shape"));
     assert_eq!(name, "QuotaError");
     assert!(message.starts_with("quota request"), "{message}");
     let ledgers: JsValue = Object::new().into();
     let req = event_request(&ledgers, "P1234567890123456", NOON);
     Reflect::set(&get(&req, "event"), &"outcome".into(), &"perhaps".into()).expect("set");
-    let (name, message) =
-        error_name(redship_wasm::quota_record_event(req).expect_err("bad outcome"));
+    let (name, message) = error_name(redship_wasm::quota_record_event(req).expect_err("bad outcome"));
     assert_eq!(name, "QuotaError");
     assert!(message.contains("`perhaps`"), "{message}");
 }
@@ -109,22 +91,14 @@ fn errors_arrive_named_quota_error() {
 #[wasm_bindgen_test]
 fn a_corrupt_record_is_reported_and_reset_not_thrown() {
     let ledgers = parse(r#"{"quota/day/s1/2026-11-21": {"v": 9}}"#);
-    let update =
-        redship_wasm::quota_record_event(event_request(&ledgers, "P1234567890123456", NOON))
-            .expect("recorded despite the broken record");
+    let update = redship_wasm::quota_record_event(event_request(&ledgers, "P1234567890123456", NOON))
+        .expect("recorded despite the broken record");
     let problems = Array::from(&get(&update, "problems"));
     assert_eq!(problems.length(), 1);
     let problem = problems.get(0);
-    assert_eq!(
-        get(&problem, "record").as_string().as_deref(),
-        Some("quota/day/s1/2026-11-21")
-    );
-    assert_eq!(
-        get(&problem, "action").as_string().as_deref(),
-        Some("reset")
-    );
+    assert_eq!(get(&problem, "record").as_string().as_deref(), Some("quota/day/s1/2026-11-21"));
+    assert_eq!(get(&problem, "action").as_string().as_deref(), Some("reset"));
     assert_eq!(get(&get(&update, "view"), "used").as_f64(), Some(1.0));
-    let checked = redship_wasm::quota_check_records(parse(r#"{"quota/settings": {"v": 1}}"#))
-        .expect("checked");
+    let checked = redship_wasm::quota_check_records(parse(r#"{"quota/settings": {"v": 1}}"#)).expect("checked");
     assert_eq!(Array::from(&checked).length(), 1);
 }

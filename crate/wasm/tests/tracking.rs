@@ -12,11 +12,10 @@ fn obj(json: &str) -> JsValue {
 }
 
 fn get(v: &JsValue, path: &str) -> JsValue {
-    path.split('.')
-        .fold(v.clone(), |cur, k| match k.parse::<u32>() {
-            Ok(i) => Reflect::get_u32(&cur, i).unwrap(),
-            Err(_) => Reflect::get(&cur, &JsValue::from_str(k)).unwrap(),
-        })
+    path.split('.').fold(v.clone(), |cur, k| match k.parse::<u32>() {
+        Ok(i) => Reflect::get_u32(&cur, i).unwrap(),
+        Err(_) => Reflect::get(&cur, &JsValue::from_str(k)).unwrap(),
+    })
 }
 
 /// A preview row's courier code: rows come by column, and name their courier by its position in
@@ -30,7 +29,8 @@ fn error_name(e: &JsValue) -> String {
     get(e, "name").as_string().unwrap_or_default()
 }
 
-const CTX: &str = r#""knownOrders": {"waiting": "P100000000000001\nP100000000000002"}, "usedNumbers": [], "couriers": []"#;
+const CTX: &str =
+    r#""knownOrders": {"waiting": "P100000000000001\nP100000000000002"}, "usedNumbers": [], "couriers": []"#;
 
 #[wasm_bindgen_test]
 fn paste_import_gives_a_preview() {
@@ -40,14 +40,8 @@ fn paste_import_gives_a_preview() {
     let v = tracking_import(req).unwrap();
     assert_eq!(get(&v, "counts.total").as_f64(), Some(2.0));
     assert_eq!(get(&v, "rows.verdict").as_string().as_deref(), Some("02"), "one digit a row: 0 ok, 2 error");
-    assert_eq!(
-        courier_code(&v, 0).as_deref(),
-        Some("zhongtong")
-    );
-    assert_eq!(
-        get(&v, "rows.number").as_string().as_deref().and_then(|t| t.lines().next()),
-        Some("773012345678")
-    );
+    assert_eq!(courier_code(&v, 0).as_deref(), Some("zhongtong"));
+    assert_eq!(get(&v, "rows.number").as_string().as_deref().and_then(|t| t.lines().next()), Some("773012345678"));
     assert_eq!(
         (get(&v, "reasons.0.at").as_f64(), get(&v, "reasons.0.code").as_string().as_deref()),
         (Some(1.0), Some("unknown-order"))
@@ -57,15 +51,10 @@ fn paste_import_gives_a_preview() {
 #[wasm_bindgen_test]
 fn csv_bytes_as_uint8array() {
     let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
-    let bytes = Uint8Array::from(
-        "\u{FEFF}订单号,快递公司,运单号\nP100000000000002,极兔,JT1234567890123\n".as_bytes(),
-    );
+    let bytes = Uint8Array::from("\u{FEFF}订单号,快递公司,运单号\nP100000000000002,极兔,JT1234567890123\n".as_bytes());
     Reflect::set(&req, &JsValue::from_str("bytes"), &bytes).unwrap();
     let v = tracking_import(req).unwrap();
-    assert_eq!(
-        courier_code(&v, 0).as_deref(),
-        Some("jtexpress")
-    );
+    assert_eq!(courier_code(&v, 0).as_deref(), Some("jtexpress"));
     assert_eq!(get(&v, "encoding").as_string().as_deref(), Some("UTF-8"));
 }
 
@@ -113,10 +102,7 @@ fn import_errors_are_named() {
     assert_eq!(error_name(&err), "ImportError");
     assert!(get(&err, "code").is_undefined());
     let bad_shape = obj(r#"{"source": "fax"}"#);
-    assert_eq!(
-        error_name(&tracking_import(bad_shape).unwrap_err()),
-        "RequestError"
-    );
+    assert_eq!(error_name(&tracking_import(bad_shape).unwrap_err()), "RequestError");
 }
 
 /// The long lists cross apart from the rest of the request: absent or `null` ones read as
@@ -135,11 +121,18 @@ fn context_lists_are_read_apart() {
     assert!(get(&req, "knownOrders.waiting").is_string());
     let used = obj(&format!(
         r#"{{"rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}], {}}}"#,
-        CTX.replace(r#""usedNumbers": []"#, r#""usedNumbers": [{"number": "773012345678", "packageId": "P100000000000002"}]"#)
+        CTX.replace(
+            r#""usedNumbers": []"#,
+            r#""usedNumbers": [{"number": "773012345678", "packageId": "P100000000000002"}]"#
+        )
     ));
     let v = tracking_revalidate(used).unwrap();
     assert_eq!(get(&v, "reasons.0.code").as_string().as_deref(), Some("already-used"));
-    for bad in [r#""knownOrders": "P1""#, r#""knownOrders": [{"packageId": "P100000000000001", "waiting": true}]"#, r#""usedNumbers": [{"number": 7}]"#] {
+    for bad in [
+        r#""knownOrders": "P1""#,
+        r#""knownOrders": [{"packageId": "P100000000000001", "waiting": true}]"#,
+        r#""usedNumbers": [{"number": 7}]"#,
+    ] {
         let req = obj(&format!(r#"{{"source": "paste", "text": "{text}", {bad}}}"#));
         assert_eq!(error_name(&tracking_import(req).unwrap_err()), "RequestError", "{bad}");
     }
@@ -151,14 +144,14 @@ fn plan_journal_and_report() {
         r#"{{"runId": "run-1", "mode": "ship", "nowMs": 1, "rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}], {CTX}}}"#
     ));
     let run = fill_plan(plan_req).unwrap();
-    assert_eq!(
-        get(&run, "items.0.status").as_string().as_deref(),
-        Some("pending")
-    );
+    assert_eq!(get(&run, "items.0.status").as_string().as_deref(), Some("pending"));
     // The lists are read apart from the rest, as for the import: a used number is not planned,
     // and the old array form of the known orders is refused.
     let row = r#""rows": [{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}]"#;
-    let used = CTX.replace(r#""usedNumbers": []"#, r#""usedNumbers": [{"number": "773012345678", "packageId": "P100000000000002"}]"#);
+    let used = CTX.replace(
+        r#""usedNumbers": []"#,
+        r#""usedNumbers": [{"number": "773012345678", "packageId": "P100000000000002"}]"#,
+    );
     let req = obj(&format!(r#"{{"runId": "run-0", "mode": "ship", "nowMs": 1, {row}, {used}}}"#));
     assert_eq!(error_name(&fill_plan(req).unwrap_err()), "FillError");
     let old = r#""knownOrders": [{"packageId": "P100000000000001", "waiting": true}], "usedNumbers": []"#;
@@ -171,37 +164,24 @@ fn plan_journal_and_report() {
     };
     let v = step(&run, r#"{"type": "start"}"#).unwrap();
     assert_eq!(get(&v, "action.kind").as_string().as_deref(), Some("fill"));
-    assert_eq!(
-        get(&v, "action.courierName").as_string().as_deref(),
-        Some("中通快递")
-    );
+    assert_eq!(get(&v, "action.courierName").as_string().as_deref(), Some("中通快递"));
     let run = get(&v, "run");
     // Shipped without a recorded 确定 is refused by name.
-    let refused = step(
-        &run,
-        r#"{"type": "result", "packageId": "P100000000000001", "outcome": {"kind": "shipped"}}"#,
-    )
-    .unwrap_err();
+    let refused = step(&run, r#"{"type": "result", "packageId": "P100000000000001", "outcome": {"kind": "shipped"}}"#)
+        .unwrap_err();
     assert_eq!(error_name(&refused), "FillError");
+    let run = get(&step(&run, r#"{"type": "confirming", "packageId": "P100000000000001"}"#).unwrap(), "run");
     let run = get(
-        &step(
-            &run,
-            r#"{"type": "confirming", "packageId": "P100000000000001"}"#,
-        )
-        .unwrap(),
+        &step(&run, r#"{"type": "result", "packageId": "P100000000000001", "outcome": {"kind": "shipped"}}"#).unwrap(),
         "run",
     );
-    let run = get(&step(&run, r#"{"type": "result", "packageId": "P100000000000001", "outcome": {"kind": "shipped"}}"#).unwrap(), "run");
     let v = step(&run, r#"{"type": "next", "visible": []}"#).unwrap();
     assert_eq!(get(&v, "action.kind").as_string().as_deref(), Some("done"));
     assert_eq!(get(&v, "progress.done").as_f64(), Some(1.0));
     let rep_req = obj("{}");
     Reflect::set(&rep_req, &JsValue::from_str("run"), &get(&v, "run")).unwrap();
     let rep = fill_report(rep_req.clone()).unwrap();
-    assert_eq!(
-        get(&rep, "rows.0.status").as_string().as_deref(),
-        Some("shipped")
-    );
+    assert_eq!(get(&rep, "rows.0.status").as_string().as_deref(), Some("shipped"));
     let csv = fill_report_csv(rep_req).unwrap();
     assert!(csv.contains("773012345678") && csv.contains("已发货"));
 }
@@ -215,7 +195,9 @@ fn step_saves_a_log_that_recover_folds_back() {
     let start = obj(r#"{"event": {"type": "start"}, "nowMs": 2}"#);
     Reflect::set(&start, &JsValue::from_str("run"), &planned).unwrap();
     let record = get(&fill_journal_apply(start).unwrap(), "run");
-    let req = obj(r#"{"events": [{"type": "next", "visible": []}], "confirm": "P100000000000001", "lookahead": true, "nowMs": 3}"#);
+    let req = obj(
+        r#"{"events": [{"type": "next", "visible": []}], "confirm": "P100000000000001", "lookahead": true, "nowMs": 3}"#,
+    );
     Reflect::set(&req, &JsValue::from_str("run"), &record).unwrap();
     let v = fill_journal_step(req).unwrap();
     assert_eq!(get(&v, "confirmed").as_bool(), Some(true));
@@ -242,8 +224,5 @@ fn step_saves_a_log_that_recover_folds_back() {
 fn default_couriers_are_spec_list() {
     let list = tracking_couriers().unwrap();
     assert_eq!(get(&list, "length").as_f64(), Some(10.0));
-    assert_eq!(
-        get(&list, "0.code").as_string().as_deref(),
-        Some("shunfeng")
-    );
+    assert_eq!(get(&list, "0.code").as_string().as_deref(), Some("shunfeng"));
 }

@@ -2,7 +2,7 @@
 //! Runs in node and, with `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{JSON, Reflect, Uint8Array};
+use js_sys::{Reflect, Uint8Array, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -30,7 +30,11 @@ fn package(n: u32, plain: bool) -> String {
 }
 
 fn ingest_two() -> JsValue {
-    let answer = format!(r#"{{"code":0,"success":true,"msg":"","data":{{"total":2,"packages":[{},{}]}}}}"#, package(1, false), package(2, true));
+    let answer = format!(
+        r#"{{"code":0,"success":true,"msg":"","data":{{"total":2,"packages":[{},{}]}}}}"#,
+        package(1, false),
+        package(2, true)
+    );
     let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"answer":{answer}}}"#));
     let out = redship_wasm::orders_ingest(JsValue::NULL, req).expect("ingest");
     assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
@@ -39,14 +43,21 @@ fn ingest_two() -> JsValue {
 
 #[wasm_bindgen_test]
 fn answer_text_is_collected_and_summarised() {
-    let answer = format!(r#"{{"code":0,"success":true,"msg":"","data":{{"total":7,"packages":[{},{}]}}}}"#, package(1, false), package(2, true));
+    let answer = format!(
+        r#"{{"code":0,"success":true,"msg":"","data":{{"total":7,"packages":[{},{}]}}}}"#,
+        package(1, false),
+        package(2, true)
+    );
     let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(&answer)));
     let out = redship_wasm::orders_ingest(JsValue::NULL, req).expect("ingest");
     assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
     let summary = get(&out, "summary");
     assert_eq!(get(&summary, "total").as_f64(), Some(7.0));
     let text = String::from(JSON::stringify(&summary).expect("json"));
-    assert_eq!(text, r#"{"total":7,"packages":[{"packageId":"P2026112100000001","status":4},{"packageId":"P2026112100000002","status":4}]}"#);
+    assert_eq!(
+        text,
+        r#"{"total":7,"packages":[{"packageId":"P2026112100000001","status":4},{"packageId":"P2026112100000002","status":4}]}"#
+    );
     let stored = String::from(JSON::stringify(&get(&out, "snapshot")).expect("json"));
     assert!(!stored.contains("13812345678") && !stored.contains("张三丰"), "{stored}");
     // The same answer again: nothing changed, so no snapshot comes back to be saved.
@@ -57,22 +68,38 @@ fn answer_text_is_collected_and_summarised() {
     assert_eq!(get(&get(&again, "view"), "updated").as_f64(), Some(2.0));
     assert_eq!(get(&get(&out, "view"), "changed").as_bool(), Some(true));
     // Nothing to collect: the snapshot is not read (a bad one would throw) and nothing comes back.
-    let refused = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(r#"{"success":false,"msg":"系统繁忙"}"#)));
+    let refused = js(&format!(
+        r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#,
+        quoted(r#"{"success":false,"msg":"系统繁忙"}"#)
+    ));
     let out = redship_wasm::orders_ingest(js(r#"{"broken":true}"#), refused).expect("nothing to collect");
     assert!(get(&out, "snapshot").is_null() && get(&out, "view").is_null() && get(&out, "summary").is_undefined());
     // Gathered detail answers, read as one; the snapshot comes back with both.
-    let texts = format!(r#"[{},{}]"#, quoted(&format!(r#"{{"success":true,"data":{}}}"#, package(4, false))), quoted(&format!(r#"{{"success":true,"data":{}}}"#, package(5, false))));
+    let texts = format!(
+        r#"[{},{}]"#,
+        quoted(&format!(r#"{{"success":true,"data":{}}}"#, package(4, false))),
+        quoted(&format!(r#"{{"success":true,"data":{}}}"#, package(5, false)))
+    );
     let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderDetail","texts":{texts}}}"#));
     let out = redship_wasm::orders_ingest(JsValue::NULL, req).expect("details");
     assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
     assert_eq!(get(&get(&out, "summary"), "packages").dyn_into::<js_sys::Array>().expect("array").length(), 2);
     // The summary alone (the vault is locked): the same IDs and statuses, or null.
     let detail = format!(r#"{{"success":true,"data":{}}}"#, package(3, true));
-    let only = redship_wasm::orders_summary(js(&format!(r#"{{"kind":"orderDetail","text":{}}}"#, quoted(&detail)))).expect("summary");
-    assert_eq!(String::from(JSON::stringify(&only).expect("json")), r#"{"total":null,"packages":[{"packageId":"P2026112100000003","status":4}]}"#);
+    let only = redship_wasm::orders_summary(js(&format!(r#"{{"kind":"orderDetail","text":{}}}"#, quoted(&detail))))
+        .expect("summary");
+    assert_eq!(
+        String::from(JSON::stringify(&only).expect("json")),
+        r#"{"total":null,"packages":[{"packageId":"P2026112100000003","status":4}]}"#
+    );
     assert!(redship_wasm::orders_summary(js(r#"{"kind":"orderDetail","text":"<html>"}"#)).expect("summary").is_null());
-    let err: js_sys::Error = redship_wasm::orders_ingest(JsValue::NULL, js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage"}}"#)))
-        .expect_err("no text").dyn_into().expect("Error");
+    let err: js_sys::Error = redship_wasm::orders_ingest(
+        JsValue::NULL,
+        js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage"}}"#)),
+    )
+    .expect_err("no text")
+    .dyn_into()
+    .expect("Error");
     assert_eq!(String::from(err.name()), "OrderError");
 }
 
@@ -97,8 +124,12 @@ fn ingest_masks_and_views() {
     assert_eq!(get(&rows.get(0), "route").as_string().as_deref(), Some("warehouse"));
     assert_eq!(get(&get(&view, "counts"), "total").as_f64(), Some(2.0));
     // The figures each decrypt reads are the view's, without the rows.
-    let figures = redship_wasm::transit_figures(snap_again(&text), JsValue::NULL, js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)))
-        .expect("figures");
+    let figures = redship_wasm::transit_figures(
+        snap_again(&text),
+        JsValue::NULL,
+        js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)),
+    )
+    .expect("figures");
     assert!(get(&figures, "rows").is_undefined());
     for key in ["counts", "paidByDay", "knownOrders"] {
         assert_eq!(JSON::stringify(&get(&figures, key)).ok(), JSON::stringify(&get(&view, key)).ok(), "{key}");
@@ -115,24 +146,35 @@ fn shipped_packages_leave_the_list() {
     let req = js(&format!(r#"{{"shopId":"shop1","packageId":"P2026112100000001","nowMs":{NOW}}}"#));
     let out = redship_wasm::orders_shipped(snap, req).expect("shipped");
     assert_eq!(get(&get(&out, "view"), "removed").as_bool(), Some(true));
-    let view = redship_wasm::transit_view(get(&out, "snapshot"), JsValue::NULL, js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)))
-        .expect("view");
+    let view = redship_wasm::transit_view(
+        get(&out, "snapshot"),
+        JsValue::NULL,
+        js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)),
+    )
+    .expect("view");
     assert_eq!(get(&get(&view, "counts"), "total").as_f64(), Some(1.0));
     let bad = js(&format!(r#"{{"shopId":"shop1","packageId":"P1","nowMs":{NOW}}}"#));
-    let err: js_sys::Error = redship_wasm::orders_shipped(JsValue::NULL, bad).expect_err("bad id").dyn_into().expect("Error");
+    let err: js_sys::Error =
+        redship_wasm::orders_shipped(JsValue::NULL, bad).expect_err("bad id").dyn_into().expect("Error");
     assert_eq!(String::from(err.name()), "OrderError");
 }
 
 #[wasm_bindgen_test]
 fn shipped_batches_list_the_ids_they_refuse() {
     let snap = ingest_two();
-    let req = js(&format!(r#"{{"shopId":"shop1","packageIds":["P1","P2026112100000001","P2026112100000002"],"nowMs":{NOW}}}"#));
+    let req = js(&format!(
+        r#"{{"shopId":"shop1","packageIds":["P1","P2026112100000001","P2026112100000002"],"nowMs":{NOW}}}"#
+    ));
     let out = redship_wasm::orders_shipped(snap, req).expect("batch");
     let view = get(&out, "view");
     assert_eq!(get(&view, "removed").as_bool(), Some(true));
     assert_eq!(JSON::stringify(&get(&view, "rejected")).expect("json").as_string().as_deref(), Some(r#"["P1"]"#));
-    let after = redship_wasm::transit_view(get(&out, "snapshot"), JsValue::NULL, js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)))
-        .expect("view");
+    let after = redship_wasm::transit_view(
+        get(&out, "snapshot"),
+        JsValue::NULL,
+        js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)),
+    )
+    .expect("view");
     assert_eq!(get(&get(&after, "counts"), "total").as_f64(), Some(0.0));
 }
 
@@ -164,7 +206,8 @@ fn csv_export_runs_in_wasm() {
 #[wasm_bindgen_test]
 fn errors_are_named() {
     let bad = js(r#"{"shopId":"shop1","nowMs":0,"answer":{"success":false,"code":1,"msg":"系统繁忙"}}"#);
-    let err: js_sys::Error = redship_wasm::orders_ingest(JsValue::NULL, bad).expect_err("refused").dyn_into().expect("Error");
+    let err: js_sys::Error =
+        redship_wasm::orders_ingest(JsValue::NULL, bad).expect_err("refused").dyn_into().expect("Error");
     assert_eq!(String::from(err.name()), "OrderError");
     let snap = ingest_two();
     let req = js(&format!(r#"{{"nowMs":{NOW},"templateId":"nope"}}"#));

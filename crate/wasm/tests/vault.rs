@@ -158,7 +158,13 @@ fn big_values_cross_in_slices_and_open_unchanged() {
     let session = vault_session_start(unlocked.clone(), &rnd(4, 8)).unwrap();
     // Longer than several 32 K-unit slices, with surrogate pairs (😀) and CJK at every offset,
     // so some pairs straddle a slice boundary; insertion key order must survive too.
-    let text: String = (0..70_000).map(|i| match i % 7 { 0 => '😀', 1 => '备', _ => 'a' }).collect();
+    let text: String = (0..70_000)
+        .map(|i| match i % 7 {
+            0 => '😀',
+            1 => '备',
+            _ => 'a',
+        })
+        .collect();
     let value = obj(&[("z", JsValue::from_str(&text)), ("a", JsValue::from_f64(1.5))]);
     let writes = js_sys::Array::of1(&obj(&[("key", "orders/店/snapshot".into()), ("value", value.clone())]));
     let sealed =

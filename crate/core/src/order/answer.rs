@@ -145,18 +145,33 @@ mod tests {
     fn a_source_is_exactly_one_of_answer_text_or_texts() {
         let detail = r#"{"success":true,"data":{"packageId":"P1","status":4}}"#;
         let parsed = serde_json::json!({"packages": []});
-        let (answer, summary) = AnswerSource { answer: Some(parsed.clone()), ..Default::default() }.read().expect("ok").expect("some");
+        let (answer, summary) =
+            AnswerSource { answer: Some(parsed.clone()), ..Default::default() }.read().expect("ok").expect("some");
         assert_eq!((answer, summary), (parsed.clone(), None), "a parsed answer passes as it is, without a summary");
-        let text = AnswerSource { kind: Some(AnswerKind::OrderDetail), text: Some(detail.into()), ..Default::default() };
+        let text =
+            AnswerSource { kind: Some(AnswerKind::OrderDetail), text: Some(detail.into()), ..Default::default() };
         assert_eq!(text.read().expect("ok").and_then(|(_, s)| s).map(|s| s.packages.len()), Some(1));
-        let texts = AnswerSource { kind: Some(AnswerKind::OrderDetail), texts: Some(vec![detail.into(), "<html>".into(), detail.into()]), ..Default::default() };
+        let texts = AnswerSource {
+            kind: Some(AnswerKind::OrderDetail),
+            texts: Some(vec![detail.into(), "<html>".into(), detail.into()]),
+            ..Default::default()
+        };
         assert_eq!(texts.read().expect("ok").and_then(|(_, s)| s).map(|s| s.packages.len()), Some(2));
-        let refused = AnswerSource { kind: Some(AnswerKind::OrderPage), text: Some(r#"{"success":false}"#.into()), ..Default::default() };
+        let refused = AnswerSource {
+            kind: Some(AnswerKind::OrderPage),
+            text: Some(r#"{"success":false}"#.into()),
+            ..Default::default()
+        };
         assert!(refused.read().expect("ok").is_none(), "nothing to collect is not an error");
         for bad in [
             AnswerSource::default(),
             AnswerSource { text: Some(detail.into()), ..Default::default() },
-            AnswerSource { answer: Some(parsed), kind: Some(AnswerKind::OrderDetail), text: Some(detail.into()), ..Default::default() },
+            AnswerSource {
+                answer: Some(parsed),
+                kind: Some(AnswerKind::OrderDetail),
+                text: Some(detail.into()),
+                ..Default::default()
+            },
         ] {
             assert!(matches!(bad.read(), Err(crate::order::OrderError::BadAnswer(_))));
         }
@@ -166,7 +181,8 @@ mod tests {
     fn a_list_answer_gives_its_packages_and_their_ids_and_statuses() {
         let text = r#"{"code":0,"success":true,"msg":"","data":{"total":2,"packages":[
             {"packageId":"P1","status":4,"userInfo":{"receiver":"张三"}},{"status":"x"}]}}"#;
-        let a = read(AnswerKind::OrderPage, text, Some(serde_json::json!({"page_no": 1, "status": [4]}))).expect("collectable");
+        let a = read(AnswerKind::OrderPage, text, Some(serde_json::json!({"page_no": 1, "status": [4]})))
+            .expect("collectable");
         assert_eq!(a.summary.total, Value::from(2));
         assert_eq!(a.summary.packages[0], PackageBriefView { package_id: "P1".into(), status: 4.into() });
         assert_eq!(a.summary.packages[1], PackageBriefView { package_id: Value::Null, status: "x".into() });

@@ -78,9 +78,7 @@ fn digit_runs(chars: &[char]) -> Vec<(usize, usize)> {
     while i < chars.len() {
         if digit(chars[i]).is_some() {
             let start = i;
-            while i < chars.len()
-                && (digit(chars[i]).is_some() || (invisible(chars[i]) && digit_follows(chars, i)))
-            {
+            while i < chars.len() && (digit(chars[i]).is_some() || (invisible(chars[i]) && digit_follows(chars, i))) {
                 i += 1;
             }
             if i < chars.len() && is_x(chars[i]) {
@@ -144,8 +142,7 @@ fn phone_and_id_spans(chars: &[char], mode: Mode, out: &mut Vec<Span>) {
         let phone = match mode {
             Mode::Strict => contains_mobile(&digits),
             Mode::Bounded => {
-                is_mobile(&digits)
-                    || (digits.len() == 13 && digits[..2] == [8, 6] && is_mobile(&digits[2..]))
+                is_mobile(&digits) || (digits.len() == 13 && digits[..2] == [8, 6] && is_mobile(&digits[2..]))
             }
         };
         let id = match mode {
@@ -202,18 +199,17 @@ fn email_spans(chars: &[char], out: &mut Vec<Span>) {
         }
         let domain: String = chars[at + 1..e].iter().collect();
         let domain = domain.trim_end_matches('.');
-        let tld_ok = domain
-            .rsplit_once('.')
-            .is_some_and(|(host, tld)| !host.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+        let tld_ok = domain.rsplit_once('.').is_some_and(|(host, tld)| {
+            !host.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+        });
         if s < at && tld_ok {
             out.push(Span { start: s, end: at + 1 + domain.chars().count(), kind: Kind::Email });
         }
     }
 }
 
-const WECHAT_KEYS: [&str; 12] = [
-    "微信号", "微信", "薇信", "威信", "V信", "v信", "VX", "vx", "Vx", "WX", "wx", "wechat",
-];
+const WECHAT_KEYS: [&str; 12] =
+    ["微信号", "微信", "薇信", "威信", "V信", "v信", "VX", "vx", "Vx", "WX", "wx", "wechat"];
 
 fn is_wechat_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-'
@@ -243,7 +239,10 @@ fn wechat_spans(chars: &[char], out: &mut Vec<Span>) {
         };
         let mut j = i + key.chars().count();
         // Skip filler between the keyword and the ID: "微信号：", "vx 是 ", "微信号为".
-        while j < chars.len() && j - i < 8 && matches!(chars[j], ':' | '：' | ' ' | '\u{3000}' | '号' | '是' | '为' | '=' | '-') {
+        while j < chars.len()
+            && j - i < 8
+            && matches!(chars[j], ':' | '：' | ' ' | '\u{3000}' | '号' | '是' | '为' | '=' | '-')
+        {
             j += 1;
         }
         let mut e = j;
@@ -260,9 +259,7 @@ fn wechat_spans(chars: &[char], out: &mut Vec<Span>) {
     }
 }
 
-const ROAD_MARKERS: [&str; 12] = [
-    "路", "街", "巷", "弄", "胡同", "村", "小区", "大厦", "公寓", "花园", "大道", "号院",
-];
+const ROAD_MARKERS: [&str; 12] = ["路", "街", "巷", "弄", "胡同", "村", "小区", "大厦", "公寓", "花园", "大道", "号院"];
 const UNIT_MARKERS: [&str; 7] = ["号", "栋", "幢", "单元", "室", "弄", "座"];
 
 /// Clause boundaries: a masked address fragment starts after the last of these.
@@ -340,10 +337,7 @@ mod tests {
 
     fn kinds(s: &str, mode: Mode) -> Vec<(String, Kind)> {
         let chars: Vec<char> = s.chars().collect();
-        find(&chars, mode, true)
-            .into_iter()
-            .map(|sp| (chars[sp.start..sp.end].iter().collect(), sp.kind))
-            .collect()
+        find(&chars, mode, true).into_iter().map(|sp| (chars[sp.start..sp.end].iter().collect(), sp.kind)).collect()
     }
 
     #[test]
@@ -360,7 +354,10 @@ mod tests {
 
     #[test]
     fn ids_need_the_check_digit() {
-        assert_eq!(kinds("身份证11010519491231002X", Mode::Bounded), vec![("11010519491231002X".into(), Kind::IdNumber)]);
+        assert_eq!(
+            kinds("身份证11010519491231002X", Mode::Bounded),
+            vec![("11010519491231002X".into(), Kind::IdNumber)]
+        );
         assert!(kinds("110105194912310021", Mode::Bounded).is_empty());
         // Valid check digit but no plausible birth date: an order number, not an ID.
         let valid: Vec<char> = "0123456789X"

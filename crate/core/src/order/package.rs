@@ -163,9 +163,7 @@ pub fn parse_answer(answer: &Value) -> Result<(Vec<Package>, Vec<Rejected>), Ord
             let msg = answer.get("msg").and_then(Value::as_str).unwrap_or("");
             return Err(OrderError::Refused(msg.to_string()));
         }
-        Some(_) => answer
-            .get("data")
-            .ok_or_else(|| OrderError::BadAnswer("缺少 data".into()))?,
+        Some(_) => answer.get("data").ok_or_else(|| OrderError::BadAnswer("缺少 data".into()))?,
         None => answer,
     };
     let items: Vec<&Value> = match data {
@@ -191,10 +189,7 @@ pub fn parse_answer(answer: &Value) -> Result<(Vec<Package>, Vec<Rejected>), Ord
             Ok(p) => ok.push(p),
             Err(e) => rejected.push(Rejected {
                 index: i + 1,
-                package_id: item
-                    .get("packageId")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                package_id: item.get("packageId").and_then(Value::as_str).map(str::to_string),
                 reason: e.to_string(),
             }),
         }
@@ -226,8 +221,9 @@ pub fn parse_package(v: &Value, index: usize) -> Result<Package, OrderError> {
             .ok_or_else(|| bad(id, "paidAt", "不是整数毫秒"))?,
         Some(Value::String(s)) => match s.trim().parse::<i64>() {
             Ok(ms) => ms,
-            Err(_) => parse_china_datetime(s)
-                .ok_or_else(|| bad(id, "paidAt", "不是毫秒数，也不是 YYYY-MM-DD HH:mm:ss"))?,
+            Err(_) => {
+                parse_china_datetime(s).ok_or_else(|| bad(id, "paidAt", "不是毫秒数，也不是 YYYY-MM-DD HH:mm:ss"))?
+            }
         },
         _ => return Err(bad(id, "paidAt", "缺失")),
     };

@@ -20,9 +20,7 @@ fn ascii(s: &str) -> Vec<u8> {
 
 /// Any `1[3-9]\d{9}` anywhere, boundaries ignored.
 fn naive_phone(s: &str) -> bool {
-    ascii(s).windows(11).any(|w| {
-        w[0] == b'1' && (b'3'..=b'9').contains(&w[1]) && w[2..].iter().all(u8::is_ascii_digit)
-    })
+    ascii(s).windows(11).any(|w| w[0] == b'1' && (b'3'..=b'9').contains(&w[1]) && w[2..].iter().all(u8::is_ascii_digit))
 }
 
 /// Any 18 characters `\d{17}[\dX]` whose check digit is right, boundaries ignored.

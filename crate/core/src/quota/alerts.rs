@@ -68,16 +68,8 @@ pub fn take_due(ledger: &mut DayLedger, limit: u32, settings: &QuotaSettings) ->
     let used = ledger.used();
     let remaining = limit.saturating_sub(used);
     let candidates = [
-        (
-            settings.warn_percent,
-            Level::Warn,
-            used < limit && reached(used, limit, settings.warn_percent),
-        ),
-        (
-            settings.critical_percent,
-            Level::Critical,
-            used < limit && reached(used, limit, settings.critical_percent),
-        ),
+        (settings.warn_percent, Level::Warn, used < limit && reached(used, limit, settings.warn_percent)),
+        (settings.critical_percent, Level::Critical, used < limit && reached(used, limit, settings.critical_percent)),
         (EMPTY_MARK, Level::Empty, used >= limit),
     ];
     let mut due = Vec::new();
@@ -136,17 +128,11 @@ mod tests {
         let s = QuotaSettings::default();
         let mut l = ledger_with(15);
         let due = take_due(&mut l, 20, &s);
-        assert_eq!(
-            due.iter().map(|w| w.threshold).collect::<Vec<_>>(),
-            vec![75]
-        );
+        assert_eq!(due.iter().map(|w| w.threshold).collect::<Vec<_>>(), vec![75]);
         assert!(take_due(&mut l, 20, &s).is_empty());
         let mut l = ledger_with(20);
         let due = take_due(&mut l, 20, &s);
-        assert_eq!(
-            due.iter().map(|w| w.threshold).collect::<Vec<_>>(),
-            vec![100]
-        );
+        assert_eq!(due.iter().map(|w| w.threshold).collect::<Vec<_>>(), vec![100]);
         assert_eq!(due[0].text_key, "quotaWarningEmpty");
         assert_eq!(l.warned, vec![75, 90, 100]);
     }

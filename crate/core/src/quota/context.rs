@@ -16,10 +16,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn to_value<T: Serialize>(key: &str, t: &T) -> Result<Value, QuotaError> {
-    serde_json::to_value(t).map_err(|e| QuotaError::CorruptRecord {
-        record: key.into(),
-        detail: e.to_string(),
-    })
+    serde_json::to_value(t).map_err(|e| QuotaError::CorruptRecord { record: key.into(), detail: e.to_string() })
 }
 
 /// One operation's working state.
@@ -42,9 +39,7 @@ pub(super) struct Ctx {
 
 impl Ctx {
     pub(super) fn load(inputs: &QuotaInputs, shop: &str, now_ms: i64) -> Result<Self, QuotaError> {
-        let shop = check_shop(shop)
-            .map_err(QuotaError::InvalidRequest)?
-            .to_string();
+        let shop = check_shop(shop).map_err(QuotaError::InvalidRequest)?.to_string();
         check_ms("nowMs", now_ms)?;
         let paid = parse_paid_orders(&inputs.paid_orders)?;
         let mut ctx = Ctx {
@@ -68,10 +63,7 @@ impl Ctx {
                 Err(e) => {
                     ctx.problem(Problem::new(ProblemKind::SettingsReset, vec![], SETTINGS_KEY, e.to_string(), "reset"));
                     let fresh = to_value(SETTINGS_KEY, &ctx.settings)?;
-                    ctx.changed.push(KeyedRecord {
-                        key: SETTINGS_KEY.into(),
-                        value: fresh,
-                    });
+                    ctx.changed.push(KeyedRecord { key: SETTINGS_KEY.into(), value: fresh });
                 }
             },
         }
@@ -89,10 +81,7 @@ impl Ctx {
                     ctx.problem(Problem::new(ProblemKind::LedgerReset, vec![day.iso()], key, e.to_string(), "reset"));
                     let fresh = DayLedger::new(&shop, day);
                     if shop != ctx.shop {
-                        ctx.changed.push(KeyedRecord {
-                            key: key.clone(),
-                            value: to_value(key, &fresh)?,
-                        });
+                        ctx.changed.push(KeyedRecord { key: key.clone(), value: to_value(key, &fresh)? });
                         continue;
                     }
                     ctx.dirty.insert(day);
@@ -121,18 +110,13 @@ impl Ctx {
     pub(super) fn ledger_mut(&mut self, day: ChinaDay) -> &mut DayLedger {
         self.dirty.insert(day);
         let shop = self.shop.clone();
-        self.ledgers
-            .entry(day)
-            .or_insert_with(|| DayLedger::new(&shop, day))
+        self.ledgers.entry(day).or_insert_with(|| DayLedger::new(&shop, day))
     }
 
     /// Fires today's warnings, snapshots limits, serializes what changed and builds the view.
     pub(super) fn finish(mut self) -> Result<QuotaUpdate, QuotaError> {
         let today = self.today;
-        let mut today_ledger = self
-            .ledgers
-            .remove(&today)
-            .unwrap_or_else(|| DayLedger::new(&self.shop, today));
+        let mut today_ledger = self.ledgers.remove(&today).unwrap_or_else(|| DayLedger::new(&self.shop, today));
         let limit = resolve_limit(&self.settings, &today_ledger, &self.paid);
         let warnings = take_due(&mut today_ledger, limit.limit, &self.settings);
         if !warnings.is_empty() {
@@ -148,22 +132,12 @@ impl Ctx {
                 }
             };
             let r = resolve_limit(&self.settings, ledger, &self.paid);
-            ledger.limit = Some(LimitSnapshot {
-                limit: r.limit,
-                source: r.source,
-            });
+            ledger.limit = Some(LimitSnapshot { limit: r.limit, source: r.source });
             ledger.updated_at_ms = self.now;
             let key = ledger.key();
-            self.changed.push(KeyedRecord {
-                value: to_value(&key, &*ledger)?,
-                key,
-            });
+            self.changed.push(KeyedRecord { value: to_value(&key, &*ledger)?, key });
         }
-        let earlier: Vec<DayLedger> = self
-            .ledgers
-            .into_values()
-            .filter(|l| l.day < today)
-            .collect();
+        let earlier: Vec<DayLedger> = self.ledgers.into_values().filter(|l| l.day < today).collect();
         let inputs = DashboardInputs {
             settings: &self.settings,
             earlier: &earlier,
@@ -172,12 +146,6 @@ impl Ctx {
             now_ms: self.now,
         };
         let view = build(&today_ledger, limit, warnings, &inputs);
-        Ok(QuotaUpdate {
-            changed: self.changed,
-            removed: self.removed,
-            problems: self.problems,
-            outcome: None,
-            view,
-        })
+        Ok(QuotaUpdate { changed: self.changed, removed: self.removed, problems: self.problems, outcome: None, view })
     }
 }

@@ -126,12 +126,7 @@ pub fn build(
         .map(|offset| {
             let day = today.day.plus(offset);
             if offset == 0 {
-                return HistoryBar {
-                    day: day.iso(),
-                    used,
-                    limit: limit.limit,
-                    today: true,
-                };
+                return HistoryBar { day: day.iso(), used, limit: limit.limit, today: true };
             }
             let fresh;
             let ledger = match inputs.earlier.iter().find(|l| l.day == day) {
@@ -141,16 +136,9 @@ pub fn build(
                     &fresh
                 }
             };
-            let day_limit = ledger.limit.map_or_else(
-                || resolve_limit(settings, ledger, inputs.paid).limit,
-                |s| s.limit,
-            );
-            HistoryBar {
-                day: day.iso(),
-                used: ledger.used(),
-                limit: day_limit,
-                today: false,
-            }
+            let day_limit =
+                ledger.limit.map_or_else(|| resolve_limit(settings, ledger, inputs.paid).limit, |s| s.limit);
+            HistoryBar { day: day.iso(), used: ledger.used(), limit: day_limit, today: false }
         })
         .collect();
     let log = today
@@ -164,20 +152,12 @@ pub fn build(
             tab_id: e.tab_id,
         })
         .collect();
-    let refused_today = today
-        .entries
-        .iter()
-        .any(|e| e.outcome == EventOutcome::Refused);
-    let tight_before = history
-        .iter()
-        .any(|b| !b.today && b.limit > 0 && b.used >= b.limit);
+    let refused_today = today.entries.iter().any(|e| e.outcome == EventOutcome::Refused);
+    let tight_before = history.iter().any(|b| !b.today && b.limit > 0 && b.used >= b.limit);
     let raise = (lvl != Level::Ok || refused_today || tight_before).then(|| suggest(inputs.routes));
     DashboardView {
         shop: today.shop.clone(),
-        shop_label: settings
-            .shops
-            .get(&today.shop)
-            .and_then(|s| s.label.clone()),
+        shop_label: settings.shops.get(&today.shop).and_then(|s| s.label.clone()),
         day: today.day.iso(),
         used,
         limit: limit.limit,
@@ -188,14 +168,9 @@ pub fn build(
         history,
         log,
         log_dropped: today.dropped,
-        clock_adjusted: u32::try_from(today.entries.iter().filter(|e| e.clock_adjusted).count())
-            .unwrap_or(u32::MAX),
+        clock_adjusted: u32::try_from(today.entries.iter().filter(|e| e.clock_adjusted).count()).unwrap_or(u32::MAX),
         corrections: u32::try_from(today.corrections.len()).unwrap_or(u32::MAX),
-        page_shown: today.page_used.as_ref().map(|p| PageShownView {
-            used: p.used,
-            source: p.source,
-            at_ms: p.at_ms,
-        }),
+        page_shown: today.page_used.as_ref().map(|p| PageShownView { used: p.used, source: p.source, at_ms: p.at_ms }),
         forecast: forecast(today, remaining, inputs.now_ms, settings, inputs.paid),
         warnings,
         raise,

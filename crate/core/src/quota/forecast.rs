@@ -51,12 +51,8 @@ pub fn forecast(
     settings: &QuotaSettings,
     paid: &[(ChinaDay, u32)],
 ) -> Forecast {
-    let mut times: Vec<i64> = ledger
-        .entries
-        .iter()
-        .filter(|e| e.outcome == EventOutcome::Charged)
-        .map(|e| e.at_ms)
-        .collect();
+    let mut times: Vec<i64> =
+        ledger.entries.iter().filter(|e| e.outcome == EventOutcome::Charged).map(|e| e.at_ms).collect();
     crate::sort::sort(&mut times);
     // A clock that jumped back must not make elapsed time negative.
     let now = times.last().map_or(now_ms, |&t| now_ms.max(t));
@@ -69,8 +65,7 @@ pub fn forecast(
             let per = elapsed / intervals;
             ms_per_decrypt = Some(per);
             if remaining > 0 {
-                let eta = i128::from(now)
-                    + i128::from(remaining) * i128::from(elapsed) / i128::from(intervals);
+                let eta = i128::from(now) + i128::from(remaining) * i128::from(elapsed) / i128::from(intervals);
                 let reset = i128::from(ledger.day.next_reset_ms());
                 if eta < reset {
                     eta_ms = i64::try_from(eta).ok();
@@ -80,9 +75,7 @@ pub fn forecast(
     }
     let next = ledger.day.plus(1);
     let est = estimated_limit(settings, &ledger.shop, paid, next);
-    let tier = est
-        .max_paid_orders
-        .map(|m| u32::try_from(settings.tiers.index_for(m) + 1).unwrap_or(u32::MAX));
+    let tier = est.max_paid_orders.map(|m| u32::try_from(settings.tiers.index_for(m) + 1).unwrap_or(u32::MAX));
     Forecast {
         eta_ms,
         ms_per_decrypt,
@@ -136,20 +129,11 @@ mod tests {
         let day = ChinaDay::parse_iso("2026-11-21").expect("day");
         let l = DayLedger::new("s", day);
         let s = QuotaSettings::default();
-        let f = forecast(
-            &l,
-            20,
-            day.start_ms(),
-            &s,
-            &[(day, 1200), (day.plus(-7), 4000)],
-        );
+        let f = forecast(&l, 20, day.start_ms(), &s, &[(day, 1200), (day.plus(-7), 4000)]);
         assert_eq!(f.tomorrow.day, "2026-11-22");
         assert_eq!((f.tomorrow.limit, f.tomorrow.tier), (200, Some(4)));
         assert_eq!(f.tomorrow.source, LimitSource::Tier);
         let f = forecast(&l, 20, day.start_ms(), &s, &[]);
-        assert_eq!(
-            (f.tomorrow.limit, f.tomorrow.source),
-            (20, LimitSource::Default)
-        );
+        assert_eq!((f.tomorrow.limit, f.tomorrow.source), (20, LimitSource::Default));
     }
 }

@@ -23,9 +23,7 @@ pub fn is_package_id(id: &str) -> bool {
     let Some(digits) = id.strip_prefix('P') else {
         return false;
     };
-    id.len() <= MAX_PACKAGE_ID_LEN
-        && digits.len() >= 15
-        && digits.bytes().all(|b| b.is_ascii_digit())
+    id.len() <= MAX_PACKAGE_ID_LEN && digits.len() >= 15 && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Checks a shop identifier: non-empty after trimming, at most [`MAX_SHOP_LEN`] characters, no
@@ -36,9 +34,7 @@ pub fn check_shop(shop: &str) -> Result<&str, String> {
         return Err("shop is empty".into());
     }
     if s.chars().count() > MAX_SHOP_LEN {
-        return Err(format!(
-            "shop `{s}` is longer than {MAX_SHOP_LEN} characters"
-        ));
+        return Err(format!("shop `{s}` is longer than {MAX_SHOP_LEN} characters"));
     }
     if s.chars().any(char::is_control) {
         return Err("shop contains control characters".into());
@@ -83,10 +79,7 @@ mod tests {
         let day = ChinaDay::parse_iso("2026-11-21").expect("day");
         let key = ledger_key("shop/with/slash", day);
         assert_eq!(key, "quota/day/shop/with/slash/2026-11-21");
-        assert_eq!(
-            parse_ledger_key(&key),
-            Some(("shop/with/slash".to_string(), day))
-        );
+        assert_eq!(parse_ledger_key(&key), Some(("shop/with/slash".to_string(), day)));
         assert_eq!(parse_ledger_key("quota/day/s/2026-11-1"), None);
         assert_eq!(parse_ledger_key("quota/day//2026-11-21"), None);
         assert_eq!(parse_ledger_key(SETTINGS_KEY), None);

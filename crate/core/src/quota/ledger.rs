@@ -175,10 +175,7 @@ impl DayLedger {
     /// Reads a stored ledger saved under `key` and checks its invariants; the error names `key`.
     pub fn load(key: &str, value: &serde_json::Value) -> Result<Self, QuotaError> {
         let ledger: DayLedger = load_versioned(key, value)?;
-        ledger.check().map_err(|detail| QuotaError::CorruptRecord {
-            record: key.to_string(),
-            detail,
-        })?;
+        ledger.check().map_err(|detail| QuotaError::CorruptRecord { record: key.to_string(), detail })?;
         if let Some((shop, day)) = parse_ledger_key(key) {
             if shop != ledger.shop || day != ledger.day {
                 return Err(QuotaError::CorruptRecord {
@@ -195,18 +192,10 @@ impl DayLedger {
         let mut charged = HashSet::new();
         for (i, e) in self.entries.iter().enumerate() {
             if !is_package_id(&e.package_id) {
-                return Err(format!(
-                    "entry {}: `{}` is not a package ID",
-                    i + 1,
-                    e.package_id
-                ));
+                return Err(format!("entry {}: `{}` is not a package ID", i + 1, e.package_id));
             }
             if e.outcome == EventOutcome::Charged && !charged.insert(e.package_id.as_str()) {
-                return Err(format!(
-                    "entry {}: package {} charged twice",
-                    i + 1,
-                    e.package_id
-                ));
+                return Err(format!("entry {}: package {} charged twice", i + 1, e.package_id));
             }
         }
         if let Some(p) = &self.page_used {
@@ -219,19 +208,13 @@ impl DayLedger {
 
     /// Distinct packages charged today according to our own observations.
     pub fn charged_count(&self) -> u32 {
-        let n = self
-            .entries
-            .iter()
-            .filter(|e| e.outcome == EventOutcome::Charged)
-            .count();
+        let n = self.entries.iter().filter(|e| e.outcome == EventOutcome::Charged).count();
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
     /// True when `package_id` was already charged today.
     pub fn is_charged(&self, package_id: &str) -> bool {
-        self.entries
-            .iter()
-            .any(|e| e.outcome == EventOutcome::Charged && e.package_id == package_id)
+        self.entries.iter().any(|e| e.outcome == EventOutcome::Charged && e.package_id == package_id)
     }
 
     /// Used today: our charged count, unless the page showed a number, which wins; charges seen
@@ -239,9 +222,7 @@ impl DayLedger {
     pub fn used(&self) -> u32 {
         let charged = self.charged_count();
         match &self.page_used {
-            Some(p) => p
-                .used
-                .saturating_add(charged.saturating_sub(p.base_charged)),
+            Some(p) => p.used.saturating_add(charged.saturating_sub(p.base_charged)),
             None => charged,
         }
     }
@@ -263,10 +244,8 @@ impl DayLedger {
         success: bool,
         clock_adjusted: bool,
     ) -> EventOutcome {
-        if let Some(seen) = self
-            .entries
-            .iter()
-            .find(|e| e.package_id == package_id && e.at_ms == at_ms && e.tab_id == tab_id)
+        if let Some(seen) =
+            self.entries.iter().find(|e| e.package_id == package_id && e.at_ms == at_ms && e.tab_id == tab_id)
         {
             return seen.outcome;
         }
@@ -279,13 +258,7 @@ impl DayLedger {
             self.dropped = self.dropped.saturating_add(1);
             return outcome;
         }
-        self.entries.push(LedgerEntry {
-            package_id: package_id.to_string(),
-            at_ms,
-            tab_id,
-            outcome,
-            clock_adjusted,
-        });
+        self.entries.push(LedgerEntry { package_id: package_id.to_string(), at_ms, tab_id, outcome, clock_adjusted });
         // A decrypt seen before the number the page showed, but delivered after it (from another
         // tab, or behind a slow message), is already in that number: count it once. A time the
         // ledger had to adjust says nothing about the order, so such a decrypt adds.
@@ -306,34 +279,22 @@ impl DayLedger {
         // A number seen shortly before the one held, delivered after it (from another tab), is
         // stale: the later one has fewer decrypts after it whose times could be off. Much older
         // means the clock was set back, and then the new number is the one to take.
-        if self.page_used.as_ref().is_some_and(|p| {
-            at_ms < p.at_ms && at_ms >= p.at_ms.saturating_sub(CLOCK_TOLERANCE_MS)
-        }) {
+        if self
+            .page_used
+            .as_ref()
+            .is_some_and(|p| at_ms < p.at_ms && at_ms >= p.at_ms.saturating_sub(CLOCK_TOLERANCE_MS))
+        {
             return false;
         }
-        let later = self
-            .entries
-            .iter()
-            .filter(|e| e.outcome == EventOutcome::Charged && e.at_ms > at_ms)
-            .count();
+        let later = self.entries.iter().filter(|e| e.outcome == EventOutcome::Charged && e.at_ms > at_ms).count();
         let later = u32::try_from(later).unwrap_or(u32::MAX);
         let base_charged = self.charged_count().saturating_sub(later);
         // What we had counted for the same moment, to see whether the page disagrees.
         let counted = self.used().saturating_sub(later);
         let before = self.page_used.clone();
-        self.page_used = Some(PageUsed {
-            used: shown,
-            base_charged,
-            source,
-            at_ms,
-        });
+        self.page_used = Some(PageUsed { used: shown, base_charged, source, at_ms });
         if counted != shown {
-            self.corrections.push(Correction {
-                at_ms,
-                source,
-                counted,
-                shown,
-            });
+            self.corrections.push(Correction { at_ms, source, counted, shown });
             if self.corrections.len() > MAX_CORRECTIONS {
                 self.corrections.remove(0);
             }
@@ -343,15 +304,8 @@ impl DayLedger {
 
     /// Takes the daily quota the page showed. Returns true when it changed.
     pub fn apply_page_quota(&mut self, daily_quota: u32, source: PageSource, at_ms: i64) -> bool {
-        let changed = self
-            .page_quota
-            .as_ref()
-            .is_none_or(|q| q.daily_quota != daily_quota);
-        self.page_quota = Some(PageQuota {
-            daily_quota,
-            source,
-            at_ms,
-        });
+        let changed = self.page_quota.as_ref().is_none_or(|q| q.daily_quota != daily_quota);
+        self.page_quota = Some(PageQuota { daily_quota, source, at_ms });
         changed
     }
 

@@ -24,15 +24,9 @@ pub struct PaidOrdersDay {
 pub fn parse_paid_orders(days: &[PaidOrdersDay]) -> Result<Vec<(ChinaDay, u32)>, QuotaError> {
     let mut out: Vec<(ChinaDay, u32)> = Vec::with_capacity(days.len());
     for (i, d) in days.iter().enumerate() {
-        let day = ChinaDay::parse_iso(&d.day)
-            .filter(|x| x.iso() == d.day)
-            .ok_or_else(|| {
-                QuotaError::InvalidRequest(format!(
-                    "paidOrders entry {}: day `{}` is not YYYY-MM-DD",
-                    i + 1,
-                    d.day
-                ))
-            })?;
+        let day = ChinaDay::parse_iso(&d.day).filter(|x| x.iso() == d.day).ok_or_else(|| {
+            QuotaError::InvalidRequest(format!("paidOrders entry {}: day `{}` is not YYYY-MM-DD", i + 1, d.day))
+        })?;
         match out.iter_mut().find(|(x, _)| *x == day) {
             Some(slot) => slot.1 = slot.1.max(d.paid_orders),
             None => out.push((day, d.paid_orders)),
@@ -74,48 +68,24 @@ pub struct ResolvedLimit {
 /// The highest paid-order count over the seven days ending with `last` (inclusive).
 pub fn window_max(paid: &[(ChinaDay, u32)], last: ChinaDay) -> Option<u32> {
     let first = last.plus(-6);
-    paid.iter()
-        .filter(|(d, _)| *d >= first && *d <= last)
-        .map(|(_, n)| *n)
-        .max()
+    paid.iter().filter(|(d, _)| *d >= first && *d <= last).map(|(_, n)| *n).max()
 }
 
 /// The limit for `day` when the page has not shown one: the tier of the seven days before it,
 /// else the user's limit, else the first tier.
-pub fn estimated_limit(
-    settings: &QuotaSettings,
-    shop: &str,
-    paid: &[(ChinaDay, u32)],
-    day: ChinaDay,
-) -> ResolvedLimit {
+pub fn estimated_limit(settings: &QuotaSettings, shop: &str, paid: &[(ChinaDay, u32)], day: ChinaDay) -> ResolvedLimit {
     let max_paid_orders = window_max(paid, day.plus(-1));
     if let Some(max) = max_paid_orders {
-        return ResolvedLimit {
-            limit: settings.tiers.quota_for(max),
-            source: LimitSource::Tier,
-            max_paid_orders,
-        };
+        return ResolvedLimit { limit: settings.tiers.quota_for(max), source: LimitSource::Tier, max_paid_orders };
     }
     match settings.user_limit_for(shop) {
-        Some(limit) => ResolvedLimit {
-            limit,
-            source: LimitSource::User,
-            max_paid_orders,
-        },
-        None => ResolvedLimit {
-            limit: settings.tiers.quota_for(0),
-            source: LimitSource::Default,
-            max_paid_orders,
-        },
+        Some(limit) => ResolvedLimit { limit, source: LimitSource::User, max_paid_orders },
+        None => ResolvedLimit { limit: settings.tiers.quota_for(0), source: LimitSource::Default, max_paid_orders },
     }
 }
 
 /// The limit for the ledger's day: what the page showed, else [`estimated_limit`].
-pub fn resolve_limit(
-    settings: &QuotaSettings,
-    ledger: &DayLedger,
-    paid: &[(ChinaDay, u32)],
-) -> ResolvedLimit {
+pub fn resolve_limit(settings: &QuotaSettings, ledger: &DayLedger, paid: &[(ChinaDay, u32)]) -> ResolvedLimit {
     match &ledger.page_quota {
         Some(q) => ResolvedLimit {
             limit: q.daily_quota,
@@ -152,10 +122,7 @@ mod tests {
         // Today's own orders and orders 8 days ago do not count for today's tier.
         let paid = vec![(today, 5000), (today.plus(-8), 5000), (today.plus(-7), 450)];
         let r = resolve_limit(&settings, &ledger, &paid);
-        assert_eq!(
-            (r.limit, r.source, r.max_paid_orders),
-            (50, LimitSource::Tier, Some(450))
-        );
+        assert_eq!((r.limit, r.source, r.max_paid_orders), (50, LimitSource::Tier, Some(450)));
         ledger.apply_page_quota(120, PageSource::Board, 0);
         let r = resolve_limit(&settings, &ledger, &paid);
         assert_eq!((r.limit, r.source), (120, LimitSource::Board));
@@ -164,20 +131,11 @@ mod tests {
     #[test]
     fn paid_orders_parse_and_name_the_entry() {
         let ok = [
-            PaidOrdersDay {
-                day: "2026-11-20".into(),
-                paid_orders: 3,
-            },
-            PaidOrdersDay {
-                day: "2026-11-20".into(),
-                paid_orders: 9,
-            },
+            PaidOrdersDay { day: "2026-11-20".into(), paid_orders: 3 },
+            PaidOrdersDay { day: "2026-11-20".into(), paid_orders: 9 },
         ];
         assert_eq!(parse_paid_orders(&ok), Ok(vec![(day("2026-11-20"), 9)]));
-        let bad = [PaidOrdersDay {
-            day: "20-11-2026".into(),
-            paid_orders: 3,
-        }];
+        let bad = [PaidOrdersDay { day: "20-11-2026".into(), paid_orders: 3 }];
         let e = parse_paid_orders(&bad).unwrap_err().to_string();
         assert!(e.contains("entry 1") && e.contains("20-11-2026"), "{e}");
     }

@@ -41,8 +41,8 @@ mod tests_input;
 
 pub use alerts::{Level, Warning};
 pub use api::{
-    DashboardRequest, DecryptEvent, KeyedRecord, Problem, ProblemKind, QuotaInputs, QuotaUpdate,
-    RecordEventRequest, RecordPageShowsRequest, ShownQuota,
+    DashboardRequest, DecryptEvent, KeyedRecord, Problem, ProblemKind, QuotaInputs, QuotaUpdate, RecordEventRequest,
+    RecordPageShowsRequest, ShownQuota,
 };
 pub use dashboard::{DashboardView, HistoryBar, LogRow};
 pub use forecast::{Forecast, TomorrowView};
@@ -91,28 +91,14 @@ pub(crate) fn load_versioned<T: serde::de::DeserializeOwned>(
     value: &serde_json::Value,
 ) -> Result<T, QuotaError> {
     let Some(obj) = value.as_object() else {
-        return Err(QuotaError::CorruptRecord {
-            record: record.to_string(),
-            detail: "not a JSON object".into(),
-        });
+        return Err(QuotaError::CorruptRecord { record: record.to_string(), detail: "not a JSON object".into() });
     };
     match obj.get("v") {
         Some(v) if v.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
-        Some(v) => {
-            return Err(QuotaError::UnknownVersion {
-                record: record.to_string(),
-                found: v.to_string(),
-            })
-        }
+        Some(v) => return Err(QuotaError::UnknownVersion { record: record.to_string(), found: v.to_string() }),
         None => {
-            return Err(QuotaError::CorruptRecord {
-                record: record.to_string(),
-                detail: "no version field `v`".into(),
-            })
+            return Err(QuotaError::CorruptRecord { record: record.to_string(), detail: "no version field `v`".into() })
         }
     }
-    T::deserialize(value).map_err(|e| QuotaError::CorruptRecord {
-        record: record.to_string(),
-        detail: e.to_string(),
-    })
+    T::deserialize(value).map_err(|e| QuotaError::CorruptRecord { record: record.to_string(), detail: e.to_string() })
 }

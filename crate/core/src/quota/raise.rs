@@ -54,12 +54,7 @@ pub fn suggest(routes: &RouteCounts) -> RaiseSuggestion {
         .rev()
         .max_by_key(|&(_, n)| n)
         .unwrap_or((5, 0));
-    RaiseSuggestion {
-        reason,
-        text_key: format!("quotaRaiseReason{reason}"),
-        orders,
-        route: RAISE_ROUTE.to_string(),
-    }
+    RaiseSuggestion { reason, text_key: format!("quotaRaiseReason{reason}"), orders, route: RAISE_ROUTE.to_string() }
 }
 
 #[cfg(test)]
@@ -69,34 +64,13 @@ mod tests {
     #[test]
     fn reasons_follow_the_routes() {
         assert_eq!(suggest(&RouteCounts::default()).reason, 5);
-        let r = suggest(&RouteCounts {
-            supplier_orders: 12,
-            ..Default::default()
-        });
-        assert_eq!(
-            (r.reason, r.orders, r.route.as_str()),
-            (1, 12, "/app-order/privacy")
-        );
+        let r = suggest(&RouteCounts { supplier_orders: 12, ..Default::default() });
+        assert_eq!((r.reason, r.orders, r.route.as_str()), (1, 12, "/app-order/privacy"));
         assert_eq!(r.text_key, "quotaRaiseReason1");
-        let r = suggest(&RouteCounts {
-            warehouse_orders: 30,
-            supplier_orders: 2,
-            ..Default::default()
-        });
+        let r = suggest(&RouteCounts { warehouse_orders: 30, supplier_orders: 2, ..Default::default() });
         assert_eq!(r.reason, 3);
-        let r = suggest(&RouteCounts {
-            unsupported_courier_orders: 4,
-            virtual_goods: 4,
-            ..Default::default()
-        });
+        let r = suggest(&RouteCounts { unsupported_courier_orders: 4, virtual_goods: 4, ..Default::default() });
         assert_eq!(r.reason, 2, "ties go to the lower reason");
-        assert_eq!(
-            suggest(&RouteCounts {
-                virtual_goods: 1,
-                ..Default::default()
-            })
-            .reason,
-            4
-        );
+        assert_eq!(suggest(&RouteCounts { virtual_goods: 1, ..Default::default() }).reason, 4);
     }
 }

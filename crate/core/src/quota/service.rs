@@ -14,9 +14,7 @@
 //! counted twice. Ledgers further than [`LOOKAHEAD_DAYS`] ahead are never loaded, which bounds
 //! the harm of a clock that was once set far forward.
 
-use super::api::{
-    DashboardRequest, Problem, ProblemKind, QuotaUpdate, RecordEventRequest, RecordPageShowsRequest,
-};
+use super::api::{DashboardRequest, Problem, ProblemKind, QuotaUpdate, RecordEventRequest, RecordPageShowsRequest};
 use super::context::Ctx;
 use super::dashboard::HISTORY_DAYS;
 use super::ids::{check_shop, is_package_id, ledger_key, parse_ledger_key, SETTINGS_KEY};
@@ -42,9 +40,7 @@ pub fn ledger_keys(shop: &str, now_ms: i64) -> Result<Vec<String>, QuotaError> {
     let shop = check_shop(shop).map_err(QuotaError::InvalidRequest)?;
     check_ms("nowMs", now_ms)?;
     let today = ChinaDay::from_ms(now_ms);
-    Ok((1 - HISTORY_DAYS..=LOOKAHEAD_DAYS)
-        .map(|o| ledger_key(shop, today.plus(o)))
-        .collect())
+    Ok((1 - HISTORY_DAYS..=LOOKAHEAD_DAYS).map(|o| ledger_key(shop, today.plus(o))).collect())
 }
 
 /// Records one observed decrypt. An unknown package-ID shape or an event older than the
@@ -55,9 +51,7 @@ pub fn record_event(req: &RecordEventRequest) -> Result<QuotaUpdate, QuotaError>
         "success" => true,
         "refused" => false,
         other => {
-            return Err(QuotaError::InvalidRequest(format!(
-                "event outcome `{other}` is not `success` or `refused`"
-            )))
+            return Err(QuotaError::InvalidRequest(format!("event outcome `{other}` is not `success` or `refused`")))
         }
     };
     check_ms("event atMs", ev.at_ms)?;
@@ -72,17 +66,10 @@ pub fn record_event(req: &RecordEventRequest) -> Result<QuotaUpdate, QuotaError>
         ctx.problem(Problem::new(ProblemKind::EventBadId, vec![], "event", message, "ignored"));
     } else {
         let held = ev.at_ms < ctx.high_water.saturating_sub(CLOCK_TOLERANCE_MS);
-        let day = if held {
-            ChinaDay::from_ms(ctx.high_water)
-        } else {
-            ChinaDay::from_ms(ev.at_ms)
-        };
+        let day = if held { ChinaDay::from_ms(ctx.high_water) } else { ChinaDay::from_ms(ev.at_ms) };
         if day < ctx.today.plus(1 - HISTORY_DAYS) || day > ctx.today.plus(LOOKAHEAD_DAYS) {
-            let message = format!(
-                "a decrypt of {} dated {} is outside the days kept and was ignored",
-                ev.package_id,
-                day.iso()
-            );
+            let message =
+                format!("a decrypt of {} dated {} is outside the days kept and was ignored", ev.package_id, day.iso());
             ctx.problem(Problem::new(ProblemKind::EventOutOfDays, vec![day.iso()], "event", message, "ignored"));
         } else {
             let settings = ctx.settings.clone();
@@ -109,19 +96,13 @@ pub fn record_event(req: &RecordEventRequest) -> Result<QuotaUpdate, QuotaError>
 
 /// Records numbers the workbench showed; the page wins over our count.
 pub fn record_page_shows(req: &RecordPageShowsRequest) -> Result<QuotaUpdate, QuotaError> {
-    let first = req
-        .shows
-        .first()
-        .ok_or_else(|| QuotaError::InvalidRequest("no page numbers".into()))?;
+    let first = req.shows.first().ok_or_else(|| QuotaError::InvalidRequest("no page numbers".into()))?;
     let mut parsed = Vec::with_capacity(req.shows.len());
     for (i, s) in req.shows.iter().enumerate() {
         let n = i + 1;
         let bad = |m: String| QuotaError::InvalidRequest(format!("page numbers {n}: {m}"));
         if s.shop.trim() != first.shop.trim() {
-            return Err(bad(format!(
-                "shop `{}` differs from `{}`",
-                s.shop, first.shop
-            )));
+            return Err(bad(format!("shop `{}` differs from `{}`", s.shop, first.shop)));
         }
         let source = match s.source.as_str() {
             "board" => PageSource::Board,
@@ -142,10 +123,7 @@ pub fn record_page_shows(req: &RecordPageShowsRequest) -> Result<QuotaUpdate, Qu
         }
         for (what, v) in [("used", s.used), ("dailyQuota", s.daily_quota)] {
             if v.is_some_and(|v| v > MAX_SHOWN) {
-                return Err(bad(format!(
-                    "{what} {} is above {MAX_SHOWN}",
-                    v.unwrap_or(0)
-                )));
+                return Err(bad(format!("{what} {} is above {MAX_SHOWN}", v.unwrap_or(0))));
             }
         }
         parsed.push((s, source, day));
@@ -228,8 +206,6 @@ pub(super) fn check_ms(what: &str, ms: i64) -> Result<(), QuotaError> {
     if (0..=MAX_MS).contains(&ms) {
         Ok(())
     } else {
-        Err(QuotaError::InvalidRequest(format!(
-            "{what} {ms} is not a plausible time"
-        )))
+        Err(QuotaError::InvalidRequest(format!("{what} {ms} is not a plausible time")))
     }
 }

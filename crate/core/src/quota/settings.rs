@@ -59,10 +59,7 @@ impl QuotaSettings {
     /// Reads a stored or edited settings value and validates it.
     pub fn load(record: &str, value: &serde_json::Value) -> Result<Self, QuotaError> {
         let s: QuotaSettings = load_versioned(record, value)?;
-        s.validate().map_err(|e| QuotaError::CorruptRecord {
-            record: record.to_string(),
-            detail: e.to_string(),
-        })?;
+        s.validate().map_err(|e| QuotaError::CorruptRecord { record: record.to_string(), detail: e.to_string() })?;
         Ok(s)
     }
 
@@ -70,7 +67,9 @@ impl QuotaSettings {
     /// is an [`QuotaError::InvalidSettings`] saying which field.
     pub fn from_edit(value: &serde_json::Value) -> Result<Self, QuotaError> {
         let s = QuotaSettings::deserialize(value).map_err(|e| {
-            QuotaError::InvalidSettings(format!("有数字没填或不是整数，请检查（the settings have the wrong shape: {e}）"))
+            QuotaError::InvalidSettings(format!(
+                "有数字没填或不是整数，请检查（the settings have the wrong shape: {e}）"
+            ))
         })?;
         s.validate()?;
         Ok(s)
@@ -103,7 +102,9 @@ impl QuotaSettings {
             let (what_zh, what_en) = (format!("店铺「{id}」的每日额度"), format!("shop `{id}`'s daily limit"));
             check_limit(&what_zh, &what_en, shop.user_limit)?;
             if shop.label.as_ref().is_some_and(|l| l.chars().count() > 100) {
-                return bad(format!("店铺「{id}」的显示名称超过 100 个字（shop `{id}`'s label is longer than 100 characters）"));
+                return bad(format!(
+                    "店铺「{id}」的显示名称超过 100 个字（shop `{id}`'s label is longer than 100 characters）"
+                ));
             }
         }
         Ok(())
@@ -111,10 +112,7 @@ impl QuotaSettings {
 
     /// The limit the user set for `shop`: its own, else the global one.
     pub fn user_limit_for(&self, shop: &str) -> Option<u32> {
-        self.shops
-            .get(shop)
-            .and_then(|s| s.user_limit)
-            .or(self.user_limit)
+        self.shops.get(shop).and_then(|s| s.user_limit).or(self.user_limit)
     }
 }
 
@@ -138,32 +136,16 @@ mod tests {
         let s = QuotaSettings::default();
         let v = serde_json::to_value(&s).expect("serialize");
         assert_eq!(v["warnPercent"], json!(75));
-        assert_eq!(
-            v["tiers"][0],
-            json!({"maxPaidOrders": 200, "dailyQuota": 20})
-        );
+        assert_eq!(v["tiers"][0], json!({"maxPaidOrders": 200, "dailyQuota": 20}));
         assert_eq!(QuotaSettings::load("quota/settings", &v), Ok(s));
     }
 
     #[test]
     fn bad_settings_say_what() {
-        let s = QuotaSettings {
-            critical_percent: 70,
-            ..Default::default()
-        };
-        assert!(s
-            .validate()
-            .unwrap_err()
-            .to_string()
-            .contains("critical threshold 70%"));
+        let s = QuotaSettings { critical_percent: 70, ..Default::default() };
+        assert!(s.validate().unwrap_err().to_string().contains("critical threshold 70%"));
         let mut s = QuotaSettings::default();
-        s.shops.insert(
-            "s1".into(),
-            ShopSettings {
-                label: None,
-                user_limit: Some(0),
-            },
-        );
+        s.shops.insert("s1".into(), ShopSettings { label: None, user_limit: Some(0) });
         assert!(s.validate().unwrap_err().to_string().contains("shop `s1`"));
         let v = json!({"v": 1, "tiers": [], "warnPercent": 75, "criticalPercent": 90});
         let e = QuotaSettings::load("quota/settings", &v).unwrap_err();
@@ -172,10 +154,7 @@ mod tests {
         let edit = json!({"v": 1, "tiers": [{"maxPaidOrders": null, "dailyQuota": 30}],
             "warnPercent": 80, "criticalPercent": 95, "shops": {"s1": {"userLimit": 40}}});
         let s = QuotaSettings::from_edit(&edit).expect("valid edit");
-        assert_eq!(
-            (s.tiers.quota_for(9999), s.user_limit_for("s1")),
-            (30, Some(40))
-        );
+        assert_eq!((s.tiers.quota_for(9999), s.user_limit_for("s1")), (30, Some(40)));
         let e = QuotaSettings::from_edit(&json!({"v": 1, "tiers": "x"})).unwrap_err();
         assert!(matches!(e, QuotaError::InvalidSettings(_)), "{e}");
     }

@@ -85,13 +85,7 @@ impl Store {
     }
 
     /// The privacy board showing `used` and/or `quota` at `at`.
-    pub fn show(
-        &mut self,
-        shop: &str,
-        used: Option<u32>,
-        quota: Option<u32>,
-        at: i64,
-    ) -> QuotaUpdate {
+    pub fn show(&mut self, shop: &str, used: Option<u32>, quota: Option<u32>, at: i64) -> QuotaUpdate {
         let req = RecordPageShowsRequest {
             inputs: self.inputs(shop, at),
             shows: vec![ShownQuota {
@@ -110,11 +104,7 @@ impl Store {
 
     /// The dashboard at `now`.
     pub fn view(&mut self, shop: &str, now: i64) -> QuotaUpdate {
-        let req = DashboardRequest {
-            inputs: self.inputs(shop, now),
-            shop: shop.into(),
-            now_ms: now,
-        };
+        let req = DashboardRequest { inputs: self.inputs(shop, now), shop: shop.into(), now_ms: now };
         let u = dashboard(&req).expect("dashboard");
         self.apply(u)
     }

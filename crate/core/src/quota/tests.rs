@@ -11,10 +11,7 @@ fn repeats_are_free_and_refusals_recorded() {
     let mut s = Store::default();
     let t = day0() + 10 * HOUR;
     assert_eq!(s.decrypt("shop", 1, t).outcome, Some(EventOutcome::Charged));
-    assert_eq!(
-        s.decrypt("shop", 1, t + MIN).outcome,
-        Some(EventOutcome::Repeat)
-    );
+    assert_eq!(s.decrypt("shop", 1, t + MIN).outcome, Some(EventOutcome::Repeat));
     let u = s.decrypt("shop", 2, t + 2 * MIN);
     assert_eq!((u.view.used, u.view.limit, u.view.remaining), (2, 20, 18));
     assert_eq!(u.view.limit_source, LimitSource::Default);
@@ -22,10 +19,7 @@ fn repeats_are_free_and_refusals_recorded() {
     assert_eq!(charged, vec![true, false, true]);
     // The same answer delivered twice (a retry after a lost reply) is recorded once.
     let u = s.decrypt("shop", 2, t + 2 * MIN);
-    assert_eq!(
-        (u.outcome, u.view.log.len(), u.view.used),
-        (Some(EventOutcome::Charged), 3, 2)
-    );
+    assert_eq!((u.outcome, u.view.log.len(), u.view.used), (Some(EventOutcome::Charged), 3, 2));
     let stored = &s.map[&ledger_key("shop", ChinaDay::from_ms(t))];
     assert_eq!(stored["updatedAtMs"], json!(t + 2 * MIN));
     assert_eq!(u.view.reset_at_ms, day0() + 24 * HOUR);
@@ -41,18 +35,12 @@ fn midnight_rolls_to_a_new_day_and_keeps_history() {
     assert_eq!(s.view("shop", before + 5000).view.used, 3);
     let after = day0() + 24 * HOUR + 10_000; // 00:00:10 the next day
     let u = s.view("shop", after);
-    assert_eq!(
-        (u.view.day.as_str(), u.view.used, u.view.remaining),
-        ("2026-11-22", 0, 20)
-    );
+    assert_eq!((u.view.day.as_str(), u.view.used, u.view.remaining), ("2026-11-22", 0, 20));
     assert!(u.view.log.is_empty());
     let y = &u.view.history[5];
     assert_eq!((y.day.as_str(), y.used, y.limit), ("2026-11-21", 3, 20));
     // The same package decrypted again after midnight is charged again: a new day.
-    assert_eq!(
-        s.decrypt("shop", 0, after).outcome,
-        Some(EventOutcome::Charged)
-    );
+    assert_eq!(s.decrypt("shop", 0, after).outcome, Some(EventOutcome::Charged));
     // A late answer from 23:59:59 still belongs to yesterday.
     s.event("shop", &pkg(9), true, before + 29_000, after + 1000);
     let u = s.view("shop", after + 2000);
@@ -67,29 +55,13 @@ fn clock_jumping_back_never_reopens_a_day_or_double_counts() {
     // The clock jumps back 50 minutes, to 23:30 of the day before.
     let back = just_after_midnight - 50 * MIN;
     let u = s.event("shop", &pkg(2), true, back, back);
-    assert_eq!(
-        u.view.day, "2026-11-22",
-        "time is held at the latest decrypt"
-    );
+    assert_eq!(u.view.day, "2026-11-22", "time is held at the latest decrypt");
     assert_eq!(u.view.used, 2);
     assert_eq!(u.view.clock_adjusted, 1);
-    assert_eq!(
-        s.event("shop", &pkg(1), true, back + MIN, back + MIN)
-            .outcome,
-        Some(EventOutcome::Repeat)
-    );
-    assert!(!s.map.contains_key(&ledger_key(
-        "shop",
-        ChinaDay::parse_iso("2026-11-21").expect("d")
-    )));
+    assert_eq!(s.event("shop", &pkg(1), true, back + MIN, back + MIN).outcome, Some(EventOutcome::Repeat));
+    assert!(!s.map.contains_key(&ledger_key("shop", ChinaDay::parse_iso("2026-11-21").expect("d"))));
     // A small step back (within tolerance) files by the clock as usual.
-    let u = s.event(
-        "shop",
-        &pkg(3),
-        true,
-        just_after_midnight - MIN,
-        just_after_midnight,
-    );
+    let u = s.event("shop", &pkg(3), true, just_after_midnight - MIN, just_after_midnight);
     assert_eq!(u.view.used, 3);
     assert!(u.view.forecast.ms_per_decrypt.is_none_or(|ms| ms >= 0));
 }
@@ -130,25 +102,14 @@ fn the_page_wins_and_the_correction_is_recorded() {
         s.decrypt("shop", n, t);
     }
     let u = s.show("shop", Some(5), Some(50), t + MIN);
-    assert_eq!(
-        (u.view.used, u.view.limit, u.view.limit_source),
-        (5, 50, LimitSource::Board)
-    );
+    assert_eq!((u.view.used, u.view.limit, u.view.limit_source), (5, 50, LimitSource::Board));
     assert_eq!(u.view.corrections, 1);
     let u = s.decrypt("shop", 10, t + 2 * MIN);
     assert_eq!(u.view.used, 6);
     let u = s.show("shop", Some(6), None, t + 3 * MIN);
-    assert_eq!(
-        (u.view.used, u.view.corrections),
-        (6, 1),
-        "agreement is no correction"
-    );
+    assert_eq!((u.view.used, u.view.corrections), (6, 1), "agreement is no correction");
     let u = s.show("shop", Some(2), None, t + 4 * MIN);
-    assert_eq!(
-        (u.view.used, u.view.corrections),
-        (2, 2),
-        "the page wins downwards too"
-    );
+    assert_eq!((u.view.used, u.view.corrections), (2, 2), "the page wins downwards too");
     assert_eq!(u.view.page_shown.map(|p| p.used), Some(2));
     // Numbers the page fetched before a decrypt that reached us first still count that decrypt.
     s.decrypt("shop", 11, t + 6 * MIN);
@@ -166,11 +127,7 @@ fn a_decrypt_seen_before_the_page_number_but_delivered_after_it_counts_once() {
     let u = s.show("shop", Some(2), None, t + 20);
     assert_eq!(u.view.used, 2);
     let u = s.event("shop", &pkg(2), true, t + 10, t + 30);
-    assert_eq!(
-        (u.outcome, u.view.used),
-        (Some(EventOutcome::Charged), 2),
-        "in the page's number already"
-    );
+    assert_eq!((u.outcome, u.view.used), (Some(EventOutcome::Charged), 2), "in the page's number already");
     // One seen after the page's number adds to it, as before.
     assert_eq!(s.decrypt("shop", 3, t + 40).view.used, 3);
     // And a stored ledger with such a charge reads back (its invariants hold).
@@ -205,16 +162,10 @@ fn a_page_number_delivered_after_a_later_one_is_stale() {
 fn limit_from_tier_then_user_setting() {
     let mut s = Store::default();
     let t = day0() + 12 * HOUR;
-    let settings = QuotaSettings {
-        user_limit: Some(30),
-        ..Default::default()
-    };
+    let settings = QuotaSettings { user_limit: Some(30), ..Default::default() };
     s.settings = Some(serde_json::to_value(&settings).expect("json"));
     assert_eq!(s.view("shop", t).view.limit_source, LimitSource::User);
-    s.paid = vec![PaidOrdersDay {
-        day: "2026-11-18".into(),
-        paid_orders: 700,
-    }];
+    s.paid = vec![PaidOrdersDay { day: "2026-11-18".into(), paid_orders: 700 }];
     let v = s.view("shop", t).view;
     assert_eq!((v.limit, v.limit_source), (100, LimitSource::Tier));
     assert_eq!(v.forecast.tomorrow.limit, 100);
@@ -235,23 +186,14 @@ fn warnings_fire_once_a_day_per_shop() {
     // Refused at zero: recorded, free, and the badge stays at 0.
     let u = s.event("shop", &pkg(99), false, t + 2 * HOUR, t + 2 * HOUR);
     assert_eq!(u.outcome, Some(EventOutcome::Refused));
-    assert_eq!(
-        (u.view.used, u.view.remaining, u.view.level),
-        (20, 0, Level::Empty)
-    );
+    assert_eq!((u.view.used, u.view.remaining, u.view.level), (20, 0, Level::Empty));
     assert_eq!(u.view.log.last().map(|r| r.charged), Some(false));
     assert!(u.view.raise.is_some());
     // Next day the thresholds fire again.
     let next = t + 24 * HOUR;
     let mut fired = Vec::new();
     for n in 0..15 {
-        fired.extend(
-            s.decrypt("shop", n, next + i64::from(n))
-                .view
-                .warnings
-                .iter()
-                .map(|w| w.threshold),
-        );
+        fired.extend(s.decrypt("shop", n, next + i64::from(n)).view.warnings.iter().map(|w| w.threshold));
     }
     assert_eq!(fired, vec![75]);
 }

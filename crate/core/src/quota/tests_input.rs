@@ -13,16 +13,10 @@ fn refusal_when_the_platform_says_spent_caps_the_limit_at_used() {
     s.decrypt("shop", 1, t);
     let u = s.event("shop", &pkg(2), false, t + MIN, t + MIN);
     assert_eq!((u.view.used, u.view.limit, u.view.remaining), (1, 1, 0));
-    assert_eq!(
-        (u.view.limit_source, u.view.level),
-        (LimitSource::Refusal, Level::Empty)
-    );
+    assert_eq!((u.view.limit_source, u.view.level), (LimitSource::Refusal, Level::Empty));
     // The quota answer the page receives next wins over the guess.
     let u = s.show("shop", Some(3), Some(3), t + 2 * MIN);
-    assert_eq!(
-        (u.view.used, u.view.limit, u.view.limit_source),
-        (3, 3, LimitSource::Board)
-    );
+    assert_eq!((u.view.used, u.view.limit, u.view.limit_source), (3, 3, LimitSource::Board));
 }
 
 #[test]
@@ -32,16 +26,11 @@ fn corrupt_and_unknown_version_records_are_named_and_reset_alone() {
     s.decrypt("shop", 1, t - 24 * HOUR);
     s.decrypt("shop", 1, t);
     let today_key = ledger_key("shop", ChinaDay::from_ms(t));
-    s.map
-        .insert(today_key.clone(), json!({"v": 7, "shop": "shop"}));
+    s.map.insert(today_key.clone(), json!({"v": 7, "shop": "shop"}));
     let u = s.view("shop", t);
     assert_eq!(u.problems.len(), 1);
     assert_eq!(u.problems[0].record, today_key);
-    assert!(
-        u.problems[0].message.contains("unknown version 7"),
-        "{}",
-        u.problems[0].message
-    );
+    assert!(u.problems[0].message.contains("unknown version 7"), "{}", u.problems[0].message);
     assert_eq!(u.problems[0].action, "reset");
     let today = ChinaDay::from_ms(t).iso();
     assert_eq!((u.problems[0].kind, u.problems[0].args.clone()), (ProblemKind::LedgerReset, vec![today.clone()]));
@@ -50,50 +39,24 @@ fn corrupt_and_unknown_version_records_are_named_and_reset_alone() {
     // The reset record was saved: the next call finds nothing wrong (no crash loop).
     assert!(s.view("shop", t).problems.is_empty());
 
-    s.map.insert(
-        today_key.clone(),
-        json!({"v": 1, "shop": "shop", "day": "2026-11-21", "entries": 3}),
-    );
+    s.map.insert(today_key.clone(), json!({"v": 1, "shop": "shop", "day": "2026-11-21", "entries": 3}));
     let e = DayLedger::load(&today_key, &s.map[&today_key]).unwrap_err();
     let checked = check_records(&s.map);
     assert_eq!(checked.len(), 1);
     assert_eq!((checked[0].kind, checked[0].args.clone()), (ProblemKind::LedgerReset, vec![today]));
-    assert!(
-        checked[0].message.contains(&today_key),
-        "{}",
-        checked[0].message
-    );
-    assert!(
-        matches!(e, QuotaError::CorruptRecord { ref record, .. } if *record == today_key),
-        "{e}"
-    );
+    assert!(checked[0].message.contains(&today_key), "{}", checked[0].message);
+    assert!(matches!(e, QuotaError::CorruptRecord { ref record, .. } if *record == today_key), "{e}");
     s.map.insert("quota/day/shop/21.11.2026".into(), json!({}));
     s.settings = Some(json!("garbage"));
-    let mut req = DashboardRequest {
-        inputs: s.inputs("shop", t),
-        shop: "shop".into(),
-        now_ms: t,
-    };
-    req.inputs
-        .ledgers
-        .insert("quota/day/shop/21.11.2026".into(), json!({}));
+    let mut req = DashboardRequest { inputs: s.inputs("shop", t), shop: "shop".into(), now_ms: t };
+    req.inputs.ledgers.insert("quota/day/shop/21.11.2026".into(), json!({}));
     let u = s.apply(dashboard(&req).expect("dashboard"));
     let names: Vec<&str> = u.problems.iter().map(|p| p.record.as_str()).collect();
-    assert_eq!(
-        names,
-        vec![
-            SETTINGS_KEY,
-            today_key.as_str(),
-            "quota/day/shop/21.11.2026"
-        ]
-    );
+    assert_eq!(names, vec![SETTINGS_KEY, today_key.as_str(), "quota/day/shop/21.11.2026"]);
     let kinds: Vec<ProblemKind> = u.problems.iter().map(|p| p.kind).collect();
     assert_eq!(kinds, [ProblemKind::SettingsReset, ProblemKind::LedgerReset, ProblemKind::UnknownRecord]);
     assert_eq!(u.removed, vec!["quota/day/shop/21.11.2026".to_string()]);
-    assert_eq!(
-        s.settings,
-        Some(serde_json::to_value(QuotaSettings::default()).expect("json"))
-    );
+    assert_eq!(s.settings, Some(serde_json::to_value(QuotaSettings::default()).expect("json")));
 }
 
 #[test]
@@ -105,10 +68,7 @@ fn unknown_package_shapes_are_ignored_and_reported() {
     assert!(u.changed.is_empty());
     assert_eq!(u.problems[0].action, "ignored");
     assert_eq!((u.problems[0].kind, u.problems[0].args.len()), (ProblemKind::EventBadId, 0));
-    assert!(
-        !u.problems[0].message.contains("张三"),
-        "the value is not echoed"
-    );
+    assert!(!u.problems[0].message.contains("张三"), "the value is not echoed");
 }
 
 #[test]
@@ -127,21 +87,11 @@ fn bad_requests_are_rejected_whole() {
         },
         now_ms: t,
     };
-    assert!(record_event(&req)
-        .unwrap_err()
-        .to_string()
-        .contains("`maybe`"));
+    assert!(record_event(&req).unwrap_err().to_string().contains("`maybe`"));
     req.event.outcome = "success".into();
     req.event.shop = " ".into();
-    assert!(matches!(
-        record_event(&req),
-        Err(QuotaError::InvalidRequest(_))
-    ));
-    let shows = RecordPageShowsRequest {
-        inputs: s.inputs("shop", t),
-        shows: vec![],
-        now_ms: t,
-    };
+    assert!(matches!(record_event(&req), Err(QuotaError::InvalidRequest(_))));
+    let shows = RecordPageShowsRequest { inputs: s.inputs("shop", t), shows: vec![], now_ms: t };
     assert!(record_page_shows(&shows).is_err());
     let bad_day = RecordPageShowsRequest {
         inputs: s.inputs("shop", t),
@@ -156,10 +106,7 @@ fn bad_requests_are_rejected_whole() {
         now_ms: t,
     };
     let e = record_page_shows(&bad_day).unwrap_err().to_string();
-    assert!(
-        e.contains("page numbers 1") && e.contains("`tomorrow`"),
-        "{e}"
-    );
+    assert!(e.contains("page numbers 1") && e.contains("`tomorrow`"), "{e}");
 }
 
 #[test]
@@ -188,24 +135,24 @@ fn the_platform_date_wins_near_midnight_but_not_over_a_wrong_clock() {
     assert_eq!(u.view.history[5].used, 4);
     // A clock two days off: the page's numbers are today's, and the user is told.
     let u = shown(&mut s, "2026-11-20", midnight + 10 * HOUR);
-    assert_eq!(
-        (u.view.used, u.view.limit, u.view.limit_source),
-        (4, 30, LimitSource::Api)
-    );
+    assert_eq!((u.view.used, u.view.limit, u.view.limit_source), (4, 30, LimitSource::Api));
     assert_eq!(u.problems[0].action, "adjusted");
     assert_eq!(u.problems[0].kind, ProblemKind::ClockDiffers);
     assert_eq!(u.problems[0].args, ["2026-11-20", "2026-11-22"], "the workbench's day, then the clock's");
-    assert!(
-        u.problems[0].message.contains("2026-11-20"),
-        "{}",
-        u.problems[0].message
-    );
+    assert!(u.problems[0].message.contains("2026-11-20"), "{}", u.problems[0].message);
 }
 
 #[test]
 fn problems_logged_before_kinds_read_as_other() {
     let old: Problem = serde_json::from_value(json!({"record": "event", "message": "m", "action": "ignored"})).unwrap();
     assert_eq!((old.kind, old.args.len()), (ProblemKind::Other, 0));
-    let wire = serde_json::to_value(Problem::new(ProblemKind::PageOutOfDays, vec!["2026-01-01".into()], "page", "m".into(), "ignored")).unwrap();
+    let wire = serde_json::to_value(Problem::new(
+        ProblemKind::PageOutOfDays,
+        vec!["2026-01-01".into()],
+        "page",
+        "m".into(),
+        "ignored",
+    ))
+    .unwrap();
     assert_eq!((wire["kind"].as_str(), wire["args"][0].as_str()), (Some("pageOutOfDays"), Some("2026-01-01")));
 }

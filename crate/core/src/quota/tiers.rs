@@ -29,10 +29,7 @@ pub struct TierTable(pub Vec<Tier>);
 impl Default for TierTable {
     /// 0–200 → 20; 201–500 → 50; 501–1000 → 100; 1001–3000 → 200; above 3000 → 500.
     fn default() -> Self {
-        let row = |max: Option<u32>, q: u32| Tier {
-            max_paid_orders: max,
-            daily_quota: q,
-        };
+        let row = |max: Option<u32>, q: u32| Tier { max_paid_orders: max, daily_quota: q };
         TierTable(vec![
             row(Some(200), 20),
             row(Some(500), 50),

@@ -101,6 +101,8 @@ mod tests {
         assert!(read::<DashboardRequest>(json!({"shop": "s"})).unwrap_err().contains("missing field `nowMs`"));
         assert!(read::<RecordEventRequest>(json!({"nowMs": 1})).unwrap_err().contains("missing field `event`"));
         assert!(read::<RecordPageShowsRequest>(json!({"nowMs": 1})).unwrap_err().contains("missing field `shows`"));
-        assert!(read::<DashboardRequest>(json!({"shop": "s", "nowMs": 1, "ledgers": []})).unwrap_err().contains("invalid type"));
+        assert!(read::<DashboardRequest>(json!({"shop": "s", "nowMs": 1, "ledgers": []}))
+            .unwrap_err()
+            .contains("invalid type"));
     }
 }

@@ -74,36 +74,17 @@ pub fn header_kind(cell: &str) -> Option<Kind> {
     if h.is_empty() {
         return None;
     }
-    for (list, kind) in [
-        (PACKAGE_EXACT, Kind::Package),
-        (NUMBER_EXACT, Kind::Number),
-        (COURIER_EXACT, Kind::Courier),
-    ] {
+    for (list, kind) in [(PACKAGE_EXACT, Kind::Package), (NUMBER_EXACT, Kind::Number), (COURIER_EXACT, Kind::Courier)] {
         if list.contains(&h.as_str()) {
             return Some(kind);
         }
     }
     let has = |subs: &[&str]| subs.iter().any(|s| h.contains(s));
-    if has(&[
-        "运单",
-        "快递单",
-        "物流单",
-        "tracking",
-        "waybill",
-        "expressno",
-    ]) {
+    if has(&["运单", "快递单", "物流单", "tracking", "waybill", "expressno"]) {
         Some(Kind::Number)
     } else if has(&["订单", "包裹", "order", "package"]) {
         Some(Kind::Package)
-    } else if has(&[
-        "快递",
-        "物流",
-        "承运",
-        "courier",
-        "carrier",
-        "express",
-        "logistics",
-    ]) {
+    } else if has(&["快递", "物流", "承运", "courier", "carrier", "express", "logistics"]) {
         Some(Kind::Courier)
     } else {
         None
@@ -135,17 +116,13 @@ fn content_score(rows: &[RawRow], col: usize, kind: Kind, platform: &[CourierEnt
 /// The first row (among the first ten) that names at least one column and holds no package ID.
 fn find_header(rows: &[RawRow]) -> Option<usize> {
     rows.iter().take(10).position(|r| {
-        r.cells.iter().any(|c| header_kind(c).is_some())
-            && !r.cells.iter().any(|c| is_package_id(&normalize_code(c)))
+        r.cells.iter().any(|c| header_kind(c).is_some()) && !r.cells.iter().any(|c| is_package_id(&normalize_code(c)))
     })
 }
 
 /// Finds the columns and extracts the entries. Errors when no order or number column exists.
 /// Takes the rows: the entries keep their cells' texts instead of copies.
-pub fn extract(
-    rows: Vec<RawRow>,
-    platform: &[CourierEntry],
-) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
+pub fn extract(rows: Vec<RawRow>, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
     if rows.is_empty() {
         return Err(ImportError::Empty("没有数据行"));
     }
@@ -158,22 +135,10 @@ pub fn extract(
     let pick = |kind: Kind, taken: &mut Vec<usize>| -> Option<usize> {
         // Header candidates first (best content wins among them); without any, content alone.
         let by_header: Vec<usize> = header
-            .map(|h| {
-                (0..h.cells.len())
-                    .filter(|&c| header_kind(&h.cells[c]) == Some(kind))
-                    .collect()
-            })
+            .map(|h| (0..h.cells.len()).filter(|&c| header_kind(&h.cells[c]) == Some(kind)).collect())
             .unwrap_or_default();
-        let threshold = if by_header.is_empty() {
-            0.5
-        } else {
-            f64::NEG_INFINITY
-        };
-        let pool: Vec<usize> = if by_header.is_empty() {
-            (0..width).collect()
-        } else {
-            by_header
-        };
+        let threshold = if by_header.is_empty() { 0.5 } else { f64::NEG_INFINITY };
+        let pool: Vec<usize> = if by_header.is_empty() { (0..width).collect() } else { by_header };
         let chosen = pool
             .into_iter()
             .filter(|c| !taken.contains(c))
@@ -193,10 +158,7 @@ pub fn extract(
     let number = pick(Kind::Number, &mut taken);
     let courier = pick(Kind::Courier, &mut taken);
     let (where_, where_en) = match header {
-        Some(h) => (
-            format!("（表头在第 {} 行）", h.row),
-            format!(" (header on row {})", h.row),
-        ),
+        Some(h) => (format!("（表头在第 {} 行）", h.row), format!(" (header on row {})", h.row)),
         None => (String::new(), String::new()),
     };
     let package = package.ok_or_else(|| ImportError::NoColumn {
@@ -216,10 +178,7 @@ pub fn extract(
     let column_view = |c: Option<usize>| {
         c.map(|c| ColumnView {
             letter: column_letter(c),
-            header: header
-                .and_then(|h| h.cells.get(c))
-                .cloned()
-                .unwrap_or_default(),
+            header: header.and_then(|h| h.cells.get(c)).cloned().unwrap_or_default(),
         })
     };
     let mut meta = SourceMeta {
@@ -263,10 +222,7 @@ mod tests {
     fn rows(t: &[&[&str]]) -> Vec<RawRow> {
         t.iter()
             .enumerate()
-            .map(|(i, r)| RawRow {
-                row: i + 1,
-                cells: r.iter().map(|s| s.to_string()).collect(),
-            })
+            .map(|(i, r)| RawRow { row: i + 1, cells: r.iter().map(|s| s.to_string()).collect() })
             .collect()
     }
 
@@ -306,10 +262,7 @@ mod tests {
 
     #[test]
     fn by_content_without_header() {
-        let t = rows(&[
-            &["中通", "773012345678", "P123456789012345"],
-            &["韵达", "4312345678901", "P123456789012346"],
-        ]);
+        let t = rows(&[&["中通", "773012345678", "P123456789012345"], &["韵达", "4312345678901", "P123456789012346"]]);
         let (e, meta) = extract(t, &default_couriers()).unwrap();
         assert_eq!(meta.header_row, None);
         assert_eq!(e[1].courier, "韵达");
@@ -320,9 +273,6 @@ mod tests {
     fn missing_number_column_names_the_header_row() {
         let t = rows(&[&["订单号", "备注"], &["P123456789012345", "急"]]);
         let err = extract(t, &default_couriers()).unwrap_err();
-        assert!(
-            err.to_string().contains("运单号") && err.to_string().contains("第 1 行"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("运单号") && err.to_string().contains("第 1 行"), "{err}");
     }
 }

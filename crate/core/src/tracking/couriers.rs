@@ -34,13 +34,7 @@ const KNOWN: &[Known] = &[
 /// The platform's courier list as SPEC.md gives it: used when the service worker has not seen
 /// the live list yet.
 pub fn default_couriers() -> Vec<CourierEntry> {
-    KNOWN
-        .iter()
-        .map(|k| CourierEntry {
-            code: k.code.to_string(),
-            name: k.name.to_string(),
-        })
-        .collect()
+    KNOWN.iter().map(|k| CourierEntry { code: k.code.to_string(), name: k.name.to_string() }).collect()
 }
 
 /// The outcome of looking a courier name up.
@@ -62,21 +56,11 @@ pub fn lookup(raw: &str, platform: &[CourierEntry]) -> CourierLookup {
     if key.is_empty() {
         return CourierLookup::Unknown;
     }
-    let offered = |code: &str| {
-        platform
-            .iter()
-            .find(|c| c.code.eq_ignore_ascii_case(code))
-            .cloned()
-    };
-    if let Some(c) = platform
-        .iter()
-        .find(|c| normalize_name(&c.name) == key || normalize_name(&c.code) == key)
-    {
+    let offered = |code: &str| platform.iter().find(|c| c.code.eq_ignore_ascii_case(code)).cloned();
+    if let Some(c) = platform.iter().find(|c| normalize_name(&c.name) == key || normalize_name(&c.code) == key) {
         return CourierLookup::Offered(c.clone());
     }
-    let by_alias = KNOWN
-        .iter()
-        .find(|k| k.aliases.contains(&key.as_str()) || normalize_name(k.name) == key);
+    let by_alias = KNOWN.iter().find(|k| k.aliases.contains(&key.as_str()) || normalize_name(k.name) == key);
     if let Some(k) = by_alias {
         return match offered(k.code) {
             Some(c) => CourierLookup::Offered(c),
@@ -111,10 +95,8 @@ pub fn lookup(raw: &str, platform: &[CourierEntry]) -> CourierLookup {
 
 /// Every normalised name and alias the core knows, Chinese and Latin, for scanning free text.
 pub fn all_names(platform: &[CourierEntry]) -> Vec<String> {
-    let mut names: Vec<String> = platform
-        .iter()
-        .flat_map(|c| [normalize_name(&c.name), normalize_name(&c.code)])
-        .collect();
+    let mut names: Vec<String> =
+        platform.iter().flat_map(|c| [normalize_name(&c.name), normalize_name(&c.code)]).collect();
     for k in KNOWN {
         names.push(normalize_name(k.name));
         names.extend(k.aliases.iter().map(|a| (*a).to_string()));
@@ -139,8 +121,7 @@ fn digits(s: &str) -> bool {
 }
 
 fn prefixed_digits(s: &str, prefix: &str, n: usize) -> bool {
-    s.strip_prefix(prefix)
-        .is_some_and(|r| r.len() == n && digits(r))
+    s.strip_prefix(prefix).is_some_and(|r| r.len() == n && digits(r))
 }
 
 /// True when `s` has the UPU S10 shape (`AA` + 8 digits + check digit + `AA`) and its check
@@ -155,11 +136,7 @@ pub fn is_valid_s10(s: &str) -> bool {
         return false;
     }
     const W: [u32; 8] = [8, 6, 4, 2, 3, 5, 9, 7];
-    let sum: u32 = b[2..10]
-        .iter()
-        .zip(W)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 = b[2..10].iter().zip(W).map(|(d, w)| u32::from(d - b'0') * w).sum();
     let check = match 11 - sum % 11 {
         10 => 0,
         11 => 5,
@@ -173,58 +150,25 @@ pub fn is_valid_s10(s: &str) -> bool {
 pub fn check_shape(code: &str, n: &str) -> Result<(), ShapeMismatch> {
     let len = n.len();
     let (ok, zh, en) = match code {
-        "shunfeng" => (
-            prefixed_digits(n, "SF", 13),
-            "SF + 13 位数字",
-            "SF + 13 digits",
-        ),
-        "yuantong" => (
-            prefixed_digits(n, "YT", 13),
-            "YT + 13 位数字",
-            "YT + 13 digits",
-        ),
-        "jtexpress" => (
-            prefixed_digits(n, "JT", 13),
-            "JT + 13 位数字",
-            "JT + 13 digits",
-        ),
+        "shunfeng" => (prefixed_digits(n, "SF", 13), "SF + 13 位数字", "SF + 13 digits"),
+        "yuantong" => (prefixed_digits(n, "YT", 13), "YT + 13 位数字", "YT + 13 digits"),
+        "jtexpress" => (prefixed_digits(n, "JT", 13), "JT + 13 位数字", "JT + 13 digits"),
         "jd" => (
-            n.strip_prefix("JD").is_some_and(|r| {
-                (11..=13).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric())
-            }),
+            n.strip_prefix("JD")
+                .is_some_and(|r| (11..=13).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_alphanumeric())),
             "JD + 11–13 位字母或数字",
             "JD + 11–13 letters or digits",
         ),
-        "debangkuaidi" => (
-            prefixed_digits(n, "DPK", 12),
-            "DPK + 12 位数字",
-            "DPK + 12 digits",
-        ),
+        "debangkuaidi" => (prefixed_digits(n, "DPK", 12), "DPK + 12 位数字", "DPK + 12 digits"),
         "ems" => (
             is_valid_s10(n) || (len == 13 && digits(n)),
             "国际件 S10 格式（如 EE123456785CN，校验位正确）或 13 位数字",
             "UPU S10 (e.g. EE123456785CN, valid check digit) or 13 digits",
         ),
-        "youzhengguonei" => (
-            len == 13 && digits(n) || is_valid_s10(n),
-            "13 位数字",
-            "13 digits",
-        ),
-        "zhongtong" => (
-            (12..=15).contains(&len) && digits(n),
-            "12–15 位数字",
-            "12–15 digits",
-        ),
-        "shentong" => (
-            (13..=15).contains(&len) && digits(n),
-            "13–15 位数字",
-            "13–15 digits",
-        ),
-        "yunda" => (
-            (len == 13 || len == 15) && digits(n),
-            "13 或 15 位数字",
-            "13 or 15 digits",
-        ),
+        "youzhengguonei" => (len == 13 && digits(n) || is_valid_s10(n), "13 位数字", "13 digits"),
+        "zhongtong" => ((12..=15).contains(&len) && digits(n), "12–15 位数字", "12–15 digits"),
+        "shentong" => ((13..=15).contains(&len) && digits(n), "13–15 位数字", "13–15 digits"),
+        "yunda" => ((len == 13 || len == 15) && digits(n), "13 或 15 位数字", "13 or 15 digits"),
         _ => (
             (6..=30).contains(&len) && n.bytes().all(|b| b.is_ascii_alphanumeric()),
             "6–30 位字母或数字",
@@ -234,10 +178,7 @@ pub fn check_shape(code: &str, n: &str) -> Result<(), ShapeMismatch> {
     if ok {
         Ok(())
     } else {
-        Err(ShapeMismatch {
-            expected_zh: zh,
-            expected_en: en,
-        })
+        Err(ShapeMismatch { expected_zh: zh, expected_en: en })
     }
 }
 
@@ -286,10 +227,7 @@ mod tests {
         assert_eq!(code("德邦物流"), "debangkuaidi");
         assert_eq!(lookup("火星快递", &p), CourierLookup::Unknown);
         let no_jd: Vec<_> = p.iter().filter(|c| c.code != "jd").cloned().collect();
-        assert_eq!(
-            lookup("京东", &no_jd),
-            CourierLookup::NotOffered("京东快递".into())
-        );
+        assert_eq!(lookup("京东", &no_jd), CourierLookup::NotOffered("京东快递".into()));
     }
 
     #[test]
@@ -310,14 +248,8 @@ mod tests {
     #[test]
     fn guesses_only_unambiguous_prefixes() {
         let p = default_couriers();
-        assert_eq!(
-            guess_from_number("SF1234567890123", &p).map(|c| c.code),
-            Some("shunfeng".into())
-        );
-        assert_eq!(
-            guess_from_number("RR123456785CN", &p).map(|c| c.code),
-            Some("ems".into())
-        );
+        assert_eq!(guess_from_number("SF1234567890123", &p).map(|c| c.code), Some("shunfeng".into()));
+        assert_eq!(guess_from_number("RR123456785CN", &p).map(|c| c.code), Some("ems".into()));
         assert_eq!(guess_from_number("773012345678901", &p), None);
         assert_eq!(guess_from_number("SF12", &p), None);
     }

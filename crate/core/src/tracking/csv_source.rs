@@ -55,9 +55,7 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ImportError> 
         // An odd trailing byte is not UTF-16: make it a replacement character.
         _ => 0xD800,
     });
-    let text: String = char::decode_utf16(units)
-        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect();
+    let text: String = char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
     if text.contains(char::REPLACEMENT_CHARACTER) {
         return Err(ImportError::Encoding { row: bad_row(&text) });
     }
@@ -101,11 +99,7 @@ fn decode_as<'a>(bytes: &'a [u8], encoding: TextEncoding, gbk: Gb18030) -> Resul
 
 /// Picks the delimiter that splits the most of the first lines: comma, tab, semicolon or `|`.
 pub fn sniff_delimiter(text: &str) -> u8 {
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(20)
-        .collect();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
     let mut best = (0usize, b',');
     for d in [b',', b'\t', b';', b'|'] {
         let hits = lines.iter().filter(|l| l.as_bytes().contains(&d)).count();
@@ -156,7 +150,8 @@ pub fn parse_text(text: &str) -> Result<Vec<RawRow>, ImportError> {
         // The record number is the spreadsheet row (csv's line count is unreliable with CRLF).
         i += 1;
         // One UTF-8 check per record (the fields lie end to end in it), not one per field.
-        let all = std::str::from_utf8(rec.as_slice()).map_err(|e| ImportError::Csv { row: i, detail: e.to_string() })?;
+        let all =
+            std::str::from_utf8(rec.as_slice()).map_err(|e| ImportError::Csv { row: i, detail: e.to_string() })?;
         let mut cells = Vec::with_capacity(rec.len());
         for at in 0..rec.len() {
             let cell = rec.range(at).and_then(|r| all.get(r)).ok_or_else(|| ImportError::Csv {
@@ -241,8 +236,7 @@ mod tests {
 
     #[test]
     fn semicolon_delimiter_and_quoted_cells() {
-        let rows =
-            read("订单号;运单号\n\"P123456789012345\";\"7730 1234 5678\"\n".as_bytes()).unwrap();
+        let rows = read("订单号;运单号\n\"P123456789012345\";\"7730 1234 5678\"\n".as_bytes()).unwrap();
         assert_eq!(rows[1].cells[1], "7730 1234 5678");
     }
 }

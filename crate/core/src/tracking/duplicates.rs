@@ -7,10 +7,7 @@ use crate::hash::FastMap;
 use std::collections::hash_map::Entry;
 
 fn row_list(rows: &[PreviewRow], idx: &[usize]) -> String {
-    idx.iter()
-        .map(|&i| rows[i].row.to_string())
-        .collect::<Vec<_>>()
-        .join("、")
+    idx.iter().map(|&i| rows[i].row.to_string()).collect::<Vec<_>>().join("、")
 }
 
 /// The keys on more than one row, each with its rows in order; empty keys are left out.
@@ -56,10 +53,8 @@ pub(super) fn cross_checks(rows: &mut [PreviewRow]) {
         }
     }
     for (pkg, idx) in repeated(view, |r| r.package_id.as_str()) {
-        let mut pairs: Vec<(&str, &str)> = idx
-            .iter()
-            .map(|&i| (view[i].number.as_str(), view[i].courier_code.as_str()))
-            .collect();
+        let mut pairs: Vec<(&str, &str)> =
+            idx.iter().map(|&i| (view[i].number.as_str(), view[i].courier_code.as_str())).collect();
         crate::sort::sort(&mut pairs);
         pairs.dedup();
         let at = row_list(view, &idx);

@@ -112,7 +112,10 @@ mod tests {
         );
         assert_eq!(
             event(json!({"type": "result", "packageId": "P1", "outcome": {"reason": "x", "kind": "skipped"}})),
-            Ok(FillEvent::Result { package_id: "P1".into(), outcome: Outcome::Skipped { reason: "x".into(), message: String::new() } })
+            Ok(FillEvent::Result {
+                package_id: "P1".into(),
+                outcome: Outcome::Skipped { reason: "x".into(), message: String::new() }
+            })
         );
         assert_eq!(event(json!({"type": "start", "packageId": "P1"})), Ok(FillEvent::Start));
     }
@@ -124,8 +127,10 @@ mod tests {
         assert!(err(json!({"packageId": "P1"})).contains("missing field `type`"));
         assert!(err(json!({"type": "confirming"})).contains("missing field `packageId`"));
         assert!(err(json!({"type": "result", "packageId": "P1"})).contains("missing field `outcome`"));
-        assert!(err(json!({"type": "result", "packageId": "P1", "outcome": {"kind": "failed"}})).contains("missing field `message`"));
-        assert!(err(json!({"type": "result", "packageId": "P1", "outcome": {"kind": "lost"}})).contains("unknown variant `lost`"));
+        assert!(err(json!({"type": "result", "packageId": "P1", "outcome": {"kind": "failed"}}))
+            .contains("missing field `message`"));
+        assert!(err(json!({"type": "result", "packageId": "P1", "outcome": {"kind": "lost"}}))
+            .contains("unknown variant `lost`"));
         assert!(err(json!({"type": "checked", "packageId": "P1", "status": "gone"})).contains("unknown variant `gone`"));
         assert!(err(json!({"type": "confirming", "packageId": 7})).contains("invalid type"));
         assert!(err(json!({"type": 1})).contains("invalid type"));

@@ -10,9 +10,7 @@
 //! stopped before pressing: it records the intent early, while the dialog loads.
 
 pub use super::events::{Action, ApplyRequest, ApplyView, FillEvent, Outcome, Progress, RowStatus};
-use super::plan::{
-    FillError, FillItem, FillMode, FillRun, ItemStatus, Phase, RunState, RUN_VERSION,
-};
+use super::plan::{FillError, FillItem, FillMode, FillRun, ItemStatus, Phase, RunState, RUN_VERSION};
 
 /// How many times 确定 may be pressed for one order (the second only after a check showed the
 /// order still waiting).
@@ -20,10 +18,7 @@ pub const MAX_CONFIRMS: u32 = 2;
 
 /// Progress of a run.
 pub fn progress(run: &FillRun) -> Progress {
-    let mut p = Progress {
-        total: run.items.len(),
-        ..Progress::default()
-    };
+    let mut p = Progress { total: run.items.len(), ..Progress::default() };
     for it in &run.items {
         match it.status {
             ItemStatus::Shipped => p.shipped += 1,
@@ -40,20 +35,10 @@ pub fn progress(run: &FillRun) -> Progress {
 }
 
 fn bad(package_id: &str, from: impl std::fmt::Debug, event: &str) -> FillError {
-    FillError::BadTransition {
-        package_id: package_id.to_string(),
-        from: format!("{from:?}"),
-        event: event.to_string(),
-    }
+    FillError::BadTransition { package_id: package_id.to_string(), from: format!("{from:?}"), event: event.to_string() }
 }
 
-fn settle(
-    it: &mut FillItem,
-    status: ItemStatus,
-    reason: Option<&str>,
-    message: Option<String>,
-    now: i64,
-) {
+fn settle(it: &mut FillItem, status: ItemStatus, reason: Option<&str>, message: Option<String>, now: i64) {
     it.status = status;
     it.phase = None;
     it.reason = reason.map(str::to_string);
@@ -68,11 +53,7 @@ fn page_failed(it: &mut FillItem, message: &str, now: i64) {
 
 /// Applies one event. A rejected event returns an error and the caller keeps the old record.
 pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
-    let ApplyRequest {
-        mut run,
-        event,
-        now_ms,
-    } = req;
+    let ApplyRequest { mut run, event, now_ms } = req;
     if run.v != RUN_VERSION {
         return Err(FillError::Version(run.v));
     }
@@ -129,9 +110,7 @@ pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
                     it.updated_at = now_ms;
                     Action::Continue
                 }
-                (ItemStatus::InProgress, Some(Phase::Confirming), FillMode::Ship) => {
-                    Action::Continue
-                }
+                (ItemStatus::InProgress, Some(Phase::Confirming), FillMode::Ship) => Action::Continue,
                 (s, _, _) => return Err(bad(&package_id, s, "confirming")),
             }
         }
@@ -141,10 +120,7 @@ pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
             withdraw(it, cancelled, now_ms);
             Action::Continue
         }
-        FillEvent::Result {
-            package_id,
-            outcome,
-        } => {
+        FillEvent::Result { package_id, outcome } => {
             let mode = run.mode;
             let it = item(&mut run, &package_id)?;
             apply_result(it, &outcome, mode, now_ms)?;
@@ -179,9 +155,7 @@ pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
         }
     };
     // Once every item is final the run is over, even before the content script asks again.
-    if (!matches!(run.state, RunState::Cancelled | RunState::Done))
-        && run.items.iter().all(|i| i.status.is_final())
-    {
+    if (!matches!(run.state, RunState::Cancelled | RunState::Done)) && run.items.iter().all(|i| i.status.is_final()) {
         run.state = RunState::Done;
     }
     let changed = run != before;
@@ -189,12 +163,7 @@ pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
         run.updated_at = now_ms;
     }
     let progress = progress(&run);
-    Ok(ApplyView {
-        run,
-        action,
-        progress,
-        changed,
-    })
+    Ok(ApplyView { run, action, progress, changed })
 }
 
 fn item<'a>(run: &'a mut FillRun, package_id: &str) -> Result<&'a mut FillItem, FillError> {
@@ -215,32 +184,20 @@ fn next_action(run: &mut FillRun, visible: &[String], now: i64) -> Action {
         number: it.number.clone(),
         mode,
     };
-    if let Some(it) = run
-        .items
-        .iter()
-        .find(|i| i.status == ItemStatus::InProgress)
-    {
+    if let Some(it) = run.items.iter().find(|i| i.status == ItemStatus::InProgress) {
         return match it.phase {
             Some(Phase::Opening) => fill(it),
-            _ => Action::Check {
-                package_id: it.package_id.clone(),
-            },
+            _ => Action::Check { package_id: it.package_id.clone() },
         };
     }
     if let Some(it) = run.items.iter().find(|i| i.status == ItemStatus::Unknown) {
-        return Action::Check {
-            package_id: it.package_id.clone(),
-        };
+        return Action::Check { package_id: it.package_id.clone() };
     }
     let pick = run
         .items
         .iter()
         .position(|i| i.status == ItemStatus::Pending && visible.contains(&i.package_id))
-        .or_else(|| {
-            run.items
-                .iter()
-                .position(|i| i.status == ItemStatus::Pending)
-        });
+        .or_else(|| run.items.iter().position(|i| i.status == ItemStatus::Pending));
     match pick {
         Some(k) => {
             let it = &mut run.items[k];
@@ -269,24 +226,13 @@ fn withdraw(it: &mut FillItem, cancelled: bool, now: i64) {
         }
         (ItemStatus::Failed, _) if cancelled && it.reason.as_deref() == Some("unknown") => {
             it.confirms = it.confirms.saturating_sub(1);
-            settle(
-                it,
-                ItemStatus::Skipped,
-                Some("cancelled"),
-                Some("已取消（cancelled）".into()),
-                now,
-            );
+            settle(it, ItemStatus::Skipped, Some("cancelled"), Some("已取消（cancelled）".into()), now);
         }
         _ => {}
     }
 }
 
-fn apply_result(
-    it: &mut FillItem,
-    outcome: &Outcome,
-    mode: FillMode,
-    now: i64,
-) -> Result<(), FillError> {
+fn apply_result(it: &mut FillItem, outcome: &Outcome, mode: FillMode, now: i64) -> Result<(), FillError> {
     let target = match outcome {
         Outcome::Shipped => ItemStatus::Shipped,
         Outcome::Filled => ItemStatus::Filled,
@@ -309,11 +255,7 @@ fn apply_result(
     }
     if it.status.is_final() {
         // A repeated report of the same answer (e.g. resent after a restart) changes nothing.
-        return if it.status == target {
-            Ok(())
-        } else {
-            Err(bad(&it.package_id, it.status, "result"))
-        };
+        return if it.status == target { Ok(()) } else { Err(bad(&it.package_id, it.status, "result")) };
     }
     if it.status != ItemStatus::InProgress {
         return Err(bad(&it.package_id, it.status, "result"));
@@ -321,20 +263,12 @@ fn apply_result(
     let confirming = it.phase == Some(Phase::Confirming);
     match outcome {
         // Shipped only after the journal recorded the intent to press 确定.
-        Outcome::Shipped if mode == FillMode::Ship && confirming => {
-            settle(it, ItemStatus::Shipped, None, None, now)
-        }
-        Outcome::Filled if mode == FillMode::Fill && !confirming => {
-            settle(it, ItemStatus::Filled, None, None, now)
-        }
+        Outcome::Shipped if mode == FillMode::Ship && confirming => settle(it, ItemStatus::Shipped, None, None, now),
+        Outcome::Filled if mode == FillMode::Fill && !confirming => settle(it, ItemStatus::Filled, None, None, now),
         Outcome::Failed { message } => page_failed(it, message, now),
-        Outcome::Skipped { reason, message } if !confirming => settle(
-            it,
-            ItemStatus::Skipped,
-            Some(reason),
-            (!message.is_empty()).then(|| message.clone()),
-            now,
-        ),
+        Outcome::Skipped { reason, message } if !confirming => {
+            settle(it, ItemStatus::Skipped, Some(reason), (!message.is_empty()).then(|| message.clone()), now)
+        }
         Outcome::NoAnswer if confirming => {
             it.status = ItemStatus::Unknown;
             it.phase = None;

@@ -172,7 +172,9 @@ pub enum ImportError {
         detail: String,
     },
     /// The CSV's text encoding is neither UTF-8/UTF-16 nor GBK/GB18030.
-    #[error("无法识别文件编码（第 {row} 行附近）：请另存为 UTF-8 或 GBK 的 CSV（unknown text encoding near row {row})")]
+    #[error(
+        "无法识别文件编码（第 {row} 行附近）：请另存为 UTF-8 或 GBK 的 CSV（unknown text encoding near row {row})"
+    )]
     Encoding {
         /// First row with undecodable bytes.
         row: usize,
@@ -246,17 +248,11 @@ pub fn import(req: &ImportRequest, gbk: csv_source::Gb18030) -> Result<PreviewVi
     let platform = req.context.courier_list();
     let (entries, meta) = match req.source {
         ImportSource::Paste => {
-            let text = req
-                .text
-                .as_deref()
-                .ok_or(ImportError::BadRequest("粘贴导入缺少 text"))?;
+            let text = req.text.as_deref().ok_or(ImportError::BadRequest("粘贴导入缺少 text"))?;
             paste::extract(text, &platform)?
         }
         ImportSource::Csv => {
-            let bytes = req
-                .bytes
-                .as_deref()
-                .ok_or(ImportError::BadRequest("CSV 导入缺少 bytes"))?;
+            let bytes = req.bytes.as_deref().ok_or(ImportError::BadRequest("CSV 导入缺少 bytes"))?;
             let encoding = csv_source::detect_encoding(bytes);
             let rows = csv_source::read_as(bytes, encoding, gbk)?;
             let (entries, mut meta) = columns::extract(rows, &platform)?;
@@ -265,10 +261,7 @@ pub fn import(req: &ImportRequest, gbk: csv_source::Gb18030) -> Result<PreviewVi
         }
         #[cfg(feature = "office")]
         ImportSource::Xlsx => {
-            let bytes = req
-                .bytes
-                .as_deref()
-                .ok_or(ImportError::BadRequest("XLSX 导入缺少 bytes"))?;
+            let bytes = req.bytes.as_deref().ok_or(ImportError::BadRequest("XLSX 导入缺少 bytes"))?;
             read_workbook(bytes, req.sheet.as_deref(), &platform)?
         }
         #[cfg(not(feature = "office"))]
@@ -307,21 +300,12 @@ fn read_workbook(
         return first;
     }
     let names = xlsx_source::sheet_names(bytes)?;
-    names
-        .iter()
-        .take(SHEETS_SEARCHED)
-        .skip(1)
-        .find_map(|n| read(Some(n)).ok())
-        .map_or(first, Ok)
+    names.iter().take(SHEETS_SEARCHED).skip(1).find_map(|n| read(Some(n)).ok()).map_or(first, Ok)
 }
 
 /// Validates edited rows again (fix a row in place, remove a row): same rules as [`import`].
 pub fn revalidate(req: &RevalidateRequest) -> PreviewView {
-    validate::validate(
-        req.rows.clone(),
-        &req.context,
-        validate::SourceMeta::default(),
-    )
+    validate::validate(req.rows.clone(), &req.context, validate::SourceMeta::default())
 }
 
 /// The known orders' JSON form in a request: `{"waiting": "P…\nP…", "closed": "P…"}`, the

@@ -26,11 +26,7 @@ pub fn half_width_char(c: char) -> char {
 /// True for characters dropped inside numbers and IDs: whitespace of any kind, dashes,
 /// zero-width characters and the byte-order mark.
 fn is_filler(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '-' | '_' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}'
-        )
+    c.is_whitespace() || matches!(c, '-' | '_' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
 }
 
 /// Normalises a tracking number or package ID: half-width, ASCII upper case, and no spaces,
@@ -47,12 +43,8 @@ pub fn normal_code(s: &str) -> Cow<'_, str> {
     if s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
         return Cow::Borrowed(s);
     }
-    let half: String = s
-        .chars()
-        .map(half_width_char)
-        .filter(|c| !is_filler(*c))
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let half: String =
+        s.chars().map(half_width_char).filter(|c| !is_filler(*c)).map(|c| c.to_ascii_uppercase()).collect();
     Cow::Owned(match strip_text_markers(&half) {
         same if same.len() == half.len() => half,
         stripped => stripped.to_owned(),
@@ -106,10 +98,7 @@ pub fn is_package_id(s: &str) -> bool {
 /// letters and digits with at least 8 digits, and not a package ID.
 pub fn looks_like_number(s: &str) -> bool {
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
-    (8..=30).contains(&s.len())
-        && digits >= 8
-        && s.bytes().all(|b| b.is_ascii_alphanumeric())
-        && !is_package_id(s)
+    (8..=30).contains(&s.len()) && digits >= 8 && s.bytes().all(|b| b.is_ascii_alphanumeric()) && !is_package_id(s)
 }
 
 #[cfg(test)]

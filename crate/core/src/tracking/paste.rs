@@ -16,10 +16,7 @@ use super::{CourierEntry, ImportError, RawEntry, RawRow};
 const NUMBER_PREFIXES: &[&str] = &["SF", "YT", "JT", "JD", "DPK"];
 
 /// Reads pasted text into entries: as a table when a line names the columns, else line by line.
-pub fn extract(
-    text: &str,
-    platform: &[CourierEntry],
-) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
+pub fn extract(text: &str, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
     let lines: Vec<(usize, String)> = text
         .lines()
         .enumerate()
@@ -29,11 +26,7 @@ pub fn extract(
     if lines.is_empty() {
         return Err(ImportError::Empty("粘贴的内容是空的"));
     }
-    let delim = if lines.iter().any(|(_, l)| l.contains('\t')) {
-        '\t'
-    } else {
-        ','
-    };
+    let delim = if lines.iter().any(|(_, l)| l.contains('\t')) { '\t' } else { ',' };
     let header_line = lines.iter().take(5).find(|(_, l)| {
         let kinds: Vec<_> = l.split(delim).filter_map(header_kind).collect();
         kinds.len() >= 2 && !l.chars().any(|c| c.is_ascii_digit())
@@ -42,10 +35,7 @@ pub fn extract(
         let rows: Vec<RawRow> = lines
             .iter()
             .filter(|(n, _)| n >= first)
-            .map(|(n, l)| RawRow {
-                row: *n,
-                cells: l.split(delim).map(|c| c.trim().to_string()).collect(),
-            })
+            .map(|(n, l)| RawRow { row: *n, cells: l.split(delim).map(|c| c.trim().to_string()).collect() })
             .collect();
         return extract_table(rows, platform);
     }
@@ -70,9 +60,7 @@ fn package_spans(s: &[char]) -> Vec<(usize, usize)> {
     while i < s.len() {
         let boundary = i == 0 || !s[i - 1].is_ascii_alphanumeric();
         if s[i] == 'P' && boundary {
-            let end = (i + 1..s.len())
-                .find(|&j| !s[j].is_ascii_digit())
-                .unwrap_or(s.len());
+            let end = (i + 1..s.len()).find(|&j| !s[j].is_ascii_digit()).unwrap_or(s.len());
             if end - i > 15 {
                 out.push((i, end));
                 i = end;
@@ -86,24 +74,14 @@ fn package_spans(s: &[char]) -> Vec<(usize, usize)> {
 
 /// Entries of one line: one per package ID (text before the first ID belongs to it); a line
 /// with a number but no ID still gives an entry so the user sees the missing ID.
-fn extract_line(
-    s: &[char],
-    line: usize,
-    names: &[String],
-    platform: &[CourierEntry],
-) -> Vec<RawEntry> {
+fn extract_line(s: &[char], line: usize, names: &[String], platform: &[CourierEntry]) -> Vec<RawEntry> {
     let spans = package_spans(s);
     if spans.is_empty() {
         let (courier, number) = courier_and_number(s, names, platform);
         return if number.is_empty() {
             Vec::new()
         } else {
-            vec![RawEntry {
-                row: line,
-                package_id: String::new(),
-                courier,
-                number,
-            }]
+            vec![RawEntry { row: line, package_id: String::new(), courier, number }]
         };
     }
     let mut out = Vec::new();
@@ -115,12 +93,7 @@ fn extract_line(
             *c = ' ';
         }
         let (courier, number) = courier_and_number(&seg, names, platform);
-        out.push(RawEntry {
-            row: line,
-            package_id: s[start..end].iter().collect(),
-            courier,
-            number,
-        });
+        out.push(RawEntry { row: line, package_id: s[start..end].iter().collect(), courier, number });
     }
     out
 }
@@ -149,17 +122,11 @@ fn courier_and_number(s: &[char], names: &[String], platform: &[CourierEntry]) -
         _ => None,
     };
     let fits = |n: &String| code.as_deref().is_some_and(|c| check_shape(c, n).is_ok());
-    let phone =
-        |n: &String| n.len() == 11 && n.starts_with('1') && n.bytes().all(|b| b.is_ascii_digit());
+    let phone = |n: &String| n.len() == 11 && n.starts_with('1') && n.bytes().all(|b| b.is_ascii_digit());
     let number = candidates
         .iter()
         .find(|n| fits(n))
-        .or_else(|| {
-            candidates
-                .iter()
-                .filter(|n| !phone(n))
-                .max_by_key(|n| n.len())
-        })
+        .or_else(|| candidates.iter().filter(|n| !phone(n)).max_by_key(|n| n.len()))
         .or_else(|| candidates.first())
         .cloned()
         .unwrap_or_default();
@@ -175,24 +142,14 @@ fn ascii_word_ok(s: &[char], start: usize, end: usize, name: &str) -> bool {
     let before_ok = start == 0 || !s[start - 1].is_ascii_alphanumeric();
     let after_ok = end == s.len() || !s[end].is_ascii_alphanumeric();
     let prefix_of_digits = NUMBER_PREFIXES.contains(&name)
-        && s[end..]
-            .iter()
-            .take_while(|c| **c == ' ' || **c == '-')
-            .count()
-            <= 2
-        && s[end..]
-            .iter()
-            .find(|c| **c != ' ' && **c != '-')
-            .is_some_and(|c| c.is_ascii_digit());
+        && s[end..].iter().take_while(|c| **c == ' ' || **c == '-').count() <= 2
+        && s[end..].iter().find(|c| **c != ' ' && **c != '-').is_some_and(|c| c.is_ascii_digit());
     before_ok && after_ok && !prefix_of_digits
 }
 
 /// True when `s` is a courier prefix followed by digits only (`SF1234`).
 fn starts_with_prefix(s: &str) -> bool {
-    NUMBER_PREFIXES.iter().any(|p| {
-        s.strip_prefix(p)
-            .is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit()))
-    })
+    NUMBER_PREFIXES.iter().any(|p| s.strip_prefix(p).is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit())))
 }
 
 /// Runs of letters and digits that look like tracking numbers; digit groups separated by a
@@ -220,8 +177,7 @@ fn number_candidates(s: &[char]) -> Vec<String> {
         let mut last_len = acc.len();
         while let Some((next, ns, ne)) = runs.get(k + 1) {
             let gap = &s[end..*ns];
-            let gap_ok =
-                !gap.is_empty() && gap.len() <= 2 && gap.iter().all(|c| *c == ' ' || *c == '-');
+            let gap_ok = !gap.is_empty() && gap.len() <= 2 && gap.iter().all(|c| *c == ' ' || *c == '-');
             let digits = next.bytes().all(|b| b.is_ascii_digit());
             let groups = last_len <= 6
                 && next.len() <= 6
@@ -293,27 +249,22 @@ mod tests {
     #[test]
     fn platform_codes_work_as_courier_names() {
         let e = one("P123456789012345 youzhengguonei 9876543210123");
-        assert_eq!(
-            (e.courier.as_str(), e.number.as_str()),
-            ("YOUZHENGGUONEI", "9876543210123")
-        );
+        assert_eq!((e.courier.as_str(), e.number.as_str()), ("YOUZHENGGUONEI", "9876543210123"));
     }
 
     #[test]
     fn short_last_group_is_read_both_ways() {
-        assert_eq!(
-            one("P123456789012345 顺丰 SF1234 5678 9012 3").number,
-            "SF1234567890123"
-        );
-        assert_eq!(
-            one("P123456789012345 中通 7730 1234 5678 2件").number,
-            "773012345678"
-        );
+        assert_eq!(one("P123456789012345 顺丰 SF1234 5678 9012 3").number, "SF1234567890123");
+        assert_eq!(one("P123456789012345 中通 7730 1234 5678 2件").number, "773012345678");
     }
 
     #[test]
     fn two_orders_on_one_line_and_noise_lines() {
-        let (e, meta) = extract("今天的单号如下：\nP123456789012345 中通 773012345678，P123456789012346 圆通 YT1234567890123\n", &default_couriers()).unwrap();
+        let (e, meta) = extract(
+            "今天的单号如下：\nP123456789012345 中通 773012345678，P123456789012346 圆通 YT1234567890123\n",
+            &default_couriers(),
+        )
+        .unwrap();
         assert_eq!(e.len(), 2);
         assert_eq!(e[1].courier, "圆通");
         assert_eq!(e[1].number, "YT1234567890123");
@@ -322,11 +273,9 @@ mod tests {
 
     #[test]
     fn excel_copy_with_header_is_a_table() {
-        let (e, meta) = extract(
-            "订单号\t快递公司\t运单号\nP123456789012345\t极兔\tJT1234567890123\n",
-            &default_couriers(),
-        )
-        .unwrap();
+        let (e, meta) =
+            extract("订单号\t快递公司\t运单号\nP123456789012345\t极兔\tJT1234567890123\n", &default_couriers())
+                .unwrap();
         assert_eq!(meta.header_row, Some(1));
         assert_eq!(e[0].courier, "极兔");
     }

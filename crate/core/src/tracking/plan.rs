@@ -60,10 +60,7 @@ pub enum ItemStatus {
 impl ItemStatus {
     /// True for statuses nothing can change.
     pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            ItemStatus::Shipped | ItemStatus::Filled | ItemStatus::Skipped | ItemStatus::Failed
-        )
+        matches!(self, ItemStatus::Shipped | ItemStatus::Filled | ItemStatus::Skipped | ItemStatus::Failed)
     }
 }
 
@@ -183,7 +180,9 @@ pub enum FillError {
         seq: u64,
     },
     /// The event does not fit the item's or the run's state.
-    #[error("订单 {package_id}：当前状态为 {from}，不能 {event}（order {package_id}: {event} not allowed while {from})")]
+    #[error(
+        "订单 {package_id}：当前状态为 {from}，不能 {event}（order {package_id}: {event} not allowed while {from})"
+    )]
     BadTransition {
         /// The order (empty for run-level events).
         package_id: String,
@@ -219,9 +218,7 @@ pub fn plan(req: &PlanRequest) -> Result<FillRun, FillError> {
         })
         .collect();
     if items.is_empty() {
-        return Err(FillError::NothingToFill {
-            errors: preview.counts.error,
-        });
+        return Err(FillError::NothingToFill { errors: preview.counts.error });
     }
     Ok(FillRun {
         v: RUN_VERSION,

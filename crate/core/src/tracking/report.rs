@@ -124,16 +124,10 @@ pub fn report(run: &FillRun) -> Result<ReportView, FillError> {
                 ReportStatus::Pending => counts.pending += 1,
             }
             if matches!(status, ReportStatus::Shipped | ReportStatus::Filled) {
-                used.push(UsedNumber {
-                    number: it.number.clone(),
-                    package_id: it.package_id.clone(),
-                });
+                used.push(UsedNumber { number: it.number.clone(), package_id: it.package_id.clone() });
             }
             let (reason, message) = if it.status == ItemStatus::Unknown {
-                (
-                    Some("unknown".to_string()),
-                    Some("已按确定，结果待核对（outcome not yet known）".to_string()),
-                )
+                (Some("unknown".to_string()), Some("已按确定，结果待核对（outcome not yet known）".to_string()))
             } else {
                 (it.reason.clone(), it.message.clone())
             };
@@ -150,14 +144,7 @@ pub fn report(run: &FillRun) -> Result<ReportView, FillError> {
             }
         })
         .collect();
-    Ok(ReportView {
-        run_id: run.run_id.clone(),
-        mode: run.mode,
-        state: run.state,
-        counts,
-        rows,
-        used,
-    })
+    Ok(ReportView { run_id: run.run_id.clone(), mode: run.mode, state: run.state, counts, rows, used })
 }
 
 /// Makes a cell safe for spreadsheets: text starting with `=`, `+`, `-`, `@`, tab or CR is
@@ -172,13 +159,7 @@ pub fn neutralise(cell: &str) -> String {
 /// China time `YYYY-MM-DD HH:MM:SS` of an epoch-ms instant.
 fn china_time(ms: i64) -> String {
     let secs = (ms + CHINA_OFFSET_MS).rem_euclid(DAY_MS) / 1000;
-    format!(
-        "{} {:02}:{:02}:{:02}",
-        ChinaDay::from_ms(ms).iso(),
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    format!("{} {:02}:{:02}:{:02}", ChinaDay::from_ms(ms).iso(), secs / 3600, secs / 60 % 60, secs % 60)
 }
 
 /// The report as CSV text (with a UTF-8 BOM).
@@ -186,31 +167,11 @@ pub fn report_csv(req: &ReportRequest) -> Result<String, FillError> {
     let view = report(&req.run)?;
     let en = req.lang.as_deref() == Some("en");
     let header: [&str; 8] = if en {
-        [
-            "Row",
-            "Order ID",
-            "Courier",
-            "Courier code",
-            "Tracking number",
-            "Result",
-            "Reason",
-            "Time (China)",
-        ]
+        ["Row", "Order ID", "Courier", "Courier code", "Tracking number", "Result", "Reason", "Time (China)"]
     } else {
-        [
-            "行号",
-            "订单号",
-            "快递公司",
-            "快递公司代码",
-            "运单号",
-            "结果",
-            "原因",
-            "时间（北京时间）",
-        ]
+        ["行号", "订单号", "快递公司", "快递公司代码", "运单号", "结果", "原因", "时间（北京时间）"]
     };
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let io = |e: csv::Error| FillError::BadRequest(format!("CSV: {e}"));
     w.write_record(header).map_err(io)?;
     for r in &view.rows {
@@ -241,11 +202,8 @@ pub fn report_csv(req: &ReportRequest) -> Result<String, FillError> {
             why,
             china_time(r.at),
         ];
-        w.write_record(cells.iter().map(|c| neutralise(c)))
-            .map_err(io)?;
+        w.write_record(cells.iter().map(|c| neutralise(c))).map_err(io)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| FillError::BadRequest(format!("CSV: {e}")))?;
+    let bytes = w.into_inner().map_err(|e| FillError::BadRequest(format!("CSV: {e}")))?;
     Ok(format!("\u{FEFF}{}", String::from_utf8_lossy(&bytes)))
 }

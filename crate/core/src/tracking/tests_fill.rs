@@ -26,31 +26,14 @@ pub(super) fn new_run(n: u32, mode: FillMode) -> FillRun {
         })
         .collect();
     let context = ValidationContext {
-        known_orders: (0..n)
-            .map(|i| KnownOrder {
-                package_id: pid(i),
-                waiting: true,
-            })
-            .collect(),
+        known_orders: (0..n).map(|i| KnownOrder { package_id: pid(i), waiting: true }).collect(),
         ..Default::default()
     };
-    plan(&PlanRequest {
-        run_id: "r1".into(),
-        mode,
-        rows,
-        context,
-        now_ms: 1,
-    })
-    .unwrap()
+    plan(&PlanRequest { run_id: "r1".into(), mode, rows, context, now_ms: 1 }).unwrap()
 }
 
 pub(super) fn ev(run: &FillRun, event: FillEvent) -> Result<(FillRun, Action), FillError> {
-    apply(ApplyRequest {
-        run: run.clone(),
-        event,
-        now_ms: 2,
-    })
-    .map(|v| (v.run, v.action))
+    apply(ApplyRequest { run: run.clone(), event, now_ms: 2 }).map(|v| (v.run, v.action))
 }
 
 pub(super) fn next(run: &FillRun) -> (FillRun, Action) {
@@ -58,26 +41,11 @@ pub(super) fn next(run: &FillRun) -> (FillRun, Action) {
 }
 
 pub(super) fn result(run: &FillRun, id: &str, outcome: Outcome) -> FillRun {
-    ev(
-        run,
-        FillEvent::Result {
-            package_id: id.into(),
-            outcome,
-        },
-    )
-    .unwrap()
-    .0
+    ev(run, FillEvent::Result { package_id: id.into(), outcome }).unwrap().0
 }
 
 pub(super) fn confirming(run: &FillRun, id: &str) -> FillRun {
-    ev(
-        run,
-        FillEvent::Confirming {
-            package_id: id.into(),
-        },
-    )
-    .unwrap()
-    .0
+    ev(run, FillEvent::Confirming { package_id: id.into() }).unwrap().0
 }
 
 pub(super) fn fill_id(a: &Action) -> String {
@@ -90,35 +58,14 @@ pub(super) fn fill_id(a: &Action) -> String {
 #[test]
 fn plan_takes_only_fillable_rows() {
     let rows = vec![
-        RawEntry {
-            row: 1,
-            package_id: pid(1),
-            courier: "中通".into(),
-            number: "773012345678".into(),
-        },
-        RawEntry {
-            row: 2,
-            package_id: pid(2),
-            courier: "中通".into(),
-            number: "1".into(),
-        },
-        RawEntry {
-            row: 3,
-            package_id: pid(1),
-            courier: "中通".into(),
-            number: "773012345678".into(),
-        },
+        RawEntry { row: 1, package_id: pid(1), courier: "中通".into(), number: "773012345678".into() },
+        RawEntry { row: 2, package_id: pid(2), courier: "中通".into(), number: "1".into() },
+        RawEntry { row: 3, package_id: pid(1), courier: "中通".into(), number: "773012345678".into() },
     ];
     let context = ValidationContext {
         known_orders: vec![
-            KnownOrder {
-                package_id: pid(1),
-                waiting: true,
-            },
-            KnownOrder {
-                package_id: pid(2),
-                waiting: true,
-            },
+            KnownOrder { package_id: pid(1), waiting: true },
+            KnownOrder { package_id: pid(2), waiting: true },
         ],
         ..Default::default()
     };
@@ -132,13 +79,8 @@ fn plan_takes_only_fillable_rows() {
     .unwrap();
     assert_eq!(run.items.len(), 1);
     assert_eq!(run.items[0].courier_name, "中通快递");
-    let bad = plan(&PlanRequest {
-        run_id: "r".into(),
-        mode: FillMode::Ship,
-        rows: rows[1..2].to_vec(),
-        context,
-        now_ms: 5,
-    });
+    let bad =
+        plan(&PlanRequest { run_id: "r".into(), mode: FillMode::Ship, rows: rows[1..2].to_vec(), context, now_ms: 5 });
     assert_eq!(bad, Err(FillError::NothingToFill { errors: 1 }));
 }
 
@@ -158,9 +100,7 @@ fn ship_mode_happy_path_and_report() {
             &run,
             &id,
             if id == pid(1) {
-                Outcome::Failed {
-                    message: "运单号格式不正确".into(),
-                }
+                Outcome::Failed { message: "运单号格式不正确".into() }
             } else {
                 Outcome::Shipped
             },
@@ -187,50 +127,16 @@ fn shipped_is_final_and_needs_a_recorded_confirm() {
     let (run, a) = ev(&run, FillEvent::Start).unwrap();
     let id = fill_id(&a);
     // Success without a recorded 确定 is refused: the journal must know before the click.
-    assert!(ev(
-        &run,
-        FillEvent::Result {
-            package_id: id.clone(),
-            outcome: Outcome::Shipped
-        }
-    )
-    .is_err());
+    assert!(ev(&run, FillEvent::Result { package_id: id.clone(), outcome: Outcome::Shipped }).is_err());
     let run = result(&confirming(&run, &id), &id, Outcome::Shipped);
     // Same answer again (resent after a restart) is harmless; anything else is refused.
     assert_eq!(result(&run, &id, Outcome::Shipped), run);
-    assert!(ev(
-        &run,
-        FillEvent::Confirming {
-            package_id: id.clone()
-        }
-    )
-    .is_err());
-    assert!(ev(
-        &run,
-        FillEvent::Result {
-            package_id: id.clone(),
-            outcome: Outcome::Failed {
-                message: "x".into()
-            }
-        }
-    )
-    .is_err());
-    assert!(ev(
-        &run,
-        FillEvent::Checked {
-            package_id: id.clone(),
-            status: RowStatus::Waiting
-        }
-    )
-    .is_err());
+    assert!(ev(&run, FillEvent::Confirming { package_id: id.clone() }).is_err());
+    assert!(ev(&run, FillEvent::Result { package_id: id.clone(), outcome: Outcome::Failed { message: "x".into() } })
+        .is_err());
+    assert!(ev(&run, FillEvent::Checked { package_id: id.clone(), status: RowStatus::Waiting }).is_err());
     assert!(matches!(
-        ev(
-            &run,
-            FillEvent::Result {
-                package_id: "P9".into(),
-                outcome: Outcome::Shipped
-            }
-        ),
+        ev(&run, FillEvent::Result { package_id: "P9".into(), outcome: Outcome::Shipped }),
         Err(FillError::UnknownItem(_))
     ));
 }
@@ -243,77 +149,29 @@ fn reload_while_confirming_checks_before_anything() {
     let saved = confirming(&run, &id);
     // The page reloads: the content script starts fresh and the run is resumed.
     let (run, a) = ev(&saved, FillEvent::Start).unwrap();
-    assert_eq!(
-        a,
-        Action::Check {
-            package_id: id.clone()
-        }
-    );
+    assert_eq!(a, Action::Check { package_id: id.clone() });
     let (_, a) = next(&run);
-    assert_eq!(
-        a,
-        Action::Check {
-            package_id: id.clone()
-        },
-        "asking again still checks"
-    );
+    assert_eq!(a, Action::Check { package_id: id.clone() }, "asking again still checks");
     // Row shows shipped → shipped, and the next order comes.
-    let shipped = ev(
-        &run,
-        FillEvent::Checked {
-            package_id: id.clone(),
-            status: RowStatus::Shipped,
-        },
-    )
-    .unwrap()
-    .0;
+    let shipped = ev(&run, FillEvent::Checked { package_id: id.clone(), status: RowStatus::Shipped }).unwrap().0;
     assert_eq!(shipped.items[0].status, ItemStatus::Shipped);
     assert_eq!(fill_id(&next(&shipped).1), pid(1));
     // Row still waiting → one retry, then failure; never a third 确定.
-    let mut r = ev(
-        &run,
-        FillEvent::Checked {
-            package_id: id.clone(),
-            status: RowStatus::Waiting,
-        },
-    )
-    .unwrap()
-    .0;
+    let mut r = ev(&run, FillEvent::Checked { package_id: id.clone(), status: RowStatus::Waiting }).unwrap().0;
     assert_eq!(fill_id(&next(&r).1), id);
     r = next(&r).0;
     r = confirming(&r, &id);
     r = result(&r, &id, Outcome::NoAnswer);
     assert_eq!(r.items[0].status, ItemStatus::Unknown);
-    assert_eq!(
-        next(&r).1,
-        Action::Check {
-            package_id: id.clone()
-        }
-    );
-    r = ev(
-        &r,
-        FillEvent::Checked {
-            package_id: id.clone(),
-            status: RowStatus::Waiting,
-        },
-    )
-    .unwrap()
-    .0;
+    assert_eq!(next(&r).1, Action::Check { package_id: id.clone() });
+    r = ev(&r, FillEvent::Checked { package_id: id.clone(), status: RowStatus::Waiting }).unwrap().0;
     assert_eq!(r.items[0].status, ItemStatus::Failed);
     assert_eq!(r.items[0].confirms, MAX_CONFIRMS);
     assert_eq!(report(&r).unwrap().rows[0].status, ReportStatus::Failed);
 
     // The row is there but cannot say (a disabled 发货, a cancelled status): failed as unknown,
     // never reported shipped, never filled again.
-    let unclear = ev(
-        &run,
-        FillEvent::Checked {
-            package_id: id.clone(),
-            status: RowStatus::Unclear,
-        },
-    )
-    .unwrap()
-    .0;
+    let unclear = ev(&run, FillEvent::Checked { package_id: id.clone(), status: RowStatus::Unclear }).unwrap().0;
     assert_eq!(unclear.items[0].status, ItemStatus::Failed);
     assert_eq!(unclear.items[0].reason.as_deref(), Some("unknown"));
     assert!(unclear.items[0].message.as_deref().unwrap_or("").contains("check it on the workbench"));
@@ -326,21 +184,9 @@ fn stop_pause_cancel_and_skips() {
     let (run, a) = ev(&run, FillEvent::Start).unwrap();
     let id = fill_id(&a);
     // Filling is not confirming: fill mode refuses `confirming`.
-    assert!(ev(
-        &run,
-        FillEvent::Confirming {
-            package_id: id.clone()
-        }
-    )
-    .is_err());
+    assert!(ev(&run, FillEvent::Confirming { package_id: id.clone() }).is_err());
     // The route changed before the dialog was filled: back to pending, run stopped.
-    let (stopped, a) = ev(
-        &run,
-        FillEvent::Stop {
-            reason: "route-changed".into(),
-        },
-    )
-    .unwrap();
+    let (stopped, a) = ev(&run, FillEvent::Stop { reason: "route-changed".into() }).unwrap();
     assert_eq!((stopped.state, a), (RunState::Stopped, Action::Wait));
     assert_eq!(stopped.items[0].status, ItemStatus::Pending);
     assert_eq!(next(&stopped).1, Action::Wait);
@@ -353,20 +199,14 @@ fn stop_pause_cancel_and_skips() {
     let run = result(
         &run,
         &id2,
-        Outcome::Skipped {
-            reason: "dialog-mismatch".into(),
-            message: "对话框显示的是另一个订单".into(),
-        },
+        Outcome::Skipped { reason: "dialog-mismatch".into(), message: "对话框显示的是另一个订单".into() },
     );
     assert_eq!(run.items[1].reason.as_deref(), Some("dialog-mismatch"));
     let (paused, a) = ev(&run, FillEvent::Pause).unwrap();
     assert_eq!((paused.state, a), (RunState::Paused, Action::Wait));
     let (cancelled, _) = ev(&paused, FillEvent::Cancel).unwrap();
     let rep = report(&cancelled).unwrap();
-    assert_eq!(
-        (rep.counts.filled, rep.counts.skipped, rep.counts.pending),
-        (1, 3, 0)
-    );
+    assert_eq!((rep.counts.filled, rep.counts.skipped, rep.counts.pending), (1, 3, 0));
     assert!(ev(&cancelled, FillEvent::Start).is_err());
 }
 
@@ -374,17 +214,8 @@ fn stop_pause_cancel_and_skips() {
 fn visible_orders_are_served_first() {
     let run = new_run(5, FillMode::Ship);
     let run = ev(&run, FillEvent::Pause).unwrap().0;
-    let run = FillRun {
-        state: RunState::Running,
-        ..run
-    };
-    let (_, a) = ev(
-        &run,
-        FillEvent::Next {
-            visible: vec![pid(3), pid(4)],
-        },
-    )
-    .unwrap();
+    let run = FillRun { state: RunState::Running, ..run };
+    let (_, a) = ev(&run, FillEvent::Next { visible: vec![pid(3), pid(4)] }).unwrap();
     assert_eq!(fill_id(&a), pid(3));
 }
 
@@ -397,11 +228,7 @@ fn csv_cells_are_neutralised() {
     let mut run = new_run(1, FillMode::Ship);
     run.items[0].status = ItemStatus::Failed;
     run.items[0].message = Some("=cmd|' /C calc'!A0".into());
-    let csv = report_csv(&ReportRequest {
-        run,
-        lang: Some("en".into()),
-    })
-    .unwrap();
+    let csv = report_csv(&ReportRequest { run, lang: Some("en".into()) }).unwrap();
     assert!(csv.contains("'=cmd"), "{csv}");
     assert!(csv.contains("Order ID") && csv.contains("failed"));
 }
@@ -410,9 +237,6 @@ fn csv_cells_are_neutralised() {
 fn wrong_version_is_refused() {
     let mut run = new_run(1, FillMode::Ship);
     run.v = 99;
-    assert_eq!(
-        ev(&run, FillEvent::Start).unwrap_err(),
-        FillError::Version(99)
-    );
+    assert_eq!(ev(&run, FillEvent::Start).unwrap_err(), FillError::Version(99));
     assert!(report(&run).is_err());
 }

@@ -14,22 +14,15 @@ pub(super) fn any_event(n: u32) -> impl Strategy<Value = FillEvent> {
         Just(FillEvent::Pause),
         Just(FillEvent::Next { visible: vec![] }),
         Just(FillEvent::Stop { reason: "x".into() }),
-        id.clone()
-            .prop_map(|package_id| FillEvent::Confirming { package_id }),
-        id.clone()
-            .prop_map(|package_id| FillEvent::Withdraw { package_id }),
+        id.clone().prop_map(|package_id| FillEvent::Confirming { package_id }),
+        id.clone().prop_map(|package_id| FillEvent::Withdraw { package_id }),
         (id.clone(), 0..5u8).prop_map(|(package_id, k)| FillEvent::Result {
             package_id,
             outcome: match k {
                 0 => Outcome::Shipped,
                 1 => Outcome::Filled,
-                2 => Outcome::Failed {
-                    message: "m".into()
-                },
-                3 => Outcome::Skipped {
-                    reason: "r".into(),
-                    message: String::new()
-                },
+                2 => Outcome::Failed { message: "m".into() },
+                3 => Outcome::Skipped { reason: "r".into(), message: String::new() },
                 _ => Outcome::NoAnswer,
             },
         }),

@@ -92,7 +92,10 @@ fn a_step_saves_the_outcome_and_the_next_intent_as_one_small_log() {
     assert_eq!((log.base, log.seq, v.run.seq), (0, 2, 2));
     assert_eq!(log.items.len(), 2, "only the two orders the steps touched");
     assert_eq!(log.items[0].status, ItemStatus::Shipped);
-    assert_eq!((log.items[1].status, log.items[1].phase, log.items[1].confirms), (ItemStatus::InProgress, Some(Phase::Confirming), 1));
+    assert_eq!(
+        (log.items[1].status, log.items[1].phase, log.items[1].confirms),
+        (ItemStatus::InProgress, Some(Phase::Confirming), 1)
+    );
     // An order not handed out is not confirmed; nothing else changes.
     let other = w.compute(vec![result(&pid(1), Outcome::Shipped), next()], Some(&pid(7))).unwrap();
     assert!(!other.confirmed);
@@ -201,9 +204,17 @@ fn a_step_on_a_log_that_is_not_the_live_one_is_refused() {
     w.step(vec![next()], Some(&pid(0)));
     let mut stale = w.log.clone().unwrap();
     stale.seq -= 1;
-    let err = step(StepRequest { run: w.run.clone(), log: Some(stale), events: vec![next()], confirm: None, lookahead: false, now_ms: 9 });
+    let err = step(StepRequest {
+        run: w.run.clone(),
+        log: Some(stale),
+        events: vec![next()],
+        confirm: None,
+        lookahead: false,
+        now_ms: 9,
+    });
     assert!(matches!(err, Err(FillError::LogMismatch { .. })));
-    let empty = step(StepRequest { run: w.run.clone(), log: None, events: vec![], confirm: None, lookahead: false, now_ms: 9 });
+    let empty =
+        step(StepRequest { run: w.run.clone(), log: None, events: vec![], confirm: None, lookahead: false, now_ms: 9 });
     assert!(matches!(empty, Err(FillError::BadRequest(_))));
 }
 

@@ -7,9 +7,7 @@ use super::super::plan::{FillMode, ItemStatus, Phase, RunState};
 use super::{confirming, ev, fill_id, new_run, next, result};
 
 fn withdraw(id: &str) -> FillEvent {
-    FillEvent::Withdraw {
-        package_id: id.into(),
-    }
+    FillEvent::Withdraw { package_id: id.into() }
 }
 
 #[test]
@@ -22,19 +20,10 @@ fn a_withdrawn_intent_leaves_the_item_as_before() {
     assert_eq!(run.items[0].confirms, 1);
     let (back, a) = ev(&run, withdraw(&id)).unwrap();
     assert_eq!(a, Action::Continue);
-    assert_eq!(
-        (back.items[0].status, back.items[0].phase),
-        (ItemStatus::InProgress, Some(Phase::Opening))
-    );
+    assert_eq!((back.items[0].status, back.items[0].phase), (ItemStatus::InProgress, Some(Phase::Opening)));
     assert_eq!(back.items[0].confirms, opening.confirms);
     // A stop now re-queues it (not a check), and it is handed out again as before.
-    let (stopped, _) = ev(
-        &back,
-        FillEvent::Stop {
-            reason: "dialog-closed".into(),
-        },
-    )
-    .unwrap();
+    let (stopped, _) = ev(&back, FillEvent::Stop { reason: "dialog-closed".into() }).unwrap();
     assert_eq!(stopped.items[0].status, ItemStatus::Pending);
     let (run, a) = ev(&stopped, FillEvent::Start).unwrap();
     assert_eq!(fill_id(&a), id);
@@ -42,10 +31,7 @@ fn a_withdrawn_intent_leaves_the_item_as_before() {
     let run = confirming(&run, &id);
     let (run, _) = ev(&run, withdraw(&id)).unwrap();
     let run = result(&run, &id, Outcome::NoAnswer);
-    assert_eq!(
-        (run.items[0].status, run.items[0].reason.as_deref()),
-        (ItemStatus::Failed, Some("no-answer"))
-    );
+    assert_eq!((run.items[0].status, run.items[0].reason.as_deref()), (ItemStatus::Failed, Some("no-answer")));
 }
 
 #[test]
@@ -60,13 +46,7 @@ fn a_withdraw_without_a_recorded_intent_changes_nothing() {
     same(&run, &super::pid(1));
     assert!(ev(&run, withdraw("P000000000000000999")).is_err());
     let run = confirming(&run, &id);
-    let (unknown, _) = ev(
-        &run,
-        FillEvent::Stop {
-            reason: "route-changed".into(),
-        },
-    )
-    .unwrap();
+    let (unknown, _) = ev(&run, FillEvent::Stop { reason: "route-changed".into() }).unwrap();
     assert_eq!(unknown.items[0].status, ItemStatus::Unknown);
     same(&unknown, &id);
     let shipped = result(&run, &id, Outcome::Shipped);
@@ -84,43 +64,25 @@ fn a_cancel_while_confirming_is_settled_by_what_the_page_did() {
     let (cancelled, a) = ev(&run, FillEvent::Cancel).unwrap();
     assert_eq!((cancelled.state, a), (RunState::Cancelled, Action::Done));
     assert_eq!(
-        (
-            cancelled.items[0].status,
-            cancelled.items[0].reason.as_deref()
-        ),
+        (cancelled.items[0].status, cancelled.items[0].reason.as_deref()),
         (ItemStatus::Failed, Some("unknown"))
     );
     // Not pressed after all: cancelled like the rest.
     let (withdrawn, _) = ev(&cancelled, withdraw(&id)).unwrap();
     assert_eq!(
-        (
-            withdrawn.items[0].status,
-            withdrawn.items[0].reason.as_deref()
-        ),
+        (withdrawn.items[0].status, withdrawn.items[0].reason.as_deref()),
         (ItemStatus::Skipped, Some("cancelled"))
     );
     assert_eq!(withdrawn.items[0].confirms, 0);
     // Pressed, and the page answered: its answer is the truth.
     let shipped = result(&cancelled, &id, Outcome::Shipped);
     assert_eq!(shipped.items[0].status, ItemStatus::Shipped);
-    let refused = result(
-        &cancelled,
-        &id,
-        Outcome::Failed {
-            message: "该运单号已被使用".into(),
-        },
-    );
+    let refused = result(&cancelled, &id, Outcome::Failed { message: "该运单号已被使用".into() });
     assert_eq!(
         (refused.items[0].status, refused.items[0].message.as_deref()),
         (ItemStatus::Failed, Some("该运单号已被使用"))
     );
     // A withdraw outside a cancelled run does not turn a failed item into anything else.
-    let failed = result(
-        &run,
-        &id,
-        Outcome::Failed {
-            message: "x".into(),
-        },
-    );
+    let failed = result(&run, &id, Outcome::Failed { message: "x".into() });
     assert_eq!(ev(&failed, withdraw(&id)).unwrap().0, failed);
 }

@@ -17,12 +17,7 @@ fn pid(n: u32) -> String {
 
 fn ctx(n: u32) -> ValidationContext {
     ValidationContext {
-        known_orders: (0..n)
-            .map(|i| KnownOrder {
-                package_id: pid(i),
-                waiting: true,
-            })
-            .collect(),
+        known_orders: (0..n).map(|i| KnownOrder { package_id: pid(i), waiting: true }).collect(),
         used_numbers: vec![],
         couriers: vec![],
     }
@@ -45,16 +40,10 @@ fn codes(r: &PreviewRow) -> Vec<&str> {
 
 #[test]
 fn gbk_csv_end_to_end() {
-    let text = format!(
-        "订单号,快递公司,运单号\r\n{},顺丰速运,SF1234567890123\r\n{},中通,773012345678\r\n",
-        pid(1),
-        pid(2)
-    );
+    let text =
+        format!("订单号,快递公司,运单号\r\n{},顺丰速运,SF1234567890123\r\n{},中通,773012345678\r\n", pid(1), pid(2));
     let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
-    assert!(
-        std::str::from_utf8(&gbk).is_err(),
-        "fixture must really be GBK"
-    );
+    assert!(std::str::from_utf8(&gbk).is_err(), "fixture must really be GBK");
     let v = import(&ImportRequest {
         source: ImportSource::Csv,
         text: None,
@@ -100,7 +89,12 @@ fn the_sheet_search_stops_after_sixteen_sheets_and_the_picker_reaches_the_rest()
         for (c, h) in ["小红书订单号", "物流公司", "物流单号"].iter().enumerate() {
             s.write_string(0, u16::try_from(c).unwrap(), *h).unwrap();
         }
-        s.write_string(1, 0, pid(1)).unwrap().write_string(1, 1, "韵达").unwrap().write_string(1, 2, "4312345678901").unwrap();
+        s.write_string(1, 0, pid(1))
+            .unwrap()
+            .write_string(1, 1, "韵达")
+            .unwrap()
+            .write_string(1, 2, "4312345678901")
+            .unwrap();
         wb.save_to_buffer().unwrap()
     };
     let req = |bytes: Vec<u8>, sheet: Option<&str>| ImportRequest {
@@ -119,10 +113,7 @@ fn the_sheet_search_stops_after_sixteen_sheets_and_the_picker_reaches_the_rest()
 #[test]
 fn xlsx_lists_sheets_and_reads_the_picked_one() {
     let bytes = xlsx_fixture();
-    assert_eq!(
-        xlsx_source::sheet_names(&bytes).unwrap(),
-        vec!["说明", "发货"]
-    );
+    assert_eq!(xlsx_source::sheet_names(&bytes).unwrap(), vec!["说明", "发货"]);
     let req = |sheet: Option<&str>| ImportRequest {
         source: ImportSource::Xlsx,
         text: None,
@@ -141,14 +132,8 @@ fn xlsx_lists_sheets_and_reads_the_picked_one() {
     assert_eq!(auto.meta.sheet.as_deref(), Some("发货"));
     assert_eq!(auto.counts.ok, 2);
     // Picking the notes sheet explicitly is a typed error, not an empty preview.
-    assert!(matches!(
-        import(&req(Some("说明"))),
-        Err(ImportError::NoColumn { .. })
-    ));
-    assert!(matches!(
-        import(&req(Some("不存在"))),
-        Err(ImportError::NoSheet { .. })
-    ));
+    assert!(matches!(import(&req(Some("说明"))), Err(ImportError::NoColumn { .. })));
+    assert!(matches!(import(&req(Some("不存在"))), Err(ImportError::NoSheet { .. })));
     let broken = ImportRequest {
         source: ImportSource::Xlsx,
         text: None,
@@ -156,10 +141,7 @@ fn xlsx_lists_sheets_and_reads_the_picked_one() {
         sheet: None,
         context: ctx(1),
     };
-    assert!(matches!(
-        import(&broken),
-        Err(ImportError::Unreadable { .. })
-    ));
+    assert!(matches!(import(&broken), Err(ImportError::Unreadable { .. })));
 }
 
 #[test]
@@ -181,18 +163,9 @@ fn wechat_paste_full_width_and_stray_words() {
 #[test]
 fn every_verdict_reason() {
     let mut c = ctx(20);
-    c.known_orders.push(KnownOrder {
-        package_id: pid(50),
-        waiting: false,
-    });
-    c.used_numbers.push(UsedNumber {
-        number: "773099999999".into(),
-        package_id: pid(99),
-    });
-    let no_jd: Vec<_> = couriers::default_couriers()
-        .into_iter()
-        .filter(|x| x.code != "jd")
-        .collect();
+    c.known_orders.push(KnownOrder { package_id: pid(50), waiting: false });
+    c.used_numbers.push(UsedNumber { number: "773099999999".into(), package_id: pid(99) });
+    let no_jd: Vec<_> = couriers::default_couriers().into_iter().filter(|x| x.code != "jd").collect();
     c.couriers = no_jd;
     let lines = [
         format!("{}\t中通\t773012345601", pid(1)),     // 1 ok
@@ -240,28 +213,12 @@ fn every_verdict_reason() {
         if code.is_empty() {
             assert!(r.reasons.is_empty(), "row {}: {:?}", r.row, r.reasons);
         } else {
-            assert!(
-                codes(r).contains(&code),
-                "row {}: want {code}, got {:?}",
-                r.row,
-                codes(r)
-            );
+            assert!(codes(r).contains(&code), "row {}: want {code}, got {:?}", r.row, codes(r));
         }
     }
-    assert!(
-        v.rows[1].reasons[0].message.contains("待发货"),
-        "unknown order tells to open the list"
-    );
+    assert!(v.rows[1].reasons[0].message.contains("待发货"), "unknown order tells to open the list");
     assert!(!v.rows[13].fillable && v.rows[11].fillable);
-    assert_eq!(
-        (
-            v.counts.ok,
-            v.counts.warning,
-            v.counts.error,
-            v.counts.fillable
-        ),
-        (1, 2, 14, 2)
-    );
+    assert_eq!((v.counts.ok, v.counts.warning, v.counts.error, v.counts.fillable), (1, 2, 14, 2));
 }
 
 #[test]
@@ -271,10 +228,7 @@ fn revalidate_fixes_a_row_in_place() {
     assert_eq!(v.rows[0].verdict, Verdict::Error);
     let mut rows: Vec<RawEntry> = v.rows.iter().map(|r| r.raw.clone()).collect();
     rows[0].number = "SF1234567890123".into();
-    let fixed = revalidate(&RevalidateRequest {
-        rows,
-        context: ctx(3),
-    });
+    let fixed = revalidate(&RevalidateRequest { rows, context: ctx(3) });
     assert_eq!(fixed.rows[0].verdict, Verdict::Ok);
     assert_eq!(fixed.rows[0].row, 1);
 }
@@ -289,35 +243,17 @@ fn hundred_mixed_rows() {
         let line = match i % 5 {
             0 => format!("{}\t中通\t{}", pid(i), zto),
             1 => format!("{}，ZTO，{}", pid(i), zto),
-            2 => format!("{}, 中通快递, {}", pid(i), zto)
-                .chars()
-                .map(to_full)
-                .collect(),
+            2 => format!("{}, 中通快递, {}", pid(i), zto).chars().map(to_full).collect(),
             3 => format!("亲 {} 发了中通 单号 {} 请查收", pid(i), zto),
             _ => format!("{} zto {}", pid(i).to_lowercase(), zto),
         };
-        lines.push(if i % 10 == 9 {
-            format!("{} 中通 {}", pid(i + 1000), zto)
-        } else {
-            line
-        });
+        lines.push(if i % 10 == 9 { format!("{} 中通 {}", pid(i + 1000), zto) } else { line });
     }
     let v = paste(&lines.join("\n"), ctx(100));
     assert_eq!(v.rows.len(), 100);
     for (i, r) in v.rows.iter().enumerate() {
-        let want = if i % 10 == 9 {
-            Verdict::Error
-        } else {
-            Verdict::Ok
-        };
-        assert_eq!(
-            r.verdict,
-            want,
-            "line {}: {:?} {:?}",
-            i + 1,
-            r.raw,
-            r.reasons
-        );
+        let want = if i % 10 == 9 { Verdict::Error } else { Verdict::Ok };
+        assert_eq!(r.verdict, want, "line {}: {:?} {:?}", i + 1, r.raw, r.reasons);
     }
     assert_eq!(v.counts.error, 10);
 }
@@ -332,13 +268,7 @@ fn to_full(c: char) -> char {
 
 #[test]
 fn import_errors_say_what_and_where() {
-    let empty = ImportRequest {
-        source: ImportSource::Csv,
-        text: None,
-        bytes: None,
-        sheet: None,
-        context: ctx(1),
-    };
+    let empty = ImportRequest { source: ImportSource::Csv, text: None, bytes: None, sheet: None, context: ctx(1) };
     assert!(matches!(import(&empty), Err(ImportError::BadRequest(_))));
     let gbk_bad = ImportRequest {
         source: ImportSource::Csv,
@@ -372,9 +302,15 @@ fn request_json_shape() {
 
 #[test]
 fn known_orders_cross_as_two_texts() {
-    let ctx: ValidationContext = serde_json::from_str(r#"{"knownOrders": {"waiting": "P100000000000001", "closed": "P100000000000002\nP100000000000003"}}"#).unwrap();
+    let ctx: ValidationContext = serde_json::from_str(
+        r#"{"knownOrders": {"waiting": "P100000000000001", "closed": "P100000000000002\nP100000000000003"}}"#,
+    )
+    .unwrap();
     let back = serde_json::to_value(&ctx).unwrap();
-    assert_eq!(back["knownOrders"], serde_json::json!({"waiting": "P100000000000001", "closed": "P100000000000002\nP100000000000003"}));
+    assert_eq!(
+        back["knownOrders"],
+        serde_json::json!({"waiting": "P100000000000001", "closed": "P100000000000002\nP100000000000003"})
+    );
     assert_eq!(serde_json::from_value::<ValidationContext>(back).unwrap(), ctx);
     // The old form (an array of objects) and unknown keys are refused, not read as nothing.
     for bad in [r#"{"knownOrders": [{"packageId": "P1", "waiting": true}]}"#, r#"{"knownOrders": {"open": "P1"}}"#] {

@@ -125,12 +125,7 @@ pub struct PreviewView {
 }
 
 pub(super) fn reason(code: &str, level: Verdict, zh: String, en: String) -> Reason {
-    Reason {
-        code: code.to_string(),
-        level,
-        message: zh,
-        message_en: en,
-    }
+    Reason { code: code.to_string(), level, message: zh, message_en: en }
 }
 
 pub(super) fn err(code: &str, zh: String, en: String) -> Reason {
@@ -192,11 +187,7 @@ fn check_row(
     let number = normalize_code(&raw.number);
     let mut reasons = Vec::new();
     if package_id.is_empty() {
-        reasons.push(err(
-            "missing-order",
-            "这一行没有订单号".into(),
-            "no order ID on this row".into(),
-        ));
+        reasons.push(err("missing-order", "这一行没有订单号".into(), "no order ID on this row".into()));
     } else if !is_package_id(&package_id) {
         reasons.push(err(
             "unknown-order",
@@ -219,11 +210,7 @@ fn check_row(
         }
     }
     if number.is_empty() {
-        reasons.push(err(
-            "missing-number",
-            "这一行没有运单号".into(),
-            "no tracking number on this row".into(),
-        ));
+        reasons.push(err("missing-number", "这一行没有运单号".into(), "no tracking number on this row".into()));
     }
     let mut courier: Option<&CourierEntry> = None;
     if raw.courier.trim().is_empty() {
@@ -233,10 +220,7 @@ fn check_row(
                     "courier-guessed",
                     Verdict::Warning,
                     format!("没有填快递公司，按运单号前缀判断为「{}」，请核对", c.name),
-                    format!(
-                        "no courier given; {} guessed from the number's prefix — please check",
-                        c.name
-                    ),
+                    format!("no courier given; {} guessed from the number's prefix — please check", c.name),
                 ));
                 courier = Some(c);
             }
@@ -257,14 +241,8 @@ fn check_row(
             )),
             Found::Unknown => reasons.push(err(
                 "courier-not-offered",
-                format!(
-                    "无法识别快递公司「{}」，平台列表里没有它",
-                    raw.courier.trim()
-                ),
-                format!(
-                    "unknown courier \"{}\": not on the platform's list",
-                    raw.courier.trim()
-                ),
+                format!("无法识别快递公司「{}」，平台列表里没有它", raw.courier.trim()),
+                format!("unknown courier \"{}\": not on the platform's list", raw.courier.trim()),
             )),
         }
     }
@@ -272,23 +250,13 @@ fn check_row(
         if let Err(m) = check_shape(&c.code, &number) {
             reasons.push(err(
                 "number-mismatch",
-                format!(
-                    "运单号 {number} 不符合{}的格式（应为 {}）",
-                    c.name, m.expected_zh
-                ),
-                format!(
-                    "{number} does not fit {} numbers ({})",
-                    c.name, m.expected_en
-                ),
+                format!("运单号 {number} 不符合{}的格式（应为 {}）", c.name, m.expected_zh),
+                format!("{number} does not fit {} numbers ({})", c.name, m.expected_en),
             ));
         }
     }
     if !number.is_empty() {
-        if let Some(other) = ctx
-            .used
-            .get(number.as_str())
-            .and_then(|pkgs| pkgs.iter().find(|p| **p != package_id))
-        {
+        if let Some(other) = ctx.used.get(number.as_str()).and_then(|pkgs| pkgs.iter().find(|p| **p != package_id)) {
             reasons.push(err(
                 "already-used",
                 format!("运单号 {number} 已用于订单 {other}"),
@@ -316,23 +284,12 @@ pub fn validate(entries: Vec<RawEntry>, ctx: &ValidationContext, meta: SourceMet
     let platform = ctx.courier_list();
     let context = Context::new(ctx);
     let mut lookups = FastMap::default();
-    let mut rows: Vec<PreviewRow> = entries
-        .into_iter()
-        .enumerate()
-        .map(|(i, e)| check_row(i, e, &context, &platform, &mut lookups))
-        .collect();
+    let mut rows: Vec<PreviewRow> =
+        entries.into_iter().enumerate().map(|(i, e)| check_row(i, e, &context, &platform, &mut lookups)).collect();
     super::duplicates::cross_checks(&mut rows);
-    let mut counts = PreviewCounts {
-        total: rows.len(),
-        ..PreviewCounts::default()
-    };
+    let mut counts = PreviewCounts { total: rows.len(), ..PreviewCounts::default() };
     for r in &mut rows {
-        r.verdict = r
-            .reasons
-            .iter()
-            .map(|x| x.level)
-            .max()
-            .unwrap_or(Verdict::Ok);
+        r.verdict = r.reasons.iter().map(|x| x.level).max().unwrap_or(Verdict::Ok);
         r.fillable = r.fillable && r.verdict != Verdict::Error;
         match r.verdict {
             Verdict::Ok => counts.ok += 1,

@@ -114,14 +114,7 @@ pub struct RecoverView {
 
 /// Applies a step's events (and the confirm intent) to the live run; returns the log to save.
 pub fn step(req: StepRequest) -> Result<StepView, FillError> {
-    let StepRequest {
-        run,
-        log,
-        events,
-        confirm,
-        lookahead,
-        now_ms,
-    } = req;
+    let StepRequest { run, log, events, confirm, lookahead, now_ms } = req;
     if let Some(l) = &log {
         check_log(&run, l)?;
         if l.seq != run.seq {
@@ -162,16 +155,7 @@ pub fn step(req: StepRequest) -> Result<StepView, FillError> {
         _ => None,
     };
     let checkpoint = log.as_ref().is_some_and(|l| l.items.len() >= CHECKPOINT_ITEMS || l.state != RunState::Running);
-    Ok(StepView {
-        progress: progress(&run),
-        run,
-        log,
-        action,
-        changed,
-        confirmed,
-        ahead,
-        checkpoint,
-    })
+    Ok(StepView { progress: progress(&run), run, log, action, changed, confirmed, ahead, checkpoint })
 }
 
 /// The record with the log folded in. A log older than the record (left by a whole save that
@@ -217,11 +201,7 @@ fn check_log(run: &FillRun, log: &RunLog) -> Result<(), FillError> {
 }
 
 fn mismatch(run: &FillRun, log: &RunLog) -> FillError {
-    FillError::LogMismatch {
-        run_id: run.run_id.clone(),
-        base: log.base,
-        seq: run.seq,
-    }
+    FillError::LogMismatch { run_id: run.run_id.clone(), base: log.base, seq: run.seq }
 }
 
 /// `log` (or a new one extending `before`) with every item that differs in `after`.
@@ -255,10 +235,8 @@ fn merge(log: Option<RunLog>, before: &FillRun, after: &FillRun) -> RunLog {
 /// The fill action the journal would hand out once `current` is settled: asked of a copy that
 /// settles it (as failed: any final outcome serves), then asks `next`.
 fn next_after(run: &FillRun, current: &str, visible: Vec<String>, now_ms: i64) -> Option<Action> {
-    let settle = FillEvent::Result {
-        package_id: current.to_string(),
-        outcome: Outcome::Failed { message: "lookahead".into() },
-    };
+    let settle =
+        FillEvent::Result { package_id: current.to_string(), outcome: Outcome::Failed { message: "lookahead".into() } };
     let settled = apply(ApplyRequest { run: run.clone(), event: settle, now_ms }).ok()?.run;
     let next = apply(ApplyRequest { run: settled, event: FillEvent::Next { visible }, now_ms }).ok()?;
     matches!(next.action, Action::Fill { .. }).then_some(next.action)

@@ -23,7 +23,9 @@
 
 use super::plan::{FillMode, PlanRequest};
 use super::validate::{PreviewCounts, PreviewRow, PreviewView, Reason, SourceMeta, Verdict};
-use super::{CourierEntry, ImportRequest, ImportSource, KnownOrder, RawEntry, RevalidateRequest, UsedNumber, ValidationContext};
+use super::{
+    CourierEntry, ImportRequest, ImportSource, KnownOrder, RawEntry, RevalidateRequest, UsedNumber, ValidationContext,
+};
 use crate::hash::FastMap;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
@@ -50,7 +52,11 @@ macro_rules! context_wire {
 }
 
 /// The context read by a [`context_wire!`] form.
-fn context(known_orders: Vec<KnownOrder>, used_numbers: Vec<UsedNumber>, couriers: Vec<CourierEntry>) -> ValidationContext {
+fn context(
+    known_orders: Vec<KnownOrder>,
+    used_numbers: Vec<UsedNumber>,
+    couriers: Vec<CourierEntry>,
+) -> ValidationContext {
     ValidationContext { known_orders, used_numbers, couriers }
 }
 
@@ -248,7 +254,8 @@ struct Givens<'a>(&'a [PreviewRow]);
 
 impl Serialize for Givens<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let changed = self.0.iter().enumerate().filter(|(_, r)| r.raw.package_id != r.package_id || r.raw.number != r.number);
+        let changed =
+            self.0.iter().enumerate().filter(|(_, r)| r.raw.package_id != r.package_id || r.raw.number != r.number);
         s.collect_seq(changed.map(|(at, r)| Given { at, package_id: &r.raw.package_id, number: &r.raw.number }))
     }
 }
@@ -299,11 +306,7 @@ mod tests {
             .collect();
         assert_eq!(
             codes,
-            [
-                (1, "unknown-order", "error"),
-                (1, "missing-number", "error"),
-                (2, "repeated-row", "warning"),
-            ]
+            [(1, "unknown-order", "error"), (1, "missing-number", "error"), (2, "repeated-row", "warning"),]
         );
         assert!(v["reasons"][0]["message"].as_str().unwrap().contains("P100000000000009"));
         assert_eq!(

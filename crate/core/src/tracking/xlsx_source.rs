@@ -31,10 +31,7 @@ pub struct Book {
 }
 
 fn unreadable(e: XlsxError) -> ImportError {
-    ImportError::Unreadable {
-        format: e.format(),
-        detail: e.to_string(),
-    }
+    ImportError::Unreadable { format: e.format(), detail: e.to_string() }
 }
 
 /// Lists the sheet names of an XLSX workbook.
@@ -50,10 +47,10 @@ pub fn read(bytes: &[u8], sheet: Option<&str>) -> Result<Book, ImportError> {
     let mut book = xlsx::open(bytes).map_err(unreadable)?;
     let sheets = book.sheet_names();
     let index = match sheet.filter(|s| !s.is_empty()) {
-        Some(want) => sheets.iter().position(|s| s == want).ok_or_else(|| ImportError::NoSheet {
-            name: want.to_string(),
-            available: sheets.join("，"),
-        })?,
+        Some(want) => sheets
+            .iter()
+            .position(|s| s == want)
+            .ok_or_else(|| ImportError::NoSheet { name: want.to_string(), available: sheets.join("，") })?,
         None if sheets.is_empty() => return Err(ImportError::Empty("工作簿里没有工作表")),
         None => 0,
     };

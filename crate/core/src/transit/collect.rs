@@ -254,7 +254,12 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
     let skus: Vec<StoredSku> = p
         .skus
         .iter()
-        .map(|s| StoredSku { sku_id: s.sku_id.clone(), name: s.name.clone(), spec: s.spec.clone(), quantity: s.quantity })
+        .map(|s| StoredSku {
+            sku_id: s.sku_id.clone(),
+            name: s.name.clone(),
+            spec: s.spec.clone(),
+            quantity: s.quantity,
+        })
         .collect();
     match snap.packages.get_mut(&p.package_id) {
         Some(old) => {

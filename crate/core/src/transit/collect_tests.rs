@@ -100,7 +100,10 @@ fn decrypted_plaintext_is_masked_before_it_is_stored() {
         assert!(!stored.contains(plain), "{plain} stored in {stored}");
     }
     let b = &s.packages[&id(1)].buyer;
-    assert_eq!((b.receiver.as_str(), b.phone.as_str(), b.address.as_str()), ("张**", "138****5678", "广东省深圳市南山区****"));
+    assert_eq!(
+        (b.receiver.as_str(), b.phone.as_str(), b.address.as_str()),
+        ("张**", "138****5678", "广东省深圳市南山区****")
+    );
     // Seeing the masked list again keeps it masked and does not duplicate.
     let s = feed(Some(s), page(vec![pkg(1, 4, NOW, "S1")]), NOW + 1);
     assert_eq!(s.packages.len(), 1);
@@ -132,9 +135,15 @@ fn routes_per_sku_with_order_overrides() {
     assert_eq!((c.warehouse, c.supplier, c.self_ship, c.total), (1, 1, 1, 3));
     let b = route(Some(b), &s, "order", &id(2), None);
     assert_eq!(route_counts(&s, Some(&b)).supplier, 2);
-    let bad = SetRouteRequest { scope: "order".into(), sku_id: None, package_id: Some(id(9)), route: Some(Route::Supplier) };
+    let bad =
+        SetRouteRequest { scope: "order".into(), sku_id: None, package_id: Some(id(9)), route: Some(Route::Supplier) };
     assert!(matches!(set_route(Some(b.clone()), &s, &bad), Err(OrderError::UnknownPackage(_))));
-    let bad = SetRouteRequest { scope: "sku".into(), sku_id: Some("S9".into()), package_id: None, route: Some(Route::Supplier) };
+    let bad = SetRouteRequest {
+        scope: "sku".into(),
+        sku_id: Some("S9".into()),
+        package_id: None,
+        route: Some(Route::Supplier),
+    };
     assert!(set_route(Some(b), &s, &bad).is_err());
     let v = view(&s, None, NOW);
     assert_eq!(v.rows.len(), 3);

@@ -28,8 +28,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ExportError> {
     let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body);
     r.records()
         .map(|rec| {
-            rec.map(|rec| rec.iter().map(str::to_string).collect())
-                .map_err(|e| ExportError::Writer(e.to_string()))
+            rec.map(|rec| rec.iter().map(str::to_string).collect()).map_err(|e| ExportError::Writer(e.to_string()))
         })
         .collect()
 }

@@ -43,12 +43,18 @@ fn csv_has_bom_default_header_and_exactly_the_pending_packages_masked() {
     assert_eq!(rows[0], header);
     assert_eq!(rows[0][0], "包裹号");
     assert_eq!(rows.len(), 1 + 3, "one row per order line; shipped package 3 absent");
-    assert_eq!((rows[1][0].as_str(), rows[2][0].as_str(), rows[3][0].as_str()), (id(1).as_str(), id(2).as_str(), id(2).as_str()));
+    assert_eq!(
+        (rows[1][0].as_str(), rows[2][0].as_str(), rows[3][0].as_str()),
+        (id(1).as_str(), id(2).as_str(), id(2).as_str())
+    );
     assert_eq!((rows[2][2].as_str(), rows[2][4].as_str(), rows[3][2].as_str()), ("杯", "2", "盖"));
     assert_eq!(rows[2][1], "2026-11-21 11:59:59");
     assert_eq!(&rows[2][5..8], &["张**", "138****5678", "广东省深圳市南山区****"]);
     let remark = &rows[2][8];
-    assert!(!remark.contains("13912345678") && !remark.contains("zsf_2024") && !remark.contains("11010519491231002X"), "{remark}");
+    assert!(
+        !remark.contains("13912345678") && !remark.contains("zsf_2024") && !remark.contains("11010519491231002X"),
+        "{remark}"
+    );
     assert!(remark.starts_with("到了打我电话139****5678"), "{remark}");
 }
 
@@ -103,11 +109,17 @@ fn template_changes_show_in_the_next_export() {
 #[test]
 fn routes_choose_what_goes_to_the_warehouse() {
     let s = snap(vec![pkg(1, 4, NOW, "S1"), pkg(2, 4, NOW, "S2")]);
-    let req = SetRouteRequest { scope: "sku".into(), sku_id: Some("S2".into()), package_id: None, route: Some(Route::Supplier) };
+    let req = SetRouteRequest {
+        scope: "sku".into(),
+        sku_id: Some("S2".into()),
+        package_id: None,
+        route: Some(Route::Supplier),
+    };
     let book = set_route(None, &s, &req).expect("route");
     let f = export_csv(&s, Some(&book), None, &ExportRequest::default(), NOW).expect("export");
     assert_eq!(f.package_ids, vec![id(1)]);
-    let all = ExportRequest { routes: Some(vec![Route::Warehouse, Route::Supplier, Route::SelfShip]), ..Default::default() };
+    let all =
+        ExportRequest { routes: Some(vec![Route::Warehouse, Route::Supplier, Route::SelfShip]), ..Default::default() };
     assert_eq!(export_csv(&s, Some(&book), None, &all, NOW).expect("all").packages, 2);
     let none = ExportRequest { routes: Some(vec![Route::SelfShip]), ..Default::default() };
     assert!(matches!(export_csv(&s, Some(&book), None, &none, NOW), Err(ExportError::Empty(_))));
@@ -145,7 +157,8 @@ fn leak_guard_blocks_with_row_and_column() {
 
 fn naive_phone_or_id(s: &str) -> bool {
     let b: Vec<u8> = s.chars().map(|c| if c.is_ascii() { c as u8 } else { b'~' }).collect();
-    let phone = b.windows(11).any(|w| w[0] == b'1' && (b'3'..=b'9').contains(&w[1]) && w[2..].iter().all(u8::is_ascii_digit));
+    let phone =
+        b.windows(11).any(|w| w[0] == b'1' && (b'3'..=b'9').contains(&w[1]) && w[2..].iter().all(u8::is_ascii_digit));
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let id = b.windows(18).any(|w| {
         w[..17].iter().all(u8::is_ascii_digit) && (w[17].is_ascii_digit() || w[17] == b'X' || w[17] == b'x') && {

@@ -6,21 +6,21 @@
 //! changed records and a view. Snapshots only ever hold masked buyer fields.
 
 pub mod collect;
+#[cfg(test)]
+mod collect_tests;
 pub mod export_csv;
+#[cfg(all(test, feature = "office"))]
+mod export_tests;
 #[cfg(feature = "office")]
 pub mod export_xlsx;
+#[cfg(test)]
+mod fixtures;
 pub mod planner;
 pub mod reconcile;
 pub mod routes;
 pub mod table;
 pub mod template;
 pub mod view;
-#[cfg(test)]
-mod collect_tests;
-#[cfg(all(test, feature = "office"))]
-mod export_tests;
-#[cfg(test)]
-mod fixtures;
 
 use crate::order::LeakError;
 use serde::{Deserialize, Serialize};

@@ -87,8 +87,7 @@ pub fn plan(snap: &TransitSnapshot, book: Option<&RouteBook>, req: &PlanRequest)
     let short_by = needed.saturating_sub(remaining);
     // Newest first; ties by package ID so the suggestion is stable.
     crate::sort::sort_by(&mut needing, |a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    let move_to_warehouse: Vec<String> =
-        needing.iter().take(short_by as usize).map(|(_, id)| id.to_string()).collect();
+    let move_to_warehouse: Vec<String> = needing.iter().take(short_by as usize).map(|(_, id)| id.to_string()).collect();
     let mut after = counts;
     after.supplier -= move_to_warehouse.len();
     after.warehouse += move_to_warehouse.len();

@@ -50,17 +50,22 @@ fn status_filter(answer: &Value) -> Option<BTreeSet<u32>> {
     answer.get("packages")?.as_array()?;
     match request.get("status") {
         None | Some(Value::Null) => Some(BTreeSet::new()),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|v| v.as_u64().and_then(|n| u32::try_from(n).ok()))
-            .collect::<Option<BTreeSet<u32>>>(),
+        Some(Value::Array(a)) => {
+            a.iter().map(|v| v.as_u64().and_then(|n| u32::try_from(n).ok())).collect::<Option<BTreeSet<u32>>>()
+        }
         Some(v) => v.as_u64().and_then(|n| u32::try_from(n).ok()).map(|n| BTreeSet::from([n])),
     }
 }
 
 /// Removes stored pending packages that this list page proves are no longer pending (see the
 /// module header). `paid` are the page's readable packages as `(id, paid_at_ms)` in page order.
-pub fn reconcile_page(snap: &mut TransitSnapshot, answer: &Value, paid: &[(String, i64)], now_ms: i64, view: &mut IngestView) {
+pub fn reconcile_page(
+    snap: &mut TransitSnapshot,
+    answer: &Value,
+    paid: &[(String, i64)],
+    now_ms: i64,
+    view: &mut IngestView,
+) {
     let Some(filter) = status_filter(answer) else { return };
     if paid.len() < 2 {
         return;

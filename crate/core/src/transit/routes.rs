@@ -102,7 +102,9 @@ pub fn set_route(
                 return Err(OrderError::BadRequest { field: "skuId", reason: "为空".into() });
             }
             if !snap.packages.values().any(|p| p.skus.iter().any(|s| s.sku_id == sku)) {
-                return Err(OrderError::BadRequest { field: "skuId", reason: format!("待发货订单中没有 SKU {sku}") });
+                return Err(OrderError::BadRequest {
+                    field: "skuId", reason: format!("待发货订单中没有 SKU {sku}")
+                });
             }
             match req.route {
                 Some(r) => book.sku.insert(sku.to_string(), r),
@@ -120,7 +122,9 @@ pub fn set_route(
             };
         }
         other => {
-            return Err(OrderError::BadRequest { field: "scope", reason: format!("“{other}” 应为 sku 或 order") });
+            return Err(OrderError::BadRequest {
+                field: "scope", reason: format!("“{other}” 应为 sku 或 order")
+            });
         }
     }
     book.order.retain(|id, _| snap.packages.contains_key(id));

@@ -150,7 +150,9 @@ pub fn build(
         let names: Vec<&str> = routes.iter().map(|r| r.label_zh()).collect();
         return Err(ExportError::Empty(format!("发货方式为「{}」的待发货订单为 0", names.join("、"))));
     }
-    crate::sort::sort_by(&mut chosen, |a, b| a.0.paid_at_ms.cmp(&b.0.paid_at_ms).then_with(|| a.0.package_id.cmp(&b.0.package_id)));
+    crate::sort::sort_by(&mut chosen, |a, b| {
+        a.0.paid_at_ms.cmp(&b.0.paid_at_ms).then_with(|| a.0.package_id.cmp(&b.0.package_id))
+    });
     let mut rows = Vec::new();
     let mut package_ids = Vec::new();
     for (p, route) in chosen {
@@ -172,9 +174,7 @@ pub fn build(
 
 /// The final leak scan over what a writer produced and read back (header row first).
 pub fn scan_read_back(table: &Table, read_back: &[Vec<String>]) -> Result<(), ExportError> {
-    let (header, rows) = read_back
-        .split_first()
-        .ok_or_else(|| ExportError::Writer("读回的文件为空".into()))?;
+    let (header, rows) = read_back.split_first().ok_or_else(|| ExportError::Writer("读回的文件为空".into()))?;
     if header != &table.header || rows.len() != table.rows.len() {
         return Err(ExportError::Writer("读回的文件与生成的内容不一致".into()));
     }

@@ -125,10 +125,7 @@ pub fn builtin_default() -> Template {
     Template {
         id: DEFAULT_TEMPLATE_ID.to_string(),
         name: "默认（中转仓）".to_string(),
-        columns: FIELDS[..13]
-            .iter()
-            .map(|(f, h, _)| TemplateColumn { field: *f, header: (*h).to_string() })
-            .collect(),
+        columns: FIELDS[..13].iter().map(|(f, h, _)| TemplateColumn { field: *f, header: (*h).to_string() }).collect(),
     }
 }
 
@@ -145,10 +142,7 @@ pub fn all_templates(book: &TemplateBook) -> Vec<Template> {
 /// The template with `id` (or the selected one when `None`).
 pub fn find(book: &TemplateBook, id: Option<&str>) -> Result<Template, ExportError> {
     let id = id.unwrap_or(&book.selected);
-    all_templates(book)
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or_else(|| ExportError::UnknownTemplate(id.to_string()))
+    all_templates(book).into_iter().find(|t| t.id == id).ok_or_else(|| ExportError::UnknownTemplate(id.to_string()))
 }
 
 fn invalid(t: &Template, reason: String) -> ExportError {

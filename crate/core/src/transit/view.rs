@@ -118,7 +118,9 @@ pub fn view<'a>(snap: &'a TransitSnapshot, book: Option<&RouteBook>, now_ms: i64
             }
         })
         .collect();
-    crate::sort::sort_by(&mut rows, |a, b| a.paid_at_ms.cmp(&b.paid_at_ms).then_with(|| a.package_id.cmp(b.package_id)));
+    crate::sort::sort_by(&mut rows, |a, b| {
+        a.paid_at_ms.cmp(&b.paid_at_ms).then_with(|| a.package_id.cmp(b.package_id))
+    });
     let TransitFiguresView { counts, paid_by_day, known_orders } = figures(snap, book, now_ms);
     TransitView { shop_id: &snap.shop_id, rows, counts, paid_by_day, known_orders, updated_at_ms: snap.updated_at_ms }
 }

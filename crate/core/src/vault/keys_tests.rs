@@ -132,6 +132,8 @@ fn both_wraps_read_back_as_written_and_a_bad_one_says_what_is_wrong() {
     assert_eq!(read, KeyWrap::Device { wrapped: Sealed { n: "a".into(), c: "b".into() } });
     let err = |v: serde_json::Value| serde_json::from_value::<KeyWrap>(v).unwrap_err().to_string();
     assert!(err(serde_json::json!({"mode": "token"})).contains("unknown variant `token`"));
-    assert!(err(serde_json::json!({"mode": "passphrase", "wrapped": {"n": "a", "c": "b"}})).contains("missing field `kdf`"));
+    assert!(
+        err(serde_json::json!({"mode": "passphrase", "wrapped": {"n": "a", "c": "b"}})).contains("missing field `kdf`")
+    );
     assert!(err(serde_json::json!({"wrapped": {"n": "a", "c": "b"}})).contains("missing field `mode`"));
 }

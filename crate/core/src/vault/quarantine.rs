@@ -76,18 +76,24 @@ pub struct ScanText {
 
 /// Opens every `r.` record in `entries` with `session`'s key; other namespaces are ignored.
 pub fn scan(session: &Session, entries: &[(String, Value)], now_ms: i64) -> Scan {
-    let (records, tombstones, quarantine) = scan_by(entries, now_ms, |k, raw| {
-        session.open(k, raw).map(|o| o.value.is_some().then_some(o))
-    }, |o| &o.logical_key);
+    let (records, tombstones, quarantine) = scan_by(
+        entries,
+        now_ms,
+        |k, raw| session.open(k, raw).map(|o| o.value.is_some().then_some(o)),
+        |o| &o.logical_key,
+    );
     Scan { records, tombstones, quarantine }
 }
 
 /// [`scan`] with the values left as JSON text: what the extension opens its store with, so a
 /// 10,000-order snapshot is decrypted in place and handed on without ever becoming a tree.
 pub fn scan_text(session: &Session, entries: &[(String, Value)], now_ms: i64) -> ScanText {
-    let (records, tombstones, quarantine) = scan_by(entries, now_ms, |k, raw| {
-        session.open_raw_text(k, raw).map(|o| (!o.gone).then_some(o))
-    }, |o| &o.logical_key);
+    let (records, tombstones, quarantine) = scan_by(
+        entries,
+        now_ms,
+        |k, raw| session.open_raw_text(k, raw).map(|o| (!o.gone).then_some(o)),
+        |o| &o.logical_key,
+    );
     ScanText { records, tombstones, quarantine }
 }
 
@@ -152,7 +158,9 @@ pub fn list_quarantine(entries: &[(String, Value)]) -> Vec<QuarantineView> {
             },
         })
         .collect();
-    crate::sort::sort_by(&mut out, |a, b| b.detected_ms.cmp(&a.detected_ms).then_with(|| a.quarantine_key.cmp(&b.quarantine_key)));
+    crate::sort::sort_by(&mut out, |a, b| {
+        b.detected_ms.cmp(&a.detected_ms).then_with(|| a.quarantine_key.cmp(&b.quarantine_key))
+    });
     out
 }
 

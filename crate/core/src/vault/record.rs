@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use super::codec::{b64_array, b64_decode, b64_encode, Cipher, KEY_LEN, NONCE_LEN};
 use super::keys::DataKey;
-use super::plaintext::{OpenedText, Plaintext};
 use super::nonce::{NonceSequence, PREFIX_LEN};
+use super::plaintext::{OpenedText, Plaintext};
 use super::storage_key::storage_key_with;
 use super::{VaultError, SCHEMA_VERSION};
 

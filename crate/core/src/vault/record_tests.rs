@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::vault::plaintext::Plaintext;
-use serde_json::json;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use std::collections::HashSet;
 
 fn session() -> Session {
@@ -137,7 +137,8 @@ struct OldPayload {
 /// Seals the way the old `Session::seal` did: `Value` payload → `to_vec` → AES-GCM.
 fn seal_old_way(s: &mut Session, logical: &str, value: Option<&Value>, now_ms: i64) -> (String, Value) {
     let skey = storage_key_with(&s.name_key, logical).unwrap();
-    let payload = OldPayload { k: logical.into(), t: now_ms, d: value.cloned().unwrap_or(Value::Null), gone: value.is_none() };
+    let payload =
+        OldPayload { k: logical.into(), t: now_ms, d: value.cloned().unwrap_or(Value::Null), gone: value.is_none() };
     let nonce = s.nonces.take().unwrap();
     let ct = s.cipher.seal(&nonce, &record_aad(&skey, SCHEMA_VERSION), &serde_json::to_vec(&payload).unwrap());
     let env = Envelope { v: SCHEMA_VERSION, k: s.key_id.clone(), n: b64_encode(&nonce), c: b64_encode(&ct) };

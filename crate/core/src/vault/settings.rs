@@ -140,8 +140,14 @@ mod tests {
     #[test]
     fn a_change_applies_only_the_fields_it_names() {
         let now = SettingsView { retention_days: 10, auto_lock_minutes: 5 };
-        assert_eq!(apply(now, &change(Some(90.0), None)).unwrap(), SettingsView { retention_days: 90, auto_lock_minutes: 5 });
-        assert_eq!(apply(now, &change(None, Some(0.0))).unwrap(), SettingsView { retention_days: 10, auto_lock_minutes: 0 });
+        assert_eq!(
+            apply(now, &change(Some(90.0), None)).unwrap(),
+            SettingsView { retention_days: 90, auto_lock_minutes: 5 }
+        );
+        assert_eq!(
+            apply(now, &change(None, Some(0.0))).unwrap(),
+            SettingsView { retention_days: 10, auto_lock_minutes: 0 }
+        );
         assert_eq!(apply(now, &SettingsRequest::default()).unwrap(), now);
     }
 

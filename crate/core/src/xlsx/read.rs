@@ -19,7 +19,10 @@ pub struct Workbook<'a> {
 /// Opens workbook bytes; an old or foreign format is an [`XlsxError::OldFormat`].
 pub fn open(bytes: &[u8]) -> Result<Workbook<'_>, XlsxError> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(XlsxError::OldFormat { format: "XLS", hint: "；设置了打开密码的 .xlsx 也是这种格式，请先取消密码" });
+        return Err(XlsxError::OldFormat {
+            format: "XLS",
+            hint: "；设置了打开密码的 .xlsx 也是这种格式，请先取消密码",
+        });
     }
     let mut zip = Archive::open(bytes)?;
     let root = read_rels(&mut zip, "_rels/.rels", "")?;
@@ -63,7 +66,9 @@ pub fn open(bytes: &[u8]) -> Result<Workbook<'_>, XlsxError> {
 fn text(mut bytes: Vec<u8>) -> Result<String, XlsxError> {
     let utf16 = |unit: fn([u8; 2]) -> u16| {
         let units = bytes[2..].chunks_exact(2).map(|c| unit([c[0], c[1]]));
-        char::decode_utf16(units).collect::<Result<String, _>>().map_err(|_| XlsxError::Corrupt("XML 的 UTF-16 编码有误".into()))
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| XlsxError::Corrupt("XML 的 UTF-16 编码有误".into()))
     };
     match bytes.as_slice() {
         [0xFF, 0xFE, ..] => utf16(u16::from_le_bytes),
@@ -212,7 +217,8 @@ impl Workbook<'_> {
 
     /// The non-empty cells of sheet `index`, grouped in rows, rows and cells in order.
     pub fn rows(&mut self, index: usize) -> Result<Vec<Row>, XlsxError> {
-        let (name, part) = self.sheets.get(index).cloned().ok_or_else(|| XlsxError::Corrupt("没有这个工作表".into()))?;
+        let (name, part) =
+            self.sheets.get(index).cloned().ok_or_else(|| XlsxError::Corrupt("没有这个工作表".into()))?;
         let missing = || XlsxError::Corrupt(format!("找不到工作表「{name}」的内容"));
         let part = part.ok_or_else(missing)?;
         let xml = text(self.zip.read(&part)?.ok_or_else(missing)?)?;
@@ -256,9 +262,12 @@ fn sheet_cells(xml: &str, strings: &[String]) -> Result<Vec<Row>, XlsxError> {
             _ if !in_data => {}
             Token::Start { name: "row", attrs: a, .. } => {
                 let row = match attr(a, "r") {
-                    Some(r) => r.trim().parse::<u32>().ok().and_then(|r| r.checked_sub(1)).ok_or_else(|| {
-                        XlsxError::Corrupt(format!("行号「{r}」无效"))
-                    })?,
+                    Some(r) => r
+                        .trim()
+                        .parse::<u32>()
+                        .ok()
+                        .and_then(|r| r.checked_sub(1))
+                        .ok_or_else(|| XlsxError::Corrupt(format!("行号「{r}」无效")))?,
                     None => next_row,
                 };
                 if row >= MAX_ROWS {
@@ -273,7 +282,10 @@ fn sheet_cells(xml: &str, strings: &[String]) -> Result<Vec<Row>, XlsxError> {
                 let mut kind = "n";
                 for (k, v) in attrs(a) {
                     match k {
-                        "r" => (row, col) = cell_ref(v).ok_or_else(|| XlsxError::Corrupt(format!("单元格位置「{v}」无效")))?,
+                        "r" => {
+                            (row, col) =
+                                cell_ref(v).ok_or_else(|| XlsxError::Corrupt(format!("单元格位置「{v}」无效")))?
+                        }
                         "t" => kind = v,
                         _ => {}
                     }
@@ -336,7 +348,9 @@ fn value(c: &CellState<'_>, strings: &[String]) -> Result<Option<Value>, XlsxErr
     Ok(Some(match c.kind {
         "s" => {
             let i = raw.trim().parse::<usize>().ok().and_then(|i| strings.get(i));
-            let i = i.ok_or_else(|| XlsxError::Corrupt(format!("{} 引用了不存在的共享字符串「{raw}」", super::cell_name(c.row, c.col))))?;
+            let i = i.ok_or_else(|| {
+                XlsxError::Corrupt(format!("{} 引用了不存在的共享字符串「{raw}」", super::cell_name(c.row, c.col)))
+            })?;
             Value::Text(i.clone())
         }
         // Inline-string text is unescaped already, run by run.

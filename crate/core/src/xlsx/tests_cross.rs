@@ -59,7 +59,8 @@ fn rust_xlsxwriter_workbooks_read_as_calamine_reads_them() {
     let mut wb = Workbook::new();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let s = wb.add_worksheet().set_name("运单").expect("name");
-    for (c, h) in ["", "订单号", "快递公司", "运单号", "数量", "已发", "日期"].iter().enumerate().skip(1) {
+    for (c, h) in ["", "订单号", "快递公司", "运单号", "数量", "已发", "日期"].iter().enumerate().skip(1)
+    {
         s.write_string(2, c as u16, *h).expect("header");
     }
     s.write_string(3, 1, "P100000000000001").expect("s");
@@ -103,24 +104,47 @@ fn our_writer_is_read_back_by_calamine() {
         vec![Out::Text("P1"), Out::Text("=SUM(A1)"), Out::Number(3.0), Out::Text(" x\r\n_x0041_ <&> 😀\u{2}")],
         vec![Out::Text("P2"), Out::Blank, Out::Number(773_012_345_678_901.0), Out::Text("中文")],
     ];
-    let sheet = Sheet { name: "中转仓订单", header: vec!["订单号", "名称", "数量", "备注"], widths: vec![10.0, 60.0, 6.0, 8.5], rows };
+    let sheet = Sheet {
+        name: "中转仓订单",
+        header: vec!["订单号", "名称", "数量", "备注"],
+        widths: vec![10.0, 60.0, 6.0, 8.5],
+        rows,
+    };
     let bytes = write(&sheet, 1_795_233_600_000).expect("write");
-    assert_eq!(calamine_grid(&bytes), vec![
-        vec!["订单号", "名称", "数量", "备注"],
-        vec!["P1", "=SUM(A1)", "3", " x\r\n_x0041_ <&> 😀\u{2}"],
-        vec!["P2", "", "773012345678901", "中文"],
-    ]);
+    assert_eq!(
+        calamine_grid(&bytes),
+        vec![
+            vec!["订单号", "名称", "数量", "备注"],
+            vec!["P1", "=SUM(A1)", "3", " x\r\n_x0041_ <&> 😀\u{2}"],
+            vec!["P2", "", "773012345678901", "中文"],
+        ]
+    );
     let mut zip = super::zip::Archive::open(&bytes).expect("zip");
-    let text = |z: &mut super::zip::Archive<'_>, p: &str| String::from_utf8(z.read(p).expect("read").expect(p)).expect("utf8");
+    let text =
+        |z: &mut super::zip::Archive<'_>, p: &str| String::from_utf8(z.read(p).expect("read").expect(p)).expect("utf8");
     let ws = text(&mut zip, "xl/worksheets/sheet1.xml");
-    assert!(ws.contains(r#"state="frozen""#) && ws.contains(r#"<c r="A1" s="1" t="s">"#) && !ws.contains("<f>"), "{ws}");
+    assert!(
+        ws.contains(r#"state="frozen""#) && ws.contains(r#"<c r="A1" s="1" t="s">"#) && !ws.contains("<f>"),
+        "{ws}"
+    );
     assert!(ws.contains(r#"<col min="2" max="2" width="60.7109375" customWidth="1"/>"#), "{ws}");
     let core = text(&mut zip, "docProps/core.xml");
     assert!(core.contains("<dc:title>中转仓订单</dc:title>") && core.contains(">2026-11-21T04:00:00Z<"), "{core}");
-    for part in ["[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml"] {
+    for part in [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "docProps/app.xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "xl/sharedStrings.xml",
+    ] {
         assert!(zip.has(part), "{part}");
     }
-    assert!(matches!(write(&Sheet { rows: vec![vec![Out::Number(f64::NAN)]], ..sheet.clone() }, 0), Err(super::XlsxError::Corrupt(_))));
+    assert!(matches!(
+        write(&Sheet { rows: vec![vec![Out::Number(f64::NAN)]], ..sheet.clone() }, 0),
+        Err(super::XlsxError::Corrupt(_))
+    ));
 }
 
 #[derive(Debug, Clone)]
@@ -134,8 +158,12 @@ fn gen_cell() -> impl Strategy<Value = Gen> {
     prop_oneof![
         "[ a-zA-Z0-9_&<>\"'\\t\\r\\n\u{1}\u{7}一-龥😀]{0,10}".prop_map(Gen::Text),
         Just(Gen::Text("_x000D_".into())),
-        prop_oneof![any::<f64>().prop_filter("finite", |f| f.is_finite()), (0u64..10_000_000_000_000_000).prop_map(|n| n as f64), -1e6..1e6f64]
-            .prop_map(Gen::Number),
+        prop_oneof![
+            any::<f64>().prop_filter("finite", |f| f.is_finite()),
+            (0u64..10_000_000_000_000_000).prop_map(|n| n as f64),
+            -1e6..1e6f64
+        ]
+        .prop_map(Gen::Number),
         any::<bool>().prop_map(Gen::Bool),
     ]
 }

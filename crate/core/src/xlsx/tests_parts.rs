@@ -7,7 +7,8 @@ use super::{open, Row, Value, XlsxError};
 use crate::tracking::xlsx_source::{read, sheet_names};
 use crate::tracking::ImportError;
 
-const CT: &str = r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#;
+const CT: &str =
+    r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#;
 const ROOT_RELS: &str = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/xl/workbook.xml"/></Relationships>"#;
 
 /// A zip of `parts` with our writer.
@@ -78,8 +79,11 @@ fn zip_raw(parts: &[(&str, &str)], zip64: bool) -> Vec<u8> {
 /// A workbook whose sheets are `(name, sheet XML)`; a .NET-style `x:` prefixed workbook part,
 /// relationships with absolute and relative targets, sheets listed out of file order.
 fn book(sheets: &[(&str, &str)], sst: Option<&str>) -> Vec<(String, String)> {
-    let mut wb = String::from(r#"<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><x:sheets>"#);
-    let mut rels = String::from(r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#);
+    let mut wb = String::from(
+        r#"<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><x:sheets>"#,
+    );
+    let mut rels =
+        String::from(r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#);
     let mut parts = vec![("[Content_Types].xml".to_string(), CT.to_string()), ("_rels/.rels".into(), ROOT_RELS.into())];
     for (i, (name, xml)) in sheets.iter().enumerate() {
         // Files numbered backwards, so workbook order is not file order.
@@ -123,29 +127,50 @@ fn crc32_matches_the_standard_check_value() {
 
 #[test]
 fn reads_what_other_producers_write() {
-    let parts = book(&[("封面", r#"<worksheet><sheetData><row><c t="inlineStr"><is><t>说明</t></is></c></row></sheetData></worksheet>"#), ("运单", SHEET)], Some(SST));
+    let parts = book(
+        &[
+            (
+                "封面",
+                r#"<worksheet><sheetData><row><c t="inlineStr"><is><t>说明</t></is></c></row></sheetData></worksheet>"#,
+            ),
+            ("运单", SHEET),
+        ],
+        Some(SST),
+    );
     for bytes in [zip(&refs(&parts)), zip_raw(&refs(&parts), false), zip_raw(&refs(&parts), true)] {
         assert_eq!(sheet_names(&bytes).expect("names"), ["封面", "运单"]);
         let b = read(&bytes, Some("运单")).expect("read");
-        let rows: Vec<(usize, Vec<&str>)> = b.rows.iter().map(|r| (r.row, r.cells.iter().map(String::as_str).collect())).collect();
-        assert_eq!(rows, vec![
-            (2, vec!["", "运单号", "顺丰 速运", "EMS", "", "", "", "", ""]),
-            (3, vec!["", "P1 23", "773012345678901", "1.5", "true", "", "公式", "2026-11-21T00:00:00", "46000"]),
-            (6, vec!["", "trimmed", "a&b中\rc", "", "1000000000000000000000", "false", "", "", ""]),
-        ]);
+        let rows: Vec<(usize, Vec<&str>)> =
+            b.rows.iter().map(|r| (r.row, r.cells.iter().map(String::as_str).collect())).collect();
+        assert_eq!(
+            rows,
+            vec![
+                (2, vec!["", "运单号", "顺丰 速运", "EMS", "", "", "", "", ""]),
+                (3, vec!["", "P1 23", "773012345678901", "1.5", "true", "", "公式", "2026-11-21T00:00:00", "46000"]),
+                (6, vec!["", "trimmed", "a&b中\rc", "", "1000000000000000000000", "false", "", "", ""]),
+            ]
+        );
         assert_eq!(read(&bytes, None).expect("first").rows[0].cells, ["说明"]);
     }
 }
 
 #[test]
 fn sheets_without_shared_strings_and_empty_ones() {
-    let parts = book(&[("空", "<worksheet><sheetData/></worksheet>"), ("数", r#"<worksheet><sheetData><row r="1"><c><v>42</v></c></row></sheetData></worksheet>"#)], None);
+    let parts = book(
+        &[
+            ("空", "<worksheet><sheetData/></worksheet>"),
+            ("数", r#"<worksheet><sheetData><row r="1"><c><v>42</v></c></row></sheetData></worksheet>"#),
+        ],
+        None,
+    );
     let bytes = zip(&refs(&parts));
     assert_eq!(read(&bytes, None), Err(ImportError::Empty("所选工作表没有数据")));
     assert_eq!(read(&bytes, Some("数")).expect("数").rows[0].cells, ["42"]);
     let rows = open(&bytes).expect("open").rows(1).expect("rows");
     assert_eq!(rows, vec![Row { row: 0, cells: vec![(0, Value::Number(42.0))] }]);
-    assert!(matches!(read(&bytes, Some("无")), Err(ImportError::NoSheet { name, available }) if name == "无" && available == "空，数"));
+    assert!(
+        matches!(read(&bytes, Some("无")), Err(ImportError::NoSheet { name, available }) if name == "无" && available == "空，数")
+    );
 }
 
 fn unreadable(bytes: &[u8]) -> (String, String) {
@@ -162,7 +187,8 @@ fn other_formats_are_refused_with_advice() {
     assert!(d.starts_with("RedShip 只读取 .xlsx 工作簿") && d.contains("另存为") && d.contains("WPS"), "{d}");
     let ods = zip(&[("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", "<x/>")]);
     assert_eq!(unreadable(&ods).0, "ODS");
-    let xlsb = zip(&[("_rels/.rels", ROOT_RELS.replace("workbook.xml", "workbook.bin").as_str()), ("xl/workbook.bin", "\0")]);
+    let xlsb =
+        zip(&[("_rels/.rels", ROOT_RELS.replace("workbook.xml", "workbook.bin").as_str()), ("xl/workbook.bin", "\0")]);
     assert_eq!(unreadable(&xlsb).0, "XLSB");
     let (f, d) = unreadable(b"<html><table><tr><td>1</td></tr></table></html>");
     assert_eq!(f, "XLSX");
@@ -192,7 +218,11 @@ fn hostile_input_is_an_error_never_a_panic() {
     // A zip bomb: 64 MB of zeros in a few dozen kilobytes.
     let mut bomb = Writer::new((0, 33));
     for (name, text) in &parts {
-        let body = if name.ends_with("sheet1.xml") { String::from_utf8(vec![b' '; 64 << 20]).unwrap_or_default() } else { text.clone() };
+        let body = if name.ends_with("sheet1.xml") {
+            String::from_utf8(vec![b' '; 64 << 20]).unwrap_or_default()
+        } else {
+            text.clone()
+        };
         bomb.add(name, body.as_bytes()).expect("add");
     }
     let bomb = bomb.finish().expect("bomb");

@@ -103,7 +103,11 @@ fn strings_xml(strings: &[String]) -> String {
     let n = strings.len();
     let mut x = format!(r#"{XML}<sst xmlns="{MAIN_NS}" count="{n}" uniqueCount="{n}">"#);
     for s in strings {
-        let space = if s.starts_with([' ', '\t', '\n']) || s.ends_with([' ', '\t', '\n']) { r#" xml:space="preserve""# } else { "" };
+        let space = if s.starts_with([' ', '\t', '\n']) || s.ends_with([' ', '\t', '\n']) {
+            r#" xml:space="preserve""#
+        } else {
+            ""
+        };
         let _ = write!(x, "<si><t{space}>{s}</t></si>");
     }
     x.push_str("</sst>");

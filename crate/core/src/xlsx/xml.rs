@@ -272,7 +272,10 @@ mod tests {
     fn tokens_and_references() {
         let doc = r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]><!-- c --><x:a k='1>2' x:j="&amp;&#x4E2D;&#25991;&bogus;&e;"><b/>t&lt;<![CDATA[<&>]]></x:a>"#;
         let t: Vec<_> = tokens(doc).collect::<Result<_, _>>().expect("tokens");
-        assert_eq!(t[0], Token::Start { name: "a", attrs: r#" k='1>2' x:j="&amp;&#x4E2D;&#25991;&bogus;&e;""#, empty: false });
+        assert_eq!(
+            t[0],
+            Token::Start { name: "a", attrs: r#" k='1>2' x:j="&amp;&#x4E2D;&#25991;&bogus;&e;""#, empty: false }
+        );
         let Token::Start { attrs: a, .. } = t[0] else { unreachable!() };
         let mut v = String::new();
         decode(attr(a, "j").expect("j"), &mut v);

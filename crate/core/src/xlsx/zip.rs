@@ -3,7 +3,9 @@
 //! budget (zip bombs), and writing a new archive with CRC-32s.
 
 use super::XlsxError;
-use miniz_oxide::inflate::core::{decompress, inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF, DecompressorOxide};
+use miniz_oxide::inflate::core::{
+    decompress, inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF, DecompressorOxide,
+};
 use miniz_oxide::inflate::TINFLStatus;
 
 /// At most this many bytes are inflated from one archive (all entries together).
@@ -209,7 +211,9 @@ fn crc_tables() -> &'static [[u32; 256]; 4] {
     static TABLES: std::sync::OnceLock<[[u32; 256]; 4]> = std::sync::OnceLock::new();
     TABLES.get_or_init(|| {
         let mut t = [[0u32; 256]; 4];
-        t[0] = std::array::from_fn(|i| (0..8).fold(i as u32, |c, _| if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 }));
+        t[0] = std::array::from_fn(|i| {
+            (0..8).fold(i as u32, |c, _| if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 })
+        });
         for j in 1..4 {
             let (prev, base) = (t[j - 1], t[0]);
             t[j] = std::array::from_fn(|i| (prev[i] >> 8) ^ base[(prev[i] & 0xFF) as usize]);
@@ -225,7 +229,10 @@ pub fn crc32(data: &[u8]) -> u32 {
     let mut words = data.chunks_exact(4);
     for w in &mut words {
         c ^= u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
-        c = t[3][(c & 0xFF) as usize] ^ t[2][((c >> 8) & 0xFF) as usize] ^ t[1][((c >> 16) & 0xFF) as usize] ^ t[0][(c >> 24) as usize];
+        c = t[3][(c & 0xFF) as usize]
+            ^ t[2][((c >> 8) & 0xFF) as usize]
+            ^ t[1][((c >> 16) & 0xFF) as usize]
+            ^ t[0][(c >> 24) as usize];
     }
     for &b in words.remainder() {
         c = t[0][((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8);
