@@ -10,7 +10,8 @@
 // shown before its answer arrives, still showing the last order.
 // Like many pages, it disables a row's 发货 while that order's shipment is in flight. With
 // `hang`, the platform never answers the shipment of those package IDs (their 发货 stays
-// disabled, nothing ships); `hang` lists them by index.
+// disabled, nothing ships); `hang` lists them by index. `listDelayMs` answers every list request
+// that much later (the reload after a shipment then lands while the next order is being shipped).
 import { createServer } from 'node:http';
 
 const COURIERS = [['shunfeng', '顺丰速运'], ['zhongtong', '中通快递'], ['yuantong', '圆通速递'], ['jd', '京东快递']];
@@ -101,7 +102,7 @@ load();
  * Starts the variant workbench with `count` waiting packages, numbered from `firstId`.
  * @returns {Promise<{url: string, ids: string[], shipments: object[], stop: () => Promise<void>}>}
  */
-export async function startVariant(count, { reuse = false, hang = [], firstId = 842_000_000_000_000 } = {}) {
+export async function startVariant(count, { reuse = false, hang = [], listDelayMs = 0, firstId = 842_000_000_000_000 } = {}) {
   const packages = Array.from({ length: count }, (_, i) => ({
     packageId: `P${String(firstId + i)}`, orderId: `P${String(999_000_000_000_000 + i)}`, status: 4, statusDesc: '待发货', paidAt: Date.now() - i * 1000,
   }));
@@ -129,8 +130,9 @@ export async function startVariant(count, { reuse = false, hang = [], firstId = 
       req.on('data', (c) => { body += c; });
       req.on('end', () => {
         if (path.endsWith('order_delivering_api') && hung.has(JSON.parse(body || '{}').package_id)) return; // never answered
-        res.writeHead(200, { 'content-type': 'application/json', ...csp });
-        res.end(JSON.stringify(api[path](JSON.parse(body || '{}'))));
+        const answer = JSON.stringify(api[path](JSON.parse(body || '{}')));
+        const send = () => { res.writeHead(200, { 'content-type': 'application/json', ...csp }); res.end(answer); };
+        if (path.endsWith('/order/page') && listDelayMs) setTimeout(send, listDelayMs); else send();
       });
       return;
     }
