@@ -354,6 +354,24 @@
     return waitRowsChange(before);
   }
 
+  /** Closes `modal` as a person would: 取消, else Escape; resolves once it is gone or hidden. */
+  async function cancelDialog(modal) {
+    if (!modal?.isConnected) return;
+    const cancel = buttonIn(modal, text.cancel);
+    if (cancel) press(cancel);
+    else document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await waitFor(() => !modal.isConnected || !visible(modal), 3000, [modal]);
+  }
+
+  /** Makes the page load its list again (another page, then back), for fresh statuses. */
+  async function reloadList(id) {
+    const pages = [...pageItems().keys()];
+    if (pages.length < 2) return;
+    const here = currentPage() ?? 1;
+    await gotoPage(here === 1 ? 2 : 1);
+    await findRowPaging(id);
+  }
+
   /** Finds the row of `id`, paging from page 1 through the list when it is not on this page. */
   async function findRowPaging(id, rows = undefined) {
     const here = (rows && findRow(id, rows)) || findRow(id);
@@ -371,7 +389,7 @@
 
   globalThis.RedShipFillDom = Object.freeze({
     sleep, norm, waitFor, wake: recheck, visible, idsIn, listRows, visibleIds, findRow, findRowPaging, shipButton, shipControl, bringIntoView,
-    pageItems, currentPage, gotoPage,
+    pageItems, currentPage, gotoPage, reloadList, cancelDialog,
     buttonIn, press, shipDialog, dialogReady, pickCourier, enterNumber, numberInput, toasts, toastMarks,
   });
 })();

@@ -27,6 +27,7 @@
   const ANSWER_MS = 20000; // the page answers a shipment
   const SETTLE_MS = 90000; // a shipment still in flight after that, before its status is read
   const CLOSE_MS = 3000; // the page closes its dialog after a shipment
+  const CONFIRM_MS = 3000; // the page enables 确定 once its own checks of the form pass
   const STALE_MS = 2500; // a reused dialog may show the last order until its own answer arrives
   let running = false;
   let listFilter = null; // statuses the list shows (from the last order page answer)
@@ -99,20 +100,12 @@
   /** Also still shown (not hidden by the page or the user): checked before 确定. */
   const sameDialog = (modal, id, rowIds) => stillShows(modal, id, rowIds) && D.visible(modal);
 
-  async function cancelDialog(modal) {
-    if (!modal?.isConnected) return;
-    const cancel = D.buttonIn(modal, site.text.cancel);
-    if (cancel) D.press(cancel);
-    else document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
-    await D.waitFor(() => !modal.isConnected || !D.visible(modal), 3000, [modal]);
-  }
-
   /** Lets an open dialog finish what it is doing (a shipment in flight), then closes it. */
   async function settleDialog() {
     const modal = D.shipDialog();
     if (!modal) return;
     await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), SETTLE_MS, [modal]);
-    await cancelDialog(modal);
+    await D.cancelDialog(modal);
   }
 
   const newToast = (baseline, kinds) => D.toasts(baseline).find((t) => kinds.includes(t.kind)) || null;
@@ -173,7 +166,7 @@
     if (!(modal instanceof Element)) return result({ kind: 'failed', message: modal.text });
     if (!showsOnly(modal, id, rowIds)) {
       const shown = D.idsIn(modal).filter((x) => x !== id);
-      await cancelDialog(modal);
+      await D.cancelDialog(modal);
       if (!row.isConnected || !D.idsIn(row).includes(id)) return stop('list-changed');
       // Failed, not skipped: the order still waits to ship and the merchant must look at it.
       return result({
@@ -185,13 +178,13 @@
     const picked = await D.pickCourier(modal, a.courierName);
     if (!stillShows(modal, id, rowIds) || moved()) return stop(changed());
     if (!picked.ok) {
-      await cancelDialog(modal);
+      await D.cancelDialog(modal);
       return result({ kind: 'failed', message: `对话框的物流公司列表里没有「${a.courierName}」（courier not offered in the dialog）` });
     }
     const typed = await D.enterNumber(modal, a.number, { focus: a.mode === 'fill' });
     if (!stillShows(modal, id, rowIds) || moved()) return stop(changed());
     if (!typed) {
-      await cancelDialog(modal);
+      await D.cancelDialog(modal);
       return result({ kind: 'failed', message: '运单号没能填入对话框（the number did not reach the dialog）' });
     }
     if (a.mode === 'fill') {
@@ -204,11 +197,27 @@
       await intent;
     } catch (e) {
       // Not saved (the worker refused it, e.g. the run was cancelled): never pressed.
-      await cancelDialog(modal);
+      await D.cancelDialog(modal);
       throw e;
     }
-    const confirm = D.buttonIn(modal, site.text.confirm);
-    if (!sameDialog(modal, id, rowIds) || moved() || !confirm) return stop(changed());
+    // Pages may enable 确定 only once their own checks of the form pass, at once or a moment
+    // later: it is waited for. One still disabled then means the page does not take this courier
+    // or number; the order fails, unpressed, and the run goes on.
+    const gone = { gone: true };
+    const confirm = await until(
+      () => (modal.isConnected && D.visible(modal) ? D.buttonIn(modal, site.text.confirm) : gone),
+      CONFIRM_MS,
+      [modal],
+    );
+    if (confirm === MOVED || confirm === gone || !sameDialog(modal, id, rowIds)) return stop(changed());
+    if (!confirm) {
+      if (!D.buttonIn(modal, site.text.confirm, true)) return stop(changed());
+      await D.cancelDialog(modal);
+      return result({
+        kind: 'failed',
+        message: '「确定」一直不可用：页面没有接受这个快递公司或运单号，未发货（确定 stayed disabled: the page did not accept the courier or number; not shipped）',
+      });
+    }
     const toastBase = D.toastMarks();
     delivered.delete(id);
     const clickedAt = Date.now();
@@ -238,7 +247,7 @@
       // The page closes its dialog after a shipment: give it the chance before pressing 取消.
       await D.waitFor(() => !modal.isConnected || !D.visible(modal), CLOSE_MS, [modal]);
     }
-    if (outcome && modal.isConnected && D.visible(modal)) await cancelDialog(modal);
+    if (outcome && modal.isConnected && D.visible(modal)) await D.cancelDialog(modal);
     return events;
   }
 
@@ -323,15 +332,6 @@
     return s && s.at > (clicked.get(id) ?? 0) ? s.status : null;
   }
 
-  /** Makes the page load its list again (another page, then back), for fresh statuses. */
-  async function reloadList(id) {
-    const pages = [...D.pageItems().keys()];
-    if (pages.length < 2) return;
-    const here = D.currentPage() ?? 1;
-    await D.gotoPage(here === 1 ? 2 : 1);
-    await D.findRowPaging(id);
-  }
-
   /**
    * Reads the status of an order whose 确定 may have been pressed. Only the platform's answer
    * counts: the deliver answer, or the order's status in a list answer that arrived after the
@@ -343,7 +343,7 @@
     let status;
     if (delivered.get(id)?.ok && delivered.get(id).at >= (clicked.get(id) ?? 0)) status = 'shipped';
     else {
-      if (freshStatus(id) === null) await reloadList(id);
+      if (freshStatus(id) === null) await D.reloadList(id);
       const fresh = freshStatus(id);
       const row = D.findRow(id) || await D.findRowPaging(id);
       if (fresh !== null) {

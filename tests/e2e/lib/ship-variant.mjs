@@ -12,6 +12,8 @@
 // `hang`, the platform never answers the shipment of those package IDs (their 发货 stays
 // disabled, nothing ships); `hang` lists them by index. `listDelayMs` answers every list request
 // that much later (the reload after a shipment then lands while the next order is being shipped).
+// With `gate`, the dialog's 确定 is disabled until the page's own check of the form passes, 300 ms
+// after the last change (a courier chosen and a number of 13 or more letters and digits).
 import { createServer } from 'node:http';
 
 const COURIERS = [['shunfeng', '顺丰速运'], ['zhongtong', '中通快递'], ['yuantong', '圆通速递'], ['jd', '京东快递']];
@@ -44,10 +46,12 @@ async function openDialog(id) {
   if (REUSE) return openReused(id);
   const [{ data: d }, { data: cs }] = await Promise.all([post('/api/edith/fulfillment/order/detail', { package_id: id }), post('/api/edith/package/logistics/companies', { send_from: '001', package_id_list: [id] })]);
   const state = { no: '', courier: null };
-  const input = $('input', { placeholder: '请输入运单号', on: { input: (e) => { state.no = e.target.value; } } });
+  let checkTimer = 0;
+  const check = () => { clearTimeout(checkTimer); if (GATE) checkTimer = setTimeout(() => { ok.disabled = !(state.courier && /^\\w{13,}$/.test(state.no)); }, 300); };
+  const input = $('input', { placeholder: '请输入运单号', on: { input: (e) => { state.no = e.target.value; check(); } } });
   const value = $('span', {}, '请选择');
   const select = $('div', { class: 'd-select', on: { click: () => {
-    const pop = $('div', { class: 'd-popover' }, ...cs.map((c) => $('div', { class: 'd-option', on: { click: () => { state.courier = c.express_company_code; value.textContent = c.express_company_name; pop.remove(); } } }, $('div', { class: 'd-option-content' }, $('span', { class: 'd-option-name' }, c.express_company_name)))));
+    const pop = $('div', { class: 'd-popover' }, ...cs.map((c) => $('div', { class: 'd-option', on: { click: () => { state.courier = c.express_company_code; value.textContent = c.express_company_name; pop.remove(); check(); } } }, $('div', { class: 'd-option-content' }, $('span', { class: 'd-option-name' }, c.express_company_name)))));
     document.body.append(pop);
   } } }, value);
   const close = () => modal.remove();
@@ -55,11 +59,13 @@ async function openDialog(id) {
     const res = await inFlight(d.packageId, () => post('/api/edith/fulfillment/order_delivering_api', { package_id: d.packageId, delivery_package_id: d.packageId, delivery_group: false, express_company_code: state.courier, express_no: state.no }));
     if (res.success) { toast('发货成功'); close(); load(); } else toast(res.msg);
   };
+  const ok = $('button', { class: 'd-button', on: { click: submit } }, '确定');
+  ok.disabled = GATE;
   const modal = $('div', { class: 'd-modal' },
     $('h3', {}, '发货 · ' + d.packageId),
     $('div', {}, $('div', { class: 'd-input' }, input), $('label', {}, '运单号')),
     $('div', {}, $('label', {}, '物流公司：'), select),
-    $('div', {}, $('button', { class: 'd-button', on: { click: submit } }, '确定'), $('button', { class: 'd-button', on: { click: close } }, '取消')));
+    $('div', {}, ok, $('button', { class: 'd-button', on: { click: close } }, '取消')));
   document.body.append(modal);
 }
 let reused = null;
@@ -102,7 +108,7 @@ load();
  * Starts the variant workbench with `count` waiting packages, numbered from `firstId`.
  * @returns {Promise<{url: string, ids: string[], shipments: object[], stop: () => Promise<void>}>}
  */
-export async function startVariant(count, { reuse = false, hang = [], listDelayMs = 0, firstId = 842_000_000_000_000 } = {}) {
+export async function startVariant(count, { reuse = false, gate = false, hang = [], listDelayMs = 0, firstId = 842_000_000_000_000 } = {}) {
   const packages = Array.from({ length: count }, (_, i) => ({
     packageId: `P${String(firstId + i)}`, orderId: `P${String(999_000_000_000_000 + i)}`, status: 4, statusDesc: '待发货', paidAt: Date.now() - i * 1000,
   }));
@@ -138,7 +144,7 @@ export async function startVariant(count, { reuse = false, hang = [], listDelayM
     }
     if (path === '/variant.js') {
       res.writeHead(200, { 'content-type': 'text/javascript', ...csp });
-      res.end(`const REUSE = ${reuse}; const COURIERS = ${JSON.stringify(COURIERS)};\n${PAGE_JS}`);
+      res.end(`const REUSE = ${reuse}; const GATE = ${gate}; const COURIERS = ${JSON.stringify(COURIERS)};\n${PAGE_JS}`);
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...csp });
