@@ -205,7 +205,7 @@
     // or number; the order fails, unpressed, and the run goes on.
     const gone = { gone: true };
     const confirm = await until(
-      () => (modal.isConnected && D.visible(modal) ? D.buttonIn(modal, site.text.confirm) : gone),
+      () => (modal.isConnected ? D.buttonIn(modal, site.text.confirm) : gone), // shown: sameDialog, once
       CONFIRM_MS,
       [modal],
     );

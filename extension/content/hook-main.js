@@ -18,6 +18,9 @@
   const parse = JSON.parse;
   const setTimer = setTimeout.bind(globalThis);
   const clearTimer = clearTimeout.bind(globalThis);
+  // The clock as it was before any page script ran: a page that replaces Date.now (fake timers)
+  // must not move the send times RedShip compares with its own.
+  const clock = Date.now.bind(Date);
   const origin = location.origin;
   const channel = new MessageChannel();
   const port = channel.port1;
@@ -95,7 +98,7 @@
   const origFetch = window.fetch;
   if (typeof origFetch === 'function') {
     window.fetch = function fetch(input, init) {
-      const sentAt = Date.now();
+      const sentAt = clock();
       const promise = origFetch.apply(this, arguments);
       try {
         const url = typeof input === 'string' ? input : input?.url ?? String(input);
@@ -148,7 +151,7 @@
       pollTimer = 0;
       sweep();
       if (!inFlight.size) return;
-      const now = Date.now();
+      const now = clock();
       const quick = [...inFlight.values()].some((r) => now - r.sentAt < QUICK_FOR_MS);
       pollTimer = setTimer(poll, quick ? POLL_MS : SLOW_POLL_MS);
     };
@@ -173,11 +176,11 @@
       const kind = this.__redshipKind;
       const text = typeof body === 'string' ? body : '';
       if (kind && POLLED.has(kind)) {
-        inFlight.set(this, { kind, body: text, sentAt: Date.now() });
+        inFlight.set(this, { kind, body: text, sentAt: clock() });
         if (pollTimer) clearTimer(pollTimer);
         pollTimer = setTimer(poll, POLL_MS);
       } else if (kind) {
-        const sentAt = Date.now();
+        const sentAt = clock();
         this.addEventListener('loadend', () => reportSoon(kind, text, answerText(this), sentAt));
       }
       return send.apply(this, arguments);

@@ -420,22 +420,24 @@ test('an order whose shipment is never answered, its 发货 left disabled, is re
 });
 
 test('a page that enables 确定 only after its own check is waited for; an order it keeps disabled fails, unpressed', { timeout: 180_000 }, async () => {
-  const variant = await startVariant(3, { gate: true, firstId: 844_000_000_000_000 });
+  // Four orders: waitDone tells runs apart by their size, and the test before has three.
+  const variant = await startVariant(4, { gate: true, firstId: 844_000_000_000_000 });
   try {
     const page = await browser.context.newPage();
     await page.goto(`${variant.url}/app-order/order/query`);
-    await page.locator('table.d-new-table tr', { hasText: variant.ids[2] }).waitFor();
+    await page.locator('table.d-new-table tr', { hasText: variant.ids[3] }).waitFor();
     // RedShip takes a 12-digit ZTO number; this page wants 13 or more characters.
-    const numbers = [`SF${String(7_300_000_000_000)}`, '773212345678', `SF${String(7_300_000_000_002)}`];
-    const couriers = ['顺丰', '中通', '顺丰'];
-    const rows = await importPaste(variant.ids.map((id, i) => `${id}\t${couriers[i]}\t${numbers[i]}`).join('\n'), variant.ids[2]);
-    assert.equal(rows.filter((r) => r.verdict === 'ok').length, 3, JSON.stringify(rows));
+    const numbers = [0, 1, 2, 3].map((i) => (i === 1 ? '773212345678' : `SF${String(7_300_000_000_000 + i)}`));
+    const couriers = ['顺丰', '中通', '顺丰', '顺丰'];
+    const rows = await importPaste(variant.ids.map((id, i) => `${id}\t${couriers[i]}\t${numbers[i]}`).join('\n'), variant.ids[3]);
+    assert.equal(rows.filter((r) => r.verdict === 'ok').length, 4, JSON.stringify(rows));
     await shipPage.getByTestId('fill-mode').selectOption('ship');
     await shipPage.getByTestId('fill-start').click();
-    await waitDone(shipPage, 3, 120_000);
-    assert.deepEqual(variant.shipments.map((s) => [s.package_id, s.express_no]).sort(), [[variant.ids[0], numbers[0]], [variant.ids[2], numbers[2]]].sort());
+    await waitDone(shipPage, 4, 120_000);
+    const shipped = [0, 2, 3].map((i) => [variant.ids[i], numbers[i]]);
+    assert.deepEqual(variant.shipments.map((s) => [s.package_id, s.express_no]).sort(), shipped.sort());
     const report = Object.fromEntries((await reportRows(shipPage)).map((r) => [r.id, r]));
-    assert.deepEqual(variant.ids.map((id) => report[id].status), ['shipped', 'failed', 'shipped'], JSON.stringify(report));
+    assert.deepEqual(variant.ids.map((id) => report[id].status), ['shipped', 'failed', 'shipped', 'shipped'], JSON.stringify(report));
     assert.match(report[variant.ids[1]].text, /确定 stayed disabled/);
     assert.equal(await page.locator('.d-modal').count(), 0, 'no dialog left open');
     await page.close();
