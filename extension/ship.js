@@ -150,13 +150,14 @@ function renderRun(state) {
   const progress = $('fill-progress');
   if (!state?.run) {
     Object.assign(progress.dataset, { done: 0, total: 0 });
+    delete progress.dataset.runId;
     return;
   }
   const { run, report } = state;
   const c = report.counts;
   const done = c.shipped + c.filled + c.skipped + c.failed;
   const total = report.rows.length;
-  Object.assign(progress.dataset, { done, total, state: run.state });
+  Object.assign(progress.dataset, { done, total, state: run.state, runId: run.runId });
   $('fill-bar').max = Math.max(1, total);
   $('fill-bar').value = done;
   $('fill-count').textContent = `${done} / ${total}`;

@@ -77,6 +77,18 @@ async function progress(page) {
   return { done: Number(await p.getAttribute('data-done')), total: Number(await p.getAttribute('data-total')) };
 }
 
+/** Presses 开始填写 and waits until the progress shows the new run, not the one before. */
+async function startRun(page) {
+  const p = page.getByTestId('fill-progress');
+  const before = await p.getAttribute('data-run-id');
+  await page.getByTestId('fill-start').click();
+  await page.waitForFunction((old) => {
+    const id = document.querySelector('[data-testid="fill-progress"]')?.dataset.runId;
+    return id && id !== old;
+  }, before, { timeout: 30_000 });
+}
+
+/** Waits until the run shown has `total` orders, all done (call after startRun). */
 async function waitDone(page, total, timeoutMs) {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -93,7 +105,7 @@ async function startShipping(n) {
   await browseList();
   await importPaste(Array.from({ length: n }, (_, i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(n - 1));
   await shipPage.getByTestId('fill-mode').selectOption('ship');
-  await shipPage.getByTestId('fill-start').click();
+  await startRun(shipPage);
 }
 
 /** Waits until the replica has received `count` shipments. */
@@ -226,7 +238,7 @@ test('ship mode: 100 orders across list pages, page reloaded mid-run, nothing sh
   const rows = await importPaste([...good.slice(0, 50), ...bad, ...good.slice(50)].join('\n'), pid(99));
   assert.equal(rows.filter((r) => r.verdict === 'ok').length, 100);
   await shipPage.getByTestId('fill-mode').selectOption('ship');
-  await shipPage.getByTestId('fill-start').click();
+  await startRun(shipPage);
   // Reload the workbench once 40 orders have shipped.
   for (let i = 0; ; i++) {
     if ((await replica.log()).shipments.length >= 40) break;
@@ -252,7 +264,7 @@ test('injected failures are reported with the page\'s message; a swapped dialog 
     await replica.hook('fault', { endpoint: DELIVER, nth, code: 50009, msg });
   }
   await shipPage.getByTestId('fill-mode').selectOption('ship');
-  await shipPage.getByTestId('fill-start').click();
+  await startRun(shipPage);
   await waitDone(shipPage, 12, 240_000);
   const report = Object.fromEntries((await reportRows(shipPage)).map((r) => [r.id, r]));
   const failed = { 1: '测试故障：运单号不存在', 5: '系统繁忙，请稍后再试', 8: '该运单号已被使用' };
@@ -337,7 +349,7 @@ test('a late answer is settled by the page, not by a second 确定', { timeout: 
   // The platform acts at once but answers the second shipment only after 25 s.
   await replica.hook('fault', { endpoint: DELIVER, nth: 2, delay_ms: 25_000 });
   await shipPage.getByTestId('fill-mode').selectOption('ship');
-  await shipPage.getByTestId('fill-start').click();
+  await startRun(shipPage);
   await waitDone(shipPage, 3, 200_000);
   const { shipments } = await replica.log();
   assert.deepEqual(shipments.map((s) => s.package_id).sort(), [0, 1, 2].map(pid).sort());
@@ -349,7 +361,7 @@ test('fill mode fills the dialog and leaves 确定 to the user', { timeout: 120_
   await browseList();
   await importPaste(`${pid(0)} 顺丰 ${COURIERS[1].no(0)}\n${pid(1)} 中通 ${COURIERS[0].no(1)}`, pid(1));
   await shipPage.getByTestId('fill-mode').selectOption('fill');
-  await shipPage.getByTestId('fill-start').click();
+  await startRun(shipPage);
   const dialog = workbench.locator('.d-modal', { hasText: pid(0) });
   await dialog.waitFor();
   await workbench.waitForFunction(() => document.querySelector('.d-modal .d-input input')?.value);
@@ -381,7 +393,7 @@ test('another page that follows SPEC but differs in layout is filled the same wa
     const rows = await importPaste(text, variant.ids[44]);
     assert.equal(rows.filter((r) => r.verdict === 'ok').length, 45, JSON.stringify(rows.filter((r) => r.verdict !== 'ok')));
     await shipPage.getByTestId('fill-mode').selectOption('ship');
-    await shipPage.getByTestId('fill-start').click();
+    await startRun(shipPage);
     await waitDone(shipPage, 45, 200_000);
     assert.deepEqual(
       variant.shipments.map((s) => [s.package_id, s.express_company_code, s.express_no]).sort(),
@@ -405,7 +417,7 @@ test('an order whose shipment is never answered, its 发货 left disabled, is re
     const text = variant.ids.map((id, i) => `${id}\t顺丰\tSF${String(7_200_000_000_000 + i)}`).join('\n');
     await importPaste(text, variant.ids[2]);
     await shipPage.getByTestId('fill-mode').selectOption('ship');
-    await shipPage.getByTestId('fill-start').click();
+    await startRun(shipPage);
     await waitDone(shipPage, 3, 150_000);
     // The page still shows the order's 发货, disabled: the platform never said it shipped.
     const rows = Object.fromEntries((await reportRows(shipPage)).map((r) => [r.id, r]));
@@ -420,7 +432,6 @@ test('an order whose shipment is never answered, its 发货 left disabled, is re
 });
 
 test('a page that enables 确定 only after its own check is waited for; an order it keeps disabled fails, unpressed', { timeout: 180_000 }, async () => {
-  // Four orders: waitDone tells runs apart by their size, and the test before has three.
   const variant = await startVariant(4, { gate: true, firstId: 844_000_000_000_000 });
   try {
     const page = await browser.context.newPage();
@@ -432,7 +443,7 @@ test('a page that enables 确定 only after its own check is waited for; an orde
     const rows = await importPaste(variant.ids.map((id, i) => `${id}\t${couriers[i]}\t${numbers[i]}`).join('\n'), variant.ids[3]);
     assert.equal(rows.filter((r) => r.verdict === 'ok').length, 4, JSON.stringify(rows));
     await shipPage.getByTestId('fill-mode').selectOption('ship');
-    await shipPage.getByTestId('fill-start').click();
+    await startRun(shipPage);
     await waitDone(shipPage, 4, 120_000);
     const shipped = [0, 2, 3].map((i) => [variant.ids[i], numbers[i]]);
     assert.deepEqual(variant.shipments.map((s) => [s.package_id, s.express_no]).sort(), shipped.sort());
@@ -457,7 +468,7 @@ test('a page that reuses one hidden dialog, changing its texts in place, is fill
     const rows = await importPaste(ids.map((id, i) => `${id}\t${courier(i)[0]}\t${courier(i)[2]}`).join('\n'), ids[19]);
     assert.equal(rows.filter((r) => r.verdict === 'ok').length, 20, JSON.stringify(rows.filter((r) => r.verdict !== 'ok')));
     await shipPage.getByTestId('fill-mode').selectOption('ship');
-    await shipPage.getByTestId('fill-start').click();
+    await startRun(shipPage);
     await waitDone(shipPage, 20, 200_000);
     assert.deepEqual((await reportRows(shipPage)).map((r) => r.status), ids.map(() => 'shipped'));
     assert.deepEqual(
