@@ -100,11 +100,19 @@
   /** Also still shown (not hidden by the page or the user): checked before 确定. */
   const sameDialog = (modal, id, rowIds) => stillShows(modal, id, rowIds) && D.visible(modal);
 
-  /** Lets an open dialog finish what it is doing (a shipment in flight), then closes it. */
+  /**
+   * Lets an open dialog finish what it is doing, then closes it. Only a dialog whose 确定 was
+   * pressed here and not yet answered may have a shipment in flight: it gets SETTLE_MS, until its
+   * 确定 can be pressed again or it is gone. Any other (left by a stopped run, or the merchant's
+   * own) is closed at once, even where the page keeps 确定 disabled while the form is incomplete.
+   */
   async function settleDialog() {
     const modal = D.shipDialog();
     if (!modal) return;
-    await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), SETTLE_MS, [modal]);
+    const pressed = (id) => clicked.has(id) && !(delivered.get(id)?.at >= clicked.get(id));
+    if (D.idsIn(modal).some(pressed)) {
+      await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), SETTLE_MS, [modal]);
+    }
     await D.cancelDialog(modal);
   }
 
