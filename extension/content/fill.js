@@ -34,6 +34,8 @@
   const delivered = new Map(); // packageId -> {ok, msg, at}: the page's answers to 确定
   const listed = new Map(); // packageId -> {status, at}: its status in the newest list, requested at `at`
   const clicked = new Map(); // packageId -> when 确定 was pressed in this page
+  /** The page's answer to the last 确定 pressed here for `id`, once it has come. */
+  const answered = (id) => { const d = delivered.get(id); return d && d.at >= (clicked.get(id) ?? 0) ? d : null; };
   let listAnswers = 0; // list answers received: the rows may have changed since the last reading
   let lastRead = null; // {answers, rows}: the list as last read whole (rowsFor)
 
@@ -109,8 +111,7 @@
   async function settleDialog() {
     const modal = D.shipDialog();
     if (!modal) return;
-    const pressed = (id) => clicked.has(id) && !(delivered.get(id)?.at >= clicked.get(id));
-    if (D.idsIn(modal).some(pressed)) {
+    if (D.idsIn(modal).some((id) => clicked.has(id) && !answered(id))) {
       await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), SETTLE_MS, [modal]);
     }
     await D.cancelDialog(modal);
@@ -237,8 +238,8 @@
     // that closes the dialog, before the page has laid itself out again. Toasts need style.
     const rowShipped = (r) => r?.isConnected && D.idsIn(r).includes(id) && !D.shipControl(r);
     const outcome = await until(() => {
-      const d = delivered.get(id);
-      if (d && d.at >= clickedAt) return d.ok ? { kind: 'shipped' } : { kind: 'failed', message: d.msg || '发货失败' };
+      const d = answered(id);
+      if (d) return d.ok ? { kind: 'shipped' } : { kind: 'failed', message: d.msg || '发货失败' };
       if (!modal.isConnected && rowShipped(row)) return { kind: 'shipped' };
       // A toast does not name its order: ignore toasts once another order's answer came in.
       const others = [...delivered].some(([k, v]) => k !== id && v.at >= clickedAt);
@@ -349,11 +350,12 @@
   async function checkOne(id) {
     await settleDialog();
     let status;
-    if (delivered.get(id)?.ok && delivered.get(id).at >= (clicked.get(id) ?? 0)) status = 'shipped';
+    if (answered(id)?.ok) status = 'shipped';
     else {
       if (freshStatus(id) === null) await D.reloadList(id);
       const fresh = freshStatus(id);
-      const row = D.findRow(id) || await D.findRowPaging(id);
+      // The row is looked for (through the pages) only when no fresh list answers for it.
+      const row = fresh === null ? await D.findRowPaging(id) : null;
       if (fresh !== null) {
         if (site.status.waiting.includes(fresh)) status = 'waiting';
         else if ([...site.status.shipped, ...site.status.completed].includes(fresh)) status = 'shipped';
