@@ -254,8 +254,10 @@ fn apply_result(it: &mut FillItem, outcome: &Outcome, mode: FillMode, now: i64) 
         return Ok(());
     }
     if it.status.is_final() {
-        // A repeated report of the same answer (e.g. resent after a restart) changes nothing.
-        return if it.status == target { Ok(()) } else { Err(bad(&it.package_id, it.status, "result")) };
+        // A repeated report of the same answer (a step saved, its answer lost to a worker restart,
+        // sent again) changes nothing; so does "no answer", which never contradicts a final one.
+        let same = it.status == target || matches!(outcome, Outcome::NoAnswer);
+        return if same { Ok(()) } else { Err(bad(&it.package_id, it.status, "result")) };
     }
     if it.status != ItemStatus::InProgress {
         return Err(bad(&it.package_id, it.status, "result"));
@@ -290,7 +292,11 @@ fn apply_check(it: &mut FillItem, status: RowStatus, now: i64) -> Result<(), Fil
     let checkable = it.status == ItemStatus::Unknown
         || (it.status == ItemStatus::InProgress && it.phase == Some(Phase::Confirming));
     if !checkable {
-        return Err(bad(&it.package_id, it.status, "checked"));
+        // Nothing awaits a check: this report was applied already (a step saved, its answer lost
+        // to a worker restart, sent again) and the order has moved on, e.g. settled, or handed
+        // out again after a check found it waiting. Applying it twice could count a second 确定
+        // never pressed; refusing it would stop the content script's run. It changes nothing.
+        return Ok(());
     }
     match status {
         RowStatus::Shipped => settle(it, ItemStatus::Shipped, Some("checked"), Some("按列表状态确认已发货（confirmed by the row's status）".into()), now),

@@ -33,6 +33,8 @@ mod tests_fill;
 #[cfg(test)]
 mod tests_fill_props;
 #[cfg(test)]
+mod tests_fill_replay;
+#[cfg(test)]
 mod tests_fill_wal;
 #[cfg(all(test, feature = "office"))]
 mod tests_import;

@@ -19,20 +19,20 @@ struct Stored {
 }
 
 /// The worker: the live run and its log, and what is in storage.
-struct Worker {
-    run: FillRun,
+pub(super) struct Worker {
+    pub(super) run: FillRun,
     log: Option<RunLog>,
     stored: Stored,
 }
 
 impl Worker {
-    fn started(n: u32) -> Self {
+    pub(super) fn started(n: u32) -> Self {
         let (run, _) = ev(&new_run(n, FillMode::Ship), FillEvent::Start).unwrap();
         Worker { stored: Stored { record: run.clone(), log: None }, run, log: None }
     }
 
     /// One step, computed but not saved yet.
-    fn compute(&self, events: Vec<FillEvent>, confirm: Option<&str>) -> Result<StepView, FillError> {
+    pub(super) fn compute(&self, events: Vec<FillEvent>, confirm: Option<&str>) -> Result<StepView, FillError> {
         step(StepRequest {
             run: self.run.clone(),
             log: self.log.clone(),
@@ -44,7 +44,7 @@ impl Worker {
     }
 
     /// Saves a computed step (the log only) and makes it live.
-    fn save(&mut self, v: &StepView) {
+    pub(super) fn save(&mut self, v: &StepView) {
         if v.changed {
             self.stored.log = v.log.clone();
         }
@@ -52,7 +52,7 @@ impl Worker {
         self.log = v.log.clone();
     }
 
-    fn step(&mut self, events: Vec<FillEvent>, confirm: Option<&str>) -> StepView {
+    pub(super) fn step(&mut self, events: Vec<FillEvent>, confirm: Option<&str>) -> StepView {
         let v = self.compute(events, confirm).unwrap();
         self.save(&v);
         v
@@ -65,14 +65,14 @@ impl Worker {
     }
 
     /// A worker restart: memory is gone, the live run comes from storage.
-    fn restart(&mut self) {
+    pub(super) fn restart(&mut self) {
         let r = recover(RecoverRequest { run: self.stored.record.clone(), log: self.stored.log.clone() }).unwrap();
         self.run = r.run;
         self.log = r.log;
     }
 }
 
-fn next() -> FillEvent {
+pub(super) fn next() -> FillEvent {
     FillEvent::Next { visible: vec![] }
 }
 
