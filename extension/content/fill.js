@@ -18,10 +18,14 @@
 // was. The page's answer (the deliver answer, the row's status, a toast) decides the outcome; no
 // answer means `noAnswer` and the worker then asks for a row check, never a blind retry. A dialog
 // showing another order is never typed into. A route change or a re-sorted list stops the run.
+//
+// What the page answered (确定, lists) is kept by fill-answers.js; the page itself is read and
+// acted on through fill-dom.js. A loop ended by an error is taken up again (takeUpLater).
 (() => {
   const R = globalThis.RedShip;
   const D = globalThis.RedShipFillDom;
-  if (!R || !D) return;
+  const A = globalThis.RedShipFillAnswers;
+  if (!R || !D || !A) return;
   const site = R.site;
   const OPEN_MS = 12000; // the dialog loads its detail and courier list
   const ANSWER_MS = 20000; // the page answers a shipment
@@ -30,48 +34,7 @@
   const CONFIRM_MS = 3000; // the page enables 确定 once its own checks of the form pass
   const STALE_MS = 2500; // a reused dialog may show the last order until its own answer arrives
   let running = false;
-  let listFilter = null; // statuses the list shows (from the last order page answer)
-  const delivered = new Map(); // packageId -> {ok, msg, at}: the page's answers to 确定
-  const listed = new Map(); // packageId -> {status, at}: its status in the newest list, requested at `at`
-  const clicked = new Map(); // packageId -> when 确定 was pressed in this page
-  /** The page's answer to the last 确定 pressed here for `id`, once it has come. */
-  const answered = (id) => { const d = delivered.get(id); return d && d.at >= (clicked.get(id) ?? 0) ? d : null; };
-  let listAnswers = 0; // list answers received: the rows may have changed since the last reading
   let lastRead = null; // {answers, rows}: the list as last read whole (rowsFor)
-
-  R.onHook('deliver', (p) => {
-    if (typeof p?.packageId !== 'string') return;
-    delivered.set(p.packageId, { ok: p.ok === true, msg: String(p.msg || ''), at: Date.now() });
-    D.wake(); // an answer touches no node: whoever waits for it looks now
-  });
-  // The shop's name renders after the first answers may arrive: wait briefly for it, so records
-  // are not filed under the site's host.
-  async function shopName() {
-    for (let i = 0; i < 20 && R.shop() === location.host; i++) await D.sleep(100);
-    return R.shop();
-  }
-  // Every dialog loads the courier list: only a list that differs from the last one sent goes.
-  let sentCouriers = '';
-  R.onHook('couriers', async (p) => {
-    if (!Array.isArray(p?.couriers)) return;
-    const couriers = p.couriers.slice(0, 500);
-    const text = JSON.stringify(couriers);
-    if (text === sentCouriers) return;
-    sentCouriers = text;
-    R.send('ship.couriers', { shop: await shopName(), couriers }).catch(() => { sentCouriers = ''; });
-  });
-  R.onHook('orderPage', async (p) => {
-    listAnswers += 1;
-    listFilter = Array.isArray(p?.request?.status) ? p.request.status.map(Number) : null;
-    for (const x of Array.isArray(p?.packages) ? p.packages : []) {
-      if (!R.isPackageId(x?.packageId) || listed.get(x.packageId)?.at > p.sentAt) continue; // an older list, late
-      listed.set(x.packageId, { status: Number(x.status), at: p.sentAt });
-    }
-    const packages = (Array.isArray(p?.packages) ? p.packages : [])
-      .filter((x) => R.isPackageId(x?.packageId))
-      .map((x) => ({ packageId: x.packageId, waiting: site.status.waiting.includes(Number(x.status)) }));
-    if (packages.length) R.send('ship.seen', { shop: await shopName(), packages: packages.slice(0, 1000) }).catch(() => {});
-  });
 
   /** Sends to the worker, retrying while it restarts. */
   async function send(type, payload) {
@@ -87,7 +50,6 @@
 
   const event = (ev) => send('ship.event', { event: ev });
   const onList = () => location.pathname.startsWith(site.routes.orderListPrefix);
-  const waitingOnly = () => Array.isArray(listFilter) && listFilter.length > 0 && listFilter.every((s) => site.status.waiting.includes(s));
 
   /**
    * The dialog shows order `id` and no other order: every other ID it shows must also be on
@@ -111,7 +73,7 @@
   async function settleDialog() {
     const modal = D.shipDialog();
     if (!modal) return;
-    if (D.idsIn(modal).some((id) => clicked.has(id) && !answered(id))) {
+    if (D.idsIn(modal).some(A.inFlight)) {
       await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), SETTLE_MS, [modal]);
     }
     await D.cancelDialog(modal);
@@ -228,9 +190,7 @@
       });
     }
     const toastBase = D.toastMarks();
-    delivered.delete(id);
-    const clickedAt = Date.now();
-    clicked.set(id, clickedAt);
+    const clickedAt = A.pressing(id);
     // The only click on 确定; from here on the outcome is the page's answer or a check.
     D.press(confirm);
     // Signals that read no style come first: the deliver answer, then the dialog gone with the
@@ -238,12 +198,11 @@
     // that closes the dialog, before the page has laid itself out again. Toasts need style.
     const rowShipped = (r) => r?.isConnected && D.idsIn(r).includes(id) && !D.shipControl(r);
     const outcome = await until(() => {
-      const d = answered(id);
+      const d = A.answered(id);
       if (d) return d.ok ? { kind: 'shipped' } : { kind: 'failed', message: d.msg || '发货失败' };
       if (!modal.isConnected && rowShipped(row)) return { kind: 'shipped' };
       // A toast does not name its order: ignore toasts once another order's answer came in.
-      const others = [...delivered].some(([k, v]) => k !== id && v.at >= clickedAt);
-      const t = others ? null : newToast(toastBase, ['success', 'error']);
+      const t = A.othersAnswered(id, clickedAt) ? null : newToast(toastBase, ['success', 'error']);
       if (t) return t.kind === 'success' ? { kind: 'shipped' } : { kind: 'failed', message: t.text };
       if (modal.isConnected) return null;
       return rowShipped(D.findRow(id)) ? { kind: 'shipped' } : null;
@@ -275,11 +234,11 @@
   // list is read again. The package IDs sent to the worker are only its hint for what to hand
   // out next (orders on this page first).
   function rowsFor(id) {
-    if (lastRead?.answers === listAnswers) {
+    if (lastRead?.answers === A.listAnswers()) {
       const row = D.findRow(id, lastRead.rows);
       if (row && D.idsIn(row).includes(id)) return lastRead.rows;
     }
-    lastRead = { answers: listAnswers, rows: D.listRows() };
+    lastRead = { answers: A.listAnswers(), rows: D.listRows() };
     return lastRead.rows;
   }
 
@@ -332,16 +291,6 @@
   }
 
   /**
-   * The platform's status for `id` from a list requested after 确定 was pressed. An answer that
-   * merely arrived after the click may have been asked for before it (the page reloads its list
-   * after each shipment) and show the order still waiting when it is not.
-   */
-  function freshStatus(id) {
-    const s = listed.get(id);
-    return s && s.at > (clicked.get(id) ?? 0) ? s.status : null;
-  }
-
-  /**
    * Reads the status of an order whose 确定 may have been pressed. Only the platform's answer
    * counts: the deliver answer, or the order's status in a list answer that arrived after the
    * click (a reload or a page change brings one). "Still waiting" from a stale row is not
@@ -350,10 +299,10 @@
   async function checkOne(id) {
     await settleDialog();
     let status;
-    if (answered(id)?.ok) status = 'shipped';
+    if (A.answered(id)?.ok) status = 'shipped';
     else {
-      if (freshStatus(id) === null) await D.reloadList(id);
-      const fresh = freshStatus(id);
+      if (A.freshStatus(id) === null) await D.reloadList(id);
+      const fresh = A.freshStatus(id);
       // The row is looked for (through the pages) only when no fresh list answers for it.
       const row = fresh === null ? await D.findRowPaging(id) : null;
       if (fresh !== null) {
@@ -366,15 +315,18 @@
         status = D.shipControl(row) ? 'unclear' : 'shipped';
       }
       // Gone from a fresh list of waiting orders after 确定 was pressed: it no longer waits.
-      else if (!row && waitingOnly() && [...listed.values()].some((s) => s.at > (clicked.get(id) ?? 0))) status = 'shipped';
+      else if (!row && A.waitingListSince(id)) status = 'shipped';
       else status = 'absent';
     }
     return [{ type: 'checked', packageId: id, status }];
   }
 
+  let failures = 0; // runs of the loop in a row that ended on an error
+
   async function loop() {
     if (running) return;
     running = true;
+    let failed = false;
     try {
       await D.waitFor(() => D.listRows().length > 0 || !onList(), 20000);
       let events = []; // what settles the last action, sent with the request for the next one
@@ -385,6 +337,7 @@
         const rows = ahead && settledFor(events) ? rowsFor(ahead.packageId) : null;
         if (rows && D.findRow(ahead.packageId, rows)) {
           const done = await stepAhead(events, ahead, rows);
+          failures = 0;
           if (done.events) {
             events = done.events;
             ahead = done.ahead ?? null;
@@ -393,6 +346,7 @@
           answer = done.answer;
         } else {
           answer = await send('ship.step', { events, visible: D.visibleIds() });
+          failures = 0;
         }
         const { action } = answer;
         ahead = answer.ahead ?? null;
@@ -401,17 +355,32 @@
         else break;
       }
     } catch (e) {
-      console.warn('RedShip: the fill run stopped:', e?.name, e?.message);
+      failed = true;
+      console.warn('RedShip: the fill run stopped on an error; it is taken up again shortly:', e?.name, e?.message);
     } finally {
       running = false;
     }
+    if (failed) takeUpLater();
+  }
+
+  // A loop ended by an error — the worker unreachable for longer than `send` retries, a step it
+  // refused or could not save (a full disk) — is taken up again while the run is still running:
+  // starting over loses nothing, since the journal hands out a check (never a refill) for an
+  // order whose 确定 may have been pressed and whose outcome did not reach it. Waits grow, so a
+  // lasting refusal does not spin; the run's own state (paused, stopped, done) ends the retries.
+  let retryTimer = null;
+  function takeUpLater() {
+    failures += 1;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => poll(true), Math.min(30000, 1000 * 2 ** Math.min(failures, 5)));
   }
 
   R.onCommand('ship.wake', () => { loop(); return { started: true }; });
 
-  // A reload or a new page: resume the run this tab owns.
-  const poll = async () => send('ship.poll', { shop: await shopName(), url: location.href })
+  // A reload or a new page: resume the run this tab owns. `retrying`: a loop ended on an error;
+  // a worker still out of reach is asked again later (not once the extension itself is gone).
+  const poll = async (retrying = false) => send('ship.poll', { shop: await A.shopName(), url: location.href })
     .then((r) => { if (r?.active) loop(); })
-    .catch(() => {});
-  if (document.readyState === 'complete') poll(); else window.addEventListener('load', poll, { once: true });
+    .catch(() => { if (retrying === true && chrome.runtime?.id) takeUpLater(); });
+  if (document.readyState === 'complete') poll(); else window.addEventListener('load', () => poll(), { once: true });
 })();

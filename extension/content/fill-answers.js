@@ -1,0 +1,93 @@
+// What the page told the ship filler, as the page-world hook saw it: its answers to 确定 (the
+// deliver call), the statuses in its order list answers (and when each list was requested), and
+// the courier list its dialogs load. The filler asks here whether an order's 确定 has been
+// answered and whether a list fresh enough to settle it has come. It also passes what the worker
+// keeps (couriers, seen orders) on. Classic script, isolated world; exposes
+// `globalThis.RedShipFillAnswers` for content/fill.js.
+(() => {
+  const R = globalThis.RedShip;
+  const D = globalThis.RedShipFillDom;
+  if (!R || !D || globalThis.RedShipFillAnswers) return;
+  const site = R.site;
+  let listFilter = null; // statuses the list shows (from the last order page answer)
+  let listAnswers = 0; // list answers received: the rows may have changed since the last reading
+  const delivered = new Map(); // packageId -> {ok, msg, at}: the page's answers to 确定
+  const listed = new Map(); // packageId -> {status, at}: its status in the newest list, requested at `at`
+  const clicked = new Map(); // packageId -> when 确定 was pressed in this page
+
+  R.onHook('deliver', (p) => {
+    if (typeof p?.packageId !== 'string') return;
+    delivered.set(p.packageId, { ok: p.ok === true, msg: String(p.msg || ''), at: Date.now() });
+    D.wake(); // an answer touches no node: whoever waits for it looks now
+  });
+
+  // The shop's name renders after the first answers may arrive: wait briefly for it, so records
+  // are not filed under the site's host.
+  async function shopName() {
+    for (let i = 0; i < 20 && R.shop() === location.host; i++) await D.sleep(100);
+    return R.shop();
+  }
+
+  // Every dialog loads the courier list: only a list that differs from the last one sent goes.
+  let sentCouriers = '';
+  R.onHook('couriers', async (p) => {
+    if (!Array.isArray(p?.couriers)) return;
+    const couriers = p.couriers.slice(0, 500);
+    const text = JSON.stringify(couriers);
+    if (text === sentCouriers) return;
+    sentCouriers = text;
+    R.send('ship.couriers', { shop: await shopName(), couriers }).catch(() => { sentCouriers = ''; });
+  });
+
+  R.onHook('orderPage', async (p) => {
+    listAnswers += 1;
+    listFilter = Array.isArray(p?.request?.status) ? p.request.status.map(Number) : null;
+    for (const x of Array.isArray(p?.packages) ? p.packages : []) {
+      if (!R.isPackageId(x?.packageId) || listed.get(x.packageId)?.at > p.sentAt) continue; // an older list, late
+      listed.set(x.packageId, { status: Number(x.status), at: p.sentAt });
+    }
+    const packages = (Array.isArray(p?.packages) ? p.packages : [])
+      .filter((x) => R.isPackageId(x?.packageId))
+      .map((x) => ({ packageId: x.packageId, waiting: site.status.waiting.includes(Number(x.status)) }));
+    if (packages.length) R.send('ship.seen', { shop: await shopName(), packages: packages.slice(0, 1000) }).catch(() => {});
+  });
+
+  const pressedAt = (id) => clicked.get(id) ?? 0;
+  /** The page's answer {ok, msg, at} to the last 确定 pressed here for `id`, once it has come. */
+  function answered(id) {
+    const d = delivered.get(id);
+    return d && d.at >= pressedAt(id) ? d : null;
+  }
+
+  globalThis.RedShipFillAnswers = Object.freeze({
+    shopName,
+    /** How many list answers have come: the rows may have changed since a reading at another count. */
+    listAnswers: () => listAnswers,
+    /** Notes that 确定 is being pressed for `id` now (an older answer no longer counts); returns when. */
+    pressing(id) {
+      delivered.delete(id);
+      const at = Date.now();
+      clicked.set(id, at);
+      return at;
+    },
+    /** 确定 was pressed in this page for `id` and the page has not answered it yet. */
+    inFlight: (id) => clicked.has(id) && !answered(id),
+    answered,
+    /** The page answered 确定 for an order other than `id` since `since`: a toast may be its. */
+    othersAnswered: (id, since) => [...delivered].some(([k, v]) => k !== id && v.at >= since),
+    /**
+     * `id`'s status in a list requested after its 确定 was pressed here, or null. An answer that
+     * merely arrived after the click may have been asked for before it (the page reloads its list
+     * after each shipment) and show the order still waiting when it is not.
+     */
+    freshStatus(id) {
+      const s = listed.get(id);
+      return s && s.at > pressedAt(id) ? s.status : null;
+    },
+    /** A list of waiting orders only was requested after `id`'s 确定: one it lacks no longer waits. */
+    waitingListSince(id) {
+      const waitingOnly = Array.isArray(listFilter) && listFilter.length > 0 && listFilter.every((s) => site.status.waiting.includes(s));
+      return waitingOnly && [...listed.values()].some((s) => s.at > pressedAt(id));
+    },
+  });
+})();

@@ -1,0 +1,112 @@
+// Tracking numbers end to end, when things go wrong mid-run: the run stops on a route change and
+// resumes after a worker restart; the worker is stopped again and again; a late answer is settled
+// by the page; a step the worker cannot save (the disk is full) is taken up again once it can.
+// Each order ships exactly once — the replica's /__test/log is the truth.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { stopServiceWorkers } from './lib/chromium.mjs';
+import {
+  S, shipSession, DELIVER, pid, courierOf, seed, browseList, importPaste, startRun, waitDone, startShipping, shipmentsReach,
+  shippedOnceEach, reportRows,
+} from './lib/ship-run.mjs';
+
+shipSession();
+
+test('a route change stops the run safely; it resumes after a worker restart without repeats', { timeout: 300_000 }, async () => {
+  await startShipping(30);
+  await shipmentsReach(5);
+  // The user navigates away mid-run (dispatched on the link itself: a pointer click would land
+  // on the ship dialog's mask, which the run keeps open almost all the time).
+  await S.workbench.locator('.d-menu-item', { hasText: '隐私保护' }).dispatchEvent('click');
+  await S.shipPage.locator('[data-testid="fill-progress"][data-state="stopped"]').waitFor({ timeout: 30_000 });
+  const stoppedAt = (await S.replica.log()).shipments.length;
+  await S.workbench.waitForTimeout(1500);
+  assert.equal((await S.replica.log()).shipments.length, stoppedAt, 'nothing ships while stopped');
+  assert.ok(stoppedAt < 30);
+  await stopServiceWorkers(S.browser.context, S.workbench);
+  await S.workbench.locator('.d-menu-item', { hasText: '订单查询' }).click();
+  await S.workbench.locator('table.d-new-table tr', { hasText: /P\d{15}/ }).first().waitFor();
+  await S.shipPage.getByTestId('fill-pause').click(); // resume
+  await waitDone(S.shipPage, 30, 240_000);
+  const ids = (await S.replica.log()).shipments.map((s) => s.package_id);
+  assert.equal(new Set(ids).size, 30);
+  assert.equal(ids.length, 30);
+});
+
+test('the worker is stopped again and again mid-run: each order ships once, no shipment is lost', { timeout: 300_000 }, async () => {
+  // Each step saves only the write-ahead log; a fresh worker folds it back into the run record.
+  // Stopped at any point (a step in flight, an intent saved, 确定 pressed and unanswered), the
+  // run must carry on from what was saved: a lost intent would fill an order again, a lost
+  // outcome would leave it unreported.
+  await startShipping(40);
+  for (const at of [2, 5, 9, 14, 20, 27]) {
+    await shipmentsReach(at, 25);
+    await stopServiceWorkers(S.browser.context, S.workbench);
+  }
+  await waitDone(S.shipPage, 40, 240_000);
+  await shippedOnceEach(40);
+  // The ship page may have been opened before the last restart: read the report afresh.
+  await S.shipPage.reload();
+  await waitDone(S.shipPage, 40, 30_000);
+  const report = await reportRows(S.shipPage);
+  assert.equal(report.length, 40);
+  assert.ok(report.every((r) => r.status === 'shipped'), JSON.stringify(report.filter((r) => r.status !== 'shipped')));
+});
+
+test('a late answer is settled by the page, not by a second 确定', { timeout: 240_000 }, async () => {
+  await seed([0, 1, 2]);
+  await browseList();
+  await importPaste([0, 1, 2].map((i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(2));
+  // The platform acts at once but answers the second shipment only after 25 s.
+  await S.replica.hook('fault', { endpoint: DELIVER, nth: 2, delay_ms: 25_000 });
+  await S.shipPage.getByTestId('fill-mode').selectOption('ship');
+  await startRun(S.shipPage);
+  await waitDone(S.shipPage, 3, 200_000);
+  const { shipments } = await S.replica.log();
+  assert.deepEqual(shipments.map((s) => s.package_id).sort(), [0, 1, 2].map(pid).sort());
+  assert.deepEqual((await reportRows(S.shipPage)).map((r) => r.status), ['shipped', 'shipped', 'shipped']);
+});
+
+/** Fills the extension's storage with `key`, leaving `leave` bytes free (an item counts its key
+ *  and its JSON); retried, since the run saves as it goes. */
+function fillStorage(key, leave) {
+  return S.shipPage.evaluate(async ([k, room]) => {
+    for (let i = 0; ; i++) {
+      const free = chrome.storage.local.QUOTA_BYTES - (await chrome.storage.local.getBytesInUse(null));
+      try {
+        await chrome.storage.local.set({ [k]: 'x'.repeat(Math.max(0, free - room - k.length - 2)) });
+        return;
+      } catch (e) {
+        if (i >= 20) throw e;
+      }
+    }
+  }, [key, leave]);
+}
+
+test('a step the worker cannot save (the disk is full) stops nothing for good: the run is taken up again once it can save', { timeout: 240_000 }, async () => {
+  const n = 30;
+  await seed(Array.from({ length: n }, (_, i) => i));
+  await browseList();
+  await importPaste(Array.from({ length: n }, (_, i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(n - 1));
+  await S.shipPage.getByTestId('fill-mode').selectOption('ship');
+  // Most of the disk is taken before the run, so filling the rest mid-run is quick.
+  await fillStorage('test.filler', 64 * 1024);
+  try {
+    await startRun(S.shipPage);
+    await shipmentsReach(3, 10);
+    // The rest, to the last byte: a save that grows fails (StorageFull) and writes nothing; the
+    // run's next step is refused. (One that shrinks, e.g. an order settled, still goes through.)
+    await fillStorage('test.filler2', 0);
+    assert.ok((await S.replica.log()).shipments.length < n, 'the disk filled before the run ended');
+    await S.workbench.waitForTimeout(3000);
+  } finally {
+    await S.shipPage.evaluate(() => chrome.storage.local.remove(['test.filler', 'test.filler2']));
+  }
+  // Space again: the content script takes the run up by itself (no reload, no restart).
+  await waitDone(S.shipPage, n, 120_000);
+  await shippedOnceEach(n);
+  await S.shipPage.reload();
+  await waitDone(S.shipPage, n, 30_000);
+  const report = await reportRows(S.shipPage);
+  assert.ok(report.every((r) => r.status === 'shipped'), JSON.stringify(report.filter((r) => r.status !== 'shipped')));
+});
