@@ -1,10 +1,11 @@
 // Tracking numbers end to end, when things go wrong mid-run: the run stops on a route change and
 // resumes after a worker restart; the worker is stopped again and again; a late answer is settled
-// by the page; a step the worker cannot save (the disk is full) is taken up again once it can.
+// by the page; a step saved whose answer is lost is sent again and taken; a step the worker
+// cannot save (the disk is full) is taken up again once it can.
 // Each order ships exactly once — the replica's /__test/log is the truth.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stopServiceWorkers } from './lib/chromium.mjs';
+import { currentWorker, stopServiceWorkers } from './lib/chromium.mjs';
 import {
   S, shipSession, DELIVER, pid, courierOf, seed, browseList, importPaste, startRun, waitDone, startShipping, shipmentsReach,
   shippedOnceEach, reportRows,
@@ -65,6 +66,59 @@ test('a late answer is settled by the page, not by a second 确定', { timeout: 
   const { shipments } = await S.replica.log();
   assert.deepEqual(shipments.map((s) => s.package_id).sort(), [0, 1, 2].map(pid).sort());
   assert.deepEqual((await reportRows(S.shipPage)).map((r) => r.status), ['shipped', 'shipped', 'shipped']);
+});
+
+test('a step saved whose answer is lost (the worker stopped just then) is sent again and taken: the run goes on', { timeout: 240_000 }, async () => {
+  await seed([0, 1, 2, 3]);
+  await browseList();
+  await importPaste([0, 1, 2, 3].map((i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(3));
+  // The second shipment is answered after 25 s: RedShip reports no answer at 20 s, is told to
+  // check the order, and reports the check once the answer has come.
+  await S.replica.hook('fault', { endpoint: DELIVER, nth: 2, delay_ms: 25_000 });
+  // In the worker: count the writes per storage key (the run's log is the key written at every
+  // step; keys are opaque) and, once armed, let the next write of that key through and then hold
+  // the step's answer back forever — the worker is stopped while it holds it.
+  const worker = await currentWorker(S.browser.context, S.browser.extensionId);
+  await worker.evaluate(() => {
+    const area = chrome.storage.local;
+    const set = area.set.bind(area);
+    const t = { counts: new Map(), armed: false, held: false };
+    globalThis.__loseAnswer = t;
+    area.set = async (items) => {
+      await set(items);
+      const keys = Object.keys(items);
+      for (const k of keys) t.counts.set(k, (t.counts.get(k) || 0) + 1);
+      const log = [...t.counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+      if (t.armed && keys.includes(log)) {
+        t.armed = false;
+        t.held = true;
+        return new Promise(() => {});
+      }
+      return undefined;
+    };
+  });
+  const stopped = []; // the filler's word that its run ended on an error (it would take it up again)
+  const onConsole = (m) => { if (m.text().includes('the fill run stopped on an error')) stopped.push(m.text()); };
+  S.workbench.on('console', onConsole);
+  await S.shipPage.getByTestId('fill-mode').selectOption('ship');
+  await startRun(S.shipPage);
+  await shipmentsReach(2, 10);
+  // Armed after the "no answer" step (20 s) and before the check's step (after the answer, 25 s).
+  await S.workbench.waitForTimeout(22_500);
+  await worker.evaluate(() => { globalThis.__loseAnswer.armed = true; });
+  for (let i = 0; !(await worker.evaluate(() => globalThis.__loseAnswer.held)); i++) {
+    assert.ok(i < 300, 'the check was never reported');
+    await S.workbench.waitForTimeout(50);
+  }
+  await stopServiceWorkers(S.browser.context, S.workbench);
+  // The page sends the check again to a fresh worker, which already saved it.
+  await waitDone(S.shipPage, 4, 120_000);
+  S.workbench.off('console', onConsole);
+  assert.deepEqual(stopped, [], 'the step sent again was taken, not refused');
+  await shippedOnceEach(4);
+  await S.shipPage.reload();
+  await waitDone(S.shipPage, 4, 30_000);
+  assert.deepEqual((await reportRows(S.shipPage)).map((r) => r.status), ['shipped', 'shipped', 'shipped', 'shipped']);
 });
 
 /** Fills the extension's storage with `key`, leaving `leave` bytes free (an item counts its key
