@@ -75,25 +75,24 @@ test('a step saved whose answer is lost (the worker stopped just then) is sent a
   // The second shipment is answered after 25 s: RedShip reports no answer at 20 s, is told to
   // check the order, and reports the check once the answer has come.
   await S.replica.hook('fault', { endpoint: DELIVER, nth: 2, delay_ms: 25_000 });
-  // In the worker: count the writes per storage key (the run's log is the key written at every
-  // step; keys are opaque) and, once armed, let the next write of that key through and then hold
-  // the step's answer back forever — the worker is stopped while it holds it.
+  // In the worker: note the key of each storage write (keys are opaque). Once armed with the key
+  // last written — the run's log, by the "no answer" step — the next write of that key (the
+  // check's step) goes through and the step's answer is held back; the worker is then stopped.
   const worker = await currentWorker(S.browser.context, S.browser.extensionId);
   await worker.evaluate(() => {
     const area = chrome.storage.local;
     const set = area.set.bind(area);
-    const t = { counts: new Map(), armed: false, held: false };
+    const t = { last: null, target: null, held: false };
     globalThis.__loseAnswer = t;
     area.set = async (items) => {
       await set(items);
       const keys = Object.keys(items);
-      for (const k of keys) t.counts.set(k, (t.counts.get(k) || 0) + 1);
-      const log = [...t.counts].sort((a, b) => b[1] - a[1])[0]?.[0];
-      if (t.armed && keys.includes(log)) {
-        t.armed = false;
+      if (t.target && keys.includes(t.target)) {
+        t.target = null;
         t.held = true;
         return new Promise(() => {});
       }
+      t.last = keys.at(-1);
       return undefined;
     };
   });
@@ -105,7 +104,7 @@ test('a step saved whose answer is lost (the worker stopped just then) is sent a
   await shipmentsReach(2, 10);
   // Armed after the "no answer" step (20 s) and before the check's step (after the answer, 25 s).
   await S.workbench.waitForTimeout(22_500);
-  await worker.evaluate(() => { globalThis.__loseAnswer.armed = true; });
+  await worker.evaluate(() => { globalThis.__loseAnswer.target = globalThis.__loseAnswer.last; });
   for (let i = 0; !(await worker.evaluate(() => globalThis.__loseAnswer.held)); i++) {
     assert.ok(i < 300, 'the check was never reported');
     await S.workbench.waitForTimeout(50);
