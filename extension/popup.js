@@ -106,7 +106,13 @@ function tick() {
 function render(d) {
   current = d;
   $('loading').hidden = true;
-  $('error').hidden = true;
+  // The browser storage is full (nothing new is saved) or nearly: the numbers are shown, and
+  // the box says what to do.
+  // i18n-keys: quotaStorageFullTitle quotaStorageFullMessage quotaStorageLowTitle quotaStorageLowMessage
+  const storage = { full: ['quotaStorageFullTitle', 'quotaStorageFullMessage'], low: ['quotaStorageLowTitle', 'quotaStorageLowMessage'] }[d.storage];
+  $('error').hidden = !storage;
+  $('error').dataset.storage = d.storage ?? '';
+  if (storage) replace($('error'), el('strong', {}, t(storage[0])), el('p', {}, t(storage[1])));
   showDay(d.day);
   shopPicker(d);
   const v = d.view;

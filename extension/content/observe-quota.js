@@ -8,8 +8,9 @@
 // - its `quota` summaries: the platform's own {date, daily_quota, used} answer;
 // - the privacy board (隐私保护) itself, as a fallback when no answer was seen: a `d-statistic`
 //   block whose text says 已用 and shows "used / total".
-// Messages go out one at a time, in order, and are retried while the worker restarts, so a
-// decrypt seen is a decrypt counted (the ledger drops an exact repeat of the same delivery).
+// Messages go out one at a time, in order, and are retried while the worker restarts, and kept
+// and sent again while it cannot save them (a full disk), so a decrypt seen is a decrypt counted
+// (the ledger drops an exact repeat of the same delivery).
 (() => {
   const R = globalThis.RedShip;
   if (!R || globalThis.__redshipObserveQuota) return;
@@ -34,23 +35,53 @@
     return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
   };
 
-  /** Sends in order; retries while the worker is (re)starting; a refusal is logged, not retried. */
-  function deliver(type, payload) {
-    chain = chain.then(async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await R.send(type, payload);
-        } catch (e) {
-          const transient = e?.name === 'ExtensionUnavailable' || e?.name === 'NoAnswer';
-          if (!transient || attempt >= RETRIES) {
-            console.warn(`RedShip: ${type} was not recorded:`, e?.name, e?.message);
-            return null;
-          }
-          await sleep(150 * 2 ** attempt);
+  // Deliveries the worker took but could not save (its storage full, a write failing) wait here,
+  // oldest first, and go again every HOLD_MS until saved; later ones queue behind them, so the
+  // order holds. The worker has told the user (notification, badge). The ledger drops an exact
+  // repeat of a delivery, so sending one again never counts twice.
+  const HOLD_MS = 15000;
+  const held = [];
+  let holdTimer = 0;
+  const unsaved = (e) => e?.name === 'VaultError' && /^(StorageFull|StorageError):/.test(e?.message || '');
+
+  /** Sends one delivery, retrying while the worker is (re)starting: 'sent', 'unsaved' or 'refused'. */
+  async function sendOne(type, payload) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await R.send(type, payload);
+        return 'sent';
+      } catch (e) {
+        if (unsaved(e)) return 'unsaved';
+        const transient = e?.name === 'ExtensionUnavailable' || e?.name === 'NoAnswer';
+        if (!transient || attempt >= RETRIES) {
+          console.warn(`RedShip: ${type} was not recorded:`, e?.name, e?.message);
+          return 'refused';
         }
+        await sleep(150 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** Sends what is held, oldest first, until one still cannot be saved. */
+  function flush() {
+    chain = chain.then(async () => {
+      clearTimeout(holdTimer);
+      holdTimer = 0;
+      while (held.length) {
+        if ((await sendOne(...held[0])) === 'unsaved') {
+          holdTimer ||= setTimeout(flush, HOLD_MS);
+          return;
+        }
+        held.shift();
       }
     });
     return chain;
+  }
+
+  /** Queues a delivery behind any held one and sends what waits, in order. */
+  function deliver(type, payload) {
+    held.push([type, payload]);
+    return flush();
   }
 
   // ── decrypt answers ──────────────────────────────────────────────────────────────────────

@@ -8,8 +8,9 @@ import { core, ready } from './core.js';
 import { register, broadcast, exclusive } from './router.js';
 import * as store from './store.js';
 import { inputs, save, knownShops, problems, settingsKey, PROBLEMS_KEY } from './quota/records.js';
-import { showBadge, clearBadge, notify, RESET_ALARM } from './quota/signals.js';
+import { showBadge, clearBadge, notify, warnStorageFull, RESET_ALARM } from './quota/signals.js';
 import { lockAware } from './vault.js';
+import { codeOf } from './vault/engine.js';
 
 /**
  * Runs `work` after the answer when the router offers that (`ctx.after`), else now (a replay of
@@ -24,7 +25,13 @@ const afterAnswer = (ctx, work) => (ctx?.after ? ctx.after(work) : work());
 async function run(op, shop, extra, ctx) {
   const nowMs = Date.now();
   const update = core[op]({ ...(await inputs(shop, nowMs)), ...extra(nowMs) });
-  await save(update, shop, nowMs);
+  try {
+    await save(update, shop, nowMs);
+  } catch (e) {
+    // Not saved: the page keeps the report and sends it again; the user is told why.
+    if (codeOf(e) === 'StorageFull') await warnStorageFull();
+    throw e;
+  }
   await afterAnswer(ctx, async () => {
     await Promise.all([showBadge(update.view), notify(update.view)]);
     broadcast('quota', { shop });
@@ -63,7 +70,7 @@ register('quota.dashboard', async (p, ctx) => {
   // of shops (the popup's first answer after the worker starts waits on both).
   const asked = p.shop ? inputs(p.shop, nowMs) : null;
   asked?.catch(() => {});
-  const [{ current, ids }, status] = await Promise.all([knownShops(), store.get('status')]);
+  const [{ current, ids }, status, inUse] = await Promise.all([knownShops(), store.get('status'), chrome.storage.local.getBytesInUse(null)]);
   const shop = p.shop && ids.includes(p.shop) ? p.shop : current;
   const today = core.chinaDay({ nowMs });
   if (!shop) {
@@ -72,9 +79,20 @@ register('quota.dashboard', async (p, ctx) => {
   }
   const update = core.quotaDashboard({ ...(await (shop === p.shop ? asked : inputs(shop, nowMs))), shop, nowMs });
   // Looking at another shop does not make it the active one (the badge follows the workbench).
-  await save(update, shop, nowMs, { activate: false });
-  await afterAnswer(ctx, () => Promise.all([shop === current && showBadge(update.view), notify(update.view)]));
-  return { shops: ids, shop, view: update.view, day: today.day, workbench: status?.lastContact?.origin ?? null };
+  // A full disk does not hide the numbers: they are shown, with a word that nothing new is saved
+  // ('full'), or that little room is left (under 1% of it: 'low').
+  const { QUOTA_BYTES } = chrome.storage.local;
+  let storage = QUOTA_BYTES - inUse < QUOTA_BYTES / 100 ? 'low' : null;
+  try {
+    await save(update, shop, nowMs, { activate: false });
+  } catch (e) {
+    if (codeOf(e) !== 'StorageFull') throw e;
+    storage = 'full';
+  }
+  await afterAnswer(ctx, () => (storage === 'full'
+    ? warnStorageFull()
+    : Promise.all([shop === current && showBadge(update.view), notify(update.view)])));
+  return { shops: ids, shop, view: update.view, day: today.day, workbench: status?.lastContact?.origin ?? null, storage };
 });
 
 register('quota.settings.get', async () => {

@@ -17,7 +17,8 @@ import { core, office, ready } from './core.js';
 import { register, broadcast, sendToTab, exclusive } from './router.js';
 import * as store from './store.js';
 import * as orders from './orders.js';
-import { onVaultEvent } from './vault/engine.js';
+import { onVaultEvent, codeOf } from './vault/engine.js';
+import { warnStorageFull } from './quota/signals.js';
 
 const CURRENT = 'ship/current';
 const runKey = (id) => `ship/run/${id}`;
@@ -355,12 +356,19 @@ function contentEvent(event) {
 register('ship.step', async (p, ctx) => {
   const visible = p.visible.filter((v) => typeof v === 'string').slice(0, 2000);
   const events = p.events.map(contentEvent);
-  return applyEvents([...events, { type: 'next', visible }], ctx.tabId, { confirm: p.confirm ?? null, lookahead: true });
+  return applyEvents([...events, { type: 'next', visible }], ctx.tabId, { confirm: p.confirm ?? null, lookahead: true })
+    .catch(toldIfFull);
 }, { queued: false });
 
 // A single event the content script needs saved before it acts (confirming) or shown at once
 // (a filled dialog left for the user).
-register('ship.event', async (p, ctx) => applyEvent(contentEvent(p.event), ctx.tabId), { queued: false });
+register('ship.event', async (p, ctx) => applyEvent(contentEvent(p.event), ctx.tabId).catch(toldIfFull), { queued: false });
+
+/** A step not saved for a full disk waits (the page takes the run up again): the user is told why. */
+async function toldIfFull(e) {
+  if (codeOf(e) === 'StorageFull') await warnStorageFull();
+  throw e;
+}
 
 register('ship.couriers', async (p) => {
   const couriers = p.couriers

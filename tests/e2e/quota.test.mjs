@@ -7,7 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { launch, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
+import { fillStorage, launch, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
 
 const LIST = '/app-order/order/query';
@@ -136,6 +136,37 @@ describe('quota ledger over the replica', { timeout: 180_000 }, () => {
     assert.equal(expected, 17);
     const got = await settle(() => numbers(popup), (n) => n.used === expected);
     assert.equal(got.used, expected);
+  });
+
+  it('a decrypt made while the browser storage is full is kept, the user is told, and it is counted once there is room', async () => {
+    const counted = (await chargedOn(replica)).length;
+    await settle(() => numbers(popup), (n) => n.used === counted);
+    // Fill RedShip's storage to the last byte (an item counts its key and its JSON): the
+    // ledger's next save grows, so it fails with StorageFull and writes nothing.
+    await fillStorage(popup, 'test.filler');
+    try {
+      await decrypt(tabs[0], ids[20]);
+      const shown = await settle(() => popup.evaluate(() => chrome.notifications.getAll()), (n) => 'redship:storage-full' in n);
+      assert.ok('redship:storage-full' in shown, `the user is told: ${JSON.stringify(shown)}`);
+      assert.equal(await popup.evaluate(() => chrome.action.getBadgeText({})), '!');
+      // The popup still shows the numbers, and says that nothing new is saved.
+      await popup.reload();
+      await popup.locator('#error[data-storage="full"], #error[data-storage="low"]').waitFor();
+      assert.equal((await numbers(popup)).used, counted, 'the decrypt is not counted before it is saved');
+      await sleep(1000);
+      assert.equal(await popup.evaluate(() => chrome.storage.local.getBytesInUse(null)), await popup.evaluate(() => chrome.storage.local.QUOTA_BYTES));
+    } finally {
+      await popup.evaluate(() => chrome.storage.local.remove('test.filler'));
+      await popup.evaluate(() => chrome.notifications.clear('redship:storage-full'));
+    }
+    // Room again: the page sends the decrypt it kept (within its 15 s retry), counted once.
+    const expected = (await chargedOn(replica)).length;
+    assert.equal(expected, counted + 1);
+    await popup.reload();
+    const got = await settle(() => numbers(popup), (n) => n.used === expected, 40_000);
+    assert.equal(got.used, expected);
+    const rows = await settle(() => logRows(popup), (r) => r.some((x) => x.id === ids[20]));
+    assert.deepEqual(rows.filter((r) => r.id === ids[20]).map((r) => r.charged), ['true'], 'listed once, charged');
   });
 
   it('a refusal at zero is recorded and shown, and the badge says 0', async () => {

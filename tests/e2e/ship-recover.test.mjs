@@ -5,7 +5,7 @@
 // Each order ships exactly once — the replica's /__test/log is the truth.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { currentWorker, stopServiceWorkers } from './lib/chromium.mjs';
+import { currentWorker, fillStorage, stopServiceWorkers } from './lib/chromium.mjs';
 import {
   S, shipSession, DELIVER, pid, courierOf, seed, browseList, importPaste, startRun, waitDone, startShipping, shipmentsReach,
   shippedOnceEach, reportRows,
@@ -120,22 +120,6 @@ test('a step saved whose answer is lost (the worker stopped just then) is sent a
   assert.deepEqual((await reportRows(S.shipPage)).map((r) => r.status), ['shipped', 'shipped', 'shipped', 'shipped']);
 });
 
-/** Fills the extension's storage with `key`, leaving `leave` bytes free (an item counts its key
- *  and its JSON); retried, since the run saves as it goes. */
-function fillStorage(key, leave) {
-  return S.shipPage.evaluate(async ([k, room]) => {
-    for (let i = 0; ; i++) {
-      const free = chrome.storage.local.QUOTA_BYTES - (await chrome.storage.local.getBytesInUse(null));
-      try {
-        await chrome.storage.local.set({ [k]: 'x'.repeat(Math.max(0, free - room - k.length - 2)) });
-        return;
-      } catch (e) {
-        if (i >= 20) throw e;
-      }
-    }
-  }, [key, leave]);
-}
-
 test('a step the worker cannot save (the disk is full) stops nothing for good: the run is taken up again once it can save', { timeout: 240_000 }, async () => {
   const n = 30;
   await seed(Array.from({ length: n }, (_, i) => i));
@@ -143,17 +127,19 @@ test('a step the worker cannot save (the disk is full) stops nothing for good: t
   await importPaste(Array.from({ length: n }, (_, i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(n - 1));
   await S.shipPage.getByTestId('fill-mode').selectOption('ship');
   // Most of the disk is taken before the run, so filling the rest mid-run is quick.
-  await fillStorage('test.filler', 64 * 1024);
+  await fillStorage(S.shipPage, 'test.filler', 64 * 1024);
   try {
     await startRun(S.shipPage);
     await shipmentsReach(3, 10);
     // The rest, to the last byte: a save that grows fails (StorageFull) and writes nothing; the
     // run's next step is refused. (One that shrinks, e.g. an order settled, still goes through.)
-    await fillStorage('test.filler2', 0);
+    await fillStorage(S.shipPage, 'test.filler2');
     assert.ok((await S.replica.log()).shipments.length < n, 'the disk filled before the run ended');
-    await S.workbench.waitForTimeout(3000);
+    // The user is told why the run waits.
+    await S.shipPage.waitForFunction(async () => 'redship:storage-full' in (await chrome.notifications.getAll()), null, { timeout: 20_000 });
   } finally {
     await S.shipPage.evaluate(() => chrome.storage.local.remove(['test.filler', 'test.filler2']));
+    await S.shipPage.evaluate(() => chrome.notifications.clear('redship:storage-full'));
   }
   // Space again: the content script takes the run up by itself (no reload, no restart).
   await waitDone(S.shipPage, n, 120_000);

@@ -1,6 +1,7 @@
 // What the user sees outside the popup: the toolbar badge (today's remaining decrypts, coloured
-// by level), a notification at each threshold (the core decides which are due, once a day), and
-// an alarm at the next 00:00 China time so the badge rolls over with the platform.
+// by level), a notification at each threshold (the core decides which are due, once a day), an
+// alarm at the next 00:00 China time so the badge rolls over with the platform, and a warning
+// when a count could not be saved because the browser storage is full.
 
 const COLOURS = { ok: '#1f9d55', warn: '#e6a23c', critical: '#d93026', empty: '#8c1c13' };
 export const RESET_ALARM = 'quota-reset';
@@ -46,5 +47,36 @@ export async function notify(view) {
     });
   } catch (e) {
     console.warn('RedShip quota: notification not shown:', e?.message || e);
+  }
+}
+
+const FULL_NOTICE_MS = 10 * 60_000;
+let fullNoticeAt = -Infinity;
+
+/**
+ * A decrypt, a page's quota number or a fill step reached the worker but could not be saved: the
+ * storage RedShip may use is full. The badge says "!" until the next count is saved, and a
+ * notification (at most every 10 minutes) says what to do. The page keeps what it sent and sends
+ * it again (observe-quota's held deliveries, the filler's run taken up again).
+ */
+export async function warnStorageFull() {
+  const now = Date.now();
+  const notice = now - fullNoticeAt >= FULL_NOTICE_MS;
+  if (notice) fullNoticeAt = now;
+  try {
+    await Promise.all([
+      chrome.action.setBadgeText({ text: '!' }),
+      chrome.action.setBadgeBackgroundColor({ color: COLOURS.empty }),
+      chrome.action.setTitle({ title: t('quotaStorageFullTitle') }),
+      notice && chrome.notifications.create('redship:storage-full', {
+        type: 'basic',
+        iconUrl: chrome.runtime.getURL('icons/icon128.png'),
+        title: t('quotaStorageFullTitle'),
+        message: t('quotaStorageFullMessage'),
+        priority: 2,
+      }),
+    ]);
+  } catch (e) {
+    console.warn('RedShip quota: the storage-full warning was not shown:', e?.message || e);
   }
 }

@@ -91,3 +91,22 @@ export async function openExtensionPage(context, extensionId, path) {
   await page.goto(`chrome-extension://${extensionId}/${path}`);
   return page;
 }
+
+/**
+ * Fills the extension's storage from `page` (one of its own pages) with the record `key`, leaving
+ * `leave` bytes free (an item counts its key and its JSON), so that saves that grow fail with the
+ * browser's quota error. Retried: the extension may save while it fills.
+ */
+export function fillStorage(page, key, leave = 0) {
+  return page.evaluate(async ([k, room]) => {
+    for (let i = 0; ; i++) {
+      const free = chrome.storage.local.QUOTA_BYTES - (await chrome.storage.local.getBytesInUse(null));
+      try {
+        await chrome.storage.local.set({ [k]: 'x'.repeat(Math.max(0, free - room - k.length - 2)) });
+        return;
+      } catch (e) {
+        if (i >= 20) throw e;
+      }
+    }
+  }, [key, leave]);
+}
