@@ -25,6 +25,26 @@
     return res.data;
   }
 
+  const TRANSIENT = new Set(['ExtensionUnavailable', 'NoAnswer']);
+  const RETRIES = 6;
+
+  /**
+   * `send`, retried while the worker is (re)starting: a worker stopped while it handled the
+   * message leaves it unanswered. Waits 150 ms, doubling, about 9.5 s in all; then, or on any
+   * other error, rejects. Only for messages whose handler takes a repeat (the worker's domains
+   * drop an exact repeat, or apply it to the same end).
+   */
+  async function sendRetrying(type, payload = {}) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send(type, payload);
+      } catch (e) {
+        if (!TRANSIENT.has(e?.name) || attempt >= RETRIES) throw e;
+        await new Promise((r) => setTimeout(r, 150 * 2 ** attempt));
+      }
+    }
+  }
+
   /** The shop this page belongs to: its name where the page shows one, else the site's host. */
   function shop() {
     for (const sel of site.shop.selectors) {
@@ -96,6 +116,9 @@
   globalThis.RedShip = Object.freeze({
     site,
     send,
+    sendRetrying,
+    /** The worker did not answer (restarting, stopped mid-message): `sendRetrying` gave up on it. */
+    isTransient: (e) => TRANSIENT.has(e?.name),
     shop,
     /** True for a package ID of the platform's shape. */
     isPackageId: (s) => typeof s === 'string' && packageIdRe.test(s),

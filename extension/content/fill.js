@@ -36,17 +36,8 @@
   let running = false;
   let lastRead = null; // {answers, rows}: the list as last read whole (rowsFor)
 
-  /** Sends to the worker, retrying while it restarts. */
-  async function send(type, payload) {
-    for (let i = 0; ; i++) {
-      try {
-        return await R.send(type, payload);
-      } catch (e) {
-        if (i >= 6 || !['ExtensionUnavailable', 'NoAnswer'].includes(e.name)) throw e;
-        await D.sleep(400 * (i + 1));
-      }
-    }
-  }
+  /** Sends to the worker, retrying while it restarts (the journal takes a repeated step). */
+  const send = R.sendRetrying;
 
   const event = (ev) => send('ship.event', { event: ev });
   const onList = () => location.pathname.startsWith(site.routes.orderListPrefix);

@@ -2,7 +2,8 @@
 // from the page-world hook, see content/hook-main.js) and its successful shipments to the service
 // worker, which parses them off the page's thread and collects pending packages for the transit
 // warehouse. Buyer fields are masked in the core before anything is stored; this script only
-// forwards, in arrival order, and never reads the DOM for buyer data. The worker's answer carries
+// forwards, in arrival order (retried while the worker restarts), and never reads the DOM for
+// buyer data. The worker's answer carries
 // the list's package IDs and statuses, which the bridge gives the tab's `orderPage` listeners.
 (() => {
   const R = globalThis.RedShip;
@@ -27,7 +28,7 @@
   R.relayLists((kind, { request, text }) => {
     const done = chain.then(async () => {
       // The list request (page, status filter) lets the core notice packages that left.
-      const res = await R.send('orders.ingest', { shop: await shopName(), kind, request, text });
+      const res = await R.sendRetrying('orders.ingest', { shop: await shopName(), kind, request, text });
       if (res?.error) console.warn('RedShip: could not collect orders:', res.error.name, res.error.message);
       if (res?.ingest?.rejected?.length) console.warn('RedShip: packages not collected:', res.ingest.rejected);
       return res?.summary ?? null;
@@ -40,7 +41,7 @@
   R.onHook('deliver', (payload) => {
     if (payload?.ok !== true || !R.isPackageId(payload.packageId)) return;
     chain = chain
-      .then(async () => R.send('orders.shipped', { shop: await shopName(), packageId: payload.packageId }))
+      .then(async () => R.sendRetrying('orders.shipped', { shop: await shopName(), packageId: payload.packageId }))
       .catch((e) => console.warn('RedShip: could not record a shipment:', e.name, e.message));
   });
 })();

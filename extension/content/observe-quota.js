@@ -17,10 +17,8 @@
   globalThis.__redshipObserveQuota = true;
   const site = R.site;
   const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
-  const RETRIES = 6;
   let chain = Promise.resolve();
 
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
   // The shop's name as the page shows it; while the top bar re-renders it may be missing for a
   // moment, and the host is no shop: keep the last name seen so counts never split in two.
@@ -35,30 +33,26 @@
     return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
   };
 
-  // Deliveries the worker took but could not save (its storage full, a write failing) wait here,
-  // oldest first, and go again every HOLD_MS until saved; later ones queue behind them, so the
-  // order holds. The worker has told the user (notification, badge). The ledger drops an exact
-  // repeat of a delivery, so sending one again never counts twice.
+  // Deliveries the worker could not save (its storage full — it has told the user — or a write
+  // failing), or did not answer through all the retries, wait here, oldest first, and go again
+  // every HOLD_MS until saved; later ones queue behind them, so the order holds. The ledger drops
+  // an exact repeat of a delivery, so sending one again never counts twice. Only a refusal (a
+  // report the worker will never take) is dropped, with a warning.
   const HOLD_MS = 15000;
   const held = [];
   let holdTimer = 0;
   const unsaved = (e) => e?.name === 'VaultError' && /^(StorageFull|StorageError):/.test(e?.message || '');
 
-  /** Sends one delivery, retrying while the worker is (re)starting: 'sent', 'unsaved' or 'refused'. */
+  /** Sends one delivery, retrying while the worker is (re)starting: 'sent', 'unsaved' (to hold) or 'refused'. */
   async function sendOne(type, payload) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await R.send(type, payload);
-        return 'sent';
-      } catch (e) {
-        if (unsaved(e)) return 'unsaved';
-        const transient = e?.name === 'ExtensionUnavailable' || e?.name === 'NoAnswer';
-        if (!transient || attempt >= RETRIES) {
-          console.warn(`RedShip: ${type} was not recorded:`, e?.name, e?.message);
-          return 'refused';
-        }
-        await sleep(150 * 2 ** attempt);
-      }
+    try {
+      await R.sendRetrying(type, payload);
+      return 'sent';
+    } catch (e) {
+      // Out of reach for long, but still installed (not reloaded away from this page): later.
+      if (unsaved(e) || (R.isTransient(e) && chrome.runtime?.id)) return 'unsaved';
+      console.warn(`RedShip: ${type} was not recorded:`, e?.name, e?.message);
+      return 'refused';
     }
   }
 

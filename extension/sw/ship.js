@@ -271,11 +271,14 @@ function wake(tabId) {
   sendToTab(tabId, 'ship.wake', {}).catch(() => {});
 }
 
-// A worker starting while a run is running tells the run's tab at once: the tab's loop may have
-// ended on an error while the worker was away (it takes itself up again too, after a wait).
-ready.then(currentRecord)
-  .then((rec) => { if (rec?.run.state === 'running') wake(rec.tabId); })
-  .catch(() => {}); // locked, or no run: nothing to wake
+// A worker starting while a run is running tells the run's tab soon: the tab's loop may have
+// ended on an error while the worker was away (it takes itself up again too, after a longer
+// wait). Not at once: the message that started the worker is answered first.
+setTimeout(() => {
+  ready.then(currentRecord)
+    .then((rec) => { if (rec?.run.state === 'running') wake(rec.tabId); })
+    .catch(() => {}); // locked, or no run: nothing to wake
+}, 1000);
 
 register('ship.start', async (p) => {
   if (p.mode !== 'fill' && p.mode !== 'ship') throw named('FillError', `unknown mode ${p.mode}`);
