@@ -5,7 +5,7 @@
 // Each order ships exactly once — the replica's /__test/log is the truth.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { currentWorker, fillStorage, stopServiceWorkers } from './lib/chromium.mjs';
+import { fillStorage, loseAnAnswer, stopServiceWorkers } from './lib/chromium.mjs';
 import {
   S, shipSession, DELIVER, pid, courierOf, seed, browseList, importPaste, startRun, waitDone, startShipping, shipmentsReach,
   shippedOnceEach, reportRows,
@@ -75,27 +75,9 @@ test('a step saved whose answer is lost (the worker stopped just then) is sent a
   // The second shipment is answered after 25 s: RedShip reports no answer at 20 s, is told to
   // check the order, and reports the check once the answer has come.
   await S.replica.hook('fault', { endpoint: DELIVER, nth: 2, delay_ms: 25_000 });
-  // In the worker: note the key of each storage write (keys are opaque). Once armed with the key
-  // last written — the run's log, by the "no answer" step — the next write of that key (the
-  // check's step) goes through and the step's answer is held back; the worker is then stopped.
-  const worker = await currentWorker(S.browser.context, S.browser.extensionId);
-  await worker.evaluate(() => {
-    const area = chrome.storage.local;
-    const set = area.set.bind(area);
-    const t = { last: null, target: null, held: false };
-    globalThis.__loseAnswer = t;
-    area.set = async (items) => {
-      await set(items);
-      const keys = Object.keys(items);
-      if (t.target && keys.includes(t.target)) {
-        t.target = null;
-        t.held = true;
-        return new Promise(() => {});
-      }
-      t.last = keys.at(-1);
-      return undefined;
-    };
-  });
+  // The worker saves the check's step (the next write of the run's log, the key the "no answer"
+  // step wrote last) and its answer is lost: it is stopped while it holds it.
+  const lose = await loseAnAnswer(S.browser.context, S.browser.extensionId);
   const stopped = []; // the filler's word that its run ended on an error (it would take it up again)
   const onConsole = (m) => { if (m.text().includes('the fill run stopped on an error')) stopped.push(m.text()); };
   S.workbench.on('console', onConsole);
@@ -104,8 +86,8 @@ test('a step saved whose answer is lost (the worker stopped just then) is sent a
   await shipmentsReach(2, 10);
   // Armed after the "no answer" step (20 s) and before the check's step (after the answer, 25 s).
   await S.workbench.waitForTimeout(22_500);
-  await worker.evaluate(() => { globalThis.__loseAnswer.target = globalThis.__loseAnswer.last; });
-  for (let i = 0; !(await worker.evaluate(() => globalThis.__loseAnswer.held)); i++) {
+  await lose.arm({ sameKey: true });
+  for (let i = 0; !(await lose.held()); i++) {
     assert.ok(i < 300, 'the check was never reported');
     await S.workbench.waitForTimeout(50);
   }

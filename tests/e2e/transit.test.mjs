@@ -3,13 +3,14 @@
 // text visible) and one the platform sent in plain text still export masked; the CSV has a BOM
 // and matches the XLSX; a template change shows in the next export; the planner's numbers match
 // a computation written out here; packages shipped meanwhile (seen shipped, shipped through the
-// page's dialog, or simply gone from the pending tab) leave the list.
+// page's dialog, or simply gone from the pending tab) leave the list. A list answer the worker
+// was stopped before saving is sent again by the page and collected.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import Papa from 'papaparse';
-import { launch, openExtensionPage } from './lib/chromium.mjs';
+import { launch, loseAnAnswer, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
 
 const PAGE = '/api/edith/fulfillment/order/page';
@@ -290,5 +291,46 @@ describe('transit warehouse', { timeout: 180_000 }, () => {
     await rows().first().waitFor();
     await waitForRows(expected.size);
     assert.deepEqual((await transitRowIds()).sort(), [...expected].sort());
+  });
+});
+
+describe('transit: a list answer the worker never took', { timeout: 120_000 }, () => {
+  before(async () => {
+    replica = await startReplica({ seed: 12, orders: 100 });
+    browser = await launch({ locale: 'zh-CN' });
+    wb = await browser.context.newPage();
+    transit = await openExtensionPage(browser.context, browser.extensionId, 'transit.html');
+  });
+  after(async () => {
+    await browser?.close();
+    await replica?.stop();
+  });
+
+  it('is sent again by the page once the worker restarts, and collected', async () => {
+    const pendingOf = async (n) => (await listPage(n)).packages.filter((p) => p.status === 4 || p.status === 5).map((p) => p.packageId);
+    const [p1, p2] = [await pendingOf(1), await pendingOf(2)];
+    assert.ok(p1.length > 0 && p2.length > 0);
+    await wb.goto(`${replica.url}/app-order/order/query`);
+    await rows().first().waitFor();
+    await waitForRows(p1.length);
+    await wb.waitForTimeout(500); // what page 1 brought is saved
+    // The worker is stopped as it takes page 2's answer, before saving it.
+    const lose = await loseAnAnswer(browser.context, browser.extensionId);
+    await lose.arm({ saved: false });
+    const first = await firstRowId();
+    await wb.locator('.d-pagination .d-pagination-item', { hasText: /^2$/ }).click();
+    await wb.waitForFunction((id) => {
+      const tr = document.querySelector('table.d-new-table tbody tr.d-new-table-row');
+      return tr && !tr.textContent.includes(id) && !document.querySelector('.d-new-table-loading');
+    }, first);
+    for (let i = 0; !(await lose.held()); i++) {
+      assert.ok(i < 200, 'page 2 was never sent to the worker');
+      await wb.waitForTimeout(50);
+    }
+    await stopServiceWorkers(browser.context, wb);
+    // The page sends page 2 again to a fresh worker: both pages are collected.
+    await transit.reload();
+    await waitForRows(p1.length + p2.length);
+    assert.deepEqual((await transitRowIds()).sort(), [...p1, ...p2].sort());
   });
 });

@@ -110,3 +110,41 @@ export function fillStorage(page, key, leave = 0) {
     }
   }, [key, leave]);
 }
+
+/**
+ * Makes the extension's worker lose the answer to one message, as when Chrome stops the worker
+ * while it handles one: its storage writes are watched, and once armed, the next write (of the
+ * key written last before arming, with `sameKey`) never settles — made first (`saved`: the work
+ * is saved, only the answer is lost) or not at all — so that handler never answers. Poll
+ * `held()`, then stop the worker (stopServiceWorkers).
+ */
+export async function loseAnAnswer(context, extensionId) {
+  const worker = await currentWorker(context, extensionId);
+  await worker.evaluate(() => {
+    const area = chrome.storage.local;
+    const set = area.set.bind(area);
+    const t = { last: null, armed: null, held: false };
+    globalThis.__loseAnswer = t;
+    area.set = async (items) => {
+      const keys = Object.keys(items);
+      const hit = t.armed && (t.armed.key === null || keys.includes(t.armed.key));
+      if (!hit) {
+        await set(items);
+        t.last = keys.at(-1);
+        return undefined;
+      }
+      const { saved } = t.armed;
+      t.armed = null;
+      if (saved) await set(items);
+      t.held = true;
+      return new Promise(() => {});
+    };
+  });
+  return {
+    arm: ({ sameKey = false, saved = true } = {}) => worker.evaluate(([same, keep]) => {
+      const t = globalThis.__loseAnswer;
+      t.armed = { key: same ? t.last : null, saved: keep };
+    }, [sameKey, saved]),
+    held: () => worker.evaluate(() => globalThis.__loseAnswer.held),
+  };
+}
