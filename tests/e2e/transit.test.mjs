@@ -107,12 +107,22 @@ async function exportXlsxRows() {
   return parseXlsx(await download.path());
 }
 
-describe('transit warehouse', { timeout: 180_000 }, () => {
+/** Pages the workbench's list to page 2 and waits until its rows have replaced page 1's. */
+async function toPage2() {
+  const first = await firstRowId();
+  await wb.locator('.d-pagination .d-pagination-item', { hasText: /^2$/ }).click();
+  await wb.waitForFunction((id) => {
+    const tr = document.querySelector('table.d-new-table tbody tr.d-new-table-row');
+    return tr && !tr.textContent.includes(id) && !document.querySelector('.d-new-table-loading');
+  }, first);
+}
+
+/** Starts a replica with `opts` (then `setup(replica)`), Chromium with RedShip, the workbench tab
+ *  and transit.html before a suite; closes them after it. */
+function session(opts, setup = async () => {}) {
   before(async () => {
-    replica = await startReplica({ seed: 11, orders: 150 });
-    // A package the platform sends in plain text (as after a decrypt), paid just now: page 1.
-    await replica.hook('orders', { packages: [{ packageId: PLAIN_ID, status: 4, paidAt: Date.now() - 1000, userInfo: PLAIN,
-      skus: [{ skuId: 'SKU-PLAIN', name: '=HYPERLINK("http://evil")', spec: '-1', quantity: 2, price: 9.9 }] }] });
+    replica = await startReplica(opts);
+    await setup(replica);
     browser = await launch({ locale: 'zh-CN' });
     wb = await browser.context.newPage();
     transit = await openExtensionPage(browser.context, browser.extensionId, 'transit.html');
@@ -121,6 +131,12 @@ describe('transit warehouse', { timeout: 180_000 }, () => {
     await browser?.close();
     await replica?.stop();
   });
+}
+
+describe('transit warehouse', { timeout: 180_000 }, () => {
+  // A package the platform sends in plain text (as after a decrypt), paid just now: page 1.
+  session({ seed: 11, orders: 150 }, (r) => r.hook('orders', { packages: [{ packageId: PLAIN_ID, status: 4, paidAt: Date.now() - 1000, userInfo: PLAIN,
+    skus: [{ skuId: 'SKU-PLAIN', name: '=HYPERLINK("http://evil")', spec: '-1', quantity: 2, price: 9.9 }] }] }));
 
   it('collects exactly the pending packages of the two pages browsed', async () => {
     await wb.goto(`${replica.url}/app-order/order/query`);
@@ -140,12 +156,7 @@ describe('transit warehouse', { timeout: 180_000 }, () => {
     assert.match(decrypted.phone, /^1[3-9]\d{9}$/, `plain phone visible: ${decrypted.phone}`);
     assert.ok(!decrypted.name.includes('*'), `plain name visible: ${decrypted.name}`);
 
-    const first = await firstRowId();
-    await wb.locator('.d-pagination .d-pagination-item', { hasText: /^2$/ }).click();
-    await wb.waitForFunction((id) => {
-      const tr = document.querySelector('table.d-new-table tbody tr.d-new-table-row');
-      return tr && !tr.textContent.includes(id) && !document.querySelector('.d-new-table-loading');
-    }, first);
+    await toPage2();
     const p2 = await listPage(2);
     const pending = [...p1.packages, ...p2.packages].filter((p) => p.status === 4 || p.status === 5).map((p) => p.packageId);
     assert.ok(pending.length > 10 && pending.includes(PLAIN_ID));
@@ -295,16 +306,7 @@ describe('transit warehouse', { timeout: 180_000 }, () => {
 });
 
 describe('transit: a list answer the worker never took', { timeout: 120_000 }, () => {
-  before(async () => {
-    replica = await startReplica({ seed: 12, orders: 100 });
-    browser = await launch({ locale: 'zh-CN' });
-    wb = await browser.context.newPage();
-    transit = await openExtensionPage(browser.context, browser.extensionId, 'transit.html');
-  });
-  after(async () => {
-    await browser?.close();
-    await replica?.stop();
-  });
+  session({ seed: 12, orders: 100 });
 
   it('is sent again by the page once the worker restarts, and collected', async () => {
     const pendingOf = async (n) => (await listPage(n)).packages.filter((p) => p.status === 4 || p.status === 5).map((p) => p.packageId);
@@ -317,12 +319,7 @@ describe('transit: a list answer the worker never took', { timeout: 120_000 }, (
     // The worker is stopped as it takes page 2's answer, before saving it.
     const lose = await loseAnAnswer(browser.context, browser.extensionId);
     await lose.arm({ saved: false });
-    const first = await firstRowId();
-    await wb.locator('.d-pagination .d-pagination-item', { hasText: /^2$/ }).click();
-    await wb.waitForFunction((id) => {
-      const tr = document.querySelector('table.d-new-table tbody tr.d-new-table-row');
-      return tr && !tr.textContent.includes(id) && !document.querySelector('.d-new-table-loading');
-    }, first);
+    await toPage2();
     for (let i = 0; !(await lose.held()); i++) {
       assert.ok(i < 200, 'page 2 was never sent to the worker');
       await wb.waitForTimeout(50);
