@@ -275,6 +275,12 @@
     const { answer, ours } = await verdict;
     if (!ours) {
       await settleDialog(); // never confirmed: closed if a way out above left it open
+      // A check of this very order: the worker recorded this step's intent on a first try whose
+      // answer was lost (stopped before answering), then took the repeat. Nothing was pressed
+      // here for that intent, so it is taken back and the order is filled as planned.
+      if (answer.action?.kind === 'check' && answer.action.packageId === id) {
+        return { ahead: null, events: [{ type: 'withdraw', packageId: id }] };
+      }
       return { answer, events: null };
     }
     if (done instanceof Error) throw done;

@@ -86,12 +86,8 @@ test('a step saved whose answer is lost (the worker stopped just then) is sent a
   await shipmentsReach(2, 10);
   // Armed after the "no answer" step (20 s) and before the check's step (after the answer, 25 s).
   await S.workbench.waitForTimeout(22_500);
-  await lose.arm({ sameKey: true });
-  for (let i = 0; !(await lose.held()); i++) {
-    assert.ok(i < 300, 'the check was never reported');
-    await S.workbench.waitForTimeout(50);
-  }
-  await stopServiceWorkers(S.browser.context, S.workbench);
+  await lose.arm({ key: 'last' });
+  await lose.stopWhenHeld(S.workbench, 'the check step');
   // The page sends the check again to a fresh worker, which already saved it.
   await waitDone(S.shipPage, 4, 120_000);
   S.workbench.off('console', onConsole);
@@ -100,6 +96,30 @@ test('a step saved whose answer is lost (the worker stopped just then) is sent a
   await S.shipPage.reload();
   await waitDone(S.shipPage, 4, 30_000);
   assert.deepEqual((await reportRows(S.shipPage)).map((r) => r.status), ['shipped', 'shipped', 'shipped', 'shipped']);
+});
+
+test('a step that also recorded the next order\'s intent, its answer lost, hands that order back as planned: no 确定 is counted unpressed', { timeout: 180_000 }, async () => {
+  await seed(Array.from({ length: 20 }, (_, i) => i));
+  await browseList();
+  await importPaste(Array.from({ length: 20 }, (_, i) => i).map((i) => `${pid(i)} ${courierOf(i).name} ${courierOf(i).no(i)}`).join('\n'), pid(19));
+  const lose = await loseAnAnswer(S.browser.context, S.browser.extensionId);
+  const stopped = [];
+  const onConsole = (m) => { if (m.text().includes('the fill run stopped on an error')) stopped.push(m.text()); };
+  S.workbench.on('console', onConsole);
+  await S.shipPage.getByTestId('fill-mode').selectOption('ship');
+  await startRun(S.shipPage);
+  await shipmentsReach(2, 10);
+  // The next write of the run's log is a step that settles an order and records the intent for
+  // the one opened ahead; its answer is lost. The repeat hands that order back as a check, and
+  // the page, which pressed nothing for it, takes the intent back (the journal's count of 确定
+  // for it stays at what was pressed), then fills and ships it.
+  await lose.arm({ key: 'most' });
+  await lose.stopWhenHeld(S.workbench, 'a step with the next intent');
+  await waitDone(S.shipPage, 20, 120_000);
+  S.workbench.off('console', onConsole);
+  assert.deepEqual(stopped, []);
+  await shippedOnceEach(20);
+  assert.deepEqual((await reportRows(S.shipPage)).map((r) => r.status), Array(20).fill('shipped'));
 });
 
 test('a step the worker cannot save (the disk is full) stops nothing for good: the run is taken up again once it can save', { timeout: 240_000 }, async () => {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import Papa from 'papaparse';
-import { launch, loseAnAnswer, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
+import { launch, loseAnAnswer, openExtensionPage } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
 
 const PAGE = '/api/edith/fulfillment/order/page';
@@ -318,13 +318,9 @@ describe('transit: a list answer the worker never took', { timeout: 120_000 }, (
     await wb.waitForTimeout(500); // what page 1 brought is saved
     // The worker is stopped as it takes page 2's answer, before saving it.
     const lose = await loseAnAnswer(browser.context, browser.extensionId);
-    await lose.arm({ saved: false });
+    await lose.arm({ key: 'any', saved: false });
     await toPage2();
-    for (let i = 0; !(await lose.held()); i++) {
-      assert.ok(i < 200, 'page 2 was never sent to the worker');
-      await wb.waitForTimeout(50);
-    }
-    await stopServiceWorkers(browser.context, wb);
+    await lose.stopWhenHeld(wb, "page 2's answer");
     // The page sends page 2 again to a fresh worker: both pages are collected.
     await transit.reload();
     await waitForRows(p1.length + p2.length);

@@ -113,17 +113,18 @@ export function fillStorage(page, key, leave = 0) {
 
 /**
  * Makes the extension's worker lose the answer to one message, as when Chrome stops the worker
- * while it handles one: its storage writes are watched, and once armed, the next write (of the
- * key written last before arming, with `sameKey`) never settles — made first (`saved`: the work
- * is saved, only the answer is lost) or not at all — so that handler never answers. Poll
- * `held()`, then stop the worker (stopServiceWorkers).
+ * while it handles one: its storage writes are watched (keys are opaque), and once armed, the
+ * next write — of any key, of the key written `last` before arming, or of the one written `most`
+ * since this was set up (a fill run's log: one write a step) — never settles, made first
+ * (`saved`: the work is saved, only the answer is lost) or not at all, so that handler never
+ * answers. `stopWhenHeld` then stops the worker (stopServiceWorkers).
  */
 export async function loseAnAnswer(context, extensionId) {
   const worker = await currentWorker(context, extensionId);
   await worker.evaluate(() => {
     const area = chrome.storage.local;
     const set = area.set.bind(area);
-    const t = { last: null, armed: null, held: false };
+    const t = { last: null, counts: new Map(), armed: null, held: false };
     globalThis.__loseAnswer = t;
     area.set = async (items) => {
       const keys = Object.keys(items);
@@ -131,6 +132,7 @@ export async function loseAnAnswer(context, extensionId) {
       if (!hit) {
         await set(items);
         t.last = keys.at(-1);
+        for (const k of keys) t.counts.set(k, (t.counts.get(k) || 0) + 1);
         return undefined;
       }
       const { saved } = t.armed;
@@ -141,10 +143,20 @@ export async function loseAnAnswer(context, extensionId) {
     };
   });
   return {
-    arm: ({ sameKey = false, saved = true } = {}) => worker.evaluate(([same, keep]) => {
+    arm: ({ key = 'any', saved = true } = {}) => worker.evaluate(([which, keep]) => {
       const t = globalThis.__loseAnswer;
-      t.armed = { key: same ? t.last : null, saved: keep };
-    }, [sameKey, saved]),
+      const most = [...t.counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+      t.armed = { key: { any: null, last: t.last, most }[which], saved: keep };
+    }, [key, saved]),
     held: () => worker.evaluate(() => globalThis.__loseAnswer.held),
+    /** Waits (up to `timeoutMs`) until a write is held, then stops the worker; `what` names it. */
+    async stopWhenHeld(page, what, timeoutMs = 15_000) {
+      const end = Date.now() + timeoutMs;
+      while (!(await worker.evaluate(() => globalThis.__loseAnswer.held))) {
+        if (Date.now() > end) throw new Error(`${what}: no write was held`);
+        await page.waitForTimeout(20);
+      }
+      await stopServiceWorkers(context, page);
+    },
   };
 }
