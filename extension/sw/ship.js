@@ -13,7 +13,7 @@
 // shipped}]}; `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v,
 // updatedAtMs, packages: [{packageId, waiting}]} — IDs and status only, a fallback under the
 // orders domain's knownOrders (which wins where both know an order).
-import { core, office, ready } from './core.js';
+import { core, office } from './core.js';
 import { register, broadcast, sendToTab, exclusive } from './router.js';
 import * as store from './store.js';
 import * as orders from './orders.js';
@@ -270,15 +270,6 @@ function wake(tabId) {
   if (tabId === null || tabId === undefined) return;
   sendToTab(tabId, 'ship.wake', {}).catch(() => {});
 }
-
-// A worker starting while a run is running tells the run's tab soon: the tab's loop may have
-// ended on an error while the worker was away (it takes itself up again too, after a longer
-// wait). Not at once: the message that started the worker is answered first.
-setTimeout(() => {
-  ready.then(currentRecord)
-    .then((rec) => { if (rec?.run.state === 'running') wake(rec.tabId); })
-    .catch(() => {}); // locked, or no run: nothing to wake
-}, 1000);
 
 register('ship.start', async (p) => {
   if (p.mode !== 'fill' && p.mode !== 'ship') throw named('FillError', `unknown mode ${p.mode}`);
