@@ -146,8 +146,10 @@ function updateButtons() {
 
 function renderRun(state) {
   runState = state;
+  heardAt = Date.now();
   updateButtons();
   const progress = $('fill-progress');
+  renderWaiting(state?.waiting ?? null);
   if (!state?.run) {
     Object.assign(progress.dataset, { done: 0, total: 0 });
     delete progress.dataset.runId;
@@ -171,6 +173,26 @@ function renderRun(state) {
   replace($('report-summary'), t('shipReportSummary', [c.shipped, c.filled, c.skipped, c.failed, c.pending]));
   renderReport(run.runId, report.rows);
 }
+
+/** Why a running run is not moving ('storageFull', 'workbench'), or nothing. */
+function renderWaiting(waiting) {
+  const box = $('fill-waiting');
+  // i18n-keys: shipWaiting_storageFull shipWaiting_workbench
+  box.hidden = !waiting;
+  box.textContent = waiting ? t(`shipWaiting_${waiting}`) : '';
+  if (waiting) $('fill-progress').dataset.waiting = waiting;
+  else delete $('fill-progress').dataset.waiting;
+}
+
+// A running run that has said nothing for a while is asked about: the worker then says why it
+// waits (its workbench tab closed, say), which no progress message would.
+let heardAt = Date.now();
+const QUIET_MS = 10_000;
+setInterval(() => {
+  if (runState?.run?.state !== 'running' || Date.now() - heardAt < QUIET_MS) return;
+  heardAt = Date.now();
+  call('ship.state').then(renderRun, () => {});
+}, QUIET_MS / 2);
 
 // The report table follows the run several times a second: rebuilt only when the run or its
 // list of orders changes, otherwise only rows whose status or message changed are touched.

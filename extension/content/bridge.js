@@ -66,12 +66,15 @@
   // thread, and resolves the listeners' summary — package IDs and statuses, no buyer fields.
   const LIST_KINDS = new Set(['orderPage', 'orderDetail']);
   let listRelay = null;
+  let listsReading = 0; // answers handed to the relay whose summary is not out yet
   function relay(kind, request, text, sentAt) {
     if (!listRelay) return;
+    listsReading += 1;
     Promise.resolve()
       .then(() => listRelay(kind, { request, text }))
       .then((summary) => { if (summary && typeof summary === 'object') emit(kind, { ...summary, sentAt }); },
-        (e) => console.warn('RedShip: a list answer was not read:', e?.name, e?.message));
+        (e) => console.warn('RedShip: a list answer was not read:', e?.name, e?.message))
+      .finally(() => { listsReading -= 1; emit('listsRead', {}); });
   }
 
   // Hook messages arrive only over the private port the page-world hook hands over at
@@ -134,6 +137,9 @@
      * shows the platform's state no earlier than that). The first relay set wins.
      */
     relayLists(fn) { listRelay ??= fn; },
+    /** How many list answers the page received are still being read (see `relayLists`); the
+     *  `listsRead` hook fires each time one is done. */
+    listsReading: () => listsReading,
     /** Handles a command `type` sent by the service worker with chrome.tabs.sendMessage. */
     onCommand(type, fn) { commandHandlers.set(type, fn); },
   });

@@ -52,6 +52,9 @@
     if (packages.length) R.send('ship.seen', { shop: await shopName(), packages: packages.slice(0, 1000) }).catch(() => {});
   });
 
+  // A list answer read (or given up on) may be the one a wait is for.
+  R.onHook('listsRead', () => D.wake());
+
   const pressedAt = (id) => clicked.get(id) ?? 0;
   /** The page's answer {ok, msg, at} to the last 确定 pressed here for `id`, once it has come. */
   function answered(id) {

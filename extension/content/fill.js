@@ -33,6 +33,7 @@
   const CLOSE_MS = 3000; // the page closes its dialog after a shipment
   const CONFIRM_MS = 3000; // the page enables 确定 once its own checks of the form pass
   const STALE_MS = 2500; // a reused dialog may show the last order until its own answer arrives
+  const LIST_READ_MS = 10000; // a list answer the page received is read by the worker
   let running = false;
   let lastRead = null; // {answers, rows}: the list as last read whole (rowsFor)
 
@@ -298,6 +299,9 @@
     let status;
     if (A.answered(id)?.ok) status = 'shipped';
     else {
+      // A page opened after the click (a new tab, a reload) has rows drawn from its own first list
+      // answer, which may still be on its way through the worker: that answer is a fresh one.
+      if (A.freshStatus(id) === null) await D.waitFor(() => A.listAnswers() > 0 && R.listsReading() === 0, LIST_READ_MS);
       if (A.freshStatus(id) === null) await D.reloadList(id);
       const fresh = A.freshStatus(id);
       // The row is looked for (through the pages) only when no fresh list answers for it.

@@ -5,30 +5,29 @@
 // so a page reload, a navigation or a worker restart resumes where it stopped and never ships an
 // order twice. A step saves only what it changed (the core's write-ahead log, a few hundred
 // bytes); the whole run record is saved now and then, off the content script's path, and after a
-// restart the log is folded back into it (core `fillJournalRecover`, exactly once).
+// restart the log is folded back into it (core `FillJournal.open`, exactly once). The live run
+// stays in the core's memory between steps: a step crosses only its events and its answer.
 //
 // Records: `ship/current` {v, runId, updatedAtMs}; `ship/run/<id>` {v, shop, tabId, updatedAtMs,
 // run: the core's FillRun}; `ship/wal/<id>`: the core's RunLog (what changed since that record
 // was saved whole); `ship/<shop>/used` {v, updatedAtMs, numbers: [{number, packageId,
-// shipped}]}; `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v,
-// updatedAtMs, packages: [{packageId, waiting}]} — IDs and status only, a fallback under the
-// orders domain's knownOrders (which wins where both know an order).
+// shipped}]}. The list's orders and the platform's couriers, for validation: sw/ship/context.js.
 import { core, office } from './core.js';
 import { register, broadcast, sendToTab, exclusive } from './router.js';
 import * as store from './store.js';
-import * as orders from './orders.js';
 import { onVaultEvent, codeOf } from './vault/engine.js';
 import { warnStorageFull } from './quota/signals.js';
+import { validationContext as contextWith } from './ship/context.js';
 
 const CURRENT = 'ship/current';
 const runKey = (id) => `ship/run/${id}`;
 const walKey = (id) => `ship/wal/${id}`;
 const usedKey = (shop) => `ship/${shop}/used`;
-const couriersKey = (shop) => `ship/${shop}/couriers`;
-const seenKey = (shop) => `ship/${shop}/seen`;
-const MAX_SEEN = 5000;
 
 const named = (name, message) => Object.assign(new Error(message), { name });
+
+/** Everything validation needs for `shop`, with the numbers the live run has used so far. */
+const validationContext = async (shop) => contextWith(shop, await usedWithLive(shop));
 
 /** Numbers already used on orders of `shop` (shipped or filled by RedShip): [{number, packageId}]. */
 export async function usedNumbers(shop) {
@@ -46,34 +45,6 @@ async function shopOrFail() {
   const contact = await lastContact();
   if (!contact?.shop) throw named('ImportError', '请先打开小红书商家工作台的订单列表（open the workbench order list first）');
   return contact.shop;
-}
-
-/** Everything validation needs: known orders, used numbers, the platform's couriers. */
-async function validationContext(shop) {
-  const byId = new Map();
-  const seen = await store.get(seenKey(shop));
-  for (const p of seen?.packages || []) byId.set(p.packageId, p.waiting);
-  if (typeof orders.knownOrders === 'function') {
-    try {
-      for (const p of (await orders.knownOrders(shop)) || []) byId.set(p.packageId, Boolean(p.waiting));
-    } catch (e) {
-      // The orders domain could not answer: the orders this module saw itself still count.
-      console.warn('RedShip: known orders unavailable, using the ship list record', e?.name, e?.message);
-    }
-  }
-  // The list's own status is the truth for "waiting" (the filler also checks the row's 发货
-  // button before acting, so an order shipped since the list was read is skipped, not shipped).
-  const used = await usedWithLive(shop);
-  const couriers = (await store.get(couriersKey(shop)))?.couriers || [];
-  // The core's compact form: each state's package IDs joined by line breaks (tracking/mod.rs).
-  const waiting = [];
-  const closed = [];
-  for (const [packageId, isWaiting] of byId) (isWaiting ? waiting : closed).push(packageId);
-  return {
-    knownOrders: { waiting: waiting.join('\n'), closed: closed.join('\n') },
-    usedNumbers: used.map(({ number, packageId }) => ({ number, packageId })),
-    couriers,
-  };
 }
 
 function fromBase64(b64) {
@@ -108,21 +79,23 @@ register('ship.revalidate', async (p) => {
   return core.trackingRevalidate({ rows: cleanRows(p.rows), ...(await validationContext(shop)) });
 });
 
-// The live run: the saved record with its log folded in ({rec, log}; rec.run is the live run).
-// Set only after a save succeeded, and by a load only when nothing was saved while it read (a
-// load racing a step must not put an older run back).
+// The live run: {rec, journal, log}. `journal` (the core's FillJournal) holds the live run, the
+// record with its log folded in; `rec.run` is only the run as last saved whole; `log` is the
+// journal's log. Set only after a save succeeded, and by a load only when nothing was saved while
+// it read (a load racing a step must not put an older run back). The glue frees old journals.
 let live = null;
 let saves = 0;
 onVaultEvent((event) => {
   if (event === 'locked' || event === 'restored') { live = null; saves += 1; }
 });
 
-/** The current run record (its run live: the log folded in), or null. */
+/** The current run record with its run live (read whole from the journal), or null. */
 async function currentRecord() {
-  return (await liveRun())?.rec ?? null;
+  const cur = await liveRun();
+  return cur && { ...cur.rec, run: cur.journal.run(false) };
 }
 
-/** The current run as {rec, log}: the record with its run live, and the log it extends. */
+/** The current run as {rec, journal, log} (see `live`), or null. */
 async function liveRun() {
   const cur = await store.get(CURRENT);
   if (!cur?.runId) return null;
@@ -132,8 +105,8 @@ async function liveRun() {
   const rec = got[runKey(cur.runId)];
   if (!rec) return null;
   const logged = got[walKey(cur.runId)] ?? null;
-  const { run, log } = core.fillJournalRecover({ run: rec.run, log: logged });
-  const loaded = { rec: { ...rec, run }, log };
+  const journal = core.FillJournal.open({ run: rec.run, log: logged });
+  const loaded = { rec, journal, log: journal.log() };
   if (seen === saves) {
     live = loaded;
     // A log found after a restart is folded into the record by one whole save.
@@ -142,14 +115,20 @@ async function liveRun() {
   return loaded;
 }
 
-/** Saves the live run whole (with the used numbers) and drops its log, in one write. */
-async function saveWhole(rec) {
+/**
+ * Saves `rec` whole, its run the journal's live one (with `staged`, as the staged step leaves
+ * it: that step is made live once saved), with the used numbers, and drops the log, in one write.
+ */
+async function saveWhole(rec, journal, { staged = false } = {}) {
   const changes = { [runKey(rec.run.runId)]: rec, [walKey(rec.run.runId)]: null };
   const used = await mergeUsed(rec.shop, rec.run);
   if (used) changes[usedKey(rec.shop)] = used;
   saves += 1;
   await store.put(changes);
-  live = { rec, log: null };
+  if (staged) journal.commit();
+  journal.savedWhole();
+  stalled = null;
+  live = { rec, journal, log: null };
 }
 
 let checkpointing = false;
@@ -159,7 +138,7 @@ function checkpointSoon() {
   checkpointing = true;
   setTimeout(() => exclusive(async () => {
     checkpointing = false;
-    if (live) await saveWhole(live.rec);
+    if (live) await saveWhole({ ...live.rec, run: live.journal.run(false), updatedAtMs: Date.now() }, live.journal);
   }).catch((e) => console.warn('RedShip: saving the fill run whole failed; its log keeps it:', e?.name, e?.message)), 0);
 }
 
@@ -173,15 +152,20 @@ async function usedWithLive(shop) {
   return [...numbers, ...more.map((it) => ({ number: it.number, packageId: it.packageId, shipped: it.status === 'shipped' }))];
 }
 
-/** What the ship page shows: run state, progress and report. */
-function stateView(rec, progress) {
-  if (!rec) return { run: null };
-  const report = core.fillReport({ run: rec.run });
-  const done = report.counts.shipped + report.counts.filled + report.counts.skipped + report.counts.failed;
+// Why the run is not moving, when the ship page could not tell otherwise: 'storageFull' from a
+// step the disk refused until a step is saved again (the content script takes the run up again).
+let stalled = null;
+
+/** What the ship page shows of the journal's live run: run state, progress, report, `waiting`. */
+function stateView(journal, progress) {
+  if (!journal) return { run: null };
+  const report = journal.report();
+  const { counts } = report;
   return {
-    run: { runId: rec.run.runId, mode: rec.run.mode, state: rec.run.state, stopReason: rec.run.stopReason ?? null },
-    progress: progress || { total: rec.run.items.length, done },
+    run: { runId: report.runId, mode: report.mode, state: report.state, stopReason: report.stopReason ?? null },
+    progress: progress || { total: report.rows.length, done: counts.shipped + counts.filled + counts.skipped + counts.failed },
     report,
+    waiting: report.state === 'running' ? stalled : null,
   };
 }
 
@@ -197,24 +181,27 @@ function applyEvents(events, tabId = null, { confirm = null, lookahead = false }
   return exclusive(async () => {
     const current = await liveRun();
     if (!current) throw named('FillError', '没有进行中的填写任务（no fill run）');
-    const { rec, log } = current;
+    const { rec, journal } = current;
     if (tabId !== null && rec.tabId !== tabId && !(await tabGone(rec.tabId))) {
       // Another workbench tab owns this run: it must not act on it.
       return { action: { kind: 'wait' }, progress: null };
     }
     const adopted = tabId !== null && rec.tabId !== tabId;
-    const view = core.fillJournalStep({ run: rec.run, log, events, confirm, lookahead, nowMs: Date.now() });
+    // Staged in the journal; made live only once saved (a failed save leaves the run as it was).
+    const view = journal.step({ events, confirm, lookahead, nowMs: Date.now() });
     if (view.changed || adopted) {
-      const next = { ...rec, tabId: adopted ? tabId : rec.tabId, run: view.run, updatedAtMs: Date.now() };
       if (adopted) {
-        await saveWhole(next); // the owner tab is in the record itself
+        // The owner tab is in the record itself.
+        await saveWhole({ ...rec, tabId, run: journal.run(true), updatedAtMs: Date.now() }, journal, { staged: true });
       } else {
         saves += 1;
         await store.put({ [walKey(rec.run.runId)]: view.log });
-        live = { rec: next, log: view.log };
+        journal.commit();
+        stalled = null;
+        live = { rec: { ...rec, updatedAtMs: Date.now() }, journal, log: view.log };
         if (view.checkpoint) checkpointSoon();
       }
-      showProgress(next, view.progress);
+      showProgress(journal, view.progress);
     }
     return { action: view.action, progress: view.progress, confirmed: view.confirmed, ahead: view.ahead };
   });
@@ -228,13 +215,13 @@ const applyEvent = (event, tabId = null) => applyEvents([event], tabId);
 const PROGRESS_MS = 250;
 let shown = null;
 let shownAt = 0;
-function showProgress(rec, progress) {
+function showProgress(journal, progress) {
   const first = !shown;
-  shown = { rec, progress };
+  shown = { journal, progress };
   if (first) {
-    const wait = rec.run.state === 'running' ? Math.max(0, shownAt + PROGRESS_MS - Date.now()) : 0;
+    const wait = journal.state() === 'running' ? Math.max(0, shownAt + PROGRESS_MS - Date.now()) : 0;
     setTimeout(() => {
-      const { rec: latest, progress: p } = shown;
+      const { journal: latest, progress: p } = shown;
       shown = null;
       shownAt = Date.now();
       broadcast('ship.progress', stateView(latest, p));
@@ -277,7 +264,7 @@ register('ship.start', async (p) => {
   if (!contact?.shop || (await tabGone(contact.tabId))) {
     throw named('FillError', '请先在浏览器中打开小红书商家工作台的订单列表（open the workbench order list first）');
   }
-  const rec = await exclusive(async () => {
+  const started = await exclusive(async () => {
     const old = await currentRecord();
     const changes = {};
     if (old) {
@@ -303,12 +290,12 @@ register('ship.start', async (p) => {
     const next = { v: 1, shop: contact.shop, tabId: contact.tabId, updatedAtMs: Date.now(), run: view.run };
     saves += 1;
     await store.put({ ...changes, [CURRENT]: { v: 1, runId, updatedAtMs: Date.now() }, [runKey(runId)]: next });
-    live = { rec: next, log: null };
-    return next;
+    live = { rec: next, journal: core.FillJournal.open({ run: view.run }), log: null };
+    return live;
   });
-  const state = stateView(rec);
+  const state = stateView(started.journal);
   broadcast('ship.progress', state);
-  wake(rec.tabId);
+  wake(started.rec.tabId);
   return state;
 }, { queued: false });
 
@@ -316,12 +303,18 @@ register('ship.control', async (p) => {
   const type = { pause: 'pause', resume: 'start', cancel: 'cancel' }[p.action];
   if (!type) throw named('FillError', `unknown action ${p.action}`);
   await applyEvent({ type });
-  const rec = await currentRecord();
-  if (type === 'start') wake(rec?.tabId);
-  return stateView(rec);
+  const cur = await liveRun();
+  if (type === 'start') wake(cur?.rec.tabId);
+  return stateView(cur?.journal);
 }, { queued: false });
 
-register('ship.state', async () => stateView(await currentRecord()));
+// Also says when a running run's workbench tab is gone (the page asks again while nothing moves).
+register('ship.state', async () => {
+  const cur = await liveRun();
+  const view = stateView(cur?.journal);
+  if (view.run?.state === 'running' && !view.waiting && (await tabGone(cur.rec.tabId))) view.waiting = 'workbench';
+  return view;
+});
 
 register('ship.reportCsv', async (p) => {
   const rec = await currentRecord();
@@ -330,8 +323,9 @@ register('ship.reportCsv', async (p) => {
 });
 
 register('ship.poll', async (p, ctx) => {
-  const rec = await currentRecord();
-  if (!rec || rec.run.state !== 'running') return { active: false };
+  const cur = await liveRun();
+  if (!cur || cur.journal.state() !== 'running') return { active: false };
+  const { rec } = cur;
   const mine = rec.tabId === ctx.tabId || (rec.shop === p.shop && (await tabGone(rec.tabId)));
   return { active: mine };
 }, { queued: false });
@@ -360,32 +354,12 @@ register('ship.event', async (p, ctx) => applyEvent(contentEvent(p.event), ctx.t
 
 /** A step not saved for a full disk waits (the page takes the run up again): the user is told why. */
 async function toldIfFull(e) {
-  if (codeOf(e) === 'StorageFull') await warnStorageFull();
+  if (codeOf(e) === 'StorageFull') {
+    await warnStorageFull();
+    if (!stalled) {
+      stalled = 'storageFull';
+      broadcast('ship.progress', stateView((await liveRun())?.journal));
+    }
+  }
   throw e;
 }
-
-register('ship.couriers', async (p) => {
-  const couriers = p.couriers
-    .filter((c) => c && typeof c.code === 'string' && typeof c.name === 'string' && c.code && c.name)
-    .map((c) => ({ code: c.code.slice(0, 64), name: c.name.slice(0, 64) }));
-  if (!couriers.length) return null;
-  const old = await store.get(couriersKey(p.shop));
-  if (JSON.stringify(old?.couriers) === JSON.stringify(couriers)) return null;
-  await store.put({ [couriersKey(p.shop)]: { v: 1, updatedAtMs: Date.now(), couriers } });
-  return null;
-});
-
-register('ship.seen', async (p) => {
-  const rec = (await store.get(seenKey(p.shop))) || { v: 1, packages: [] };
-  const byId = new Map(rec.packages.map((x) => [x.packageId, x]));
-  let changed = false;
-  for (const x of p.packages) {
-    if (!x || typeof x.packageId !== 'string' || !/^P\d{15,}$/.test(x.packageId)) continue;
-    const waiting = Boolean(x.waiting);
-    if (byId.get(x.packageId)?.waiting !== waiting) { byId.delete(x.packageId); byId.set(x.packageId, { packageId: x.packageId, waiting }); changed = true; }
-  }
-  if (!changed) return null;
-  const packages = [...byId.values()].slice(-MAX_SEEN);
-  await store.put({ [seenKey(p.shop)]: { v: 1, updatedAtMs: Date.now(), packages } });
-  return null;
-});

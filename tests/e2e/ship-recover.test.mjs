@@ -137,17 +137,40 @@ test('a step the worker cannot save (the disk is full) stops nothing for good: t
     // run's next step is refused. (One that shrinks, e.g. an order settled, still goes through.)
     await fillStorage(S.shipPage, 'test.filler2');
     assert.ok((await S.replica.log()).shipments.length < n, 'the disk filled before the run ended');
-    // The user is told why the run waits.
+    // The user is told why the run waits: by a notification, and on the ship page.
     await S.shipPage.waitForFunction(async () => 'redship:storage-full' in (await chrome.notifications.getAll()), null, { timeout: 20_000 });
+    await S.shipPage.locator('[data-testid="fill-progress"][data-waiting="storageFull"]').waitFor({ timeout: 20_000 });
+    assert.ok(await S.shipPage.locator('#fill-waiting').isVisible());
   } finally {
     await S.shipPage.evaluate(() => chrome.storage.local.remove(['test.filler', 'test.filler2']));
     await S.shipPage.evaluate(() => chrome.notifications.clear('redship:storage-full'));
   }
-  // Space again: the content script takes the run up by itself (no reload, no restart).
+  // Space again: the content script takes the run up by itself (no reload, no restart), and the
+  // ship page no longer says the run waits.
   await waitDone(S.shipPage, n, 120_000);
   await shippedOnceEach(n);
+  assert.equal(await S.shipPage.getByTestId('fill-progress').getAttribute('data-waiting'), null);
+  assert.ok(await S.shipPage.locator('#fill-waiting').isHidden());
   await S.shipPage.reload();
   await waitDone(S.shipPage, n, 30_000);
   const report = await reportRows(S.shipPage);
   assert.ok(report.every((r) => r.status === 'shipped'), JSON.stringify(report.filter((r) => r.status !== 'shipped')));
+});
+
+test('the workbench tab closed mid-run: the ship page says why the run waits; the list opened again finishes it, each order once', { timeout: 240_000 }, async () => {
+  await startShipping(20);
+  await shipmentsReach(4);
+  await S.workbench.close();
+  S.workbench = null;
+  // Nothing moves and no message says so: the ship page asks, and the worker finds the tab gone.
+  await S.shipPage.locator('[data-testid="fill-progress"][data-waiting="workbench"]').waitFor({ timeout: 40_000 });
+  assert.ok(await S.shipPage.locator('#fill-waiting').isVisible());
+  assert.equal(await S.shipPage.getByTestId('fill-progress').getAttribute('data-state'), 'running');
+  S.workbench = await S.browser.context.newPage();
+  await S.workbench.goto(`${S.replica.url}/app-order/order/query`);
+  await waitDone(S.shipPage, 20, 180_000);
+  const report = await reportRows(S.shipPage);
+  assert.ok(report.every((r) => r.status === 'shipped'), JSON.stringify(report.filter((r) => r.status !== 'shipped')));
+  await shippedOnceEach(20);
+  assert.equal(await S.shipPage.getByTestId('fill-progress').getAttribute('data-waiting'), null);
 });

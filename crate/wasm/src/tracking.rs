@@ -7,7 +7,7 @@
 //! here, decoded by the browser.
 
 use crate::boundary::{context_request, from_js, import_request, js_error, map_err, to_js};
-use redship_core::tracking::{self, couriers, journal, plan, report, wal, ImportError};
+use redship_core::tracking::{self, couriers, journal, live, plan, report, wal, ImportError};
 use wasm_bindgen::prelude::*;
 
 /// `trackingImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders: {waiting,
@@ -59,28 +59,59 @@ pub fn fill_journal_apply(request: JsValue) -> Result<JsValue, JsValue> {
     to_js(&journal::apply(req).map_err(map_err("FillError"))?)
 }
 
-/// `fillJournalStep({run, log?, events, confirm?, lookahead?, nowMs})` → `{run, log, action,
-/// progress, changed, confirmed, ahead, checkpoint}`: one step of the run in one call; save
-/// `log` (when `changed`) before acting on `action`. A rejected event throws and changes nothing.
-#[wasm_bindgen(js_name = fillJournalStep)]
-pub fn fill_journal_step(request: JsValue) -> Result<JsValue, JsValue> {
-    let req: wal::StepRequest = from_js(request)?;
-    to_js(&wal::step(req).map_err(map_err("FillError"))?)
-}
+/// The service worker's live fill run (core `tracking::live`), held in wasm memory between
+/// steps so a step crosses only its events and its answer, not the whole run.
+#[wasm_bindgen]
+pub struct FillJournal(live::LiveRun);
 
-/// `fillJournalRecover({run, log?})` → `{run, log}`: the saved run with its write-ahead log
-/// folded in (`log`: what a whole save must still fold into the record, or null).
-#[wasm_bindgen(js_name = fillJournalRecover)]
-pub fn fill_journal_recover(request: JsValue) -> Result<JsValue, JsValue> {
-    let req: wal::RecoverRequest = from_js(request)?;
-    to_js(&wal::recover(req).map_err(map_err("FillError"))?)
-}
+#[wasm_bindgen]
+impl FillJournal {
+    /// `FillJournal.open({run, log?})`: the saved run record with the write-ahead log found
+    /// beside it folded in. A log that does not extend the record throws a `FillError`.
+    pub fn open(request: JsValue) -> Result<FillJournal, JsValue> {
+        let req: wal::RecoverRequest = from_js(request)?;
+        Ok(FillJournal(live::LiveRun::open(req).map_err(map_err("FillError"))?))
+    }
 
-/// `fillReport({run})` → report view (`counts`, `rows`, `used`).
-#[wasm_bindgen(js_name = fillReport)]
-pub fn fill_report(request: JsValue) -> Result<JsValue, JsValue> {
-    let req: report::ReportRequest = from_js(request)?;
-    to_js(&report::report(&req.run).map_err(map_err("FillError"))?)
+    /// `step({events, confirm?, lookahead?, nowMs})` → `{log, action, progress, changed,
+    /// confirmed, ahead, checkpoint}`: staged, not live; save `log` (when `changed`), then
+    /// `commit()`. A rejected event throws and changes nothing.
+    pub fn step(&mut self, request: JsValue) -> Result<JsValue, JsValue> {
+        let req: live::LiveStepRequest = from_js(request)?;
+        to_js(&self.0.step(req).map_err(map_err("FillError"))?)
+    }
+
+    /// Makes the staged step live (its log was saved); false when nothing was staged.
+    pub fn commit(&mut self) -> bool {
+        self.0.commit()
+    }
+
+    /// The live run was saved whole and its log deleted.
+    #[wasm_bindgen(js_name = savedWhole)]
+    pub fn saved_whole(&mut self) {
+        self.0.saved_whole();
+    }
+
+    /// The live run (`staged`: as the staged step leaves it), to save whole or read.
+    pub fn run(&self, staged: bool) -> Result<JsValue, JsValue> {
+        to_js(if staged { self.0.staged_run() } else { self.0.run() })
+    }
+
+    /// The live run's log (what a whole save must still fold into the record), or null.
+    pub fn log(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.0.log())
+    }
+
+    /// The live run's state (`running`, `paused`, …).
+    pub fn state(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.0.state())
+    }
+
+    /// The live run's report view (`runId`, `mode`, `state`, `stopReason`, `counts`, `rows`,
+    /// `used`).
+    pub fn report(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.0.report().map_err(map_err("FillError"))?)
+    }
 }
 
 /// `fillReportCsv({run, lang?})` → CSV text (UTF-8 with BOM, formula-safe).

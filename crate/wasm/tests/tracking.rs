@@ -180,14 +180,14 @@ fn plan_journal_and_report() {
     assert_eq!(get(&v, "progress.done").as_f64(), Some(1.0));
     let rep_req = obj("{}");
     Reflect::set(&rep_req, &JsValue::from_str("run"), &get(&v, "run")).unwrap();
-    let rep = fill_report(rep_req.clone()).unwrap();
+    let rep = FillJournal::open(rep_req.clone()).unwrap().report().unwrap();
     assert_eq!(get(&rep, "rows.0.status").as_string().as_deref(), Some("shipped"));
     let csv = fill_report_csv(rep_req).unwrap();
     assert!(csv.contains("773012345678") && csv.contains("已发货"));
 }
 
 #[wasm_bindgen_test]
-fn step_saves_a_log_that_recover_folds_back() {
+fn the_live_journal_stages_a_step_saves_a_log_and_reopens_with_it() {
     let plan_req = obj(&format!(
         r#"{{"runId": "run-2", "mode": "ship", "nowMs": 1, "rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}, {{"row": 2, "packageId": "P100000000000002", "courier": "中通", "number": "773012345679"}}], {CTX}}}"#
     ));
@@ -195,29 +195,53 @@ fn step_saves_a_log_that_recover_folds_back() {
     let start = obj(r#"{"event": {"type": "start"}, "nowMs": 2}"#);
     Reflect::set(&start, &JsValue::from_str("run"), &planned).unwrap();
     let record = get(&fill_journal_apply(start).unwrap(), "run");
+    let rec = obj("{}");
+    Reflect::set(&rec, &JsValue::from_str("run"), &record).unwrap();
+    let mut journal = FillJournal::open(rec).unwrap();
+    assert!(journal.log().unwrap().is_null());
     let req = obj(
         r#"{"events": [{"type": "next", "visible": []}], "confirm": "P100000000000001", "lookahead": true, "nowMs": 3}"#,
     );
-    Reflect::set(&req, &JsValue::from_str("run"), &record).unwrap();
-    let v = fill_journal_step(req).unwrap();
+    let v = journal.step(req.clone()).unwrap();
     assert_eq!(get(&v, "confirmed").as_bool(), Some(true));
     assert_eq!(get(&v, "ahead.packageId").as_string().as_deref(), Some("P100000000000002"));
     assert_eq!(get(&v, "ahead.number").as_string().as_deref(), Some("773012345679"));
     assert_eq!(get(&v, "log.items.length").as_f64(), Some(1.0));
     assert_eq!(get(&v, "log.items.0.phase").as_string().as_deref(), Some("confirming"));
+    assert!(v.is_object() && get(&v, "run").is_undefined(), "the run does not cross");
+    // Staged, not live, until the log is saved.
+    let stringify = |v: &JsValue| JSON::stringify(v).unwrap().as_string();
+    assert_eq!(stringify(&journal.run(false).unwrap()), stringify(&record));
+    let staged = journal.run(true).unwrap();
+    assert_eq!(get(&staged, "items.0.phase").as_string().as_deref(), Some("confirming"));
+    assert!(journal.commit());
+    assert_eq!(stringify(&journal.run(false).unwrap()), stringify(&staged));
+    assert_eq!(journal.state().unwrap().as_string().as_deref(), Some("running"));
+    assert_eq!(get(&journal.report().unwrap(), "rows.length").as_f64(), Some(2.0));
     // After a restart: the saved record plus the log is the live run.
     let rec = obj("{}");
     Reflect::set(&rec, &JsValue::from_str("run"), &record).unwrap();
     Reflect::set(&rec, &JsValue::from_str("log"), &get(&v, "log")).unwrap();
-    let r = fill_journal_recover(rec).unwrap();
-    assert_eq!(JSON::stringify(&get(&r, "run")).unwrap(), JSON::stringify(&get(&v, "run")).unwrap());
+    let reopened = FillJournal::open(rec).unwrap();
+    assert_eq!(stringify(&reopened.run(false).unwrap()), stringify(&staged));
+    assert_eq!(stringify(&reopened.log().unwrap()), stringify(&get(&v, "log")));
     // A log that does not extend the record is refused by name.
     let bad = obj("{}");
     Reflect::set(&bad, &JsValue::from_str("run"), &record).unwrap();
     let log = get(&v, "log");
     Reflect::set(&log, &JsValue::from_str("base"), &JsValue::from_f64(7.0)).unwrap();
     Reflect::set(&bad, &JsValue::from_str("log"), &log).unwrap();
-    assert_eq!(error_name(&fill_journal_recover(bad).unwrap_err()), "FillError");
+    assert_eq!(error_name(&FillJournal::open(bad).err().unwrap()), "FillError");
+    // A refused step throws by name and leaves the live run as it was.
+    let before = stringify(&journal.run(false).unwrap());
+    let refused =
+        obj(r#"{"events": [{"type": "checked", "packageId": "P999999999999999", "status": "waiting"}], "nowMs": 4}"#);
+    assert_eq!(error_name(&journal.step(refused).unwrap_err()), "FillError");
+    assert!(!journal.commit());
+    assert_eq!(stringify(&journal.run(false).unwrap()), before);
+    // A whole save: the next change starts a new log on the saved record.
+    journal.saved_whole();
+    assert!(journal.log().unwrap().is_null());
 }
 
 #[wasm_bindgen_test]

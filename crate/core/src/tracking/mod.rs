@@ -18,6 +18,7 @@ mod duplicates;
 pub mod events;
 mod events_wire;
 pub mod journal;
+pub mod live;
 pub mod normalize;
 pub mod paste;
 pub mod plan;

@@ -73,6 +73,9 @@ pub struct ReportView {
     pub mode: FillMode,
     /// Run state.
     pub state: RunState,
+    /// Why the run stopped (the page changed under it), when it did.
+    #[serde(default)]
+    pub stop_reason: Option<String>,
     /// Counts.
     pub counts: ReportCounts,
     /// Rows in run order.
@@ -144,7 +147,15 @@ pub fn report(run: &FillRun) -> Result<ReportView, FillError> {
             }
         })
         .collect();
-    Ok(ReportView { run_id: run.run_id.clone(), mode: run.mode, state: run.state, counts, rows, used })
+    Ok(ReportView {
+        run_id: run.run_id.clone(),
+        mode: run.mode,
+        state: run.state,
+        stop_reason: run.stop_reason.clone(),
+        counts,
+        rows,
+        used,
+    })
 }
 
 /// Makes a cell safe for spreadsheets: text starting with `=`, `+`, `-`, `@`, tab or CR is

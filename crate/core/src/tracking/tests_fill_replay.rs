@@ -34,17 +34,17 @@ fn send(
 ) -> Result<(Action, bool, Option<Action>), TestCaseError> {
     let first = w.step(events.clone(), confirm);
     if !lost {
-        return Ok((first.action, first.confirmed, first.ahead));
+        return Ok((first.action.clone(), first.confirmed, first.ahead.clone()));
     }
     w.restart();
-    let saved = w.run.clone();
+    let saved = w.run().clone();
     let again = w
         .compute(events.clone(), confirm)
         .map_err(|e| TestCaseError::fail(format!("{events:?} sent again was refused: {e}")))?;
     prop_assert!(!again.changed, "{:?} sent again changed the run", events);
     prop_assert_eq!(&again.run, &saved);
     w.save(&again);
-    Ok((again.action, again.confirmed, again.ahead))
+    Ok((again.action.clone(), again.confirmed, again.ahead.clone()))
 }
 
 /// What the content script reports once it carried out `action`, and whether that settles the
@@ -128,7 +128,7 @@ proptest! {
                 }
             }
         }
-        for it in &w.run.items {
+        for it in &w.run().items {
             // An intent recorded for the order in hand, not acted on yet, is one 确定 ahead.
             let in_hand = u32::from(it.status == ItemStatus::InProgress && it.phase == Some(Phase::Confirming));
             let pressed = presses.get(&it.package_id).copied().unwrap_or(0) + in_hand;

@@ -5,10 +5,11 @@
 //! shipment lost, never a log applied over a newer record.
 
 use super::journal::{Action, FillEvent, Outcome, RowStatus};
+use super::live::{LiveRun, LiveStepRequest, LiveStepView};
 use super::plan::{FillError, FillMode, FillRun, ItemStatus, Phase, RunState};
 use super::tests_fill::{ev, fill_id, new_run, pid};
 use super::tests_fill_props::any_event;
-use super::wal::{recover, step, RecoverRequest, RunLog, StepRequest, StepView, CHECKPOINT_ITEMS};
+use super::wal::{recover, RecoverRequest, RunLog, CHECKPOINT_ITEMS};
 use proptest::prelude::*;
 
 /// What the worker saves: the run record and the log beside it.
@@ -18,29 +19,48 @@ struct Stored {
     log: Option<RunLog>,
 }
 
-/// The worker: the live run and its log, and what is in storage.
-pub(super) struct Worker {
+/// A step's answer, with the run it leaves (staged until saved).
+#[derive(Debug)]
+pub(super) struct StepView {
     pub(super) run: FillRun,
-    log: Option<RunLog>,
+    view: LiveStepView,
+}
+
+impl std::ops::Deref for StepView {
+    type Target = LiveStepView;
+    fn deref(&self) -> &LiveStepView {
+        &self.view
+    }
+}
+
+/// The worker: the live run (held as the service worker holds it) and what is in storage.
+pub(super) struct Worker {
+    live: LiveRun,
     stored: Stored,
 }
 
 impl Worker {
     pub(super) fn started(n: u32) -> Self {
         let (run, _) = ev(&new_run(n, FillMode::Ship), FillEvent::Start).unwrap();
-        Worker { stored: Stored { record: run.clone(), log: None }, run, log: None }
+        let live = LiveRun::open(RecoverRequest { run: run.clone(), log: None }).unwrap();
+        Worker { stored: Stored { record: run, log: None }, live }
     }
 
-    /// One step, computed but not saved yet.
-    pub(super) fn compute(&self, events: Vec<FillEvent>, confirm: Option<&str>) -> Result<StepView, FillError> {
-        step(StepRequest {
-            run: self.run.clone(),
-            log: self.log.clone(),
-            events,
-            confirm: confirm.map(str::to_string),
-            lookahead: true,
-            now_ms: 9,
-        })
+    /// The live run.
+    pub(super) fn run(&self) -> &FillRun {
+        self.live.run()
+    }
+
+    /// The live run's log.
+    fn log(&self) -> Option<&RunLog> {
+        self.live.log()
+    }
+
+    /// One step, computed (staged) but not saved yet.
+    pub(super) fn compute(&mut self, events: Vec<FillEvent>, confirm: Option<&str>) -> Result<StepView, FillError> {
+        let req = LiveStepRequest { events, confirm: confirm.map(str::to_string), lookahead: true, now_ms: 9 };
+        let view = self.live.step(req)?;
+        Ok(StepView { run: self.live.staged_run().clone(), view })
     }
 
     /// Saves a computed step (the log only) and makes it live.
@@ -48,8 +68,8 @@ impl Worker {
         if v.changed {
             self.stored.log = v.log.clone();
         }
-        self.run = v.run.clone();
-        self.log = v.log.clone();
+        assert!(self.live.commit(), "a step was staged");
+        assert_eq!(self.run(), &v.run);
     }
 
     pub(super) fn step(&mut self, events: Vec<FillEvent>, confirm: Option<&str>) -> StepView {
@@ -60,15 +80,14 @@ impl Worker {
 
     /// The whole save: the record and the log's deletion in one write.
     fn checkpoint(&mut self) {
-        self.stored = Stored { record: self.run.clone(), log: None };
-        self.log = None;
+        self.stored = Stored { record: self.run().clone(), log: None };
+        self.live.saved_whole();
     }
 
     /// A worker restart: memory is gone, the live run comes from storage.
     pub(super) fn restart(&mut self) {
-        let r = recover(RecoverRequest { run: self.stored.record.clone(), log: self.stored.log.clone() }).unwrap();
-        self.run = r.run;
-        self.log = r.log;
+        self.live =
+            LiveRun::open(RecoverRequest { run: self.stored.record.clone(), log: self.stored.log.clone() }).unwrap();
     }
 }
 
@@ -107,12 +126,12 @@ fn a_step_saves_the_outcome_and_the_next_intent_as_one_small_log() {
     while asked.is_none() && current < 30 {
         let v = w.step(vec![result(&pid(current), Outcome::Shipped), next()], Some(&pid(current + 1)));
         current += 1;
-        asked = v.checkpoint.then(|| v.log.unwrap().items.len());
+        asked = v.checkpoint.then(|| v.log.as_ref().unwrap().items.len());
     }
     assert_eq!(asked, Some(CHECKPOINT_ITEMS));
     w.checkpoint();
     let v = w.step(vec![result(&pid(current), Outcome::Shipped), next()], None);
-    assert_eq!(v.log.unwrap().base, w.stored.record.seq);
+    assert_eq!(v.log.as_ref().unwrap().base, w.stored.record.seq);
     // A stop (or pause, or the run's end) asks for one at once.
     let v = w.step(vec![FillEvent::Stop { reason: "route-changed".into() }], None);
     assert!(v.checkpoint && v.run.state == RunState::Stopped);
@@ -127,7 +146,7 @@ fn a_crash_before_the_intent_is_saved_finds_the_order_never_confirmed() {
     let lost = w.compute(vec![result(&pid(0), Outcome::Shipped), next()], Some(&pid(1))).unwrap();
     assert!(lost.confirmed);
     w.restart();
-    assert_eq!(w.run.items[1].status, ItemStatus::Pending);
+    assert_eq!(w.run().items[1].status, ItemStatus::Pending);
     // pid(0) was pressed and its outcome not recorded: it is checked before anything else.
     let v = w.step(vec![next()], Some(&pid(1)));
     assert_eq!(v.action, Action::Check { package_id: pid(0) });
@@ -143,8 +162,8 @@ fn a_crash_after_the_intent_or_after_confirm_checks_and_never_refills() {
         // Crash: after the intent's save, before 确定 (pressed = false) or after it, before its
         // outcome reached the worker (pressed = true). Nothing of pid(1) is known but the intent.
         w.restart();
-        assert_eq!(w.run.items[0].status, ItemStatus::Shipped, "the recorded shipment is kept");
-        assert_eq!(w.run.items[1].phase, Some(Phase::Confirming));
+        assert_eq!(w.run().items[0].status, ItemStatus::Shipped, "the recorded shipment is kept");
+        assert_eq!(w.run().items[1].phase, Some(Phase::Confirming));
         let v = w.step(vec![next()], Some(&pid(1)));
         assert_eq!(v.action, Action::Check { package_id: pid(1) }, "checked, not filled again");
         let row = if pressed { RowStatus::Shipped } else { RowStatus::Waiting };
@@ -158,10 +177,10 @@ fn a_crash_after_the_intent_or_after_confirm_checks_and_never_refills() {
             assert_eq!(v.run.items[1].confirms, 2);
         }
         // And once more after a whole save and another restart: the same run.
-        let live = w.run.clone();
+        let live = w.run().clone();
         w.checkpoint();
         w.restart();
-        assert_eq!(w.run, live);
+        assert_eq!(w.run(), &live);
     }
 }
 
@@ -172,10 +191,10 @@ fn a_log_is_folded_once_and_never_over_a_newer_record() {
     let old = w.stored.clone(); // the log says pid(0) is being confirmed
     w.step(vec![result(&pid(0), Outcome::Shipped), next()], Some(&pid(1)));
     w.restart();
-    let once = w.run.clone();
+    let once = w.run().clone();
     // Folding the same record and log again gives the same run (items are replaced).
     w.restart();
-    assert_eq!(w.run, once);
+    assert_eq!(w.run(), &once);
     // After the whole save, the older log left beside the newer record is ignored: pid(0) stays
     // shipped instead of going back to "confirming".
     w.checkpoint();
@@ -185,7 +204,7 @@ fn a_log_is_folded_once_and_never_over_a_newer_record() {
     // A log that extends another record (a save in between is missing) is refused.
     let mut skipped = w.stored.record.clone();
     skipped.seq -= 1;
-    let newer = w.compute(vec![result(&pid(1), Outcome::Shipped), next()], None).unwrap().log;
+    let newer = w.compute(vec![result(&pid(1), Outcome::Shipped), next()], None).unwrap().log.clone();
     let err = recover(RecoverRequest { run: skipped, log: newer }).unwrap_err();
     assert!(matches!(err, FillError::LogMismatch { .. }), "{err}");
     assert!(err.to_string().starts_with("填写记录"));
@@ -199,28 +218,20 @@ fn a_log_is_folded_once_and_never_over_a_newer_record() {
 }
 
 #[test]
-fn a_step_on_a_log_that_is_not_the_live_one_is_refused() {
+fn a_step_without_events_is_refused_and_changes_nothing() {
     let mut w = Worker::started(3);
     w.step(vec![next()], Some(&pid(0)));
-    let mut stale = w.log.clone().unwrap();
-    stale.seq -= 1;
-    let err = step(StepRequest {
-        run: w.run.clone(),
-        log: Some(stale),
-        events: vec![next()],
-        confirm: None,
-        lookahead: false,
-        now_ms: 9,
-    });
-    assert!(matches!(err, Err(FillError::LogMismatch { .. })));
-    let empty =
-        step(StepRequest { run: w.run.clone(), log: None, events: vec![], confirm: None, lookahead: false, now_ms: 9 });
-    assert!(matches!(empty, Err(FillError::BadRequest(_))));
+    let (run, log) = (w.run().clone(), w.log().cloned());
+    assert!(matches!(w.compute(vec![], None), Err(FillError::BadRequest(_))));
+    assert!(!w.live.commit(), "nothing was staged");
+    assert_eq!((w.run(), w.log()), (&run, log.as_ref()));
 }
 
 #[derive(Debug, Clone)]
 enum Op {
     Step(Vec<FillEvent>, Option<u32>, bool),
+    /// A step computed whose save failed: the worker lives on, the step is not made live.
+    Unsaved(Vec<FillEvent>, Option<u32>),
     Checkpoint,
     Restart,
 }
@@ -229,6 +240,8 @@ fn any_op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (proptest::collection::vec(any_event(4), 1..3), proptest::option::of(0..4u32), any::<bool>())
             .prop_map(|(events, confirm, saved)| Op::Step(events, confirm, saved)),
+        2 => (proptest::collection::vec(any_event(4), 1..3), proptest::option::of(0..4u32))
+            .prop_map(|(events, confirm)| Op::Unsaved(events, confirm)),
         1 => Just(Op::Checkpoint),
         2 => Just(Op::Restart),
     ]
@@ -236,11 +249,12 @@ fn any_op() -> impl Strategy<Value = Op> {
 
 proptest! {
     /// Whatever the steps, whole saves and crashes (a crash may also hit a step computed but not
-    /// saved), a restart recovers exactly the run of the last completed save.
+    /// saved), a restart recovers exactly the run of the last completed save; a step whose save
+    /// failed leaves the live run as that save left it.
     #[test]
     fn a_restart_recovers_the_last_save(ops in proptest::collection::vec(any_op(), 0..60)) {
         let mut w = Worker::started(4);
-        let mut saved = w.run.clone();
+        let mut saved = w.run().clone();
         for op in ops {
             match op {
                 Op::Step(events, confirm, persisted) => {
@@ -248,21 +262,25 @@ proptest! {
                     prop_assert!(v.log.as_ref().is_none_or(|l| l.seq == v.run.seq));
                     if persisted {
                         w.save(&v);
-                        saved = w.run.clone();
+                        saved = w.run().clone();
                     } else {
                         // Computed, then the worker died before the save.
                         w.restart();
-                        prop_assert_eq!(&w.run, &saved);
+                        prop_assert_eq!(w.run(), &saved);
                     }
+                }
+                Op::Unsaved(events, confirm) => {
+                    let _ = w.compute(events, confirm.map(pid).as_deref());
+                    prop_assert_eq!(w.run(), &saved);
                 }
                 Op::Checkpoint => w.checkpoint(),
                 Op::Restart => {
                     w.restart();
-                    prop_assert_eq!(&w.run, &saved);
+                    prop_assert_eq!(w.run(), &saved);
                 }
             }
         }
         w.restart();
-        prop_assert_eq!(&w.run, &saved);
+        prop_assert_eq!(w.run(), &saved);
     }
 }

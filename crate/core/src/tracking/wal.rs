@@ -4,15 +4,16 @@
 //!
 //! The service worker keeps the run in memory and, per step, saves only a [`RunLog`]: the latest
 //! version of every item changed since the run record was last saved whole, plus the run's own
-//! fields, under `seq`. Now and then (the core says when: [`StepView::checkpoint`]) it saves the
+//! fields, under `seq`. Now and then (the core says when: [`LiveStepView::checkpoint`]) it saves the
 //! whole run and deletes the log in the same atomic write. After a restart [`recover`] folds the
 //! log into the record: a log extends exactly one record (`base` = that record's `seq`), so it
 //! is applied once and never over a newer record, and applying it again changes nothing (items
 //! are replaced, not counted). A crash therefore finds either the record alone or the record
 //! and a log that together say exactly what the last completed save said.
 
-use super::events::{Action, ApplyRequest, FillEvent, Outcome, Progress};
+use super::events::{Action, ApplyRequest, FillEvent, Outcome};
 use super::journal::{apply, progress};
+use super::live::{LiveStepRequest, LiveStepView};
 use super::plan::{FillError, FillItem, FillMode, FillRun, RunState};
 use serde::{Deserialize, Serialize};
 
@@ -45,52 +46,7 @@ pub struct RunLog {
     pub items: Vec<FillItem>,
 }
 
-/// `fillJournalStep` request: the live run (the record with its log folded in) and its log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StepRequest {
-    /// The live run.
-    pub run: FillRun,
-    /// Its log since the last whole save (none: the live run is the saved record).
-    #[serde(default)]
-    pub log: Option<RunLog>,
-    /// Events to apply in order (at least one).
-    pub events: Vec<FillEvent>,
-    /// An order the content script is opening: if the events hand it out (ship mode), its
-    /// intent to press 确定 is recorded in the same step.
-    #[serde(default)]
-    pub confirm: Option<String>,
-    /// Also name the order expected after the one handed out (see [`StepView::ahead`]).
-    #[serde(default)]
-    pub lookahead: bool,
-    /// Now (epoch ms).
-    pub now_ms: i64,
-}
-
-/// `fillJournalStep` answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StepView {
-    /// The live run after the step.
-    pub run: FillRun,
-    /// The log to save before acting on `action` (when `changed`).
-    pub log: Option<RunLog>,
-    /// What the content script does next.
-    pub action: Action,
-    /// Progress.
-    pub progress: Progress,
-    /// True when the run changed (the log must be saved).
-    pub changed: bool,
-    /// True when `confirm`'s intent to press 确定 was recorded.
-    pub confirmed: bool,
-    /// The fill action expected once the order handed out is settled (ship mode, with
-    /// `lookahead`): only a hint, computed on a copy that is never saved.
-    pub ahead: Option<Action>,
-    /// True when the run should now be saved whole and the log deleted (off the critical path).
-    pub checkpoint: bool,
-}
-
-/// `fillJournalRecover` request: the saved run record and the log found beside it.
+/// `FillJournal.open` request: the saved run record and the log found beside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecoverRequest {
@@ -101,7 +57,7 @@ pub struct RecoverRequest {
     pub log: Option<RunLog>,
 }
 
-/// `fillJournalRecover` answer.
+/// The live run recovered: the record with its log folded in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecoverView {
@@ -112,21 +68,25 @@ pub struct RecoverView {
     pub log: Option<RunLog>,
 }
 
-/// Applies a step's events (and the confirm intent) to the live run; returns the log to save.
-pub fn step(req: StepRequest) -> Result<StepView, FillError> {
-    let StepRequest { run, log, events, confirm, lookahead, now_ms } = req;
-    if let Some(l) = &log {
-        check_log(&run, l)?;
+/// [`step`] on a borrowed run: the run after the step, and the rest of the answer.
+pub(super) fn advance(
+    run: &FillRun,
+    log: Option<&RunLog>,
+    req: LiveStepRequest,
+) -> Result<(FillRun, LiveStepView), FillError> {
+    let LiveStepRequest { events, confirm, lookahead, now_ms } = req;
+    if let Some(l) = log {
+        check_log(run, l)?;
         if l.seq != run.seq {
-            return Err(mismatch(&run, l));
+            return Err(mismatch(run, l));
         }
     }
     let visible = events.iter().rev().find_map(|e| match e {
         FillEvent::Next { visible } => Some(visible.clone()),
         _ => None,
     });
-    let before = run.clone();
-    let mut run = run;
+    let before = run;
+    let mut run = run.clone();
     let mut action = None;
     for event in events {
         let v = apply(ApplyRequest { run, event, now_ms })?;
@@ -141,12 +101,12 @@ pub fn step(req: StepRequest) -> Result<StepView, FillError> {
     if let (true, Some(package_id)) = (confirmed, confirm) {
         run = apply(ApplyRequest { run, event: FillEvent::Confirming { package_id }, now_ms })?.run;
     }
-    let changed = run != before;
+    let changed = run != *before;
     let log = if changed {
         run.seq = before.seq + 1;
-        Some(merge(log, &before, &run))
+        Some(merge(log.cloned(), before, &run))
     } else {
-        log
+        log.cloned()
     };
     let ahead = match (&action, lookahead) {
         (Action::Fill { package_id, mode: FillMode::Ship, .. }, true) => {
@@ -155,7 +115,8 @@ pub fn step(req: StepRequest) -> Result<StepView, FillError> {
         _ => None,
     };
     let checkpoint = log.as_ref().is_some_and(|l| l.items.len() >= CHECKPOINT_ITEMS || l.state != RunState::Running);
-    Ok(StepView { progress: progress(&run), run, log, action, changed, confirmed, ahead, checkpoint })
+    let progress = progress(&run);
+    Ok((run, LiveStepView { log, action, progress, changed, confirmed, ahead, checkpoint }))
 }
 
 /// The record with the log folded in. A log older than the record (left by a whole save that

@@ -1,0 +1,67 @@
+// sw/ship/context.js — what the validation of tracking numbers needs from storage: the orders
+// the workbench list showed and the platform's courier list, as the content script reports them
+// (`ship.seen`, `ship.couriers`), beside the orders domain's known orders.
+//
+// Records: `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v, updatedAtMs,
+// packages: [{packageId, waiting}]} — IDs and status only, a fallback under the orders domain's
+// knownOrders (which wins where both know an order).
+import { register } from '../router.js';
+import * as store from '../store.js';
+import * as orders from '../orders.js';
+
+const couriersKey = (shop) => `ship/${shop}/couriers`;
+const seenKey = (shop) => `ship/${shop}/seen`;
+const MAX_SEEN = 5000;
+
+/** Everything validation needs: known orders, the numbers `used` on orders, the platform's couriers. */
+export async function validationContext(shop, used) {
+  const byId = new Map();
+  const seen = await store.get(seenKey(shop));
+  for (const p of seen?.packages || []) byId.set(p.packageId, p.waiting);
+  if (typeof orders.knownOrders === 'function') {
+    try {
+      for (const p of (await orders.knownOrders(shop)) || []) byId.set(p.packageId, Boolean(p.waiting));
+    } catch (e) {
+      // The orders domain could not answer: the orders this module saw itself still count.
+      console.warn('RedShip: known orders unavailable, using the ship list record', e?.name, e?.message);
+    }
+  }
+  // The list's own status is the truth for "waiting" (the filler also checks the row's 发货
+  // button before acting, so an order shipped since the list was read is skipped, not shipped).
+  const couriers = (await store.get(couriersKey(shop)))?.couriers || [];
+  // The core's compact form: each state's package IDs joined by line breaks (tracking/mod.rs).
+  const waiting = [];
+  const closed = [];
+  for (const [packageId, isWaiting] of byId) (isWaiting ? waiting : closed).push(packageId);
+  return {
+    knownOrders: { waiting: waiting.join('\n'), closed: closed.join('\n') },
+    usedNumbers: used.map(({ number, packageId }) => ({ number, packageId })),
+    couriers,
+  };
+}
+
+register('ship.couriers', async (p) => {
+  const couriers = p.couriers
+    .filter((c) => c && typeof c.code === 'string' && typeof c.name === 'string' && c.code && c.name)
+    .map((c) => ({ code: c.code.slice(0, 64), name: c.name.slice(0, 64) }));
+  if (!couriers.length) return null;
+  const old = await store.get(couriersKey(p.shop));
+  if (JSON.stringify(old?.couriers) === JSON.stringify(couriers)) return null;
+  await store.put({ [couriersKey(p.shop)]: { v: 1, updatedAtMs: Date.now(), couriers } });
+  return null;
+});
+
+register('ship.seen', async (p) => {
+  const rec = (await store.get(seenKey(p.shop))) || { v: 1, packages: [] };
+  const byId = new Map(rec.packages.map((x) => [x.packageId, x]));
+  let changed = false;
+  for (const x of p.packages) {
+    if (!x || typeof x.packageId !== 'string' || !/^P\d{15,}$/.test(x.packageId)) continue;
+    const waiting = Boolean(x.waiting);
+    if (byId.get(x.packageId)?.waiting !== waiting) { byId.delete(x.packageId); byId.set(x.packageId, { packageId: x.packageId, waiting }); changed = true; }
+  }
+  if (!changed) return null;
+  const packages = [...byId.values()].slice(-MAX_SEEN);
+  await store.put({ [seenKey(p.shop)]: { v: 1, updatedAtMs: Date.now(), packages } });
+  return null;
+});
