@@ -3,7 +3,7 @@
 // dialogs through its content script. Floor: a script in the page that drives the same dialog
 // directly with no checks (click 发货, pick the courier, type the number with an input event,
 // click 确定, wait for the dialog to close), in a browser without the extension. The two sides
-// run at the same time in two browsers, each with its own replica, taking turns of BLOCK orders
+// run at the same time in two browsers, each with its own replica, taking turns of about BLOCK orders
 // (RedShip pauses and resumes its run through the ship page). Time per order = median gap
 // between consecutive shipments in the replica's own log, inside a side's turns (robust to a
 // stall). Both sides must ship exactly the 200 planned numbers.
@@ -152,17 +152,34 @@ async function openOurs(jobs) {
     await ship.getByTestId('fill-mode').selectOption('ship');
     await list.bringToFront();
     let started = false;
+    const shown = () => ship.evaluate(() => {
+      const p = document.querySelector('[data-testid="fill-progress"]');
+      return { done: Number(p?.dataset.done), state: p?.dataset.state };
+    });
+    const state = (...want) => ship.waitForFunction((w) => w.includes(document.querySelector('[data-testid="fill-progress"]')?.dataset.state), want, { timeout: 60000 });
     return {
-      async block(done) {
+      /**
+       * RedShip's turn: about BLOCK orders from where its last pause landed (all that are left
+       * when fewer remain), then a pause. A pause lands a few orders late (the ship page sees
+       * progress every 250 ms and the order in hand is finished), so the run gets ahead of the
+       * floor's blocks and can finish before its last turn: such a turn is skipped (null).
+       */
+      async block() {
+        const before = await shown();
+        if (before.state === 'done') return null;
+        const target = started ? Math.min(N, before.done + BLOCK) : BLOCK;
         const from = Date.now();
         await ship.getByTestId(started ? 'fill-pause' : 'fill-start').click(); // fill-pause resumes a paused run
         started = true;
-        await ship.waitForFunction((n) => Number(document.querySelector('[data-testid="fill-progress"]')?.dataset.done) >= n, done, { timeout: 300000, polling: 100 });
-        const state = (want) => ship.waitForFunction((s) => document.querySelector('[data-testid="fill-progress"]')?.dataset.state === s, want, { timeout: 60000 });
-        if (done < N) {
-          // Pausing lets the order in hand finish: its shipment still belongs to this turn.
-          await ship.getByTestId('fill-pause').click();
-          await state('paused');
+        await ship.waitForFunction((n) => {
+          const p = document.querySelector('[data-testid="fill-progress"]');
+          return Number(p?.dataset.done) >= n || p?.dataset.state === 'done';
+        }, target, { timeout: 300000, polling: 100 });
+        if (target < N) {
+          // Pausing lets the order in hand finish: its shipment still belongs to this turn. The
+          // run may finish first (the last orders ship while the pause is on its way).
+          await ship.getByTestId('fill-pause').click({ timeout: 5000 }).catch(async (e) => { if ((await shown()).state !== 'done') throw e; });
+          await state('paused', 'done');
           await list.waitForTimeout(400);
         } else {
           await state('done');
@@ -222,7 +239,8 @@ async function runInterleaved(jobs) {
       const upTo = Math.min(N, (k + 1) * BLOCK);
       const turns = k % 2 ? ['ours', 'floor'] : ['floor', 'ours'];
       for (const side of turns) {
-        windows[side].push(side === 'ours' ? await ours.block(upTo) : await floorSide.block(jobs.slice(k * BLOCK, upTo)));
+        const window = side === 'ours' ? await ours.block() : await floorSide.block(jobs.slice(k * BLOCK, upTo));
+        if (window) windows[side].push(window);
       }
     }
     const [oursLog, floorLog] = [await ours.log(), await floorSide.log()];
@@ -261,7 +279,7 @@ export async function run() {
   return [{
     ...base, ours: ours.median, baseline: floorRun.median, ratio: ours.median / floorRun.median,
     why: `RedShip takes ${Math.round(ours.median - floorRun.median)} ms more per order than the floor. Measured from the replica's log (medians): in the dialog (order/detail → shipment) ${Math.round(ours.phases.inDialog)} ms vs ${Math.round(floorRun.phases.inDialog)} ms; between orders (shipment → next dialog opens) ${Math.round(ours.phases.between)} ms vs ${Math.round(floorRun.phases.between)} ms. From the code: per order the content script sends the worker one message (the last outcome, the next order and its 确定 intent; the worker saves only a small write-ahead log before answering) while it opens and fills the next dialog, and 确定 waits for that answer. On the page's own main thread: the page-world hook and content scripts handle every answer the dialog receives; the filler reads the list's package IDs once per list answer (and the row it acts on once per order), and the dialog's visibility when it opens and again before 确定 (style, not layout; in ship mode it does not focus the number field, which would lay the page out), and its MutationObserver (added and removed nodes in the whole page; attributes and texts only in the dialog, picker or list a wait names) re-runs the waits' checks after each batch of changes`,
-    note: `median gap between consecutive shipments in the replica's log; both sides open at once and take turns of ${BLOCK} orders (${Math.ceil(N / BLOCK)} turns each), only gaps inside a side's own turns counted (RedShip ${ours.gaps.length}, floor ${floorRun.gaps.length}); medians turn by turn, RedShip ${ours.turns.map(Math.round).join(', ')} ms, floor ${floorRun.turns.map(Math.round).join(', ')} ms; all ${N} shipped with the planned numbers on both sides`,
+    note: `median gap between consecutive shipments in the replica's log; both sides open at once and take turns of about ${BLOCK} orders (floor ${floorRun.turns.length} turns, RedShip ${ours.turns.length}: its pauses land a few orders late), only gaps inside a side's own turns counted (RedShip ${ours.gaps.length}, floor ${floorRun.gaps.length}); medians turn by turn, RedShip ${ours.turns.map(Math.round).join(', ')} ms, floor ${floorRun.turns.map(Math.round).join(', ')} ms; all ${N} shipped with the planned numbers on both sides`,
     samples: { ours: ours.gaps, base: floorRun.gaps },
   }];
 }
