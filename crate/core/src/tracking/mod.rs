@@ -7,9 +7,9 @@
 //! platform's courier list, and returns a [`PreviewView`]. The user fixes rows and the service
 //! worker calls [`revalidate`]. On confirmation [`plan::plan`] builds a [`plan::FillRun`] record
 //! from the rows that passed; [`journal::apply`] moves it through its states as the page answers;
-//! [`report`] turns it into the report and its CSV. [`wal::step`] is the worker's one call per
-//! step of the run; what it changed is saved as a small write-ahead log ([`wal::RunLog`]) that
-//! [`wal::recover`] folds back into the run record.
+//! [`report`] turns it into the report and its CSV. The worker holds the live run in a
+//! [`live::LiveRun`] and steps it once per step of the run; what a step changed is saved as a
+//! small write-ahead log ([`wal::RunLog`]) that [`wal::recover`] folds back into the run record.
 
 pub mod columns;
 pub mod couriers;

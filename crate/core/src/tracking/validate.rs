@@ -111,7 +111,7 @@ pub struct PreviewCounts {
     pub fillable: usize,
 }
 
-/// The preview the ship page renders. Its JSON form is compact (see [`super::wire`]).
+/// The preview the ship page renders. Its JSON form is compact (see `tracking/wire.rs`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PreviewView {
     /// Counts.

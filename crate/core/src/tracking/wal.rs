@@ -4,8 +4,8 @@
 //!
 //! The service worker keeps the run in memory and, per step, saves only a [`RunLog`]: the latest
 //! version of every item changed since the run record was last saved whole, plus the run's own
-//! fields, under `seq`. Now and then (the core says when: [`LiveStepView::checkpoint`]) it saves the
-//! whole run and deletes the log in the same atomic write. After a restart [`recover`] folds the
+//! fields, under `seq`. Now and then (the core says when: [`LiveStepView::checkpoint`]) it saves
+//! the whole run and deletes the log in the same atomic write. After a restart [`recover`] folds the
 //! log into the record: a log extends exactly one record (`base` = that record's `seq`), so it
 //! is applied once and never over a newer record, and applying it again changes nothing (items
 //! are replaced, not counted). A crash therefore finds either the record alone or the record
@@ -68,7 +68,9 @@ pub struct RecoverView {
     pub log: Option<RunLog>,
 }
 
-/// [`step`] on a borrowed run: the run after the step, and the rest of the answer.
+/// Applies a step's events (and the confirm intent) to the live `run`, whose log is `log`: the
+/// run after the step, and the answer with the log to save. [`super::live::LiveRun`] keeps
+/// `log.seq == run.seq`; a log that does not extend the run is still refused here.
 pub(super) fn advance(
     run: &FillRun,
     log: Option<&RunLog>,
