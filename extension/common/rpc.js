@@ -8,7 +8,7 @@ export async function call(type, payload = {}) {
     throw Object.assign(new Error('RedShip did not answer'), { name: 'NoAnswer' });
   }
   if (!res.ok) {
-    throw Object.assign(new Error(res.error?.message || 'failed'), { name: res.error?.name || 'Error' });
+    throw Object.assign(new Error(res.error?.message || 'failed'), { name: res.error?.name || 'Error', code: res.error?.code ?? null });
   }
   return res.data;
 }

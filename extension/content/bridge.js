@@ -21,7 +21,7 @@
       throw err;
     }
     if (!res || typeof res !== 'object') throw Object.assign(new Error('no answer from RedShip'), { name: 'NoAnswer' });
-    if (!res.ok) throw Object.assign(new Error(res.error?.message || 'failed'), { name: res.error?.name || 'Error' });
+    if (!res.ok) throw Object.assign(new Error(res.error?.message || 'failed'), { name: res.error?.name || 'Error', code: res.error?.code ?? null });
     return res.data;
   }
 

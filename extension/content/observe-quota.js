@@ -41,7 +41,7 @@
   const HOLD_MS = 15000;
   const held = [];
   let holdTimer = 0;
-  const unsaved = (e) => e?.name === 'VaultError' && /^(StorageFull|StorageError):/.test(e?.message || '');
+  const unsaved = (e) => e?.name === 'VaultError' && (e.code === 'StorageFull' || e.code === 'StorageError');
 
   /** Sends one delivery, retrying while the worker is (re)starting: 'sent', 'unsaved' (to hold) or 'refused'. */
   async function sendOne(type, payload) {

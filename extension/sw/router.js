@@ -58,7 +58,9 @@ export function classifySender(sender) {
 }
 
 function fail(e) {
-  return { ok: false, error: { name: e?.name || 'Error', message: String(e?.message || e) } };
+  // `code` (a vault error's `StorageFull`, say) lets the caller act on it without reading the message.
+  const code = typeof e?.code === 'string' ? e.code : null;
+  return { ok: false, error: { name: e?.name || 'Error', message: String(e?.message || e), code } };
 }
 
 /** Installs the one onMessage listener. Call synchronously at the worker's top level. */
