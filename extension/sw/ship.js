@@ -79,10 +79,10 @@ register('ship.revalidate', async (p) => {
   return core.trackingRevalidate({ rows: cleanRows(p.rows), ...(await validationContext(shop)) });
 });
 
-// The live run: {rec, journal, log}. `journal` (the core's FillJournal) holds the live run, the
-// record with its log folded in; `rec.run` is only the run as last saved whole; `log` is the
-// journal's log. Set only after a save succeeded, and by a load only when nothing was saved while
-// it read (a load racing a step must not put an older run back). The glue frees old journals.
+// The live run: {rec, journal}. `journal` (the core's FillJournal) holds the live run, the record
+// with its log folded in, and that log; `rec.run` is only the run as last saved whole. Set only
+// after a save succeeded, and by a load only when nothing was saved while it read (a load racing
+// a step must not put an older run back). The glue frees old journals.
 let live = null;
 let saves = 0;
 onVaultEvent((event) => {
@@ -95,7 +95,7 @@ async function currentRecord() {
   return cur && { ...cur.rec, run: cur.journal.run(false) };
 }
 
-/** The current run as {rec, journal, log} (see `live`), or null. */
+/** The current run as {rec, journal} (see `live`), or null. */
 async function liveRun() {
   const cur = await store.get(CURRENT);
   if (!cur?.runId) return null;
@@ -106,7 +106,7 @@ async function liveRun() {
   if (!rec) return null;
   const logged = got[walKey(cur.runId)] ?? null;
   const journal = core.FillJournal.open({ run: rec.run, log: logged });
-  const loaded = { rec, journal, log: journal.log() };
+  const loaded = { rec, journal };
   if (seen === saves) {
     live = loaded;
     // A log found after a restart is folded into the record by one whole save.
@@ -128,7 +128,7 @@ async function saveWhole(rec, journal, { staged = false } = {}) {
   if (staged) journal.commit();
   journal.savedWhole();
   stalled = null;
-  live = { rec, journal, log: null };
+  live = { rec, journal };
 }
 
 let checkpointing = false;
@@ -146,9 +146,10 @@ function checkpointSoon() {
 async function usedWithLive(shop) {
   const numbers = (await store.get(usedKey(shop)))?.numbers || [];
   const current = await liveRun();
-  if (!current?.log || current.rec.shop !== shop) return numbers;
+  const log = current?.rec.shop === shop ? current.journal.log() : null;
+  if (!log) return numbers;
   const have = new Set(numbers.map((u) => `${u.packageId}|${u.number}`));
-  const more = current.log.items.filter((it) => (it.status === 'shipped' || it.status === 'filled') && !have.has(`${it.packageId}|${it.number}`));
+  const more = log.items.filter((it) => (it.status === 'shipped' || it.status === 'filled') && !have.has(`${it.packageId}|${it.number}`));
   return [...numbers, ...more.map((it) => ({ number: it.number, packageId: it.packageId, shipped: it.status === 'shipped' }))];
 }
 
@@ -198,7 +199,7 @@ function applyEvents(events, tabId = null, { confirm = null, lookahead = false }
         await store.put({ [walKey(rec.run.runId)]: view.log });
         journal.commit();
         stalled = null;
-        live = { rec: { ...rec, updatedAtMs: Date.now() }, journal, log: view.log };
+        live = { rec: { ...rec, updatedAtMs: Date.now() }, journal };
         if (view.checkpoint) checkpointSoon();
       }
       showProgress(journal, view.progress);
@@ -290,7 +291,7 @@ register('ship.start', async (p) => {
     const next = { v: 1, shop: contact.shop, tabId: contact.tabId, updatedAtMs: Date.now(), run: view.run };
     saves += 1;
     await store.put({ ...changes, [CURRENT]: { v: 1, runId, updatedAtMs: Date.now() }, [runKey(runId)]: next });
-    live = { rec: next, journal: core.FillJournal.open({ run: view.run }), log: null };
+    live = { rec: next, journal: core.FillJournal.open({ run: view.run }) };
     return live;
   });
   const state = stateView(started.journal);
