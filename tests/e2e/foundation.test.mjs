@@ -123,6 +123,27 @@ test('the production manifest is MV3 with exactly the intended permissions', () 
   assert.doesNotMatch(zipManifest, /127\.0\.0\.1|localhost/, 'the zip never carries the dev hosts');
 });
 
+test('the store build (what the zip holds) runs: its worker answers from the wasm core, its popup renders', async () => {
+  // Every other test loads the development build; the store build differs in its manifest and in
+  // the files it leaves out, so it is started here once on its own.
+  const store = await launch({ extension: join(DIST, 'extension') });
+  try {
+    assert.match(store.worker.url(), /\/sw\.js$/);
+    const popup = await openExtensionPage(store.context, store.extensionId, 'popup.html');
+    const errors = [];
+    popup.on('pageerror', (e) => errors.push(e.message));
+    const status = await statusFrom(popup);
+    assert.equal(status.ok, true, JSON.stringify(status.error));
+    assert.equal(status.data.day, chinaDay(Date.now()));
+    assert.match(status.data.coreVersion, /^\d+\.\d+\.\d+/);
+    await popup.getByTestId('core-day').waitFor();
+    assert.equal(await popup.getByTestId('core-day').getAttribute('data-day'), chinaDay(Date.now()));
+    assert.deepEqual(errors, []);
+  } finally {
+    await store.close();
+  }
+});
+
 test('no extension page or script loads code from the network', () => {
   const files = execFileSync('git', ['ls-files', 'extension'], { cwd: ROOT }).toString().split('\n')
     .filter((f) => /\.(html|js)$/.test(f));
