@@ -77,7 +77,7 @@ fn package_spans(s: &[char]) -> Vec<(usize, usize)> {
 fn extract_line(s: &[char], line: usize, names: &[String], platform: &[CourierEntry]) -> Vec<RawEntry> {
     let spans = package_spans(s);
     if spans.is_empty() {
-        let (courier, number) = courier_and_number(s, names, platform);
+        let (courier, number) = courier_and_number(s, names, platform, false);
         return if number.is_empty() {
             Vec::new()
         } else {
@@ -92,14 +92,18 @@ fn extract_line(s: &[char], line: usize, names: &[String], platform: &[CourierEn
         for c in &mut seg[start - seg_start..end - seg_start] {
             *c = ' ';
         }
-        let (courier, number) = courier_and_number(&seg, names, platform);
+        let (courier, number) = courier_and_number(&seg, names, platform, true);
         out.push(RawEntry { row: line, package_id: s[start..end].iter().collect(), courier, number });
     }
     out
 }
 
 /// Finds a courier name and a tracking number in a piece of text (package ID already blanked).
-fn courier_and_number(s: &[char], names: &[String], platform: &[CourierEntry]) -> (String, String) {
+/// `for_order`: the text belongs to an order (its package ID was on the line), so when nothing
+/// there looks like a whole tracking number, a shorter one that was clearly meant as one
+/// ([`meant_as_number`]) is taken, and validation says what is wrong with it (`12345` is not a
+/// 中通 number) instead of that the row has none.
+fn courier_and_number(s: &[char], names: &[String], platform: &[CourierEntry], for_order: bool) -> (String, String) {
     let mut s = s.to_vec();
     let mut courier = String::new();
     'names: for name in names {
@@ -129,9 +133,25 @@ fn courier_and_number(s: &[char], names: &[String], platform: &[CourierEntry]) -
         .or_else(|| candidates.iter().filter(|n| !phone(n)).max_by_key(|n| n.len()))
         .or_else(|| candidates.first())
         .cloned()
+        .or_else(|| if for_order { meant_as_number(&s) } else { None })
         .unwrap_or_default();
     (courier, number)
 }
+
+/// The longest run of letters and digits with at least [`MEANT_DIGITS`] digits and
+/// [`MEANT_LEN`] characters: too short for a tracking number (a digit missed, a number cut
+/// off), too long to be a quantity (`2件`) or a day (`3号`).
+fn meant_as_number(s: &[char]) -> Option<String> {
+    s.split(|c| !c.is_ascii_alphanumeric())
+        .filter(|run| run.len() >= MEANT_LEN && run.iter().filter(|c| c.is_ascii_digit()).count() >= MEANT_DIGITS)
+        .max_by_key(|run| run.len())
+        .map(|run| run.iter().collect())
+}
+
+/// See [`meant_as_number`].
+const MEANT_LEN: usize = 5;
+/// See [`meant_as_number`].
+const MEANT_DIGITS: usize = 3;
 
 /// A Latin alias only counts as a whole word, and not when it is a number prefix written just
 /// before digits (`SF 1234…` is a number, not the courier 顺丰 plus digits).
@@ -250,6 +270,19 @@ mod tests {
     fn platform_codes_work_as_courier_names() {
         let e = one("P123456789012345 youzhengguonei 9876543210123");
         assert_eq!((e.courier.as_str(), e.number.as_str()), ("YOUZHENGGUONEI", "9876543210123"));
+    }
+
+    #[test]
+    fn a_short_number_on_an_order_line_is_kept_for_validation_to_name() {
+        // Too short for any courier: taken, so the check says what is wrong with it.
+        assert_eq!(one("P123456789012345\t中通\t12345").number, "12345");
+        assert_eq!(one("P123456789012345 某某快运 AB123").number, "AB123");
+        // A quantity, a day or a year-like stray word is not taken for a number.
+        assert_eq!(one("P123456789012345 中通 2件 3号").number, "");
+        // Without an order on the line, short runs stay noise (the line is ignored).
+        let (e, meta) = extract("明天 12345 发货\n", &default_couriers()).unwrap();
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(meta.ignored_rows, vec![1]);
     }
 
     #[test]
