@@ -44,13 +44,37 @@ pub fn extract(text: &str, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, 
     let mut meta = SourceMeta::default();
     for (n, line) in &lines {
         let upper: Vec<char> = line.chars().map(|c| c.to_ascii_uppercase()).collect();
-        let found = extract_line(&upper, *n, &names, platform);
+        let mut found = extract_line(&upper, *n, &names, platform);
+        if let [one] = found.as_mut_slice() {
+            if one.courier.is_empty() && !one.package_id.is_empty() {
+                one.courier = courier_cell(line, &one.package_id, &one.number).unwrap_or_default();
+            }
+        }
         if found.is_empty() {
             meta.ignored_rows.push(*n);
         }
         entries.extend(found);
     }
     Ok((entries, meta))
+}
+
+/// On a tab-separated line (cells copied from a sheet without its header row) with one order
+/// and no courier RedShip knows: the one cell left besides the order ID and the number, so the
+/// check names the courier the user gave (`安能物流` is not offered) instead of saying none was
+/// given. None when the line has no tabs or more than one such cell, or that cell has digits.
+fn courier_cell(line: &str, package_id: &str, number: &str) -> Option<String> {
+    if !line.contains('\t') {
+        return None;
+    }
+    let code = |c: &str| c.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect::<String>();
+    let mut rest = line
+        .split('\t')
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && !code(c).contains(package_id) && (number.is_empty() || code(c) != number));
+    match (rest.next(), rest.next()) {
+        (Some(cell), None) if !cell.chars().any(|c| c.is_ascii_digit()) => Some(cell.to_string()),
+        _ => None,
+    }
 }
 
 /// Start and end (exclusive) of every package ID (`P` + 15 or more digits) in `s`.
@@ -283,6 +307,16 @@ mod tests {
         let (e, meta) = extract("明天 12345 发货\n", &default_couriers()).unwrap();
         assert!(e.is_empty(), "{e:?}");
         assert_eq!(meta.ignored_rows, vec![1]);
+    }
+
+    #[test]
+    fn an_unknown_courier_in_a_sheet_row_is_kept_for_validation_to_name() {
+        let (e, _) = extract("P123456789012345\t安能物流\t773012345678\nP123456789012346\tUnknownCo\tAB123\n", &default_couriers()).unwrap();
+        assert_eq!((e[0].courier.as_str(), e[0].number.as_str()), ("安能物流", "773012345678"));
+        assert_eq!((e[1].courier.as_str(), e[1].number.as_str()), ("UnknownCo", "AB123"));
+        // Chat text: an unknown word is not a courier; two candidate cells: neither is taken.
+        assert_eq!(one("P123456789012345 安能物流 773012345678").courier, "");
+        assert_eq!(one("P123456789012345\t安能物流\t谢谢\t773012345678").courier, "");
     }
 
     #[test]
