@@ -66,7 +66,8 @@ fn courier_cell(line: &str, package_id: &str, number: &str) -> Option<String> {
     if !line.contains('\t') {
         return None;
     }
-    let code = |c: &str| c.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect::<String>();
+    let code =
+        |c: &str| c.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect::<String>();
     let mut rest = line
         .split('\t')
         .map(str::trim)
@@ -311,7 +312,11 @@ mod tests {
 
     #[test]
     fn an_unknown_courier_in_a_sheet_row_is_kept_for_validation_to_name() {
-        let (e, _) = extract("P123456789012345\t安能物流\t773012345678\nP123456789012346\tUnknownCo\tAB123\n", &default_couriers()).unwrap();
+        let (e, _) = extract(
+            "P123456789012345\t安能物流\t773012345678\nP123456789012346\tUnknownCo\tAB123\n",
+            &default_couriers(),
+        )
+        .unwrap();
         assert_eq!((e[0].courier.as_str(), e[0].number.as_str()), ("安能物流", "773012345678"));
         assert_eq!((e[1].courier.as_str(), e[1].number.as_str()), ("UnknownCo", "AB123"));
         // Chat text: an unknown word is not a courier; two candidate cells: neither is taken.
