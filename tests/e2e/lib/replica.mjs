@@ -13,15 +13,17 @@ const SERVER = fileURLToPath(new URL('../../workbench/server.mjs', import.meta.u
  * @param {number|string} [opts.seed] seed for the generated data (server default 1)
  * @param {number} [opts.now] replica clock start, epoch ms (default: real time)
  * @param {number} [opts.dailyQuota] fixed daily decrypt quota (default: from the tier table)
+ * @param {'seen'|'legacy'} [opts.shape] the spellings served (server default `seen`; `legacy` = the first replica's)
  * @returns {Promise<{url: string, port: number, hook: (path: string, body?: object) => Promise<any>,
  *   log: () => Promise<{decrypts: object[], shipments: object[]}>, stop: () => Promise<void>}>}
  */
-export async function startReplica({ port = 0, orders, seed, now, dailyQuota } = {}) {
+export async function startReplica({ port = 0, orders, seed, now, dailyQuota, shape } = {}) {
   const args = [SERVER, '--port', String(port)];
   if (orders !== undefined) args.push('--orders', String(orders));
   if (seed !== undefined) args.push('--seed', String(seed));
   if (now !== undefined) args.push('--now', String(now));
   if (dailyQuota !== undefined) args.push('--daily-quota', String(dailyQuota));
+  if (shape !== undefined) args.push('--shape', String(shape));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });

@@ -1,8 +1,9 @@
 // The platform's JSON API as SPEC.md lists it (plus the privacy board's rule and application
-// endpoints), answering in the `{code, success, msg, data}` envelope. Faults queued by
+// endpoints), answering in the `{code, success, msg, data}` envelope, packages and couriers in the
+// state's current shape (seen or legacy; decrypt and quota answer the same in both). Faults queued by
 // /__test/fault apply here: a failure answers instead of acting; a delay answers late (the platform
 // has already acted, as with a slow real server).
-import { COURIERS, TIERS } from './rules.mjs';
+import { TIERS } from './rules.mjs';
 import { PlatformError } from './state.mjs';
 import { ok, fail, readJson, sendJson } from './http.mjs';
 
@@ -12,7 +13,7 @@ const REASONS = ['代发商家需要让供应商发货', '使用了小红书电�
 const ROUTES = {
   '/api/edith/fulfillment/order/page': ['POST', (s, b) => s.page(b)],
   '/api/edith/fulfillment/order/detail': ['POST', (s, b) => s.detail(b.package_id)],
-  '/api/edith/package/logistics/companies': ['POST', () => COURIERS.map((c) => ({ ...c }))],
+  '/api/edith/package/logistics/companies': ['POST', (s) => s.couriers()],
   '/api/edith/fulfillment/order_delivering_api': ['POST', (s, b) => s.ship(b)],
   '/api/edith/fulfillment/package/receiver/decrypt': ['POST', (s, b) => s.decrypt(b.package_id)],
   '/api/edith/privacy/decrypt/quota': ['GET', (s) => s.quota()],

@@ -1,9 +1,12 @@
 // HTTP plumbing for the replica: JSON bodies and answers in the platform's envelope, static files
-// with the strict CSP every page carries, and the SPA fallback for the app routes.
+// with the strict CSP every page carries, and the SPA fallback for the app routes (its page carries
+// the shape served in a `<meta name="replica-shape">`, so the SPA's tabs send that shape's codes
+// without an inline script or an extra request).
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, extname, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tabCodes } from './shape.mjs';
 
 /** The CSP of every page (SPEC: like a real site; no inline script). */
 export const CSP = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
@@ -39,14 +42,21 @@ export const ok = (data) => ({ code: 0, success: true, msg: '成功', data });
 /** The platform envelope for a failure. */
 export const fail = (code, msg) => ({ code, success: false, msg, data: null });
 
-async function sendFile(res, file, type) {
-  const body = await readFile(file);
+async function sendFile(res, file, type, transform) {
+  let body = await readFile(file);
+  if (transform) body = Buffer.from(transform(body.toString('utf8')), 'utf8');
   res.writeHead(200, { 'content-type': type, 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' });
   res.end(body);
 }
 
+/** The `<meta>` that tells the SPA the shape served and the status codes its tabs send. */
+function shapeMeta(shape) {
+  const { pending, shipped } = tabCodes(shape);
+  return `<meta name="replica-shape" content="${shape}" data-pending="${pending.join(',')}" data-shipped="${shipped.join(',')}">`;
+}
+
 /** Serves the SPA shell, its static files and vendored Vue; returns false when not a page path. */
-export async function serveStatic(req, res, path) {
+export async function serveStatic(req, res, path, { shape = 'seen' } = {}) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (path === '/' || path === '/app-order' || path === '/app-order/') {
     res.writeHead(302, { location: '/app-order/order/query' });
@@ -54,7 +64,7 @@ export async function serveStatic(req, res, path) {
     return true;
   }
   if (path.startsWith('/app-order/')) {
-    await sendFile(res, join(PUBLIC, 'index.html'), TYPES['.html']);
+    await sendFile(res, join(PUBLIC, 'index.html'), TYPES['.html'], (html) => html.replace('</head>', `  ${shapeMeta(shape)}\n</head>`));
     return true;
   }
   if (path === '/static/vendor/vue.js') {

@@ -1,7 +1,13 @@
-// Deterministic seed-data generator for the replica: packages with realistic Chinese names,
-// phones, addresses, SKUs and remarks (some with phone numbers), spread over the days before the
-// replica's "now". Same seed + same count -> same packages (times are relative to `now`).
-import { COURIERS, STATUS_DESC, makeExpressNo } from './rules.mjs';
+// Deterministic seed-data generator for the replica: packages in the internal model (shape.mjs)
+// with realistic Chinese names, phones, addresses, SKUs (some bundles) and remarks (some with
+// phone numbers), spread over the days before the replica's "now", and the defaults for a package
+// posted without them. Same seed + same count -> same packages whatever the shape (times are
+// relative to `now`). The main random stream draws exactly what the first replica drew (same IDs,
+// times, products, plaintext, waiting or not); the seen-only details (status sub-codes, nickname,
+// bundles, +86 phones...) come from a second stream per package.
+import { LEGACY_COURIERS, makeExpressNo } from './rules.mjs';
+import { canonicalCourier } from './shape.mjs';
+import { AFTER_SALE } from './input.mjs';
 
 /** mulberry32 PRNG from a string or number seed. */
 export function rng(seed) {
@@ -62,10 +68,9 @@ function helpers(rnd) {
   return { int, pick, digits };
 }
 
-/** Masks a name like the platform: `张**`. */
+/** Masks a name like the platform: the surname and `**` (`王**`). */
 export function maskName(name) {
-  const chars = Array.from(name);
-  return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
+  return Array.from(name)[0] + '**';
 }
 
 /** Masks a phone: `138****1234`. */
@@ -73,34 +78,110 @@ export function maskPhone(phone) {
   return phone.length >= 7 ? phone.slice(0, 3) + '****' + phone.slice(-4) : '****';
 }
 
-/** A plaintext recipient from `rnd`. */
+/** Masks a street the seen way: digits and letters -> `**`, nothing kept after the building (`金钟路**号阳光花园**栋****`). */
+export function maskStreet(street) {
+  const masked = street.replace(/[0-9A-Za-z]+/g, '**');
+  const cut = masked.indexOf('栋');
+  return cut >= 0 ? masked.slice(0, cut + 1) + '****' : masked + '****';
+}
+
+/** A plaintext recipient from `rnd` (region parts and street apart too). */
 export function makePerson(rnd) {
   const { int, pick, digits } = helpers(rnd);
   const surname = rnd() < 0.03 ? '欧阳' : pick(Array.from(SURNAMES.slice(0, -2)));
   const given = Array.from({ length: rnd() < 0.3 ? 1 : 2 }, () => pick(Array.from(GIVEN))).join('');
-  const [prov, city, dist] = pick(REGIONS);
-  const region = prov === city ? city + dist : prov + city + dist;
+  const [province, city, district] = pick(REGIONS);
+  const region = province === city ? city + district : province + city + district;
   const street = `${pick(ROADS)}${int(1, 999)}号${pick(ESTATES)}${int(1, 30)}栋${int(1, 4)}单元${int(1, 33)}0${int(1, 6)}室`;
   return {
     receiver_name: surname + given,
     receiver_phone: pick(PHONE_PREFIX) + digits(8),
     receiver_address: region + street,
-    masked_address: region + '****',
+    province, city, district, street,
   };
 }
 
-/** The masked `userInfo` for a plaintext person. */
-export function maskedUserInfo(person, buyerRemark = '') {
+/** The plaintext the decrypt endpoint answers for a person. */
+export const plainOf = (person) => ({ receiver_name: person.receiver_name, receiver_phone: person.receiver_phone, receiver_address: person.receiver_address });
+
+const NICKS = ['小红薯', 'momo', '橘子汽水', '一只小熊', '晚风', '阿柒', '今天也要开心', '奶盖', '山有木兮', '桃子'];
+const hex = (rnd, n) => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('');
+/** The shop's seller ID (one shop). */
+export const SELLER_ID = '5f3c9a7e2b1d4e0012a8c6f1';
+
+/** The masked internal recipient for a plaintext person; `rnd` draws the seen-only details. */
+export function maskedRecipient(person, note, rnd) {
+  const nick = NICKS[Math.floor(rnd() * NICKS.length)];
   return {
-    receiver: maskName(person.receiver_name),
+    name: maskName(person.receiver_name),
+    nickName: nick === '小红薯' ? `小红薯${hex(rnd, 6).toUpperCase()}` : nick,
+    province: person.province, city: person.city, district: person.district,
+    street: maskStreet(person.street),
+    legacyAddress: (person.province === person.city ? person.city : person.province + person.city) + person.district + '****',
     phone: maskPhone(person.receiver_phone),
-    address: person.masked_address ?? person.receiver_address.slice(0, 9) + '****',
-    buyerRemark,
+    phoneCc: rnd() < 1 / 3 ? '+86' : '',
+    note,
+    extra: {},
   };
+}
+
+const round2 = (x) => Math.round(x * 100) / 100;
+
+/** The defaults of a package posted to /__test/orders without them (a waiting one, paid `now`). */
+export function defaultPackage(id, now) {
+  const rnd = rng(`defaults:${id}`);
+  const person = makePerson(rng(`plain:${id}`));
+  return {
+    pkg: {
+      packageId: id, orderId: '6' + id.replace(/\D/g, '').padEnd(17, '0').slice(0, 17),
+      meaning: 'ship', code: null, statusDesc: null, afterSale: { code: 0, desc: '' },
+      paidAt: now, orderedAt: now - 120_000, updatedAt: now, createdAt: now,
+      actualPaid: 9.9, totalOrderAmount: 9.9, actualSellerReceiveAmount: 9.84, shippingFee: 0,
+      sellerId: SELLER_ID, userId: hex(rnd, 24), orderTagList: [],
+      recipient: maskedRecipient(person, '', rnd),
+      items: [{ skuId: 'sku' + id.slice(-8), itemId: hex(rnd, 24), name: '测试商品', spec: '默认', quantity: 1, price: 9.9, image: '', extra: {} }],
+      extra: {},
+    },
+    plain: plainOf(person),
+  };
+}
+
+/** Seen-only details of a seeded package, drawn from its own stream: sub-status, times, bundle, IDs. */
+function dress(pkg, legacyStatus, now, rnd) {
+  const r = rnd();
+  if (legacyStatus === 5) pkg.meaning = 'pick';
+  else if (legacyStatus === 4) pkg.meaning = r < 0.22 ? 'pick' : r < 0.3 ? 'partial' : r < 0.36 ? 'ship26' : 'ship';
+  else if (legacyStatus === 6) pkg.meaning = r < 0.3 ? 'unsigned' : 'shipped';
+  else pkg.meaning = legacyStatus === 7 ? 'done' : 'cancelled';
+  pkg.orderedAt = pkg.paidAt - 20_000 - Math.floor(rnd() * 600_000);
+  const later = pkg.meaning === 'done' ? 3 * 86_400_000 : pkg.meaning === 'shipped' || pkg.meaning === 'unsigned' ? 86_400_000 : 600_000;
+  pkg.updatedAt = Math.min(now - 1000, pkg.paidAt + 5_000 + Math.floor(rnd() * later));
+  pkg.userId = hex(rnd, 24);
+  pkg.orderTagList = rnd() < 0.05 ? ['NO_LOGISTICS'] : [];
+  pkg.recipient = maskedRecipient(pkg.person, pkg.recipient.note, rnd);
+  for (const item of pkg.items) {
+    item.itemId = hex(rnd, 24);
+    item.image = `https://qimg.xiaohongshu.com/arkgoods/${hex(rnd, 32)}?imageView2/2/w/360/format/webp`;
+  }
+  if (rnd() < 1 / 8) {
+    // One sku is a bundle: the same goods, sold as one set with a gift; scskus spelled both ways.
+    const i = Math.floor(rnd() * pkg.items.length);
+    const s = pkg.items[i];
+    const gift = ['定制贺卡', '试用装小样', '收纳袋'][Math.floor(rnd() * 3)];
+    const spell = rnd() < 0.5;
+    pkg.items[i] = {
+      ...s, name: `${s.name} 组合装`, spec: `${s.spec}+${gift}`, quantity: 1, price: round2(s.price * s.quantity),
+      bundle: [
+        { name: `${s.name} ${s.spec}`, nameKey: spell ? 'name' : 'skuName', quantity: s.quantity, price: s.price, priceKey: spell ? 'soldPrice' : 'price', extra: {} },
+        { name: gift, nameKey: spell ? 'skuName' : 'name', quantity: 1, price: 0, priceKey: spell ? 'price' : 'soldPrice', extra: {} },
+      ],
+    };
+  }
+  delete pkg.person;
 }
 
 /**
- * Generates `count` packages paid over the days before `now`.
+ * Generates `count` packages paid over the days before `now`, in the internal model.
  * @returns {{packages: object[], plain: Map<string, object>}} packages newest first; plaintext apart
  */
 export function generate({ seed = 1, count = 150, now = Date.now() } = {}) {
@@ -120,15 +201,15 @@ export function generate({ seed = 1, count = 150, now = Date.now() } = {}) {
     const ageDays = (now - paidAt) / 86_400_000;
     const person = makePerson(rnd);
     const r = rnd();
-    let status;
+    let status; // the first replica's code; `dress` turns it into a meaning
     if (ageDays < 2) status = r < 0.85 ? (r < 0.1 ? 5 : 4) : r < 0.95 ? 6 : 998;
     else if (ageDays < 5) status = r < 0.45 ? 4 : r < 0.9 ? 6 : 998;
     else status = r < 0.08 ? 4 : r < 0.3 ? 6 : r < 0.93 ? 7 : 998;
-    const skus = Array.from({ length: rnd() < 0.75 ? 1 : int(2, 3) }, () => {
+    const items = Array.from({ length: rnd() < 0.75 ? 1 : int(2, 3) }, () => {
       const [name, specs, price] = pick(PRODUCTS);
-      return { skuId: digits(6) + Array.from({ length: 18 }, () => int(0, 15).toString(16)).join(''), name, spec: pick(specs), quantity: rnd() < 0.8 ? 1 : int(2, 3), price };
+      return { skuId: digits(6) + Array.from({ length: 18 }, () => int(0, 15).toString(16)).join(''), name, spec: pick(specs), quantity: rnd() < 0.8 ? 1 : int(2, 3), price, extra: {} };
     });
-    const total = skus.reduce((s, k) => s + k.price * k.quantity, 0);
+    const total = items.reduce((s, k) => s + k.price * k.quantity, 0);
     const discount = rnd() < 0.4 ? int(3, 20) : 0;
     const rr = rnd();
     let remark = '';
@@ -136,27 +217,28 @@ export function generate({ seed = 1, count = 150, now = Date.now() } = {}) {
     else if (rr < 0.18) remark = `联系人换成${pick(Array.from(SURNAMES.slice(0, -2)))}小姐 ${pick(PHONE_PREFIX)}-${digits(4)}-${digits(4)}`;
     else if (rr < 0.45) remark = pick(REMARKS);
     const afterSale = status === 998 ? '' : rnd() < 0.05 ? pick(['退款中', '售后完成', '退货退款中']) : '';
+    const actualPaid = round2(Math.max(0.01, total - discount));
     const pkg = {
       packageId: uniqueId(() => 'P7' + String(int(10, 99)) + digits(11) + String(i % 100).padStart(2, '0')),
       orderId: '6' + digits(17),
-      paidAt,
-      actualPaid: Math.round(Math.max(0.01, total - discount) * 100) / 100,
-      status,
-      statusDesc: STATUS_DESC[status],
-      afterSaleStatusDesc: afterSale,
-      userInfo: maskedUserInfo(person, remark),
-      skus,
+      meaning: null, code: null, statusDesc: null,
+      afterSale: { code: afterSale ? AFTER_SALE[afterSale] : 0, desc: afterSale },
+      paidAt, orderedAt: paidAt, updatedAt: paidAt, createdAt: paidAt,
+      actualPaid, totalOrderAmount: round2(total), actualSellerReceiveAmount: round2(actualPaid * 0.994), shippingFee: 0,
+      sellerId: SELLER_ID, userId: '', orderTagList: [],
+      person, recipient: { note: remark }, items, extra: {},
     };
     if (status === 6 || status === 7) {
-      const courier = pick(COURIERS).express_company_code;
+      const courier = pick(LEGACY_COURIERS).express_company_code;
       let no = makeExpressNo(courier, rnd);
       while (used.has(no)) no = makeExpressNo(courier, rnd);
       used.add(no);
-      pkg.expressCompanyCode = courier;
+      pkg.expressCompanyCode = canonicalCourier(courier);
       pkg.expressNo = no;
     }
+    dress(pkg, status, now, rng(`redship-replica:${seed}:seen:${pkg.packageId}`));
     packages.push(pkg);
-    plain.set(pkg.packageId, { receiver_name: person.receiver_name, receiver_phone: person.receiver_phone, receiver_address: person.receiver_address });
+    plain.set(pkg.packageId, plainOf(person));
   }
   return { packages, plain };
 }

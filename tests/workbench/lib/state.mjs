@@ -1,11 +1,15 @@
-// The replica's in-memory platform state: the clock, packages (newest first), plaintext recipients,
-// decrypt counting per China day, shipments, used tracking numbers, pending faults and dialog swaps,
-// and the log that tests compare the extension against. Mutations go through the methods here.
-import { generate, maskedUserInfo, makePerson, rng } from './seed.mjs';
+// The replica's in-memory platform state: the shape it answers in, the clock, packages (newest
+// first, in the one internal model that shape.mjs documents and converts at the edge), plaintext
+// recipients, decrypt counting per China day, shipments, used tracking numbers, pending faults and
+// dialog swaps, and the log that tests compare the extension against. Mutations go through the
+// methods here.
+import { defaultPackage, generate, makePerson, plainOf, rng } from './seed.mjs';
+import { ERR, chinaDay, chinaDayIndex, expressNoValid, normalizeExpressNo, quotaForMaxDaily } from './rules.mjs';
 import {
-  COURIERS, ERR, STATUS_DESC, chinaDay, chinaDateTime, chinaDayIndex, expressNoValid, isWaiting,
-  normalizeExpressNo, quotaForMaxDaily,
-} from './rules.mjs';
+  DEFAULT_SHAPE, canonicalCourier, checkShape, couriersFor, courierListed, detailPackage, isWaitingMeaning, meaningOf,
+  publicPackage, statusCode, statusFilter, tabCodes, timeOf,
+} from './shape.mjs';
+import { mergeInput } from './input.mjs';
 
 /** A business failure the API answers with `success: false`. */
 export class PlatformError extends Error {
@@ -18,8 +22,9 @@ export const DEFAULT_ORDERS = 150;
 export class State {
   constructor(opts = {}) { this.reset(opts); }
 
-  /** Fresh state: `{seed, orders, now, daily_quota}`. */
-  reset({ seed = 1, orders = DEFAULT_ORDERS, now, daily_quota } = {}) {
+  /** Fresh state: `{seed, orders, now, daily_quota, shape}`. */
+  reset({ seed = 1, orders = DEFAULT_ORDERS, now, daily_quota, shape = DEFAULT_SHAPE } = {}) {
+    this.shape = checkShape(shape);
     this.clockBase = Number.isFinite(now) ? now : Date.now();
     this.clockAt = Date.now();
     this.seed = seed;
@@ -48,7 +53,10 @@ export class State {
 
   /** Packages newest paid first. */
   list() {
-    if (!this.sorted) this.sorted = [...this.packages.values()].sort((a, b) => b.paidAt - a.paidAt || (a.packageId < b.packageId ? -1 : 1));
+    if (!this.sorted) {
+      const at = new Map([...this.packages.values()].map((p) => [p, timeOf(p)]));
+      this.sorted = [...this.packages.values()].sort((a, b) => at.get(b) - at.get(a) || (a.packageId < b.packageId ? -1 : 1));
+    }
     return this.sorted;
   }
 
@@ -56,11 +64,20 @@ export class State {
   page({ page_no = 1, page_size = 50, status = [], time_range_list = [] }) {
     const size = Math.min(500, Math.max(1, Math.floor(Number(page_size)) || 50));
     const no = Math.max(1, Math.floor(Number(page_no)) || 1);
-    const statuses = Array.isArray(status) ? status.map(Number) : [Number(status)];
+    const statuses = Array.isArray(status) ? status : [status];
+    const matches = statusFilter(statuses, this.shape);
     const ranges = Array.isArray(time_range_list) ? time_range_list : [];
-    const rows = this.list().filter((p) => (statuses.length === 0 || statuses.includes(p.status))
-      && ranges.every((r) => (r.start_time == null || p.paidAt >= r.start_time) && (r.end_time == null || p.paidAt <= r.end_time)));
-    return { total: rows.length, packages: rows.slice((no - 1) * size, no * size).map(publicPackage) };
+    const rows = this.list().filter((p) => (statuses.length === 0 || matches(p))
+      && ranges.every((r) => (r.start_time == null || timeOf(p) >= r.start_time) && (r.end_time == null || timeOf(p) <= r.end_time)));
+    return { total: rows.length, packages: rows.slice((no - 1) * size, no * size).map((p) => publicPackage(p, this.shape)) };
+  }
+
+  /** The courier list in the current shape. */
+  couriers() { return couriersFor(this.shape); }
+
+  /** What the SPA needs to know about the shape: its name and the codes its tabs send. */
+  shapeInfo() {
+    return { shape: this.shape, tabs: tabCodes(this.shape) };
   }
 
   /** One package (masked) or a NOT_FOUND error. */
@@ -75,7 +92,7 @@ export class State {
     const today = chinaDayIndex(this.now());
     const counts = new Map();
     for (const p of this.packages.values()) {
-      const d = chinaDayIndex(p.paidAt);
+      const d = chinaDayIndex(timeOf(p));
       if (d >= today - 7 && d < today) counts.set(d, (counts.get(d) || 0) + 1);
     }
     return Math.max(0, ...counts.values());
@@ -127,8 +144,7 @@ export class State {
 
   plainOf(id) {
     if (!this.plain.has(id)) {
-      const person = makePerson(rng(`plain:${id}`));
-      this.plain.set(id, { receiver_name: person.receiver_name, receiver_phone: person.receiver_phone, receiver_address: person.receiver_address });
+      this.plain.set(id, plainOf(makePerson(rng(`plain:${id}`))));
     }
     return { ...this.plain.get(id) };
   }
@@ -136,14 +152,20 @@ export class State {
   /** Ships a waiting package with a courier and tracking number, or throws the platform's refusal. */
   ship({ package_id, express_company_code, express_no }) {
     const p = this.get(package_id);
-    if (!isWaiting(p.status)) throw new PlatformError(ERR.STATUS_CHANGED);
-    if (!COURIERS.some((c) => c.express_company_code === express_company_code)) throw new PlatformError(ERR.BAD_COURIER);
+    if (!isWaitingMeaning(meaningOf(p))) throw new PlatformError(ERR.STATUS_CHANGED);
+    if (!courierListed(express_company_code, this.shape)) throw new PlatformError(ERR.BAD_COURIER);
     const no = normalizeExpressNo(express_no);
     if (!no) throw new PlatformError(ERR.EMPTY_NO);
     if (!expressNoValid(express_company_code, no)) throw new PlatformError(ERR.BAD_NO);
     if (this.usedNumbers.has(no)) throw new PlatformError(ERR.USED_NO);
     this.usedNumbers.add(no);
-    Object.assign(p, { status: 6, statusDesc: STATUS_DESC[6], expressCompanyCode: express_company_code, expressNo: no, shippedAt: this.now() });
+    if (p.raw) {
+      // A raw package keeps its own spelling: only its status (and a text it has) change.
+      p.raw.status = statusCode('shipped', this.shape);
+      if ('statusDesc' in p.raw) p.raw.statusDesc = '已发货';
+    } else {
+      Object.assign(p, { meaning: 'shipped', code: null, statusDesc: null, updatedAt: this.now(), expressCompanyCode: canonicalCourier(express_company_code), expressNo: no, shippedAt: this.now() });
+    }
     const entry = { package_id: p.packageId, express_company_code, express_no: no, at: this.now() };
     if (this.servedSwaps.has(p.packageId)) {
       entry.dialog_opened_for = this.servedSwaps.get(p.packageId);
@@ -162,38 +184,46 @@ export class State {
       this.dialogSwaps.delete(asked.packageId);
       this.servedSwaps.set(shownId, asked.packageId);
       this.log.dialogs.push({ package_id: asked.packageId, shown_package_id: shownId, at: this.now() });
-      return detailPackage(this.packages.get(shownId));
+      return detailPackage(this.packages.get(shownId), this.shape);
     }
-    return detailPackage(asked);
+    return detailPackage(asked, this.shape);
   }
 
-  /** Hook: adds packages, or merges fields over existing ones (same packageId). */
+  /**
+   * Hook: adds packages, or merges fields over existing ones (same packageId), given in either
+   * spelling (input.mjs says how they are read). `plaintext` sets what decrypt answers. A package
+   * with `__raw: true` is kept exactly as given (minus `__raw`) and served so in both shapes; only
+   * its status is read (by meaning, when it is a known code) for filtering and shipping.
+   */
   upsert(list) {
     const out = [];
-    for (const raw of list) {
-      if (!raw || typeof raw !== 'object') throw new PlatformError(ERR.BAD_REQUEST);
-      let id = raw.packageId ? String(raw.packageId) : '';
-      for (let n = this.packages.size + 1; !id || (!raw.packageId && this.packages.has(id)); n++) id = 'P9' + String(n).padStart(15, '0');
+    for (const input of list) {
+      if (!input || typeof input !== 'object' || Array.isArray(input)) throw new PlatformError(ERR.BAD_REQUEST);
+      let id = input.packageId ? String(input.packageId) : '';
+      for (let n = this.packages.size + 1; !id || (!input.packageId && this.packages.has(id)); n++) id = 'P9' + String(n).padStart(15, '0');
       const existing = this.packages.get(id);
-      const { plaintext, ...fields } = raw;
+      const { plaintext, __raw, ...fields } = input;
+      const createdAt = this.now();
       let pkg;
-      if (existing) {
-        pkg = { ...existing, ...fields, userInfo: { ...existing.userInfo, ...(fields.userInfo || {}) } };
+      if (__raw === true) {
+        pkg = { packageId: id, raw: structuredClone(fields), createdAt };
+      } else if (existing?.raw) {
+        // Fields posted over a raw package are merged into it as given (it stays raw).
+        const userInfo = fields.userInfo && typeof fields.userInfo === 'object' ? { ...(existing.raw.userInfo || {}), ...fields.userInfo } : fields.userInfo;
+        pkg = { ...existing, raw: { ...existing.raw, ...structuredClone(fields), ...(userInfo === undefined ? {} : { userInfo }) } };
       } else {
-        const person = makePerson(rng(`plain:${id}`));
-        const base = {
-          packageId: id, orderId: '6' + id.replace(/\D/g, '').padEnd(17, '0').slice(0, 17), paidAt: this.now(), actualPaid: 9.9,
-          status: 4, afterSaleStatusDesc: '', userInfo: maskedUserInfo(person, ''),
-          skus: [{ skuId: 'sku' + id.slice(-8), name: '测试商品', spec: '默认', quantity: 1, price: 9.9 }],
-        };
-        pkg = { ...base, ...fields, userInfo: { ...base.userInfo, ...(fields.userInfo || {}) } };
-        this.plain.set(id, { receiver_name: person.receiver_name, receiver_phone: person.receiver_phone, receiver_address: person.receiver_address });
+        let base = existing;
+        if (!base) {
+          const made = defaultPackage(id, this.now());
+          base = { ...made.pkg, createdAt };
+          this.plain.set(id, made.plain);
+        }
+        pkg = mergeInput(base, fields);
+        pkg.packageId = id;
       }
-      pkg.packageId = id;
-      if (fields.status !== undefined && fields.statusDesc === undefined) pkg.statusDesc = STATUS_DESC[pkg.status] ?? '未知';
-      if (pkg.statusDesc === undefined) pkg.statusDesc = STATUS_DESC[pkg.status] ?? '未知';
       if (plaintext) this.plain.set(id, { ...this.plainOf(id), ...plaintext });
-      if (pkg.expressNo) this.usedNumbers.add(normalizeExpressNo(pkg.expressNo));
+      const expressNo = pkg.raw ? pkg.raw.expressNo : pkg.expressNo;
+      if (expressNo) this.usedNumbers.add(normalizeExpressNo(expressNo));
       this.packages.set(id, pkg);
       out.push(id);
     }
@@ -219,20 +249,4 @@ export class State {
     this.log.faults.push({ endpoint, call: n, at: this.now(), ...f });
     return f;
   }
-}
-
-/** The package as the list answers it (never plaintext, no internal fields). */
-export function publicPackage(p) {
-  const { expressCompanyCode, expressNo, shippedAt, ...rest } = p;
-  return structuredClone(rest);
-}
-
-/** The package as the detail answers it: the list fields plus logistics. */
-export function detailPackage(p) {
-  const out = publicPackage(p);
-  out.paidAtText = Number.isFinite(p.paidAt) ? chinaDateTime(p.paidAt) : String(p.paidAt ?? '');
-  out.expressCompanyCode = p.expressCompanyCode ?? '';
-  out.expressNo = p.expressNo ?? '';
-  out.shippedAt = p.shippedAt ?? null;
-  return out;
 }

@@ -2,17 +2,20 @@
 // renders rows only after order/page answers (a loading mask keeps the previous rows while a new
 // page loads), masked recipients with a 查看 (decrypt) control per row, a 发货 button on waiting
 // rows that opens the ship dialog, `.d-pagination`, and today's remaining decrypts in the toolbar.
+// Rows render packages of either spelling (format.js reads them); the tabs send the served shape's
+// status codes.
 import { h, ref, reactive, onMounted } from '/static/vendor/vue.js';
 import { api } from './api.js';
 import { DButton, DPagination, DTabs, DCard, toast } from './components.js';
 import { ShipDialog } from './ship-dialog.js';
 import { navigate, routeQuery } from './router.js';
-import { cx, money, chinaTime, isWaiting } from './format.js';
+import { cx, money, chinaTime, isWaiting, recipientView, shapeCodes, skuView } from './format.js';
 
+const CODES = shapeCodes();
 const TABS = [
   { value: 'all', label: '全部', status: [] },
-  { value: 'pending', label: '待发货', status: [4, 5] },
-  { value: 'shipped', label: '已发货', status: [6] },
+  { value: 'pending', label: '待发货', status: CODES.pending },
+  { value: 'shipped', label: '已发货', status: CODES.shipped },
 ];
 const COLUMNS = ['商品信息', '包裹信息', '收货信息', '实付金额', '订单状态', '买家备注', '操作'];
 
@@ -86,9 +89,9 @@ export const OrderListPage = {
     };
 
     const receiverCell = (p) => {
-      const u = p.userInfo || {};
+      const u = recipientView(p.userInfo);
       const pl = plain[p.packageId];
-      const lines = pl ? [pl.receiver_name, pl.receiver_phone, pl.receiver_address] : [u.receiver, u.phone, u.address];
+      const lines = pl ? [pl.receiver_name, pl.receiver_phone, pl.receiver_address] : [u.name, u.phone, u.address];
       return h('td', { class: cx('receiverCell') }, h('div', { class: cx('receiver') }, [
         h('div', { class: cx('receiverName') }, [h('span', null, lines[0] ?? ''), h('span', { class: cx('receiverPhone') }, lines[1] ?? '')]),
         h('div', { class: cx('receiverAddress') }, lines[2] ?? ''),
@@ -96,9 +99,12 @@ export const OrderListPage = {
       ]));
     };
     const row = (p) => h('tr', { key: p.packageId, class: 'd-new-table-row', 'data-row-key': p.packageId }, [
-      h('td', { class: cx('goodsCell') }, (p.skus || []).map((s, i) => h('div', { key: i, class: cx('sku') }, [
+      h('td', { class: cx('goodsCell') }, (Array.isArray(p.skus) ? p.skus : []).map(skuView).map((s, i) => h('div', { key: i, class: cx('sku') }, [
         h('div', { class: cx('skuImg') }, String(s.name ?? '').slice(0, 1)),
-        h('div', { class: cx('skuText') }, [h('div', { class: cx('skuName') }, s.name), h('div', { class: cx('skuSpec') }, `${s.spec ?? ''}  ×${s.quantity ?? 1}  ${money(s.price)}`)]),
+        h('div', { class: cx('skuText') }, [
+          h('div', { class: cx('skuName') }, String(s.name)), h('div', { class: cx('skuSpec') }, `${s.spec}  ×${s.quantity}  ${money(s.price)}`),
+          ...s.parts.map((b, j) => h('div', { key: `part${j}`, class: cx('skuPart') }, `· ${b.name}  ×${b.quantity}  ${money(b.price)}`)),
+        ]),
       ]))),
       h('td', { class: cx('idCell') }, [
         h('div', null, [h('span', { class: cx('muted') }, '包裹号 '), h('span', { class: cx('pkgId') }, p.packageId)]),
@@ -108,10 +114,10 @@ export const OrderListPage = {
       receiverCell(p),
       h('td', { class: cx('moneyCell') }, money(p.actualPaid)),
       h('td', { class: cx('statusCell') }, [
-        h('span', { class: ['d-tag', isWaiting(p.status) ? 'd-tag-warning' : p.status === 998 ? 'd-tag-default' : 'd-tag-success'] }, p.statusDesc),
-        p.afterSaleStatusDesc ? h('div', { class: 'd-tag d-tag-danger' }, p.afterSaleStatusDesc) : null,
+        h('span', { class: ['d-tag', isWaiting(p.status) ? 'd-tag-warning' : Number(p.status) === 998 ? 'd-tag-default' : 'd-tag-success'] }, p.statusDesc),
+        p.afterSaleStatusDesc && p.afterSaleStatusDesc !== '无售后' ? h('div', { class: 'd-tag d-tag-danger' }, p.afterSaleStatusDesc) : null,
       ]),
-      h('td', { class: cx('remarkCell') }, p.userInfo?.buyerRemark || '-'),
+      h('td', { class: cx('remarkCell') }, recipientView(p.userInfo).note || '-'),
       h('td', { class: cx('opCell') }, isWaiting(p.status)
         ? h(DButton, { type: 'primary', size: 'small', onClick: () => { shipFor.value = p.packageId; } }, () => '发货')
         : h('span', { class: cx('muted') }, '-')),

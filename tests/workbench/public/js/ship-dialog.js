@@ -1,11 +1,12 @@
 // The ship dialog (发货): a `.d-modal` that loads the package detail and the courier list, shows
 // the package ID, a `.d-select` courier picker (options in a `.d-popover`) and a v-model-bound
 // `.d-input` for 运单号, and submits order_delivering_api on 确定. Failures show the server's msg
-// in a `.d-toast` and keep the dialog open; success toasts 发货成功 and closes it.
+// in a `.d-toast` and keep the dialog open; success toasts 发货成功 and closes it. The package may
+// come in either spelling (format.js reads it); the courier list is whatever the platform answers.
 import { h, ref, watch } from '/static/vendor/vue.js';
 import { api } from './api.js';
 import { DButton, DInput, DModal, DSelect, toast } from './components.js';
-import { cx, money } from './format.js';
+import { cx, money, recipientView, skuView } from './format.js';
 
 export const ShipDialog = {
   name: 'ShipDialog',
@@ -69,12 +70,13 @@ export const ShipDialog = {
     const body = () => {
       if (loading.value || !detail.value) return h('div', { class: 'd-spin' }, [h('span', { class: 'd-spin-dot' }), h('span', { class: 'd-spin-text' }, '加载中…')]);
       const d = detail.value;
+      const u = recipientView(d.userInfo);
       return [
         h('div', { class: cx('shipInfo') }, [
           h('div', { class: cx('shipLine') }, [h('span', { class: cx('label') }, '包裹号：'), h('span', { class: cx('pkgId') }, d.packageId)]),
-          h('div', { class: cx('shipLine') }, [h('span', { class: cx('label') }, '收货人：'), `${d.userInfo?.receiver ?? ''} ${d.userInfo?.phone ?? ''} ${d.userInfo?.address ?? ''}`]),
+          h('div', { class: cx('shipLine') }, [h('span', { class: cx('label') }, '收货人：'), `${u.name ?? ''} ${u.phone ?? ''} ${u.address ?? ''}`]),
           h('div', { class: cx('shipLine') }, [h('span', { class: cx('label') }, '商品：'),
-            (d.skus || []).map((s) => `${s.name}（${s.spec}）×${s.quantity}`).join('；'), `  实付 ${money(d.actualPaid)}`]),
+            (Array.isArray(d.skus) ? d.skus : []).map(skuView).map((s) => `${s.name}（${s.spec}）×${s.quantity}`).join('；'), `  实付 ${money(d.actualPaid)}`]),
         ]),
         h('div', { class: 'd-form' }, [
           field('物流公司', h(DSelect, {
