@@ -83,7 +83,8 @@ function renderShopBar(data) {
       el('span', {}, t('transitCountTotal', String(c.total))),
       el('span', {}, t('transitCountWarehouse', String(c.warehouse))),
       el('span', {}, t('transitCountSupplier', String(c.supplier))),
-      el('span', {}, t('transitCountSelf', String(c.self)))));
+      el('span', {}, t('transitCountSelf', String(c.self))),
+      c.unclear ? el('span', { class: 'warning', testid: 'count-unclear' }, t('transitCountUnclear', String(c.unclear))) : null));
 }
 
 function renderTemplates(tv) {

@@ -94,6 +94,9 @@ const SHIP = {
   /** Content: one journal event saved before it acts (confirming) or shown at once (a filled
    *  dialog). Answer {action, progress, confirmed}. */
   'ship.event': { from: ['content'], payload: { event: 'object:65536' } },
+  /** Content: the name under which a ship dialog offers a planned courier (`names`: the options
+   *  it shows); answer the name, or null when it offers it under none (or two). */
+  'ship.dialogCourier': { from: ['content'], payload: { code: 'string:64', name: 'string:64', names: 'array:200' } },
   /** Content: the platform's courier list as the page received it. */
   'ship.couriers': { from: ['content'], payload: { shop: 'string:64', couriers: 'array:500' } },
   /** Content: orders seen on a list page (IDs and status only; under the orders domain's view). */

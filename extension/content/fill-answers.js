@@ -8,11 +8,10 @@
   const R = globalThis.RedShip;
   const D = globalThis.RedShipFillDom;
   if (!R || !D || globalThis.RedShipFillAnswers) return;
-  const site = R.site;
-  let listFilter = null; // statuses the list shows (from the last order page answer)
+  let listWaitingOnly = false; // the last list asked for waiting orders only (the core read its filter)
   let listAnswers = 0; // list answers received: the rows may have changed since the last reading
   const delivered = new Map(); // packageId -> {ok, msg, at}: the page's answers to 确定
-  const listed = new Map(); // packageId -> {status, at}: its status in the newest list, requested at `at`
+  const listed = new Map(); // packageId -> {state, at}: its state in the newest list, requested at `at`
   const clicked = new Map(); // packageId -> when 确定 was pressed in this page
 
   R.onHook('deliver', (p) => {
@@ -41,14 +40,16 @@
 
   R.onHook('orderPage', async (p) => {
     listAnswers += 1;
-    listFilter = Array.isArray(p?.request?.status) ? p.request.status.map(Number) : null;
+    listWaitingOnly = p?.waitingOnly === true;
+    // `state` is the core's reading of the code and the text through the site profile:
+    // 'waiting', 'shipped', 'cancelled' or 'unclear'.
     for (const x of Array.isArray(p?.packages) ? p.packages : []) {
       if (!R.isPackageId(x?.packageId) || listed.get(x.packageId)?.at > p.sentAt) continue; // an older list, late
-      listed.set(x.packageId, { status: Number(x.status), at: p.sentAt });
+      listed.set(x.packageId, { state: String(x.state), at: p.sentAt });
     }
     const packages = (Array.isArray(p?.packages) ? p.packages : [])
       .filter((x) => R.isPackageId(x?.packageId))
-      .map((x) => ({ packageId: x.packageId, waiting: site.status.waiting.includes(Number(x.status)) }));
+      .map((x) => ({ packageId: x.packageId, state: String(x.state) }));
     if (packages.length) R.send('ship.seen', { shop: await shopName(), packages: packages.slice(0, 1000) }).catch(() => {});
   });
 
@@ -79,18 +80,17 @@
     /** The page answered 确定 for an order other than `id` since `since`: a toast may be its. */
     othersAnswered: (id, since) => [...delivered].some(([k, v]) => k !== id && v.at >= since),
     /**
-     * `id`'s status in a list requested after its 确定 was pressed here, or null. An answer that
+     * `id`'s state in a list requested after its 确定 was pressed here, or null. An answer that
      * merely arrived after the click may have been asked for before it (the page reloads its list
      * after each shipment) and show the order still waiting when it is not.
      */
     freshStatus(id) {
       const s = listed.get(id);
-      return s && s.at > pressedAt(id) ? s.status : null;
+      return s && s.at > pressedAt(id) ? s.state : null;
     },
     /** A list of waiting orders only was requested after `id`'s 确定: one it lacks no longer waits. */
     waitingListSince(id) {
-      const waitingOnly = Array.isArray(listFilter) && listFilter.length > 0 && listFilter.every((s) => site.status.waiting.includes(s));
-      return waitingOnly && [...listed.values()].some((s) => s.at > pressedAt(id));
+      return listWaitingOnly && [...listed.values()].some((s) => s.at > pressedAt(id));
     },
   });
 })();

@@ -138,7 +138,12 @@
       });
     }
     const changed = () => (moved() ? 'route-changed' : 'dialog-closed');
-    const picked = await D.pickCourier(modal, a.courierName);
+    let picked = await D.pickCourier(modal, a.courierName);
+    if (!picked.ok && picked.names?.length && stillShows(modal, id, rowIds) && !moved()) {
+      // The dialog names the courier its own way (中通速递 for 中通快递): the core says which.
+      const shown = await R.send('ship.dialogCourier', { code: a.courierCode || '', name: a.courierName, names: picked.names.slice(0, 200) }).catch(() => null);
+      if (typeof shown === 'string' && shown !== a.courierName) picked = await D.pickCourier(modal, shown);
+    }
     if (!stillShows(modal, id, rowIds) || moved()) return stop(changed());
     if (!picked.ok) {
       await D.cancelDialog(modal);
@@ -307,9 +312,9 @@
       // The row is looked for (through the pages) only when no fresh list answers for it.
       const row = fresh === null ? await D.findRowPaging(id) : null;
       if (fresh !== null) {
-        if (site.status.waiting.includes(fresh)) status = 'waiting';
-        else if ([...site.status.shipped, ...site.status.completed].includes(fresh)) status = 'shipped';
-        else status = 'unclear'; // listed, but neither waiting nor shipped (cancelled, say)
+        if (fresh === 'waiting') status = 'waiting';
+        else if (fresh === 'shipped') status = 'shipped';
+        else status = 'unclear'; // listed, but neither waiting nor shipped (cancelled, or its status unclear)
       } else if (row) {
         // No 发货 control left: the page itself marked it shipped. One still there, enabled or
         // not, is a row drawn before the click or one the page will not ship: it cannot say.

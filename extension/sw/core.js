@@ -9,13 +9,36 @@
 // extension, not relative to this file: the build bundles this file into sw.js.
 import initWasm, * as wasm from '../pkg/redship_wasm.js';
 import initOffice, * as officeWasm from '../pkg/redship_office.js';
+import profile from '../site-profile.json' with { type: 'json' };
 
 /** The wasm exports (`chinaDay`, `quota…`, `tracking…`, `transit…`, `vault…`). */
 export const core = wasm;
 
+let siteHandle = null;
+let siteError = null;
+
 /** Resolves when the wasm module is compiled and `init()` has run. */
 export const ready = initWasm({ module_or_path: chrome.runtime.getURL('pkg/redship_wasm_bg.wasm') })
-  .then(() => { wasm.init(); });
+  .then(() => {
+    wasm.init();
+    // The site profile's order part, read once: the core reads every answer the page receives
+    // through it. A profile the core refuses fails only the calls that need it, by name.
+    try {
+      siteHandle = new wasm.SiteProfile(JSON.stringify(profile));
+    } catch (e) {
+      siteError = e;
+      console.error('RedShip: the site profile could not be read', e);
+    }
+  });
+
+/** The core's handle of the site profile (`extension/site-profile.json`); after `ready`. */
+export function site() {
+  if (siteHandle) return siteHandle;
+  throw siteError ?? Object.assign(new Error('site profile not loaded yet'), { name: 'ProfileError' });
+}
+
+/** The site profile's version, for the self-check and diagnostics. */
+export const siteVersion = profile.version;
 
 let officeReady = null;
 

@@ -5,7 +5,7 @@
 //
 // Records (sw/store.js): `orders/<shop>/snapshot` (pending packages, masked), `orders/<shop>/routes`
 // (per-SKU routes and per-order overrides), `orders/templates` (export templates, all shops).
-import { core, office } from './core.js';
+import { core, office, site } from './core.js';
 import { register, broadcast, exclusive } from './router.js';
 import * as store from './store.js';
 import * as quota from './quota.js';
@@ -125,14 +125,14 @@ register('orders.ingest', async ({ shop, kind, request, text }) => {
   const withRequest = (summary) => summary && { ...summary, request: listRequest };
   if (kind === 'orderDetail') {
     // One package, from a ship or detail dialog: gathered and applied with the shipments.
-    const summary = withRequest(core.ordersSummary({ kind, text }));
+    const summary = withRequest(core.ordersSummary(site(), { kind, text }));
     if (summary) gather(shop).details.push(text);
     return { summary, ingest: null, error: null };
   }
   try {
     await applyGathered(shop);
     const { snapshot } = await load(shop);
-    const out = core.ordersIngest(snapshot, { shopId: shop, kind, text, request: listRequest, nowMs: Date.now() });
+    const out = core.ordersIngest(site(), snapshot, { shopId: shop, kind, text, request: listRequest, nowMs: Date.now() });
     if (!out.summary) return { summary: null, ingest: null, error: null };
     // Null when the answer changed nothing (the same page seen again): no rewrite of the record.
     if (out.snapshot) {
@@ -142,7 +142,7 @@ register('orders.ingest', async ({ shop, kind, request, text }) => {
     return { summary: withRequest(out.summary), ingest: out.view, error: null };
   } catch (e) {
     // A failed collection (e.g. the vault is locked) still answers the summary: the tab needs it.
-    const summary = withRequest(core.ordersSummary({ kind, text }));
+    const summary = withRequest(core.ordersSummary(site(), { kind, text, request: listRequest }));
     return { summary, ingest: null, error: summary ? { name: e?.name || 'Error', message: String(e?.message || e) } : null };
   }
 });
@@ -181,7 +181,7 @@ async function applyGathered(shop) {
     let changed = false;
     if (g.details.length) {
       // Detail answers carry no list request: nothing is reconciled away by them.
-      const out = core.ordersIngest(snapshot, { shopId: shop, kind: 'orderDetail', texts: g.details, nowMs: Date.now() });
+      const out = core.ordersIngest(site(), snapshot, { shopId: shop, kind: 'orderDetail', texts: g.details, nowMs: Date.now() });
       if (out.snapshot) { snapshot = out.snapshot; changed = true; }
     }
     if (snapshot && g.shipped.size) {

@@ -6,7 +6,7 @@ import { el, replace } from '../common/dom.js';
 
 // i18n-keys: transitRouteWarehouse transitRouteSupplier transitRouteSelf transitColPackage transitColProduct
 // i18n-keys: transitColBuyer transitColRemark transitColRoute transitColUpstreamPlatform transitColUpstreamOrderNo
-// i18n-keys: transitColInboundTracking transitColNotes
+// i18n-keys: transitColInboundTracking transitColNotes transitStatusUnclear transitStatusUnclearHint transitUnknown
 const ROUTES = ['warehouse', 'supplier', 'self'];
 const ROUTE_KEYS = { warehouse: 'transitRouteWarehouse', supplier: 'transitRouteSupplier', self: 'transitRouteSelf' };
 const PLATFORMS = ['淘宝', '拼多多', '1688', '天猫', '京东', '抖音'];
@@ -49,11 +49,17 @@ function row(r, actions) {
   }, t('transitRemember'));
   const error = el('div', { class: 'row-error', testid: 'row-error' });
   const b = r.buyer;
-  return el('tr', { testid: 'transit-row', dataset: { packageId: r.packageId, route: r.route, routeSource: r.routeSource } },
-    el('td', {}, el('div', { class: 'pkg' }, r.packageId), el('div', { class: 'muted' }, r.paidAt),
-      r.afterSaleStatusDesc ? el('div', { class: 'warning' }, r.afterSaleStatusDesc) : null),
-    el('td', {}, r.skus.map((s) => el('div', {}, `${s.name} · ${s.spec} ×${s.quantity}`))),
-    el('td', {}, el('div', {}, `${b.receiver} ${b.phone}`), el('div', { class: 'muted' }, b.address)),
+  // A field the page's answer lacked shows as "—" (the self-check counts it); never a guess.
+  const shown = (v) => (v === null || v === undefined || v === '' ? t('transitUnknown') : String(v));
+  const line = (s) => [shown(s.name), s.spec, `×${shown(s.quantity)}`].filter(Boolean).join(' · ').replace(' · ×', ' ×');
+  const unclear = r.unclear
+    ? el('div', { class: 'warning', testid: 'status-unclear', title: t('transitStatusUnclearHint') }, t('transitStatusUnclear', r.statusDesc || shown(r.status)))
+    : null;
+  return el('tr', { testid: 'transit-row', class: r.unclear ? 'unclear' : undefined, dataset: { packageId: r.packageId, route: r.route, routeSource: r.routeSource, ...(r.unclear ? { unclear: '1' } : {}) } },
+    el('td', {}, el('div', { class: 'pkg' }, r.packageId), el('div', { class: 'muted' }, shown(r.paidAt)), unclear,
+      r.afterSaleStatusDesc && r.afterSaleStatusDesc !== '无售后' ? el('div', { class: 'warning' }, r.afterSaleStatusDesc) : null),
+    el('td', {}, r.skus.length ? r.skus.map((s) => el('div', {}, line(s))) : t('transitUnknown')),
+    el('td', {}, el('div', {}, `${shown(b.receiver)} ${shown(b.phone)}`), el('div', { class: 'muted' }, shown(b.address))),
     el('td', {}, b.remark || '-'),
     el('td', {}, select, el('br'), remember),
     EDIT_FIELDS.map(([field, label, cls], i) => el('td', {}, input(r, field, label, cls, actions, error), i === EDIT_FIELDS.length - 1 ? error : null)));

@@ -17,6 +17,12 @@ use redship_core::vault::keys::{unlock_with_device, DeviceRecord, KeysRecord};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+/// The site profile RedShip ships (the fuzzed answers are read through it).
+fn profile() -> redship_core::order::SiteProfile {
+    redship_core::order::SiteProfile::from_json(include_str!("../../extension/site-profile.json"))
+        .expect("the shipped profile reads")
+}
+
 const NOW: i64 = 1_795_000_000_000;
 
 fn parse<T: DeserializeOwned>(v: &Value) -> Option<T> {
@@ -89,7 +95,7 @@ fuzz_target!(|data: &[u8]| {
         9 => {
             let snap: Option<TransitSnapshot> = field(&v, "snapshot");
             if let Some(r) = field::<IngestRequest>(&v, "request") {
-                let _ = ingest(snap, &r, NOW);
+                let _ = ingest(snap, &r, &profile(), NOW);
             }
         }
         10 => {

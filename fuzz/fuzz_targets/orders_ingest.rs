@@ -9,12 +9,19 @@ use redship_core::order::leak::{scan_cell, ColumnClass};
 use redship_core::transit::collect::{ingest, known_orders, paid_by_day, IngestRequest, TransitSnapshot};
 use redship_core::transit::view::view;
 
+/// The site profile RedShip ships (the fuzzed answers are read through it).
+fn profile() -> redship_core::order::SiteProfile {
+    redship_core::order::SiteProfile::from_json(include_str!("../../extension/site-profile.json"))
+        .expect("the shipped profile reads")
+}
+
 const NOW: i64 = 1_795_000_000_000;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(answer) = serde_json::from_slice::<serde_json::Value>(data) else { return };
     let req = IngestRequest { shop_id: "fuzz-shop".into(), answer };
-    let first = ingest(None, &req, NOW);
+    let profile = profile();
+    let first = ingest(None, &req, &profile, NOW);
     let Ok((snap, _view)) = first else { return };
     let stored = serde_json::to_value(&snap).expect("snapshot serialises");
     let back: TransitSnapshot = serde_json::from_value(stored).expect("snapshot reads back");
@@ -33,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = paid_by_day(&back, NOW);
     // The same answer again: the pending set is unchanged, and (unless the answer names one
     // package twice, see fuzz_regressions.rs) nothing is counted as added.
-    let (again, v2) = ingest(Some(back.clone()), &req, NOW + 1).expect("second ingest of an accepted answer");
+    let (again, v2) = ingest(Some(back.clone()), &req, &profile, NOW + 1).expect("second ingest of an accepted answer");
     assert_eq!(again.packages.keys().collect::<Vec<_>>(), back.packages.keys().collect::<Vec<_>>());
     let ids: Vec<&str> = req
         .answer

@@ -262,12 +262,13 @@ describe('quota ledger over the replica', { timeout: 180_000 }, () => {
   });
 });
 
-describe("the page's own quota answer right after a decrypt", { timeout: 120_000 }, () => {
+// Once on the replica's seen shape and once on the first spellings (`--shape legacy`).
+for (const shape of ['seen', 'legacy']) describe(`the page's own quota answer right after a decrypt (${shape} shape)`, { timeout: 120_000 }, () => {
   let replica; let browser; let page; let popup;
 
   before(async () => {
     // Three rows: the page re-renders in well under a millisecond, so nothing delays the hook.
-    replica = await startReplica({ seed: 5, orders: 3, dailyQuota: 40 });
+    replica = await startReplica({ seed: 5, orders: 3, dailyQuota: 40, shape });
     browser = await launch();
     ({ page, popup } = await listAndPopup(browser, replica.url));
   });

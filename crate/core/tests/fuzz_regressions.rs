@@ -3,6 +3,7 @@
 //! entry points the cargo-fuzz targets call, on stable `cargo test`, so a parser that starts to
 //! panic on a known input fails the ordinary test run, not only `./build.sh fuzz`.
 
+use redship_core::order::SiteProfile;
 use redship_core::quota;
 use redship_core::tracking::{
     csv_source, xlsx_source, ImportError, ImportRequest, ImportSource, PreviewView, ValidationContext,
@@ -15,6 +16,11 @@ use redship_core::transit::Route;
 use redship_core::vault::record::open;
 use redship_core::vault::DataKey;
 use serde_json::Value;
+
+/// The site profile RedShip ships.
+fn profile() -> SiteProfile {
+    SiteProfile::from_json(include_str!("../../../extension/site-profile.json")).expect("the shipped profile reads")
+}
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -97,7 +103,9 @@ fn xlsx_seeds_import_without_panic() {
 fn ingest_and_export_seeds_hold_the_leak_guard() {
     for (name, b) in inputs("orders_ingest") {
         let Ok(answer) = serde_json::from_slice::<Value>(&b) else { continue };
-        let Ok((snap, _)) = ingest(None, &IngestRequest { shop_id: "s".into(), answer }, NOW) else { continue };
+        let Ok((snap, _)) = ingest(None, &IngestRequest { shop_id: "s".into(), answer }, &profile(), NOW) else {
+            continue;
+        };
         let text = serde_json::to_string(&snap).expect("json");
         assert!(!text.contains("13812345678"), "{name}: a plain phone was stored");
     }
@@ -146,9 +154,9 @@ fn answer_naming_one_package_twice_is_stable() {
     ))
     .expect("json");
     let req = IngestRequest { shop_id: "s".into(), answer };
-    let (first, v1) = ingest(None, &req, NOW).expect("accepted");
+    let (first, v1) = ingest(None, &req, &profile(), NOW).expect("accepted");
     assert_eq!(v1.added as i64 - v1.removed as i64, first.packages.len() as i64, "{v1:?}");
-    let (second, v2) = ingest(Some(first.clone()), &req, NOW + 1).expect("accepted again");
+    let (second, v2) = ingest(Some(first.clone()), &req, &profile(), NOW + 1).expect("accepted again");
     assert_eq!(second.packages.keys().collect::<Vec<_>>(), first.packages.keys().collect::<Vec<_>>());
     assert_eq!(v2.added as i64 - v2.removed as i64, 0, "{v2:?}");
 }

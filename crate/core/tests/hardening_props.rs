@@ -10,6 +10,7 @@ use proptest::prelude::*;
 use redship_core::chinaday::ChinaDay;
 use redship_core::order::leak::{scan_cell, ColumnClass};
 use redship_core::order::mask::mask_text;
+use redship_core::order::SiteProfile;
 use redship_core::quota::{self, DayLedger, DecryptEvent, EventOutcome, QuotaInputs, RecordEventRequest};
 use redship_core::transit::collect::{ingest, IngestRequest};
 use redship_core::transit::export_csv::{export_csv, read_csv};
@@ -17,6 +18,11 @@ use redship_core::transit::export_xlsx::{export_xlsx, read_xlsx};
 use redship_core::transit::neutralise;
 use redship_core::transit::table::ExportRequest;
 use serde_json::{json, Value};
+
+/// The site profile RedShip ships.
+fn profile() -> SiteProfile {
+    SiteProfile::from_json(include_str!("../../../extension/site-profile.json")).expect("the shipped profile reads")
+}
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// 2026-11-21 00:00 China time.
@@ -164,7 +170,7 @@ proptest! {
             "userInfo": {"receiver": "张**", "phone": "138****1234", "address": "广东省深圳市南山区****", "buyerRemark": name},
             "skus": [{"skuId": "S1", "name": name, "spec": spec, "quantity": 1, "price": 1.0}],
         }]});
-        let (snap, _) = ingest(None, &IngestRequest { shop_id: "s".into(), answer }, DAY0 + 2000)
+        let (snap, _) = ingest(None, &IngestRequest { shop_id: "s".into(), answer }, &profile(), DAY0 + 2000)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         let csv = export_csv(&snap, None, None, &ExportRequest::default(), DAY0 + 3000).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let xlsx = export_xlsx(&snap, None, None, &ExportRequest::default(), DAY0 + 3000).map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -201,7 +207,8 @@ fn zero_width_split_phone_never_reaches_an_export() {
         "userInfo": {"receiver": "张**", "phone": "138****1234", "address": "广东省深圳市南山区****", "buyerRemark": remark},
         "skus": [{"skuId": "S1", "name": "杯", "spec": "", "quantity": 1, "price": 1.0}],
     }]});
-    let (snap, _) = ingest(None, &IngestRequest { shop_id: "s".into(), answer }, DAY0 + 2000).expect("ingest");
+    let (snap, _) =
+        ingest(None, &IngestRequest { shop_id: "s".into(), answer }, &profile(), DAY0 + 2000).expect("ingest");
     if let Ok(file) = export_csv(&snap, None, None, &ExportRequest::default(), DAY0 + 3000) {
         let text: String = String::from_utf8_lossy(&file.bytes).chars().filter(|c| *c != '\u{200B}').collect();
         assert!(!text.contains("13912345678"), "the export shows the buyer's phone: {text}");

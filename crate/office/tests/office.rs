@@ -59,7 +59,7 @@ fn workbook_sheets_and_import() {
     assert_eq!(get(&v, "sheet").as_string().as_deref(), Some("运单"));
     // Rows come by column; a row names its courier by its position in `couriers`.
     let courier = get(&v, "rows.courier.0").as_f64().expect("courier position");
-    assert_eq!(get(&v, &format!("couriers.{courier}.code")).as_string().as_deref(), Some("zhongtong"));
+    assert_eq!(get(&v, &format!("couriers.{courier}.code")).as_string().as_deref(), Some("zto"));
     // Numbers come as one text, a line per row.
     assert_eq!(get(&v, "rows.number").as_string().as_deref(), Some("773012345678"));
 }
@@ -88,7 +88,9 @@ fn xlsx_export_runs_in_wasm() {
     let answer = format!(r#"{{"code":0,"success":true,"msg":"","data":{{"total":1,"packages":[{package}]}}}}"#);
     // The snapshot as the worker stores it: ingested (and masked) by the core.
     let req = IngestRequest { shop_id: "shop1".into(), answer: serde_json::from_str(&answer).expect("answer") };
-    let (snapshot, _) = ingest(None, &req, NOW as i64).expect("ingest");
+    let profile = redship_core::order::SiteProfile::from_json(include_str!("../../../extension/site-profile.json"))
+        .expect("the shipped profile");
+    let (snapshot, _) = ingest(None, &req, &profile, NOW as i64).expect("ingest");
     let snapshot = js(&serde_json::to_string(&snapshot).expect("snapshot"));
     assert!(!JSON::stringify(&snapshot).expect("json").as_string().unwrap_or_default().contains("13812345678"));
     let xlsx = redship_office::transit_export_xlsx(

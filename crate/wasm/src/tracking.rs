@@ -42,6 +42,20 @@ pub fn tracking_couriers() -> Result<JsValue, JsValue> {
     to_js(&couriers::default_couriers())
 }
 
+/// `trackingDialogCourier({code, name, shown: [names]})` → the name among `shown` (what a ship
+/// dialog offers) under which it offers the planned courier, or null (not offered, or ambiguous).
+#[wasm_bindgen(js_name = trackingDialogCourier)]
+pub fn tracking_dialog_courier(request: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(serde::Deserialize)]
+    struct Req {
+        code: String,
+        name: String,
+        shown: Vec<String>,
+    }
+    let req: Req = from_js(request)?;
+    to_js(&couriers::name_in_dialog(&req.code, &req.name, &req.shown))
+}
+
 /// `fillPlan({runId, mode: "fill"|"ship", rows, knownOrders, usedNumbers, couriers, nowMs})` →
 /// the run record to save (only rows that pass validation now).
 #[wasm_bindgen(js_name = fillPlan)]

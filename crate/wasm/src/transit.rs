@@ -7,6 +7,7 @@
 
 use crate::boundary::{export_err, export_with, from_js, from_js_large, js_error, required_snapshot, to_js};
 use redship_core::order::answer::{self, AnswerKind, AnswerSource, AnswerSummaryView};
+use redship_core::order::SiteProfile as CoreSiteProfile;
 use redship_core::transit::collect::{self, IngestRequest, IngestView, PackageEdits, TransitSnapshot};
 use redship_core::transit::export_csv::export_csv;
 use redship_core::transit::planner::{plan, PlanRequest};
@@ -53,6 +54,9 @@ struct OrdersSummaryRequest {
     kind: AnswerKind,
     /// The answer the page received, as text.
     text: String,
+    /// With a list page: the request the page sent (its status filter).
+    #[serde(default)]
+    request: Option<Value>,
 }
 
 /// `ordersIngest` answer.
@@ -143,6 +147,27 @@ fn order_err(e: redship_core::order::OrderError) -> JsValue {
     js_error("OrderError", e)
 }
 
+/// The site profile's order part (`extension/site-profile.json`: where each `Package` field may
+/// be, which status codes and texts wait), read once when the worker starts and passed to every
+/// call that reads the page's answers. A profile that cannot be read is a `ProfileError`.
+#[wasm_bindgen]
+pub struct SiteProfile(CoreSiteProfile);
+
+#[wasm_bindgen]
+impl SiteProfile {
+    /// `new SiteProfile(profileJsonText)`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(json: &str) -> Result<SiteProfile, JsValue> {
+        CoreSiteProfile::from_json(json).map(SiteProfile).map_err(|e| js_error("ProfileError", e))
+    }
+
+    /// The profile file's `version`.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> u32 {
+        self.0.version
+    }
+}
+
 fn snapshot_for(value: JsValue, shop_id: &str) -> Result<TransitSnapshot, JsValue> {
     let snap = from_js_large::<Option<TransitSnapshot>>(value)?;
     let snap = snap.unwrap_or_else(|| TransitSnapshot::new(shop_id));
@@ -158,38 +183,40 @@ fn templates_view(book: &TemplateBook) -> TemplatesView {
     }
 }
 
-/// `ordersIngest(snapshot | null, {shopId, nowMs, answer} | {shopId, nowMs, kind:
+/// `ordersIngest(site, snapshot | null, {shopId, nowMs, answer} | {shopId, nowMs, kind:
 /// 'orderPage'|'orderDetail', text | texts, request?})` → `{snapshot, view: {accepted, added, updated, removed,
-/// rejected: [{index, packageId, reason}], pending, changed}, summary?: {total, packages:
-/// [{packageId, status}]}}`. Buyer fields are masked before they enter the snapshot. `snapshot`
+/// rejected: [{index, packageId, reason}], gaps: {field: count}, unclear, pending, changed},
+/// summary?: {total, waitingOnly, packages: [{packageId, status, state}]}}`, packages read
+/// through the site profile. Buyer fields are masked before they enter the snapshot. `snapshot`
 /// is the one to save, or null when nothing in it changed (an unchanged page seen again). A
 /// `text` with nothing to collect (not JSON, refused, no packages) gives `{snapshot: null, view:
 /// null, summary: null}` and the snapshot is not even read.
 #[wasm_bindgen(js_name = ordersIngest)]
-pub fn orders_ingest(snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+pub fn orders_ingest(site: &SiteProfile, snapshot: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
     let req: OrdersIngestRequest = from_js(request)?;
     let source =
         AnswerSource { answer: req.answer, kind: req.kind, text: req.text, texts: req.texts, request: req.request };
-    let Some((answer, summary)) = source.read().map_err(order_err)? else {
+    let Some((answer, summary)) = source.read(&site.0).map_err(order_err)? else {
         return to_js(&IngestedView { snapshot: None, view: None, summary: None });
     };
     // The snapshot is the shop's every pending package (5 MB of JSON at 10,000): `from_js` and
     // `to_js` move it a slice at a time, so only its parsed form is ever whole in wasm memory.
     let snap: Option<TransitSnapshot> = from_js_large(snapshot)?;
     let core_req = IngestRequest { shop_id: req.shop_id, answer };
-    let (snap, v) = collect::ingest(snap, &core_req, ms(req.now_ms)).map_err(order_err)?;
+    let (snap, v) = collect::ingest(snap, &core_req, &site.0, ms(req.now_ms)).map_err(order_err)?;
     // The answer (one list page) is no longer needed while the output is written.
     drop(core_req);
     // Unchanged: nothing to save, and the 5 MB of output is not written either.
     to_js(&IngestedView { snapshot: v.changed.then_some(&snap), view: Some(v), summary })
 }
 
-/// `ordersSummary({kind, text})` → `{total, packages: [{packageId, status}]}` or null: what the
-/// tab's listeners read from an answer when it cannot be collected (e.g. the vault is locked).
+/// `ordersSummary(site, {kind, text, request?})` → `{total, waitingOnly, packages: [{packageId,
+/// status, state}]}` or null: what the tab's listeners read from an answer when it cannot be
+/// collected (e.g. the vault is locked).
 #[wasm_bindgen(js_name = ordersSummary)]
-pub fn orders_summary(request: JsValue) -> Result<JsValue, JsValue> {
+pub fn orders_summary(site: &SiteProfile, request: JsValue) -> Result<JsValue, JsValue> {
     let req: OrdersSummaryRequest = from_js(request)?;
-    to_js(&answer::read(req.kind, &req.text, None).map(|a| a.summary))
+    to_js(&answer::read(req.kind, &req.text, req.request, &site.0).map(|a| a.summary))
 }
 
 /// `ordersShipped(snapshot | null, {shopId, packageId? | packageIds?, nowMs})` → `{snapshot,

@@ -40,7 +40,7 @@ fn paste_import_gives_a_preview() {
     let v = tracking_import(req).unwrap();
     assert_eq!(get(&v, "counts.total").as_f64(), Some(2.0));
     assert_eq!(get(&v, "rows.verdict").as_string().as_deref(), Some("02"), "one digit a row: 0 ok, 2 error");
-    assert_eq!(courier_code(&v, 0).as_deref(), Some("zhongtong"));
+    assert_eq!(courier_code(&v, 0).as_deref(), Some("zto"));
     assert_eq!(get(&v, "rows.number").as_string().as_deref().and_then(|t| t.lines().next()), Some("773012345678"));
     assert_eq!(
         (get(&v, "reasons.0.at").as_f64(), get(&v, "reasons.0.code").as_string().as_deref()),
@@ -247,6 +247,6 @@ fn the_live_journal_stages_a_step_saves_a_log_and_reopens_with_it() {
 #[wasm_bindgen_test]
 fn default_couriers_are_spec_list() {
     let list = tracking_couriers().unwrap();
-    assert_eq!(get(&list, "length").as_f64(), Some(10.0));
+    assert_eq!(get(&list, "length").as_f64(), Some(12.0));
     assert_eq!(get(&list, "0.code").as_string().as_deref(), Some("shunfeng"));
 }

@@ -8,6 +8,11 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 const NOW: f64 = 1_795_233_600_000.0;
 
+/// The site profile RedShip ships, as the worker builds it.
+fn site() -> redship_wasm::SiteProfile {
+    redship_wasm::SiteProfile::new(include_str!("../../../extension/site-profile.json")).expect("the shipped profile")
+}
+
 fn js(json: &str) -> JsValue {
     JSON::parse(json).expect("valid JSON")
 }
@@ -36,9 +41,16 @@ fn ingest_two() -> JsValue {
         package(2, true)
     );
     let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"answer":{answer}}}"#));
-    let out = redship_wasm::orders_ingest(JsValue::NULL, req).expect("ingest");
+    let out = redship_wasm::orders_ingest(&site(), JsValue::NULL, req).expect("ingest");
     assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
     get(&out, "snapshot")
+}
+
+#[wasm_bindgen_test]
+fn a_profile_that_cannot_be_read_is_a_profile_error() {
+    let err: js_sys::Error = redship_wasm::SiteProfile::new("{}").err().expect("refused").dyn_into().expect("Error");
+    assert_eq!(String::from(err.name()), "ProfileError");
+    assert_eq!(site().version(), 2);
 }
 
 #[wasm_bindgen_test]
@@ -49,20 +61,20 @@ fn answer_text_is_collected_and_summarised() {
         package(2, true)
     );
     let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(&answer)));
-    let out = redship_wasm::orders_ingest(JsValue::NULL, req).expect("ingest");
+    let out = redship_wasm::orders_ingest(&site(), JsValue::NULL, req).expect("ingest");
     assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
     let summary = get(&out, "summary");
     assert_eq!(get(&summary, "total").as_f64(), Some(7.0));
     let text = String::from(JSON::stringify(&summary).expect("json"));
     assert_eq!(
         text,
-        r#"{"total":7,"packages":[{"packageId":"P2026112100000001","status":4},{"packageId":"P2026112100000002","status":4}]}"#
+        r#"{"total":7,"packages":[{"packageId":"P2026112100000001","status":4,"state":"waiting"},{"packageId":"P2026112100000002","status":4,"state":"waiting"}],"waitingOnly":false}"#
     );
     let stored = String::from(JSON::stringify(&get(&out, "snapshot")).expect("json"));
     assert!(!stored.contains("13812345678") && !stored.contains("张三丰"), "{stored}");
     // The same answer again: nothing changed, so no snapshot comes back to be saved.
     let same = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(&answer)));
-    let again = redship_wasm::orders_ingest(get(&out, "snapshot"), same).expect("again");
+    let again = redship_wasm::orders_ingest(&site(), get(&out, "snapshot"), same).expect("again");
     assert!(get(&again, "snapshot").is_null());
     assert_eq!(get(&get(&again, "view"), "changed").as_bool(), Some(false));
     assert_eq!(get(&get(&again, "view"), "updated").as_f64(), Some(2.0));
@@ -72,7 +84,7 @@ fn answer_text_is_collected_and_summarised() {
         r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#,
         quoted(r#"{"success":false,"msg":"系统繁忙"}"#)
     ));
-    let out = redship_wasm::orders_ingest(js(r#"{"broken":true}"#), refused).expect("nothing to collect");
+    let out = redship_wasm::orders_ingest(&site(), js(r#"{"broken":true}"#), refused).expect("nothing to collect");
     assert!(get(&out, "snapshot").is_null() && get(&out, "view").is_null() && get(&out, "summary").is_undefined());
     // Gathered detail answers, read as one; the snapshot comes back with both.
     let texts = format!(
@@ -81,19 +93,23 @@ fn answer_text_is_collected_and_summarised() {
         quoted(&format!(r#"{{"success":true,"data":{}}}"#, package(5, false)))
     );
     let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderDetail","texts":{texts}}}"#));
-    let out = redship_wasm::orders_ingest(JsValue::NULL, req).expect("details");
+    let out = redship_wasm::orders_ingest(&site(), JsValue::NULL, req).expect("details");
     assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
     assert_eq!(get(&get(&out, "summary"), "packages").dyn_into::<js_sys::Array>().expect("array").length(), 2);
     // The summary alone (the vault is locked): the same IDs and statuses, or null.
     let detail = format!(r#"{{"success":true,"data":{}}}"#, package(3, true));
-    let only = redship_wasm::orders_summary(js(&format!(r#"{{"kind":"orderDetail","text":{}}}"#, quoted(&detail))))
-        .expect("summary");
+    let only =
+        redship_wasm::orders_summary(&site(), js(&format!(r#"{{"kind":"orderDetail","text":{}}}"#, quoted(&detail))))
+            .expect("summary");
     assert_eq!(
         String::from(JSON::stringify(&only).expect("json")),
-        r#"{"total":null,"packages":[{"packageId":"P2026112100000003","status":4}]}"#
+        r#"{"total":null,"packages":[{"packageId":"P2026112100000003","status":4,"state":"waiting"}],"waitingOnly":false}"#
     );
-    assert!(redship_wasm::orders_summary(js(r#"{"kind":"orderDetail","text":"<html>"}"#)).expect("summary").is_null());
+    assert!(redship_wasm::orders_summary(&site(), js(r#"{"kind":"orderDetail","text":"<html>"}"#))
+        .expect("summary")
+        .is_null());
     let err: js_sys::Error = redship_wasm::orders_ingest(
+        &site(),
         JsValue::NULL,
         js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage"}}"#)),
     )
@@ -207,7 +223,7 @@ fn csv_export_runs_in_wasm() {
 fn errors_are_named() {
     let bad = js(r#"{"shopId":"shop1","nowMs":0,"answer":{"success":false,"code":1,"msg":"系统繁忙"}}"#);
     let err: js_sys::Error =
-        redship_wasm::orders_ingest(JsValue::NULL, bad).expect_err("refused").dyn_into().expect("Error");
+        redship_wasm::orders_ingest(&site(), JsValue::NULL, bad).expect_err("refused").dyn_into().expect("Error");
     assert_eq!(String::from(err.name()), "OrderError");
     let snap = ingest_two();
     let req = js(&format!(r#"{{"nowMs":{NOW},"templateId":"nope"}}"#));

@@ -3,8 +3,9 @@
 // (`ship.seen`, `ship.couriers`), beside the orders domain's known orders.
 //
 // Records: `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v, updatedAtMs,
-// packages: [{packageId, waiting}]} — IDs and status only, a fallback under the orders domain's
-// knownOrders (which wins where both know an order).
+// packages: [{packageId, waiting, unclear?}]} — IDs and status only (the core's reading of each),
+// a fallback under the orders domain's knownOrders (which wins where both know an order).
+import { core } from '../core.js';
 import { register } from '../router.js';
 import * as store from '../store.js';
 import * as orders from '../orders.js';
@@ -17,10 +18,11 @@ const MAX_SEEN = 5000;
 export async function validationContext(shop, used) {
   const byId = new Map();
   const seen = await store.get(seenKey(shop));
-  for (const p of seen?.packages || []) byId.set(p.packageId, p.waiting);
+  const stateOf = (p) => (p.waiting ? 'waiting' : p.unclear ? 'unclear' : 'closed');
+  for (const p of seen?.packages || []) byId.set(p.packageId, stateOf(p));
   if (typeof orders.knownOrders === 'function') {
     try {
-      for (const p of (await orders.knownOrders(shop)) || []) byId.set(p.packageId, Boolean(p.waiting));
+      for (const p of (await orders.knownOrders(shop)) || []) byId.set(p.packageId, stateOf(p));
     } catch (e) {
       // The orders domain could not answer: the orders this module saw itself still count.
       console.warn('RedShip: known orders unavailable, using the ship list record', e?.name, e?.message);
@@ -30,15 +32,19 @@ export async function validationContext(shop, used) {
   // button before acting, so an order shipped since the list was read is skipped, not shipped).
   const couriers = (await store.get(couriersKey(shop)))?.couriers || [];
   // The core's compact form: each state's package IDs joined by line breaks (tracking/mod.rs).
-  const waiting = [];
-  const closed = [];
-  for (const [packageId, isWaiting] of byId) (isWaiting ? waiting : closed).push(packageId);
+  const ids = { waiting: [], closed: [], unclear: [] };
+  for (const [packageId, state] of byId) ids[state].push(packageId);
   return {
-    knownOrders: { waiting: waiting.join('\n'), closed: closed.join('\n') },
+    knownOrders: { waiting: ids.waiting.join('\n'), closed: ids.closed.join('\n'), unclear: ids.unclear.join('\n') },
     usedNumbers: used.map(({ number, packageId }) => ({ number, packageId })),
     couriers,
   };
 }
+
+// Which of a dialog's courier names is the planned courier is the core's call (its alias table).
+register('ship.dialogCourier', async (p) => core.trackingDialogCourier({
+  code: p.code, name: p.name, shown: p.names.filter((n) => typeof n === 'string').map((n) => n.slice(0, 64)),
+}), { queued: false });
 
 register('ship.couriers', async (p) => {
   const couriers = p.couriers
@@ -57,8 +63,15 @@ register('ship.seen', async (p) => {
   let changed = false;
   for (const x of p.packages) {
     if (!x || typeof x.packageId !== 'string' || !/^P\d{15,}$/.test(x.packageId)) continue;
-    const waiting = Boolean(x.waiting);
-    if (byId.get(x.packageId)?.waiting !== waiting) { byId.delete(x.packageId); byId.set(x.packageId, { packageId: x.packageId, waiting }); changed = true; }
+    // The core's state of the order in the list: only 'waiting' waits; 'unclear' is kept apart.
+    const waiting = x.state === 'waiting';
+    const unclear = x.state === 'unclear';
+    const old = byId.get(x.packageId);
+    if (old?.waiting !== waiting || Boolean(old?.unclear) !== unclear) {
+      byId.delete(x.packageId);
+      byId.set(x.packageId, unclear ? { packageId: x.packageId, waiting, unclear } : { packageId: x.packageId, waiting });
+      changed = true;
+    }
   }
   if (!changed) return null;
   const packages = [...byId.values()].slice(-MAX_SEEN);

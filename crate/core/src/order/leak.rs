@@ -131,3 +131,42 @@ mod tests {
         assert_eq!(scan_cell("3号色 口红 路易", ColumnClass::Plain), None);
     }
 }
+
+#[cfg(test)]
+mod seen_forms {
+    use super::*;
+    use crate::order::mask::{mask_address, mask_name, mask_phone, mask_text};
+
+    /// The platform's masking forms (SPEC.md "Platform rules"), as exported through the masker.
+    fn exported(name: &str, phone: &str, address: &str) -> [String; 3] {
+        [mask_text(&mask_name(name)), mask_text(&mask_phone(phone)), mask_text(&mask_address(address))]
+    }
+
+    #[test]
+    fn the_seen_masking_forms_are_masked() {
+        for cell in [
+            "**市**金钟路**号**栋****",
+            "上海市浦东新区**市**金钟路**号**栋****",
+            "+86138****5678",
+            "138****5678",
+            "王**",
+        ] {
+            assert_eq!(scan_cell(cell, ColumnClass::Buyer), None, "{cell}");
+        }
+        let out = exported("王**", "+86138****5678", "上海市浦东新区**市**金钟路**号**栋****");
+        for cell in &out {
+            assert_eq!(scan_cell(cell, ColumnClass::Buyer), None, "{cell}");
+        }
+        assert_eq!(out[1], "+86138****5678", "the platform's own form stays as it is");
+    }
+
+    #[test]
+    fn a_virtual_number_is_plain() {
+        assert_eq!(scan_cell("18000000000-9999", ColumnClass::Buyer), Some(Kind::Phone));
+        assert_eq!(scan_cell("+8618000000000-9999", ColumnClass::Buyer), Some(Kind::Phone));
+        let masked = mask_text(&mask_phone("18000000000-9999"));
+        assert_eq!(scan_cell(&masked, ColumnClass::Buyer), None, "{masked}");
+        assert_eq!(masked, "180****0000-****", "the extension is hidden too");
+        assert_eq!(mask_phone("+86 13812345678"), "+86138****5678");
+    }
+}

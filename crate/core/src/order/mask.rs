@@ -20,9 +20,30 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
-/// `13812345678` → `138****5678`: three leading and four trailing characters kept.
+/// `13812345678` → `138****5678`: three leading and four trailing characters of the number
+/// kept. A country code stays in front (`+8613812345678` → `+86138****5678`, the platform's own
+/// form), and a virtual number's extension (`18000000000-9999`, SPEC.md) is hidden with the
+/// middle: `180****0000-****`.
 pub fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.trim().chars().collect();
+    let phone = phone.trim();
+    let (code, rest) = match phone.strip_prefix("+86") {
+        Some(r) => ("+86", r.trim_start_matches([' ', '-'])),
+        None => ("", phone),
+    };
+    let (number, ext) = match rest.rsplit_once(['-', '转']) {
+        Some((n, e)) if n.chars().filter(|c| detect::digit(*c).is_some()).count() >= 7 && !e.is_empty() => (n, true),
+        _ => (rest, false),
+    };
+    let masked = mask_number(number);
+    if masked.is_empty() {
+        return masked;
+    }
+    let ext = if ext { format!("-{STARS}") } else { String::new() };
+    format!("{code}{masked}{ext}")
+}
+
+fn mask_number(number: &str) -> String {
+    let chars: Vec<char> = number.trim().chars().collect();
     if chars.is_empty() {
         return String::new();
     }
@@ -244,7 +265,8 @@ mod tests {
         assert_eq!(mask_name(""), "");
         assert_eq!(mask_phone("13812345678"), "138****5678");
         assert_eq!(mask_phone("138****5678"), "138****5678");
-        assert_eq!(mask_phone("+86 13812345678"), "+86****5678");
+        assert_eq!(mask_phone("+86 13812345678"), "+86138****5678", "the seen form, SPEC.md");
+        assert_eq!(mask_phone("+86138****5678"), "+86138****5678");
         assert_eq!(mask_phone("12345"), "****");
         assert_eq!(mask_phone(""), "");
     }

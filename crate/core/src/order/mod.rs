@@ -1,4 +1,5 @@
-//! Orders as the workbench sends them: parsing the `Package` JSON, masking every buyer field,
+//! Orders as the workbench sends them: the site profile's field map and status rules, parsing
+//! the `Package` JSON through them, masking every buyer field,
 //! and the leak guard's final scan of anything RedShip exports.
 
 pub mod answer;
@@ -7,7 +8,11 @@ pub mod leak;
 pub mod mask;
 pub mod package;
 #[cfg(test)]
+mod package_props;
+pub mod profile;
+#[cfg(test)]
 mod proptests;
 
 pub use leak::LeakError;
-pub use package::{OrderError, Package, PackageStatus};
+pub use package::{Gap, OrderError, Package};
+pub use profile::{ProfileError, ShipState, SiteProfile};

@@ -62,8 +62,12 @@ pub struct CourierEntry {
 pub struct KnownOrder {
     /// Package ID (`P` + 15 or more digits).
     pub package_id: String,
-    /// True while the order waits to ship (status 4 or 5).
+    /// True while the order waits to ship (its status read through the site profile).
     pub waiting: bool,
+    /// Listed, but its status is unclear (code and text disagree, or neither is known): never
+    /// filled by a run until the page says it waits.
+    #[serde(default)]
+    pub unclear: bool,
 }
 
 /// A tracking number already entered on an order (from earlier runs or the list).
@@ -311,8 +315,8 @@ pub fn revalidate(req: &RevalidateRequest) -> PreviewView {
     validate::validate(req.rows.clone(), &req.context, validate::SourceMeta::default())
 }
 
-/// The known orders' JSON form in a request: `{"waiting": "P…\nP…", "closed": "P…"}`, the
-/// package IDs of each state joined by line breaks (either may be missing). A shop's 10,000
+/// The known orders' JSON form in a request: `{"waiting": "P…\nP…", "closed": "P…", "unclear":
+/// "P…"}`, the package IDs of each state joined by line breaks (any may be missing). A shop's 10,000
 /// known orders cross on every import and every edit of the preview; as objects
 /// (`{"packageId": …, "waiting": …}` each) reading them was a fifth of a 10,000-row import,
 /// as two texts it is a copy and a split. Blank lines are skipped; an ID in both lists is closed.
@@ -328,31 +332,42 @@ pub mod known_wire {
         waiting: Cow<'a, str>,
         #[serde(borrow)]
         closed: Cow<'a, str>,
+        #[serde(borrow)]
+        unclear: Cow<'a, str>,
     }
 
     /// Reads the two texts into orders, waiting ones first.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<KnownOrder>, D::Error> {
         let w = Wire::deserialize(d)?;
-        let ids = |text: &str, waiting: bool| -> Vec<KnownOrder> {
+        let ids = |text: &str, waiting: bool, unclear: bool| -> Vec<KnownOrder> {
             text.lines()
                 .map(str::trim)
                 .filter(|id| !id.is_empty())
-                .map(|id| KnownOrder { package_id: id.to_owned(), waiting })
+                .map(|id| KnownOrder { package_id: id.to_owned(), waiting, unclear })
                 .collect()
         };
-        let mut out = ids(&w.waiting, true);
-        out.extend(ids(&w.closed, false));
+        let mut out = ids(&w.waiting, true, false);
+        out.extend(ids(&w.unclear, false, true));
+        out.extend(ids(&w.closed, false, false));
         Ok(out)
     }
 
     /// Writes the orders as the two texts.
     pub fn serialize<S: Serializer>(orders: &[KnownOrder], s: S) -> Result<S::Ok, S::Error> {
-        let join = |waiting: bool| -> String {
-            let ids: Vec<&str> =
-                orders.iter().filter(|o| o.waiting == waiting).map(|o| o.package_id.as_str()).collect();
+        let join = |waiting: bool, unclear: bool| -> String {
+            let ids: Vec<&str> = orders
+                .iter()
+                .filter(|o| o.waiting == waiting && o.unclear == unclear)
+                .map(|o| o.package_id.as_str())
+                .collect();
             ids.join("\n")
         };
-        Wire { waiting: Cow::Owned(join(true)), closed: Cow::Owned(join(false)) }.serialize(s)
+        Wire {
+            waiting: Cow::Owned(join(true, false)),
+            closed: Cow::Owned(join(false, false)),
+            unclear: Cow::Owned(join(false, true)),
+        }
+        .serialize(s)
     }
 }
 

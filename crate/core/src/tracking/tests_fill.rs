@@ -26,7 +26,7 @@ pub(super) fn new_run(n: u32, mode: FillMode) -> FillRun {
         })
         .collect();
     let context = ValidationContext {
-        known_orders: (0..n).map(|i| KnownOrder { package_id: pid(i), waiting: true }).collect(),
+        known_orders: (0..n).map(|i| KnownOrder { package_id: pid(i), waiting: true, unclear: false }).collect(),
         ..Default::default()
     };
     plan(&PlanRequest { run_id: "r1".into(), mode, rows, context, now_ms: 1 }).unwrap()
@@ -64,8 +64,8 @@ fn plan_takes_only_fillable_rows() {
     ];
     let context = ValidationContext {
         known_orders: vec![
-            KnownOrder { package_id: pid(1), waiting: true },
-            KnownOrder { package_id: pid(2), waiting: true },
+            KnownOrder { package_id: pid(1), waiting: true, unclear: false },
+            KnownOrder { package_id: pid(2), waiting: true, unclear: false },
         ],
         ..Default::default()
     };

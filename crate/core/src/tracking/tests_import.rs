@@ -17,7 +17,7 @@ fn pid(n: u32) -> String {
 
 fn ctx(n: u32) -> ValidationContext {
     ValidationContext {
-        known_orders: (0..n).map(|i| KnownOrder { package_id: pid(i), waiting: true }).collect(),
+        known_orders: (0..n).map(|i| KnownOrder { package_id: pid(i), waiting: true, unclear: false }).collect(),
         used_numbers: vec![],
         couriers: vec![],
     }
@@ -54,7 +54,7 @@ fn gbk_csv_end_to_end() {
     .unwrap();
     assert_eq!(v.meta.encoding.as_deref(), Some("GBK"));
     assert_eq!(v.counts.ok, 2, "{:?}", v.rows);
-    assert_eq!(v.rows[1].courier_code, "zhongtong");
+    assert_eq!(v.rows[1].courier_code, "zto");
     assert_eq!(v.rows[1].row, 3);
 }
 
@@ -163,7 +163,8 @@ fn wechat_paste_full_width_and_stray_words() {
 #[test]
 fn every_verdict_reason() {
     let mut c = ctx(20);
-    c.known_orders.push(KnownOrder { package_id: pid(50), waiting: false });
+    c.known_orders.push(KnownOrder { package_id: pid(50), waiting: false, unclear: false });
+    c.known_orders.push(KnownOrder { package_id: pid(51), waiting: false, unclear: true });
     c.used_numbers.push(UsedNumber { number: "773099999999".into(), package_id: pid(99) });
     let no_jd: Vec<_> = couriers::default_couriers().into_iter().filter(|x| x.code != "jd").collect();
     c.couriers = no_jd;
@@ -185,10 +186,11 @@ fn every_verdict_reason() {
         format!("{}\t邮政\t", pid(11)),                // 15 missing number
         "ABC123\t中通\t773012345616".to_string(),      // 16 not a package ID
         format!("{}\tEMS\tRR123456784CN", pid(12)),    // 17 bad S10 check digit
+        format!("{}\t中通\t773012345618", pid(51)),    // 18 status unclear
     ];
     let text = format!("订单号\t快递公司\t运单号\n{}", lines.join("\n"));
     let v = paste(&text, c);
-    let want: [(&str, Verdict); 17] = [
+    let want: [(&str, Verdict); 18] = [
         ("", Verdict::Ok),
         ("unknown-order", Verdict::Error),
         ("not-waiting", Verdict::Error),
@@ -206,6 +208,7 @@ fn every_verdict_reason() {
         ("missing-number", Verdict::Error),
         ("unknown-order", Verdict::Error),
         ("number-mismatch", Verdict::Error),
+        ("status-unclear", Verdict::Error),
     ];
     assert_eq!(v.rows.len(), want.len());
     for (r, (code, verdict)) in v.rows.iter().zip(want) {
@@ -218,7 +221,7 @@ fn every_verdict_reason() {
     }
     assert!(v.rows[1].reasons[0].message.contains("待发货"), "unknown order tells to open the list");
     assert!(!v.rows[13].fillable && v.rows[11].fillable);
-    assert_eq!((v.counts.ok, v.counts.warning, v.counts.error, v.counts.fillable), (1, 2, 14, 2));
+    assert_eq!((v.counts.ok, v.counts.warning, v.counts.error, v.counts.fillable), (1, 2, 15, 2));
 }
 
 #[test]
@@ -303,13 +306,14 @@ fn request_json_shape() {
 #[test]
 fn known_orders_cross_as_two_texts() {
     let ctx: ValidationContext = serde_json::from_str(
-        r#"{"knownOrders": {"waiting": "P100000000000001", "closed": "P100000000000002\nP100000000000003"}}"#,
+        r#"{"knownOrders": {"waiting": "P100000000000001", "closed": "P100000000000002\nP100000000000003", "unclear": "P100000000000004"}}"#,
     )
     .unwrap();
+    assert_eq!(ctx.known_orders.iter().filter(|o| o.unclear && !o.waiting).count(), 1);
     let back = serde_json::to_value(&ctx).unwrap();
     assert_eq!(
         back["knownOrders"],
-        serde_json::json!({"waiting": "P100000000000001", "closed": "P100000000000002\nP100000000000003"})
+        serde_json::json!({"waiting": "P100000000000001", "closed": "P100000000000002\nP100000000000003", "unclear": "P100000000000004"})
     );
     assert_eq!(serde_json::from_value::<ValidationContext>(back).unwrap(), ctx);
     // The old form (an array of objects) and unknown keys are refused, not read as nothing.

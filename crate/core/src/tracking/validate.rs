@@ -154,10 +154,18 @@ fn cached_lookup<'c>(raw: &str, platform: &[CourierEntry], cache: &'c mut FastMa
     &cache[raw]
 }
 
-/// Orders seen (normalised package ID → waiting) and numbers used (normalised number → the
+/// What the list last said of an order.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    Waiting,
+    Closed,
+    Unclear,
+}
+
+/// Orders seen (normalised package ID → state) and numbers used (normalised number → the
 /// packages it is on), borrowing the request's texts where they are already normal.
 struct Context<'a> {
-    known: FastMap<Cow<'a, str>, bool>,
+    known: FastMap<Cow<'a, str>, Seen>,
     used: FastMap<Cow<'a, str>, Vec<Cow<'a, str>>>,
 }
 
@@ -165,7 +173,12 @@ impl<'a> Context<'a> {
     fn new(ctx: &'a ValidationContext) -> Self {
         let mut known = FastMap::with_capacity_and_hasher(ctx.known_orders.len(), Default::default());
         for o in &ctx.known_orders {
-            known.insert(normal_code(&o.package_id), o.waiting);
+            let seen = match (o.waiting, o.unclear) {
+                (true, _) => Seen::Waiting,
+                (false, true) => Seen::Unclear,
+                (false, false) => Seen::Closed,
+            };
+            known.insert(normal_code(&o.package_id), seen);
         }
         let mut used: FastMap<_, Vec<_>> = FastMap::default();
         for u in &ctx.used_numbers {
@@ -201,12 +214,17 @@ fn check_row(
                 format!("还没见过订单 {package_id}：请先在工作台打开「待发货」列表并翻完所有页，再重新导入"),
                 format!("order {package_id} has not been seen: open the workbench's 待发货 (to ship) list, page through it, then import again"),
             )),
-            Some(false) => reasons.push(err(
+            Some(Seen::Closed) => reasons.push(err(
                 "not-waiting",
                 format!("订单 {package_id} 已不是待发货状态（可能已发货或已取消）"),
                 format!("order {package_id} is no longer waiting to ship (shipped or cancelled)"),
             )),
-            Some(true) => {}
+            Some(Seen::Unclear) => reasons.push(err(
+                "status-unclear",
+                format!("订单 {package_id} 的状态不明确（状态码和状态文字对不上）：请在工作台确认它仍是待发货，刷新列表后再检查"),
+                format!("order {package_id} has an unclear status (its code and text disagree): check on the workbench that it still waits to ship, reload the list, then check again"),
+            )),
+            Some(Seen::Waiting) => {}
         }
     }
     if number.is_empty() {

@@ -269,7 +269,7 @@ mod tests {
     #[test]
     fn rows_are_columns_that_refer_to_one_courier_table() {
         let ctx = ValidationContext {
-            known_orders: vec![KnownOrder { package_id: "P100000000000001".into(), waiting: true }],
+            known_orders: vec![KnownOrder { package_id: "P100000000000001".into(), waiting: true, unclear: false }],
             ..ValidationContext::default()
         };
         let entry = |row: usize, pkg: &str, courier: &str, number: &str| RawEntry {
@@ -284,7 +284,7 @@ mod tests {
             entry(5, "P100000000000001", "中通", "773012345678"),
         ];
         let v = serde_json::to_value(validate(rows, &ctx, SourceMeta::default())).unwrap();
-        assert_eq!(v["couriers"][1], json!({"code": "zhongtong", "name": "中通快递"}));
+        assert_eq!(v["couriers"][1], json!({"code": "zto", "name": "中通快递"}));
         assert_eq!(v["written"], json!(["中通", ""]));
         assert_eq!(
             v["rows"],

@@ -8,8 +8,8 @@
 
 use crate::chinaday::{ChinaDay, DAY_MS};
 use crate::order::mask::{mask_buyer, MaskedBuyer};
-use crate::order::package::{parse_answer, Package};
-use crate::order::OrderError;
+use crate::order::package::{parse_answer, raw_id, Package};
+use crate::order::{OrderError, ShipState, SiteProfile};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,8 +36,8 @@ pub struct StoredSku {
     pub name: String,
     /// Specification.
     pub spec: String,
-    /// Quantity.
-    pub quantity: u32,
+    /// Quantity; `None` when the page's answer had none readable (shown as "—").
+    pub quantity: Option<u32>,
 }
 
 /// What the seller typed for the warehouse (editable before export).
@@ -62,12 +62,17 @@ pub struct StoredPackage {
     pub package_id: String,
     /// Platform order ID.
     pub order_id: String,
-    /// Paid time, epoch ms.
-    pub paid_at_ms: i64,
-    /// Status code (4 or 5 while stored).
-    pub status: u32,
+    /// Paid time (or order time), epoch ms; `None` when the answer had none readable.
+    #[serde(default)]
+    pub paid_at_ms: Option<i64>,
+    /// Status code, when the answer had one.
+    #[serde(default)]
+    pub status: Option<u32>,
     /// Status text.
     pub status_desc: String,
+    /// The code and the text disagree, or neither is known: listed, never shipped by a run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unclear: bool,
     /// After-sale text, may be empty.
     pub after_sale_status_desc: String,
     /// Masked buyer fields.
@@ -176,6 +181,10 @@ pub struct IngestView {
     pub removed: usize,
     /// Packages that could not be read.
     pub rejected: Vec<RejectedView>,
+    /// Fields missing or unreadable among the packages read: field → packages.
+    pub gaps: BTreeMap<&'static str, usize>,
+    /// Packages read whose status is unclear (code and text disagree, or neither is known).
+    pub unclear: usize,
     /// Pending packages now held.
     pub pending: usize,
     /// Whether the snapshot differs from the one passed in: save it only then (an unchanged
@@ -183,11 +192,13 @@ pub struct IngestView {
     pub changed: bool,
 }
 
-/// Merges one answer into the shop's snapshot (`None` = first time). Returns the new snapshot
-/// and what changed. A refused or unreadable answer changes nothing.
+/// Merges one answer into the shop's snapshot (`None` = first time), reading its packages
+/// through `profile`. Returns the new snapshot and what changed. A refused or unreadable answer
+/// changes nothing.
 pub fn ingest(
     snapshot: Option<TransitSnapshot>,
     req: &IngestRequest,
+    profile: &SiteProfile,
     now_ms: i64,
 ) -> Result<(TransitSnapshot, IngestView), OrderError> {
     let shop = req.shop_id.trim();
@@ -196,7 +207,7 @@ pub fn ingest(
     }
     let mut snap = snapshot.unwrap_or_else(|| TransitSnapshot::new(shop));
     snap.check(shop)?;
-    let (packages, rejected) = parse_answer(&req.answer)?;
+    let (packages, rejected) = parse_answer(&req.answer, profile)?;
     let mut view = IngestView {
         accepted: packages.len(),
         added: 0,
@@ -206,16 +217,30 @@ pub fn ingest(
             .into_iter()
             .map(|r| RejectedView { index: r.index, package_id: r.package_id, reason: r.reason })
             .collect(),
+        gaps: BTreeMap::new(),
+        unclear: 0,
         pending: 0,
         changed: false,
     };
     let mut changed = false;
     for p in &packages {
+        for g in &p.gaps {
+            *view.gaps.entry(g.field).or_default() += 1;
+        }
+        view.unclear += usize::from(p.state == ShipState::Unclear);
         changed |= merge(&mut snap, p, now_ms, &mut view);
     }
-    let paid: Vec<(String, i64)> = packages.iter().map(|p| (p.package_id.clone(), p.paid_at_ms)).collect();
+    let paid: Vec<(String, i64)> =
+        packages.iter().filter_map(|p| Some((p.package_id.clone(), p.paid_at_ms?))).collect();
+    // Every ID the answer mentions, readable or not, stays.
+    let present: BTreeSet<&str> = req
+        .answer
+        .get("packages")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|p| raw_id(p, profile)).collect())
+        .unwrap_or_default();
     let removed = view.removed;
-    super::reconcile::reconcile_page(&mut snap, &req.answer, &paid, now_ms, &mut view);
+    super::reconcile::reconcile_page(&mut snap, &req.answer, &present, &paid, now_ms, &mut view);
     changed |= view.removed != removed;
     changed |= prune(&mut snap, now_ms);
     if changed {
@@ -228,14 +253,17 @@ pub fn ingest(
 
 /// Merges one package; returns whether the snapshot changed.
 fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut IngestView) -> bool {
-    let day = ChinaDay::from_ms(p.paid_at_ms).iso();
-    let mut changed = snap.paid_days.entry(day).or_default().insert(p.package_id.clone());
-    if !p.status.is_pending() {
+    let mut changed = false;
+    if let Some(paid) = p.paid_at_ms {
+        let day = ChinaDay::from_ms(paid).iso();
+        changed |= snap.paid_days.entry(day).or_default().insert(p.package_id.clone());
+    }
+    if matches!(p.state, ShipState::Shipped | ShipState::Cancelled) {
         if snap.packages.remove(&p.package_id).is_some() {
             view.removed += 1;
             changed = true;
         }
-        let stamp = ClosedPackage { status: p.status.code(), at_ms: now_ms };
+        let stamp = ClosedPackage { status: p.status_code.unwrap_or(super::reconcile::GONE), at_ms: now_ms };
         match snap.closed.get_mut(&p.package_id) {
             Some(c) if c.status == stamp.status && now_ms - c.at_ms < CLOSED_RESTAMP_MS => {}
             Some(c) => {
@@ -266,9 +294,11 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
             view.updated += 1;
             let before = old.clone();
             old.order_id.clone_from(&p.order_id);
-            old.paid_at_ms = p.paid_at_ms;
-            old.status = p.status.code();
+            // A detail answer may lack the time: keep what we had then.
+            old.paid_at_ms = p.paid_at_ms.or(old.paid_at_ms);
+            old.status = p.status_code;
             old.status_desc.clone_from(&p.status_desc);
+            old.unclear = p.state == ShipState::Unclear;
             old.after_sale_status_desc.clone_from(&p.after_sale_status_desc);
             // A detail answer may lack lines or the remark: keep what we had then.
             if !skus.is_empty() {
@@ -285,8 +315,9 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
                     package_id: p.package_id.clone(),
                     order_id: p.order_id.clone(),
                     paid_at_ms: p.paid_at_ms,
-                    status: p.status.code(),
+                    status: p.status_code,
                     status_desc: p.status_desc.clone(),
+                    unclear: p.state == ShipState::Unclear,
                     after_sale_status_desc: p.after_sale_status_desc.clone(),
                     buyer,
                     skus,
@@ -357,15 +388,18 @@ pub struct KnownOrder<'a> {
     pub package_id: &'a str,
     /// True while it waits to ship; false once seen shipped/cancelled.
     pub waiting: bool,
+    /// Listed, but its status is unclear: never shipped by a run.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unclear: bool,
 }
 
-/// All known packages: pending ones (`waiting`) and recently closed ones.
+/// All known packages: pending ones (`waiting`, or `unclear`) and recently closed ones.
 pub fn known_orders(snap: &TransitSnapshot) -> Vec<KnownOrder<'_>> {
     let mut out: Vec<KnownOrder<'_>> = snap
         .packages
-        .keys()
-        .map(|k| KnownOrder { package_id: k, waiting: true })
-        .chain(snap.closed.keys().map(|k| KnownOrder { package_id: k, waiting: false }))
+        .values()
+        .map(|p| KnownOrder { package_id: &p.package_id, waiting: !p.unclear, unclear: p.unclear })
+        .chain(snap.closed.keys().map(|k| KnownOrder { package_id: k, waiting: false, unclear: false }))
         .collect();
     crate::sort::sort_by(&mut out, |a, b| a.package_id.cmp(b.package_id));
     out

@@ -7,12 +7,13 @@ use super::routes::{route_counts, set_route, RouteBook, SetRouteRequest};
 use super::view::{edit, view, EditRequest};
 use super::Route;
 use crate::chinaday::DAY_MS;
+use crate::order::profile::shipped;
 use crate::order::OrderError;
 use serde_json::Value;
 
 fn feed(snap: Option<TransitSnapshot>, answer: Value, now: i64) -> TransitSnapshot {
     let req = IngestRequest { shop_id: "shop1".into(), answer };
-    ingest(snap, &req, now).expect("ingest").0
+    ingest(snap, &req, &shipped(), now).expect("ingest").0
 }
 
 fn route(book: Option<RouteBook>, snap: &TransitSnapshot, scope: &str, key: &str, r: Option<Route>) -> RouteBook {
@@ -35,7 +36,7 @@ fn pages_and_days_merge_without_duplicates_and_status_changes_remove() {
         shop_id: "shop1".into(),
         answer: page(vec![pkg(1, 4, NOW - HOUR, "S1"), pkg(2, 6, NOW - HOUR, "S1"), pkg(3, 998, NOW - HOUR, "S1")]),
     };
-    let (s, v) = ingest(Some(s), &req, NOW + DAY_MS).expect("ingest");
+    let (s, v) = ingest(Some(s), &req, &shipped(), NOW + DAY_MS).expect("ingest");
     assert_eq!((v.added, v.updated, v.removed, v.pending), (0, 1, 2, 3));
     let ids: Vec<&String> = s.packages.keys().collect();
     assert_eq!(ids, vec![&id(1), &id(4), &id(5)]);
@@ -52,10 +53,11 @@ fn pages_and_days_merge_without_duplicates_and_status_changes_remove() {
 #[test]
 fn a_page_seen_again_unchanged_changes_nothing_and_any_difference_does() {
     let ingest_at = |snap: &TransitSnapshot, answer: Value, now: i64| {
-        ingest(Some(snap.clone()), &IngestRequest { shop_id: "shop1".into(), answer }, now).expect("ingest")
+        ingest(Some(snap.clone()), &IngestRequest { shop_id: "shop1".into(), answer }, &shipped(), now).expect("ingest")
     };
     let list = || page(vec![pkg(1, 4, NOW - HOUR, "S1"), pkg(2, 4, NOW - HOUR, "S1"), pkg(3, 6, NOW - HOUR, "S1")]);
-    let (first, v) = ingest(None, &IngestRequest { shop_id: "shop1".into(), answer: list() }, NOW).expect("ingest");
+    let (first, v) =
+        ingest(None, &IngestRequest { shop_id: "shop1".into(), answer: list() }, &shipped(), NOW).expect("ingest");
     assert!(v.changed);
     assert_eq!(first.updated_at_ms, NOW);
     // The same page a minute later: same record, nothing to save (the closed package 3 is not
@@ -114,13 +116,13 @@ fn refused_and_foreign_answers_change_nothing() {
     let s = feed(None, page(vec![pkg(1, 4, NOW, "S1")]), NOW);
     let refused = serde_json::json!({"success": false, "code": 500, "msg": "系统繁忙", "data": null});
     let req = IngestRequest { shop_id: "shop1".into(), answer: refused };
-    assert!(matches!(ingest(Some(s.clone()), &req, NOW), Err(OrderError::Refused(_))));
+    assert!(matches!(ingest(Some(s.clone()), &req, &shipped(), NOW), Err(OrderError::Refused(_))));
     let other = IngestRequest { shop_id: "shop2".into(), answer: page(vec![]) };
-    assert!(ingest(Some(s), &other, NOW).is_err());
+    assert!(ingest(Some(s), &other, &shipped(), NOW).is_err());
     let mut bad = pkg(2, 4, NOW, "S1");
     bad["packageId"] = "P123".into();
     let req = IngestRequest { shop_id: "shop1".into(), answer: page(vec![bad, pkg(3, 4, NOW, "S1")]) };
-    let (s, v) = ingest(None, &req, NOW).expect("partial");
+    let (s, v) = ingest(None, &req, &shipped(), NOW).expect("partial");
     assert_eq!((v.accepted, v.rejected.len(), s.packages.len()), (1, 1, 1));
     assert_eq!(v.rejected[0].index, 1);
 }

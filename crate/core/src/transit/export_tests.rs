@@ -10,6 +10,7 @@ use super::table::ExportRequest;
 use super::template::{builtin_default, save, Field, TemplateColumn};
 use super::{ExportError, Route};
 use crate::order::detect::Kind;
+use crate::order::profile::shipped;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -23,7 +24,7 @@ fn calamine_rows(bytes: &[u8]) -> Vec<Vec<String>> {
 
 fn snap(packages: Vec<Value>) -> TransitSnapshot {
     let req = IngestRequest { shop_id: "shop1".into(), answer: page(packages) };
-    ingest(None, &req, NOW).expect("ingest").0
+    ingest(None, &req, &shipped(), NOW).expect("ingest").0
 }
 
 fn csv_rows(s: &TransitSnapshot) -> Vec<Vec<String>> {
@@ -61,9 +62,9 @@ fn csv_has_bom_default_header_and_exactly_the_pending_packages_masked() {
 #[test]
 fn xlsx_read_back_with_calamine_equals_the_csv() {
     let mut p = decrypted(pkg(2, 4, NOW, "S2"));
-    p["skus"][0]["name"] = json!("=HYPERLINK(\"http://x\",\"点我\")");
-    p["skus"][0]["spec"] = json!("-5℃ 保存");
-    p["userInfo"]["buyerRemark"] = json!("@所有人 尽快发");
+    p["skus"][0]["displayName"] = json!("=HYPERLINK(\"http://x\",\"点我\")");
+    p["skus"][0]["skuSpecification"] = json!("-5℃ 保存");
+    p["userInfo"]["note"] = json!("@所有人 尽快发");
     let s = snap(vec![pkg(1, 4, NOW - 1, "S1"), p]);
     let csv = csv_rows(&s);
     let x = export_xlsx(&s, None, None, &ExportRequest::default(), NOW).expect("xlsx export");
@@ -196,4 +197,16 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn the_seen_phone_form_exports_without_its_country_code() {
+    let mut p = pkg(3, 2, NOW, "S3");
+    p["userInfo"]["phone"] = json!("+86138****5678");
+    let mut virt = decrypted(pkg(4, 2, NOW - 1, "S4"));
+    virt["userInfo"]["phone"] = json!("18000000000-9999");
+    let rows = csv_rows(&snap(vec![p, virt]));
+    let phone = rows[0].iter().position(|h| h == "手机号").expect("phone column");
+    assert_eq!(rows[1][phone], "180****0000-****", "a virtual number's extension is masked too");
+    assert_eq!(rows[2][phone], "138****5678", "no leading + for the formula guard to quote");
 }

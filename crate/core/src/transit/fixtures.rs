@@ -1,4 +1,5 @@
-//! Test fixtures: package JSON as the workbench's list answers carry it.
+//! Test fixtures: package JSON as the workbench's list answers carry it (the seen spelling,
+//! SPEC.md "`Package` [seen]"; times in ms, which the seen clients also read).
 
 use serde_json::{json, Value};
 
@@ -14,11 +15,11 @@ pub fn pkg(n: u32, status: u32, paid_ms: i64, sku: &str) -> Value {
         "paidAt": paid_ms,
         "actualPaid": 19.9,
         "status": status,
-        "statusDesc": if status == 4 { "待发货" } else { "其他" },
-        "afterSaleStatusDesc": "",
-        "userInfo": {"receiver": "张**", "phone": "138****1234",
-                     "address": "广东省深圳市南山区****", "buyerRemark": ""},
-        "skus": [{"skuId": sku, "name": "陶瓷杯", "spec": "白色 350ml", "quantity": 1, "price": 19.9}]
+        "statusDesc": match status { 1 | 2 | 4 | 5 | 26 => "待发货", 6 => "已发货", 7 => "已完成", 998 => "已取消", _ => "其他" },
+        "afterSaleStatusDesc": "无售后",
+        "userInfo": {"name": "张**", "phone": "138****1234", "province": "广东省", "city": "深圳市",
+                     "district": "南山区", "address": "****", "note": ""},
+        "skus": [{"skuId": sku, "displayName": "陶瓷杯", "skuSpecification": "白色 350ml", "skuQuantity": 1, "skuSoldPrice": 19.9}]
     })
 }
 
@@ -34,8 +35,8 @@ pub fn page(packages: Vec<Value>) -> Value {
 
 /// The same package after the seller decrypted it on the page: plain buyer fields.
 pub fn decrypted(mut p: Value) -> Value {
-    p["userInfo"] = json!({"receiver": "张三丰", "phone": "13812345678",
-        "address": "广东省深圳市南山区科技园南路18号腾讯大厦A座2001室",
-        "buyerRemark": "到了打我电话13912345678，或微信 zsf_2024，身份证11010519491231002X"});
+    p["userInfo"] = json!({"name": "张三丰", "phone": "13812345678", "province": "广东省", "city": "深圳市",
+        "district": "南山区", "address": "科技园南路18号腾讯大厦A座2001室",
+        "note": "到了打我电话13912345678，或微信 zsf_2024，身份证11010519491231002X"});
     p
 }

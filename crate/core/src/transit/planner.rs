@@ -72,14 +72,16 @@ pub fn plan(snap: &TransitSnapshot, book: Option<&RouteBook>, req: &PlanRequest)
     let mut counts = RouteCounts::default();
     let mut needing: Vec<(i64, &str)> = Vec::new();
     let mut already = 0u32;
-    for p in snap.packages.values() {
+    // A package whose status is unclear may not need shipping at all: it is planned for once
+    // the page says it waits.
+    for p in snap.packages.values().filter(|p| !p.unclear) {
         let (route, _) = route_of(book, p);
         counts.add(route);
         if route.needs_decrypt() {
             if free.contains(p.package_id.as_str()) {
                 already += 1;
             } else {
-                needing.push((p.paid_at_ms, p.package_id.as_str()));
+                needing.push((p.paid_at_ms.unwrap_or(i64::MIN), p.package_id.as_str()));
             }
         }
     }

@@ -11,12 +11,15 @@
 
 use super::collect::{ClosedPackage, IngestView, TransitSnapshot};
 use crate::order::package::is_package_id;
-use crate::order::{OrderError, PackageStatus};
+use crate::order::OrderError;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-/// Status code recorded for a package that left the pending list unseen.
+/// Status code recorded for a package that left the pending list unseen (or with no code).
 pub const GONE: u32 = 0;
+/// Status code recorded for a package the page shipped (6 = 已发货 in both families SPEC.md
+/// shows; only a marker in RedShip's own record).
+pub const SHIPPED: u32 = 6;
 /// Margin on both ends of a page's paid-time window.
 const MARGIN_MS: i64 = 3_600_000;
 
@@ -40,7 +43,7 @@ pub fn mark_shipped(snap: &mut TransitSnapshot, package_id: &str, now_ms: i64) -
     if !is_package_id(id) {
         return Err(OrderError::BadRequest { field: "packageId", reason: format!("“{id}” 不是包裹号") });
     }
-    Ok(close(snap, id, PackageStatus::Shipped.code(), now_ms))
+    Ok(close(snap, id, SHIPPED, now_ms))
 }
 
 /// The list request's status filter when `answer` is a list page summary carrying its request
@@ -58,10 +61,12 @@ fn status_filter(answer: &Value) -> Option<BTreeSet<u32>> {
 }
 
 /// Removes stored pending packages that this list page proves are no longer pending (see the
-/// module header). `paid` are the page's readable packages as `(id, paid_at_ms)` in page order.
+/// module header). `present` is every package ID the page holds, readable or not; `paid` its
+/// packages with a readable time as `(id, paid_at_ms)` in page order.
 pub fn reconcile_page(
     snap: &mut TransitSnapshot,
     answer: &Value,
+    present: &BTreeSet<&str>,
     paid: &[(String, i64)],
     now_ms: i64,
     view: &mut IngestView,
@@ -75,19 +80,13 @@ pub fn reconcile_page(
     if !(descending || ascending) {
         return;
     }
-    // Every ID the answer mentions, readable or not, stays.
-    let present: BTreeSet<&str> = answer
-        .get("packages")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|p| p.get("packageId").and_then(Value::as_str)).collect())
-        .unwrap_or_default();
     let lo = paid.iter().map(|p| p.1).min().unwrap_or(i64::MAX).saturating_add(MARGIN_MS);
     let hi = paid.iter().map(|p| p.1).max().unwrap_or(i64::MIN).saturating_sub(MARGIN_MS);
     let gone: Vec<String> = snap
         .packages
         .values()
-        .filter(|p| lo < p.paid_at_ms && p.paid_at_ms < hi)
-        .filter(|p| filter.is_empty() || filter.contains(&p.status))
+        .filter(|p| p.paid_at_ms.is_some_and(|t| lo < t && t < hi))
+        .filter(|p| filter.is_empty() || p.status.is_some_and(|c| filter.contains(&c)))
         .filter(|p| !present.contains(p.package_id.as_str()))
         .map(|p| p.package_id.clone())
         .collect();
@@ -101,6 +100,7 @@ pub fn reconcile_page(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::order::profile::shipped;
     use crate::transit::collect::{ingest, IngestRequest};
     use crate::transit::fixtures::{id, page, pkg, HOUR, NOW};
     use serde_json::json;
@@ -110,7 +110,7 @@ mod tests {
     }
 
     fn feed(snap: Option<TransitSnapshot>, answer: Value) -> (TransitSnapshot, IngestView) {
-        ingest(snap, &IngestRequest { shop_id: "shop1".into(), answer }, NOW).expect("ingest")
+        ingest(snap, &IngestRequest { shop_id: "shop1".into(), answer }, &shipped(), NOW).expect("ingest")
     }
 
     #[test]

@@ -142,8 +142,10 @@ pub struct RouteCounts {
     /// Shipped by the seller.
     #[serde(rename = "self")]
     pub self_ship: usize,
-    /// All pending packages.
+    /// All pending packages (waiting, status clear).
     pub total: usize,
+    /// Listed packages whose status is unclear: in no route's count until the page says.
+    pub unclear: usize,
 }
 
 impl RouteCounts {
@@ -158,11 +160,15 @@ impl RouteCounts {
     }
 }
 
-/// Counts pending packages per route.
+/// Counts pending packages per route, and those whose status is unclear apart.
 pub fn route_counts(snap: &TransitSnapshot, book: Option<&RouteBook>) -> RouteCounts {
     let mut c = RouteCounts::default();
     for p in snap.packages.values() {
-        c.add(route_of(book, p).0);
+        if p.unclear {
+            c.unclear += 1;
+        } else {
+            c.add(route_of(book, p).0);
+        }
     }
     c
 }

@@ -107,13 +107,19 @@ fn cell(p: &StoredPackage, line: Option<&StoredSku>, route: Route, f: Field) -> 
     let text = match f {
         Field::PackageId => p.package_id.clone(),
         Field::OrderId => p.order_id.clone(),
-        Field::PaidAt => china_time(p.paid_at_ms),
+        Field::PaidAt => p.paid_at_ms.map(china_time).unwrap_or_default(),
         Field::Product => line.map(|s| s.name.clone()).unwrap_or_default(),
         Field::Spec => line.map(|s| s.spec.clone()).unwrap_or_default(),
         Field::SkuId => line.map(|s| s.sku_id.clone()).unwrap_or_default(),
-        Field::Quantity => return Cell::Number(line.map_or(0, |s| s.quantity)),
+        Field::Quantity => match line.map(|s| s.quantity) {
+            Some(Some(q)) => return Cell::Number(q),
+            // Unknown: the column is left empty rather than guessed.
+            _ => String::new(),
+        },
         Field::Receiver => mask_text(&mask_name(&p.buyer.receiver)),
-        Field::Phone => mask_text(&mask_phone(&p.buyer.phone)),
+        // Parcels stay in China: a country code would only start the cell with `+`, which the
+        // formula guard then quotes.
+        Field::Phone => mask_text(&mask_phone(&p.buyer.phone)).trim_start_matches("+86").to_string(),
         Field::Address => mask_text(&mask_address(&p.buyer.address)),
         Field::BuyerRemark => mask_text(&p.buyer.remark),
         Field::UpstreamPlatform => e.upstream_platform.clone(),
@@ -142,7 +148,11 @@ pub fn build(
     let mut chosen: Vec<(&StoredPackage, Route)> = snap
         .packages
         .values()
-        .filter(|p| req.package_ids.as_ref().is_none_or(|ids| ids.contains(&p.package_id)))
+        // A package whose status is unclear goes only when chosen by ID (it may have shipped).
+        .filter(|p| match &req.package_ids {
+            Some(ids) => ids.contains(&p.package_id),
+            None => !p.unclear,
+        })
         .map(|p| (p, route_of(book, p).0))
         .filter(|(_, r)| routes.contains(r))
         .collect();
@@ -150,8 +160,10 @@ pub fn build(
         let names: Vec<&str> = routes.iter().map(|r| r.label_zh()).collect();
         return Err(ExportError::Empty(format!("发货方式为「{}」的待发货订单为 0", names.join("、"))));
     }
+    // Unknown times last.
     crate::sort::sort_by(&mut chosen, |a, b| {
-        a.0.paid_at_ms.cmp(&b.0.paid_at_ms).then_with(|| a.0.package_id.cmp(&b.0.package_id))
+        let t = |p: &StoredPackage| p.paid_at_ms.unwrap_or(i64::MAX);
+        t(a.0).cmp(&t(b.0)).then_with(|| a.0.package_id.cmp(&b.0.package_id))
     });
     let mut rows = Vec::new();
     let mut package_ids = Vec::new();

@@ -23,12 +23,14 @@ pub struct TransitRowView<'a> {
     pub package_id: &'a str,
     /// Platform order ID.
     pub order_id: &'a str,
-    /// Paid time, epoch ms.
-    pub paid_at_ms: i64,
-    /// Paid time as `YYYY-MM-DD HH:mm:ss`, China time.
+    /// Paid time, epoch ms, when known.
+    pub paid_at_ms: Option<i64>,
+    /// Paid time as `YYYY-MM-DD HH:mm:ss`, China time; empty when unknown.
     pub paid_at: String,
-    /// Status code.
-    pub status: u32,
+    /// Status code, when known.
+    pub status: Option<u32>,
+    /// The code and the text disagree, or neither is known: shown as such, never shipped by a run.
+    pub unclear: bool,
     /// Status text.
     pub status_desc: &'a str,
     /// After-sale text.
@@ -103,8 +105,9 @@ pub fn view<'a>(snap: &'a TransitSnapshot, book: Option<&RouteBook>, now_ms: i64
                 package_id: &p.package_id,
                 order_id: &p.order_id,
                 paid_at_ms: p.paid_at_ms,
-                paid_at: china_time(p.paid_at_ms),
+                paid_at: p.paid_at_ms.map(china_time).unwrap_or_default(),
                 status: p.status,
+                unclear: p.unclear,
                 status_desc: &p.status_desc,
                 after_sale_status_desc: &p.after_sale_status_desc,
                 buyer: &p.buyer,
@@ -118,8 +121,10 @@ pub fn view<'a>(snap: &'a TransitSnapshot, book: Option<&RouteBook>, now_ms: i64
             }
         })
         .collect();
+    // Unknown times last.
     crate::sort::sort_by(&mut rows, |a, b| {
-        a.paid_at_ms.cmp(&b.paid_at_ms).then_with(|| a.package_id.cmp(b.package_id))
+        let t = |r: &TransitRowView<'_>| r.paid_at_ms.unwrap_or(i64::MAX);
+        t(a).cmp(&t(b)).then_with(|| a.package_id.cmp(b.package_id))
     });
     let TransitFiguresView { counts, paid_by_day, known_orders } = figures(snap, book, now_ms);
     TransitView { shop_id: &snap.shop_id, rows, counts, paid_by_day, known_orders, updated_at_ms: snap.updated_at_ms }
