@@ -93,8 +93,19 @@ build() {
   flock -u 9
 }
 
+# The independent writers of the old-format workbook tests (tests/fixtures/make_old_workbooks.py):
+# xlwt (.xls) and odfpy (.ods). Skipped once both import; without pip the test says it skipped.
+ensure_python_writers() {
+  python3 -c 'import xlwt, odf' 2>/dev/null && return 0
+  if command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1; then
+    say "installing the Python workbook writers for the tests (xlwt, odfpy)"
+    python3 -m pip install --quiet xlwt odfpy || say "pip could not install xlwt/odfpy: the old-format test skips its re-generation"
+  fi
+}
+
 # ── tests ────────────────────────────────────────────────────────────────────────────────────
 test_native() {
+  ensure_python_writers
   say "native tests (cargo test)"
   cargo test -p redship-core --quiet
   say "native tests of the core without the office feature (what the main wasm module runs)"

@@ -2,7 +2,9 @@
 import { localize } from './common/i18n.js';
 import { mount as mountQuota } from './options/quota-section.js';
 import { mount as mountVault } from './options/vault-section.js';
+import { mount as mountSelfcheck } from './options/selfcheck-section.js';
 
 localize();
+mountSelfcheck(document.getElementById('selfcheck'));
 mountQuota(document.getElementById('quota-settings'));
 mountVault(document.getElementById('vault-settings'));

@@ -5,6 +5,7 @@
 import { call, onBroadcast } from './common/rpc.js';
 import { localize, t, chinaTime, countdown, lockedText } from './common/i18n.js';
 import { el, svg, replace } from './common/dom.js';
+import { mountSelfcheckLine } from './popup/selfcheck-line.js';
 
 const $ = (id) => document.getElementById(id);
 const DEFAULT_WORKBENCH = 'https://ark.xiaohongshu.com';
@@ -63,7 +64,7 @@ function logRows(log) {
   // i18n-keys: quotaOutcomeCharged quotaOutcomeRepeat quotaOutcomeRefused
   const word = { charged: 'quotaOutcomeCharged', repeat: 'quotaOutcomeRepeat', refused: 'quotaOutcomeRefused' };
   return [...log].reverse().map((r) => el('tr', {
-    testid: 'quota-log-row', class: r.outcome, dataset: { packageId: r.packageId, charged: String(r.charged), outcome: r.outcome },
+    testid: 'quota-log-row', class: r.outcome, dataset: { packageId: r.packageId, charged: String(r.charged), outcome: r.outcome, via: r.via ?? 'request' },
   }, el('td', {}, chinaTime(r.atMs, true).slice(11)), el('td', {}, r.packageId), el('td', { class: 'result' }, t(word[r.outcome] || r.outcome))));
 }
 
@@ -95,6 +96,21 @@ function raiseBox(v, workbench) {
     el('a', { class: 'link', href: url, on: { click: (e) => { e.preventDefault(); chrome.tabs.create({ url }); } } }, t('quotaRaiseOpen')));
 }
 
+/** A 查看 click showed plain text but no decrypt got recorded: the numbers may be wrong (the
+ * badge says `?`), and this box says which view, when, and where to check. */
+function silentBox(v) {
+  const silent = v.pageFacts?.silent ?? [];
+  const box = $('silent');
+  box.hidden = silent.length === 0;
+  box.dataset.count = String(silent.length);
+  if (!silent.length) return replace(box);
+  const last = silent[silent.length - 1];
+  return replace(box,
+    el('strong', {}, t('quotaSilentTitle')),
+    el('p', {}, t('quotaSilentMessage', [chinaTime(last.atMs, true).slice(11), last.packageId])),
+    silent.length > 1 ? el('p', { class: 'muted' }, t('quotaSilentMore', [silent.length - 1])) : null);
+}
+
 function tick() {
   const v = current?.view;
   if (!v) return;
@@ -119,6 +135,7 @@ function render(d) {
   $('empty').hidden = Boolean(v);
   $('dashboard').hidden = !v;
   if (!v) return;
+  silentBox(v);
   const q = (id) => $('dashboard').querySelector(`[data-testid="${id}"]`);
   document.body.className = `popup level-${v.level}`;
   q('quota-used').textContent = String(v.used);
@@ -164,6 +181,9 @@ document.querySelector('[data-testid="open-transit"]').addEventListener('click',
 document.querySelector('[data-testid="open-options"]').addEventListener('click', () => chrome.runtime.openOptionsPage());
 
 /** The footer: the core's version and when the workbench was last seen (foundation status). */
+// The site self-check's one line (green / amber / red); pressing it opens the details.
+mountSelfcheckLine($('selfcheck'));
+
 call('status.get').then((s) => {
   showDay(s.day);
   $('core-version').textContent = t('commonCoreVersion', s.coreVersion);

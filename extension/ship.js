@@ -6,6 +6,7 @@ import { call, onBroadcast } from './common/rpc.js';
 import { t, localize, lockedText } from './common/i18n.js';
 import { el, replace, download } from './common/dom.js';
 import { previewRows } from './common/preview.js';
+import { toBase64 } from './common/base64.js';
 
 const $ = (id) => document.getElementById(id);
 const zh = (chrome.i18n.getUILanguage?.() || 'zh').toLowerCase().startsWith('zh');
@@ -23,14 +24,8 @@ function showError(box, e) {
   node.textContent = e ? lockedText(e) ?? (e.message || String(e)) : '';
 }
 
-function toBase64(buf) {
-  const bytes = new Uint8Array(buf);
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
-
-// .xls/.xlsb/.ods are not read, but go to the workbook reader, whose error says to save as .xlsx.
+// Workbooks go to the office module: .xlsx/.xlsm (RedShip's own reader), .xls and .ods (calamine);
+// .xlsb is refused there with advice to save as .xlsx.
 const sourceOf = (name) => (/\.(xlsx|xlsm|xls|xlsb|ods)$/i.test(name) ? 'xlsx' : 'csv');
 
 async function doImport() {

@@ -7,6 +7,7 @@ import './sw/status.js';
 import './sw/quota.js';
 import './sw/orders.js';
 import './sw/ship.js';
+import './sw/selfcheck.js';
 import './sw/vault.js';
 
 installRouter(ready);

@@ -7,6 +7,7 @@ import { el, replace, download } from './common/dom.js';
 import { renderPlanner } from './transit/planner.js';
 import { renderRows } from './transit/rows.js';
 import { renderTemplateEditor } from './transit/templates.js';
+import { fromBase64 as bytesOf } from './common/base64.js';
 
 localize();
 
@@ -109,13 +110,6 @@ async function templateCall(type, payload) {
 }
 
 $('template-select').addEventListener('change', (e) => templateCall('transit.templateSelect', { id: e.target.value }));
-
-function bytesOf(base64) {
-  const bin = atob(base64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 async function exportAs(format) {
   const result = $('export-result');

@@ -24,6 +24,17 @@ const QUOTA = {
   /** A decrypt answer the page received: which package, success or refusal (never plaintext).
    *  Answer: {outcome: 'charged'|'repeat'|'refused'|null, used, limit, remaining}. */
   'quota.decrypt': { from: ['content'], payload: { shop: 'string:64', packageId: 'string:64', ok: 'boolean', quotaSpent: 'boolean', atMs: 'integer' } },
+  /** What the page showed after a 查看 click (`ok`: the row's buyer fields turned from masked to
+   *  plain; else a refusal toast or the platform's words, `msg`) — never any buyer text; `atMs` is
+   *  the click's time; `sent`: the requests the page sent in that moment, [{path, keys, idKeys}]
+   *  (names only, never values). Answer as quota.decrypt, plus decryptPath (learned or null). */
+  'quota.pageDecrypt': { from: ['content'], payload: { shop: 'string:64', packageId: 'string:64', ok: 'boolean', atMs: 'integer', msg: 'string?:200', code: 'integer?', sent: 'array?:8' } },
+  /** A 查看 click that showed plain text but whose decrypt was not recorded within a few seconds:
+   *  the badge shows `?` until the next decrypt is counted. Answer: {badge}. */
+  'quota.silent': { from: ['content'], payload: { shop: 'string:64', packageId: 'string:64', atMs: 'integer' } },
+  /** The words and timings for reading decrypts from the page (the core's) and the decrypt
+   *  endpoint learned for the shop: {refusalTexts, settleMs, silentMs, decryptPath}. */
+  'quota.pageRules': { from: ['content'], payload: { shop: 'string?:64' } },
   /** Numbers the workbench itself showed (`source` 'api': its quota answer; 'board': the privacy
    *  board). Answer: {used, limit, remaining}. */
   'quota.shown': { from: ['content'], payload: { shop: 'string:64', source: 'string:8', day: 'string?:10', used: 'integer?', dailyQuota: 'integer?', atMs: 'integer' } },
@@ -103,6 +114,17 @@ const SHIP = {
   'ship.seen': { from: ['content'], payload: { shop: 'string:64', packages: 'array:1000' } },
 };
 
+// ── selfcheck (站点自检) ──────────────────────────────────────────────────────────────────────
+const SELFCHECK = {
+  /** Content: the order list shows `rows` rows with package IDs, and no answer of the page gave
+   *  RedShip a package for them (since `atMs`). Answer null. */
+  'selfcheck.unread': { from: ['content'], payload: { shop: 'string:64', rows: 'integer', atMs: 'integer' } },
+  /** Pages: the self-check of a shop (default the workbench's last). Answer {shop, view: {level, lines}}. */
+  'selfcheck.view': { from: ['page'], payload: { shop: 'string?:64' } },
+  /** Pages: the diagnostic report (no buyer data, no order IDs, no tracking numbers). Answer {shop, text}. */
+  'selfcheck.report': { from: ['page'], payload: { shop: 'string?:64' } },
+};
+
 // ── vault ───────────────────────────────────────────────────────────────────────────────────
 const VAULT = {
   /** Lock state, mode, queued count, quarantine list, storage use, settings (null while locked). */
@@ -130,7 +152,7 @@ const VAULT = {
 };
 
 /** Every message type the service worker accepts. */
-export const CATALOGUE = Object.freeze({ ...STATUS, ...QUOTA, ...TRANSIT, ...SHIP, ...VAULT });
+export const CATALOGUE = Object.freeze({ ...STATUS, ...QUOTA, ...TRANSIT, ...SHIP, ...SELFCHECK, ...VAULT });
 
 /** Upper bound on one message's JSON size (a 10,000-row XLSX as base64 fits). */
 export const MAX_MESSAGE_CHARS = 16 * 1024 * 1024;

@@ -1,8 +1,8 @@
-// The ship filler's page adapter: finds order rows, the ship dialog, its courier picker and
-// number input, toasts and pagination by what SPEC.md says the workbench has (`d-` classes,
-// visible texts from the site profile, the package-ID pattern) — never by layout or hashed
-// classes. Acting helpers set values the way the app's own code receives them. Classic script,
-// isolated world; exposes `globalThis.RedShipFillDom` for content/fill.js.
+// The ship filler's page adapter: finds order rows, buttons, toasts and pagination by what SPEC.md
+// says the workbench has (`d-` classes, visible texts from the site profile, the package-ID
+// pattern) — never by layout or hashed classes — and waits on the page's own changes; the ship
+// dialog itself is content/fill-dialog.js. Classic script, isolated world; exposes
+// `globalThis.RedShipFillDom` for content/fill-dialog.js, fill-answers.js and fill.js.
 (() => {
   const site = globalThis.REDSHIP_SITE;
   if (!site || globalThis.RedShipFillDom) return;
@@ -11,7 +11,6 @@
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const norm = (s) => String(s ?? '').replace(/\s+/g, ' ').trim();
-  const squash = (s) => String(s ?? '').replace(/[\s*:：]/g, '');
 
   // Waits react to the page instead of polling it: a waiter re-checks its condition after every
   // batch of DOM mutations (the app rendered), when `wake()` is called (a page answer arrived,
@@ -172,96 +171,6 @@
     el.click();
   }
 
-  /** The ship dialog: the last visible `.d-modal` that has a number input or courier picker. */
-  function shipDialog() {
-    // Controls first, style last: reading style while a dialog loads would lay the page out.
-    const modals = [...document.querySelectorAll(dom.modal)].reverse();
-    return modals.find((m) => (m.querySelector(dom.select) || m.querySelector(dom.input) || norm(m.textContent).includes(text.numberLabel)) && visible(m)) || null;
-  }
-
-  /** The dialog is loaded when it shows a package ID and both controls. */
-  function dialogReady(modal) {
-    return modal && idsIn(modal).length > 0 && modal.querySelector(dom.select) && modal.querySelector(dom.input) ? modal : null;
-  }
-
-  /** The smallest ancestor (inside `modal`) of the element labelled `label` that holds `sel`. */
-  function labelled(modal, label, sel) {
-    const want = squash(label);
-    const labels = [...modal.querySelectorAll('*')].filter((e) => e.children.length <= 2 && squash(e.textContent) === want);
-    for (const l of labels) {
-      for (let a = l.parentElement; a && modal.contains(a); a = a.parentElement) {
-        const hit = a.querySelector(sel);
-        if (hit) return hit;
-      }
-    }
-    return null;
-  }
-
-  function courierSelect(modal) {
-    return labelled(modal, text.courierLabel, dom.select) || modal.querySelector(dom.select);
-  }
-
-  function numberInput(modal) {
-    return labelled(modal, text.numberLabel, dom.input)
-      || [...modal.querySelectorAll(dom.input)].find((i) => (i.placeholder || '').includes(text.numberLabel))
-      || (modal.querySelectorAll(dom.input).length === 1 ? modal.querySelector(dom.input) : null);
-  }
-
-  /** Opens the courier picker and clicks the option whose visible name is `name`. */
-  async function pickCourier(modal, name) {
-    const select = courierSelect(modal);
-    if (!select) return { ok: false, why: 'no-select' };
-    if (norm(select.textContent) === name) return { ok: true };
-    const all = () => [...document.querySelectorAll(`${dom.popover} ${dom.option}`)];
-    let list = all().filter(visible); // a picker already open (the dialog's check just read style)
-    for (let attempt = 0; attempt < 2 && !list.length; attempt++) {
-      // The options the press renders are this picker's: told apart without reading style,
-      // which would lay out the page the popover was just added to. A picker kept in the page
-      // and shown again renders none new, and is told apart by style. The pick is checked on
-      // the select's own text afterwards either way.
-      const before = new Set(all());
-      const opened = () => {
-        const now = all();
-        const fresh = now.filter((o) => !before.has(o));
-        return fresh.length ? fresh : now.filter(visible);
-      };
-      press(select);
-      list = (await waitFor(() => { const l = opened(); return l.length ? l : null; }, 3000, [select, ...document.querySelectorAll(dom.popover)])) || [];
-    }
-    if (!list.length) return { ok: false, why: 'no-options' };
-    const want = squash(name).toUpperCase();
-    const option = list.find((o) => norm(o.textContent) === name) || list.find((o) => squash(o.textContent).toUpperCase() === want);
-    if (!option) {
-      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
-      return { ok: false, why: 'no-option', names: list.map((o) => norm(o.textContent)) };
-    }
-    press(option);
-    const chosen = await waitFor(() => norm(select.textContent).includes(name), 3000, [select]);
-    return chosen ? { ok: true } : { ok: false, why: 'not-selected' };
-  }
-
-  /**
-   * Enters `value` so the app's state receives it: native setter, then input and change (what
-   * `v-model` and its lazy form listen to). `focus`: the field is focused first and left after,
-   * as a person's typing would, for a dialog the merchant checks and confirms (fill mode). A
-   * run that presses 确定 itself does not move the page's focus: focusing a text field makes
-   * the browser lay out the whole page (a 500-row list) there and then, about 2 ms per order.
-   */
-  async function enterNumber(modal, value, { focus = false } = {}) {
-    const input = numberInput(modal);
-    if (!input) return false;
-    if (focus) input.focus({ preventScroll: true });
-    const proto = input instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-    Object.getOwnPropertyDescriptor(proto, 'value').set.call(input, value);
-    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-    if (focus) input.blur();
-    // The app re-renders from its own state after the events: once that has run, the field must
-    // still show the value (an app that re-rendered without it would have put its own back).
-    await afterRender();
-    return (input.isConnected ? input : numberInput(modal))?.value === value;
-  }
-
   /**
    * The toasts in the page now, shown or not, with their texts (Map el → text): what `toasts`
    * later passes over. Reads no style, so taking it does not lay the page out.
@@ -354,15 +263,6 @@
     return waitRowsChange(before);
   }
 
-  /** Closes `modal` as a person would: 取消, else Escape; resolves once it is gone or hidden. */
-  async function cancelDialog(modal) {
-    if (!modal?.isConnected) return;
-    const cancel = buttonIn(modal, text.cancel);
-    if (cancel) press(cancel);
-    else document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
-    await waitFor(() => !modal.isConnected || !visible(modal), 3000, [modal]);
-  }
-
   /** Makes the page load its list again (another page, then back), for fresh statuses. */
   async function reloadList(id) {
     const pages = [...pageItems().keys()];
@@ -388,8 +288,7 @@
   }
 
   globalThis.RedShipFillDom = Object.freeze({
-    sleep, norm, waitFor, wake: recheck, visible, idsIn, listRows, visibleIds, findRow, findRowPaging, shipButton, shipControl, bringIntoView,
-    pageItems, currentPage, gotoPage, reloadList, cancelDialog,
-    buttonIn, press, shipDialog, dialogReady, pickCourier, enterNumber, numberInput, toasts, toastMarks,
+    sleep, norm, waitFor, wake: recheck, watch: watchClosely, afterRender, visible, idsIn, listRows, visibleIds, findRow, findRowPaging,
+    shipButton, shipControl, bringIntoView, pageItems, currentPage, gotoPage, reloadList, buttonIn, press, toasts, toastMarks,
   });
 })();

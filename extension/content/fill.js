@@ -19,13 +19,19 @@
 // answer means `noAnswer` and the worker then asks for a row check, never a blind retry. A dialog
 // showing another order is never typed into. A route change or a re-sorted list stops the run.
 //
-// What the page answered (确定, lists) is kept by fill-answers.js; the page itself is read and
-// acted on through fill-dom.js. A loop ended by an error is taken up again (takeUpLater).
+// Re-renders (fill-dialog.js): a page may replace the dialog's elements on any change. Before each
+// step the dialog is found again by the package ID it shows and both values are read back from it;
+// one a re-render dropped is entered again. 确定 is pressed only in the dialog shown at that moment,
+// showing this order and both values; one gone, or now showing another order, stops the run.
+//
+// What the page answered is kept by fill-answers.js; the page is read and acted on through
+// fill-dom.js and fill-dialog.js. A loop ended by an error is taken up again (takeUpLater).
 (() => {
   const R = globalThis.RedShip;
   const D = globalThis.RedShipFillDom;
   const A = globalThis.RedShipFillAnswers;
-  if (!R || !D || !A) return;
+  const F = globalThis.RedShipFillDialog;
+  if (!R || !D || !A || !F) return;
   const site = R.site;
   const OPEN_MS = 12000; // the dialog loads its detail and courier list
   const ANSWER_MS = 20000; // the page answers a shipment
@@ -34,6 +40,7 @@
   const CONFIRM_MS = 3000; // the page enables 确定 once its own checks of the form pass
   const STALE_MS = 2500; // a reused dialog may show the last order until its own answer arrives
   const LIST_READ_MS = 10000; // a list answer the page received is read by the worker
+  const ROUNDS = 3; // a dialog that keeps dropping the values entered fails the order after that
   let running = false;
   let lastRead = null; // {answers, rows}: the list as last read whole (rowsFor)
 
@@ -44,31 +51,19 @@
   const onList = () => location.pathname.startsWith(site.routes.orderListPrefix);
 
   /**
-   * The dialog shows order `id` and no other order: every other ID it shows must also be on
-   * the order's own row (e.g. an order number of the same shape).
-   */
-  const showsOnly = (modal, id, rowIds) => {
-    const shown = D.idsIn(modal);
-    return shown.includes(id) && shown.every((x) => x === id || rowIds.includes(x));
-  };
-  /** Still in the page and showing order `id`: checked between steps without reading style. */
-  const stillShows = (modal, id, rowIds) => modal.isConnected && showsOnly(modal, id, rowIds);
-  /** Also still shown (not hidden by the page or the user): checked before 确定. */
-  const sameDialog = (modal, id, rowIds) => stillShows(modal, id, rowIds) && D.visible(modal);
-
-  /**
    * Lets an open dialog finish what it is doing, then closes it. Only a dialog whose 确定 was
    * pressed here and not yet answered may have a shipment in flight: it gets SETTLE_MS, until its
    * 确定 can be pressed again or it is gone. Any other (left by a stopped run, or the merchant's
    * own) is closed at once, even where the page keeps 确定 disabled while the form is incomplete.
+   * The dialog is read again each time: a re-render may have replaced it meanwhile.
    */
   async function settleDialog() {
-    const modal = D.shipDialog();
+    const modal = F.shipDialog();
     if (!modal) return;
     if (D.idsIn(modal).some(A.inFlight)) {
-      await D.waitFor(() => !modal.isConnected || D.buttonIn(modal, site.text.confirm), SETTLE_MS, [modal]);
+      await D.waitFor(() => { const m = F.shipDialog(); return !m || D.buttonIn(m, site.text.confirm); }, SETTLE_MS, [modal]);
     }
-    await D.cancelDialog(modal);
+    await F.cancelDialog(modal.isConnected ? modal : F.shipDialog());
   }
 
   const newToast = (baseline, kinds) => D.toasts(baseline).find((t) => kinds.includes(t.kind)) || null;
@@ -120,16 +115,16 @@
     // and filled without adding nodes: they are watched closely.
     let otherSince = 0;
     const modal = await until(() => {
-      const m = D.dialogReady(D.shipDialog());
-      if (m && (showsOnly(m, id, rowIds) || Date.now() - (otherSince ||= Date.now()) >= STALE_MS)) return m;
+      const m = F.dialogReady(F.shipDialog());
+      if (m && (F.showsOnly(m, id, rowIds) || Date.now() - (otherSince ||= Date.now()) >= STALE_MS)) return m;
       return newToast(baseline, ['error']);
     }, OPEN_MS + STALE_MS, [...document.querySelectorAll(site.dom.modal)]);
     if (modal === MOVED) return stop('route-changed');
     if (!modal) return result({ kind: 'noAnswer' });
     if (!(modal instanceof Element)) return result({ kind: 'failed', message: modal.text });
-    if (!showsOnly(modal, id, rowIds)) {
+    if (!F.showsOnly(modal, id, rowIds)) {
       const shown = D.idsIn(modal).filter((x) => x !== id);
-      await D.cancelDialog(modal);
+      await F.cancelDialog(modal);
       if (!row.isConnected || !D.idsIn(row).includes(id)) return stop('list-changed');
       // Failed, not skipped: the order still waits to ship and the merchant must look at it.
       return result({
@@ -137,50 +132,63 @@
         message: `发货对话框显示的是 ${shown.join('、') || '（无）'}，不是 ${id}：未填写（the dialog showed another order; not filled）`,
       });
     }
+    // From here on the dialog is found again by the ID it shows before each step (`dlg.now()`, or
+    // `present()`: given a moment to come back); none (gone, or showing another order) stops the run.
+    const dlg = F.track(id, rowIds, modal);
+    const present = () => dlg.present(until);
     const changed = () => (moved() ? 'route-changed' : 'dialog-closed');
-    let picked = await D.pickCourier(modal, a.courierName);
-    if (!picked.ok && picked.names?.length && stillShows(modal, id, rowIds) && !moved()) {
-      // The dialog names the courier its own way (中通速递 for 中通快递): the core says which.
-      const shown = await R.send('ship.dialogCourier', { code: a.courierCode || '', name: a.courierName, names: picked.names.slice(0, 200) }).catch(() => null);
-      if (typeof shown === 'string' && shown !== a.courierName) picked = await D.pickCourier(modal, shown);
-    }
-    if (!stillShows(modal, id, rowIds) || moved()) return stop(changed());
-    if (!picked.ok) {
-      await D.cancelDialog(modal);
-      return result({ kind: 'failed', message: `对话框的物流公司列表里没有「${a.courierName}」（courier not offered in the dialog）` });
-    }
-    const typed = await D.enterNumber(modal, a.number, { focus: a.mode === 'fill' });
-    if (!stillShows(modal, id, rowIds) || moved()) return stop(changed());
-    if (!typed) {
-      await D.cancelDialog(modal);
-      return result({ kind: 'failed', message: '运单号没能填入对话框（the number did not reach the dialog）' });
-    }
-    if (a.mode === 'fill') {
-      await event({ type: 'result', packageId: id, outcome: { kind: 'filled' } });
-      // The user checks and presses 确定 (or 取消); the next order waits for that.
-      const after = await until(() => !modal.isConnected || !D.visible(modal), 12 * 3600 * 1000, [modal]);
-      return after === MOVED ? [{ type: 'stop', reason: 'route-changed' }] : [];
-    }
-    try {
-      await intent;
-    } catch (e) {
-      // Not saved (the worker refused it, e.g. the run was cancelled): never pressed.
-      await D.cancelDialog(modal);
-      throw e;
-    }
-    // Pages may enable 确定 only once their own checks of the form pass, at once or a moment
-    // later: it is waited for. One still disabled then means the page does not take this courier
-    // or number; the order fails, unpressed, and the run goes on.
-    const gone = { gone: true };
-    const confirm = await until(
-      () => (modal.isConnected ? D.buttonIn(modal, site.text.confirm) : gone), // shown: sameDialog, once
-      CONFIRM_MS,
-      [modal],
-    );
-    if (confirm === MOVED || confirm === gone || !sameDialog(modal, id, rowIds)) return stop(changed());
-    if (!confirm) {
-      if (!D.buttonIn(modal, site.text.confirm, true)) return stop(changed());
-      await D.cancelDialog(modal);
+    const cancel = async () => F.cancelDialog(dlg.now({ shown: true }));
+    const courierFor = (names) => R.send('ship.dialogCourier', { code: a.courierCode || '', name: a.courierName, names: names.slice(0, 200) }).catch(() => null);
+    let name = a.courierName;
+    let confirm = null; // the 确定 to press, of the dialog shown at that moment
+    for (let round = 1; !confirm; round++) {
+      const got = await F.enter(dlg, name, a.number, { present, courierFor, focus: a.mode === 'fill' });
+      if (!got.modal) return stop(changed());
+      if (got.why === 'courier') {
+        await F.cancelDialog(got.modal);
+        return result({ kind: 'failed', message: `对话框的物流公司列表里没有「${a.courierName}」（courier not offered in the dialog）` });
+      }
+      name = got.name;
+      if (!got.kept) {
+        if (round < ROUNDS) continue; // a re-render dropped a value: entered again
+        await F.cancelDialog(got.modal);
+        const numberKept = F.numberShown(got.modal, a.number);
+        return result({ kind: 'failed', message: numberKept ? `对话框没有保留所选的「${name}」（the dialog did not keep the courier）` : '运单号没能填入对话框（the number did not reach the dialog）' });
+      }
+      if (a.mode === 'fill') {
+        await event({ type: 'result', packageId: id, outcome: { kind: 'filled' } });
+        // The user checks and presses 确定 (or 取消); the next order waits for that.
+        return (await F.closed(dlg, until, 12 * 3600 * 1000)) === MOVED ? [{ type: 'stop', reason: 'route-changed' }] : [];
+      }
+      try {
+        await intent;
+      } catch (e) {
+        // Not saved (the worker refused it, e.g. the run was cancelled): never pressed.
+        await cancel();
+        throw e;
+      }
+      // Pages may enable 确定 only once their own checks of the form pass, at once or a moment
+      // later: it is waited for, in the dialog as it is each time, with both values shown. One
+      // still disabled then means the page does not take this courier or number; the order
+      // fails, unpressed, and the run goes on.
+      const ready = await until(() => { const m = dlg.now(); return m && F.confirmIn(m, name, a.number); }, CONFIRM_MS, [dlg.modal]);
+      if (ready === MOVED) return stop('route-changed');
+      if (ready) {
+        // Read again and pressed in one go, nothing between: the dialog shown now (not hidden),
+        // showing this order, both values and its 确定. A re-render since: the next round; a
+        // dialog that keeps changing under the click is not confirmed.
+        const shown = dlg.now({ shown: true });
+        confirm = shown && F.confirmIn(shown, name, a.number);
+        if (confirm) break;
+        if (round < ROUNDS) continue;
+        return stop('dialog-closed');
+      }
+      const m = await present();
+      if (!m) return stop(changed());
+      if (!F.courierShown(m, name) || !F.numberShown(m, a.number)) {
+        if (round < ROUNDS) continue;
+      } else if (!D.buttonIn(m, site.text.confirm, true)) return stop(changed());
+      await F.cancelDialog(m);
       return result({
         kind: 'failed',
         message: '「确定」一直不可用：页面没有接受这个快递公司或运单号，未发货（确定 stayed disabled: the page did not accept the courier or number; not shipped）',
@@ -192,27 +200,29 @@
     D.press(confirm);
     // Signals that read no style come first: the deliver answer, then the dialog gone with the
     // order's own row showing no 发货 control at all (not even a disabled one) — in the change
-    // that closes the dialog, before the page has laid itself out again. Toasts need style.
+    // that closes the dialog, before the page has laid itself out again (a re-render is no close).
+    // Toasts need style.
     const rowShipped = (r) => r?.isConnected && D.idsIn(r).includes(id) && !D.shipControl(r);
     const outcome = await until(() => {
       const d = A.answered(id);
       if (d) return d.ok ? { kind: 'shipped' } : { kind: 'failed', message: d.msg || '发货失败' };
-      if (!modal.isConnected && rowShipped(row)) return { kind: 'shipped' };
+      const open = dlg.now();
+      if (!open && rowShipped(row)) return { kind: 'shipped' };
       // A toast does not name its order: ignore toasts once another order's answer came in.
       const t = A.othersAnswered(id, clickedAt) ? null : newToast(toastBase, ['success', 'error']);
       if (t) return t.kind === 'success' ? { kind: 'shipped' } : { kind: 'failed', message: t.text };
-      if (modal.isConnected) return null;
+      if (open) return null;
       return rowShipped(D.findRow(id)) ? { kind: 'shipped' } : null;
-    }, ANSWER_MS, [modal]);
+    }, ANSWER_MS, [dlg.modal]);
     // No answer (or moved away): the outcome is unknown and will be checked. The dialog is left
     // alone — its request may still be in flight — and the check waits for it to settle.
     const events = [{ type: 'result', packageId: id, outcome: outcome && outcome !== MOVED ? outcome : { kind: 'noAnswer' } }];
     if (outcome === MOVED) return [...events, { type: 'stop', reason: 'route-changed' }];
     if (outcome?.kind === 'shipped') {
       // The page closes its dialog after a shipment: give it the chance before pressing 取消.
-      await D.waitFor(() => !modal.isConnected || !D.visible(modal), CLOSE_MS, [modal]);
+      await D.waitFor(() => !dlg.now({ shown: true }), CLOSE_MS, [dlg.modal]);
     }
-    if (outcome && modal.isConnected && D.visible(modal)) await D.cancelDialog(modal);
+    if (outcome) await cancel();
     return events;
   }
 

@@ -10,6 +10,12 @@
 // their text goes on untouched (strings cross the channel as one flat copy) and the service worker
 // parses them. Small answers are reduced here, and a decrypt answer — the one that carries
 // plaintext buyer details — only ever to "this package, success or refusal, the page's message".
+//
+// Other same-site requests whose JSON body holds a package ID (the real decrypt request is
+// unknown) are reported as `sent`: their path, their body's key names and which keys held a
+// package-ID-shaped value, when sent, and the answer's verdict (success, code, msg) — never a
+// value. They are the candidates from which the decrypt endpoint is learned (crate/core
+// quota::endpoint), and a learned path's answers are then taken as decrypt answers.
 (() => {
   const site = globalThis.REDSHIP_SITE;
   try { delete globalThis.REDSHIP_SITE; } catch { /* frozen global: nothing to clean */ }
@@ -31,6 +37,40 @@
       const u = new URL(url, location.href);
       return u.origin === origin ? kindByPath.get(u.pathname) || null : null;
     } catch { return null; }
+  }
+
+  const ID_RE = new RegExp(`^${site.packageIdPattern}$`);
+  /** Bodies longer than this are not looked into (a decrypt request is a few keys). */
+  const MAX_PROBE_CHARS = 4096;
+  /** Answers longer than this are not parsed for their verdict. */
+  const MAX_VERDICT_CHARS = 65536;
+
+  /** The same-site path of `url`, or null. */
+  function pathOf(url) {
+    try {
+      const u = new URL(url, location.href);
+      return u.origin === origin ? u.pathname : null;
+    } catch { return null; }
+  }
+
+  /** `{keys, idKeys}` of a JSON object body holding a package-ID-shaped value, else null. */
+  function probe(body) {
+    if (typeof body !== 'string' || !body || body.length > MAX_PROBE_CHARS || body[0] !== '{') return null;
+    let obj;
+    try { obj = parse(body); } catch { return null; }
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return null;
+    const keys = Object.keys(obj).slice(0, 32);
+    const idKeys = keys.filter((k) => typeof obj[k] === 'string' && ID_RE.test(obj[k]));
+    return idKeys.length ? { keys, idKeys } : null;
+  }
+
+  /** Reports a candidate request with its answer's verdict only. */
+  function reportSent(path, probed, sentAt, text) {
+    const answer = typeof text === 'string' && text.length <= MAX_VERDICT_CHARS ? jsonOrNull(text) : null;
+    const verdict = answer && typeof answer === 'object'
+      ? { ok: answer.success === true, code: Number.isSafeInteger(answer.code) ? answer.code : null, msg: typeof answer.msg === 'string' ? answer.msg.slice(0, 200) : '' }
+      : { ok: null, code: null, msg: '' };
+    port.postMessage({ kind: 'sent', payload: { path, keys: probed.keys, idKeys: probed.idKeys, sentAt, ...verdict } });
   }
 
   function jsonOrNull(text) {
@@ -108,6 +148,13 @@
             : input instanceof Request ? input.clone().text().catch(() => '') : Promise.resolve('');
           promise.then((res) => Promise.all([bodyPromise, res.clone().text()]))
             .then(([body, text]) => reportSoon(kind, body, text, sentAt), () => {});
+        } else {
+          const path = pathOf(url);
+          const probed = path && typeof init?.body === 'string' ? probe(init.body) : null;
+          if (probed) {
+            promise.then((res) => res.clone().text())
+              .then((text) => later(() => reportSent(path, probed, sentAt, text)), () => {});
+          }
         }
       } catch { /* never disturb the page */ }
       return promise;
@@ -170,6 +217,7 @@
         }
       }
       try { this.__redshipKind = kindOf(url); } catch { this.__redshipKind = null; }
+      try { this.__redshipPath = this.__redshipKind ? null : pathOf(url); } catch { this.__redshipPath = null; }
       return open.apply(this, arguments);
     };
     XHR.prototype.send = function (body) {
@@ -182,6 +230,18 @@
       } else if (kind) {
         const sentAt = clock();
         this.addEventListener('loadend', () => reportSoon(kind, text, answerText(this), sentAt));
+      } else if (this.__redshipPath) {
+        try {
+          const probed = probe(text);
+          if (probed) {
+            const path = this.__redshipPath;
+            const sentAt = clock();
+            this.addEventListener('loadend', () => {
+              const answer = answerText(this);
+              later(() => reportSent(path, probed, sentAt, answer));
+            });
+          }
+        } catch { /* never disturb the page */ }
       }
       return send.apply(this, arguments);
     };

@@ -31,11 +31,41 @@
       const res = await R.sendRetrying('orders.ingest', { shop: await shopName(), kind, request, text });
       if (res?.error) console.warn('RedShip: could not collect orders:', res.error.name, res.error.message);
       if (res?.ingest?.rejected?.length) console.warn('RedShip: packages not collected:', res.ingest.rejected);
+      for (const p of res?.summary?.packages || []) if (R.isPackageId(p?.packageId)) read.add(p.packageId);
       return res?.summary ?? null;
     });
     chain = done.catch(() => {}); // the bridge reports a failure; later answers still go
     return done;
   });
+  // Silent failure made loud: the list shows rows with package IDs, yet none of them came in an
+  // answer RedShip could read (the answers changed shape, or go to a path the profile does not
+  // name). After a few seconds of that, the worker is told: its self-check turns red and the badge
+  // says `?`. Only IDs are compared; no buyer text is read.
+  const site = R.site;
+  const read = new Set(); // package IDs the worker read from this page's answers
+  const UNREAD_MS = 5000;
+  let unreadSince = 0;
+  let told = false;
+  const onList = () => location.pathname.startsWith(site.routes.orderListPrefix);
+  function shownIds() {
+    const table = document.querySelector(site.dom.table);
+    if (!table) return [];
+    return [...new Set(table.textContent.match(new RegExp(site.packageIdPattern, 'g')) || [])];
+  }
+  setInterval(async () => {
+    const ids = onList() ? shownIds() : [];
+    if (!ids.length || ids.some((id) => read.has(id)) || R.listsReading() > 0) {
+      unreadSince = 0;
+      told = false;
+      return;
+    }
+    unreadSince ||= Date.now();
+    if (told || Date.now() - unreadSince < UNREAD_MS) return;
+    told = true;
+    R.send('selfcheck.unread', { shop: await shopName(), rows: ids.length, atMs: unreadSince })
+      .catch(() => { told = false; });
+  }, 2000);
+
   // A package the page just shipped leaves the list at once (a pending-tab list never shows it
   // again, and the page may only update its row locally).
   R.onHook('deliver', (payload) => {

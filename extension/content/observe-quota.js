@@ -8,6 +8,14 @@
 // - its `quota` summaries: the platform's own {date, daily_quota, used} answer;
 // - the privacy board (隐私保护) itself, as a fallback when no answer was seen: a `d-statistic`
 //   block whose text says 已用 and shows "used / total".
+// - what the page shows after the merchant clicks a row's 查看 control (text 查看, or an icon
+//   whose title is 查看): when that row's buyer fields (found again by its package ID: rows
+//   re-render) turn from masked (`*` in them) to plain, that is a decrypt of the package; a
+//   toast (or the platform's refusal words) while the row stays masked is a refusal. Only
+//   "masked or not" is checked: no buyer text is read into a message, stored or logged. When a
+//   row turned plain and its decrypt was not recorded within a few seconds, the worker is told
+//   (`quota.silent`) so the badge shows `?` instead of a number that may be wrong. The words
+//   and timings are the core's (`quota.pageRules`).
 // Messages go out one at a time, in order, and are retried while the worker restarts, and kept
 // and sent again while it cannot save them (a full disk), so a decrypt seen is a decrypt counted
 // (the ledger drops an exact repeat of the same delivery).
@@ -43,10 +51,12 @@
   let holdTimer = 0;
   const unsaved = (e) => e?.name === 'VaultError' && (e.code === 'StorageFull' || e.code === 'StorageError');
 
-  /** Sends one delivery, retrying while the worker is (re)starting: 'sent', 'unsaved' (to hold) or 'refused'. */
+  /** Sends one delivery, retrying while the worker is (re)starting: 'sent', 'unsaved' (to hold)
+   *  or 'refused'; the worker's answer is kept in `lastAnswer` when sent. */
+  let lastSentAnswer = null;
   async function sendOne(type, payload) {
     try {
-      await R.sendRetrying(type, payload);
+      lastSentAnswer = await R.sendRetrying(type, payload);
       return 'sent';
     } catch (e) {
       // Out of reach for long, but still installed (not reloaded away from this page): later.
@@ -62,19 +72,23 @@
       clearTimeout(holdTimer);
       holdTimer = 0;
       while (held.length) {
-        if ((await sendOne(...held[0])) === 'unsaved') {
+        const [type, payload, done] = held[0];
+        const result = await sendOne(type, payload);
+        if (result === 'unsaved') {
           holdTimer ||= setTimeout(flush, HOLD_MS);
           return;
         }
         held.shift();
+        done?.(result, result === 'sent' ? lastSentAnswer : null);
       }
     });
     return chain;
   }
 
-  /** Queues a delivery behind any held one and sends what waits, in order. */
-  function deliver(type, payload) {
-    held.push([type, payload]);
+  /** Queues a delivery behind any held one and sends what waits, in order; `done(result)` once
+   *  it was sent ('sent') or refused ('refused'). */
+  function deliver(type, payload, done) {
+    held.push([type, payload, done]);
     return flush();
   }
 
@@ -91,6 +105,209 @@
     const quotaSpent = !ok && msg.includes(site.text.quotaSpent);
     deliver('quota.decrypt', { shop: shop(), packageId, ok, quotaSpent, atMs });
   });
+
+  // ── decrypts seen on the page ────────────────────────────────────────────────────────────
+  const ID_RE = new RegExp(site.packageIdPattern, 'g');
+  const CODE_RE = /-200070\d/;
+  const POLL_MS = 100;
+  /** A toast is a refusal only if the row is still masked this long after it (a success toast
+   *  may come just before the plain text). */
+  const TOAST_GRACE_MS = 300;
+  let rules = { refusalTexts: [site.text.quotaSpent], settleMs: 6000, silentMs: 5000 };
+  let rulesAsked = false;
+  /** The decrypt endpoint the core learned for this shop (its answers are decrypt answers). */
+  let learnedPath = null;
+  const takePath = (p) => { if (typeof p === 'string' && p.startsWith('/')) learnedPath = p; };
+  function askRules() {
+    if (rulesAsked) return;
+    rulesAsked = true;
+    R.sendRetrying('quota.pageRules', { shop: shop() }).then((r) => {
+      if (r && Array.isArray(r.refusalTexts) && Number.isSafeInteger(r.settleMs) && Number.isSafeInteger(r.silentMs)) rules = r;
+      takePath(r?.decryptPath);
+    }, () => { rulesAsked = false; });
+  }
+
+  // Requests the page sent whose body held a package ID (the hook's `sent`: path, key names,
+  // the answer's verdict; never a value), kept for SENT_KEEP_MS: the candidates of the decrypt
+  // endpoint when a row turns plain.
+  const SENT_KEEP_MS = 30000;
+  const KNOWN_PATHS = new Set(Object.values(site.api));
+  const sentLog = [];
+  const names = (v) => (Array.isArray(v) ? v.filter((k) => typeof k === 'string' && k.length <= 64).slice(0, 32) : []);
+  /** Recent 查看 clicks {id, atMs}, newest last: a learned path's answer belongs to the latest. */
+  const clicks = [];
+  R.onHook('sent', (p) => {
+    if (typeof p.path !== 'string' || p.path.length > 200 || !Number.isFinite(p.sentAt)) return;
+    const now = Date.now();
+    while (sentLog.length && (now - sentLog[0].sentAt > SENT_KEEP_MS || sentLog.length > 50)) sentLog.shift();
+    sentLog.push({ path: p.path, keys: names(p.keys), idKeys: names(p.idKeys), sentAt: p.sentAt });
+    if (p.path !== learnedPath || typeof p.ok !== 'boolean') return;
+    // The learned endpoint answered: a decrypt answer of the package last clicked just before.
+    const click = clicks.filter((c) => c.atMs <= p.sentAt + 50 && p.sentAt - c.atMs <= rules.settleMs).at(-1);
+    if (!click) return;
+    const msg = typeof p.msg === 'string' ? p.msg : '';
+    deliver('quota.decrypt', { shop: shop(), packageId: click.id, ok: p.ok, quotaSpent: !p.ok && msg.includes(site.text.quotaSpent), atMs: now });
+  });
+
+  /** The candidates of a decrypt clicked at `atMs`: requests sent since, not of a known kind. */
+  function sentSince(atMs) {
+    return sentLog.filter((r) => r.sentAt >= atMs - 50 && !KNOWN_PATHS.has(r.path)).slice(-8)
+      .map(({ path, keys, idKeys }) => ({ path, keys, idKeys }));
+  }
+
+  /** The 查看 control the click landed in (its text, or its title), or null. Every click on the
+   *  page comes here: it stops at the first ancestor whose text is longer than a control's. */
+  function decryptControl(target) {
+    let el = target?.nodeType === 1 ? target : target?.parentElement;
+    for (let i = 0; el && el !== document.body && i < 6; el = el.parentElement, i++) {
+      if (el.getAttribute('title') === site.text.decrypt) return el;
+      if (el.childElementCount > 4) return null;
+      const text = (el.textContent || '').trim();
+      if (text === site.text.decrypt) return el;
+      if (text.length > 16) return null;
+    }
+    return null;
+  }
+
+  /** The row of a control: its nearest ancestor whose text shows exactly one package ID. */
+  function rowOf(control) {
+    for (let el = control.parentElement; el && el !== document.body; el = el.parentElement) {
+      const ids = new Set((el.textContent || '').match(ID_RE) || []);
+      if (ids.size === 1) return { row: el, id: [...ids][0] };
+      if (ids.size > 1) return null;
+    }
+    return null;
+  }
+
+  /** The index of the row's child holding `control` (the buyer's cell), or -1. */
+  function cellIndex(row, control) {
+    let el = control;
+    while (el && el.parentElement !== row) el = el.parentElement;
+    return el ? [...row.children].indexOf(el) : -1;
+  }
+
+  const masked = (el) => (el?.textContent || '').includes('*');
+
+  /** The row showing `id` now (the clicked one if it is still there), or null. */
+  function findRow(w) {
+    if (w.row.isConnected && (w.row.textContent || '').includes(w.id)) return w.row;
+    for (const tr of document.querySelectorAll(site.dom.row)) {
+      const text = tr.textContent || '';
+      if (text.includes(w.id) && new Set(text.match(ID_RE) || []).size === 1) return (w.row = tr);
+    }
+    return null;
+  }
+
+  /** The buyer part of the row: the clicked cell when it showed the masked fields, else the row. */
+  function buyerPart(w, row) {
+    const cell = w.cell >= 0 ? row.children[w.cell] : null;
+    return cell || row;
+  }
+
+  const watches = new Map(); // packageId → {id, row, cell, atMs, toast}
+  let pollTimer = 0;
+  let toastObserver = null;
+
+  /** A toast or the platform's refusal words added to the page: given to the latest watch. */
+  function toastText(node) {
+    if (node.nodeType !== 1) return null;
+    const toast = node.matches(site.dom.toast) ? node : node.querySelector(site.dom.toast);
+    const text = ((toast || node).textContent || '').trim();
+    if (toast) return text.slice(0, 200);
+    // Another element: only the platform's words themselves, never the text around them.
+    return text.length <= 200 ? rules.refusalTexts.find((t) => text.includes(t)) ?? null : null;
+  }
+  function onMutations(records) {
+    for (const r of records) {
+      for (const node of r.addedNodes) {
+        const text = toastText(node);
+        if (text === null) continue;
+        const latest = [...watches.values()].filter((w) => !w.toast).at(-1);
+        if (latest) latest.toast = { text, atMs: Date.now() };
+      }
+    }
+  }
+
+  function pageDecrypt(w, ok, toast) {
+    const payload = { shop: shop(), packageId: w.id, ok, atMs: w.atMs };
+    if (!ok && toast) {
+      payload.msg = toast.text;
+      const code = CODE_RE.exec(toast.text);
+      if (code) payload.code = Number(code[0]);
+    }
+    if (!ok) {
+      deliver('quota.pageDecrypt', payload);
+      return;
+    }
+    // Plain text shown: the decrypt must be recorded within silentMs, else the worker is told.
+    let settled = false;
+    const silent = () => {
+      if (settled) return;
+      settled = true;
+      const report = { shop: payload.shop, packageId: w.id, atMs: w.atMs };
+      R.sendRetrying('quota.silent', report).catch(() => deliver('quota.silent', report));
+    };
+    const timer = setTimeout(silent, rules.silentMs);
+    const sent = sentSince(w.atMs);
+    if (sent.length) payload.sent = sent;
+    deliver('quota.pageDecrypt', payload, (result, answer) => {
+      if (result === 'sent') {
+        settled = true;
+        clearTimeout(timer);
+        takePath(answer?.decryptPath);
+      } else {
+        clearTimeout(timer);
+        silent();
+      }
+    });
+  }
+
+  function poll() {
+    pollTimer = 0;
+    const now = Date.now();
+    for (const w of [...watches.values()]) {
+      const row = findRow(w);
+      const stillMasked = row ? masked(buyerPart(w, row)) : true;
+      if (row && !stillMasked) {
+        watches.delete(w.id);
+        pageDecrypt(w, true);
+      } else if (w.toast && now - w.toast.atMs >= TOAST_GRACE_MS) {
+        watches.delete(w.id);
+        pageDecrypt(w, false, w.toast);
+      } else if (now - w.atMs > rules.settleMs) {
+        watches.delete(w.id); // neither plain nor refused: nothing seen
+      }
+    }
+    if (watches.size) pollTimer = setTimeout(poll, POLL_MS);
+    else { toastObserver?.disconnect(); toastObserver = null; }
+  }
+
+  document.addEventListener('click', (e) => {
+    try {
+      const control = decryptControl(e.target);
+      if (!control) return;
+      const found = rowOf(control);
+      if (!found || watches.has(found.id)) return;
+      const cell = cellIndex(found.row, control);
+      const w = { id: found.id, row: found.row, cell, atMs: Date.now(), toast: null };
+      // Only a masked row can be decrypted; the clicked cell is the buyer's when it is masked.
+      if (!masked(buyerPart(w, found.row))) {
+        if (!masked(found.row)) return;
+        w.cell = -1;
+      }
+      askRules();
+      watches.set(w.id, w);
+      clicks.push({ id: w.id, atMs: w.atMs });
+      if (clicks.length > 20) clicks.shift();
+      if (!toastObserver) {
+        toastObserver = new MutationObserver(onMutations);
+        toastObserver.observe(document.body, { childList: true, subtree: true });
+      }
+      if (!pollTimer) pollTimer = setTimeout(poll, POLL_MS);
+    } catch (err) {
+      console.warn('RedShip: a 查看 click was not followed:', err?.name, err?.message);
+    }
+  }, true);
 
   // ── the platform's quota answer ──────────────────────────────────────────────────────────
   let lastAnswer = null; // {used, dailyQuota} as the page's last quota answer said

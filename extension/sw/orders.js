@@ -9,6 +9,8 @@ import { core, office, site } from './core.js';
 import { register, broadcast, exclusive } from './router.js';
 import * as store from './store.js';
 import * as quota from './quota.js';
+import { recordAnswer } from './selfcheck.js';
+import { toBase64 } from '../common/base64.js';
 
 const TEMPLATES = 'orders/templates';
 const enc = (shop) => encodeURIComponent(shop);
@@ -63,15 +65,9 @@ async function decryptedToday(shop) {
   }
 }
 
-function toBase64(bytes) {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
-
 const stamp = (record) => (record ? { ...record, updatedAtMs: Date.now() } : record);
 
-// ── cross-domain reads (EXTENSION.md) ───────────────────────────────────────────────────────
+// ── cross-domain reads (docs/CONTRIBUTING.md) ───────────────────────────────────────────────────────
 
 // Reads that start together share one computation: each decrypt asks for paid counts and route
 // counts at once, and both come from the same figures of the same records (transitFigures: the
@@ -134,6 +130,8 @@ register('orders.ingest', async ({ shop, kind, request, text }) => {
     const { snapshot } = await load(shop);
     const out = core.ordersIngest(site(), snapshot, { shopId: shop, kind, text, request: listRequest, nowMs: Date.now() });
     if (!out.summary) return { summary: null, ingest: null, error: null };
+    // What the answer showed (counts, missing fields, statuses, its shape) for the self-check.
+    await recordAnswer(shop, out.view?.facts).catch((e) => console.warn('RedShip selfcheck: not recorded:', e?.name, e?.message));
     // Null when the answer changed nothing (the same page seen again): no rewrite of the record.
     if (out.snapshot) {
       await store.put({ [snapKey(shop)]: out.snapshot });

@@ -55,6 +55,47 @@ register('quota.decrypt', lockAware('quota.decrypt', async (p, ctx) => {
   return { outcome: update.outcome ?? null, ...brief(update.view) };
 }));
 
+// A decrypt seen on the page (the row turned plain after a 查看 click, or a refusal shown after
+// it). The core merges it with the request's signal of the same decrypt: counted once.
+register('quota.pageDecrypt', lockAware('quota.pageDecrypt', async (p, ctx) => {
+  const update = await run('quotaRecordPageDecrypt', p.shop, (nowMs) => ({
+    nowMs,
+    pageEvent: {
+      shop: p.shop, packageId: p.packageId, outcome: p.ok ? 'success' : 'refused',
+      tabId: ctx.tabId ?? null, atMs: p.atMs, msg: p.msg ?? null, code: p.code ?? null, sent: sentOf(p.sent),
+    },
+  }), ctx);
+  return { outcome: update.outcome ?? null, ...brief(update.view), decryptPath: update.view.pageFacts.decryptEndpoint?.path ?? null };
+}));
+
+// A click that showed plain text with no decrypt recorded in time: kept in the day's ledger,
+// the badge says `?` (the number may be wrong) until the next decrypt is counted.
+register('quota.silent', lockAware('quota.silent', async (p, ctx) => {
+  const update = await run('quotaRecordSilent', p.shop, (nowMs) => ({
+    nowMs, silent: { shop: p.shop, packageId: p.packageId, atMs: p.atMs },
+  }), ctx);
+  return { badge: update.view.badge };
+}));
+
+/** The requests a page reported around a decrypt, cleaned to the shape the core reads. */
+function sentOf(list) {
+  const names = (v) => (Array.isArray(v) ? v.filter((k) => typeof k === 'string' && k.length <= 64).slice(0, 32) : []);
+  return (Array.isArray(list) ? list : []).slice(0, 8)
+    .filter((r) => r && typeof r.path === 'string' && r.path.length <= 200)
+    .map((r) => ({ path: r.path, keys: names(r.keys), idKeys: names(r.idKeys) }));
+}
+
+register('quota.pageRules', async (p) => {
+  const rules = core.quotaPageRules();
+  let decryptPath = null;
+  if (p.shop) {
+    const nowMs = Date.now();
+    const update = core.quotaDashboard({ ...(await inputs(p.shop, nowMs)), shop: p.shop, nowMs });
+    decryptPath = update.view.pageFacts.decryptEndpoint?.path ?? null;
+  }
+  return { ...rules, decryptPath };
+}, { queued: false });
+
 register('quota.shown', async (p, ctx) => {
   if (p.source !== 'api' && p.source !== 'board') {
     throw Object.assign(new Error(`unknown source "${p.source}"`), { name: 'QuotaError' });
@@ -170,4 +211,25 @@ export async function decryptedToday(shop) {
   const update = core.quotaDashboard({ ...(await inputs(shop, nowMs)), shop, nowMs });
   const seen = update.view.log.filter((row) => row.outcome !== 'refused').map((row) => row.packageId);
   return [...new Set(seen)];
+}
+
+/**
+ * What the page showed today for `shop`, for the self-check. Read-only. → {day, decrypts:
+ * {request, page, both}, silent: [{atMs, packageId}] (clicks that showed plain text with no
+ * decrypt counted), decryptEndpoint: {path, keys, seen} | null, refusals} (refusals seen on the
+ * page: a toast or the platform's words after a 查看 click).
+ */
+export async function pageFacts(shop) {
+  const nowMs = Date.now();
+  const update = core.quotaDashboard({ ...(await inputs(shop, nowMs)), shop, nowMs });
+  const f = update.view.pageFacts;
+  return {
+    day: f.day,
+    decrypts: { request: f.decrypts.request, page: f.decrypts.page, both: f.decrypts.both },
+    silent: f.silent.map((s) => ({ atMs: s.atMs, packageId: s.packageId })),
+    decryptEndpoint: f.decryptEndpoint ?? null,
+    refusals: f.refusals,
+    // The last number the workbench showed today and where (the privacy board, or its answer).
+    shown: update.view.pageShown ? { source: update.view.pageShown.source, atMs: update.view.pageShown.atMs } : null,
+  };
 }

@@ -18,6 +18,7 @@ import * as store from './store.js';
 import { onVaultEvent, codeOf } from './vault/engine.js';
 import { warnStorageFull } from './quota/signals.js';
 import { validationContext as contextWith } from './ship/context.js';
+import { fromBase64 } from '../common/base64.js';
 
 const CURRENT = 'ship/current';
 const runKey = (id) => `ship/run/${id}`;
@@ -35,6 +36,14 @@ export async function usedNumbers(shop) {
   return (rec?.numbers || []).map(({ number, packageId }) => ({ number, packageId }));
 }
 
+/** The last fill run of `shop`, for the self-check: {done, failed}, or null when it has none. */
+export async function lastRunFacts(shop) {
+  const cur = await liveRun();
+  if (!cur || cur.rec.shop !== shop) return null;
+  const { counts } = cur.journal.report();
+  return { done: counts.shipped + counts.filled, failed: counts.failed };
+}
+
 /** The shop of the workbench tab RedShip last talked to (foundation's status record). */
 async function lastContact() {
   const status = await store.get('status');
@@ -45,13 +54,6 @@ async function shopOrFail() {
   const contact = await lastContact();
   if (!contact?.shop) throw named('ImportError', '请先打开小红书商家工作台的订单列表（open the workbench order list first）');
   return contact.shop;
-}
-
-function fromBase64(b64) {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 const cleanRows = (rows) => rows.map((r) => ({
@@ -68,7 +70,8 @@ register('ship.import', async (p) => {
   if (p.source === 'paste') req.text = p.text ?? '';
   else req.bytes = fromBase64(p.bytes ?? '');
   if (p.sheet) req.sheet = p.sheet;
-  // Workbooks are read by the office module, loaded on first use.
+  // Workbooks (.xlsx, .xls and .ods all come as source 'xlsx') are read by the office module,
+  // loaded on first use.
   return p.source === 'xlsx' ? (await office()).trackingImport(req) : core.trackingImport(req);
 });
 
@@ -142,15 +145,14 @@ function checkpointSoon() {
   }).catch((e) => console.warn('RedShip: saving the fill run whole failed; its log keeps it:', e?.name, e?.message)), 0);
 }
 
-/** The used numbers of `shop`, with those of the live run not merged into the record yet. */
+/** The used numbers of `shop`, with those of the live run not merged into the record yet (the
+ *  core's one rule, `fillUsedMerge`, also used when a run is saved whole). */
 async function usedWithLive(shop) {
-  const numbers = (await store.get(usedKey(shop)))?.numbers || [];
+  const rec = (await store.get(usedKey(shop))) ?? null;
   const current = await liveRun();
-  const log = current?.rec.shop === shop ? current.journal.log() : null;
-  if (!log) return numbers;
-  const have = new Set(numbers.map((u) => `${u.packageId}|${u.number}`));
-  const more = log.items.filter((it) => (it.status === 'shipped' || it.status === 'filled') && !have.has(`${it.packageId}|${it.number}`));
-  return [...numbers, ...more.map((it) => ({ number: it.number, packageId: it.packageId, shipped: it.status === 'shipped' }))];
+  if (current?.rec.shop !== shop) return rec?.numbers || [];
+  const merged = core.fillUsedMerge(rec, { run: current.journal.run(false), nowMs: Date.now() });
+  return (merged ?? rec)?.numbers || [];
 }
 
 // Why the run is not moving, when the ship page could not tell otherwise: 'storageFull' from a
@@ -161,10 +163,9 @@ let stalled = null;
 function stateView(journal, progress) {
   if (!journal) return { run: null };
   const report = journal.report();
-  const { counts } = report;
   return {
     run: { runId: report.runId, mode: report.mode, state: report.state, stopReason: report.stopReason ?? null },
-    progress: progress || { total: report.rows.length, done: counts.shipped + counts.filled + counts.skipped + counts.failed },
+    progress: progress || report.progress,
     report,
     waiting: report.state === 'running' ? stalled : null,
   };
@@ -237,20 +238,7 @@ async function tabGone(tabId) {
 
 /** The used-numbers record with this run's shipped and filled numbers added, or null if unchanged. */
 async function mergeUsed(shop, run) {
-  const rec = (await store.get(usedKey(shop))) || { v: 1, numbers: [] };
-  const have = new Map(rec.numbers.map((u) => [`${u.packageId}|${u.number}`, u]));
-  let changed = false;
-  for (const it of run.items) {
-    if (it.status !== 'shipped' && it.status !== 'filled') continue;
-    const k = `${it.packageId}|${it.number}`;
-    const shipped = it.status === 'shipped';
-    const old = have.get(k);
-    if (!old || (shipped && !old.shipped)) {
-      have.set(k, { number: it.number, packageId: it.packageId, shipped });
-      changed = true;
-    }
-  }
-  return changed ? { v: 1, updatedAtMs: Date.now(), numbers: [...have.values()] } : null;
+  return core.fillUsedMerge((await store.get(usedKey(shop))) ?? null, { run, nowMs: Date.now() });
 }
 
 /** Tells the run's tab to work (it also polls on load, so a missed wake is harmless). */
@@ -269,14 +257,8 @@ register('ship.start', async (p) => {
     const old = await currentRecord();
     const changes = {};
     if (old) {
-      let { run } = old;
-      if (!['done', 'cancelled'].includes(run.state)) {
-        // An idle run (paused, stopped, not started) is replaced: cancelled in its own journal.
-        // One that is working, or has an order whose 确定 outcome is not settled, is not.
-        const busy = run.state === 'running' || run.items.some((i) => i.status === 'inProgress' || i.status === 'unknown');
-        if (busy) throw named('FillError', '还有进行中的填写任务：请先暂停并等它停下，或取消它（a run is still working: pause or cancel it first）');
-        run = core.fillJournalApply({ run, event: { type: 'cancel' }, nowMs: Date.now() }).run;
-      }
+      // An idle run is cancelled in its own journal; a working one is refused (the core's rule).
+      const run = core.fillJournalReplace({ run: old.run, nowMs: Date.now() });
       // Saved whole with its log folded in, before it stops being the current run.
       changes[runKey(run.runId)] = { ...old, run, updatedAtMs: Date.now() };
       changes[walKey(run.runId)] = null;

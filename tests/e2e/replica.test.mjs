@@ -1,15 +1,13 @@
 // End-to-end tests of the workbench replica alone (no extension), driven like a user in Chromium:
 // rows only after the API answers, paging, decrypt quota counting and refusal, shipping through
 // the dialog, real v-model semantics, the /__test/ fault and dialog hooks, the privacy board,
-// hostile text, the platform rules over HTTP, the README screenshots, both shapes in the SPA (seen
+// hostile text, the platform rules over HTTP, both shapes in the SPA (seen
 // by default, legacy after a reset); then, over HTTP only, the two shapes side by side (spellings,
 // the same packages, filters by either code family, couriers, /__test/orders normalization, raw
 // packages, determinism).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { launch, ROOT } from './lib/chromium.mjs';
+import { launch } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
 import { chinaDateTime } from '../workbench/lib/rules.mjs';
 
@@ -323,22 +321,6 @@ describe('workbench replica', { timeout: 90_000 }, () => {
     assert.match(await row(w).textContent(), /已发货/);
     assert.equal((await api(DETAIL, { package_id: w })).data.status, 6);
     assert.equal((await replica.hook('reset', { now: NOW })).shape, 'seen', 'reset without shape returns to the start shape');
-  });
-
-  it('saves the README screenshots', async () => {
-    await replica.hook('reset', { now: NOW, orders: 150 });
-    // Into docs/img only when asked (REDSHIP_SCREENSHOTS=docs): their pixels differ from run to
-    // run, and a test run must not leave the committed files changed.
-    const dir = process.env.REDSHIP_SCREENSHOTS === 'docs' ? join(ROOT, 'docs/img') : join(ROOT, 'target/screenshots');
-    mkdirSync(dir, { recursive: true });
-    await page.setViewportSize({ width: 1200, height: 720 });
-    await openList('?tab=pending');
-    await page.screenshot({ path: join(dir, 'replica-list.png') });
-    const [id] = await pageIds(1, WAITING);
-    await openShipDialog(id);
-    await chooseCourier('中通快递');
-    await modal().locator('.d-input input').fill('731234567890');
-    await page.screenshot({ path: join(dir, 'replica-dialog.png') });
   });
 });
 

@@ -74,7 +74,7 @@ test('a GBK CSV file (as Excel on Chinese Windows saves it) imports through the 
   ]);
 });
 
-test('an XLSX workbook imports from its usable sheet; the sheet picker reads another; an .xls is refused with advice', { timeout: 60_000 }, async () => {
+test('an XLSX workbook imports from its usable sheet; the sheet picker reads another; a damaged .xls is refused with advice', { timeout: 60_000 }, async () => {
   await seed([1, 2, 3]);
   await browseList();
   const xlsx = makeXlsx([
@@ -89,7 +89,7 @@ test('an XLSX workbook imports from its usable sheet; the sheet picker reads ano
   ]);
   await S.shipPage.locator('#sheet').selectOption('补发');
   await S.shipPage.locator(`[data-testid="preview-row"][data-package-id="${pid(3)}"][data-courier="jtexpress"]`).waitFor();
-  // An old .xls workbook (an OLE container) is not read: the merchant is told to save it as .xlsx.
+  // A damaged .xls (an OLE container with nothing in it) is refused, saying to save it as .xlsx again.
   const xls = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(504).fill(0)]);
   await S.shipPage.getByTestId('import-file').setInputFiles({ name: '旧格式.xls', mimeType: 'application/vnd.ms-excel', buffer: xls });
   await S.shipPage.getByTestId('import-submit').click();

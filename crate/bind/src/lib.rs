@@ -17,6 +17,26 @@ pub mod jstext;
 mod transit;
 pub use transit::{export_err, export_with, required_snapshot, Exporter};
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+static SET_UP: std::sync::Once = std::sync::Once::new();
+
+/// Sets a module up, once per module instance: a panic in the core (a bug) then logs its message
+/// to the worker's console before the module traps, instead of an anonymous `unreachable`.
+/// Returns true when this call did it, false when it was done already.
+pub fn set_up_once() -> bool {
+    let mut now = false;
+    SET_UP.call_once(|| {
+        std::panic::set_hook(Box::new(|info| console_error(&format!("RedShip core panic: {info}"))));
+        now = true;
+    });
+    now
+}
+
 /// Builds a JS `Error` whose `name` is a stable identifier (e.g. `ImportError`) and whose
 /// `message` is the core error's human text.
 pub fn js_error(name: &str, message: impl std::fmt::Display) -> JsValue {

@@ -8,6 +8,7 @@ pub mod chinaday;
 pub mod hash;
 pub mod order;
 pub mod quota;
+pub mod selfcheck;
 pub mod sort;
 pub mod tagged;
 pub mod tracking;

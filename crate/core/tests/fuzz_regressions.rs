@@ -2,6 +2,7 @@
 //! crash input kept in `fuzz/regressions/<target>/` is replayed here through the same public
 //! entry points the cargo-fuzz targets call, on stable `cargo test`, so a parser that starts to
 //! panic on a known input fails the ordinary test run, not only `./build.sh fuzz`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code (cfg'd with a feature, which clippy does not see as a test): a panic is a failed test
 
 use redship_core::order::SiteProfile;
 use redship_core::quota;

@@ -1,25 +1,23 @@
 //! RedShip's office module: workbooks in and out — the core's in-house XLSX reader and writer
-//! (`redship_core::xlsx`, with its ZIP inflate and deflate). The service worker loads it only when a file needs it, so a worker start
+//! (`redship_core::xlsx`, with its ZIP inflate and deflate), and calamine for `.xls` and `.ods`. The service worker loads it only when a file needs it, so a worker start
 //! compiles the small main module alone (crate/wasm). Same conversions as the main module
 //! (`redship-bind`), same error names, no business logic.
-
-use std::sync::Once;
 
 use redship_bind::{export_with, from_js, import_request, map_err, take_bytes, to_js};
 use redship_core::tracking::{self, xlsx_source};
 use redship_core::transit::export_xlsx::export_xlsx;
 use wasm_bindgen::prelude::*;
 
-static INIT: Once = Once::new();
-
-/// Sets the module up once; calling it again does nothing.
+/// Sets the module up once (a core panic then logs its message; see `redship_bind::set_up_once`);
+/// calling it again does nothing. Returns true when this call set it up.
 #[wasm_bindgen]
-pub fn init() {
-    INIT.call_once(|| {});
+pub fn init() -> bool {
+    redship_bind::set_up_once()
 }
 
 /// `trackingImport({source: "xlsx", bytes, sheet?, knownOrders, usedNumbers, couriers})` → the
-/// same preview view as the main module's, for the workbooks it hands over.
+/// same preview view as the main module's, for the workbooks it hands over (`.xlsx`, `.xls` or
+/// `.ods`: the bytes say which).
 #[wasm_bindgen(js_name = trackingImport)]
 pub fn tracking_import(request: JsValue) -> Result<JsValue, JsValue> {
     let req = import_request(request)?;

@@ -1,5 +1,6 @@
 //! The office module in wasm: workbooks (written by rust_xlsxwriter, an independent writer)
-//! read into the same preview the main module gives, old formats refused with advice, and the
+//! read into the same preview the main module gives, `.xls` and `.ods` (xlwt's and odfpy's, from
+//! tests/fixtures) read by calamine in wasm, damaged files refused with advice, and the
 //! XLSX export — really running here proves it never touches the (missing) system clock on
 //! wasm32-unknown-unknown. Runs in node and, with
 //! `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
@@ -64,6 +65,26 @@ fn workbook_sheets_and_import() {
     assert_eq!(get(&v, "rows.number").as_string().as_deref(), Some("773012345678"));
 }
 
+/// The old formats, written by Python's xlwt and odfpy (`tests/fixtures/make_old_workbooks.py`),
+/// read in wasm to the rows the native tests expect (`crate/core/src/xlsx/tests_legacy.rs`).
+#[wasm_bindgen_test]
+fn xls_and_ods_are_read_in_wasm() {
+    let ctx = r#""knownOrders": {"waiting": "P100000000000000\nP100000000000001"}, "usedNumbers": [], "couriers": []"#;
+    for bytes in [
+        &include_bytes!("../../../tests/fixtures/tracking-old.xls")[..],
+        &include_bytes!("../../../tests/fixtures/tracking-old.ods")[..],
+    ] {
+        let sheets = redship_office::tracking_sheets(with_bytes("{}", bytes)).expect("sheets");
+        assert_eq!(JSON::stringify(&sheets).expect("json").as_string().as_deref(), Some(r#"["运单","说明"]"#));
+        let v = redship_office::tracking_import(with_bytes(&format!(r#"{{"source": "xlsx", {ctx}}}"#), bytes))
+            .expect("import");
+        assert_eq!(get(&v, "sheet").as_string().as_deref(), Some("运单"));
+        let numbers = get(&v, "rows.number").as_string().unwrap_or_default();
+        let first: Vec<&str> = numbers.lines().take(4).collect();
+        assert_eq!(first, ["773012345678901", "SF1234567890123", "4312345678901", "77410938221566"]);
+    }
+}
+
 #[wasm_bindgen_test]
 fn errors_are_named() {
     let not_a_book = with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), b"not a workbook");
@@ -71,7 +92,7 @@ fn errors_are_named() {
     let missing = redship_office::tracking_sheets(js("{}")).expect_err("no bytes");
     assert_eq!(error_name(&missing), "RequestError");
     let xls = with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    let xls = redship_office::tracking_import(xls).expect_err("xls refused");
+    let xls = redship_office::tracking_import(xls).expect_err("a damaged xls");
     assert_eq!(error_name(&xls), "ImportError");
     assert!(get(&xls, "message").as_string().unwrap_or_default().contains("另存为"));
     let none = redship_office::tracking_sheets(js(r#"{"bytes": null}"#)).expect_err("null bytes");

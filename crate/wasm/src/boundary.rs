@@ -1,7 +1,6 @@
 //! The module's own entry points (`init`, `version`) and the shared conversions, re-exported
 //! from `redship-bind` so each domain file imports them from one place.
 
-use std::sync::Once;
 use wasm_bindgen::prelude::*;
 
 pub use redship_bind::{
@@ -9,12 +8,12 @@ pub use redship_bind::{
     required_snapshot, to_js,
 };
 
-static INIT: Once = Once::new();
-
-/// Sets the crate up once; calling it again does nothing. The service worker calls it at start.
+/// Sets the module up once (a core panic then logs its message; see `redship_bind::set_up_once`);
+/// calling it again does nothing. The service worker calls it at start. Returns true when this
+/// call set it up.
 #[wasm_bindgen]
-pub fn init() {
-    INIT.call_once(|| {});
+pub fn init() -> bool {
+    redship_bind::set_up_once()
 }
 
 /// The core's version, so the UI can show what it runs.

@@ -7,6 +7,7 @@
 mod boundary;
 mod clock;
 mod quota;
+mod selfcheck;
 mod tracking;
 mod transit;
 mod vault;
@@ -15,6 +16,7 @@ pub use boundary::{init, version};
 pub use clock::china_day;
 // Each domain's bindings, flat, as JS sees them (and as the wasm tests call them).
 pub use quota::*;
+pub use selfcheck::*;
 pub use tracking::*;
 pub use transit::*;
 pub use vault::*;

@@ -41,6 +41,12 @@ pub fn quota_settings_key() -> String {
     quota::SETTINGS_KEY.to_string()
 }
 
+/// The storage key of `shop`'s decrypt-endpoint record (the candidates learned from the page).
+#[wasm_bindgen(js_name = quotaEndpointKey)]
+pub fn quota_endpoint_key(shop: &str) -> String {
+    quota::endpoint_key(shop.trim())
+}
+
 /// The ledger keys to load for `shop` at `nowMs` (history window plus one day ahead).
 #[wasm_bindgen(js_name = quotaLedgerKeys)]
 pub fn quota_ledger_keys(shop: &str, now_ms: f64) -> Result<Vec<String>, JsValue> {
@@ -60,6 +66,31 @@ pub fn quota_record_event(req: JsValue) -> Result<JsValue, JsValue> {
 pub fn quota_record_page_shows(req: JsValue) -> Result<JsValue, JsValue> {
     let req: quota::RecordPageShowsRequest = request(req)?;
     to_js(&quota::record_page_shows(&req).map_err(quota_err)?)
+}
+
+/// Records what the page showed after one 查看 click (the row turned plain, or a refusal):
+/// `{settings, ledgers, paidOrders, routes, endpoint, pageEvent: {shop, packageId, outcome, tabId,
+/// atMs, msg?, code?, sent?: [{path, keys, idKeys}]}, nowMs}` → the update, as `quotaRecordEvent`
+/// (`view.pageFacts.decryptEndpoint`: the endpoint learned, if any).
+#[wasm_bindgen(js_name = quotaRecordPageDecrypt)]
+pub fn quota_record_page_decrypt(req: JsValue) -> Result<JsValue, JsValue> {
+    let req: quota::PageEventRequest = request(req)?;
+    to_js(&quota::record_page_decrypt(&req).map_err(quota_err)?)
+}
+
+/// Notes a 查看 click that showed plain text with no decrypt recorded:
+/// `{settings, ledgers, paidOrders, routes, silent: {shop, packageId, atMs}, nowMs}` → the update.
+#[wasm_bindgen(js_name = quotaRecordSilent)]
+pub fn quota_record_silent(req: JsValue) -> Result<JsValue, JsValue> {
+    let req: quota::SilentRequest = request(req)?;
+    to_js(&quota::record_silent(&req).map_err(quota_err)?)
+}
+
+/// The words and timings the content script reads decrypts from the page with:
+/// `{refusalTexts, settleMs, silentMs}`.
+#[wasm_bindgen(js_name = quotaPageRules)]
+pub fn quota_page_rules() -> Result<JsValue, JsValue> {
+    to_js(&quota::page_rules())
 }
 
 /// The dashboard of one shop: `{settings, ledgers, paidOrders, routes, shop, nowMs}`.

@@ -7,7 +7,7 @@
 //! here, decoded by the browser.
 
 use crate::boundary::{context_request, from_js, import_request, js_error, map_err, to_js};
-use redship_core::tracking::{self, couriers, journal, live, plan, report, wal, ImportError};
+use redship_core::tracking::{self, couriers, journal, live, plan, report, used, wal, ImportError};
 use wasm_bindgen::prelude::*;
 
 /// `trackingImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders: {waiting,
@@ -71,6 +71,51 @@ pub fn fill_plan(request: JsValue) -> Result<JsValue, JsValue> {
 pub fn fill_journal_apply(request: JsValue) -> Result<JsValue, JsValue> {
     let req: journal::ApplyRequest = from_js(request)?;
     to_js(&journal::apply(req).map_err(map_err("FillError"))?)
+}
+
+/// `trackingKnownOrders(seen, known)` → `{knownOrders: {waiting, closed, unclear}}` (the
+/// validation's compact form): the ship domain's seen list and the orders domain's known orders
+/// (`[{packageId, waiting, unclear?}]` each) merged, the orders domain's word winning.
+#[wasm_bindgen(js_name = trackingKnownOrders)]
+pub fn tracking_known_orders(seen: JsValue, known: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct View {
+        #[serde(with = "tracking::known_wire")]
+        known_orders: Vec<tracking::KnownOrder>,
+    }
+    let seen: Vec<tracking::known::ListedOrder> = from_js::<Option<_>>(seen)?.unwrap_or_default();
+    let known: Vec<tracking::known::ListedOrder> = from_js::<Option<_>>(known)?.unwrap_or_default();
+    to_js(&View { known_orders: tracking::known::merge(&seen, &known) })
+}
+
+/// `fillJournalReplace({run, nowMs})` → the run to keep when a new run starts: unchanged when
+/// finished, cancelled when idle; a `FillError` (`Busy`) when it is still working.
+#[wasm_bindgen(js_name = fillJournalReplace)]
+pub fn fill_journal_replace(request: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Req {
+        run: plan::FillRun,
+        now_ms: f64,
+    }
+    let req: Req = from_js(request)?;
+    to_js(&journal::replace(req.run, req.now_ms as i64).map_err(map_err("FillError"))?)
+}
+
+/// `fillUsedMerge(record | null, {run, nowMs})` → the shop's used-numbers record with the run's
+/// shipped and filled numbers folded in, or null when the run adds nothing.
+#[wasm_bindgen(js_name = fillUsedMerge)]
+pub fn fill_used_merge(record: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Req {
+        run: plan::FillRun,
+        now_ms: f64,
+    }
+    let rec: Option<used::UsedRecord> = from_js(record)?;
+    let req: Req = from_js(request)?;
+    to_js(&used::merge(rec.as_ref(), &req.run, req.now_ms as i64))
 }
 
 /// The service worker's live fill run (core `tracking::live`), held in wasm memory between

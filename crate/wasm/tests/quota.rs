@@ -102,3 +102,41 @@ fn a_corrupt_record_is_reported_and_reset_not_thrown() {
     let checked = redship_wasm::quota_check_records(parse(r#"{"quota/settings": {"v": 1}}"#)).expect("checked");
     assert_eq!(Array::from(&checked).length(), 1);
 }
+
+#[wasm_bindgen_test]
+fn page_decrypts_merge_with_the_request_and_silent_clicks_show_a_question_mark() {
+    let ledgers: JsValue = Object::new().into();
+    let page = |id: &str, at: f64| {
+        let req = parse(&format!(
+            r#"{{"nowMs": {at}, "pageEvent": {{"shop": "s1", "packageId": "{id}", "outcome": "success",
+                 "tabId": 3, "atMs": {at}}}}}"#
+        ));
+        Reflect::set(&req, &"ledgers".into(), &ledgers).expect("set");
+        req
+    };
+    let first = redship_wasm::quota_record_page_decrypt(page("P1234567890123456", NOON)).expect("recorded");
+    assert_eq!(get(&first, "outcome").as_string().as_deref(), Some("charged"));
+    save(&ledgers, &first);
+    // The request's answer of the same decrypt: merged, not counted again.
+    let merged =
+        redship_wasm::quota_record_event(event_request(&ledgers, "P1234567890123456", NOON + 500.0)).expect("ok");
+    save(&ledgers, &merged);
+    let facts = get(&get(&merged, "view"), "pageFacts");
+    assert_eq!(get(&get(&facts, "decrypts"), "both").as_f64(), Some(1.0));
+    assert_eq!(get(&get(&merged, "view"), "used").as_f64(), Some(1.0));
+    assert!(get(&facts, "decryptEndpoint").is_null());
+    // A click that showed plain text, never recorded: `?`.
+    let req = parse(&format!(
+        r#"{{"nowMs": {}, "silent": {{"shop": "s1", "packageId": "P2234567890123456", "atMs": {}}}}}"#,
+        NOON + 9000.0,
+        NOON + 1000.0
+    ));
+    Reflect::set(&req, &"ledgers".into(), &ledgers).expect("set");
+    let silent = redship_wasm::quota_record_silent(req).expect("noted");
+    assert_eq!(get(&get(&silent, "view"), "badge").as_string().as_deref(), Some("?"));
+    assert_eq!(redship_wasm::quota_endpoint_key(" s1 "), "quota/endpoint/s1");
+    let rules = redship_wasm::quota_page_rules().expect("rules");
+    assert_eq!(Array::from(&get(&rules, "refusalTexts")).length(), 3);
+    let (name, _) = error_name(redship_wasm::quota_record_silent(parse(r#"{"nowMs": 1}"#)).expect_err("no silent"));
+    assert_eq!(name, "QuotaError");
+}

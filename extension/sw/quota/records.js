@@ -45,10 +45,10 @@ async function routes(shop) {
 /** Everything a core operation for `shop` at `nowMs` reads. */
 export async function inputs(shop, nowMs) {
   const keys = core.quotaLedgerKeys(shop, nowMs);
-  const [ledgers, settings, paid, routeCounts] = await Promise.all([
-    store.getMany(keys), store.get(settingsKey()), paidOrders(shop), routes(shop),
+  const [ledgers, settings, paid, routeCounts, endpoint] = await Promise.all([
+    store.getMany(keys), store.get(settingsKey()), paidOrders(shop), routes(shop), store.get(core.quotaEndpointKey(shop)),
   ]);
-  return { settings: settings ?? null, ledgers, paidOrders: paid, routes: routeCounts };
+  return { settings: settings ?? null, ledgers, paidOrders: paid, routes: routeCounts, endpoint: endpoint ?? null };
 }
 
 /** Saves a core update for `shop` (and marks the shop active) in one write. */

@@ -8,17 +8,28 @@ export const RESET_ALARM = 'quota-reset';
 
 const t = (key, subs) => chrome.i18n.getMessage(key, subs?.map(String)) || key;
 
-/** Shows `view.remaining` on the badge in the level's colour, and arms the midnight alarm. */
+let alarmCheck = null;
+
+/** Lets the self-check say a shop's figures may be wrong (`fn(shop)` → boolean): the badge then
+ *  shows `?` instead of a number (sw/selfcheck.js sets it). */
+export function setAlarmCheck(fn) {
+  alarmCheck = fn;
+}
+
+/** Shows `view.remaining` (or `?`: a silent 查看 click, or the self-check's doubt) on the badge in the level's colour, and arms the midnight alarm. */
 export async function showBadge(view) {
+  const wrong = alarmCheck ? await alarmCheck(view.shop).catch(() => false) : false;
+  // The core's `?`: a 查看 click showed plain text and no decrypt got counted for it.
+  const silent = view.badge === '?';
   // Issued together (each is a round trip to the browser; they do not depend on one another).
   // Calls reach the browser in the order they are made, so a later badge never loses to an
   // earlier one: handlers run one after another (router.js).
   try {
     await Promise.all([
-      chrome.action.setBadgeText({ text: String(view.remaining) }),
-      chrome.action.setBadgeBackgroundColor({ color: COLOURS[view.level] || COLOURS.ok }),
+      chrome.action.setBadgeText({ text: wrong || silent ? '?' : String(view.remaining) }),
+      chrome.action.setBadgeBackgroundColor({ color: wrong || silent ? COLOURS.critical : COLOURS[view.level] || COLOURS.ok }),
       chrome.action.setBadgeTextColor?.({ color: '#ffffff' }),
-      chrome.action.setTitle({ title: t('quotaBadgeTitle', [view.used, view.limit, view.remaining]) }),
+      chrome.action.setTitle({ title: silent ? t('quotaSilentTitle') : wrong ? t('selfcheckBadgeTitle') : t('quotaBadgeTitle', [view.used, view.limit, view.remaining]) }),
       chrome.alarms.create(RESET_ALARM, { when: view.resetAtMs + 1000 }),
     ]);
   } catch (e) {

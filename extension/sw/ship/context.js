@@ -16,26 +16,22 @@ const MAX_SEEN = 5000;
 
 /** Everything validation needs: known orders, the numbers `used` on orders, the platform's couriers. */
 export async function validationContext(shop, used) {
-  const byId = new Map();
   const seen = await store.get(seenKey(shop));
-  const stateOf = (p) => (p.waiting ? 'waiting' : p.unclear ? 'unclear' : 'closed');
-  for (const p of seen?.packages || []) byId.set(p.packageId, stateOf(p));
+  let known = null;
   if (typeof orders.knownOrders === 'function') {
     try {
-      for (const p of (await orders.knownOrders(shop)) || []) byId.set(p.packageId, stateOf(p));
+      known = await orders.knownOrders(shop);
     } catch (e) {
       // The orders domain could not answer: the orders this module saw itself still count.
       console.warn('RedShip: known orders unavailable, using the ship list record', e?.name, e?.message);
     }
   }
-  // The list's own status is the truth for "waiting" (the filler also checks the row's 发货
-  // button before acting, so an order shipped since the list was read is skipped, not shipped).
+  // Which source wins is the core's rule (the orders domain's); the filler also checks the
+  // row's 发货 button before acting, so an order shipped since the list was read is skipped.
+  const { knownOrders } = core.trackingKnownOrders(seen?.packages ?? null, known ?? null);
   const couriers = (await store.get(couriersKey(shop)))?.couriers || [];
-  // The core's compact form: each state's package IDs joined by line breaks (tracking/mod.rs).
-  const ids = { waiting: [], closed: [], unclear: [] };
-  for (const [packageId, state] of byId) ids[state].push(packageId);
   return {
-    knownOrders: { waiting: ids.waiting.join('\n'), closed: ids.closed.join('\n'), unclear: ids.unclear.join('\n') },
+    knownOrders,
     usedNumbers: used.map(({ number, packageId }) => ({ number, packageId })),
     couriers,
   };

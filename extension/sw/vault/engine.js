@@ -9,6 +9,7 @@
 // does the I/O around it. sw/store.js is the interface other domains use.
 import { core, ready } from '../core.js';
 import { LazyRecords, readAll, storageChanged } from './startup.js';
+import { toBase64Url as b64url, fromBase64Url as unb64url } from '../../common/base64.js';
 
 const KEYS = 'vault.keys';
 const DEVICE = 'vault.device';
@@ -27,17 +28,6 @@ export function codeOf(e) {
 }
 
 const random = (n) => crypto.getRandomValues(new Uint8Array(n));
-
-function b64url(bytes) {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-function unb64url(text) {
-  const bin = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-}
 
 /**
  * PBKDF2-HMAC-SHA256 by WebCrypto (native; 600,000 iterations in wasm would take many seconds),

@@ -1,11 +1,12 @@
 // The platform's JSON API as SPEC.md lists it (plus the privacy board's rule and application
 // endpoints), answering in the `{code, success, msg, data}` envelope, packages and couriers in the
-// state's current shape (seen or legacy; decrypt and quota answer the same in both). Faults queued by
+// state's current shape (seen or legacy; decrypt and quota answer the same in both). The decrypt
+// answers at SPEC's guessed path unless `/__test/decrypt-path` moved it (then only there). Faults queued by
 // /__test/fault apply here: a failure answers instead of acting; a delay answers late (the platform
 // has already acted, as with a slow real server).
 import { TIERS } from './rules.mjs';
 import { PlatformError } from './state.mjs';
-import { ok, fail, readJson, sendJson } from './http.mjs';
+import { ok, fail, readJson, sendJson, decryptPath, DEFAULT_DECRYPT_PATH } from './http.mjs';
 
 const REASONS = ['代发商家需要让供应商发货', '使用了小红书电子面单不支持的快递', '发货仓库没有对接小红书电子面单', '虚拟商品', '其他'];
 
@@ -15,7 +16,6 @@ const ROUTES = {
   '/api/edith/fulfillment/order/detail': ['POST', (s, b) => s.detail(b.package_id)],
   '/api/edith/package/logistics/companies': ['POST', (s) => s.couriers()],
   '/api/edith/fulfillment/order_delivering_api': ['POST', (s, b) => s.ship(b)],
-  '/api/edith/fulfillment/package/receiver/decrypt': ['POST', (s, b) => s.decrypt(b.package_id)],
   '/api/edith/privacy/decrypt/quota': ['GET', (s) => s.quota()],
   '/api/edith/privacy/decrypt/rule': ['GET', (s) => ({ tiers: TIERS, max_daily_paid_7d: s.maxDailyPaid7(), reasons: REASONS.map((text, i) => ({ reason: i + 1, text })) })],
   '/api/edith/privacy/decrypt/applications': ['GET', (s) => s.applications],
@@ -33,9 +33,12 @@ const ROUTES = {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The decrypt, at SPEC's guessed path unless `/__test/decrypt-path` moved it. */
+const DECRYPT = ['POST', (s, b) => s.decrypt(b.package_id)];
+
 /** Handles an /api/ request; returns false for unknown paths. */
 export async function handleApi(state, req, res, path) {
-  const route = ROUTES[path];
+  const route = path === decryptPath() ? DECRYPT : path === DEFAULT_DECRYPT_PATH ? null : ROUTES[path];
   if (!route) return false;
   if (req.method !== route[0]) {
     sendJson(res, 405, fail(405, '请求方法不支持'));

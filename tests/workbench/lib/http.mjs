@@ -1,7 +1,9 @@
 // HTTP plumbing for the replica: JSON bodies and answers in the platform's envelope, static files
 // with the strict CSP every page carries, and the SPA fallback for the app routes (its page carries
 // the shape served in a `<meta name="replica-shape">`, so the SPA's tabs send that shape's codes
-// without an inline script or an extra request).
+// without an inline script or an extra request, and the ship dialog's test mode, when one is set,
+// in a `<meta name="replica-dialog">`; a decrypt moved to another path in a `<meta
+// name="replica-decrypt">`).
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, extname, normalize } from 'node:path';
@@ -55,8 +57,39 @@ function shapeMeta(shape) {
   return `<meta name="replica-shape" content="${shape}" data-pending="${pending.join(',')}" data-shipped="${shipped.join(',')}">`;
 }
 
+/**
+ * The `<meta>` that tells the SPA how its ship dialog renders (`/__test/dialog-mode`), or nothing
+ * in the default mode. IDs are package IDs the hook was given: attribute-escaped all the same.
+ */
+function dialogMeta(mode) {
+  if (!mode?.rebuild && !mode?.swap) return '';
+  const esc = (s) => String(s).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const swap = mode.swap ? ` data-swap-for="${esc(mode.swap.package_id)}" data-swap-to="${esc(mode.swap.show_package_id)}"` : '';
+  return `\n  <meta name="replica-dialog" content="${mode.rebuild ? 'rebuild' : 'normal'}"${swap}>`;
+}
+
+/** Where the decrypt endpoint is by default (SPEC's guess). */
+export const DEFAULT_DECRYPT_PATH = '/api/edith/fulfillment/package/receiver/decrypt';
+let decryptAt = DEFAULT_DECRYPT_PATH;
+
+/** The path the replica's decrypt answers on now (`POST /__test/decrypt-path`). */
+export function decryptPath() { return decryptAt; }
+
+/** Moves the decrypt to `path` (an `/api/` path; null or '' = back to the default). */
+export function setDecryptPath(path) {
+  const p = path ? String(path) : DEFAULT_DECRYPT_PATH;
+  if (!/^\/api\/[A-Za-z0-9_\-/]+$/.test(p)) throw new Error(`decrypt path "${p.slice(0, 80)}" is not an /api/ path`);
+  decryptAt = p;
+  return decryptAt;
+}
+
+/** The `<meta>` that tells the SPA where its decrypt is, when it was moved (else nothing). */
+function decryptMeta() {
+  return decryptAt === DEFAULT_DECRYPT_PATH ? '' : `\n  <meta name="replica-decrypt" content="${decryptAt}">`;
+}
+
 /** Serves the SPA shell, its static files and vendored Vue; returns false when not a page path. */
-export async function serveStatic(req, res, path, { shape = 'seen' } = {}) {
+export async function serveStatic(req, res, path, { shape = 'seen', dialog = null } = {}) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (path === '/' || path === '/app-order' || path === '/app-order/') {
     res.writeHead(302, { location: '/app-order/order/query' });
@@ -64,7 +97,7 @@ export async function serveStatic(req, res, path, { shape = 'seen' } = {}) {
     return true;
   }
   if (path.startsWith('/app-order/')) {
-    await sendFile(res, join(PUBLIC, 'index.html'), TYPES['.html'], (html) => html.replace('</head>', `  ${shapeMeta(shape)}\n</head>`));
+    await sendFile(res, join(PUBLIC, 'index.html'), TYPES['.html'], (html) => html.replace('</head>', `  ${shapeMeta(shape)}${dialogMeta(dialog)}${decryptMeta()}\n</head>`));
     return true;
   }
   if (path === '/static/vendor/vue.js') {

@@ -38,6 +38,10 @@ export class State {
     this.calls = new Map(); // endpoint -> count
     this.dialogSwaps = new Map(); // opened-for id -> shown id
     this.servedSwaps = new Map(); // shown id -> opened-for id
+    // How the SPA's ship dialog renders (POST /__test/dialog-mode; the page learns it as it loads):
+    // `rebuild` replaces all its elements on every change; `swap` {package_id, show_package_id}: the
+    // dialog of package_id, once its form passes its check, is rebuilt showing the other package.
+    this.dialogMode = { rebuild: false, swap: null };
     this.applications = [];
     // `details`: every order/detail call (the ship dialog asks for one as it opens), so benchmarks
     // can split the time per order into "in the dialog" and "between dialogs".

@@ -4,6 +4,7 @@
 
 pub mod answer;
 pub mod detect;
+pub mod facts;
 pub mod leak;
 pub mod mask;
 pub mod package;
@@ -12,6 +13,7 @@ mod package_props;
 pub mod profile;
 #[cfg(test)]
 mod proptests;
+pub mod shape;
 
 pub use leak::LeakError;
 pub use package::{Gap, OrderError, Package};

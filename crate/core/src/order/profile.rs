@@ -125,7 +125,7 @@ pub struct FieldMap {
 }
 
 /// What a status code or text says about shipping.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ShipState {
     /// Waits to be shipped (待发货, 待配货, 部分发货).

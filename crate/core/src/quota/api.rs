@@ -109,6 +109,46 @@ pub struct DecryptEvent {
     pub quota_spent: bool,
 }
 
+/// What the page showed after one 查看 click: the row turned plain (`success`) or a refusal was
+/// shown while it stayed masked (`refused`, with the words shown). Never any buyer text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageDecrypt {
+    /// The shop.
+    pub shop: String,
+    /// The package of the row.
+    pub package_id: String,
+    /// `success` or `refused`.
+    pub outcome: String,
+    /// The tab, when known.
+    #[serde(default)]
+    pub tab_id: Option<i64>,
+    /// When the 查看 control was clicked (epoch ms): the decrypt happened after it.
+    pub at_ms: i64,
+    /// For a refusal: the words the page showed.
+    #[serde(default)]
+    pub msg: Option<String>,
+    /// For a refusal: the platform's code, when the page showed one.
+    #[serde(default)]
+    pub code: Option<i64>,
+    /// For a success: the requests the page sent in that moment (path and body keys only), the
+    /// candidates of the decrypt endpoint.
+    #[serde(default)]
+    pub sent: Vec<super::endpoint::SentRequest>,
+}
+
+/// A 查看 click that showed plain text with no decrypt recorded in time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SilentReport {
+    /// The shop.
+    pub shop: String,
+    /// The package of the row.
+    pub package_id: String,
+    /// When the 查看 control was clicked (epoch ms).
+    pub at_ms: i64,
+}
+
 /// Numbers the workbench itself showed (privacy board or quota answer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -143,6 +183,8 @@ pub struct QuotaInputs {
     pub paid_orders: Vec<PaidOrdersDay>,
     /// Route counts for the raise helper.
     pub routes: RouteCounts,
+    /// The shop's endpoint record (`quota/endpoint/<shop>`), when there is one.
+    pub endpoint: Option<Value>,
 }
 
 /// `quotaRecordEvent`'s request.
@@ -154,6 +196,32 @@ pub struct RecordEventRequest {
     pub inputs: QuotaInputs,
     /// The observed decrypt.
     pub event: DecryptEvent,
+    /// Now (epoch ms).
+    pub now_ms: i64,
+}
+
+/// `quotaRecordPageDecrypt`'s request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", try_from = "super::wire::QuotaWire")]
+pub struct PageEventRequest {
+    /// Stored records and inputs.
+    #[serde(flatten)]
+    pub inputs: QuotaInputs,
+    /// What the page showed.
+    pub page_event: PageDecrypt,
+    /// Now (epoch ms).
+    pub now_ms: i64,
+}
+
+/// `quotaRecordSilent`'s request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", try_from = "super::wire::QuotaWire")]
+pub struct SilentRequest {
+    /// Stored records and inputs.
+    #[serde(flatten)]
+    pub inputs: QuotaInputs,
+    /// The silent click.
+    pub silent: SilentReport,
     /// Now (epoch ms).
     pub now_ms: i64,
 }

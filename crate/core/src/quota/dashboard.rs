@@ -5,6 +5,7 @@ use super::alerts::{level, Level, Warning};
 use super::forecast::{forecast, Forecast};
 use super::ledger::{DayLedger, EventOutcome, PageSource};
 use super::limit::{resolve_limit, LimitSource, ResolvedLimit};
+use super::page::{badge_text, page_facts, PageFactsView, Via};
 use super::raise::{suggest, RaiseSuggestion, RouteCounts};
 use super::QuotaSettings;
 use crate::chinaday::ChinaDay;
@@ -41,6 +42,8 @@ pub struct LogRow {
     pub outcome: EventOutcome,
     /// The tab it happened in, when known.
     pub tab_id: Option<i64>,
+    /// Which signal saw it: `request`, `page` or `both`.
+    pub via: Via,
 }
 
 /// The last number the workbench itself showed today.
@@ -95,6 +98,10 @@ pub struct DashboardView {
     pub warnings: Vec<Warning>,
     /// Which reason to apply for more with, when the quota is tight.
     pub raise: Option<RaiseSuggestion>,
+    /// What the page showed today (decrypts by signal, silent clicks, refusals).
+    pub page_facts: PageFactsView,
+    /// The toolbar badge's text: what is left, or `?` while a silent click stands.
+    pub badge: String,
 }
 
 /// Inputs of [`build`] besides today's ledger.
@@ -150,12 +157,13 @@ pub fn build(
             charged: e.outcome == EventOutcome::Charged,
             outcome: e.outcome,
             tab_id: e.tab_id,
+            via: e.via,
         })
         .collect();
     let refused_today = today.entries.iter().any(|e| e.outcome == EventOutcome::Refused);
     let tight_before = history.iter().any(|b| !b.today && b.limit > 0 && b.used >= b.limit);
     let raise = (lvl != Level::Ok || refused_today || tight_before).then(|| suggest(inputs.routes));
-    DashboardView {
+    let mut view = DashboardView {
         shop: today.shop.clone(),
         shop_label: settings.shops.get(&today.shop).and_then(|s| s.label.clone()),
         day: today.day.iso(),
@@ -174,5 +182,9 @@ pub fn build(
         forecast: forecast(today, remaining, inputs.now_ms, settings, inputs.paid),
         warnings,
         raise,
-    }
+        page_facts: page_facts(today),
+        badge: String::new(),
+    };
+    view.badge = badge_text(&view);
+    view
 }

@@ -8,6 +8,7 @@
 
 use super::ids::{is_package_id, ledger_key, parse_ledger_key};
 use super::limit::LimitSource;
+use super::page::{SilentClick, Via};
 use super::service::CLOCK_TOLERANCE_MS;
 use super::{load_versioned, QuotaError, SCHEMA_VERSION};
 use crate::chinaday::ChinaDay;
@@ -60,6 +61,12 @@ pub struct LedgerEntry {
     /// True when the clock had jumped back and the event was filed under the latest day seen.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub clock_adjusted: bool,
+    /// Which signal saw it: the request (left out when stored), the page, or both.
+    #[serde(default, skip_serializing_if = "Via::is_request")]
+    pub via: Via,
+    /// When merged: the other signal's time (so a retry of it is known as a repeat).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_at_ms: Option<i64>,
 }
 
 /// The used count the workbench last showed, and our own count at that moment.
@@ -144,6 +151,9 @@ pub struct DayLedger {
     /// The limit that applied when last written.
     #[serde(default)]
     pub limit: Option<LimitSnapshot>,
+    /// 查看 clicks that showed plain text with no decrypt recorded (cleared by the next good count).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub silent: Vec<SilentClick>,
     /// When the record was last written (epoch ms), so retention can purge old days by age.
     #[serde(default)]
     pub updated_at_ms: i64,
@@ -163,6 +173,7 @@ impl DayLedger {
             corrections: Vec::new(),
             warned: Vec::new(),
             limit: None,
+            silent: Vec::new(),
             updated_at_ms: 0,
         }
     }
@@ -232,10 +243,7 @@ impl DayLedger {
         self.entries.iter().map(|e| e.at_ms).max()
     }
 
-    /// Records one observed decrypt and returns how it was counted. `package_id` must already
-    /// be checked with [`is_package_id`]. The same answer delivered twice (same package, tab
-    /// and instant: a content script retrying after a lost reply) is recorded once. A charge
-    /// seen at or before the page's last used count is taken as counted in it.
+    /// Records one decrypt seen on the request (see [`DayLedger::record_via`]).
     pub fn record(
         &mut self,
         package_id: &str,
@@ -244,21 +252,54 @@ impl DayLedger {
         success: bool,
         clock_adjusted: bool,
     ) -> EventOutcome {
-        if let Some(seen) =
-            self.entries.iter().find(|e| e.package_id == package_id && e.at_ms == at_ms && e.tab_id == tab_id)
-        {
-            return seen.outcome;
+        self.record_via(package_id, at_ms, tab_id, success, clock_adjusted, Via::Request)
+    }
+
+    /// Records one observed decrypt, seen `via` one signal, and returns how it was counted.
+    /// `package_id` must already be checked with [`is_package_id`]. The same delivery twice
+    /// (same package, tab, instant and signal: a content script retrying after a lost reply) is
+    /// recorded once, and the other signal of the same decrypt is merged into its entry
+    /// ([`super::page::MERGE_MS`]). A charge seen at or before the page's last used count is
+    /// taken as counted in it. A good count clears the silent clicks.
+    pub fn record_via(
+        &mut self,
+        package_id: &str,
+        at_ms: i64,
+        tab_id: Option<i64>,
+        success: bool,
+        clock_adjusted: bool,
+        via: Via,
+    ) -> EventOutcome {
+        if let Some(i) = self.exact_repeat(package_id, at_ms, tab_id, via) {
+            return self.entries[i].outcome;
+        }
+        if let Some(outcome) = self.merge_other(package_id, at_ms, success, via) {
+            if success {
+                self.silent.clear();
+            }
+            return outcome;
         }
         let outcome = match (success, self.is_charged(package_id)) {
             (false, _) => EventOutcome::Refused,
             (true, true) => EventOutcome::Repeat,
             (true, false) => EventOutcome::Charged,
         };
+        if success {
+            self.silent.clear();
+        }
         if outcome != EventOutcome::Charged && self.entries.len() >= MAX_LOGGED {
             self.dropped = self.dropped.saturating_add(1);
             return outcome;
         }
-        self.entries.push(LedgerEntry { package_id: package_id.to_string(), at_ms, tab_id, outcome, clock_adjusted });
+        self.entries.push(LedgerEntry {
+            package_id: package_id.to_string(),
+            at_ms,
+            tab_id,
+            outcome,
+            clock_adjusted,
+            via,
+            merged_at_ms: None,
+        });
         // A decrypt seen before the number the page showed, but delivered after it (from another
         // tab, or behind a slow message), is already in that number: count it once. A time the
         // ledger had to adjust says nothing about the order, so such a decrypt adds.

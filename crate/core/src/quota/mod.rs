@@ -12,7 +12,7 @@
 //!
 //! Submodules, one concern each: [`ids`] (package IDs, storage keys), [`tiers`] (tier table),
 //! [`settings`], [`api`] (request and answer shapes), [`ledger`] (one day's events and page corrections), [`limit`] (today's limit and
-//! where it comes from), [`forecast`] (pace, tomorrow's tier), [`alerts`] (level and
+//! where it comes from), [`page`] (decrypts seen on the page, and the `?` of silent clicks), [`endpoint`] (the decrypt endpoint learned from the page), [`forecast`] (pace, tomorrow's tier), [`alerts`] (level and
 //! once-a-day warnings), [`raise`] (which reason to apply with), [`mod@dashboard`] (the popup's
 //! view) and [`service`] (the operations the service worker calls).
 
@@ -20,10 +20,12 @@ pub mod alerts;
 pub mod api;
 mod context;
 pub mod dashboard;
+pub mod endpoint;
 pub mod forecast;
 pub mod ids;
 pub mod ledger;
 pub mod limit;
+pub mod page;
 pub mod raise;
 pub mod service;
 pub mod settings;
@@ -38,19 +40,25 @@ mod testkit;
 mod tests;
 #[cfg(test)]
 mod tests_input;
+#[cfg(test)]
+mod tests_page;
 
 pub use alerts::{Level, Warning};
 pub use api::{
-    DashboardRequest, DecryptEvent, KeyedRecord, Problem, ProblemKind, QuotaInputs, QuotaUpdate, RecordEventRequest,
-    RecordPageShowsRequest, ShownQuota,
+    DashboardRequest, DecryptEvent, KeyedRecord, PageDecrypt, PageEventRequest, Problem, ProblemKind, QuotaInputs,
+    QuotaUpdate, RecordEventRequest, RecordPageShowsRequest, ShownQuota, SilentReport, SilentRequest,
 };
 pub use dashboard::{DashboardView, HistoryBar, LogRow};
+pub use endpoint::{endpoint_key, EndpointRecord, SentRequest};
 pub use forecast::{Forecast, TomorrowView};
 pub use ids::{is_package_id, ledger_key, parse_ledger_key, SETTINGS_KEY};
 pub use ledger::{DayLedger, EventOutcome, LedgerEntry, PageSource};
 pub use limit::{LimitSource, PaidOrdersDay, ResolvedLimit};
+pub use page::{page_rules, PageFactsView, PageRules, SilentClick, Via, ViaCounts};
 pub use raise::{RaiseSuggestion, RouteCounts};
-pub use service::{check_records, dashboard, ledger_keys, record_event, record_page_shows};
+pub use service::{
+    check_records, dashboard, ledger_keys, record_event, record_page_decrypt, record_page_shows, record_silent,
+};
 pub use settings::{QuotaSettings, ShopSettings};
 pub use tiers::{Tier, TierTable};
 

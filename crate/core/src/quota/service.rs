@@ -14,12 +14,17 @@
 //! counted twice. Ledgers further than [`LOOKAHEAD_DAYS`] ahead are never loaded, which bounds
 //! the harm of a clock that was once set far forward.
 
-use super::api::{DashboardRequest, Problem, ProblemKind, QuotaUpdate, RecordEventRequest, RecordPageShowsRequest};
+use super::api::{
+    DashboardRequest, KeyedRecord, PageEventRequest, Problem, ProblemKind, QuotaInputs, QuotaUpdate,
+    RecordEventRequest, RecordPageShowsRequest, SilentRequest,
+};
 use super::context::Ctx;
 use super::dashboard::HISTORY_DAYS;
+use super::endpoint::{endpoint_key, EndpointRecord, SentRequest};
 use super::ids::{check_shop, is_package_id, ledger_key, parse_ledger_key, SETTINGS_KEY};
 use super::ledger::{DayLedger, EventOutcome, PageSource};
 use super::limit::resolve_limit;
+use super::page::{refusal_means_spent, Via};
 use super::{QuotaError, QuotaSettings};
 use crate::chinaday::ChinaDay;
 use serde_json::Value;
@@ -43,21 +48,133 @@ pub fn ledger_keys(shop: &str, now_ms: i64) -> Result<Vec<String>, QuotaError> {
     Ok((1 - HISTORY_DAYS..=LOOKAHEAD_DAYS).map(|o| ledger_key(shop, today.plus(o))).collect())
 }
 
-/// Records one observed decrypt. An unknown package-ID shape or an event older than the
-/// history window is ignored and reported; a malformed request is an error and changes nothing.
+/// Records one decrypt seen on the request. An unknown package-ID shape or an event older than
+/// the history window is ignored and reported; a malformed request is an error and changes nothing.
 pub fn record_event(req: &RecordEventRequest) -> Result<QuotaUpdate, QuotaError> {
     let ev = &req.event;
-    let success = match ev.outcome.as_str() {
-        "success" => true,
-        "refused" => false,
-        other => {
-            return Err(QuotaError::InvalidRequest(format!("event outcome `{other}` is not `success` or `refused`")))
-        }
+    let mut update = record_seen(&req.inputs, &seen_of(ev)?, req.now_ms)?;
+    attach_endpoint(&req.inputs, &ev.shop, &mut update, None);
+    Ok(update)
+}
+
+fn seen_of(ev: &super::api::DecryptEvent) -> Result<Seen<'_>, QuotaError> {
+    let seen = Seen {
+        shop: &ev.shop,
+        package_id: &ev.package_id,
+        success: parse_outcome(&ev.outcome)?,
+        tab_id: ev.tab_id,
+        at_ms: ev.at_ms,
+        quota_spent: ev.quota_spent,
+        via: Via::Request,
     };
+    Ok(seen)
+}
+
+/// Records one decrypt seen on the page (a row turned plain after a 查看 click, or a refusal
+/// shown after it); merged with the request's signal of the same decrypt, never counted twice.
+pub fn record_page_decrypt(req: &PageEventRequest) -> Result<QuotaUpdate, QuotaError> {
+    let ev = &req.page_event;
+    let success = parse_outcome(&ev.outcome)?;
+    let msg = ev.msg.as_deref().unwrap_or("");
+    let seen = Seen {
+        shop: &ev.shop,
+        package_id: &ev.package_id,
+        success,
+        tab_id: ev.tab_id,
+        at_ms: ev.at_ms,
+        quota_spent: !success && refusal_means_spent(ev.code, msg),
+        via: Via::Page,
+    };
+    let mut update = record_seen(&req.inputs, &seen, req.now_ms)?;
+    // The requests sent in that moment are candidates of the decrypt endpoint (a decrypt that
+    // counted: a charge or a repeat).
+    let learn = (success && update.outcome.is_some_and(|o| o != EventOutcome::Refused) && !ev.sent.is_empty())
+        .then_some((ev.package_id.as_str(), ev.at_ms, ev.sent.as_slice()));
+    attach_endpoint(&req.inputs, &ev.shop, &mut update, learn);
+    Ok(update)
+}
+
+/// Reads the shop's endpoint record (a broken one is named and started afresh), takes the
+/// requests of a page-seen decrypt when given, and reports the learned endpoint in the view.
+fn attach_endpoint(
+    inputs: &QuotaInputs,
+    shop: &str,
+    update: &mut QuotaUpdate,
+    learn: Option<(&str, i64, &[SentRequest])>,
+) {
+    let shop = shop.trim();
+    let key = endpoint_key(shop);
+    let mut dirty = false;
+    let mut record = match inputs.endpoint.as_ref().filter(|v| !v.is_null()) {
+        None => EndpointRecord::new(shop),
+        Some(v) => match EndpointRecord::load(&key, v) {
+            Ok(r) if r.shop == shop => r,
+            Ok(_) | Err(_) => {
+                let message = format!("`{key}` could not be read and was started afresh");
+                update.problems.push(Problem::new(ProblemKind::Other, vec![], &key, message, "reset"));
+                dirty = true;
+                EndpointRecord::new(shop)
+            }
+        },
+    };
+    if let Some((package_id, at_ms, sent)) = learn {
+        dirty |= record.observe(package_id, at_ms, sent);
+    }
+    if dirty {
+        if let Ok(value) = serde_json::to_value(&record) {
+            update.changed.push(KeyedRecord { key, value });
+        }
+    }
+    update.view.page_facts.decrypt_endpoint = record.learned();
+}
+
+/// Notes a 查看 click that showed plain text but whose decrypt was not recorded in time: the
+/// badge shows `?` until the next decrypt is counted fine. Ignored when that package's decrypt
+/// was recorded after all.
+pub fn record_silent(req: &SilentRequest) -> Result<QuotaUpdate, QuotaError> {
+    let s = &req.silent;
+    check_ms("silent atMs", s.at_ms)?;
+    let mut ctx = Ctx::load(&req.inputs, &s.shop, req.now_ms)?;
+    let shop = s.shop.clone();
+    if !is_package_id(&s.package_id) {
+        return Err(QuotaError::InvalidRequest(format!(
+            "a silent click with a package ID of unknown shape ({} characters)",
+            s.package_id.chars().count()
+        )));
+    }
+    let day = ChinaDay::from_ms(s.at_ms.max(ctx.high_water.saturating_sub(CLOCK_TOLERANCE_MS)));
+    if day >= ctx.today.plus(1 - HISTORY_DAYS) && day <= ctx.today.plus(LOOKAHEAD_DAYS) {
+        ctx.ledger_mut(day).note_silent(&s.package_id, s.at_ms);
+    }
+    let mut update = ctx.finish()?;
+    attach_endpoint(&req.inputs, &shop, &mut update, None);
+    Ok(update)
+}
+
+/// One decrypt as either signal saw it.
+struct Seen<'a> {
+    shop: &'a str,
+    package_id: &'a str,
+    success: bool,
+    tab_id: Option<i64>,
+    at_ms: i64,
+    quota_spent: bool,
+    via: Via,
+}
+
+fn parse_outcome(outcome: &str) -> Result<bool, QuotaError> {
+    match outcome {
+        "success" => Ok(true),
+        "refused" => Ok(false),
+        other => Err(QuotaError::InvalidRequest(format!("event outcome `{other}` is not `success` or `refused`"))),
+    }
+}
+
+fn record_seen(inputs: &QuotaInputs, ev: &Seen<'_>, now_ms: i64) -> Result<QuotaUpdate, QuotaError> {
     check_ms("event atMs", ev.at_ms)?;
-    let mut ctx = Ctx::load(&req.inputs, &ev.shop, req.now_ms)?;
+    let mut ctx = Ctx::load(inputs, ev.shop, now_ms)?;
     let mut outcome = None;
-    if !is_package_id(&ev.package_id) {
+    if !is_package_id(ev.package_id) {
         // The value is not echoed: a misread page could have handed us buyer text.
         let message = format!(
             "a decrypt with a package ID of unknown shape ({} characters) was ignored",
@@ -75,14 +192,18 @@ pub fn record_event(req: &RecordEventRequest) -> Result<QuotaUpdate, QuotaError>
             let settings = ctx.settings.clone();
             let paid = ctx.paid.clone();
             let ledger = ctx.ledger_mut(day);
-            let counted = ledger.record(&ev.package_id, ev.at_ms, ev.tab_id, success, held);
+            let counted = ledger.record_via(ev.package_id, ev.at_ms, ev.tab_id, ev.success, held, ev.via);
             if counted == EventOutcome::Refused && ev.quota_spent {
                 // The platform says none is left. Our count of what this browser spent is exact,
                 // so the limit we assumed was too high: today's limit is what was used. A number
                 // the page shows later (used and quota) still wins over this.
                 let limit = resolve_limit(&settings, ledger, &paid).limit;
                 let used = ledger.used();
-                if used < limit {
+                // A quota the page itself showed at or after this refusal (a late report of the
+                // refusal, e.g. its toast, arriving after the privacy board) stays: it is newer.
+                let shown_since =
+                    ledger.page_quota.as_ref().is_some_and(|q| q.source != PageSource::Refusal && q.at_ms >= ev.at_ms);
+                if used < limit && !shown_since {
                     ledger.apply_page_quota(used, PageSource::Refusal, ev.at_ms);
                 }
             }
@@ -161,12 +282,16 @@ pub fn record_page_shows(req: &RecordPageShowsRequest) -> Result<QuotaUpdate, Qu
             ledger.apply_page_used(u, source, s.at_ms);
         }
     }
-    ctx.finish()
+    let mut update = ctx.finish()?;
+    attach_endpoint(&req.inputs, &first.shop, &mut update, None);
+    Ok(update)
 }
 
 /// Builds the dashboard of `shop`; fires (and remembers) warnings newly due.
 pub fn dashboard(req: &DashboardRequest) -> Result<QuotaUpdate, QuotaError> {
-    Ctx::load(&req.inputs, &req.shop, req.now_ms)?.finish()
+    let mut update = Ctx::load(&req.inputs, &req.shop, req.now_ms)?.finish()?;
+    attach_endpoint(&req.inputs, &req.shop, &mut update, None);
+    Ok(update)
 }
 
 /// Checks stored quota records without changing anything (for the options page): one

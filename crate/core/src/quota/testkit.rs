@@ -43,6 +43,7 @@ impl Store {
             ledgers,
             paid_orders: self.paid.clone(),
             routes: RouteCounts::default(),
+            endpoint: self.map.get(&super::endpoint::endpoint_key(shop)).cloned(),
         }
     }
 

@@ -20,6 +20,19 @@ fn refusal_when_the_platform_says_spent_caps_the_limit_at_used() {
 }
 
 #[test]
+fn a_refusal_reported_after_the_board_showed_the_quota_does_not_undo_it() {
+    let mut s = Store::default();
+    let t = day0() + 9 * HOUR;
+    s.decrypt("shop", 1, t);
+    // The board shows 1 used of 40 at t + 2 min; the page's own report of a refusal made at
+    // t + 1 min (its toast, seen late) arrives after it.
+    let u = s.show("shop", Some(1), Some(40), t + 2 * MIN);
+    assert_eq!((u.view.limit, u.view.limit_source), (40, LimitSource::Board));
+    let u = s.event("shop", &pkg(2), false, t + MIN, t + 3 * MIN);
+    assert_eq!((u.view.used, u.view.limit, u.view.limit_source), (1, 40, LimitSource::Board), "the newer board stands");
+}
+
+#[test]
 fn corrupt_and_unknown_version_records_are_named_and_reset_alone() {
     let mut s = Store::default();
     let t = day0() + 9 * HOUR;

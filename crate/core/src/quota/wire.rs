@@ -8,7 +8,10 @@
 //! pass and accepts what the flattened form accepted: every input optional, unknown fields
 //! ignored.
 
-use super::api::{DashboardRequest, DecryptEvent, QuotaInputs, RecordEventRequest, RecordPageShowsRequest, ShownQuota};
+use super::api::{
+    DashboardRequest, DecryptEvent, PageDecrypt, PageEventRequest, QuotaInputs, RecordEventRequest,
+    RecordPageShowsRequest, ShownQuota, SilentReport, SilentRequest,
+};
 use super::limit::PaidOrdersDay;
 use super::raise::RouteCounts;
 use crate::tagged::{need, TagError};
@@ -28,7 +31,11 @@ pub struct QuotaWire {
     paid_orders: Vec<PaidOrdersDay>,
     #[serde(default)]
     routes: RouteCounts,
+    #[serde(default)]
+    endpoint: Option<Value>,
     event: Option<DecryptEvent>,
+    page_event: Option<PageDecrypt>,
+    silent: Option<SilentReport>,
     shows: Option<Vec<ShownQuota>>,
     shop: Option<String>,
     now_ms: i64,
@@ -42,6 +49,7 @@ impl QuotaWire {
             ledgers: std::mem::take(&mut self.ledgers),
             paid_orders: std::mem::take(&mut self.paid_orders),
             routes: std::mem::take(&mut self.routes),
+            endpoint: self.endpoint.take(),
         }
     }
 }
@@ -51,6 +59,22 @@ impl TryFrom<QuotaWire> for RecordEventRequest {
 
     fn try_from(mut w: QuotaWire) -> Result<Self, TagError> {
         Ok(Self { inputs: w.take_inputs(), event: need(w.event, "event")?, now_ms: w.now_ms })
+    }
+}
+
+impl TryFrom<QuotaWire> for PageEventRequest {
+    type Error = TagError;
+
+    fn try_from(mut w: QuotaWire) -> Result<Self, TagError> {
+        Ok(Self { inputs: w.take_inputs(), page_event: need(w.page_event, "pageEvent")?, now_ms: w.now_ms })
+    }
+}
+
+impl TryFrom<QuotaWire> for SilentRequest {
+    type Error = TagError;
+
+    fn try_from(mut w: QuotaWire) -> Result<Self, TagError> {
+        Ok(Self { inputs: w.take_inputs(), silent: need(w.silent, "silent")?, now_ms: w.now_ms })
     }
 }
 
@@ -86,6 +110,7 @@ mod tests {
             ledgers: BTreeMap::from([("quota.ledger.s.2026-11-22".to_string(), json!({"v": 1}))]),
             paid_orders: vec![],
             routes: RouteCounts::default(),
+            endpoint: None,
         };
         let dash = DashboardRequest { inputs: inputs.clone(), shop: "店".into(), now_ms: 5 };
         assert_eq!(read::<DashboardRequest>(serde_json::to_value(&dash).unwrap()), Ok(dash));

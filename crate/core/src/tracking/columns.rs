@@ -3,7 +3,8 @@
 //! contain. Then turns each data row into a [`RawEntry`].
 
 use super::couriers::{lookup, CourierLookup};
-use super::normalize::{is_package_id, looks_like_number, normalize_code, normalize_header};
+use super::groups::{self, Reading};
+use super::normalize::{is_package_id, looks_like_number, normalize_code, normalize_header, to_half_width};
 use super::validate::{ColumnView, SourceMeta};
 use super::{column_letter, CourierEntry, ImportError, RawEntry, RawRow};
 
@@ -208,10 +209,31 @@ pub fn extract(rows: Vec<RawRow>, platform: &[CourierEntry]) -> Result<(Vec<RawE
             // Totals, notes and blank-ish rows: shown as ignored, never as orders.
             meta.ignored_rows.push(r.row);
         } else {
-            entries.push(e);
+            match grouped_number(&e.number, &e.courier, platform) {
+                Reading::One(n) => entries.push(RawEntry { number: n, ..e }),
+                Reading::Two(a, b) => {
+                    entries.push(RawEntry { number: a, ..e.clone() });
+                    entries.push(RawEntry { number: b, ..e });
+                }
+                Reading::None => entries.push(e),
+            }
         }
     }
     Ok((entries, meta))
+}
+
+/// A number cell written in pieces with words around it (`7730 1234 5678 2件`,
+/// `2026-12-06 SF1402 5581 33092`) read by its groups ([`groups`]) against the row's courier
+/// (or the shape of exactly one courier). [`Reading::None`] for a cell of one piece (`'7730…`,
+/// kept as written: validation normalises it) and for pieces no courier's shape takes.
+fn grouped_number(cell: &str, courier: &str, platform: &[CourierEntry]) -> Reading {
+    let chars: Vec<char> = to_half_width(cell).chars().map(|c| c.to_ascii_uppercase()).collect();
+    if chars.iter().filter(|c| c.is_ascii_alphanumeric()).count() == 0
+        || chars.split(|c| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()).nth(1).is_none()
+    {
+        return Reading::None;
+    }
+    groups::read_for(&chars, courier, platform)
 }
 
 #[cfg(test)]

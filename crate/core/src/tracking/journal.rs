@@ -51,6 +51,21 @@ fn page_failed(it: &mut FillItem, message: &str, now: i64) {
     settle(it, ItemStatus::Failed, Some("page-error"), Some(message.to_string()), now);
 }
 
+/// A run that a new one is to replace: a finished one stays as it is; an idle one (ready,
+/// paused, stopped) is cancelled in its own journal; a working one, or one with an order whose
+/// 确定 outcome is not settled, is not replaced at all (the merchant pauses or cancels it first).
+pub fn replace(run: FillRun, now_ms: i64) -> Result<FillRun, FillError> {
+    if matches!(run.state, RunState::Done | RunState::Cancelled) {
+        return Ok(run);
+    }
+    let busy = run.state == RunState::Running
+        || run.items.iter().any(|i| matches!(i.status, ItemStatus::InProgress | ItemStatus::Unknown));
+    if busy {
+        return Err(FillError::Busy);
+    }
+    Ok(apply(ApplyRequest { run, event: FillEvent::Cancel, now_ms })?.run)
+}
+
 /// Applies one event. A rejected event returns an error and the caller keeps the old record.
 pub fn apply(req: ApplyRequest) -> Result<ApplyView, FillError> {
     let ApplyRequest { mut run, event, now_ms } = req;

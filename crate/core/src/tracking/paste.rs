@@ -6,7 +6,8 @@
 //! the tracking number as the remaining run of letters and digits that looks like one.
 
 use super::columns::{extract as extract_table, header_kind};
-use super::couriers::{all_names, check_shape, lookup, CourierLookup};
+use super::couriers::all_names;
+use super::groups::{self, Reading};
 use super::normalize::{looks_like_number, to_half_width};
 use super::validate::SourceMeta;
 use super::{CourierEntry, ImportError, RawEntry, RawRow};
@@ -102,12 +103,12 @@ fn package_spans(s: &[char]) -> Vec<(usize, usize)> {
 fn extract_line(s: &[char], line: usize, names: &[String], platform: &[CourierEntry]) -> Vec<RawEntry> {
     let spans = package_spans(s);
     if spans.is_empty() {
-        let (courier, number) = courier_and_number(s, names, platform, false);
-        return if number.is_empty() {
-            Vec::new()
-        } else {
-            vec![RawEntry { row: line, package_id: String::new(), courier, number }]
-        };
+        let (courier, numbers) = courier_and_number(s, names, platform, false);
+        return numbers
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .map(|number| RawEntry { row: line, package_id: String::new(), courier: courier.clone(), number })
+            .collect();
     }
     let mut out = Vec::new();
     for (k, &(start, end)) in spans.iter().enumerate() {
@@ -117,18 +118,30 @@ fn extract_line(s: &[char], line: usize, names: &[String], platform: &[CourierEn
         for c in &mut seg[start - seg_start..end - seg_start] {
             *c = ' ';
         }
-        let (courier, number) = courier_and_number(&seg, names, platform, true);
-        out.push(RawEntry { row: line, package_id: s[start..end].iter().collect(), courier, number });
+        let (courier, numbers) = courier_and_number(&seg, names, platform, true);
+        let package_id: String = s[start..end].iter().collect();
+        for number in numbers {
+            out.push(RawEntry { row: line, package_id: package_id.clone(), courier: courier.clone(), number });
+        }
     }
     out
 }
 
 /// Finds a courier name and a tracking number in a piece of text (package ID already blanked).
+/// The number is read from its groups ([`groups`]): the glued reading that fits the courier
+/// named, or without one the shape of exactly one courier. Two such readings are both given
+/// back (one entry each, so the preview shows both and fills neither: never a guess).
+/// Otherwise the longest run that looks like a number and is not a phone.
 /// `for_order`: the text belongs to an order (its package ID was on the line), so when nothing
 /// there looks like a whole tracking number, a shorter one that was clearly meant as one
 /// ([`meant_as_number`]) is taken, and validation says what is wrong with it (`12345` is not a
 /// 中通 number) instead of that the row has none.
-fn courier_and_number(s: &[char], names: &[String], platform: &[CourierEntry], for_order: bool) -> (String, String) {
+fn courier_and_number(
+    s: &[char],
+    names: &[String],
+    platform: &[CourierEntry],
+    for_order: bool,
+) -> (String, Vec<String>) {
     let mut s = s.to_vec();
     let mut courier = String::new();
     'names: for name in names {
@@ -145,22 +158,23 @@ fn courier_and_number(s: &[char], names: &[String], platform: &[CourierEntry], f
             i += 1;
         }
     }
+    match groups::read_for(&s, &courier, platform) {
+        Reading::One(n) => return (courier, vec![n]),
+        Reading::Two(a, b) => return (courier, vec![a, b]),
+        Reading::None => {}
+    }
+    let s = groups::without_noise(&s);
     let candidates = number_candidates(&s);
-    let code = match lookup(&courier, platform) {
-        CourierLookup::Offered(c) => Some(c.code),
-        _ => None,
-    };
-    let fits = |n: &String| code.as_deref().is_some_and(|c| check_shape(c, n).is_ok());
     let phone = |n: &String| n.len() == 11 && n.starts_with('1') && n.bytes().all(|b| b.is_ascii_digit());
     let number = candidates
         .iter()
-        .find(|n| fits(n))
-        .or_else(|| candidates.iter().filter(|n| !phone(n)).max_by_key(|n| n.len()))
+        .filter(|n| !phone(n))
+        .max_by_key(|n| n.len())
         .or_else(|| candidates.first())
         .cloned()
         .or_else(|| if for_order { meant_as_number(&s) } else { None })
         .unwrap_or_default();
-    (courier, number)
+    (courier, vec![number])
 }
 
 /// The longest run of letters and digits with at least [`MEANT_DIGITS`] digits and

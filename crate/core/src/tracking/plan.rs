@@ -166,6 +166,9 @@ pub enum FillError {
     /// The run has a schema version this core does not know.
     #[error("填写记录版本 {0} 无法识别（unknown run record version {0})")]
     Version(u32),
+    /// A new run was asked for while the current one is still working.
+    #[error("还有进行中的填写任务：请先暂停并等它停下，或取消它（a run is still working: pause or cancel it first）")]
+    Busy,
     /// The event names an order that is not in the run.
     #[error("订单 {0} 不在本次填写任务中（order {0} is not in this run）")]
     UnknownItem(String),

@@ -82,6 +82,8 @@ pub struct ReportView {
     pub rows: Vec<ReportRow>,
     /// Numbers now on orders (shipped or filled), to add to the used-numbers record.
     pub used: Vec<UsedNumber>,
+    /// The run's progress (what the ship page's bar shows).
+    pub progress: super::events::Progress,
 }
 
 /// `fillReport` / `fillReportCsv` request.
@@ -155,6 +157,7 @@ pub fn report(run: &FillRun) -> Result<ReportView, FillError> {
         counts,
         rows,
         used,
+        progress: super::journal::progress(run),
     })
 }
 

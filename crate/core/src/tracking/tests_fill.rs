@@ -241,3 +241,18 @@ fn wrong_version_is_refused() {
     assert_eq!(ev(&run, FillEvent::Start).unwrap_err(), FillError::Version(99));
     assert!(report(&run).is_err());
 }
+
+#[test]
+fn a_busy_run_is_not_replaced_an_idle_one_is_cancelled() {
+    use crate::tracking::journal::replace;
+    let ready = new_run(3, FillMode::Ship);
+    assert_eq!(replace(ready.clone(), 9).expect("idle").state, RunState::Cancelled);
+    let (started, _) = ev(&ready, FillEvent::Start).expect("start");
+    assert_eq!(replace(started.clone(), 9), Err(FillError::Busy), "working");
+    let (paused, _) = ev(&started, FillEvent::Pause).expect("pause");
+    // Paused with its first order handed out: busy until that order settles, as before.
+    let handed_out = paused.items.iter().any(|i| i.status == ItemStatus::InProgress);
+    assert_eq!(replace(paused.clone(), 9).is_err(), handed_out);
+    let (cancelled, _) = ev(&paused, FillEvent::Cancel).expect("cancel");
+    assert_eq!(replace(cancelled.clone(), 9), Ok(cancelled), "a finished run stays as it is");
+}

@@ -1,5 +1,6 @@
 //! Import and validation tests across sources: GBK CSV, an XLSX written in-test, pasted chat
 //! text, every verdict reason, and properties (normalisation idempotent, parsers never panic).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code (cfg'd with a feature, which clippy does not see as a test): a panic is a failed test
 
 use super::normalize::{normalize_code, normalize_name};
 use super::*;

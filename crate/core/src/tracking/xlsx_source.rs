@@ -1,7 +1,8 @@
-//! Workbook import with the in-house XLSX reader ([`crate::xlsx`]), from in-memory bytes (no
-//! file system in the extension): lists the sheets, reads the first one or the one the user
-//! picked, and turns cells into text without losing long numbers (Excel stores
-//! `773012345678901` as a float). XLS, XLSB and ODS are refused with advice to save as .xlsx.
+//! Workbook import from in-memory bytes (no file system in the extension): XLSX with the
+//! in-house reader, XLS and ODS through calamine ([`crate::xlsx::open_any`]). Lists the sheets,
+//! reads the first one or the one the user picked, and turns cells into text without losing
+//! long numbers (Excel stores `773012345678901` as a float). XLSB is refused with advice to
+//! save as .xlsx.
 
 use super::{ImportError, RawRow};
 use crate::xlsx::{self, Value, XlsxError};
@@ -34,9 +35,9 @@ fn unreadable(e: XlsxError) -> ImportError {
     ImportError::Unreadable { format: e.format(), detail: e.to_string() }
 }
 
-/// Lists the sheet names of an XLSX workbook.
+/// Lists the sheet names of an XLSX, XLS or ODS workbook.
 pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, ImportError> {
-    Ok(xlsx::open(bytes).map_err(unreadable)?.sheet_names())
+    Ok(xlsx::open_any(bytes).map_err(unreadable)?.sheet_names())
 }
 
 /// Reads one sheet (`sheet`, or the first) into rows with 1-based spreadsheet row numbers.
@@ -44,7 +45,7 @@ pub fn read(bytes: &[u8], sheet: Option<&str>) -> Result<Book, ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty("表格文件是空的"));
     }
-    let mut book = xlsx::open(bytes).map_err(unreadable)?;
+    let mut book = xlsx::open_any(bytes).map_err(unreadable)?;
     let sheets = book.sheet_names();
     let index = match sheet.filter(|s| !s.is_empty()) {
         Some(want) => sheets

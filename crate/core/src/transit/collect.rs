@@ -7,6 +7,7 @@
 //! way in, so plaintext from a decrypt on the page never reaches storage.
 
 use crate::chinaday::{ChinaDay, DAY_MS};
+use crate::order::facts::{gather, AnswerFacts};
 use crate::order::mask::{mask_buyer, MaskedBuyer};
 use crate::order::package::{parse_answer, raw_id, Package};
 use crate::order::{OrderError, ShipState, SiteProfile};
@@ -181,10 +182,8 @@ pub struct IngestView {
     pub removed: usize,
     /// Packages that could not be read.
     pub rejected: Vec<RejectedView>,
-    /// Fields missing or unreadable among the packages read: field → packages.
-    pub gaps: BTreeMap<&'static str, usize>,
-    /// Packages read whose status is unclear (code and text disagree, or neither is known).
-    pub unclear: usize,
+    /// What the answer showed, for the self-check (counts, missing fields, statuses, shape).
+    pub facts: AnswerFacts,
     /// Pending packages now held.
     pub pending: usize,
     /// Whether the snapshot differs from the one passed in: save it only then (an unchanged
@@ -208,6 +207,7 @@ pub fn ingest(
     let mut snap = snapshot.unwrap_or_else(|| TransitSnapshot::new(shop));
     snap.check(shop)?;
     let (packages, rejected) = parse_answer(&req.answer, profile)?;
+    let rejected_count = rejected.len();
     let mut view = IngestView {
         accepted: packages.len(),
         added: 0,
@@ -217,17 +217,12 @@ pub fn ingest(
             .into_iter()
             .map(|r| RejectedView { index: r.index, package_id: r.package_id, reason: r.reason })
             .collect(),
-        gaps: BTreeMap::new(),
-        unclear: 0,
+        facts: gather(&packages, rejected_count, first_raw(&req.answer)),
         pending: 0,
         changed: false,
     };
     let mut changed = false;
     for p in &packages {
-        for g in &p.gaps {
-            *view.gaps.entry(g.field).or_default() += 1;
-        }
-        view.unclear += usize::from(p.state == ShipState::Unclear);
         changed |= merge(&mut snap, p, now_ms, &mut view);
     }
     let paid: Vec<(String, i64)> =
@@ -249,6 +244,16 @@ pub fn ingest(
     view.changed = changed;
     view.pending = snap.packages.len();
     Ok((snap, view))
+}
+
+/// The answer's first package as it came (list or detail form).
+fn first_raw(answer: &Value) -> Option<&Value> {
+    let data = answer.get("data").unwrap_or(answer);
+    match data.get("packages") {
+        Some(Value::Array(a)) => a.first(),
+        Some(_) => None,
+        None => data.is_object().then_some(data),
+    }
 }
 
 /// Merges one package; returns whether the snapshot changed.

@@ -14,7 +14,7 @@ mod export_tests;
 #[cfg(feature = "office")]
 pub mod export_xlsx;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 pub mod planner;
 pub mod reconcile;
 pub mod routes;

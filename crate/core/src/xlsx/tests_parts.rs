@@ -183,13 +183,16 @@ fn unreadable(bytes: &[u8]) -> (String, String) {
 #[test]
 fn other_formats_are_refused_with_advice() {
     let (f, d) = unreadable(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]);
+    // A damaged .xls (or a password-protected .xlsx): calamine's error, and what to do.
     assert_eq!(f, "XLS");
-    assert!(d.starts_with("RedShip 只读取 .xlsx 工作簿") && d.contains("另存为") && d.contains("WPS"), "{d}");
+    assert!(d.contains("XLS 文件已损坏或无法识别") && d.contains("另存为") && d.contains("WPS"), "{d}");
     let ods = zip(&[("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", "<x/>")]);
     assert_eq!(unreadable(&ods).0, "ODS");
     let xlsb =
         zip(&[("_rels/.rels", ROOT_RELS.replace("workbook.xml", "workbook.bin").as_str()), ("xl/workbook.bin", "\0")]);
-    assert_eq!(unreadable(&xlsb).0, "XLSB");
+    let (f, d) = unreadable(&xlsb);
+    assert_eq!(f, "XLSB");
+    assert!(d.starts_with("RedShip 读取 .xlsx、.xls 和 .ods 工作簿，不读取 XLSB"), "{d}");
     let (f, d) = unreadable(b"<html><table><tr><td>1</td></tr></table></html>");
     assert_eq!(f, "XLSX");
     assert!(d.contains("不是 ZIP") && d.contains("另存为"), "{d}");

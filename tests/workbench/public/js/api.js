@@ -30,13 +30,17 @@ async function call(method, path, body) {
   return json.data;
 }
 
+/** Where the decrypt is: SPEC's guessed path, unless the replica moved it (`/__test/decrypt-path`,
+ * served in `<meta name="replica-decrypt">`). */
+const DECRYPT_PATH = document.querySelector('meta[name="replica-decrypt"]')?.content || '/api/edith/fulfillment/package/receiver/decrypt';
+
 /** The platform endpoints the pages use. */
 export const api = {
   orderPage: (body) => call('POST', '/api/edith/fulfillment/order/page', body),
   orderDetail: (packageId) => call('POST', '/api/edith/fulfillment/order/detail', { package_id: packageId }),
   companies: (packageIds) => call('POST', '/api/edith/package/logistics/companies', { send_from: '001', package_id_list: packageIds }),
   ship: (body) => call('POST', '/api/edith/fulfillment/order_delivering_api', body),
-  decrypt: (packageId) => call('POST', '/api/edith/fulfillment/package/receiver/decrypt', { package_id: packageId, action_type: 1 }),
+  decrypt: (packageId) => call('POST', DECRYPT_PATH, { package_id: packageId, action_type: 1 }),
   quota: () => call('GET', '/api/edith/privacy/decrypt/quota'),
   quotaRule: () => call('GET', '/api/edith/privacy/decrypt/rule'),
   applications: () => call('GET', '/api/edith/privacy/decrypt/applications'),

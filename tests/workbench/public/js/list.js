@@ -46,7 +46,9 @@ export const OrderListPage = {
           status: TABS.find((t) => t.value === tab.value).status, time_range_list: [],
         });
         if (mine !== seq) return;
-        rows.value = data.packages || [];
+        // Another front end's spelling (`packageNo`, used by the self-check test to serve a shape
+        // RedShip's profile does not know) still renders: the page reads it, RedShip must not.
+        rows.value = (data.packages || []).map((p) => (p.packageId || !p.packageNo ? p : { ...p, packageId: p.packageNo }));
         total.value = data.total || 0;
         loaded.value = true;
       } catch (e) {

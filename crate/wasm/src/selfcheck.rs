@@ -1,0 +1,60 @@
+//! Bindings for the core's `selfcheck` domain: today's record of what the order answers showed,
+//! the self-check's lines and the diagnostic report. Errors are `SelfCheckError`s.
+
+use crate::boundary::{from_js_named, to_js};
+use redship_core::order::facts::AnswerFacts;
+use redship_core::selfcheck::{self, CheckInput, ListRecord};
+use redship_core::transit::table::china_time;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+const ERR: &str = "SelfCheckError";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AnswerReq {
+    facts: AnswerFacts,
+    now_ms: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UnreadReq {
+    rows: usize,
+    at_ms: f64,
+    now_ms: f64,
+}
+
+/// `selfcheckRecordAnswer(record | null, {facts, nowMs})` → today's record with one order
+/// answer's facts (`ordersIngest`'s `view.facts`) added.
+#[wasm_bindgen(js_name = selfcheckRecordAnswer)]
+pub fn selfcheck_record_answer(record: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let rec: Option<ListRecord> = from_js_named(record, ERR)?;
+    let req: AnswerReq = from_js_named(request, ERR)?;
+    to_js(&selfcheck::record_answer(rec, &req.facts, req.now_ms as i64))
+}
+
+/// `selfcheckRecordUnread(record | null, {rows, atMs, nowMs})` → today's record noting that the
+/// list showed `rows` rows with package IDs and no answer read a package.
+#[wasm_bindgen(js_name = selfcheckRecordUnread)]
+pub fn selfcheck_record_unread(record: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let rec: Option<ListRecord> = from_js_named(record, ERR)?;
+    let req: UnreadReq = from_js_named(request, ERR)?;
+    to_js(&selfcheck::record_unread(rec, req.rows, req.at_ms as i64, req.now_ms as i64))
+}
+
+/// `selfcheckView({profileVersion, coreVersion, lists, couriers, page, dialog, boardReadAtMs})`
+/// → `{level, lines: [{id, level, textZh, textEn, adviceZh, adviceEn}]}`.
+#[wasm_bindgen(js_name = selfcheckView)]
+pub fn selfcheck_view(input: JsValue) -> Result<JsValue, JsValue> {
+    let input: CheckInput = from_js_named(input, ERR)?;
+    to_js(&selfcheck::check(&input))
+}
+
+/// `selfcheckReport(input, nowMs)` → the diagnostic report's text (no buyer data, no order IDs,
+/// no tracking numbers).
+#[wasm_bindgen(js_name = selfcheckReport)]
+pub fn selfcheck_report(input: JsValue, now_ms: f64) -> Result<String, JsValue> {
+    let input: CheckInput = from_js_named(input, ERR)?;
+    Ok(selfcheck::report(&input, &china_time(now_ms as i64)))
+}
