@@ -111,6 +111,14 @@ describe('decrypts seen on the page, the decrypt at an unknown path', { timeout:
     assert.deepEqual([learned?.path, learned?.keys], [MOVED, ['action_type', 'package_id']], JSON.stringify(learned));
     assert.ok(learned.seen >= 2);
     assert.equal(await badge(), String(40 - platform.length));
+    // The self-check shows the learned path where the merchant looks (the options page).
+    const options = await openExtensionPage(browser.context, browser.extensionId, 'options.html');
+    const line = options.locator('[data-testid="selfcheck-row"][data-id="endpoints"]');
+    await line.filter({ hasText: MOVED }).waitFor({ timeout: 15_000 });
+    assert.equal(await line.getAttribute('data-level'), 'ok');
+    const decrypts = options.locator('[data-testid="selfcheck-row"][data-id="decrypts"]');
+    assert.notEqual(await decrypts.getAttribute('data-level'), 'error', await decrypts.textContent());
+    await options.close();
   });
 
   it('a refusal the page shows is recorded as refused, not charged', async () => {
