@@ -75,7 +75,12 @@ export async function selfcheckOf(shop) {
 export async function alarming(shop) {
   if (!shop) return false;
   try {
-    return (await selfcheckOf(shop)).level === 'error';
+    // Asked by every badge update (each decrypt): only the facts that can make it red and that
+    // the quota view does not already carry (its own silent clicks put `?` on the badge), so the
+    // quota dashboard is not computed a second time here.
+    const [lists, dialog] = await Promise.all([store.get(listsKey(shop)), ship.lastRunFacts(shop).catch(() => null)]);
+    const input = { profileVersion: siteVersion, coreVersion: core.version(), lists: lists ?? null, dialog };
+    return core.selfcheckView(input).level === 'error';
   } catch {
     return false;
   }
