@@ -35,9 +35,12 @@ const QUOTA = {
   /** The words and timings for reading decrypts from the page (the core's) and the decrypt
    *  endpoint learned for the shop: {refusalTexts, settleMs, silentMs, decryptPath}. */
   'quota.pageRules': { from: ['content'], payload: { shop: 'string?:64' } },
-  /** Numbers the workbench itself showed (`source` 'api': its quota answer; 'board': the privacy
-   *  board). Answer: {used, limit, remaining}. */
-  'quota.shown': { from: ['content'], payload: { shop: 'string:64', source: 'string:8', day: 'string?:10', used: 'integer?', dailyQuota: 'integer?', atMs: 'integer' } },
+  /** What the workbench showed of today's quota, for the core to read through the profile's
+   *  words: `source` 'board' (a block of the page's text naming the quota, `text`: read, never
+   *  stored), 'api' (the profile's quota answer, `fields`: its numeric fields) or 'answer' (a
+   *  small answer from another path, `path`, whose field names look like a quota: offered as the
+   *  quota endpoint). Answer: {used, limit, remaining}. */
+  'quota.read': { from: ['content'], payload: { shop: 'string:64', source: 'string:8', day: 'string?:10', text: 'string?:400', path: 'string?:200', fields: 'object?:2048', atMs: 'integer' } },
   /** Popup: a shop's dashboard (default the last active shop). Answer: {shops, shop, view, day,
    *  workbench} with view = the core's DashboardView, or {shops: [], shop: null} before any. */
   'quota.dashboard': { from: ['page'], payload: { shop: 'string?:64' } },

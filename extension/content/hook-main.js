@@ -83,6 +83,35 @@
     if (obj && typeof obj === 'object') for (const k of keys) if (k in obj) out[k] = obj[k];
     return out;
   };
+  /** The numeric fields of an answer's `data` object (at most 16), or null when none. */
+  function numbers(data) {
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
+    const out = {};
+    let n = 0;
+    for (const k of Object.keys(data).slice(0, 32)) {
+      const v = data[k];
+      if (typeof v === 'number' && Number.isFinite(v) && k.length <= 64 && n < 16) { out[k] = v; n += 1; }
+    }
+    return n ? out : null;
+  }
+
+  // Small answers from paths the profile does not name, whose data carries numbers under
+  // quota-like names (the profile's `quota.probe`), are offered as the quota endpoint: path and
+  // numbers only. The core decides what they say; the privacy board confirms them.
+  const QUOTA_PROBE = site.quota?.probe ? new RegExp(site.quota.probe, 'i') : null;
+  const MAX_OFFER_CHARS = 4096;
+  /** `answer`: the answer's text, or the object an XHR of responseType 'json' already parsed. */
+  function offerQuota(path, answer) {
+    if (typeof answer === 'string') {
+      if (answer.length > MAX_OFFER_CHARS || answer[0] !== '{') return;
+      answer = jsonOrNull(answer);
+    }
+    if (!answer || typeof answer !== 'object' || answer.success === false) return;
+    const fields = numbers(answer.data);
+    if (!fields || !Object.keys(fields).some((k) => QUOTA_PROBE.test(k))) return;
+    port.postMessage({ kind: 'quotaOffer', payload: { path, fields } });
+  }
+
   /** Answers passed on as text for the service worker to parse (see the header). */
   const LIST_KINDS = new Set(['orderPage', 'orderDetail']);
   /** Longer answers are not passed on: the worker's message limit would refuse them anyway. */
@@ -98,8 +127,12 @@
       case 'decrypt':
         // Plaintext name, phone and address are in `data`: deliberately not read.
         return { packageId: String(request?.package_id ?? ''), ...verdict };
-      case 'quota':
-        return ok && data ? { ...pick(data, ['date', 'daily_quota', 'used']) } : null;
+      case 'quota': {
+        // Every numeric field goes on: the core reads used and total by the words in their
+        // names (the profile's `quota.answerKeys`), not by one guessed spelling.
+        const fields = numbers(data);
+        return ok && fields ? { fields, ...(typeof data.date === 'string' ? { date: data.date } : {}) } : null;
+      }
       case 'deliver':
         return { packageId: String(request?.package_id ?? ''), expressCompanyCode: String(request?.express_company_code ?? ''), expressNo: String(request?.express_no ?? ''), ...verdict };
       case 'couriers':
@@ -154,6 +187,14 @@
           if (probed) {
             promise.then((res) => res.clone().text())
               .then((text) => later(() => reportSent(path, probed, sentAt, text)), () => {});
+          } else if (path && QUOTA_PROBE) {
+            // Only small JSON answers are read (a declared length, when there is one, says so).
+            promise.then((res) => {
+              const type = res.headers.get('content-type') || '';
+              const length = Number(res.headers.get('content-length') || 0);
+              if (!type.includes('json') || length > MAX_OFFER_CHARS) return null;
+              return res.clone().text();
+            }).then((text) => { if (text) later(() => offerQuota(path, text)); }, () => {});
           }
         }
       } catch { /* never disturb the page */ }
@@ -239,6 +280,14 @@
             this.addEventListener('loadend', () => {
               const answer = answerText(this);
               later(() => reportSent(path, probed, sentAt, answer));
+            });
+          } else if (QUOTA_PROBE) {
+            const path = this.__redshipPath;
+            this.addEventListener('loadend', () => {
+              // A parsed answer is looked into as it is (stringifying a large one would cost).
+              const answer = this.responseType === 'json' ? this.response
+                : this.responseType === '' || this.responseType === 'text' ? this.responseText : null;
+              if (answer && (typeof answer !== 'string' || answer.length <= MAX_OFFER_CHARS)) later(() => offerQuota(path, answer));
             });
           }
         } catch { /* never disturb the page */ }

@@ -5,9 +5,11 @@
 // - the page-world hook's `decrypt` summaries: package ID + success or refusal. The plaintext
 //   name, phone and address never reach this script (the hook drops them) and nothing here
 //   reads the decrypted cells of the page;
-// - its `quota` summaries: the platform's own {date, daily_quota, used} answer;
-// - the privacy board (隐私保护) itself, as a fallback when no answer was seen: a `d-statistic`
-//   block whose text says 已用 and shows "used / total".
+// - its `quota` summaries: the numeric fields of the platform's own quota answer, and of small
+//   answers from other paths whose field names look like a quota (offered as the quota
+//   endpoint; the core decides, and the privacy board confirms);
+// - the privacy board (隐私保护) itself: the text of blocks that name the quota (the profile's
+//   words), read by the core in the forms a person writes.
 // - what the page shows after the merchant clicks a row's 查看 control (text 查看, or an icon
 //   whose title is 查看): when that row's buyer fields (found again by its package ID: rows
 //   re-render) turn from masked (`*` in them) to plain, that is a decrypt of the package; a
@@ -36,10 +38,6 @@
     if (s !== location.host) knownShop = s;
     return knownShop ?? s;
   }
-  const count = (v) => {
-    const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
-    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-  };
 
   // Deliveries the worker could not save (its storage full — it has told the user — or a write
   // failing), or did not answer through all the retries, wait here, oldest first, and go again
@@ -309,38 +307,58 @@
     }
   }, true);
 
-  // ── the platform's quota answer ──────────────────────────────────────────────────────────
-  let lastAnswer = null; // {used, dailyQuota} as the page's last quota answer said
+  // ── the platform's quota answer, and answers offered as one ─────────────────────────────
+  // Numbers only, with their field names: the core reads used and total by the names.
+  const fieldsOf = (f) => {
+    const out = {};
+    if (f && typeof f === 'object') for (const [k, v] of Object.entries(f).slice(0, 16)) if (Number.isFinite(v) && k.length <= 64) out[k] = v;
+    return Object.keys(out).length ? out : null;
+  };
   R.onHook('quota', (p) => {
-    const used = count(p.used);
-    const dailyQuota = count(p.daily_quota);
-    if (used === undefined && dailyQuota === undefined) return;
-    lastAnswer = { used, dailyQuota };
-    const payload = { shop: shop(), source: 'api', atMs: Date.now() };
+    const fields = fieldsOf(p.fields);
+    if (!fields) return;
+    const payload = { shop: shop(), source: 'api', atMs: Date.now(), fields };
     if (typeof p.date === 'string' && DAY_RE.test(p.date)) payload.day = p.date;
-    if (used !== undefined) payload.used = used;
-    if (dailyQuota !== undefined) payload.dailyQuota = dailyQuota;
-    deliver('quota.shown', payload);
+    deliver('quota.read', payload);
+  });
+  const offered = new Map(); // path → what it last said, so a page polling it is not re-sent
+  R.onHook('quotaOffer', (p) => {
+    const fields = fieldsOf(p.fields);
+    if (!fields || typeof p.path !== 'string' || !p.path.startsWith('/') || p.path.length > 200) return;
+    const key = JSON.stringify(fields);
+    const last = offered.get(p.path);
+    if (last && last.key === key && Date.now() - last.atMs < 60_000) return;
+    offered.set(p.path, { key, atMs: Date.now() });
+    deliver('quota.read', { shop: shop(), source: 'answer', atMs: Date.now(), path: p.path, fields });
   });
 
   // ── the privacy board, read from the page ────────────────────────────────────────────────
-  const PAIR_RE = /^\s*(\d+)\s*\/\s*(\d+)\s*$/;
+  // Blocks whose text names the quota (the profile's `quota.boardWords`) and holds a number go
+  // to the core as text, which reads them in the forms a person writes (已用 3 / 20, 剩余 17 次,
+  // 共 20 次 …); the text is read there and never stored. The statistic blocks first; without
+  // them, the smallest elements that name the quota.
+  const WORDS = Object.values(site.quota?.boardWords || {}).flat().filter((w) => typeof w === 'string' && w.length > 1);
+  const MAX_BLOCK_CHARS = 400;
+  const namesQuota = (text) => /[0-9０-９]/.test(text) && WORDS.some((w) => text.includes(w));
+  const clean = (text) => text.replace(/\s+/g, ' ').trim();
 
-  /** `{used, dailyQuota}` from a statistic block saying 已用 … "a / b", or null. */
-  function readBoard() {
-    for (const block of document.querySelectorAll(site.dom.statistic)) {
-      const text = block.textContent || '';
-      if (!text.includes(site.text.quotaUsedLabel) || !text.includes(site.text.quotaTotalLabel)) continue;
-      // The used count comes first when the label names 已用 before 额度.
-      const usedFirst = text.indexOf(site.text.quotaUsedLabel) < text.indexOf(site.text.quotaTotalLabel);
-      for (const el of block.querySelectorAll('*')) {
-        const m = PAIR_RE.exec(el.textContent || '');
-        if (!m) continue;
-        const [a, b] = [Number(m[1]), Number(m[2])];
-        return usedFirst ? { used: a, dailyQuota: b } : { used: b, dailyQuota: a };
-      }
-    }
-    return null;
+  /** The blocks' texts that name the quota, or []. */
+  function boardTexts() {
+    const blocks = [...document.querySelectorAll(site.dom.statistic)]
+      .map((el) => clean(el.textContent || '')).filter((t) => t.length <= MAX_BLOCK_CHARS && namesQuota(t));
+    if (blocks.length) return [...new Set(blocks)].slice(0, 3);
+    const found = [];
+    const walk = (el) => {
+      const text = el.textContent || '';
+      if (!namesQuota(text)) return false;
+      let inner = false;
+      for (const child of el.children) inner = walk(child) || inner;
+      if (!inner && text.length <= MAX_BLOCK_CHARS) found.push(clean(text));
+      return inner || text.length <= MAX_BLOCK_CHARS;
+    };
+    if (document.body) walk(document.body);
+    // The smallest elements that hold a label with a number (a card `已用` | `3` as a whole).
+    return [...new Set(found)].slice(0, 6);
   }
 
   let lastBoard = '';
@@ -348,15 +366,12 @@
   function scanBoard() {
     timer = 0;
     if (!location.pathname.startsWith(site.routes.privacy)) return;
-    const board = readBoard();
-    if (!board) return;
-    const key = `${board.used}/${board.dailyQuota}`;
-    if (key === lastBoard) return;
-    lastBoard = key;
-    // The board shows the quota answer the page received: when the hook saw that same answer,
-    // it has been recorded already (at its own, earlier time).
-    if (lastAnswer && lastAnswer.used === board.used && lastAnswer.dailyQuota === board.dailyQuota) return;
-    deliver('quota.shown', { shop: shop(), source: 'board', atMs: Date.now(), ...board });
+    // Cards apart (已用 3 | 总额度 20) are read together: the core takes each number with the
+    // label just before it, and numbers that disagree read as nothing.
+    const text = boardTexts().join('\n').slice(0, MAX_BLOCK_CHARS);
+    if (!text || text === lastBoard) return;
+    lastBoard = text;
+    deliver('quota.read', { shop: shop(), source: 'board', atMs: Date.now(), text });
   }
 
   // Watching the whole document costs the page: a 500-row list render makes tens of thousands of

@@ -4,7 +4,7 @@
 // file loads records, calls one core operation, saves what changed, and updates badge,
 // notifications and open pages. Handlers are queued (router.js), so reports from several tabs
 // at once are applied one after another, each on the result of the last.
-import { core, ready } from './core.js';
+import { core, ready, site } from './core.js';
 import { register, broadcast, exclusive } from './router.js';
 import * as store from './store.js';
 import { inputs, save, knownShops, problems, settingsKey, PROBLEMS_KEY } from './quota/records.js';
@@ -25,6 +25,12 @@ const afterAnswer = (ctx, work) => (ctx?.after ? ctx.after(work) : work());
 async function run(op, shop, extra, ctx) {
   const nowMs = Date.now();
   const update = core[op]({ ...(await inputs(shop, nowMs)), ...extra(nowMs) });
+  await settle(update, shop, nowMs, ctx);
+  return update;
+}
+
+/** Saves a core update for `shop` and tells the user (badge, notification, open pages). */
+async function settle(update, shop, nowMs, ctx) {
   try {
     await save(update, shop, nowMs);
   } catch (e) {
@@ -36,7 +42,6 @@ async function run(op, shop, extra, ctx) {
     await Promise.all([showBadge(update.view), notify(update.view)]);
     broadcast('quota', { shop });
   });
-  return update;
 }
 
 const brief = (view) => ({ used: view.used, limit: view.limit, remaining: view.remaining });
@@ -96,12 +101,11 @@ register('quota.pageRules', async (p) => {
   return { ...rules, decryptPath };
 }, { queued: false });
 
-register('quota.shown', async (p, ctx) => {
-  if (p.source !== 'api' && p.source !== 'board') {
-    throw Object.assign(new Error(`unknown source "${p.source}"`), { name: 'QuotaError' });
-  }
-  const show = { shop: p.shop, source: p.source, atMs: p.atMs, day: p.day ?? null, used: p.used ?? null, dailyQuota: p.dailyQuota ?? null };
-  const update = await run('quotaRecordPageShows', p.shop, (nowMs) => ({ shows: [show], nowMs }), ctx);
+register('quota.read', async (p, ctx) => {
+  const read = { shop: p.shop, source: p.source, atMs: p.atMs, day: p.day ?? null, text: p.text ?? null, path: p.path ?? null, fields: p.fields ?? {} };
+  const nowMs = Date.now();
+  const update = core.quotaRecordPageReads(site(), { ...(await inputs(p.shop, nowMs)), reads: [read], nowMs });
+  await settle(update, p.shop, nowMs, ctx);
   return brief(update.view);
 });
 
@@ -217,7 +221,9 @@ export async function decryptedToday(shop) {
  * What the page showed today for `shop`, for the self-check. Read-only. → {day, decrypts:
  * {request, page, both}, silent: [{atMs, packageId}] (clicks that showed plain text with no
  * decrypt counted), decryptEndpoint: {path, keys, seen} | null, refusals} (refusals seen on the
- * page: a toast or the platform's words after a 查看 click).
+ * page: a toast or the platform's words after a 查看 click), quotaEndpoint (path | null: an answer
+ * the board confirmed), quotaOffers ([{path, keys}]: answers offered as the quota endpoint),
+ * boardUnreadAtMs (a board block named the quota but its numbers could not be read).
  */
 export async function pageFacts(shop) {
   const nowMs = Date.now();
@@ -229,6 +235,9 @@ export async function pageFacts(shop) {
     silent: f.silent.map((s) => ({ atMs: s.atMs, packageId: s.packageId })),
     decryptEndpoint: f.decryptEndpoint ?? null,
     refusals: f.refusals,
+    quotaEndpoint: f.quotaEndpoint ?? null,
+    quotaOffers: f.quotaOffers ?? [],
+    boardUnreadAtMs: f.boardUnreadAtMs ?? null,
     // The last number the workbench showed today and where (the privacy board, or its answer).
     shown: update.view.pageShown ? { source: update.view.pageShown.source, atMs: update.view.pageShown.atMs } : null,
   };

@@ -8,10 +8,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { currentWorker, launch, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
+import { numbers, settle } from './lib/popup.mjs';
 
 const LIST = '/app-order/order/query';
 const MOVED = '/api/edith/zz/moved/receiver/open';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const ROWS = 'table.d-new-table tbody tr.d-new-table-row';
 
 async function openList(page, url) {
@@ -28,12 +28,6 @@ async function decrypt(page, id) {
   return (await answered).json();
 }
 
-async function numbers(popup) {
-  return popup.evaluate(() => {
-    const n = (id) => Number(document.querySelector(`[data-testid="${id}"]`)?.textContent);
-    return { used: n('quota-used'), limit: n('quota-limit'), remaining: n('quota-remaining') };
-  });
-}
 
 async function logRows(popup) {
   return popup.getByTestId('quota-log-row').evaluateAll((rows) => rows.map((r) => ({
@@ -41,16 +35,6 @@ async function logRows(popup) {
   })));
 }
 
-async function settle(read, ok, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  let value;
-  for (;;) {
-    try { value = await read(); } catch (e) { value = e; }
-    if (!(value instanceof Error) && ok(value)) return value;
-    if (Date.now() > end) return value;
-    await sleep(150);
-  }
-}
 
 const charged = async (replica) => (await replica.log()).decrypts.filter((d) => d.charged);
 

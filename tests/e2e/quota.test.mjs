@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fillStorage, launch, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
+import { numbers, settle, sleep } from './lib/popup.mjs';
 
 const LIST = '/app-order/order/query';
 const PRIVACY = '/app-order/privacy';
@@ -20,7 +21,6 @@ const DAY_MS = 86_400_000;
 const CHINA_MS = 8 * 3_600_000;
 
 const chinaDay = (ms) => new Date(ms + CHINA_MS).toISOString().slice(0, 10);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function openList(page, url) {
   await page.goto(`${url}${LIST}`);
@@ -50,27 +50,8 @@ async function decrypt(page, id) {
   return (await answered).json();
 }
 
-/** The popup's numbers as the UI contract exposes them. */
-/** The popup's three numbers, read in one task: three separate reads can straddle a redraw and
- * mix two states (used and limit from before, remaining from after). */
-async function numbers(popup) {
-  return popup.evaluate(() => {
-    const n = (id) => Number(document.querySelector(`[data-testid="${id}"]`)?.textContent);
-    return { used: n('quota-used'), limit: n('quota-limit'), remaining: n('quota-remaining') };
-  });
-}
 
 /** Polls `read` until `ok(value)` or the timeout; returns the last value (assert on it). */
-async function settle(read, ok, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  let value;
-  for (;;) {
-    try { value = await read(); } catch (e) { value = e; }
-    if (!(value instanceof Error) && ok(value)) return value;
-    if (Date.now() > end) return value;
-    await sleep(150);
-  }
-}
 
 async function chargedOn(replica, day) {
   return (await replica.log()).decrypts.filter((d) => d.charged && (!day || d.day === day));

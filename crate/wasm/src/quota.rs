@@ -61,11 +61,14 @@ pub fn quota_record_event(req: JsValue) -> Result<JsValue, JsValue> {
     to_js(&quota::record_event(&req).map_err(quota_err)?)
 }
 
-/// Records numbers the workbench showed: `{settings, ledgers, paidOrders, routes, shows, nowMs}`.
-#[wasm_bindgen(js_name = quotaRecordPageShows)]
-pub fn quota_record_page_shows(req: JsValue) -> Result<JsValue, JsValue> {
-    let req: quota::RecordPageShowsRequest = request(req)?;
-    to_js(&quota::record_page_shows(&req).map_err(quota_err)?)
+/// Records what the page showed of today's quota, read through the site profile's words:
+/// `{settings, ledgers, paidOrders, routes, endpoint, reads: [{shop, atMs, source: 'board' |
+/// 'api' | 'answer', day?, text? (board), path? (answer), fields? (api, answer: name → number)}],
+/// nowMs}` → the update (`view.pageFacts`: `quotaEndpoint`, `quotaOffers`, `boardUnreadAtMs`).
+#[wasm_bindgen(js_name = quotaRecordPageReads)]
+pub fn quota_record_page_reads(site: &crate::SiteProfile, req: JsValue) -> Result<JsValue, JsValue> {
+    let req: quota::RecordPageReadsRequest = request(req)?;
+    to_js(&quota::record_page_reads(&req, &site.core().quota).map_err(quota_err)?)
 }
 
 /// Records what the page showed after one 查看 click (the row turned plain, or a refusal):

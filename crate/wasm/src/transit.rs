@@ -168,6 +168,13 @@ impl SiteProfile {
     }
 }
 
+impl SiteProfile {
+    /// The core's profile, for the other domains' bindings.
+    pub(crate) fn core(&self) -> &CoreSiteProfile {
+        &self.0
+    }
+}
+
 fn snapshot_for(value: JsValue, shop_id: &str) -> Result<TransitSnapshot, JsValue> {
     let snap = from_js_large::<Option<TransitSnapshot>>(value)?;
     let snap = snap.unwrap_or_else(|| TransitSnapshot::new(shop_id));

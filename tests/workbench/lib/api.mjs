@@ -6,7 +6,7 @@
 // has already acted, as with a slow real server).
 import { TIERS } from './rules.mjs';
 import { PlatformError } from './state.mjs';
-import { ok, fail, readJson, sendJson, decryptPath, DEFAULT_DECRYPT_PATH } from './http.mjs';
+import { ok, fail, readJson, sendJson, decryptPath, DEFAULT_DECRYPT_PATH, quotaFormNow } from './http.mjs';
 
 const REASONS = ['代发商家需要让供应商发货', '使用了小红书电子面单不支持的快递', '发货仓库没有对接小红书电子面单', '虚拟商品', '其他'];
 
@@ -36,9 +36,18 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The decrypt, at SPEC's guessed path unless `/__test/decrypt-path` moved it. */
 const DECRYPT = ['POST', (s, b) => s.decrypt(b.package_id)];
 
+/** The quota moved by `/__test/quota-form`: other field names, and nothing at the guessed path. */
+const MOVED_QUOTA = ['GET', (s) => {
+  const q = s.quota();
+  return { date: q.date, useNum: q.used, allNum: q.daily_quota };
+}];
+const QUOTA_PATH = '/api/edith/privacy/decrypt/quota';
+
 /** Handles an /api/ request; returns false for unknown paths. */
 export async function handleApi(state, req, res, path) {
-  const route = path === decryptPath() ? DECRYPT : path === DEFAULT_DECRYPT_PATH ? null : ROUTES[path];
+  const movedQuota = quotaFormNow()?.path;
+  const route = path === decryptPath() ? DECRYPT : path === DEFAULT_DECRYPT_PATH ? null
+    : movedQuota && path === movedQuota ? MOVED_QUOTA : movedQuota && path === QUOTA_PATH ? null : ROUTES[path];
   if (!route) return false;
   if (req.method !== route[0]) {
     sendJson(res, 405, fail(405, '请求方法不支持'));

@@ -1,12 +1,14 @@
 // The replica's /__test/ hooks exactly as SPEC.md lists them (reset, clock, quota, orders, fault,
 // dialog, log), plus `GET /__test/shape` (the shape served and the codes the SPA's tabs send) and
 // `POST /__test/dialog-mode` (how the ship dialog renders: rebuilt on every change; see README)
-// and `POST /__test/decrypt-path` (the decrypt moved to another path, from the next page load on).
+// and `POST /__test/decrypt-path` (the decrypt moved to another path, from the next page load on)
+// and `POST /__test/quota-form` (the quota answered at another path with other field names, and
+// the privacy board drawn another way, from the next page load on).
 // Tests, the demo and benchmarks drive the replica's state through these; the extension never
 // calls them.
 import { PlatformError } from './state.mjs';
 import { checkShape } from './shape.mjs';
-import { ok, fail, readJson, sendJson, setDecryptPath } from './http.mjs';
+import { ok, fail, readJson, sendJson, setDecryptPath, setQuotaForm } from './http.mjs';
 
 const num = (v) => (v === undefined || v === null ? undefined : Number(v));
 
@@ -15,6 +17,7 @@ const HOOKS = {
     let shape;
     try { shape = checkShape(b.shape ?? s.defaults.shape); } catch (e) { throw new PlatformError([10001, e.message]); }
     setDecryptPath(null);
+    setQuotaForm(null);
     s.reset({ seed: b.seed ?? s.defaults.seed, orders: num(b.orders) ?? s.defaults.orders, now: num(b.now) ?? s.now(), daily_quota: num(b.daily_quota) ?? s.defaults.daily_quota, shape });
     return { packages: s.packages.size, now: s.now(), quota: s.quota(), shape: s.shape };
   },
@@ -31,6 +34,9 @@ const HOOKS = {
   fault: (s, b) => s.addFault(b),
   'decrypt-path': (s, b) => {
     try { return { path: setDecryptPath(b.path) }; } catch (e) { throw new PlatformError([10001, e.message]); }
+  },
+  'quota-form': (s, b) => {
+    try { return setQuotaForm(b); } catch (e) { throw new PlatformError([10001, e.message]); }
   },
   dialog: (s, b) => {
     if (!b.package_id || !b.show_package_id) throw new PlatformError([10001, 'package_id and show_package_id are required']);

@@ -88,6 +88,32 @@ function decryptMeta() {
   return decryptAt === DEFAULT_DECRYPT_PATH ? '' : `\n  <meta name="replica-decrypt" content="${decryptAt}">`;
 }
 
+/** How today's quota is told (`POST /__test/quota-form`): null = SPEC's guessed path and
+ *  fields with the statistic block; else {path, board} — the quota answered at another path
+ *  with other field names ({useNum, allNum, date}), and the board drawn as 'cards' (value above
+ *  its caption, no statistic class) or 'sentence' (one line of text). */
+let quotaForm = null;
+const BOARDS = ['statistic', 'cards', 'sentence'];
+
+/** The quota form now. */
+export function quotaFormNow() { return quotaForm; }
+
+/** Sets the quota form (`{path?, board?}`; empty = back to the default). */
+export function setQuotaForm(body) {
+  const path = body?.path ? String(body.path) : null;
+  const board = body?.board ? String(body.board) : 'statistic';
+  if (path && !/^\/api\/[A-Za-z0-9_\-/]+$/.test(path)) throw new Error(`quota path "${path.slice(0, 80)}" is not an /api/ path`);
+  if (!BOARDS.includes(board)) throw new Error(`board must be one of ${BOARDS.join(', ')}`);
+  quotaForm = path || board !== 'statistic' ? { path, board } : null;
+  return quotaForm ?? { path: null, board: 'statistic' };
+}
+
+/** The `<meta>` that tells the SPA its quota form, when not the default. */
+function quotaMeta() {
+  if (!quotaForm) return '';
+  return `\n  <meta name="replica-quota" content="${quotaForm.board}"${quotaForm.path ? ` data-path="${quotaForm.path}"` : ''}>`;
+}
+
 /** Serves the SPA shell, its static files and vendored Vue; returns false when not a page path. */
 export async function serveStatic(req, res, path, { shape = 'seen', dialog = null } = {}) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -97,7 +123,7 @@ export async function serveStatic(req, res, path, { shape = 'seen', dialog = nul
     return true;
   }
   if (path.startsWith('/app-order/')) {
-    await sendFile(res, join(PUBLIC, 'index.html'), TYPES['.html'], (html) => html.replace('</head>', `  ${shapeMeta(shape)}${dialogMeta(dialog)}${decryptMeta()}\n</head>`));
+    await sendFile(res, join(PUBLIC, 'index.html'), TYPES['.html'], (html) => html.replace('</head>', `  ${shapeMeta(shape)}${dialogMeta(dialog)}${decryptMeta()}${quotaMeta()}\n</head>`));
     return true;
   }
   if (path === '/static/vendor/vue.js') {

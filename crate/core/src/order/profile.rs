@@ -199,6 +199,8 @@ pub struct SiteProfile {
     pub fields: FieldMap,
     /// What statuses mean.
     pub status: StatusRules,
+    /// How the quota's numbers are named on the page and in answers.
+    pub quota: crate::quota::QuotaWords,
 }
 
 #[derive(Deserialize)]
@@ -207,6 +209,7 @@ struct FileForm {
     version: u32,
     packages: PackagesForm,
     status: StatusForm,
+    quota: crate::quota::QuotaWords,
 }
 
 #[derive(Deserialize)]
@@ -331,7 +334,7 @@ impl SiteProfile {
                     .map(|t| (t, state)),
             );
         }
-        Ok(SiteProfile { version: f.version, fields, status: rules })
+        Ok(SiteProfile { version: f.version, fields, status: rules, quota: f.quota })
     }
 }
 

@@ -226,7 +226,7 @@ pub struct SilentRequest {
     pub now_ms: i64,
 }
 
-/// `quotaRecordPageShows`' request: numbers shown for one shop.
+/// The numbers the page showed for one shop, once read (see [`super::reads`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", try_from = "super::wire::QuotaWire")]
 pub struct RecordPageShowsRequest {

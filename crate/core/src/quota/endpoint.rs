@@ -1,4 +1,4 @@
-//! Learning the decrypt endpoint from the page.
+//! Learning the decrypt and quota endpoints from the page.
 //!
 //! Nothing public shows the workbench's decrypt request (SPEC.md, "Unknowns"); the site
 //! profile's path is a guess and stays the first try. When a decrypt is seen on the page (a row
@@ -10,11 +10,16 @@
 //! - it was sent on the page-seen decrypts of at least [`LEARN_AFTER`] different packages;
 //! - no other candidate was seen on as many (a tie teaches nothing).
 //!
+//! The quota endpoint the same way: an answer from a path the profile does not name whose fields
+//! read as used and total ([`super::shown`]) is offered; the privacy board showing the same
+//! numbers within [`CONFIRM_MS`] confirms it, and its answers count as quota answers from then.
+//!
 //! The record `quota/endpoint/<shop>` keeps the candidates; the learned path is reported for the
 //! self-check and handed to the content script, which then takes that path's answers as decrypt
 //! answers.
 
 use super::page::LearnedEndpoint;
+use super::shown::ReadQuota;
 use super::{load_versioned, QuotaError, SCHEMA_VERSION};
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +37,10 @@ const MAX_PACKAGES: usize = 4;
 const MAX_KEYS: usize = 32;
 const MAX_KEY_LEN: usize = 64;
 const MAX_PATH_LEN: usize = 200;
+/// Quota offers kept per shop (the oldest go first).
+const MAX_OFFERS: usize = 4;
+/// An offer agrees with the board when both said the same numbers this close in time.
+pub const CONFIRM_MS: i64 = 10 * 60_000;
 
 /// The storage key of `shop`'s endpoint record.
 pub fn endpoint_key(shop: &str) -> String {
@@ -93,12 +102,46 @@ pub struct EndpointRecord {
     /// When last written (epoch ms).
     #[serde(default)]
     pub updated_at_ms: i64,
+    /// Answers from other paths whose fields read as a quota (the quota endpoint offered).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quota_offers: Vec<QuotaOffer>,
+    /// The offered path the board confirmed: its answers are quota answers from then on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota_path: Option<String>,
+    /// When a board block naming the quota was last seen but its numbers could not be read
+    /// (cleared by the next good read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board_unread_at_ms: Option<i64>,
+}
+
+/// An answer from a path the profile does not name whose fields read as a quota.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QuotaOffer {
+    /// The path.
+    pub path: String,
+    /// The answer's numeric field names, sorted (never values).
+    pub keys: Vec<String>,
+    /// Used and total as it last said.
+    pub used: u32,
+    /// The total it last said.
+    pub daily_quota: u32,
+    /// When it last answered (epoch ms).
+    pub at_ms: i64,
 }
 
 impl EndpointRecord {
     /// An empty record.
     pub fn new(shop: &str) -> Self {
-        EndpointRecord { v: SCHEMA_VERSION, shop: shop.to_string(), candidates: Vec::new(), updated_at_ms: 0 }
+        EndpointRecord {
+            v: SCHEMA_VERSION,
+            shop: shop.to_string(),
+            candidates: Vec::new(),
+            updated_at_ms: 0,
+            quota_offers: Vec::new(),
+            quota_path: None,
+            board_unread_at_ms: None,
+        }
     }
 
     /// Reads a stored record saved under `key`.
@@ -166,6 +209,54 @@ impl EndpointRecord {
             return None;
         }
         Some(LearnedEndpoint { path: c.path.clone(), keys: c.keys.clone(), seen: c.seen })
+    }
+
+    /// Keeps an answer from `path` whose fields read as `read` as an offer; true when changed.
+    pub fn offer_quota(&mut self, path: &str, keys: &[String], read: ReadQuota, at_ms: i64) -> bool {
+        let path_ok = path.starts_with('/')
+            && path.len() <= MAX_PATH_LEN
+            && path.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_-.".contains(&b));
+        if !path_ok {
+            return false;
+        }
+        let mut keys: Vec<String> =
+            keys.iter().filter(|k| !k.is_empty() && k.len() <= MAX_KEY_LEN).take(MAX_KEYS).cloned().collect();
+        crate::sort::sort(&mut keys);
+        keys.dedup();
+        let offer = QuotaOffer { path: path.to_string(), keys, used: read.used, daily_quota: read.daily_quota, at_ms };
+        self.quota_offers.retain(|o| o.path != path);
+        self.quota_offers.push(offer);
+        if self.quota_offers.len() > MAX_OFFERS {
+            self.quota_offers.remove(0);
+        }
+        self.updated_at_ms = self.updated_at_ms.max(at_ms);
+        true
+    }
+
+    /// The board showed `read` at `at_ms`: an offer that said the same numbers within
+    /// [`CONFIRM_MS`] (and no other offer disagreeing with it then) becomes the quota path.
+    pub fn confirm_quota(&mut self, read: ReadQuota, at_ms: i64) -> bool {
+        let near: Vec<&QuotaOffer> =
+            self.quota_offers.iter().filter(|o| (o.at_ms - at_ms).abs() <= CONFIRM_MS).collect();
+        let agree: Vec<&&QuotaOffer> =
+            near.iter().filter(|o| o.used == read.used && o.daily_quota == read.daily_quota).collect();
+        let changed_unread = self.board_unread_at_ms.take().is_some();
+        let [only] = agree.as_slice() else { return changed_unread };
+        if self.quota_path.as_deref() == Some(only.path.as_str()) {
+            return changed_unread;
+        }
+        self.quota_path = Some(only.path.clone());
+        self.updated_at_ms = self.updated_at_ms.max(at_ms);
+        true
+    }
+
+    /// A board block named the quota but its numbers could not be read.
+    pub fn note_board_unread(&mut self, at_ms: i64) -> bool {
+        if self.board_unread_at_ms.is_some_and(|t| t >= at_ms) {
+            return false;
+        }
+        self.board_unread_at_ms = Some(at_ms);
+        true
     }
 }
 

@@ -12,7 +12,7 @@
 //!
 //! Submodules, one concern each: [`ids`] (package IDs, storage keys), [`tiers`] (tier table),
 //! [`settings`], [`api`] (request and answer shapes), [`ledger`] (one day's events and page corrections), [`limit`] (today's limit and
-//! where it comes from), [`page`] (decrypts seen on the page, and the `?` of silent clicks), [`endpoint`] (the decrypt endpoint learned from the page), [`forecast`] (pace, tomorrow's tier), [`alerts`] (level and
+//! where it comes from), [`page`] (decrypts seen on the page, and the `?` of silent clicks), [`endpoint`] (the decrypt and quota endpoints learned from the page), [`shown`] (numbers read from the page's words and answers' fields), [`reads`] (recording them), [`forecast`] (pace, tomorrow's tier), [`alerts`] (level and
 //! once-a-day warnings), [`raise`] (which reason to apply with), [`mod@dashboard`] (the popup's
 //! view) and [`service`] (the operations the service worker calls).
 
@@ -27,8 +27,10 @@ pub mod ledger;
 pub mod limit;
 pub mod page;
 pub mod raise;
+pub mod reads;
 pub mod service;
 pub mod settings;
+pub mod shown;
 pub mod tiers;
 mod wire;
 
@@ -56,10 +58,12 @@ pub use ledger::{DayLedger, EventOutcome, LedgerEntry, PageSource};
 pub use limit::{LimitSource, PaidOrdersDay, ResolvedLimit};
 pub use page::{page_rules, PageFactsView, PageRules, SilentClick, Via, ViaCounts};
 pub use raise::{RaiseSuggestion, RouteCounts};
+pub use reads::{record_page_reads, PageRead, RecordPageReadsRequest};
 pub use service::{
     check_records, dashboard, ledger_keys, record_event, record_page_decrypt, record_page_shows, record_silent,
 };
 pub use settings::{QuotaSettings, ShopSettings};
+pub use shown::{read_board, read_fields, QuotaWords, ReadQuota, Roles};
 pub use tiers::{Tier, TierTable};
 
 /// The schema version of every quota record this build writes and reads.

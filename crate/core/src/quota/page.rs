@@ -140,6 +140,22 @@ pub struct PageFactsView {
     pub decrypt_endpoint: Option<LearnedEndpoint>,
     /// Refusals seen on the page (a toast or the platform's words after a 查看 click).
     pub refusals: u32,
+    /// The quota endpoint the board confirmed, if any.
+    pub quota_endpoint: Option<String>,
+    /// Answers offered as the quota endpoint (path and field names, never values).
+    pub quota_offers: Vec<OfferedEndpoint>,
+    /// When a board block naming the quota was seen but not read (since the last good read).
+    pub board_unread_at_ms: Option<i64>,
+}
+
+/// An answer offered as the quota endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferedEndpoint {
+    /// The path.
+    pub path: String,
+    /// Its numeric field names.
+    pub keys: Vec<String>,
 }
 
 /// Today's page facts from today's ledger.
@@ -160,7 +176,16 @@ pub fn page_facts(today: &DayLedger) -> PageFactsView {
         };
         *n = n.saturating_add(1);
     }
-    PageFactsView { day: today.day.iso(), decrypts, silent: today.silent.clone(), decrypt_endpoint: None, refusals }
+    PageFactsView {
+        day: today.day.iso(),
+        decrypts,
+        silent: today.silent.clone(),
+        decrypt_endpoint: None,
+        refusals,
+        quota_endpoint: None,
+        quota_offers: Vec::new(),
+        board_unread_at_ms: None,
+    }
 }
 
 /// The badge's text: `?` while a click showed plain text with no decrypt counted (the number

@@ -24,7 +24,7 @@ use super::endpoint::{endpoint_key, EndpointRecord, SentRequest};
 use super::ids::{check_shop, is_package_id, ledger_key, parse_ledger_key, SETTINGS_KEY};
 use super::ledger::{DayLedger, EventOutcome, PageSource};
 use super::limit::resolve_limit;
-use super::page::{refusal_means_spent, Via};
+use super::page::{refusal_means_spent, OfferedEndpoint, Via};
 use super::{QuotaError, QuotaSettings};
 use crate::chinaday::ChinaDay;
 use serde_json::Value;
@@ -125,7 +125,16 @@ fn attach_endpoint(
             update.changed.push(KeyedRecord { key, value });
         }
     }
-    update.view.page_facts.decrypt_endpoint = record.learned();
+    let facts = &mut update.view.page_facts;
+    facts.decrypt_endpoint = record.learned();
+    facts.quota_endpoint = record.quota_path.clone();
+    facts.quota_offers = record
+        .quota_offers
+        .iter()
+        .filter(|o| Some(&o.path) != record.quota_path.as_ref())
+        .map(|o| OfferedEndpoint { path: o.path.clone(), keys: o.keys.clone() })
+        .collect();
+    facts.board_unread_at_ms = record.board_unread_at_ms;
 }
 
 /// Notes a 查看 click that showed plain text but whose decrypt was not recorded in time: the

@@ -37,6 +37,7 @@ pub struct QuotaWire {
     page_event: Option<PageDecrypt>,
     silent: Option<SilentReport>,
     shows: Option<Vec<ShownQuota>>,
+    reads: Option<Vec<super::reads::PageRead>>,
     shop: Option<String>,
     now_ms: i64,
 }
@@ -83,6 +84,14 @@ impl TryFrom<QuotaWire> for RecordPageShowsRequest {
 
     fn try_from(mut w: QuotaWire) -> Result<Self, TagError> {
         Ok(Self { inputs: w.take_inputs(), shows: need(w.shows, "shows")?, now_ms: w.now_ms })
+    }
+}
+
+impl TryFrom<QuotaWire> for super::reads::RecordPageReadsRequest {
+    type Error = TagError;
+
+    fn try_from(mut w: QuotaWire) -> Result<Self, TagError> {
+        Ok(Self { inputs: w.take_inputs(), reads: need(w.reads, "reads")?, now_ms: w.now_ms })
     }
 }
 

@@ -30,6 +30,22 @@ pub struct PageFacts {
     pub decrypt_endpoint: Option<Endpoint>,
     /// Refusals seen.
     pub refusals: usize,
+    /// The quota endpoint the privacy board confirmed, if any.
+    pub quota_endpoint: Option<String>,
+    /// Answers offered as the quota endpoint, not confirmed yet.
+    pub quota_offers: Vec<Offer>,
+    /// When a board block named the quota but its numbers could not be read.
+    pub board_unread_at_ms: Option<i64>,
+}
+
+/// An answer offered as the quota endpoint: path and numeric field names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Offer {
+    /// The path.
+    pub path: String,
+    /// The answer's numeric field names.
+    pub keys: Vec<String>,
 }
 
 /// Decrypts per signal.
@@ -221,20 +237,58 @@ fn decrypts_line(p: Option<&PageFacts>) -> CheckLine {
 }
 
 fn endpoints_line(p: Option<&PageFacts>) -> CheckLine {
-    match p.and_then(|p| p.decrypt_endpoint.as_ref()) {
-        Some(e) => line(
-            "endpoints",
-            Level::Ok,
-            format!("已学到解密请求：{}（{} 次）", e.path, e.seen),
-            format!("decrypt request learned: {} ({} times)", e.path, e.seen),
-            NONE,
-        ),
-        None => line(
+    let decrypt = p.and_then(|p| p.decrypt_endpoint.as_ref());
+    let quota = p.and_then(|p| p.quota_endpoint.as_deref());
+    let offers: Vec<&str> = p.map(|p| p.quota_offers.iter().map(|o| o.path.as_str()).collect()).unwrap_or_default();
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if let Some(e) = decrypt {
+        zh.push(format!("已学到解密请求：{}（{} 次）", e.path, e.seen));
+        en.push(format!("decrypt request learned: {} ({} times)", e.path, e.seen));
+    }
+    if let Some(q) = quota {
+        zh.push(format!("已学到额度请求：{q}（与 隐私保护 页面的数字一致）"));
+        en.push(format!("quota request learned: {q} (agrees with the 隐私保护 page)"));
+    }
+    if !offers.is_empty() {
+        zh.push(format!("可能的额度请求：{}（打开 隐私保护 页面即可确认）", offers.join("、")));
+        en.push(format!("possible quota request: {} (opening the 隐私保护 page confirms it)", offers.join(", ")));
+    }
+    if zh.is_empty() {
+        return line(
             "endpoints",
             Level::Info,
             "没有需要学习的请求地址".into(),
             "no request address learned (none needed)".into(),
             NONE,
+        );
+    }
+    line("endpoints", Level::Ok, zh.join("；"), en.join("; "), NONE)
+}
+
+/// The privacy board: read, seen but not read (newer than the last read), or not seen yet.
+fn board_line(read_at: Option<i64>, unread_at: Option<i64>) -> CheckLine {
+    match (read_at, unread_at) {
+        (_, Some(u)) if read_at.is_none_or(|r| u > r) => line(
+            "board",
+            Level::Warn,
+            "隐私保护 页面上有额度，但 RedShip 读不出它的数字".into(),
+            "the 隐私保护 page shows the quota, but RedShip could not read its numbers".into(),
+            (
+                "记账仍然有效，但以平台显示的数字为准。请复制诊断报告发给为您提供支持的人，以便更新站点配置。",
+                "Counting still works, but trust the numbers the platform shows. Copy the diagnostic report and send it to whoever supports you so the site profile can be updated.",
+            ),
+        ),
+        (Some(_), _) => line("board", Level::Ok, "已读到 隐私保护 页面上的额度数字".into(), "the 隐私保护 page's quota numbers read".into(), NONE),
+        _ => line(
+            "board",
+            Level::Info,
+            "还没读到 隐私保护 页面上的额度数字".into(),
+            "the 隐私保护 page's quota numbers not read yet".into(),
+            (
+                "打开 店铺管理 → 隐私保护，RedShip 会以平台显示的数字为准。",
+                "Open 店铺管理 → 隐私保护: RedShip then follows the numbers the platform shows.",
+            ),
         ),
     }
 }
@@ -270,25 +324,7 @@ pub fn check(input: &CheckInput) -> CheckView {
         ),
         None => line("dialog", Level::Info, "还没有回填过运单号".into(), "no tracking numbers filled yet".into(), NONE),
     });
-    lines.push(match input.board_read_at_ms {
-        Some(_) => line(
-            "board",
-            Level::Ok,
-            "已读到 隐私保护 页面上的额度数字".into(),
-            "the 隐私保护 page's quota numbers read".into(),
-            NONE,
-        ),
-        None => line(
-            "board",
-            Level::Info,
-            "还没读到 隐私保护 页面上的额度数字".into(),
-            "the 隐私保护 page's quota numbers not read yet".into(),
-            (
-                "打开 店铺管理 → 隐私保护，RedShip 会以平台显示的数字为准。",
-                "Open 店铺管理 → 隐私保护: RedShip then follows the numbers the platform shows.",
-            ),
-        ),
-    });
+    lines.push(board_line(input.board_read_at_ms, page.and_then(|p| p.board_unread_at_ms)));
     lines.push(line(
         "profile",
         Level::Ok,

@@ -12,7 +12,9 @@ mod report;
 #[cfg(test)]
 mod tests;
 
-pub use lines::{check, CheckInput, CheckLine, CheckView, DecryptCounts, DialogFacts, Endpoint, Level, PageFacts};
+pub use lines::{
+    check, CheckInput, CheckLine, CheckView, DecryptCounts, DialogFacts, Endpoint, Level, Offer, PageFacts,
+};
 pub use report::report;
 
 use crate::chinaday::ChinaDay;

@@ -53,6 +53,15 @@ pub fn report(input: &CheckInput, now_iso: &str) -> String {
         if let Some(e) = &p.decrypt_endpoint {
             out.push(format!("decrypt endpoint learned: {} keys [{}] seen {}", e.path, e.keys.join(", "), e.seen));
         }
+        if let Some(q) = &p.quota_endpoint {
+            out.push(format!("quota endpoint learned: {q}"));
+        }
+        for o in &p.quota_offers {
+            out.push(format!("quota endpoint offered: {} fields [{}]", o.path, o.keys.join(", ")));
+        }
+        if p.board_unread_at_ms.is_some() {
+            out.push("privacy board: a block naming the quota was seen, its numbers not read".to_string());
+        }
     }
     out.push(format!("courier list: {}", input.couriers.map_or("not seen".to_string(), |n| format!("{n} couriers"))));
     out.iter().map(|l| scrub(l)).collect::<Vec<_>>().join("\n")

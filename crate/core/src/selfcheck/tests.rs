@@ -124,3 +124,25 @@ fn the_report_holds_no_buyer_data_ids_or_numbers() {
     assert!(text.contains("status 2 \"待发货\""), "{text}");
     assert!(text.contains("/api/x/[…]/decrypt"), "{text}");
 }
+
+#[test]
+fn the_board_and_the_quota_endpoint_say_what_was_read() {
+    let text = |v: &CheckView, id: &str| v.lines.iter().find(|l| l.id == id).map(|l| l.text_en.clone()).expect("line");
+    let mut i = input(None);
+    assert_eq!(level_of(&check(&i), "board"), Level::Info, "not seen yet");
+    i.page = Some(PageFacts { board_unread_at_ms: Some(NOW), ..PageFacts::default() });
+    assert_eq!(level_of(&check(&i), "board"), Level::Warn, "seen, not read");
+    i.board_read_at_ms = Some(NOW + 1);
+    assert_eq!(level_of(&check(&i), "board"), Level::Ok, "read after");
+    i.board_read_at_ms = Some(NOW - 1);
+    assert_eq!(level_of(&check(&i), "board"), Level::Warn, "a later unreadable board wins");
+    let offer = Offer { path: "/api/privacy/stat".into(), keys: vec!["allNum".into(), "useNum".into()] };
+    i.page = Some(PageFacts { quota_offers: vec![offer], ..PageFacts::default() });
+    let v = check(&i);
+    assert!(text(&v, "endpoints").contains("possible quota request: /api/privacy/stat"), "{:?}", text(&v, "endpoints"));
+    i.page = Some(PageFacts { quota_endpoint: Some("/api/privacy/stat".into()), ..PageFacts::default() });
+    let v = check(&i);
+    assert!(text(&v, "endpoints").contains("quota request learned: /api/privacy/stat"));
+    let report = report(&i, "2026-12-06");
+    assert!(report.contains("quota endpoint learned: /api/privacy/stat"), "{report}");
+}

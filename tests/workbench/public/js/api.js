@@ -34,6 +34,19 @@ async function call(method, path, body) {
  * served in `<meta name="replica-decrypt">`). */
 const DECRYPT_PATH = document.querySelector('meta[name="replica-decrypt"]')?.content || '/api/edith/fulfillment/package/receiver/decrypt';
 
+/** How the quota is told (`/__test/quota-form`, served in `<meta name="replica-quota">`): the
+ * board's drawing, and the path the quota answers at with `{date, useNum, allNum}`. */
+const QUOTA_META = document.querySelector('meta[name="replica-quota"]');
+export const QUOTA_BOARD = QUOTA_META?.content || 'statistic';
+const QUOTA_PATH = QUOTA_META?.dataset.path || null;
+
+/** The quota as the guessed answer spells it, wherever it was answered. */
+const quota = async () => {
+  if (!QUOTA_PATH) return call('GET', '/api/edith/privacy/decrypt/quota');
+  const q = await call('GET', QUOTA_PATH);
+  return { date: q.date, used: q.useNum, daily_quota: q.allNum };
+};
+
 /** The platform endpoints the pages use. */
 export const api = {
   orderPage: (body) => call('POST', '/api/edith/fulfillment/order/page', body),
@@ -41,7 +54,7 @@ export const api = {
   companies: (packageIds) => call('POST', '/api/edith/package/logistics/companies', { send_from: '001', package_id_list: packageIds }),
   ship: (body) => call('POST', '/api/edith/fulfillment/order_delivering_api', body),
   decrypt: (packageId) => call('POST', DECRYPT_PATH, { package_id: packageId, action_type: 1 }),
-  quota: () => call('GET', '/api/edith/privacy/decrypt/quota'),
+  quota,
   quotaRule: () => call('GET', '/api/edith/privacy/decrypt/rule'),
   applications: () => call('GET', '/api/edith/privacy/decrypt/applications'),
   apply: (reason, description) => call('POST', '/api/edith/privacy/decrypt/apply', { reason, description }),

@@ -2,7 +2,7 @@
 // GET /api/edith/privacy/decrypt/quota), the tier rule (7-day max daily paid orders -> decrypts a
 // day), and the raise-application form (申请提额) with the platform's five reasons.
 import { h, ref, onMounted } from '/static/vendor/vue.js';
-import { api } from './api.js';
+import { api, QUOTA_BOARD } from './api.js';
 import { DButton, DCard, DInput, toast } from './components.js';
 import { cx, chinaTime } from './format.js';
 
@@ -48,8 +48,13 @@ export const PrivacyPage = {
       }
     };
 
+    // `/__test/quota-form` draws the numbers other ways: value above caption, or one sentence.
+    const cards = (q) => h('div', { class: cx('quotaCards') }, [
+      [String(q.used), '今日已用'], [String(Math.max(0, q.daily_quota - q.used)), '剩余次数'], [String(q.daily_quota), '每日额度'],
+    ].map(([value, caption]) => h('div', { class: cx('quotaCard'), key: caption }, [h('div', { class: cx('quotaValue') }, value), h('div', { class: cx('quotaCaption') }, caption)])));
+    const sentence = (q) => h('p', { class: cx('quotaSentence') }, `今日已解密 ${q.used} 次，剩余 ${Math.max(0, q.daily_quota - q.used)} 次（每日 ${q.daily_quota} 次）`);
     const quotaCard = () => h(DCard, { title: '今日解密额度' }, () => (quota.value ? [
-      h('div', { class: 'd-statistic' }, [
+      QUOTA_BOARD === 'cards' ? cards(quota.value) : QUOTA_BOARD === 'sentence' ? sentence(quota.value) : h('div', { class: 'd-statistic' }, [
         h('div', { class: 'd-statistic-title' }, '今日已用 / 今日额度'),
         h('div', { class: 'd-statistic-value' }, [
           h('span', { class: 'd-statistic-used' }, String(quota.value.used)), ' / ',
