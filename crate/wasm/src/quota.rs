@@ -96,6 +96,18 @@ pub fn quota_page_rules() -> Result<JsValue, JsValue> {
     to_js(&quota::page_rules())
 }
 
+/// The problems log with an update's `problems` added: `(stored log | null, problems, nowMs)` →
+/// the log to save, or null when nothing new was added.
+#[wasm_bindgen(js_name = quotaMergeProblems)]
+pub fn quota_merge_problems(stored: JsValue, found: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
+    let stored: Option<serde_json::Value> = request(stored)?;
+    let found: Vec<quota::Problem> = request(found)?;
+    match quota::problems::merge(stored.as_ref(), &found, now_ms as i64) {
+        Some(log) => to_js(&log),
+        None => Ok(JsValue::NULL),
+    }
+}
+
 /// The dashboard of one shop: `{settings, ledgers, paidOrders, routes, shop, nowMs}`.
 #[wasm_bindgen(js_name = quotaDashboard)]
 pub fn quota_dashboard(req: JsValue) -> Result<JsValue, JsValue> {

@@ -9,7 +9,6 @@ import * as orders from '../orders.js';
 export const SHOPS_KEY = 'quota/shops';
 /** Problems found in stored records or page data, newest last, for the options page. */
 export const PROBLEMS_KEY = 'quota/problems';
-const MAX_PROBLEMS = 50;
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The settings record's key (from the core). */
@@ -58,17 +57,9 @@ export async function save(update, shop, nowMs, { activate = true } = {}) {
   for (const key of update.removed) changes[key] = null;
   if (update.problems.length) {
     for (const p of update.problems) console.warn('RedShip quota:', p.record, p.message, `(${p.action})`);
-    const log = (await store.get(PROBLEMS_KEY)) || { v: 1, items: [] };
-    const items = [...(log.items || [])];
-    let added = false;
-    for (const p of update.problems) {
-      // The same problem again (e.g. a wrong clock on every quota answer) is listed once.
-      if (items.some((i) => i.record === p.record && i.message === p.message)) continue;
-      items.push({ atMs: nowMs, ...p });
-      added = true;
-    }
-    items.splice(0, Math.max(0, items.length - MAX_PROBLEMS));
-    if (added) changes[PROBLEMS_KEY] = { v: 1, items, updatedAtMs: nowMs };
+    // The core lists the same problem once and caps the log.
+    const log = core.quotaMergeProblems((await store.get(PROBLEMS_KEY)) ?? null, update.problems, nowMs);
+    if (log) changes[PROBLEMS_KEY] = log;
   }
   if (activate) {
     const shops = (await store.get(SHOPS_KEY)) || { v: 1, current: null, shops: {} };

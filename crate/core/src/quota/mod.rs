@@ -11,7 +11,7 @@
 //! the machine here, so midnight, clock jumps and skipped days are all plain inputs in tests.
 //!
 //! Submodules, one concern each: [`ids`] (package IDs, storage keys), [`tiers`] (tier table),
-//! [`settings`], [`api`] (request and answer shapes), [`ledger`] (one day's events and page corrections), [`limit`] (today's limit and
+//! [`settings`], [`api`] (request and answer shapes), [`problems`] (the problems log), [`ledger`] (one day's events and page corrections), [`limit`] (today's limit and
 //! where it comes from), [`page`] (decrypts seen on the page, and the `?` of silent clicks), [`endpoint`] (the decrypt and quota endpoints learned from the page), [`shown`] (numbers read from the page's words and answers' fields), [`reads`] (recording them), [`forecast`] (pace, tomorrow's tier), [`alerts`] (level and
 //! once-a-day warnings), [`raise`] (which reason to apply with), [`mod@dashboard`] (the popup's
 //! view) and [`service`] (the operations the service worker calls).
@@ -26,6 +26,7 @@ pub mod ids;
 pub mod ledger;
 pub mod limit;
 pub mod page;
+pub mod problems;
 pub mod raise;
 pub mod reads;
 pub mod service;
