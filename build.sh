@@ -6,7 +6,8 @@
 #   ./build.sh test       all tests: native, wasm (node + headless Chromium), end-to-end
 #   ./build.sh test-native | test-wasm | test-e2e [files…]   one layer alone
 #   ./build.sh bench      benchmarks, ratios against baselines measured in the same run
-#   ./build.sh package    the store-ready zip (same as a plain build, then lists it)
+#   ./build.sh package    the store-ready zip, the store's pictures (dist/store/), and the check of
+#                         the listing kit (store/) and the zip against the stores' offline rules
 #   ./build.sh fuzz [secs] run every cargo-fuzz target for a bounded time (nightly toolchain)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -162,8 +163,12 @@ cmd=${1:-build}
 case "$cmd" in
   build) build ;;
   package)
-    build
-    ls -l dist/redship-*.zip ;;
+    build; ensure_browser
+    say "store pictures from the demo (dist/store/)"
+    node tools/store-shots.mjs
+    say "checking the store kit and the zip (tools/check-store.mjs)"
+    node tools/check-store.mjs
+    ls -l dist/redship-*.zip dist/store ;;
   test)
     build; ensure_browser
     test_lint; test_native; test_wasm; test_e2e ;;

@@ -14,6 +14,8 @@ import { join, resolve, dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
 import { mergeLocales } from './i18n.mjs';
+import { releaseNotes } from './release-notes.mjs';
+import { privacyPage } from './privacy-page.mjs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,6 +68,10 @@ function assemble(target, dev) {
     mkdirSync(join(target, '_locales', lang), { recursive: true });
     writeFileSync(join(target, '_locales', lang, 'messages.json'), JSON.stringify(messages, null, 1));
   }
+  // CHANGELOG.md's one-liners, for the popup's line after an update (no markdown at run time).
+  writeFileSync(join(target, 'release-notes.json'), JSON.stringify(releaseNotes(ROOT, version)));
+  // The privacy policy page (linked from the options page), from the store kit's file.
+  writeFileSync(join(target, 'privacy.html'), privacyPage(ROOT));
   // The one site profile (data: extension/site-profile.json) becomes the content scripts' global.
   // Chrome injects a file once per frame even when two worlds list it, so the page-world hook
   // gets its own copy. The worker bundles the JSON itself (sw/core.js).

@@ -154,8 +154,18 @@ const VAULT = {
   'vault.pruneHistory': { from: ['page'], payload: { olderThanDays: 'integer' } },
 };
 
+// ── release ─────────────────────────────────────────────────────────────────────────────────
+const RELEASE = {
+  /** Extension pages: the version, the data format (version, date), the line on what changed
+   *  after an update (until dismissed) and the records a newer RedShip wrote. Answer:
+   *  {version, format: {version, date}, notice: {version, previous, zh, en} | null, newer: [{storageKey, found}]}. */
+  'release.get': { from: ['page'], payload: {} },
+  /** The popup's line on what changed was dismissed. Answer: {dismissed: version | null}. */
+  'release.dismiss': { from: ['page'], payload: {} },
+};
+
 /** Every message type the service worker accepts. */
-export const CATALOGUE = Object.freeze({ ...STATUS, ...QUOTA, ...TRANSIT, ...SHIP, ...SELFCHECK, ...VAULT });
+export const CATALOGUE = Object.freeze({ ...STATUS, ...QUOTA, ...TRANSIT, ...SHIP, ...SELFCHECK, ...VAULT, ...RELEASE });
 
 /** Upper bound on one message's JSON size (a 10,000-row XLSX as base64 fits). */
 export const MAX_MESSAGE_CHARS = 16 * 1024 * 1024;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { launch, openExtensionPage, ROOT } from '../e2e/lib/chromium.mjs';
 import { startReplica } from '../e2e/lib/replica.mjs';
 
-const OUT = join(ROOT, 'demo-out');
+// REDSHIP_DEMO_OUT: another folder (tools/store-shots.mjs takes the store's screenshots from there).
+const OUT = process.env.REDSHIP_DEMO_OUT || join(ROOT, 'demo-out');
 const headed = !!process.env.DISPLAY && !process.env.CI && !process.argv.includes('--headless');
 const replica = await startReplica({ port: headed ? 8700 : 0 });
 const listUrl = `${replica.url}/app-order/order/query?tab=pending`;

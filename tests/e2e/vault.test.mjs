@@ -10,9 +10,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDecipheriv, createHmac, pbkdf2Sync } from 'node:crypto';
 import { launch, openExtensionPage, stopServiceWorkers, currentWorker } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
+import { openBackupIndependently } from './lib/backup.mjs';
+import { settle } from './lib/settle.mjs';
 
 const LIST = '/app-order/order/query';
 const DECRYPT = '/api/edith/fulfillment/package/receiver/decrypt';
@@ -27,38 +28,8 @@ const PEOPLE = [
   { receiver_name: '诸葛流云', receiver_phone: '15811112222', receiver_address: '成都市武侯区天府大道300号' },
   { receiver_name: '上官飞燕', receiver_phone: '17733334444', receiver_address: '广州市天河区珠江新城400号' },
 ];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Opens a backup file with node's own crypto, following the documented format (PBKDF2-SHA256,
- * HMAC-SHA256 sub-keys, AES-256-GCM with the header as associated data): proves the worker's
- * WebCrypto PBKDF2 and the core's file are the standard constructions.
- */
-function openBackupIndependently(text, passphrase) {
-  const f = JSON.parse(text);
-  const b64 = (s) => Buffer.from(s, 'base64url');
-  const master = pbkdf2Sync(passphrase, b64(f.kdf.salt), f.kdf.iterations, 32, 'sha256');
-  const derive = (purpose) => createHmac('sha256', master).update(Buffer.concat([Buffer.from('redship/vault/derive/v1\0'), Buffer.from(purpose), Buffer.from([1])])).digest();
-  assert.equal(derive('backup-check').subarray(0, 16).toString('base64url'), f.check, 'key-check value');
-  const ct = b64(f.ct);
-  const decipher = createDecipheriv('aes-256-gcm', derive('backup-seal'), b64(f.nonce));
-  decipher.setAAD(Buffer.from(`${f.format}|${f.v}|${f.createdMs}|${f.kdf.alg}|${f.kdf.iterations}|${f.kdf.salt}|${f.check}`));
-  decipher.setAuthTag(ct.subarray(ct.length - 16));
-  return JSON.parse(Buffer.concat([decipher.update(ct.subarray(0, ct.length - 16)), decipher.final()]).toString('utf8'));
-}
 
 let replica; let profileA; let browser; let work;
-
-async function settle(read, ok, timeoutMs = 15_000) {
-  const end = Date.now() + timeoutMs;
-  let value;
-  for (;;) {
-    try { value = await read(); } catch (e) { value = e; }
-    if (!(value instanceof Error) && ok(value)) return value;
-    if (Date.now() > end) return value;
-    await sleep(200);
-  }
-}
 
 async function storageDump(b) {
   const worker = await currentWorker(b.context, b.extensionId);
@@ -139,7 +110,8 @@ test('after decrypts and a fill, storage holds nothing readable', { timeout: 180
   for (const s of secrets) assert.ok(!text.includes(s), `"${s}" is in storage in clear`);
   assert.doesNotMatch(text, /P\d{15,}/, 'no package ID');
   assert.doesNotMatch(text, /[^\x00-\x7f]/, 'no non-ASCII character at all (names, shop, addresses)');
-  assert.ok(Object.keys(dump).every((k) => /^(r\.|p\.|x\.|vault\.)[A-Za-z0-9_.-]*$/.test(k)), `opaque keys: ${Object.keys(dump).join(' ')}`);
+  // release.*: the version last started and the line on what changed (versions only).
+  assert.ok(Object.keys(dump).every((k) => /^(r\.|p\.|x\.|vault\.|release\.)[A-Za-z0-9_.-]*$/.test(k)), `opaque keys: ${Object.keys(dump).join(' ')}`);
 });
 
 test('a damaged record is quarantined and the rest keeps working', { timeout: 60_000 }, async () => {

@@ -10,8 +10,8 @@ use redship_core::vault::codec::{Passphrase, Precomputed};
 use redship_core::vault::plaintext::Plaintext;
 use redship_core::vault::record::SealedBytes;
 use redship_core::vault::{
-    backup, keys, migrate, nonce::NonceSequence, pending, quarantine, retention, storage_key, DataKey, DeviceRecord,
-    Envelope, KeysRecord, Session, VaultError, SCHEMA_VERSION,
+    backup, keys, migrate, newer, nonce::NonceSequence, pending, quarantine, retention, storage_key, DataKey,
+    DeviceRecord, Envelope, KeysRecord, Session, VaultError, SCHEMA_VERSION,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -82,6 +82,7 @@ impl SessionView {
 pub fn vault_info() -> Result<JsValue, JsValue> {
     to_js(&serde_json::json!({
         "schemaVersion": SCHEMA_VERSION,
+        "schemaDate": redship_core::vault::newer::SCHEMA_DATE,
         "defaultIterations": keys::DEFAULT_PBKDF2_ITERATIONS,
         "minPassphraseChars": keys::MIN_PASSPHRASE_CHARS,
         "defaultRetentionDays": retention::DEFAULT_RETENTION_DAYS,
@@ -204,6 +205,9 @@ pub fn vault_session_start(unlocked: JsValue, random: &[u8]) -> Result<JsValue, 
 struct SealHead {
     session: SessionView,
     now_ms: i64,
+    /// Records a newer RedShip wrote (storage key → version): never written over.
+    #[serde(default)]
+    held: BTreeMap<String, u32>,
 }
 
 fn field(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
@@ -253,6 +257,10 @@ pub fn vault_seal(request: JsValue) -> Result<JsValue, JsValue> {
     let head = Object::new();
     set(&head, "session", &field(&request, "session")?)?;
     set(&head, "nowMs", &field(&request, "nowMs")?)?;
+    let held = field(&request, "held")?;
+    if !held.is_undefined() {
+        set(&head, "held", &held)?;
+    }
     let head: SealHead = from_js(head.into())?;
     let writes = field(&request, "writes")?;
     if !Array::is_array(&writes) {
@@ -264,7 +272,8 @@ pub fn vault_seal(request: JsValue) -> Result<JsValue, JsValue> {
         let key = field(&w, "key")?
             .as_string()
             .ok_or_else(|| js_error("RequestError", format!("writes[{i}].key: expected text")))?;
-        let (skey, sealed) = session.seal_text(plaintext(&key, &field(&w, "value")?, head.now_ms)?).map_err(verr)?;
+        let plain = plaintext(&key, &field(&w, "value")?, head.now_ms)?;
+        let (skey, sealed) = newer::seal_beside(&mut session, plain, &head.held).map_err(verr)?;
         set(&items, &skey, &envelope(&sealed)?)?;
         names.push(&JsValue::from_str(&skey));
     }
@@ -319,6 +328,7 @@ struct OpenView<'a> {
     records: Vec<RecordView<'a>>,
     tombstones: Vec<String>,
     quarantine: Vec<QuarantineMove>,
+    newer: Vec<newer::NewerRecord>,
 }
 
 #[derive(Serialize)]
@@ -352,7 +362,7 @@ pub fn vault_open(request: JsValue) -> Result<JsValue, JsValue> {
         let value: &RawValue = serde_json::from_str(text).map_err(|e| js_error("VaultError", e))?;
         records.push(RecordView { storage_key, key: &opened.logical_key, written_ms: opened.written_ms, value });
     }
-    to_js(&OpenView { records, tombstones: scan.tombstones, quarantine: moves(scan.quarantine) })
+    to_js(&OpenView { records, tombstones: scan.tombstones, quarantine: moves(scan.quarantine), newer: scan.newer })
 }
 
 #[derive(Deserialize)]

@@ -66,7 +66,7 @@ export async function vaultInfo() {
 // `cache` holds every decrypted value (the store is small; a scan happens once per start).
 // Right after a worker start the store is open but `lazy` (LazyRecords, until openAll): index
 // and cache then hold only the records read or written so far.
-const st = { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map(), lazy: null };
+const st = { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map(), lazy: null, newer: new Map() };
 let opening = null;
 let generation = 0;
 const replayers = new Map();
@@ -165,8 +165,14 @@ async function doOpen() {
   }
   if (gen !== generation) throw vaultError('Locked', 'the vault was locked while opening');
   const pending = pick(all, (k) => k.startsWith(info.prefixes.pending));
+  const records = pick(all, (k) => k.startsWith(info.prefixes.record));
   Object.assign(st, { open: true, keys, unlocked, session, index: new Map(), cache: new Map() });
-  st.lazy = new LazyRecords(unlocked.dataKey, pick(all, (k) => k.startsWith(info.prefixes.record)));
+  st.newer = new Map();
+  // Records not in this build's format get the core's look before anything is written: one a
+  // newer RedShip wrote (after a downgrade) is held, kept untouched and never written over.
+  const odd = pick(records, (k) => records[k]?.v !== info.schemaVersion);
+  if (Object.keys(odd).length) noteNewer(core.vaultOpen({ dataKey: unlocked.dataKey, entries: odd, nowMs: Date.now() }));
+  st.lazy = new LazyRecords(unlocked.dataKey, records);
   if (migrating || Object.keys(pending).length) {
     // A migration or a queue to replay: everything is opened first, as the replay expects.
     await openAll({ announce: false });
@@ -175,6 +181,16 @@ async function doOpen() {
   } else {
     setTimeout(() => { void openAll().catch((e) => console.warn('RedShip vault: opening the store', e)); }, OPEN_REST_AFTER_MS);
   }
+}
+
+/** Remembers the records a newer RedShip wrote, from a `vaultOpen` answer. */
+function noteNewer(opened) {
+  for (const n of opened.newer ?? []) st.newer.set(n.storageKey, n.found);
+}
+
+/** The records a newer RedShip wrote, kept untouched: [{storageKey, found}] (empty while locked). */
+export function newerRecords() {
+  return [...st.newer].map(([storageKey, found]) => ({ storageKey, found }));
 }
 
 /** How long after a start the records nobody asked for yet are opened (after the first answers). */
@@ -187,6 +203,7 @@ async function openAll({ announce = true } = {}) {
   st.lazy = null;
   const gen = generation;
   const opened = lazy.rest();
+  noteNewer(opened);
   for (const r of opened.records) {
     if (st.index.has(r.key)) continue; // read already (the same value)
     st.index.set(r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs });
@@ -241,7 +258,7 @@ export async function write(changes) {
   const writes = Object.entries(changes).map(([key, value]) => ({ key, value: value ?? null }));
   if (!writes.length) return;
   const nowMs = Date.now();
-  const sealed = core.vaultSeal({ session: st.session, writes, nowMs });
+  const sealed = core.vaultSeal({ session: st.session, writes, nowMs, held: Object.fromEntries(st.newer) });
   st.session = sealed.session; // nonces are spent even if the write fails
   // The start-up read is stale for these from now on (see openAll).
   for (const sk of sealed.storageKeys) st.lazy?.touched.add(sk);
@@ -260,7 +277,7 @@ export async function write(changes) {
 
 function closeStore() {
   generation += 1;
-  Object.assign(st, { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map(), lazy: null });
+  Object.assign(st, { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map(), lazy: null, newer: new Map() });
 }
 
 /** Locks now: forgets the unlocked key. Needs a passphrase to be set. */

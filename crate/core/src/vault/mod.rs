@@ -11,6 +11,7 @@
 //! - [`migrate`]: schema versions (v1 = the interim plaintext store) and upgrades;
 //! - [`backup`]: one passphrase-encrypted, versioned, integrity-checked backup file;
 //! - [`quarantine`]: opening a whole store without letting one bad record stop the rest;
+//! - [`newer`]: records a newer RedShip wrote, kept untouched after a downgrade;
 //! - [`retention`]: which old snapshots and journals to purge;
 //! - [`settings`]: retention days and auto-lock minutes, and the ranges they accept.
 //!
@@ -20,6 +21,7 @@ pub mod backup;
 pub mod codec;
 pub mod keys;
 pub mod migrate;
+pub mod newer;
 pub mod nonce;
 pub mod pending;
 pub mod plaintext;
@@ -59,6 +61,15 @@ pub enum VaultError {
         /// The storage key of the record.
         key: String,
         /// The version found.
+        found: u32,
+    },
+    /// A record written by a newer RedShip sits where this write would go: it is kept untouched
+    /// and nothing is written over it (update RedShip to read and change it).
+    #[error("NewerRecord: record {key} was written by a newer RedShip (format {found}); it is kept as it is: update RedShip")]
+    NewerRecord {
+        /// The storage key of the newer record.
+        key: String,
+        /// The format version it carries.
         found: u32,
     },
     /// The vault is locked; unlock it with the passphrase first.
@@ -110,6 +121,7 @@ impl VaultError {
             Self::WrongPassphrase => "WrongPassphrase",
             Self::Damaged { .. } => "Damaged",
             Self::UnknownVersion { .. } => "UnknownVersion",
+            Self::NewerRecord { .. } => "NewerRecord",
             Self::Locked => "Locked",
             Self::NoPassphrase => "NoPassphrase",
             Self::PassphraseTooShort { .. } => "PassphraseTooShort",

@@ -4,11 +4,13 @@
 //! authentication or has an unknown schema version is *quarantined*: the worker moves its raw
 //! bytes, untouched, to `x.` + its storage key (so a later RedShip or the user can still decide
 //! about it) and deletes the original, so it is never tried again — no crash loop. The options
-//! page lists quarantined records from [`list_quarantine`].
+//! page lists quarantined records from [`list_quarantine`]. A record a newer RedShip wrote is
+//! the exception: it is listed in `newer` and left where it is, untouched ([`super::newer`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::newer::{newer_records, newer_version, NewerRecord};
 use super::plaintext::OpenedText;
 use super::record::{Opened, Session};
 use super::storage_key::{namespace, Namespace, QUARANTINE_PREFIX};
@@ -61,6 +63,8 @@ pub struct Scan {
     pub tombstones: Vec<String>,
     /// Records to quarantine: store each under its key, then remove the original.
     pub quarantine: Vec<(String, QuarantinedRecord)>,
+    /// Records a newer RedShip wrote: left in place, untouched, never written over.
+    pub newer: Vec<NewerRecord>,
 }
 
 /// The result of opening a store with every value kept as JSON text ([`scan_text`]).
@@ -72,6 +76,8 @@ pub struct ScanText {
     pub tombstones: Vec<String>,
     /// Records to quarantine: store each under its key, then remove the original.
     pub quarantine: Vec<(String, QuarantinedRecord)>,
+    /// Records a newer RedShip wrote: left in place, untouched, never written over.
+    pub newer: Vec<NewerRecord>,
 }
 
 /// Opens every `r.` record in `entries` with `session`'s key; other namespaces are ignored.
@@ -82,7 +88,7 @@ pub fn scan(session: &Session, entries: &[(String, Value)], now_ms: i64) -> Scan
         |k, raw| session.open(k, raw).map(|o| o.value.is_some().then_some(o)),
         |o| &o.logical_key,
     );
-    Scan { records, tombstones, quarantine }
+    Scan { records, tombstones, quarantine, newer: newer_records(entries) }
 }
 
 /// [`scan`] with the values left as JSON text: what the extension opens its store with, so a
@@ -94,7 +100,7 @@ pub fn scan_text(session: &Session, entries: &[(String, Value)], now_ms: i64) ->
         |k, raw| session.open_raw_text(k, raw).map(|o| (!o.gone).then_some(o)),
         |o| &o.logical_key,
     );
-    ScanText { records, tombstones, quarantine }
+    ScanText { records, tombstones, quarantine, newer: newer_records(entries) }
 }
 
 type Scanned<R> = (Vec<(String, R)>, Vec<String>, Vec<(String, QuarantinedRecord)>);
@@ -107,7 +113,8 @@ fn scan_by<R>(
     logical_key: impl Fn(&R) -> &str,
 ) -> Scanned<R> {
     let (mut records, mut tombstones, mut quarantine) = (Vec::new(), Vec::new(), Vec::new());
-    for (k, raw) in entries.iter().filter(|(k, _)| namespace(k) == Namespace::Record) {
+    let readable = |raw: &Value| newer_version(raw).is_none();
+    for (k, raw) in entries.iter().filter(|(k, raw)| namespace(k) == Namespace::Record && readable(raw)) {
         match open(k, raw) {
             Ok(None) => tombstones.push(k.clone()),
             Ok(Some(opened)) => records.push((k.clone(), opened)),
@@ -178,7 +185,7 @@ mod tests {
         let (kc, mut ec) = s.seal("c", Some(&json!({"n": 3})), 10).unwrap();
         let (kd, ed) = s.seal("d", None, 10).unwrap();
         eb.c.replace_range(0..1, if eb.c.starts_with('A') { "B" } else { "A" });
-        ec.v = 9;
+        ec.v = 1; // an older unknown format (a newer one is kept in place: see `newer`)
         let entries: Vec<(String, Value)> = vec![
             (ka.clone(), serde_json::to_value(&ea).unwrap()),
             (kb.clone(), serde_json::to_value(&eb).unwrap()),
@@ -202,7 +209,7 @@ mod tests {
             codes,
             vec![
                 (format!("x.{kb}"), "Damaged".into(), None),
-                (format!("x.{kc}"), "UnknownVersion".into(), Some(9)),
+                (format!("x.{kc}"), "UnknownVersion".into(), Some(1)),
                 ("x.r.garbage".into(), "Damaged".into(), None),
             ]
         );

@@ -91,6 +91,11 @@ impl Session {
         Ok((skey, Envelope { v: sealed.v, k: sealed.k, n: sealed.n, c: b64_encode(&sealed.ct) }))
     }
 
+    /// The storage key of `logical` under this session's key.
+    pub fn storage_key(&self, logical: &str) -> Result<String, VaultError> {
+        storage_key_with(&self.name_key, logical)
+    }
+
     /// Seals a plaintext built from the value's JSON text; returns the storage key and the
     /// record with its ciphertext still as bytes (the caller base64-encodes it, in pieces if it
     /// is big: pieces of a multiple of 3 bytes encode to pieces of the same text).
