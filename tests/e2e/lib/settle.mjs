@@ -2,7 +2,7 @@
 // on its own time (no timed assertions: a timeout just returns the last value for the assert).
 
 /** Reads `read()` until `ok(value)` or `timeoutMs`; returns the last value (or the last error). */
-export async function settle(read, ok, timeoutMs = 15_000) {
+export async function settle(read, ok, timeoutMs = 20_000) {
   const end = Date.now() + timeoutMs;
   let value;
   for (;;) {
