@@ -87,9 +87,13 @@ pub fn class_of(f: Field) -> ColumnClass {
     match f {
         Field::Receiver | Field::Phone | Field::Address | Field::BuyerRemark => ColumnClass::Buyer,
         Field::Notes => ColumnClass::Notes,
-        Field::PackageId | Field::OrderId | Field::SkuId | Field::UpstreamOrderNo | Field::InboundTracking => {
-            ColumnClass::Identifier
-        }
+        Field::PackageId
+        | Field::OrderId
+        | Field::SkuId
+        | Field::UpstreamOrderNo
+        | Field::InboundTracking
+        | Field::Courier
+        | Field::TrackingNumber => ColumnClass::Identifier,
         Field::PaidAt | Field::Product | Field::Spec | Field::Quantity | Field::UpstreamPlatform | Field::Route => {
             ColumnClass::Plain
         }
@@ -127,6 +131,8 @@ fn cell(p: &StoredPackage, line: Option<&StoredSku>, route: Route, f: Field) -> 
         Field::InboundTracking => e.inbound_tracking.clone(),
         Field::Notes => e.notes.clone(),
         Field::Route => route.label_zh().to_string(),
+        // The warehouse's columns: left empty for it to type into.
+        Field::Courier | Field::TrackingNumber => String::new(),
     };
     Cell::Text(neutralise(&text))
 }
