@@ -291,3 +291,30 @@ fn numbers_excel_saved_in_scientific_notation_are_refused_saying_why() {
     assert_eq!(codes, [vec!["number-scientific"], vec!["number-scientific"], vec![]]);
     assert!(v.rows[0].reasons[0].message.contains("文本") && v.rows[0].reasons[0].message.contains("7.73012E+14"));
 }
+
+#[test]
+fn the_xlsx_export_formats_the_warehouse_columns_as_text() {
+    // Typed into a text cell, a 15-digit number stays whole in Excel and in a CSV saved from it.
+    let snap = snapshot();
+    for case in cases() {
+        let book = book_for(&case.template);
+        let x = export_xlsx(&snap, None, Some(&book), &ExportRequest::default(), NOW).expect("export");
+        let mut zip = crate::xlsx::zip::Archive::open(&x.bytes).expect("zip");
+        let ws = String::from_utf8(zip.read("xl/worksheets/sheet1.xml").expect("read").expect("sheet")).expect("utf8");
+        let styled: Vec<usize> = ws
+            .split("<col ")
+            .skip(1)
+            .filter(|c| c.contains(r#"style="2""#))
+            .filter_map(|c| c.strip_prefix("min=\"")?.split('"').next()?.parse().ok())
+            .collect();
+        let want: Vec<usize> = case
+            .template
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c.field, Field::Courier | Field::TrackingNumber))
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(styled, want, "{}", case.template.name);
+    }
+}

@@ -80,6 +80,8 @@ pub struct Table {
     pub id_column: Option<usize>,
     /// Package IDs in file order.
     pub package_ids: Vec<String>,
+    /// The columns the warehouse types into (courier, tracking number), 0-based.
+    pub typed_in: Vec<usize>,
 }
 
 /// The leak-scan class of a field.
@@ -187,6 +189,9 @@ pub fn build(
         classes: template.columns.iter().map(|c| class_of(c.field)).collect(),
         id_column: template.columns.iter().position(|c| c.field == Field::PackageId),
         package_ids,
+        typed_in: (0..template.columns.len())
+            .filter(|&i| matches!(template.columns[i].field, Field::Courier | Field::TrackingNumber))
+            .collect(),
     })
 }
 
