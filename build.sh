@@ -94,13 +94,15 @@ build() {
   flock -u 9
 }
 
-# The independent writers of the old-format workbook tests (tests/fixtures/make_old_workbooks.py):
-# xlwt (.xls) and odfpy (.ods). Skipped once both import; without pip the test says it skipped.
+# The independent writers of the workbook tests: xlwt (.xls) and odfpy (.ods) for the old-format
+# fixtures (tests/fixtures/make_old_workbooks.py), openpyxl (.xlsx) and xlwt for the warehouse
+# round trip (tests/fixtures/warehouse_fill.py). Skipped once all import; without pip the tests
+# say they skipped.
 ensure_python_writers() {
-  python3 -c 'import xlwt, odf' 2>/dev/null && return 0
+  python3 -c 'import xlwt, odf, openpyxl' 2>/dev/null && return 0
   if command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1; then
-    say "installing the Python workbook writers for the tests (xlwt, odfpy)"
-    python3 -m pip install --quiet xlwt odfpy || say "pip could not install xlwt/odfpy: the old-format test skips its re-generation"
+    say "installing the Python workbook writers for the tests (xlwt, odfpy, openpyxl)"
+    python3 -m pip install --quiet xlwt odfpy openpyxl || say "pip could not install xlwt/odfpy/openpyxl: the workbook tests that need them skip"
   fi
 }
 
@@ -149,6 +151,7 @@ test_wasm() {
 
 test_e2e() {
   ensure_browser
+  ensure_python_writers
   [ -f "${REDSHIP_DIST:-dist}/extension-dev/manifest.json" ] || build
   say "end-to-end tests (node --test, playwright-core, Chromium, the unpacked extension)"
   if [ $# -gt 0 ]; then

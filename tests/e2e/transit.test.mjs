@@ -184,7 +184,7 @@ describe('transit warehouse', { timeout: 180_000 }, () => {
     const csvFile = await exportFile('export-csv');
     assert.match(csvFile.name, /\.csv$/);
     const csv = parseCsv(csvFile.bytes);
-    assert.deepEqual(csv[0], ['包裹号', '付款时间', '商品名称', '规格', '数量', '收件人', '手机号', '收货地址', '买家备注', '上游平台', '上游订单号', '入库快递单号', '备注']);
+    assert.deepEqual(csv[0], ['包裹号', '付款时间', '商品名称', '规格', '数量', '收件人', '手机号', '收货地址', '买家备注', '上游平台', '上游订单号', '入库快递单号', '备注', '快递公司', '快递单号']);
     assert.deepEqual([...new Set(csv.slice(1).map((r) => r[0]))].sort(), [...ids].sort(), 'exactly the pending packages');
     const whole = csvFile.bytes.toString('utf8');
     for (const plain of [decrypted.phone, decrypted.name, PLAIN.phone, PLAIN.receiver, '13900139000', '11010519491231002X', 'mingyue@qq.com', '腾讯大厦', '科技园南路18号']) {
@@ -214,7 +214,7 @@ describe('transit warehouse', { timeout: 180_000 }, () => {
     const csv = parseCsv((await exportFile('export-csv')).bytes);
     assert.equal(csv[0][0], '订单号');
     assert.ok(!csv[0].includes('规格'));
-    assert.equal(csv[0].length, 12);
+    assert.equal(csv[0].length, 14);
     assert.deepEqual(await exportXlsxRows(), csv);
   });
 
@@ -235,7 +235,7 @@ describe('transit warehouse', { timeout: 180_000 }, () => {
     assert.equal(await tr().locator('[data-testid="edit-notes"]').inputValue(), '=1+1 易碎');
     const csv = parseCsv((await exportFile('export-csv')).bytes);
     const line = csv.find((r) => r[0] === id);
-    assert.deepEqual(line.slice(-4), ['拼多多', '241121-567890123456789', 'YT7412345678901', "'=1+1 易碎"]);
+    assert.deepEqual(line.slice(-6), ['拼多多', '241121-567890123456789', 'YT7412345678901', "'=1+1 易碎", '', '']);
   });
 
   it("the planner's numbers match a hand computation", async () => {

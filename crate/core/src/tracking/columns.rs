@@ -68,25 +68,44 @@ const NUMBER_EXACT: &[&str] = &[
     "trackno",
 ];
 
+/// Headers that are never the return file's order, courier or number column, though they hold
+/// the words: the inbound parcel's number (`入库快递单号`), the upstream purchase (`上游订单号`),
+/// returns. A transit export carries such columns next to the warehouse's own.
+const NOT_OURS: &[&str] =
+    &["入库", "上游", "采购", "退货", "退回", "寄回", "inbound", "upstream", "return", "purchase"];
+/// Package headers preferred over other exact order headers: a sheet with both `订单编号` (the
+/// platform order ID, which can look like a package ID) and `包裹号` ships by the package.
+const PACKAGE_FIRST: &[&str] = &["包裹号", "包裹id", "包裹编号", "小红书包裹号", "packageid", "package"];
+
 /// Classifies a header cell. Exact names first; then containment, checked in an order that
 /// keeps `订单号` (order) apart from `运单号` / `快递单号` (number).
 pub fn header_kind(cell: &str) -> Option<Kind> {
+    header_rank(cell).map(|(kind, _)| kind)
+}
+
+/// A header cell's kind and how sure the name is: 3 for a preferred package header, 2 for an
+/// exact name, 1 for a name that only contains a word of the kind. Among the columns of one
+/// kind only the surest names compete, so `快递单号` wins over a `备用快递单号` beside it.
+fn header_rank(cell: &str) -> Option<(Kind, u8)> {
     let h = normalize_header(cell);
-    if h.is_empty() {
+    if h.is_empty() || NOT_OURS.iter().any(|w| h.contains(w)) {
         return None;
+    }
+    if PACKAGE_FIRST.contains(&h.as_str()) {
+        return Some((Kind::Package, 3));
     }
     for (list, kind) in [(PACKAGE_EXACT, Kind::Package), (NUMBER_EXACT, Kind::Number), (COURIER_EXACT, Kind::Courier)] {
         if list.contains(&h.as_str()) {
-            return Some(kind);
+            return Some((kind, 2));
         }
     }
     let has = |subs: &[&str]| subs.iter().any(|s| h.contains(s));
     if has(&["运单", "快递单", "物流单", "tracking", "waybill", "expressno"]) {
-        Some(Kind::Number)
+        Some((Kind::Number, 1))
     } else if has(&["订单", "包裹", "order", "package"]) {
-        Some(Kind::Package)
+        Some((Kind::Package, 1))
     } else if has(&["快递", "物流", "承运", "courier", "carrier", "express", "logistics"]) {
-        Some(Kind::Courier)
+        Some((Kind::Courier, 1))
     } else {
         None
     }
@@ -135,9 +154,15 @@ pub fn extract(rows: Vec<RawRow>, platform: &[CourierEntry]) -> Result<(Vec<RawE
     let mut taken: Vec<usize> = Vec::new();
     let pick = |kind: Kind, taken: &mut Vec<usize>| -> Option<usize> {
         // Header candidates first (best content wins among them); without any, content alone.
-        let by_header: Vec<usize> = header
-            .map(|h| (0..h.cells.len()).filter(|&c| header_kind(&h.cells[c]) == Some(kind)).collect())
+        let ranked: Vec<(usize, u8)> = header
+            .map(|h| {
+                (0..h.cells.len())
+                    .filter_map(|c| header_rank(&h.cells[c]).filter(|(k, _)| *k == kind).map(|(_, r)| (c, r)))
+                    .collect()
+            })
             .unwrap_or_default();
+        let surest = ranked.iter().map(|(_, r)| *r).max().unwrap_or(0);
+        let by_header: Vec<usize> = ranked.into_iter().filter(|(_, r)| *r == surest).map(|(c, _)| c).collect();
         let threshold = if by_header.is_empty() { 0.5 } else { f64::NEG_INFINITY };
         let pool: Vec<usize> = if by_header.is_empty() { (0..width).collect() } else { by_header };
         let chosen = pool
@@ -198,6 +223,8 @@ pub fn extract(rows: Vec<RawRow>, platform: &[CourierEntry]) -> Result<(Vec<RawE
             .unwrap_or_default()
     };
     let mut entries = Vec::with_capacity(rows.len() - data_from);
+    // The row above as given: a package's further lines continue it (see `continues`).
+    let mut above: Option<RawEntry> = None;
     for mut r in rows.into_iter().skip(data_from) {
         let e = RawEntry {
             row: r.row,
@@ -208,7 +235,15 @@ pub fn extract(rows: Vec<RawRow>, platform: &[CourierEntry]) -> Result<(Vec<RawE
         if e.package_id.is_empty() && e.number.is_empty() {
             // Totals, notes and blank-ish rows: shown as ignored, never as orders.
             meta.ignored_rows.push(r.row);
+        } else if above.as_ref().is_some_and(|a| continues(a, &e)) {
+            meta.ignored_rows.push(r.row);
         } else {
+            if let Some(a) = above.take().filter(|a| a.package_id == e.package_id && is_blank_line(a)) {
+                // The number is on a later line of the package: that line stands for it.
+                entries.pop();
+                meta.ignored_rows.push(a.row);
+            }
+            above = Some(e.clone());
             match grouped_number(&e.number, &e.courier, platform) {
                 Reading::One(n) => entries.push(RawEntry { number: n, ..e }),
                 Reading::Two(a, b) => {
@@ -219,7 +254,20 @@ pub fn extract(rows: Vec<RawRow>, platform: &[CourierEntry]) -> Result<(Vec<RawE
             }
         }
     }
+    crate::sort::sort(&mut meta.ignored_rows);
     Ok((entries, meta))
+}
+
+/// True for a line without courier and number.
+fn is_blank_line(e: &RawEntry) -> bool {
+    e.courier.is_empty() && e.number.is_empty()
+}
+
+/// A further line of the package on the row above, as the transit export writes one line per
+/// product: nothing of its own (blank, or the same courier and number copied down). One
+/// package is one shipment, so the lines are one row, not a repeat to warn about.
+fn continues(above: &RawEntry, e: &RawEntry) -> bool {
+    e.package_id == above.package_id && (is_blank_line(e) || (e.courier == above.courier && e.number == above.number))
 }
 
 /// A number cell written in pieces with words around it (`7730 1234 5678 2件`,
@@ -289,6 +337,49 @@ mod tests {
         assert_eq!(meta.header_row, None);
         assert_eq!(e[1].courier, "韵达");
         assert_eq!(e[1].number, "4312345678901");
+    }
+
+    #[test]
+    fn the_surest_header_wins_and_inbound_or_upstream_columns_never_count() {
+        assert_eq!(header_kind("入库快递单号"), None);
+        assert_eq!(header_kind("上游订单号"), None);
+        assert_eq!(header_kind("退货运单号"), None);
+        // Every cell of the inbound and upstream columns looks like what the import wants.
+        let t = rows(&[
+            &["订单编号", "入库快递单号", "上游订单号", "备用快递单号", "快递单号", "包裹号", "快递公司"],
+            &[
+                "P700000000000000001",
+                "YT7412345678901",
+                "P123456789012349",
+                "",
+                "773012345678",
+                "P123456789012345",
+                "中通",
+            ],
+        ]);
+        let (e, meta) = extract(t, &default_couriers()).unwrap();
+        assert_eq!((e[0].package_id.as_str(), e[0].number.as_str()), ("P123456789012345", "773012345678"));
+        assert_eq!(meta.number_column.unwrap().header, "快递单号");
+        assert_eq!(meta.package_column.unwrap().header, "包裹号");
+    }
+
+    #[test]
+    fn a_package_on_several_lines_is_one_entry() {
+        let t = rows(&[
+            &["包裹号", "商品", "快递公司", "快递单号"],
+            &["P123456789012345", "杯", "中通", "773012345678"],
+            &["P123456789012345", "盖", "", ""],
+            &["P123456789012346", "杯", "", ""],
+            &["P123456789012346", "盖", "韵达", "4312345678901"],
+            &["P123456789012347", "杯", "韵达", "4312345678902"],
+            &["P123456789012347", "盖", "韵达", "4312345678902"],
+            &["P123456789012347", "碟", "韵达", "4312345678903"],
+        ]);
+        let (e, meta) = extract(t, &default_couriers()).unwrap();
+        let got: Vec<(usize, &str)> = e.iter().map(|e| (e.row, e.number.as_str())).collect();
+        // A different number on a further line is not a continuation: validation calls it out.
+        assert_eq!(got, [(2, "773012345678"), (5, "4312345678901"), (6, "4312345678902"), (8, "4312345678903")]);
+        assert_eq!(meta.ignored_rows, vec![3, 4, 7]);
     }
 
     #[test]

@@ -88,6 +88,17 @@ pub fn normalize_header(s: &str) -> String {
         .collect()
 }
 
+/// True when `s` is a long number as Excel shows it in a General cell and writes it into a CSV
+/// (`7.73012E+14`, `4.31235E+12`): the last digits are gone and no reading brings them back.
+pub fn is_scientific(s: &str) -> bool {
+    let t = to_half_width(s.trim()).to_ascii_uppercase();
+    let Some((mantissa, exp)) = t.split_once('E') else { return false };
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    whole.len() == 1 && digits(whole) && (frac.is_empty() || digits(frac)) && digits(exp) && exp.len() <= 2
+}
+
 /// True when `s` (already normalised) is a package ID: `P` followed by 15 or more digits.
 pub fn is_package_id(s: &str) -> bool {
     let b = s.as_bytes();

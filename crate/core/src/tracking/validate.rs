@@ -5,7 +5,7 @@
 //! on every row involved, because the core cannot know which one is right.
 
 use super::couriers::{check_shape, guess_from_number, lookup, CourierLookup};
-use super::normalize::{is_package_id, normal_code, normalize_code};
+use super::normalize::{is_package_id, is_scientific, normal_code, normalize_code};
 use super::{CourierEntry, RawEntry, ValidationContext};
 use crate::hash::FastMap;
 use serde::{Deserialize, Serialize};
@@ -227,8 +227,17 @@ fn check_row(
             Some(Seen::Waiting) => {}
         }
     }
+    // Typed into a General cell and saved as CSV by Excel: say so, instead of a shape error.
+    let mangled = is_scientific(&raw.number);
     if number.is_empty() {
         reasons.push(err("missing-number", "这一行没有运单号".into(), "no tracking number on this row".into()));
+    } else if mangled {
+        let shown = raw.number.trim();
+        reasons.push(err(
+            "number-scientific",
+            format!("运单号「{shown}」是 Excel 的科学计数法，后几位已经丢失：请在 Excel 里把运单号这一列设为「文本」，重新填入完整单号后再导入（或另存为 .xlsx 后导入）"),
+            format!("{shown} is Excel's scientific notation and its last digits are lost: format the number column as Text, type the full numbers again and import (or save as .xlsx and import that)"),
+        ));
     }
     let mut courier: Option<&CourierEntry> = None;
     if raw.courier.trim().is_empty() {
@@ -264,7 +273,7 @@ fn check_row(
             )),
         }
     }
-    if let (Some(c), false) = (&courier, number.is_empty()) {
+    if let (Some(c), false) = (&courier, number.is_empty() || mangled) {
         if let Err(m) = check_shape(&c.code, &number) {
             reasons.push(err(
                 "number-mismatch",

@@ -100,8 +100,8 @@ fn template_changes_show_in_the_next_export() {
     let rows = read_csv(&f.bytes).expect("read");
     assert_eq!(rows[0][0], "订单号");
     assert!(!rows[0].contains(&"规格".to_string()));
-    assert_eq!(rows[0].len(), 13);
-    assert_eq!(rows[1][12], "中转仓");
+    assert_eq!(rows[0].len(), 15);
+    assert_eq!(rows[1][14], "中转仓");
     let x = export_xlsx(&s, None, Some(&book), &ExportRequest::default(), NOW).expect("xlsx");
     assert_eq!(read_xlsx(&x.bytes).expect("read"), rows);
     let missing = ExportRequest { template_id: Some("nope".into()), ..Default::default() };

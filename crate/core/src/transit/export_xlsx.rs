@@ -47,7 +47,13 @@ pub fn write_xlsx(table: &Table, now_ms: i64) -> Result<Vec<u8>, ExportError> {
                 .collect()
         })
         .collect();
-    let sheet = Sheet { name: SHEET, header: table.header.iter().map(String::as_str).collect(), widths, rows };
+    let sheet = Sheet {
+        name: SHEET,
+        header: table.header.iter().map(String::as_str).collect(),
+        widths,
+        rows,
+        text_columns: table.typed_in.clone(),
+    };
     write(&sheet, now_ms).map_err(werr)
 }
 

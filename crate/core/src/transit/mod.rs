@@ -17,6 +17,8 @@ pub mod export_xlsx;
 pub(crate) mod fixtures;
 pub mod planner;
 pub mod reconcile;
+#[cfg(all(test, feature = "office"))]
+mod roundtrip_tests;
 pub mod routes;
 pub mod table;
 pub mod template;

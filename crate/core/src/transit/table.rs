@@ -80,6 +80,8 @@ pub struct Table {
     pub id_column: Option<usize>,
     /// Package IDs in file order.
     pub package_ids: Vec<String>,
+    /// The columns the warehouse types into (courier, tracking number), 0-based.
+    pub typed_in: Vec<usize>,
 }
 
 /// The leak-scan class of a field.
@@ -87,9 +89,13 @@ pub fn class_of(f: Field) -> ColumnClass {
     match f {
         Field::Receiver | Field::Phone | Field::Address | Field::BuyerRemark => ColumnClass::Buyer,
         Field::Notes => ColumnClass::Notes,
-        Field::PackageId | Field::OrderId | Field::SkuId | Field::UpstreamOrderNo | Field::InboundTracking => {
-            ColumnClass::Identifier
-        }
+        Field::PackageId
+        | Field::OrderId
+        | Field::SkuId
+        | Field::UpstreamOrderNo
+        | Field::InboundTracking
+        | Field::Courier
+        | Field::TrackingNumber => ColumnClass::Identifier,
         Field::PaidAt | Field::Product | Field::Spec | Field::Quantity | Field::UpstreamPlatform | Field::Route => {
             ColumnClass::Plain
         }
@@ -127,6 +133,8 @@ fn cell(p: &StoredPackage, line: Option<&StoredSku>, route: Route, f: Field) -> 
         Field::InboundTracking => e.inbound_tracking.clone(),
         Field::Notes => e.notes.clone(),
         Field::Route => route.label_zh().to_string(),
+        // The warehouse's columns: left empty for it to type into.
+        Field::Courier | Field::TrackingNumber => String::new(),
     };
     Cell::Text(neutralise(&text))
 }
@@ -181,6 +189,9 @@ pub fn build(
         classes: template.columns.iter().map(|c| class_of(c.field)).collect(),
         id_column: template.columns.iter().position(|c| c.field == Field::PackageId),
         package_ids,
+        typed_in: (0..template.columns.len())
+            .filter(|&i| matches!(template.columns[i].field, Field::Courier | Field::TrackingNumber))
+            .collect(),
     })
 }
 

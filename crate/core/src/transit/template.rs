@@ -1,8 +1,9 @@
 //! Export templates: which columns, in which order, under which header. Warehouses each want
 //! their own layout, so templates are named and kept in one small record.
 //!
-//! The built-in default's package-ID column is headed `包裹号`, which the tracking-number
-//! import recognises, so the warehouse's return file round-trips without editing.
+//! The built-in default's package-ID column is headed `包裹号` and it ends with two empty
+//! columns for the warehouse, `快递公司` and `快递单号`: the tracking-number import recognises
+//! all three, so the warehouse's return file imports without editing (transit/roundtrip_tests).
 
 use super::ExportError;
 use serde::{Deserialize, Serialize};
@@ -51,10 +52,14 @@ pub enum Field {
     Notes,
     /// 发货方式 (route).
     Route,
+    /// 快递公司: empty in the export, typed in by the warehouse.
+    Courier,
+    /// 快递单号: empty in the export, typed in by the warehouse.
+    TrackingNumber,
 }
 
 /// Every field with its default Chinese header and English label, in default order.
-pub const FIELDS: [(Field, &str, &str); 16] = [
+pub const FIELDS: [(Field, &str, &str); 18] = [
     (Field::PackageId, "包裹号", "Package ID"),
     (Field::PaidAt, "付款时间", "Paid at"),
     (Field::Product, "商品名称", "Product"),
@@ -68,6 +73,8 @@ pub const FIELDS: [(Field, &str, &str); 16] = [
     (Field::UpstreamOrderNo, "上游订单号", "Upstream order no."),
     (Field::InboundTracking, "入库快递单号", "Inbound tracking no."),
     (Field::Notes, "备注", "Notes"),
+    (Field::Courier, "快递公司", "Courier (warehouse fills)"),
+    (Field::TrackingNumber, "快递单号", "Tracking no. (warehouse fills)"),
     (Field::OrderId, "订单编号", "Order ID"),
     (Field::SkuId, "SKU编号", "SKU ID"),
     (Field::Route, "发货方式", "Route"),
@@ -120,12 +127,19 @@ impl Default for TemplateBook {
     }
 }
 
-/// The built-in template: the 13 warehouse columns, package ID first.
+/// Columns of the built-in template: the first fields of [`FIELDS`].
+const DEFAULT_COLUMNS: usize = 15;
+
+/// The built-in template: the 13 warehouse columns, package ID first, then the two the
+/// warehouse fills in.
 pub fn builtin_default() -> Template {
     Template {
         id: DEFAULT_TEMPLATE_ID.to_string(),
         name: "默认（中转仓）".to_string(),
-        columns: FIELDS[..13].iter().map(|(f, h, _)| TemplateColumn { field: *f, header: (*h).to_string() }).collect(),
+        columns: FIELDS[..DEFAULT_COLUMNS]
+            .iter()
+            .map(|(f, h, _)| TemplateColumn { field: *f, header: (*h).to_string() })
+            .collect(),
     }
 }
 
@@ -241,7 +255,9 @@ mod tests {
         validate(&d).expect("valid");
         assert_eq!(d.columns[0].field, Field::PackageId);
         assert!(["订单号", "包裹号"].contains(&d.columns[0].header.as_str()));
-        assert_eq!(d.columns.len(), 13);
+        assert_eq!(d.columns.len(), DEFAULT_COLUMNS);
+        let last: Vec<Field> = d.columns[DEFAULT_COLUMNS - 2..].iter().map(|c| c.field).collect();
+        assert_eq!(last, [Field::Courier, Field::TrackingNumber], "the warehouse's columns come last");
     }
 
     #[test]

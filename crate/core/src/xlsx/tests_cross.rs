@@ -109,6 +109,7 @@ fn our_writer_is_read_back_by_calamine() {
         header: vec!["订单号", "名称", "数量", "备注"],
         widths: vec![10.0, 60.0, 6.0, 8.5],
         rows,
+        text_columns: vec![3],
     };
     let bytes = write(&sheet, 1_795_233_600_000).expect("write");
     assert_eq!(
@@ -128,6 +129,10 @@ fn our_writer_is_read_back_by_calamine() {
         "{ws}"
     );
     assert!(ws.contains(r#"<col min="2" max="2" width="60.7109375" customWidth="1"/>"#), "{ws}");
+    // The column a person types into later is formatted as text (numFmtId 49, "@").
+    assert!(ws.contains(r#"<col min="4" max="4" width="9.2109375" style="2" customWidth="1"/>"#), "{ws}");
+    let styles = text(&mut zip, "xl/styles.xml");
+    assert!(styles.contains(r#"<cellXfs count="3">"#) && styles.contains(r#"<xf numFmtId="49" "#), "{styles}");
     let core = text(&mut zip, "docProps/core.xml");
     assert!(core.contains("<dc:title>中转仓订单</dc:title>") && core.contains(">2026-11-21T04:00:00Z<"), "{core}");
     for part in [
@@ -192,7 +197,7 @@ proptest! {
     #[test]
     fn writer_round_trips_through_calamine(rows in prop::collection::vec(prop::collection::vec(prop_oneof!["[ a-z_&<>\\r\\n\u{1}一-龥]{1,8}", (0u32..1_000_000).prop_map(|n| n.to_string())], 3), 0..12)) {
         let cells: Vec<Vec<Out<'_>>> = rows.iter().map(|r| r.iter().map(|s| s.parse::<f64>().map_or(Out::Text(s), Out::Number)).collect()).collect();
-        let sheet = Sheet { name: "表", header: vec!["a", "b", "c"], widths: vec![8.0; 3], rows: cells };
+        let sheet = Sheet { name: "表", header: vec!["a", "b", "c"], widths: vec![8.0; 3], rows: cells, text_columns: vec![] };
         let got = calamine_grid(&write(&sheet, 0).expect("write"));
         let want: Vec<Vec<String>> = std::iter::once(vec!["a".to_string(), "b".into(), "c".into()]).chain(rows).collect();
         prop_assert_eq!(got, want);

@@ -1,4 +1,5 @@
-//! Writing a one-sheet workbook: bold, frozen header row, column widths, strings as shared
+//! Writing a one-sheet workbook: bold, frozen header row, column widths (and text-formatted
+//! columns for what a person types in later), strings as shared
 //! strings (never formulas), numbers as numbers, blanks left out, and document properties whose
 //! times come from the caller (there is no clock in wasm). Every part Excel and WPS expect is
 //! written: content types, package and workbook relationships, core and app properties, styles.
@@ -30,6 +31,9 @@ pub struct Sheet<'a> {
     pub widths: Vec<f64>,
     /// Data rows.
     pub rows: Vec<Vec<Out<'a>>>,
+    /// Columns (0-based) formatted as text: what a person types there later stays as typed,
+    /// so Excel keeps a 15-digit tracking number instead of showing `7.73012E+14`.
+    pub text_columns: Vec<usize>,
 }
 
 const XML: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -69,7 +73,9 @@ fn sheet_xml(sheet: &Sheet<'_>, strings: &mut Vec<String>) -> Result<String, Xls
     if !sheet.widths.is_empty() {
         x.push_str("<cols>");
         for (i, w) in sheet.widths.iter().enumerate() {
-            let _ = write!(x, r#"<col min="{n}" max="{n}" width="{}" customWidth="1"/>"#, xml_width(*w), n = i + 1);
+            let style = if sheet.text_columns.contains(&i) { r#" style="2""# } else { "" };
+            let _ =
+                write!(x, r#"<col min="{n}" max="{n}" width="{}"{style} customWidth="1"/>"#, xml_width(*w), n = i + 1);
         }
         x.push_str("</cols>");
     }
@@ -123,7 +129,7 @@ fn rels(list: &[(&str, &str)]) -> String {
     x
 }
 
-const STYLES: &str = r#"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles><dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/></styleSheet>"#;
+const STYLES: &str = r#"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles><dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/></styleSheet>"#;
 
 /// The workbook's bytes; `created_ms` stamps the document properties and the ZIP entries.
 pub fn write(sheet: &Sheet<'_>, created_ms: i64) -> Result<Vec<u8>, XlsxError> {
