@@ -9,6 +9,7 @@ import './sw/orders.js';
 import './sw/ship.js';
 import './sw/selfcheck.js';
 import './sw/vault.js';
+import './sw/list-help.js';
 
 installRouter(ready);
 ready.catch((e) => console.error('RedShip: the wasm core failed to load', e));
