@@ -216,7 +216,14 @@
   let running = false;
   let pending = false;
   let enabled = true;
-  function schedule(ms = DEBOUNCE_MS) {
+  let ask = false; // the next refresh asks the worker even if the rows look the same
+  let asked = ''; // what the last question carried: rows re-rendered alike are only re-pinned
+  let askedAt = 0;
+  /** The chip's self-check state is not pushed: a re-render asks again after this long. */
+  const STALE_MS = 30_000;
+  /** Refreshes after `ms`; `fresh`: the ledger or settings may have changed (always ask). */
+  function schedule(ms = DEBOUNCE_MS, fresh = false) {
+    ask ||= fresh;
     clearTimeout(timer);
     timer = setTimeout(refresh, ms);
   }
@@ -228,18 +235,27 @@
       if (!onList()) { clear(); return; }
       const found = scan();
       const ids = [...new Set(found.rows.map((r) => r.id))].slice(0, MAX_IDS);
+      // A page that changes its text all the time (a countdown) re-renders often: the same rows
+      // are re-pinned with the last answer, and the worker is asked only about something new.
+      const question = JSON.stringify([shop(), ids, found.counts]);
+      if (!ask && question === asked && view && enabled && Date.now() - askedAt < STALE_MS) { draw(found); return; }
+      ask = false;
+      asked = question;
+      askedAt = Date.now();
       let answer;
       try {
         answer = await R.send('listHelp.view', { shop: shop(), packageIds: ids, counts: found.counts });
       } catch (e) {
         // Locked vault, a worker restarting: nothing drawn rather than something stale.
         if (!R.isTransient(e)) console.warn('RedShip: list help unavailable:', e?.name, e?.message);
+        asked = '';
+        view = null;
         clear();
         return;
       }
       enabled = answer?.enabled === true;
       follow();
-      if (!enabled || !answer.draw) { clear(); return; }
+      if (!enabled || !answer.draw) { view = null; clear(); return; }
       view = answer;
       collapsed = answer.collapsed === true;
       // The rows may have changed while the worker answered: draw over the page as it is now.
@@ -269,17 +285,17 @@
 
   // A decrypt the worker recorded (it tells the tabs that asked), the settings changed, a
   // decrypt answer or a 查看 click seen, the tab shown again: ask again.
-  R.onCommand('listHelp.refresh', () => { schedule(0); return null; });
-  R.onHook('decrypt', () => schedule(800));
+  R.onCommand('listHelp.refresh', () => { schedule(0, true); return null; });
+  R.onHook('decrypt', () => schedule(800, true));
   document.addEventListener('click', (e) => {
     const el = e.target?.nodeType === 1 ? e.target : e.target?.parentElement;
-    if (el && onList() && el.closest(site.dom.decryptControl)) schedule(1500);
+    if (el && onList() && el.closest(site.dom.decryptControl)) schedule(1500, true);
   }, { capture: true, passive: true });
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') schedule(0); });
-  globalThis.navigation?.addEventListener('currententrychange', () => { follow(); schedule(0); });
-  window.addEventListener('popstate', () => schedule(0));
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') schedule(0, true); });
+  globalThis.navigation?.addEventListener('currententrychange', () => { follow(); schedule(0, true); });
+  window.addEventListener('popstate', () => schedule(0, true));
 
-  const start = () => { follow(); schedule(0); };
+  const start = () => { follow(); schedule(0, true); };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();
 })();

@@ -104,6 +104,14 @@ describe('help on the order list', () => {
     const after = await settle(() => drawn(page), (d) => d.marks.length === 2 && d.chip?.remaining === 2);
     assert.deepEqual(after.marks, [...decrypted].sort(), 'marks on exactly the decrypted rows');
     assert.equal(after.chip.remaining, await popupRemaining(popup), 'the chip shows the popup\'s number');
+    // The chip's self-check state is the self-check's (not green here: no courier list seen yet),
+    // with its line in words.
+    await options.reload();
+    const level = await settle(() => options.evaluate(() => document.querySelector('[data-testid="selfcheck-section"]')?.dataset.level), Boolean);
+    assert.equal(after.chip.selfcheck, level);
+    assert.notEqual(level, 'ok');
+    const words = await page.locator(HOST).locator('[data-testid="list-help-selfcheck"]').textContent();
+    assert.ok(words.trim().length > 10, words);
     // 2 left ≤ the default threshold 2: the quiet hint beside every other 查看.
     const others = (await viewable(page)).filter((id) => !decrypted.includes(id));
     assert.ok(others.length > 0);

@@ -51,9 +51,9 @@ fn the_hint_shows_at_or_below_the_threshold_and_only_when_on() {
     let zero = ListHelpSettings { hint_at: 0, ..on };
     assert!(zero.hint_due(0) && !zero.hint_due(1));
 
-    let mut s = Store::default();
-    s.settings = Some(json!({"v": 1, "tiers": [{"maxPaidOrders": null, "dailyQuota": 5}],
-        "warnPercent": 75, "criticalPercent": 90}));
+    let five = json!({"v": 1, "tiers": [{"maxPaidOrders": null, "dailyQuota": 5}],
+        "warnPercent": 75, "criticalPercent": 90});
+    let mut s = Store { settings: Some(five), ..Default::default() };
     let t = day0() + 9 * HOUR;
     s.decrypt("shop", 1, t);
     s.decrypt("shop", 2, t + 1000);
