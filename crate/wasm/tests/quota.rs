@@ -155,8 +155,7 @@ fn list_help_answers_for_the_ids_asked_and_judges_what_the_list_found() {
     assert_eq!(decrypted.get(0).as_string().as_deref(), Some("P1234567890123456"));
     assert_eq!(get(&help, "remaining").as_f64(), Some(19.0));
     assert_eq!((get(&help, "enabled").as_bool(), get(&help, "hintAt").as_f64()), (Some(true), Some(2.0)));
-    let (name, _) =
-        error_name(redship_wasm::quota_list_help(parse(r#"{"nowMs": 1}"#), vec![]).expect_err("no shop"));
+    let (name, _) = error_name(redship_wasm::quota_list_help(parse(r#"{"nowMs": 1}"#), vec![]).expect_err("no shop"));
     assert_eq!(name, "QuotaError");
     // The list's counts, judged: IDs shown but no row found → not drawn.
     let found = parse(&format!(
