@@ -289,7 +289,11 @@
   R.onHook('decrypt', () => schedule(800, true));
   document.addEventListener('click', (e) => {
     const el = e.target?.nodeType === 1 ? e.target : e.target?.parentElement;
-    if (el && onList() && el.closest(site.dom.decryptControl)) schedule(1500, true);
+    if (!el || !onList()) return;
+    const sel = site.dom.decryptControl;
+    for (let c = el.closest(sel), i = 0; c && i < 4; c = c.parentElement?.closest(sel), i++) {
+      if (isDecryptControl(c)) { schedule(1500, true); return; }
+    }
   }, { capture: true, passive: true });
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') schedule(0, true); });
   globalThis.navigation?.addEventListener('currententrychange', () => { follow(); schedule(0, true); });
