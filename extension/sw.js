@@ -10,6 +10,7 @@ import './sw/ship.js';
 import './sw/selfcheck.js';
 import './sw/vault.js';
 import './sw/release.js';
+import './sw/list-help.js';
 
 installRouter(ready);
 ready.catch((e) => console.error('RedShip: the wasm core failed to load', e));

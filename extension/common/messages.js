@@ -128,6 +128,19 @@ const SELFCHECK = {
   'selfcheck.report': { from: ['page'], payload: { shop: 'string?:64' } },
 };
 
+// ── list help (the order list's marks and chip, content/list-help.js) ────────────────────────
+const LIST_HELP = {
+  /** Content: what to draw on the order list for the package IDs on its rows; `counts`: what the
+   *  site profile's selectors found {idsShown, rows, controls, masked} (numbers only). Answer:
+   *  {enabled, draw, shop, day, used, limit, remaining, hintAt, hint, decrypted: [packageId],
+   *  selfcheck: {level, textZh, textEn} | null, collapsed} (the last two only when `draw`). */
+  'listHelp.view': { from: ['content'], payload: { shop: 'string:64', packageIds: 'array:1000', counts: 'object:512' } },
+  /** Content: the corner chip was collapsed or opened; remembered. Answer {collapsed}. */
+  'listHelp.collapse': { from: ['content'], payload: { collapsed: 'boolean' } },
+  /** Content: open one of RedShip's pages (`page` ship | transit | options) in a new tab. */
+  'listHelp.open': { from: ['content'], payload: { page: 'string:16' } },
+};
+
 // ── vault ───────────────────────────────────────────────────────────────────────────────────
 const VAULT = {
   /** Lock state, mode, queued count, quarantine list, storage use, settings (null while locked). */
@@ -165,7 +178,7 @@ const RELEASE = {
 };
 
 /** Every message type the service worker accepts. */
-export const CATALOGUE = Object.freeze({ ...STATUS, ...QUOTA, ...TRANSIT, ...SHIP, ...SELFCHECK, ...VAULT, ...RELEASE });
+export const CATALOGUE = Object.freeze({ ...STATUS, ...QUOTA, ...TRANSIT, ...SHIP, ...SELFCHECK, ...LIST_HELP, ...VAULT, ...RELEASE });
 
 /** Upper bound on one message's JSON size (a 10,000-row XLSX as base64 fits). */
 export const MAX_MESSAGE_CHARS = 16 * 1024 * 1024;

@@ -5,6 +5,7 @@
 import { call } from '../common/rpc.js';
 import { t, chinaTime } from '../common/i18n.js';
 import { el, replace } from '../common/dom.js';
+import { listHelpEditor } from './list-help.js';
 
 const num = (text) => {
   const s = String(text ?? '').trim();
@@ -120,6 +121,7 @@ export function mount(container) {
     const tiers = tierEditor(data.settings.tiers);
     const thresholds = thresholdEditor(data.settings);
     const shops = shopEditor(data.settings, data.shops);
+    const listHelp = listHelpEditor(data.settings);
     const message = el('p', { role: 'status' });
     const save = async (settings) => {
       message.className = '';
@@ -133,13 +135,14 @@ export function mount(container) {
         message.textContent = t('quotaOptSaveFailed', [e.message]);
       }
     };
-    const collect = () => ({ ...data.settings, v: 1, tiers: tiers.read(), ...thresholds.read(), ...shops.read() });
+    const collect = () => ({ ...data.settings, v: 1, tiers: tiers.read(), ...thresholds.read(), ...shops.read(), ...listHelp.read() });
     replace(container,
       el('h2', {}, t('quotaOptTitle')),
       problemList(data.problems, async () => { await call('quota.problems.clear'); render(); }),
       el('h3', {}, t('quotaOptTiers')), tiers.node,
       el('h3', {}, t('quotaOptThresholds')), thresholds.node,
       el('h3', {}, t('quotaOptShops')), shops.node,
+      el('h3', {}, t('listHelpOptTitle')), listHelp.node,
       el('p', {},
         el('button', { type: 'button', class: 'primary', testid: 'quota-settings-save', on: { click: () => save(collect()) } }, t('quotaOptSave')), ' ',
         el('button', { type: 'button', on: { click: async () => { await save({ ...data.defaults, shops: shops.read().shops }); render(); } } }, t('quotaOptDefaults'))),

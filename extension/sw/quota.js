@@ -11,6 +11,7 @@ import { inputs, save, knownShops, problems, settingsKey, PROBLEMS_KEY } from '.
 import { showBadge, clearBadge, notify, warnStorageFull, RESET_ALARM } from './quota/signals.js';
 import { lockAware } from './vault.js';
 import { codeOf } from './vault/engine.js';
+import { listHelpChanged } from './list-help.js';
 
 /**
  * Runs `work` after the answer when the router offers that (`ctx.after`), else now (a replay of
@@ -41,6 +42,7 @@ async function settle(update, shop, nowMs, ctx) {
   await afterAnswer(ctx, async () => {
     await Promise.all([showBadge(update.view), notify(update.view)]);
     broadcast('quota', { shop });
+    listHelpChanged(shop);
   });
 }
 
@@ -166,6 +168,7 @@ register('quota.settings.save', async (p) => {
     await showBadge(update.view);
   }
   broadcast('quota', {});
+  listHelpChanged();
   return settings;
 });
 

@@ -63,6 +63,8 @@ async function inputFor(shop) {
     page: page ?? null,
     dialog,
     boardReadAtMs: page?.shown?.source === 'board' ? page.shown.atMs : null,
+    // The order list's help: what the profile's selectors found there (sw/list-help.js writes it).
+    listHelp: (await store.get(`selfcheck/${encodeURIComponent(shop)}/listHelp`).catch(() => null)) ?? null,
   };
 }
 

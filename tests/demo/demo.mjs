@@ -59,6 +59,12 @@ try {
   await viewButtons.first().waitFor({ state: 'attached' }).catch(() => {});
   const log1 = await replica.log();
   await snap(wb, 'workbench-decrypted', `viewed buyers: platform charged ${log1.decrypts.filter((d) => d.charged).length}`);
+  // The list loaded again: RedShip's help marks the rows viewed today (viewing again is free).
+  await wb.reload();
+  await wb.waitForSelector('table.d-new-table tbody tr .d-button');
+  await wb.waitForFunction(() => document.querySelector('[data-redship="list-help"]')?.shadowRoot
+    ?.querySelector('[data-testid="list-help-mark"]'), null, { timeout: 10_000 }).catch(() => {});
+  await snap(wb, 'workbench-list-help', 'the order list with RedShip\'s help: marks on the rows viewed today, the corner chip');
 
   // 3. The quota dashboard.
   const popup = await openExtensionPage(context, extensionId, 'popup.html');

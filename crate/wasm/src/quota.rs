@@ -115,6 +115,15 @@ pub fn quota_dashboard(req: JsValue) -> Result<JsValue, JsValue> {
     to_js(&quota::dashboard(&req).map_err(quota_err)?)
 }
 
+/// The order list's help: `({settings, ledgers, paidOrders, routes, shop, nowMs}, packageIds)` →
+/// `{enabled, shop, day, used, limit, remaining, hintAt, hint, decrypted}` (read-only; the same
+/// numbers as `quotaDashboard`).
+#[wasm_bindgen(js_name = quotaListHelp)]
+pub fn quota_list_help(req: JsValue, package_ids: Vec<String>) -> Result<JsValue, JsValue> {
+    let req: quota::DashboardRequest = request(req)?;
+    to_js(&quota::list_help(&req, &package_ids).map_err(quota_err)?)
+}
+
 /// Checks stored quota records `{key: value}` without changing them; returns the problems.
 #[wasm_bindgen(js_name = quotaCheckRecords)]
 pub fn quota_check_records(records: JsValue) -> Result<JsValue, JsValue> {

@@ -3,7 +3,7 @@
 
 use crate::boundary::{from_js_named, to_js};
 use redship_core::order::facts::AnswerFacts;
-use redship_core::selfcheck::{self, CheckInput, ListRecord};
+use redship_core::selfcheck::{self, CheckInput, ListHelpCounts, ListHelpRecord, ListRecord};
 use redship_core::transit::table::china_time;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -43,7 +43,26 @@ pub fn selfcheck_record_unread(record: JsValue, request: JsValue) -> Result<JsVa
     to_js(&selfcheck::record_unread(rec, req.rows, req.at_ms as i64, req.now_ms as i64))
 }
 
-/// `selfcheckView({profileVersion, coreVersion, lists, couriers, page, dialog, boardReadAtMs})`
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListHelpReq {
+    enabled: bool,
+    #[serde(default)]
+    counts: ListHelpCounts,
+    now_ms: f64,
+}
+
+/// `selfcheckListHelpSeen(record | null, {enabled, counts: {idsShown, rows, controls, masked},
+/// nowMs})` → `{record, changed, draw}`: what the order list's help found, judged.
+#[wasm_bindgen(js_name = selfcheckListHelpSeen)]
+pub fn selfcheck_list_help_seen(record: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let rec: Option<ListHelpRecord> = from_js_named(record, ERR)?;
+    let req: ListHelpReq = from_js_named(request, ERR)?;
+    to_js(&selfcheck::list_help_seen(rec, req.enabled, req.counts, req.now_ms as i64))
+}
+
+/// `selfcheckView({profileVersion, coreVersion, lists, couriers, page, dialog, boardReadAtMs,
+/// listHelp})`
 /// → `{level, lines: [{id, level, textZh, textEn, adviceZh, adviceEn}]}`.
 #[wasm_bindgen(js_name = selfcheckView)]
 pub fn selfcheck_view(input: JsValue) -> Result<JsValue, JsValue> {

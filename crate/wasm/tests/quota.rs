@@ -140,3 +140,28 @@ fn page_decrypts_merge_with_the_request_and_silent_clicks_show_a_question_mark()
     let (name, _) = error_name(redship_wasm::quota_record_silent(parse(r#"{"nowMs": 1}"#)).expect_err("no silent"));
     assert_eq!(name, "QuotaError");
 }
+
+#[wasm_bindgen_test]
+fn list_help_answers_for_the_ids_asked_and_judges_what_the_list_found() {
+    let ledgers: JsValue = Object::new().into();
+    let first = redship_wasm::quota_record_event(event_request(&ledgers, "P1234567890123456", NOON)).expect("recorded");
+    save(&ledgers, &first);
+    let req = parse(&format!(r#"{{"shop": "s1", "nowMs": {}}}"#, NOON + 1000.0));
+    Reflect::set(&req, &"ledgers".into(), &ledgers).expect("set");
+    let ids = vec!["P9234567890123456".to_string(), "P1234567890123456".to_string()];
+    let help = redship_wasm::quota_list_help(req, ids).expect("list help");
+    let decrypted = Array::from(&get(&help, "decrypted"));
+    assert_eq!(decrypted.length(), 1);
+    assert_eq!(decrypted.get(0).as_string().as_deref(), Some("P1234567890123456"));
+    assert_eq!(get(&help, "remaining").as_f64(), Some(19.0));
+    assert_eq!((get(&help, "enabled").as_bool(), get(&help, "hintAt").as_f64()), (Some(true), Some(2.0)));
+    let (name, _) = error_name(redship_wasm::quota_list_help(parse(r#"{"nowMs": 1}"#), vec![]).expect_err("no shop"));
+    assert_eq!(name, "QuotaError");
+    // The list's counts, judged: IDs shown but no row found → not drawn.
+    let found = parse(&format!(
+        r#"{{"enabled": true, "counts": {{"idsShown": 9, "rows": 0, "controls": 0, "masked": 0}}, "nowMs": {NOON}}}"#
+    ));
+    let seen = redship_wasm::selfcheck_list_help_seen(JsValue::NULL, found).expect("seen");
+    assert_eq!((get(&seen, "draw").as_bool(), get(&seen, "changed").as_bool()), (Some(false), Some(true)));
+    assert_eq!(get(&get(&seen, "record"), "matched").as_bool(), Some(false));
+}

@@ -12,7 +12,7 @@
 //!
 //! Submodules, one concern each: [`ids`] (package IDs, storage keys), [`tiers`] (tier table),
 //! [`settings`], [`api`] (request and answer shapes), [`problems`] (the problems log), [`ledger`] (one day's events and page corrections), [`limit`] (today's limit and
-//! where it comes from), [`page`] (decrypts seen on the page, and the `?` of silent clicks), [`endpoint`] (the decrypt and quota endpoints learned from the page), [`shown`] (numbers read from the page's words and answers' fields), [`reads`] (recording them), [`forecast`] (pace, tomorrow's tier), [`alerts`] (level and
+//! where it comes from), [`page`] (decrypts seen on the page, and the `?` of silent clicks), [`endpoint`] (the decrypt and quota endpoints learned from the page), [`shown`] (numbers read from the page's words and answers' fields), [`reads`] (recording them), [`forecast`] (pace, tomorrow's tier), [`list_help`] (the marks and hint on the order list), [`alerts`] (level and
 //! once-a-day warnings), [`raise`] (which reason to apply with), [`mod@dashboard`] (the popup's
 //! view) and [`service`] (the operations the service worker calls).
 
@@ -25,6 +25,7 @@ pub mod forecast;
 pub mod ids;
 pub mod ledger;
 pub mod limit;
+pub mod list_help;
 pub mod page;
 pub mod problems;
 pub mod raise;
@@ -44,6 +45,8 @@ mod tests;
 #[cfg(test)]
 mod tests_input;
 #[cfg(test)]
+mod tests_list_help;
+#[cfg(test)]
 mod tests_page;
 
 pub use alerts::{Level, Warning};
@@ -57,6 +60,7 @@ pub use forecast::{Forecast, TomorrowView};
 pub use ids::{is_package_id, ledger_key, parse_ledger_key, SETTINGS_KEY};
 pub use ledger::{DayLedger, EventOutcome, LedgerEntry, PageSource};
 pub use limit::{LimitSource, PaidOrdersDay, ResolvedLimit};
+pub use list_help::{list_help, ListHelpSettings, ListHelpView, DEFAULT_HINT_AT, MAX_HINT_AT, MAX_IDS};
 pub use page::{page_rules, PageFactsView, PageRules, SilentClick, Via, ViaCounts};
 pub use raise::{RaiseSuggestion, RouteCounts};
 pub use reads::{record_page_reads, PageRead, RecordPageReadsRequest};

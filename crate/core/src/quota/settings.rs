@@ -3,6 +3,7 @@
 //! One record for all shops ([`super::SETTINGS_KEY`]); a shop may carry its own label and
 //! limit. Settings are validated whole: a rejected edit changes nothing.
 
+use super::list_help::ListHelpSettings;
 use super::{ids::check_shop, load_versioned, QuotaError, TierTable, SCHEMA_VERSION};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -40,6 +41,9 @@ pub struct QuotaSettings {
     /// Per-shop settings, keyed by shop ID.
     #[serde(default)]
     pub shops: BTreeMap<String, ShopSettings>,
+    /// Help on the order list: on/off and the hint threshold (absent in older records: defaults).
+    #[serde(default)]
+    pub list_help: ListHelpSettings,
 }
 
 impl Default for QuotaSettings {
@@ -51,6 +55,7 @@ impl Default for QuotaSettings {
             critical_percent: 90,
             user_limit: None,
             shops: BTreeMap::new(),
+            list_help: ListHelpSettings::default(),
         }
     }
 }
@@ -95,6 +100,7 @@ impl QuotaSettings {
             ));
         }
         check_limit("已知的每日额度", "the daily limit", self.user_limit)?;
+        self.list_help.validate().map_err(QuotaError::InvalidSettings)?;
         for (id, shop) in &self.shops {
             if check_shop(id).ok() != Some(id.as_str()) {
                 return bad(format!("店铺 ID「{id}」无法使用（shop ID `{id}` is not usable）"));

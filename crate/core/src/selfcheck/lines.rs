@@ -100,13 +100,15 @@ pub struct CheckInput {
     pub dialog: Option<DialogFacts>,
     /// When the privacy board's numbers were last read, if ever.
     pub board_read_at_ms: Option<i64>,
+    /// The order-list help's last observation (see `super::list_help`).
+    pub list_help: Option<super::list_help::ListHelpRecord>,
 }
 
 /// One line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckLine {
-    /// Stable ID (`lists`, `statuses`, `decrypts`, `endpoints`, `couriers`, `dialog`, `board`, `profile`).
+    /// Stable ID (`lists`, `statuses`, `decrypts`, `endpoints`, `couriers`, `dialog`, `board`, `listHelp`, `profile`).
     pub id: &'static str,
     /// How it stands.
     pub level: Level,
@@ -325,6 +327,8 @@ pub fn check(input: &CheckInput) -> CheckView {
         None => line("dialog", Level::Info, "还没有回填过运单号".into(), "no tracking numbers filled yet".into(), NONE),
     });
     lines.push(board_line(input.board_read_at_ms, page.and_then(|p| p.board_unread_at_ms)));
+    // ── order-list help (issue 26 item 5; its own module) ──
+    lines.push(super::list_help::list_help_line(input.list_help.as_ref()));
     lines.push(line(
         "profile",
         Level::Ok,

@@ -8,12 +8,16 @@
 //! with no buyer data, no order IDs and no tracking numbers in it.
 
 mod lines;
+mod list_help;
 mod report;
 #[cfg(test)]
 mod tests;
 
 pub use lines::{
     check, CheckInput, CheckLine, CheckView, DecryptCounts, DialogFacts, Endpoint, Level, Offer, PageFacts,
+};
+pub use list_help::{
+    list_help_line, matches as list_help_matches, seen as list_help_seen, ListHelpCounts, ListHelpRecord, ListHelpSeen,
 };
 pub use report::report;
 
