@@ -8,11 +8,13 @@
 //! with no buyer data, no order IDs and no tracking numbers in it.
 
 mod lines;
+mod parts;
 mod report;
 #[cfg(test)]
 mod tests;
 
 pub use lines::{check, CheckInput, CheckLine, CheckView, DecryptCounts, DialogFacts, Endpoint, Level, PageFacts};
+pub use parts::{record_parts, PartsRecord, PartsSeen, Tally};
 pub use report::report;
 
 use crate::chinaday::ChinaDay;

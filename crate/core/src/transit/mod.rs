@@ -18,6 +18,7 @@ pub(crate) mod fixtures;
 pub mod planner;
 pub mod reconcile;
 pub mod routes;
+pub mod rowsignal;
 pub mod table;
 pub mod template;
 pub mod view;
