@@ -63,6 +63,11 @@ const TRANSIT = {
   /** The page shipped a package (the ship endpoint answered success): it leaves the list.
    *  Answer: {removed}. */
   'orders.shipped': { from: ['content'], payload: { shop: 'string:64', packageId: 'string:40' } },
+  /** Rows of the list as they stand: [{packageId, shipControl}] (whether the row has a 发货
+   *  control; nothing else). The core compares it with the answers: an order they call waiting
+   *  whose row has none is status unclear until its row shows one again.
+   *  Answer: {marked, cleared, ignored, changed} | null. */
+  'orders.rows': { from: ['content'], payload: { shop: 'string:64', rows: 'array:2000' } },
   /** transit.html: everything the page shows. `shop` defaults to the latest collected shop;
    *  `remaining` overrides today's remaining decrypts (else the quota ledger's number).
    *  Answer: {shops, shop, view, plan, remaining, remainingSource, templates}. */

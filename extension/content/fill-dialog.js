@@ -84,16 +84,18 @@
    * Opens the courier picker and clicks the option whose visible name is `name`. `dialog`: the
    * dialog, or a function giving it as it is now (a re-render may replace the picker while it
    * opens, or drop the choice): the choice is read back from the picker shown then, and made
-   * again (three rounds at most). {ok, name: what the picker shows then} or {ok: false, why, names?}.
+   * again (three rounds at most). {ok, name: what the picker shows then} or {ok: false, why, names?};
+   * `options`: how many options the opened list offered (for the self-check), when it was opened.
    */
   async function pickCourier(dialog, name) {
     const now = typeof dialog === 'function' ? dialog : () => dialog;
     const selectNow = () => { const m = now(); return m ? courierSelect(m) : null; };
     const all = () => [...document.querySelectorAll(`${dom.popover} ${dom.option}`)];
+    let options; // how many the list offered, once opened
     for (let round = 0; round < 3; round++) {
       const select = selectNow();
-      if (!select) return { ok: false, why: now() ? 'no-select' : 'gone' };
-      if (norm(select.textContent) === name) return { ok: true, name };
+      if (!select) return { ok: false, why: now() ? 'no-select' : 'gone', options };
+      if (norm(select.textContent) === name) return { ok: true, name, options };
       let list = all().filter(visible); // a picker already open (the dialog's check just read style)
       for (let attempt = 0; attempt < 2 && !list.length && select.isConnected; attempt++) {
         // The options the press renders are this picker's: told apart without reading style,
@@ -110,23 +112,24 @@
       }
       if (!list.length) {
         if (!select.isConnected) continue; // re-rendered while it opened: the new picker is opened
-        return { ok: false, why: 'no-options' };
+        return { ok: false, why: 'no-options', options: 0 };
       }
+      options = list.length;
       const want = squash(name).toUpperCase();
       const option = list.find((o) => norm(o.textContent) === name) || list.find((o) => squash(o.textContent).toUpperCase() === want);
       if (!option) {
         document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
-        return { ok: false, why: 'no-option', names: list.map((o) => norm(o.textContent)) };
+        return { ok: false, why: 'no-option', names: list.map((o) => norm(o.textContent)), options };
       }
       if (!option.isConnected) continue;
       const label = norm(option.textContent);
       press(option);
       const chosen = await waitFor(() => { const t = norm(selectNow()?.textContent); return t.includes(label) ? t : null; }, 3000, [select]);
-      if (chosen) return { ok: true, name: chosen };
+      if (chosen) return { ok: true, name: chosen, options };
       // Not shown by the picker there now: a re-render dropped the choice, or closed the picker
       // under the press. Picked again.
     }
-    return { ok: false, why: 'not-selected' };
+    return { ok: false, why: 'not-selected', options };
   }
 
   /**
@@ -196,29 +199,33 @@
    * dialog now, looked for a moment if a re-render took it out, or null (gone, moved away, or
    * showing another order). `courierFor(names)`: the dialog's own name for the planned courier
    * among the names its picker offers, or null. Returns {modal, name (as the picker shows it),
-   * kept (both shown)}, {modal, why: 'courier'} when the courier cannot be picked, or {why: 'gone'}.
+   * kept (both shown)}, {modal, why: 'courier'} when the courier cannot be picked, or {why: 'gone'};
+   * each with `options`, how many options the picker's list offered when it was opened.
    */
   async function enter(dlg, name, number, { present, courierFor, focus = false }) {
     let modal = await present();
     if (!modal) return { why: 'gone' };
+    let options;
     if (!courierShown(modal, name)) {
       let picked = await pickCourier(dlg.now, name);
+      options = picked.options;
       if (!picked.ok && picked.names?.length && dlg.now()) {
         // The dialog names the courier its own way (中通速递 for 中通快递): the core says which.
         const shown = await courierFor(picked.names);
         if (typeof shown === 'string' && shown !== name) picked = await pickCourier(dlg.now, shown);
+        options = picked.options ?? options;
       }
       modal = await present();
-      if (!modal) return { why: 'gone' };
-      if (!picked.ok) return { modal, why: 'courier' };
+      if (!modal) return { why: 'gone', options };
+      if (!picked.ok) return { modal, why: 'courier', options };
       name = picked.name;
     }
     if (!numberShown(modal, number)) {
       await enterNumber(dlg.now, number, { focus });
       modal = await present();
-      if (!modal) return { why: 'gone' };
+      if (!modal) return { why: 'gone', options };
     }
-    return { modal, name, kept: courierShown(modal, name) && numberShown(modal, number) };
+    return { modal, name, kept: courierShown(modal, name) && numberShown(modal, number), options };
   }
 
   /**
@@ -235,8 +242,19 @@
     }
   }
 
+  /**
+   * Which parts of the ship dialog `modal` has, for the self-check: booleans, never page data
+   * (`options` comes from opening the picker: `enter`).
+   */
+  function partsOf(modal) {
+    return {
+      select: Boolean(courierSelect(modal)), input: Boolean(numberInput(modal)),
+      confirm: Boolean(D.buttonIn(modal, text.confirm, true)), options: null,
+    };
+  }
+
   globalThis.RedShipFillDialog = Object.freeze({
     REFIND_MS, shipDialog, dialogReady, showsOnly, courierSelect, numberInput, courierShown, numberShown, confirmIn,
-    pickCourier, enterNumber, cancelDialog, track, enter, closed,
+    pickCourier, enterNumber, cancelDialog, track, enter, closed, partsOf,
   });
 })();

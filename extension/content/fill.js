@@ -80,7 +80,10 @@
     if (!onList()) return { events: [{ type: 'stop', reason: 'route-changed' }] };
     if (!row) return result({ kind: 'skipped', reason: 'not-on-list', message: `订单列表中找不到 ${id}（not on the order list）` });
     const ship = D.shipButton(row);
-    if (!ship) return result({ kind: 'skipped', reason: 'not-waiting', message: '该订单没有「发货」按钮：可能已发货或已取消（no 发货 button: shipped or cancelled）' });
+    // No 发货 control at all is a fact for the worker, whose core words the skip (status unclear
+    // for an order it thought waiting); a disabled one is a page that will not ship it now.
+    if (!ship && !D.shipControl(row)) return result({ kind: 'skipped', reason: 'no-ship-button', message: '该行没有「发货」按钮（no 发货 button on its row）' });
+    if (!ship) return result({ kind: 'skipped', reason: 'not-waiting', message: '该订单的「发货」按钮不可用：可能已发货或已取消（发货 disabled: shipped or cancelled）' });
     if (show) D.bringIntoView(row);
     const rowIds = D.idsIn(row);
     if (!row.isConnected || !rowIds.includes(id)) return { events: [{ type: 'stop', reason: 'list-changed' }] };
@@ -107,7 +110,9 @@
       const saved = await intent.then(() => true, () => false);
       return saved ? [{ type: 'withdraw', packageId: id }, ...events] : events;
     };
-    const result = (outcome) => before([{ type: 'result', packageId: id, outcome }]);
+    let parts = null; // which dialog parts were found, for the self-check (booleans and a count)
+    const withParts = (ev) => (parts ? { ...ev, parts } : ev);
+    const result = (outcome) => before([withParts({ type: 'result', packageId: id, outcome })]);
     const stop = (reason) => before([{ type: 'stop', reason }]);
     // A dialog kept in the page and reused may show up at once with the last order's ID, before
     // its own answer arrives: one showing another order is given STALE_MS to change, and only
@@ -120,7 +125,12 @@
       return newToast(baseline, ['error']);
     }, OPEN_MS + STALE_MS, [...document.querySelectorAll(site.dom.modal)]);
     if (modal === MOVED) return stop('route-changed');
-    if (!modal) return result({ kind: 'noAnswer' });
+    if (!modal) {
+      // A dialog of this order that never showed both controls: which ones it lacks is told.
+      const partial = F.shipDialog();
+      if (partial && F.showsOnly(partial, id, rowIds)) parts = F.partsOf(partial);
+      return result({ kind: 'noAnswer' });
+    }
     if (!(modal instanceof Element)) return result({ kind: 'failed', message: modal.text });
     if (!F.showsOnly(modal, id, rowIds)) {
       const shown = D.idsIn(modal).filter((x) => x !== id);
@@ -135,6 +145,7 @@
     // From here on the dialog is found again by the ID it shows before each step (`dlg.now()`, or
     // `present()`: given a moment to come back); none (gone, or showing another order) stops the run.
     const dlg = F.track(id, rowIds, modal);
+    parts = F.partsOf(modal);
     const present = () => dlg.present(until);
     const changed = () => (moved() ? 'route-changed' : 'dialog-closed');
     const cancel = async () => F.cancelDialog(dlg.now({ shown: true }));
@@ -143,6 +154,7 @@
     let confirm = null; // the 确定 to press, of the dialog shown at that moment
     for (let round = 1; !confirm; round++) {
       const got = await F.enter(dlg, name, a.number, { present, courierFor, focus: a.mode === 'fill' });
+      if (Number.isInteger(got.options)) parts.options = got.options;
       if (!got.modal) return stop(changed());
       if (got.why === 'courier') {
         await F.cancelDialog(got.modal);
@@ -156,7 +168,7 @@
         return result({ kind: 'failed', message: numberKept ? `对话框没有保留所选的「${name}」（the dialog did not keep the courier）` : '运单号没能填入对话框（the number did not reach the dialog）' });
       }
       if (a.mode === 'fill') {
-        await event({ type: 'result', packageId: id, outcome: { kind: 'filled' } });
+        await event(withParts({ type: 'result', packageId: id, outcome: { kind: 'filled' } }));
         // The user checks and presses 确定 (or 取消); the next order waits for that.
         return (await F.closed(dlg, until, 12 * 3600 * 1000)) === MOVED ? [{ type: 'stop', reason: 'route-changed' }] : [];
       }
@@ -216,7 +228,7 @@
     }, ANSWER_MS, [dlg.modal]);
     // No answer (or moved away): the outcome is unknown and will be checked. The dialog is left
     // alone — its request may still be in flight — and the check waits for it to settle.
-    const events = [{ type: 'result', packageId: id, outcome: outcome && outcome !== MOVED ? outcome : { kind: 'noAnswer' } }];
+    const events = [withParts({ type: 'result', packageId: id, outcome: outcome && outcome !== MOVED ? outcome : { kind: 'noAnswer' } })];
     if (outcome === MOVED) return [...events, { type: 'stop', reason: 'route-changed' }];
     if (outcome?.kind === 'shipped') {
       // The page closes its dialog after a shipment: give it the chance before pressing 取消.

@@ -3,7 +3,8 @@
 // worker, which parses them off the page's thread and collects pending packages for the transit
 // warehouse. Buyer fields are masked in the core before anything is stored; this script only
 // forwards, in arrival order (retried while the worker restarts), and never reads the DOM for
-// buyer data. The worker's answer carries
+// buyer data (of the list's rows it reports only each package ID and whether the row has a 发货
+// control). The worker's answer carries
 // the list's package IDs and statuses, which the bridge gives the tab's `orderPage` listeners.
 (() => {
   const R = globalThis.RedShip;
@@ -52,7 +53,40 @@
     if (!table) return [];
     return [...new Set(table.textContent.match(new RegExp(site.packageIdPattern, 'g')) || [])];
   }
+  // The third "waiting to ship" signal: which rows of the list show a 发货 control. Each row's
+  // package ID and that one fact (nothing else from the row; the selectors are the profile's, via
+  // fill-dom.js) go to the worker, whose core compares it with what the answers said. Only rows
+  // of packages the worker has read from this page's answers, once a row looked the same on two
+  // scans in a row (a row mid-render is not), and again only when it changes; sent in the order
+  // of the answers and shipments before them (a row the page just shipped has lost its 发货).
+  const rowsSent = new Map(); // packageId -> shipControl last sent
+  // Orders this page shipped: their rows lose 发货, which says nothing new (the worker knows), and
+  // reporting them during a run would read the whole snapshot in the worker every few seconds.
+  const shippedHere = new Set();
+  let lastScan = new Map();
+  function scanRows() {
+    const D = globalThis.RedShipFillDom;
+    if (!D || !onList() || R.listsReading() > 0) {
+      lastScan = new Map();
+      return;
+    }
+    const now = new Map();
+    for (const { row, ids } of D.listRows()) if (ids.length === 1) now.set(ids[0], Boolean(D.shipControl(row)));
+    const rows = [...now].filter(([id, ship]) => read.has(id) && lastScan.get(id) === ship && rowsSent.get(id) !== ship && (ship || !shippedHere.has(id)))
+      .slice(0, 2000).map(([packageId, shipControl]) => ({ packageId, shipControl }));
+    lastScan = now;
+    if (!rows.length) return;
+    for (const r of rows) rowsSent.set(r.packageId, r.shipControl);
+    chain = chain
+      .then(async () => R.sendRetrying('orders.rows', { shop: await shopName(), rows }))
+      .catch((e) => {
+        for (const r of rows) if (rowsSent.get(r.packageId) === r.shipControl) rowsSent.delete(r.packageId); // sent again
+        console.warn('RedShip: list rows not recorded:', e?.name, e?.message);
+      });
+  }
+
   setInterval(async () => {
+    scanRows();
     const ids = onList() ? shownIds() : [];
     if (!ids.length || ids.some((id) => read.has(id)) || R.listsReading() > 0) {
       unreadSince = 0;
@@ -70,6 +104,7 @@
   // again, and the page may only update its row locally).
   R.onHook('deliver', (payload) => {
     if (payload?.ok !== true || !R.isPackageId(payload.packageId)) return;
+    shippedHere.add(payload.packageId);
     chain = chain
       .then(async () => R.sendRetrying('orders.shipped', { shop: await shopName(), packageId: payload.packageId }))
       .catch((e) => console.warn('RedShip: could not record a shipment:', e.name, e.message));

@@ -95,6 +95,11 @@ export async function paidCountsByDay(shop) {
   return (await figuresOf(shop)).paidByDay;
 }
 
+/** Orders whose row on the list disagrees with the answers about 发货, now (for the self-check). */
+export async function rowUnclear(shop) {
+  return (await figuresOf(shop)).rowUnclear;
+}
+
 /** `{warehouse, supplier, self}`: pending packages per route. */
 export async function routeCounts(shop) {
   const c = (await figuresOf(shop)).counts;
@@ -205,6 +210,45 @@ register('orders.shipped', async ({ shop, packageId }) => {
   gather(shop).shipped.add(packageId);
   return { queued: true };
 }, { queued: false });
+
+// The third "waiting to ship" signal: whether each row of the list shows a 发货 control, as the
+// list's content script saw it. The core compares it with what the answers said (status unclear
+// when they disagree, cleared when the row agrees again). Shipments gathered are applied first:
+// the row of an order the page has just shipped has lost its 发货, and that is no disagreement.
+
+/** Applies `rows` [{packageId, shipControl}] to `shop`'s snapshot; call it inside the queue. */
+async function applyRows(shop, rows) {
+  await applyGathered(shop);
+  const { snapshot } = await load(shop);
+  if (!snapshot) return null;
+  const out = core.ordersRowFacts(snapshot, { shopId: shop, rows, nowMs: Date.now() });
+  if (out.snapshot) {
+    await store.put({ [snapKey(shop)]: out.snapshot });
+    broadcast('transit', { shop });
+    broadcast('selfcheck', { shop });
+  }
+  return { snapshot: out.snapshot ?? snapshot, view: out.view };
+}
+
+register('orders.rows', async ({ shop, rows }) => {
+  const clean = (Array.isArray(rows) ? rows : []).slice(0, 2000)
+    .filter((r) => typeof r?.packageId === 'string' && typeof r.shipControl === 'boolean')
+    .map((r) => ({ packageId: r.packageId.slice(0, 64), shipControl: r.shipControl }));
+  return clean.length ? ((await applyRows(shop, clean))?.view ?? null) : null;
+});
+
+/**
+ * A fill run found no 发货 control on order `packageId`'s row: the fact is recorded like a row the
+ * list showed, and the core says how the run reports it (`{kind: 'skipped', reason, message}`:
+ * status unclear, or not waiting when the answers saw it close). Call it inside the queue.
+ */
+export async function noShipButton(shop, packageId) {
+  const applied = await applyRows(shop, [{ packageId, shipControl: false }]).catch((e) => {
+    console.warn('RedShip orders: a row without 发货 not recorded:', e?.name, e?.message);
+    return null;
+  });
+  return core.ordersFillSkip(applied?.snapshot ?? null, { shopId: shop, packageId });
+}
 
 // ── transit.html ────────────────────────────────────────────────────────────────────────────
 

@@ -2,7 +2,8 @@
 // answers showed per shop (the core's ListRecord), takes the page's word that its list shows
 // rows no answer accounted for, and answers the popup's line, the options page's details and
 // the diagnostic report. Every judgement is the core's (selfcheck/*); this file gathers the other
-// domains' facts (quota's page facts, the ship domain's courier list) and stores the record.
+// domains' facts (quota's page facts, the ship domain's courier list, the last run and the ship
+// dialog parts it found, the orders whose list row disagrees about 发货) and stores the record.
 //
 // Record: `selfcheck/<shop>/lists` — counts, field names and types, status pairs; no buyer data.
 import { core, siteVersion } from './core.js';
@@ -10,6 +11,7 @@ import { register, broadcast } from './router.js';
 import * as store from './store.js';
 import * as quota from './quota.js';
 import * as ship from './ship.js';
+import * as orders from './orders.js';
 import { setAlarmCheck } from './quota/signals.js';
 
 const listsKey = (shop) => `selfcheck/${encodeURIComponent(shop)}/lists`;
@@ -49,11 +51,13 @@ async function shopOf(asked) {
 
 /** Everything the self-check looks at for `shop`. */
 async function inputFor(shop) {
-  const [lists, couriers, page, dialog] = await Promise.all([
+  const [lists, couriers, page, dialog, rowUnclear] = await Promise.all([
     store.get(listsKey(shop)),
     store.get(`ship/${shop}/couriers`),
     typeof quota.pageFacts === 'function' ? quota.pageFacts(shop).catch(() => null) : null,
     ship.lastRunFacts(shop).catch(() => null),
+    // Orders whose row on the list disagrees with the answers about 发货 (the transit snapshot's).
+    orders.rowUnclear(shop).catch(() => null),
   ]);
   return {
     profileVersion: siteVersion,
@@ -65,6 +69,7 @@ async function inputFor(shop) {
     boardReadAtMs: page?.shown?.source === 'board' ? page.shown.atMs : null,
     // The order list's help: what the profile's selectors found there (sw/list-help.js writes it).
     listHelp: (await store.get(`selfcheck/${encodeURIComponent(shop)}/listHelp`).catch(() => null)) ?? null,
+    rowUnclear: Number.isSafeInteger(rowUnclear) ? rowUnclear : null,
   };
 }
 

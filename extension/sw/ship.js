@@ -11,19 +11,23 @@
 // Records: `ship/current` {v, runId, updatedAtMs}; `ship/run/<id>` {v, shop, tabId, updatedAtMs,
 // run: the core's FillRun}; `ship/wal/<id>`: the core's RunLog (what changed since that record
 // was saved whole); `ship/<shop>/used` {v, updatedAtMs, numbers: [{number, packageId,
-// shipped}]}. The list's orders and the platform's couriers, for validation: sw/ship/context.js.
+// shipped}]}; `ship/<shop>/dialog-parts`: the ship dialog parts the last run found (the core's
+// selfcheck PartsRecord: booleans and a count). The list's orders and the platform's couriers,
+// for validation: sw/ship/context.js.
 import { core, office } from './core.js';
 import { register, broadcast, sendToTab, exclusive } from './router.js';
 import * as store from './store.js';
 import { onVaultEvent, codeOf } from './vault/engine.js';
 import { warnStorageFull } from './quota/signals.js';
 import { validationContext as contextWith } from './ship/context.js';
+import * as orders from './orders.js';
 import { fromBase64 } from '../common/base64.js';
 
 const CURRENT = 'ship/current';
 const runKey = (id) => `ship/run/${id}`;
 const walKey = (id) => `ship/wal/${id}`;
 const usedKey = (shop) => `ship/${shop}/used`;
+const partsKey = (shop) => `ship/${shop}/dialog-parts`;
 
 const named = (name, message) => Object.assign(new Error(message), { name });
 
@@ -36,12 +40,14 @@ export async function usedNumbers(shop) {
   return (rec?.numbers || []).map(({ number, packageId }) => ({ number, packageId }));
 }
 
-/** The last fill run of `shop`, for the self-check: {done, failed}, or null when it has none. */
+/** The last fill run of `shop`, for the self-check: {done, failed, parts (the dialog parts it
+ *  found, the core's record, or null)}, or null when it has none. */
 export async function lastRunFacts(shop) {
   const cur = await liveRun();
   if (!cur || cur.rec.shop !== shop) return null;
-  const { counts } = cur.journal.report();
-  return { done: counts.shipped + counts.filled, failed: counts.failed };
+  const { counts, runId } = cur.journal.report();
+  const parts = await store.get(partsKey(shop));
+  return { done: counts.shipped + counts.filled, failed: counts.failed, parts: parts?.runId === runId ? parts : null };
 }
 
 /** The shop of the workbench tab RedShip last talked to (foundation's status record). */
@@ -313,6 +319,51 @@ register('ship.poll', async (p, ctx) => {
   return { active: mine };
 }, { queued: false });
 
+/** What the filler found of one dialog (booleans and a count), as the core takes it. */
+const cleanParts = (p) => ({
+  select: p.select === true, input: p.input === true, confirm: p.confirm === true,
+  options: Number.isSafeInteger(p.options) && p.options >= 0 ? Math.min(p.options, 10000) : null,
+});
+
+/**
+ * The content script's events as the journal takes them. A row with no 发货 control at all is a
+ * fact for the orders domain, whose core words the skip (status unclear for an order it thought
+ * waiting); what the filler found of the dialogs (`parts`) is kept for the self-check, off the
+ * step's path.
+ */
+async function fromContent(raw) {
+  const events = [];
+  const parts = [];
+  for (const { parts: found, ...e } of raw.map(contentEvent)) {
+    if (found && typeof found === 'object') parts.push(cleanParts(found));
+    if (e.type === 'result' && e.outcome?.kind === 'skipped' && e.outcome.reason === 'no-ship-button') {
+      const shop = (await liveRun())?.rec.shop;
+      // Not worded (the orders domain failed): the filler's own skip stands; it ships nothing either way.
+      const outcome = shop ? await exclusive(() => orders.noShipButton(shop, e.packageId)).catch(() => null) : null;
+      events.push(outcome ? { ...e, outcome } : e);
+    } else events.push(e);
+  }
+  if (parts.length) {
+    recordParts(parts).catch((e) => console.warn('RedShip: dialog parts not recorded:', e?.name, e?.message));
+  }
+  return events;
+}
+
+/** Adds the dialog parts `seen` to the live run's shop record (the core's; written when new). */
+async function recordParts(seen) {
+  const cur = await liveRun();
+  if (!cur) return;
+  const key = partsKey(cur.rec.shop);
+  const runId = cur.rec.run.runId;
+  await exclusive(async () => {
+    const next = core.selfcheckDialogParts((await store.get(key)) ?? null, { runId, seen, nowMs: Date.now() });
+    if (next) {
+      await store.put({ [key]: next });
+      broadcast('selfcheck', { shop: cur.rec.shop });
+    }
+  });
+}
+
 /** The journal events the content script may send (start, pause and cancel are the page's). */
 const CONTENT_EVENTS = new Set(['confirming', 'withdraw', 'result', 'checked', 'stop']);
 function contentEvent(event) {
@@ -326,14 +377,14 @@ function contentEvent(event) {
 // cost one round trip and one save.
 register('ship.step', async (p, ctx) => {
   const visible = p.visible.filter((v) => typeof v === 'string').slice(0, 2000);
-  const events = p.events.map(contentEvent);
+  const events = await fromContent(p.events);
   return applyEvents([...events, { type: 'next', visible }], ctx.tabId, { confirm: p.confirm ?? null, lookahead: true })
     .catch(toldIfFull);
 }, { queued: false });
 
 // A single event the content script needs saved before it acts (confirming) or shown at once
 // (a filled dialog left for the user).
-register('ship.event', async (p, ctx) => applyEvent(contentEvent(p.event), ctx.tabId).catch(toldIfFull), { queued: false });
+register('ship.event', async (p, ctx) => applyEvent((await fromContent([p.event]))[0], ctx.tabId).catch(toldIfFull), { queued: false });
 
 /** A step not saved for a full disk waits (the page takes the run up again): the user is told why. */
 async function toldIfFull(e) {

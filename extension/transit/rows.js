@@ -7,6 +7,7 @@ import { el, replace } from '../common/dom.js';
 // i18n-keys: transitRouteWarehouse transitRouteSupplier transitRouteSelf transitColPackage transitColProduct
 // i18n-keys: transitColBuyer transitColRemark transitColRoute transitColUpstreamPlatform transitColUpstreamOrderNo
 // i18n-keys: transitColInboundTracking transitColNotes transitStatusUnclear transitStatusUnclearHint transitUnknown
+// i18n-keys: transitStatusUnclearRow transitStatusUnclearRowHint
 const ROUTES = ['warehouse', 'supplier', 'self'];
 const ROUTE_KEYS = { warehouse: 'transitRouteWarehouse', supplier: 'transitRouteSupplier', self: 'transitRouteSelf' };
 const PLATFORMS = ['淘宝', '拼多多', '1688', '天猫', '京东', '抖音'];
@@ -52,8 +53,12 @@ function row(r, actions) {
   // A field the page's answer lacked shows as "—" (the self-check counts it); never a guess.
   const shown = (v) => (v === null || v === undefined || v === '' ? t('transitUnknown') : String(v));
   const line = (s) => [shown(s.name), s.spec, `×${shown(s.quantity)}`].filter(Boolean).join(' · ').replace(' · ×', ' ×');
+  // Why: its code and text disagree, or (noShipButton) the answers call it waiting but its row
+  // on the workbench list has no 发货 button.
+  const byRow = r.unclearWhy === 'noShipButton';
   const unclear = r.unclear
-    ? el('div', { class: 'warning', testid: 'status-unclear', title: t('transitStatusUnclearHint') }, t('transitStatusUnclear', r.statusDesc || shown(r.status)))
+    ? el('div', { class: 'warning', testid: 'status-unclear', dataset: { why: r.unclearWhy || 'status' }, title: t(byRow ? 'transitStatusUnclearRowHint' : 'transitStatusUnclearHint') },
+      byRow ? t('transitStatusUnclearRow') : t('transitStatusUnclear', r.statusDesc || shown(r.status)))
     : null;
   return el('tr', { testid: 'transit-row', class: r.unclear ? 'unclear' : undefined, dataset: { packageId: r.packageId, route: r.route, routeSource: r.routeSource, ...(r.unclear ? { unclear: '1' } : {}) } },
     el('td', {}, el('div', { class: 'pkg' }, r.packageId), el('div', { class: 'muted' }, shown(r.paidAt)), unclear,

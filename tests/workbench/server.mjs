@@ -39,7 +39,7 @@ const server = createServer(async (req, res) => {
   try {
     if (path.startsWith('/api/') && (await handleApi(state, req, res, path))) return;
     if (path.startsWith('/__test/') && (await handleHook(state, req, res, path))) return;
-    if (await serveStatic(req, res, path, { shape: state.shape, dialog: state.dialogMode })) return;
+    if (await serveStatic(req, res, path, { shape: state.shape, dialog: state.dialogMode, hideShip: state.hideShipButton })) return;
     sendJson(res, 404, fail(404, '接口不存在'));
   } catch (e) {
     console.error(e);

@@ -10,6 +10,7 @@ mod quota;
 mod selfcheck;
 mod tracking;
 mod transit;
+mod transit_rows;
 mod vault;
 
 pub use boundary::{init, version};
@@ -19,4 +20,5 @@ pub use quota::*;
 pub use selfcheck::*;
 pub use tracking::*;
 pub use transit::*;
+pub use transit_rows::*;
 pub use vault::*;

@@ -77,3 +77,20 @@ pub fn selfcheck_report(input: JsValue, now_ms: f64) -> Result<String, JsValue> 
     let input: CheckInput = from_js_named(input, ERR)?;
     Ok(selfcheck::report(&input, &china_time(now_ms as i64)))
 }
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PartsReq {
+    run_id: String,
+    seen: Vec<selfcheck::PartsSeen>,
+    now_ms: f64,
+}
+
+/// `selfcheckDialogParts(record | null, {runId, seen: [{select, options, input, confirm}], nowMs})`
+/// → the shop's record of the ship dialog parts the run found, or null when nothing new was seen.
+#[wasm_bindgen(js_name = selfcheckDialogParts)]
+pub fn selfcheck_dialog_parts(record: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+    let rec: Option<selfcheck::PartsRecord> = from_js_named(record, ERR)?;
+    let req: PartsReq = from_js_named(request, ERR)?;
+    to_js(&selfcheck::record_parts(rec, &req.run_id, &req.seen, req.now_ms as i64))
+}

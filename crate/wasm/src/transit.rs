@@ -138,12 +138,12 @@ struct TemplatesView {
     fields: Vec<FieldView>,
 }
 
-fn ms(v: f64) -> i64 {
+pub(crate) fn ms(v: f64) -> i64 {
     // Saturating cast; the core compares with real dates, so nonsense just sorts oddly.
     v as i64
 }
 
-fn order_err(e: redship_core::order::OrderError) -> JsValue {
+pub(crate) fn order_err(e: redship_core::order::OrderError) -> JsValue {
     js_error("OrderError", e)
 }
 
@@ -175,7 +175,7 @@ impl SiteProfile {
     }
 }
 
-fn snapshot_for(value: JsValue, shop_id: &str) -> Result<TransitSnapshot, JsValue> {
+pub(crate) fn snapshot_for(value: JsValue, shop_id: &str) -> Result<TransitSnapshot, JsValue> {
     let snap = from_js_large::<Option<TransitSnapshot>>(value)?;
     let snap = snap.unwrap_or_else(|| TransitSnapshot::new(shop_id));
     snap.check(shop_id).map_err(order_err)?;

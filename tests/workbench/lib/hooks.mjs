@@ -3,7 +3,8 @@
 // `POST /__test/dialog-mode` (how the ship dialog renders: rebuilt on every change; see README)
 // and `POST /__test/decrypt-path` (the decrypt moved to another path, from the next page load on)
 // and `POST /__test/quota-form` (the quota answered at another path with other field names, and
-// the privacy board drawn another way, from the next page load on).
+// the privacy board drawn another way, from the next page load on)
+// and `POST /__test/ship-button` (chosen waiting rows drawn without their 发货 button; see README).
 // Tests, the demo and benchmarks drive the replica's state through these; the extension never
 // calls them.
 import { PlatformError } from './state.mjs';
@@ -42,6 +43,13 @@ const HOOKS = {
     if (!b.package_id || !b.show_package_id) throw new PlatformError([10001, 'package_id and show_package_id are required']);
     s.dialogSwaps.set(String(b.package_id), String(b.show_package_id));
     return {};
+  },
+  // Rows drawn without their 发货 button (package IDs), from the next page load on; [] = none.
+  'ship-button': (s, b) => {
+    const hide = b.hide ?? [];
+    if (!Array.isArray(hide) || hide.some((x) => typeof x !== 'string' || !/^P\d{15,}$/.test(x))) throw new PlatformError([10001, 'hide must be a list of package IDs']);
+    s.hideShipButton = [...new Set(hide)];
+    return { hide: [...s.hideShipButton] };
   },
   'dialog-mode': (s, b) => {
     const swap = b.swap ?? null;

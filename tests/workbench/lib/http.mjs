@@ -3,7 +3,7 @@
 // the shape served in a `<meta name="replica-shape">`, so the SPA's tabs send that shape's codes
 // without an inline script or an extra request, and the ship dialog's test mode, when one is set,
 // in a `<meta name="replica-dialog">`; a decrypt moved to another path in a `<meta
-// name="replica-decrypt">`).
+// name="replica-decrypt">`; rows drawn without 发货 in a `<meta name="replica-no-ship">`).
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, extname, normalize } from 'node:path';
@@ -114,8 +114,13 @@ function quotaMeta() {
   return `\n  <meta name="replica-quota" content="${quotaForm.board}"${quotaForm.path ? ` data-path="${quotaForm.path}"` : ''}>`;
 }
 
+/** The `<meta>` naming rows drawn without their 发货 button (`/__test/ship-button`), or nothing. */
+function hideShipMeta(ids) {
+  return ids?.length ? `\n  <meta name="replica-no-ship" content="${ids.join(',')}">` : '';
+}
+
 /** Serves the SPA shell, its static files and vendored Vue; returns false when not a page path. */
-export async function serveStatic(req, res, path, { shape = 'seen', dialog = null } = {}) {
+export async function serveStatic(req, res, path, { shape = 'seen', dialog = null, hideShip = [] } = {}) {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (path === '/' || path === '/app-order' || path === '/app-order/') {
     res.writeHead(302, { location: '/app-order/order/query' });
@@ -123,7 +128,7 @@ export async function serveStatic(req, res, path, { shape = 'seen', dialog = nul
     return true;
   }
   if (path.startsWith('/app-order/')) {
-    await sendFile(res, join(PUBLIC, 'index.html'), TYPES['.html'], (html) => html.replace('</head>', `  ${shapeMeta(shape)}${dialogMeta(dialog)}${decryptMeta()}${quotaMeta()}\n</head>`));
+    await sendFile(res, join(PUBLIC, 'index.html'), TYPES['.html'], (html) => html.replace('</head>', `  ${shapeMeta(shape)}${dialogMeta(dialog)}${decryptMeta()}${quotaMeta()}${hideShipMeta(hideShip)}\n</head>`));
     return true;
   }
   if (path === '/static/vendor/vue.js') {

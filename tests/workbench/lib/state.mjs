@@ -42,6 +42,8 @@ export class State {
     // `rebuild` replaces all its elements on every change; `swap` {package_id, show_package_id}: the
     // dialog of package_id, once its form passes its check, is rebuilt showing the other package.
     this.dialogMode = { rebuild: false, swap: null };
+    // Package IDs whose list row the SPA draws without its 发货 button (POST /__test/ship-button).
+    this.hideShipButton = [];
     this.applications = [];
     // `details`: every order/detail call (the ship dialog asks for one as it opens), so benchmarks
     // can split the time per order into "in the dialog" and "between dialogs".

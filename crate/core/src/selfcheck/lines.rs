@@ -80,6 +80,8 @@ pub struct DialogFacts {
     pub done: usize,
     /// Orders the run could not fill because a dialog part was missing.
     pub failed: usize,
+    /// The dialog parts the run found, when it opened any dialog.
+    pub parts: Option<super::parts::PartsRecord>,
 }
 
 /// Everything the self-check looks at, as the worker gathers it.
@@ -102,13 +104,16 @@ pub struct CheckInput {
     pub board_read_at_ms: Option<i64>,
     /// The order-list help's last observation (see `super::list_help`).
     pub list_help: Option<super::list_help::ListHelpRecord>,
+    /// Orders whose row on the list disagrees with the answers about 发货, now (`None`: unknown).
+    pub row_unclear: Option<usize>,
 }
 
 /// One line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckLine {
-    /// Stable ID (`lists`, `statuses`, `decrypts`, `endpoints`, `couriers`, `dialog`, `board`, `listHelp`, `profile`).
+    /// Stable ID (`lists`, `statuses`, `rows`, `decrypts`, `endpoints`, `couriers`, `dialog`,
+    /// `dialogParts`, `board`, `listHelp`, `profile`).
     pub id: &'static str,
     /// How it stands.
     pub level: Level,
@@ -132,7 +137,8 @@ pub struct CheckView {
     pub lines: Vec<CheckLine>,
 }
 
-fn line(id: &'static str, level: Level, zh: String, en: String, advice: (&str, &str)) -> CheckLine {
+/// One line (`advice`: what to do, Chinese and English; empty when nothing).
+pub(super) fn line(id: &'static str, level: Level, zh: String, en: String, advice: (&str, &str)) -> CheckLine {
     CheckLine { id, level, text_zh: zh, text_en: en, advice_zh: advice.0.to_string(), advice_en: advice.1.to_string() }
 }
 
@@ -299,7 +305,9 @@ fn board_line(read_at: Option<i64>, unread_at: Option<i64>) -> CheckLine {
 pub fn check(input: &CheckInput) -> CheckView {
     let lists = input.lists.as_ref();
     let page = input.page.as_ref();
-    let mut lines = vec![lists_line(lists), statuses_line(lists), decrypts_line(page), endpoints_line(page)];
+    // The rows line waits for a list read today: before that there was nothing to compare.
+    let rows = super::parts::rows_line(input.row_unclear.filter(|_| lists.is_some_and(|r| r.answers > 0)));
+    let mut lines = vec![lists_line(lists), statuses_line(lists), rows, decrypts_line(page), endpoints_line(page)];
     lines.push(match input.couriers {
         Some(n) if n > 0 => line("couriers", Level::Ok, format!("已见到平台的快递公司列表（{n} 家）"), format!("the platform's courier list seen ({n})"), NONE),
         _ => line("couriers", Level::Warn, "还没见到平台的快递公司列表".into(), "the platform's courier list not seen yet".into(),
@@ -326,6 +334,7 @@ pub fn check(input: &CheckInput) -> CheckView {
         ),
         None => line("dialog", Level::Info, "还没有回填过运单号".into(), "no tracking numbers filled yet".into(), NONE),
     });
+    lines.push(super::parts::dialog_parts_line(input.dialog.as_ref().and_then(|d| d.parts.as_ref())));
     lines.push(board_line(input.board_read_at_ms, page.and_then(|p| p.board_unread_at_ms)));
     // ── order-list help (issue 26 item 5; its own module) ──
     lines.push(super::list_help::list_help_line(input.list_help.as_ref()));

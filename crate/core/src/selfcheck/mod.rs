@@ -9,6 +9,7 @@
 
 mod lines;
 mod list_help;
+mod parts;
 mod report;
 #[cfg(test)]
 mod tests;
@@ -19,6 +20,7 @@ pub use lines::{
 pub use list_help::{
     list_help_line, matches as list_help_matches, seen as list_help_seen, ListHelpCounts, ListHelpRecord, ListHelpSeen,
 };
+pub use parts::{record_parts, PartsRecord, PartsSeen, Tally};
 pub use report::report;
 
 use crate::chinaday::ChinaDay;

@@ -64,6 +64,15 @@ pub fn report(input: &CheckInput, now_iso: &str) -> String {
         }
     }
     out.push(format!("courier list: {}", input.couriers.map_or("not seen".to_string(), |n| format!("{n} couriers"))));
+    if let Some(n) = input.row_unclear {
+        out.push(format!("orders whose list row disagrees about 发货: {n}"));
+    }
+    if let Some(d) = &input.dialog {
+        out.push(format!("last run: done {}, failed {}", d.done, d.failed));
+        if let Some(p) = &d.parts {
+            out.push(super::parts::dialog_parts_report(p));
+        }
+    }
     out.iter().map(|l| scrub(l)).collect::<Vec<_>>().join("\n")
 }
 

@@ -146,3 +146,26 @@ fn the_board_and_the_quota_endpoint_say_what_was_read() {
     let report = report(&i, "2026-12-06");
     assert!(report.contains("quota endpoint learned: /api/privacy/stat"), "{report}");
 }
+
+#[test]
+fn rows_and_dialog_parts_have_lines_and_report_lines() {
+    let r = record_answer(None, &facts_of(page(vec![pkg(1, 2, NOW, "S")])), NOW);
+    let mut i = input(Some(r));
+    i.row_unclear = Some(2);
+    let seen = PartsSeen { select: true, options: Some(12), input: false, confirm: true };
+    i.dialog = Some(DialogFacts { done: 0, failed: 3, parts: record_parts(None, "run1", &[seen], NOW) });
+    let v = check(&i);
+    assert_eq!(level_of(&v, "rows"), Level::Warn);
+    assert_eq!(level_of(&v, "dialogParts"), Level::Error);
+    let text = report(&i, "2026-12-06 12:00:00");
+    assert!(text.contains("orders whose list row disagrees about 发货: 2"), "{text}");
+    assert!(text.contains("number input missing"), "{text}");
+    assert!(
+        text.contains("[Error] dialogParts: on the last run the ship dialog had no tracking-number input"),
+        "{text}"
+    );
+    // Before any list was read there is nothing to compare: the rows line is only info.
+    let mut none = input(None);
+    none.row_unclear = Some(0);
+    assert_eq!(level_of(&check(&none), "rows"), Level::Info);
+}

@@ -221,8 +221,8 @@ fn check_row(
             )),
             Some(Seen::Unclear) => reasons.push(err(
                 "status-unclear",
-                format!("订单 {package_id} 的状态不明确（状态码和状态文字对不上）：请在工作台确认它仍是待发货，刷新列表后再检查"),
-                format!("order {package_id} has an unclear status (its code and text disagree): check on the workbench that it still waits to ship, reload the list, then check again"),
+                format!("订单 {package_id} 的状态不明确（状态码、状态文字和列表上的「发货」按钮对不上）：请在工作台确认它仍是待发货，刷新列表后再检查"),
+                format!("order {package_id} has an unclear status (its code, its text and its row's 发货 button disagree): check on the workbench that it still waits to ship, reload the list, then check again"),
             )),
             Some(Seen::Waiting) => {}
         }

@@ -74,6 +74,10 @@ pub struct StoredPackage {
     /// The code and the text disagree, or neither is known: listed, never shipped by a run.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unclear: bool,
+    /// The answers call it waiting, but its row on the list showed no 发货 control: status
+    /// unclear too (`rowsignal`), until its row shows one again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_ship_button: bool,
     /// After-sale text, may be empty.
     pub after_sale_status_desc: String,
     /// Masked buyer fields.
@@ -95,6 +99,9 @@ pub struct ClosedPackage {
     pub status: u32,
     /// When it was seen so.
     pub at_ms: i64,
+    /// Its row on the list still offered 发货: status unclear (`rowsignal`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ship_button: bool,
 }
 
 /// The per-shop record: pending packages, recently closed ones, paid orders per China day.
@@ -268,11 +275,16 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
             view.removed += 1;
             changed = true;
         }
-        let stamp = ClosedPackage { status: p.status_code.unwrap_or(super::reconcile::GONE), at_ms: now_ms };
+        let stamp = ClosedPackage {
+            status: p.status_code.unwrap_or(super::reconcile::GONE),
+            at_ms: now_ms,
+            ship_button: false,
+        };
         match snap.closed.get_mut(&p.package_id) {
             Some(c) if c.status == stamp.status && now_ms - c.at_ms < CLOSED_RESTAMP_MS => {}
             Some(c) => {
-                *c = stamp;
+                // The row's fact stays: the row is drawn from answers like this one.
+                *c = ClosedPackage { ship_button: c.ship_button, ..stamp };
                 changed = true;
             }
             None => {
@@ -323,6 +335,7 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
                     status: p.status_code,
                     status_desc: p.status_desc.clone(),
                     unclear: p.state == ShipState::Unclear,
+                    no_ship_button: false,
                     after_sale_status_desc: p.after_sale_status_desc.clone(),
                     buyer,
                     skus,
@@ -403,8 +416,8 @@ pub fn known_orders(snap: &TransitSnapshot) -> Vec<KnownOrder<'_>> {
     let mut out: Vec<KnownOrder<'_>> = snap
         .packages
         .values()
-        .map(|p| KnownOrder { package_id: &p.package_id, waiting: !p.unclear, unclear: p.unclear })
-        .chain(snap.closed.keys().map(|k| KnownOrder { package_id: k, waiting: false, unclear: false }))
+        .map(|p| KnownOrder { package_id: &p.package_id, waiting: !p.is_unclear(), unclear: p.is_unclear() })
+        .chain(snap.closed.iter().map(|(k, c)| KnownOrder { package_id: k, waiting: false, unclear: c.ship_button }))
         .collect();
     crate::sort::sort_by(&mut out, |a, b| a.package_id.cmp(b.package_id));
     out

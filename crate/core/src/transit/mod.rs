@@ -20,6 +20,7 @@ pub mod reconcile;
 #[cfg(all(test, feature = "office"))]
 mod roundtrip_tests;
 pub mod routes;
+pub mod rowsignal;
 pub mod table;
 pub mod template;
 pub mod view;

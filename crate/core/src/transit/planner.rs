@@ -74,7 +74,7 @@ pub fn plan(snap: &TransitSnapshot, book: Option<&RouteBook>, req: &PlanRequest)
     let mut already = 0u32;
     // A package whose status is unclear may not need shipping at all: it is planned for once
     // the page says it waits.
-    for p in snap.packages.values().filter(|p| !p.unclear) {
+    for p in snap.packages.values().filter(|p| !p.is_unclear()) {
         let (route, _) = route_of(book, p);
         counts.add(route);
         if route.needs_decrypt() {

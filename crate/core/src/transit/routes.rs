@@ -164,7 +164,7 @@ impl RouteCounts {
 pub fn route_counts(snap: &TransitSnapshot, book: Option<&RouteBook>) -> RouteCounts {
     let mut c = RouteCounts::default();
     for p in snap.packages.values() {
-        if p.unclear {
+        if p.is_unclear() {
             c.unclear += 1;
         } else {
             c.add(route_of(book, p).0);

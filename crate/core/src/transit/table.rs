@@ -159,7 +159,7 @@ pub fn build(
         // A package whose status is unclear goes only when chosen by ID (it may have shipped).
         .filter(|p| match &req.package_ids {
             Some(ids) => ids.contains(&p.package_id),
-            None => !p.unclear,
+            None => !p.is_unclear(),
         })
         .map(|p| (p, route_of(book, p).0))
         .filter(|(_, r)| routes.contains(r))

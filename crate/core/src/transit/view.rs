@@ -31,6 +31,8 @@ pub struct TransitRowView<'a> {
     pub status: Option<u32>,
     /// The code and the text disagree, or neither is known: shown as such, never shipped by a run.
     pub unclear: bool,
+    /// Why it is unclear (`status`: code and text; `noShipButton`: its row has no 发货), when it is.
+    pub unclear_why: Option<super::rowsignal::UnclearWhy>,
     /// Status text.
     pub status_desc: &'a str,
     /// After-sale text.
@@ -83,6 +85,8 @@ pub struct TransitFiguresView<'a> {
     pub paid_by_day: Vec<PaidDay>,
     /// Known packages for tracking validation.
     pub known_orders: Vec<KnownOrder<'a>>,
+    /// Packages whose row on the list disagrees with the answers (`rowsignal`), for the self-check.
+    pub row_unclear: usize,
 }
 
 /// The figures of [`TransitFiguresView`], as [`view`] has them.
@@ -91,6 +95,7 @@ pub fn figures<'a>(snap: &'a TransitSnapshot, book: Option<&RouteBook>, now_ms: 
         counts: route_counts(snap, book),
         paid_by_day: paid_by_day(snap, now_ms),
         known_orders: known_orders(snap),
+        row_unclear: super::rowsignal::row_unclear(snap),
     }
 }
 
@@ -107,7 +112,8 @@ pub fn view<'a>(snap: &'a TransitSnapshot, book: Option<&RouteBook>, now_ms: i64
                 paid_at_ms: p.paid_at_ms,
                 paid_at: p.paid_at_ms.map(china_time).unwrap_or_default(),
                 status: p.status,
-                unclear: p.unclear,
+                unclear: p.is_unclear(),
+                unclear_why: p.unclear_why(),
                 status_desc: &p.status_desc,
                 after_sale_status_desc: &p.after_sale_status_desc,
                 buyer: &p.buyer,
@@ -126,7 +132,7 @@ pub fn view<'a>(snap: &'a TransitSnapshot, book: Option<&RouteBook>, now_ms: i64
         let t = |r: &TransitRowView<'_>| r.paid_at_ms.unwrap_or(i64::MAX);
         t(a).cmp(&t(b)).then_with(|| a.package_id.cmp(b.package_id))
     });
-    let TransitFiguresView { counts, paid_by_day, known_orders } = figures(snap, book, now_ms);
+    let TransitFiguresView { counts, paid_by_day, known_orders, .. } = figures(snap, book, now_ms);
     TransitView { shop_id: &snap.shop_id, rows, counts, paid_by_day, known_orders, updated_at_ms: snap.updated_at_ms }
 }
 
