@@ -215,9 +215,7 @@ export async function todayQuota(shop) {
  */
 export async function decryptedToday(shop) {
   const nowMs = Date.now();
-  const update = core.quotaDashboard({ ...(await inputs(shop, nowMs)), shop, nowMs });
-  const seen = update.view.log.filter((row) => row.outcome !== 'refused').map((row) => row.packageId);
-  return [...new Set(seen)];
+  return core.quotaViewedToday({ ...(await inputs(shop, nowMs)), shop, nowMs });
 }
 
 /**

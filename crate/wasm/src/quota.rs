@@ -124,6 +124,14 @@ pub fn quota_list_help(req: JsValue, package_ids: Vec<String>) -> Result<JsValue
     to_js(&quota::list_help(&req, &package_ids).map_err(quota_err)?)
 }
 
+/// The packages whose buyer was viewed today (charged or a free repeat, each once), from the
+/// dashboard's request: `{settings, ledgers, …, shop, nowMs}` → `[packageId]`. Read-only.
+#[wasm_bindgen(js_name = quotaViewedToday)]
+pub fn quota_viewed_today(req: JsValue) -> Result<Vec<String>, JsValue> {
+    let req: quota::DashboardRequest = request(req)?;
+    quota::viewed_today(&req).map_err(quota_err)
+}
+
 /// Checks stored quota records `{key: value}` without changing them; returns the problems.
 #[wasm_bindgen(js_name = quotaCheckRecords)]
 pub fn quota_check_records(records: JsValue) -> Result<JsValue, JsValue> {

@@ -80,8 +80,24 @@ pub struct ListHelpView {
     pub decrypted: Vec<String>,
 }
 
-/// Of `ids`, those that today's log shows decrypted (charged, or a free repeat); a refused view
-/// spent nothing and showed nothing, so it does not count. Order of `ids` kept, repeats once.
+/// The packages today's log shows decrypted (charged, or a free repeat), each once, in log
+/// order; a refused view spent nothing and showed nothing, so it does not count.
+pub fn decrypted_today(log: &[LogRow]) -> Vec<String> {
+    let mut given = BTreeSet::new();
+    log.iter()
+        .filter(|r| r.outcome != EventOutcome::Refused && given.insert(r.package_id.as_str()))
+        .map(|r| r.package_id.clone())
+        .collect()
+}
+
+/// The packages of `req.shop` whose buyer was viewed today (see [`decrypted_today`]), for the
+/// transit planner: viewing them again today costs nothing. Read-only.
+pub fn viewed_today(req: &DashboardRequest) -> Result<Vec<String>, QuotaError> {
+    Ok(decrypted_today(&dashboard(req)?.view.log))
+}
+
+/// Of `ids`, those that today's log shows decrypted (see [`decrypted_today`]). Order of `ids`
+/// kept, repeats once.
 pub fn decrypted_among(log: &[LogRow], ids: &[String]) -> Vec<String> {
     let seen: BTreeSet<&str> =
         log.iter().filter(|r| r.outcome != EventOutcome::Refused).map(|r| r.package_id.as_str()).collect();

@@ -60,7 +60,7 @@ pub use forecast::{Forecast, TomorrowView};
 pub use ids::{is_package_id, ledger_key, parse_ledger_key, SETTINGS_KEY};
 pub use ledger::{DayLedger, EventOutcome, LedgerEntry, PageSource};
 pub use limit::{LimitSource, PaidOrdersDay, ResolvedLimit};
-pub use list_help::{list_help, ListHelpSettings, ListHelpView, DEFAULT_HINT_AT, MAX_HINT_AT, MAX_IDS};
+pub use list_help::{list_help, viewed_today, ListHelpSettings, ListHelpView, DEFAULT_HINT_AT, MAX_HINT_AT, MAX_IDS};
 pub use page::{page_rules, PageFactsView, PageRules, SilentClick, Via, ViaCounts};
 pub use raise::{RaiseSuggestion, RouteCounts};
 pub use reads::{record_page_reads, PageRead, RecordPageReadsRequest};

@@ -29,6 +29,11 @@ fn decrypted_today_are_exactly_the_viewed_rows_asked_about() {
     assert_eq!((v.used, v.limit, v.remaining), (dash.used, dash.limit, dash.remaining));
     // The refusal said the quota is spent: the limit became what was used, as in the popup.
     assert_eq!((v.used, v.remaining, v.day.as_str()), (2, 0, "2026-11-21"));
+    // All of today's, for the transit planner: each once, the refused one left out.
+    let req = DashboardRequest { inputs: s.inputs("shop", t + 4 * MIN), shop: "shop".into(), now_ms: t + 4 * MIN };
+    let mut all = viewed_today(&req).expect("viewed");
+    all.sort();
+    assert_eq!(all, vec![pkg(1), pkg(3)]);
 }
 
 #[test]
