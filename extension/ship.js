@@ -1,7 +1,9 @@
 // The ship page: import tracking numbers (paste, CSV, XLSX), show the core's verdict for every
 // row, let the user fix rows in place, then start the fill run and follow its progress and
 // report. Everything shown is computed by the core in the service worker; nothing touches the
-// workbench until the user presses start.
+// workbench until the user presses start. Rows that failed only because their order had not been
+// seen are checked again (by the core) when the worker learns orders; the pace a ship-mode run
+// will keep is shown before it starts, and the pace it kept in its report.
 import { call, onBroadcast } from './common/rpc.js';
 import { t, localize, lockedText } from './common/i18n.js';
 import { el, replace, download } from './common/dom.js';
@@ -17,6 +19,12 @@ let preview = null;
 let runState = null;
 let editing = -1;
 let lastFile = null; // {name, b64}
+let imports = 0; // imports so far: a check of older rows answered after an import is dropped
+let listPages = null; // the 待发货 list pages RedShip read: {pages, lastTime, lastDay, today}
+let pace = null; // the pace setting: {pace, choices: [{pace, minMs, maxMs}]}
+
+/** Milliseconds as seconds for a label (1000 → 1, 2100 → 2.1). */
+const secs = (ms) => String(Math.round(ms / 100) / 10);
 
 function showError(box, e) {
   const node = $(box);
@@ -30,6 +38,7 @@ const sourceOf = (name) => (/\.(xlsx|xlsm|xls|xlsb|ods)$/i.test(name) ? 'xlsx' :
 
 async function doImport() {
   showError('import-error', null);
+  imports += 1;
   const file = $('file').files[0];
   const text = $('paste').value;
   try {
@@ -61,8 +70,10 @@ async function doImport() {
 }
 
 async function revalidate() {
+  const at = imports;
   try {
     const view = await call('ship.revalidate', { rows });
+    if (at !== imports) return;
     renderPreview({ ...view, rows: previewRows(view) });
   } catch (e) {
     showError('import-error', e);
@@ -88,9 +99,60 @@ function renderPreview(view) {
   if (view.headerRow) facts.push(t('shipHeaderRow', view.headerRow));
   if (view.ignoredRows?.length) facts.push(t('shipIgnored', view.ignoredRows.length));
   $('preview-source').textContent = facts.join(' · ');
+  if (view.listPages !== undefined) listPages = view.listPages;
+  renderSeen();
   const onlyErrors = $('only-errors').checked;
   replace($('preview-body'), view.rows.map((r) => previewRow(r, onlyErrors)));
   updateButtons();
+}
+
+/** How many 待发货 pages RedShip has read and when; how many rows wait on an order not seen yet. */
+function renderSeen() {
+  const box = $('preview-seen');
+  const v = listPages;
+  const unseen = preview?.counts.unseen ?? 0;
+  const parts = [];
+  if (v?.pages) parts.push(t('shipListSeen', [v.pages, v.today ? v.lastTime : `${v.lastDay.slice(5)} ${v.lastTime}`]));
+  else if (v) parts.push(t('shipListSeenNone'));
+  if (unseen) parts.push(t('shipUnseen', unseen));
+  box.textContent = parts.join(zh ? '；' : '; ');
+  Object.assign(box.dataset, { pages: v?.pages ?? 0, unseen });
+}
+
+// The worker learnt orders (the merchant opened or paged the list): rows waiting only on an order
+// not seen yet are checked again by the core, without pressing anything. One check at a time (a
+// burst of pages asks once more at the end); a row being edited is checked when it is saved.
+let checking = null;
+let checkAgain = false;
+function recheck() {
+  if (checking) { checkAgain = true; return; }
+  if (!preview?.counts.unseen || editing >= 0) return;
+  checking = revalidate().finally(() => {
+    checking = null;
+    if (checkAgain) { checkAgain = false; recheck(); }
+  });
+}
+
+/** The pace a ship-mode run started now keeps. */
+function renderPace() {
+  const box = $('fill-pace');
+  const c = pace?.choices.find((x) => x.pace === pace.pace);
+  if (!c) return;
+  box.dataset.pace = pace.pace;
+  // i18n-keys: shipPace_person shipPace_fast
+  replace(box, t(`shipPace_${pace.pace}`, [secs(c.minMs), secs(c.maxMs)]), ' ',
+    el('a', { href: 'options.html#ship-settings', target: '_blank' }, t('shipPaceChange')));
+}
+
+/** The pace the run kept (ship mode): its bounds and the average gap between shipments. */
+function renderReportPace(p) {
+  const box = $('report-pace');
+  box.hidden = !p;
+  if (!p) return;
+  // i18n-keys: shipReportPace_person shipReportPace_fast
+  const average = p.averageGapMs == null ? '' : t('shipReportPaceAverage', secs(p.averageGapMs));
+  box.textContent = t(`shipReportPace_${p.pace}`, [secs(p.minMs), secs(p.maxMs)]) + average;
+  Object.assign(box.dataset, { pace: p.pace, averageMs: p.averageGapMs ?? '', gaps: p.gaps });
 }
 
 function previewRow(r, onlyErrors) {
@@ -166,6 +228,7 @@ function renderRun(state) {
   $('fill-state').textContent = stopText ? `${stateText}：${stopText}` : stateText;
   $('report').hidden = false;
   replace($('report-summary'), t('shipReportSummary', [c.shipped, c.filled, c.skipped, c.failed, c.pending]));
+  renderReportPace(report.pace ?? null);
   renderReport(run.runId, report.rows);
 }
 
@@ -261,5 +324,11 @@ $('report-export').addEventListener('click', async () => {
 });
 
 onBroadcast('ship.progress', renderRun);
+onBroadcast('orders.known', (data) => {
+  if (data?.listPages) { listPages = data.listPages; if (preview) renderSeen(); }
+  recheck();
+});
+onBroadcast('ship.settings', (v) => { pace = v; renderPace(); });
 localize();
+call('ship.settings').then((v) => { pace = v; renderPace(); }, () => {});
 call('ship.state').then(renderRun, (e) => showError('fill-error', e));

@@ -94,7 +94,7 @@
       else if (!PKG.test(packageId)) reasons.push('unknown-order');
       else {
         const w = known.get(packageId);
-        if (w === undefined) reasons.push('unknown-order');
+        if (w === undefined) reasons.push('not-seen');
         else if (!w) reasons.push('not-waiting');
       }
       if (!number) reasons.push('missing-number');

@@ -1,6 +1,6 @@
 // Row 4 — fill: 200 fill-and-ship operations on the replica's 待发货 list (500 rows a page).
 // Ours: RedShip's ship page (paste 200 rows → preview → mode "ship" → start) filling the real
-// dialogs through its content script. Floor: a script in the page that drives the same dialog
+// dialogs through its content script, at the pace "as fast as the page allows" (options page). Floor: a script in the page that drives the same dialog
 // directly with no checks (click 发货, pick the courier, type the number with an input event,
 // click 确定, wait for the dialog to close), in a browser without the extension. The two sides
 // run at the same time in two browsers, each with its own replica, taking turns of about BLOCK orders
@@ -14,6 +14,7 @@ import { DEV_EXTENSION, ROOT } from '../lib/env.mjs';
 import { median } from '../lib/stats.mjs';
 
 const { startReplica } = await import(join(ROOT, 'tests/e2e/lib/replica.mjs'));
+const { setPace } = await import(join(ROOT, 'tests/e2e/lib/ship-pace.mjs'));
 const N = 200;
 /** Orders per turn: each side ships this many, then the other side takes its turn. */
 const BLOCK = 25;
@@ -137,6 +138,9 @@ async function openOurs(jobs) {
   const browser = await launchPw({ extension: DEV_EXTENSION });
   try {
     await replica.hook('orders', { packages: plan().packages });
+    // The engine is measured with no pause: ship mode's pace is set to 'fast' (the default waits
+    // 1–3 s between orders, on purpose).
+    await setPace(browser.context, browser.extensionId, 'fast');
     const list = await browser.context.newPage();
     await list.goto(`${replica.url}/app-order/order/query?tab=pending`);
     await list.evaluate(showPending500);

@@ -102,13 +102,17 @@ const SHIP = {
   'ship.control': { from: ['page'], payload: { action: 'string:16' } },
   /** Page: the current run's state and report. */
   'ship.state': { from: ['page'], payload: {} },
+  /** Pages: ship mode's pace setting; with `pace` ('person' | 'fast') it is changed first.
+   *  Answer {pace, default, choices: [{pace, minMs, maxMs}]}. */
+  'ship.settings': { from: ['page'], payload: { pace: 'string?:16' } },
   /** Page: the current run's report as CSV text. */
   'ship.reportCsv': { from: ['page'], payload: { lang: 'string?:8' } },
   /** Content: a workbench page loaded; answer {active} when it should resume a run. */
   'ship.poll': { from: ['content'], payload: { shop: 'string:64', url: 'string:2048' } },
   /** Content: the events that settle the filler's last action (result, checked, withdraw, stop),
    *  then the next action; `confirm`: the order whose dialog it is opening, to record the intent
-   *  to press 确定 for it if it is the one handed out. Answer {action, progress, confirmed}. */
+   *  to press 确定 for it if it is the one handed out. Answer {action, progress, confirmed, ahead,
+   *  waitMs}: `waitMs`, the run's pace, is how long to wait before pressing 确定 for the action. */
   'ship.step': { from: ['content'], payload: { events: 'array:4', visible: 'array:2000', confirm: 'string?:64' } },
   /** Content: one journal event saved before it acts (confirming) or shown at once (a filled
    *  dialog). Answer {action, progress, confirmed}. */

@@ -12,6 +12,8 @@
 // Reading style makes the page lay itself out there and then, so the filler reads it only where
 // it must: the dialog's visibility when it opens and before 确定, toasts when the deliver answer
 // and the row have not settled the order; in ship mode the number field is not focused.
+// Pace: in ship mode 确定 waits for the run's pace (`waitMs` from the worker, the core's wait
+// from the last 确定), counted while the dialog is opened and filled.
 //
 // Safety: 确定 is pressed only after the worker has saved `confirming` for that order and the
 // dialog still shows it; every way out before the click sends `withdraw`, so the order is as it
@@ -95,11 +97,11 @@
   /**
    * Fills the dialog `open` opened for action `a` and, in ship mode, presses 确定 and reads the
    * page's answer. `intent` is the save of `confirming` (the worker's answer to it), started as
-   * the dialog began loading: 确定 is pressed only once it is saved. Returns the events that
-   * settle the order; every way out before the click withdraws the intent, so the order is
-   * as it was.
+   * the dialog began loading: 确定 is pressed only once it is saved, and not before `due` (the
+   * run's pace: a time, or a promise of one). Returns the events that settle the order; every
+   * way out before the click withdraws the intent, so the order is as it was.
    */
-  async function fill(a, { row, rowIds, route, toasts: baseline }, intent) {
+  async function fill(a, { row, rowIds, route, toasts: baseline }, intent, due = 0) {
     const id = a.packageId;
     const moved = () => location.href !== route || !onList();
     const MOVED = { moved: true };
@@ -179,6 +181,10 @@
         await cancel();
         throw e;
       }
+      // The run's pace (the core's wait, through the worker): the dialog, filled, waits until
+      // then; it is read again below, as it is then.
+      const wait = (await due) - Date.now();
+      if (wait > 0 && (await until(() => null, wait)) === MOVED) return stop('route-changed');
       // Pages may enable 确定 only once their own checks of the form pass, at once or a moment
       // later: it is waited for, in the dialog as it is each time, with both values shown. One
       // still disabled then means the page does not take this courier or number; the order
@@ -238,13 +244,15 @@
     return events;
   }
 
-  /** One fill action: open the order's dialog, record the intent while it loads, fill it. */
-  async function fillOne(a) {
+  /** One fill action: open the order's dialog, record the intent while it loads, fill it;
+   *  确定 waits `waitMs` (the run's pace) from now. */
+  async function fillOne(a, waitMs = 0) {
+    const due = Date.now() + waitMs;
     const o = await open(a.packageId, undefined, a.mode === 'fill');
     if (!o.opened) return o.events;
     const intent = a.mode === 'ship' ? event({ type: 'confirming', packageId: a.packageId }) : null;
     intent?.catch(() => {}); // awaited before the click; a refusal is handled there
-    return fill(a, o.opened, intent);
+    return fill(a, o.opened, intent, due);
   }
 
   // The list's rows are read whole (every row's text) once per list answer, not once per order:
@@ -288,10 +296,11 @@
       return answer.confirmed ? undefined : event({ type: 'confirming', packageId: id });
     });
     intent.catch(() => {});
+    const due = verdict.then(({ answer }) => Date.now() + (answer.waitMs || 0), () => 0);
     let done;
     try {
       const o = await open(id, rows);
-      if (o.opened) done = await fill(guess, o.opened, intent);
+      if (o.opened) done = await fill(guess, o.opened, intent, due);
       else {
         // Nothing opened: a recorded intent is taken back with the outcome.
         const saved = await intent.then(() => true, () => false);
@@ -378,7 +387,7 @@
         }
         const { action } = answer;
         ahead = answer.ahead ?? null;
-        if (action.kind === 'fill') events = await fillOne(action);
+        if (action.kind === 'fill') events = await fillOne(action, answer.waitMs || 0);
         else if (action.kind === 'check') events = await checkOne(action.packageId);
         else break;
       }

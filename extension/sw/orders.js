@@ -4,7 +4,8 @@
 // (order/*, transit/*); this file loads records, calls the core, saves what changed.
 //
 // Records (sw/store.js): `orders/<shop>/snapshot` (pending packages, masked), `orders/<shop>/routes`
-// (per-SKU routes and per-order overrides), `orders/templates` (export templates, all shops).
+// (per-SKU routes and per-order overrides), `orders/<shop>/pages` (the 待发货 list pages read, and
+// when), `orders/templates` (export templates, all shops).
 import { core, office, site } from './core.js';
 import { register, broadcast, exclusive } from './router.js';
 import * as store from './store.js';
@@ -16,6 +17,7 @@ const TEMPLATES = 'orders/templates';
 const enc = (shop) => encodeURIComponent(shop);
 const snapKey = (shop) => `orders/${enc(shop)}/snapshot`;
 const routesKey = (shop) => `orders/${enc(shop)}/routes`;
+const pagesKey = (shop) => `orders/${enc(shop)}/pages`;
 const ROUTES = new Set(['warehouse', 'supplier', 'self']);
 
 function named(name, message) {
@@ -90,6 +92,11 @@ export async function knownOrders(shop) {
   return (await figuresOf(shop)).knownOrders;
 }
 
+/** `{pages, lastMs, lastTime, lastDay, today}`: the 待发货 list pages read in the last day, and when. */
+export async function listPages(shop) {
+  return core.ordersPagesView((await store.get(pagesKey(shop))) ?? null, Date.now());
+}
+
 /** `[{day, paidOrders}]`: distinct paid packages seen per China day, last 8 days. */
 export async function paidCountsByDay(shop) {
   return (await figuresOf(shop)).paidByDay;
@@ -138,9 +145,13 @@ register('orders.ingest', async ({ shop, kind, request, text }) => {
     // What the answer showed (counts, missing fields, statuses, its shape) for the self-check.
     await recordAnswer(shop, out.view?.facts).catch((e) => console.warn('RedShip selfcheck: not recorded:', e?.name, e?.message));
     // Null when the answer changed nothing (the same page seen again): no rewrite of the record.
-    if (out.snapshot) {
-      await store.put({ [snapKey(shop)]: out.snapshot });
-      broadcast('transit', { shop });
+    // The pages read are a small record of their own (the ship page says how many and when).
+    const seen = core.ordersPageSeen((await store.get(pagesKey(shop))) ?? null, { request: listRequest, summary: out.summary, nowMs: Date.now() });
+    if (out.snapshot || seen.record) {
+      await store.put({ ...(out.snapshot && { [snapKey(shop)]: out.snapshot }), ...(seen.record && { [pagesKey(shop)]: seen.record }) });
+      if (out.snapshot) broadcast('transit', { shop });
+      // Open ship pages check rows waiting on an order not seen yet again.
+      broadcast('orders.known', { shop, listPages: seen.view });
     }
     return { summary: withRequest(out.summary), ingest: out.view, error: null };
   } catch (e) {

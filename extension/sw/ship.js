@@ -8,6 +8,9 @@
 // restart the log is folded back into it (core `FillJournal.open`, exactly once). The live run
 // stays in the core's memory between steps: a step crosses only its events and its answer.
 //
+// Ship mode waits between orders at the run's pace (sw/ship/pace.js): each step hands the core a
+// random value and answers the wait it computes (`waitMs`); the filler waits in the page.
+//
 // Records: `ship/current` {v, runId, updatedAtMs}; `ship/run/<id>` {v, shop, tabId, updatedAtMs,
 // run: the core's FillRun}; `ship/wal/<id>`: the core's RunLog (what changed since that record
 // was saved whole); `ship/<shop>/used` {v, updatedAtMs, numbers: [{number, packageId,
@@ -19,7 +22,8 @@ import { register, broadcast, sendToTab, exclusive } from './router.js';
 import * as store from './store.js';
 import { onVaultEvent, codeOf } from './vault/engine.js';
 import { warnStorageFull } from './quota/signals.js';
-import { validationContext as contextWith } from './ship/context.js';
+import { validationContext as contextWith, listSeen } from './ship/context.js';
+import { paceSettings, randomU32 } from './ship/pace.js';
 import * as orders from './orders.js';
 import { fromBase64 } from '../common/base64.js';
 
@@ -78,14 +82,16 @@ register('ship.import', async (p) => {
   if (p.sheet) req.sheet = p.sheet;
   // Workbooks (.xlsx, .xls and .ods all come as source 'xlsx') are read by the office module,
   // loaded on first use.
-  return p.source === 'xlsx' ? (await office()).trackingImport(req) : core.trackingImport(req);
+  const view = p.source === 'xlsx' ? (await office()).trackingImport(req) : core.trackingImport(req);
+  return { ...view, listPages: await listSeen(shop) };
 });
 
 register('ship.sheets', async (p) => (await office()).trackingSheets({ bytes: fromBase64(p.bytes) }));
 
 register('ship.revalidate', async (p) => {
   const shop = await shopOrFail();
-  return core.trackingRevalidate({ rows: cleanRows(p.rows), ...(await validationContext(shop)) });
+  const view = core.trackingRevalidate({ rows: cleanRows(p.rows), ...(await validationContext(shop)) });
+  return { ...view, listPages: await listSeen(shop) };
 });
 
 // The live run: {rec, journal}. `journal` (the core's FillJournal) holds the live run, the record
@@ -196,7 +202,7 @@ function applyEvents(events, tabId = null, { confirm = null, lookahead = false }
     }
     const adopted = tabId !== null && rec.tabId !== tabId;
     // Staged in the journal; made live only once saved (a failed save leaves the run as it was).
-    const view = journal.step({ events, confirm, lookahead, nowMs: Date.now() });
+    const view = journal.step({ events, confirm, lookahead, random: randomU32(), nowMs: Date.now() });
     if (view.changed || adopted) {
       if (adopted) {
         // The owner tab is in the record itself.
@@ -211,7 +217,7 @@ function applyEvents(events, tabId = null, { confirm = null, lookahead = false }
       }
       showProgress(journal, view.progress);
     }
-    return { action: view.action, progress: view.progress, confirmed: view.confirmed, ahead: view.ahead };
+    return { action: view.action, progress: view.progress, confirmed: view.confirmed, ahead: view.ahead, waitMs: view.waitMs };
   });
 }
 
@@ -272,7 +278,8 @@ register('ship.start', async (p) => {
       if (used) changes[usedKey(old.shop)] = used;
     }
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const planned = core.fillPlan({ runId, mode: p.mode, rows: cleanRows(p.rows), nowMs: Date.now(), ...(await validationContext(contact.shop)) });
+    const { pace } = await paceSettings();
+    const planned = core.fillPlan({ runId, mode: p.mode, rows: cleanRows(p.rows), pace, nowMs: Date.now(), ...(await validationContext(contact.shop)) });
     const view = core.fillJournalApply({ run: planned, event: { type: 'start' }, nowMs: Date.now() });
     // `start` on a fresh run hands out its first item: keep the run started but unassigned,
     // the content script asks `next` itself and gets that same item again (phase opening).

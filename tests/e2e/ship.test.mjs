@@ -302,3 +302,23 @@ test('a page that reuses one hidden dialog, changing its texts in place, is fill
     await variant.stop();
   }
 });
+
+test('ship mode at the default pace leaves at least a second between shipments; the page shows the pace before and after', { timeout: 120_000 }, async (t) => {
+  await seed([0, 1, 2]);
+  await browseList();
+  await importPaste([0, 1, 2].map((n) => `${pid(n)} ${courierOf(n).name} ${courierOf(n).no(n)}`).join('\n'), pid(2));
+  await S.shipPage.getByTestId('fill-mode').selectOption('ship');
+  // Saved through the options page; the ship page shows it before the run starts.
+  await startRun(S.shipPage, { pace: 'person' });
+  assert.match(await S.shipPage.getByTestId('fill-pace').textContent(), /每单间隔 1–3 秒/);
+  await waitDone(S.shipPage, 3, 60_000);
+  await shippedOnceEach(3);
+  // What the platform saw: consecutive shipments a second or more apart (a behaviour, not a speed).
+  const at = (await S.replica.log()).shipments.map((s) => s.at).sort((a, b) => a - b);
+  for (let i = 1; i < at.length; i++) assert.ok(at[i] - at[i - 1] >= 1000, `shipments ${i} and ${i + 1}: ${at[i] - at[i - 1]} ms apart`);
+  const pace = S.shipPage.locator('[data-testid="report-pace"][data-pace="person"]');
+  await pace.waitFor();
+  assert.match(await pace.textContent(), /节奏：每单间隔 1–3 秒（平均 \d+(\.\d)? 秒）/);
+  assert.ok(Number(await pace.getAttribute('data-average-ms')) >= 1000);
+  t.diagnostic(`gaps between shipments (ms): ${at.slice(1).map((x, i) => x - at[i]).join(', ')}; report: ${await pace.textContent()}`);
+});

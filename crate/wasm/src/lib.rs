@@ -6,6 +6,7 @@
 
 mod boundary;
 mod clock;
+mod pages;
 mod quota;
 mod selfcheck;
 mod tracking;
@@ -16,6 +17,7 @@ mod vault;
 pub use boundary::{init, version};
 pub use clock::china_day;
 // Each domain's bindings, flat, as JS sees them (and as the wasm tests call them).
+pub use pages::*;
 pub use quota::*;
 pub use selfcheck::*;
 pub use tracking::*;

@@ -7,7 +7,7 @@
 //! here, decoded by the browser.
 
 use crate::boundary::{context_request, from_js, import_request, js_error, map_err, to_js};
-use redship_core::tracking::{self, couriers, journal, live, plan, report, used, wal, ImportError};
+use redship_core::tracking::{self, couriers, journal, live, pace, plan, report, used, wal, ImportError};
 use wasm_bindgen::prelude::*;
 
 /// `trackingImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders: {waiting,
@@ -132,8 +132,9 @@ impl FillJournal {
         Ok(FillJournal(live::LiveRun::open(req).map_err(map_err("FillError"))?))
     }
 
-    /// `step({events, confirm?, lookahead?, nowMs})` → `{log, action, progress, changed,
-    /// confirmed, ahead, checkpoint}`: staged, not live; save `log` (when `changed`), then
+    /// `step({events, confirm?, lookahead?, random?, nowMs})` → `{log, action, progress, changed,
+    /// confirmed, ahead, checkpoint, waitMs}` (`random`: any u32 for the pace's wait; `waitMs`:
+    /// how long to wait before pressing 确定 for the order handed out): staged, not live; save `log` (when `changed`), then
     /// `commit()`. A rejected event throws and changes nothing.
     pub fn step(&mut self, request: JsValue) -> Result<JsValue, JsValue> {
         let req: live::LiveStepRequest = from_js(request)?;
@@ -167,10 +168,27 @@ impl FillJournal {
     }
 
     /// The live run's report view (`runId`, `mode`, `state`, `stopReason`, `counts`, `rows`,
-    /// `used`).
+    /// `used`, `progress`, `pace`).
     pub fn report(&self) -> Result<JsValue, JsValue> {
         to_js(&self.0.report().map_err(map_err("FillError"))?)
     }
+}
+
+/// `shipPaceSettings({stored, change?})` → `{pace, default, choices: [{pace, minMs, maxMs}]}`:
+/// ship mode's pace in effect given the stored record (`ship/settings`, or null), after `change`
+/// (`{pace?: "person"|"fast"}`); an unknown pace is a `FillError` and nothing is applied.
+#[wasm_bindgen(js_name = shipPaceSettings)]
+pub fn ship_pace_settings(request: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(serde::Deserialize)]
+    struct Req {
+        #[serde(default)]
+        stored: Option<pace::PaceSettingsRequest>,
+        #[serde(default)]
+        change: pace::PaceSettingsRequest,
+    }
+    let req: Req = from_js(request)?;
+    let current = pace::effective(req.stored.as_ref()).pace;
+    to_js(&pace::apply(current, &req.change).map_err(map_err("FillError"))?)
 }
 
 /// `fillReportCsv({run, lang?})` → CSV text (UTF-8 with BOM, formula-safe).

@@ -44,7 +44,7 @@ fn paste_import_gives_a_preview() {
     assert_eq!(get(&v, "rows.number").as_string().as_deref().and_then(|t| t.lines().next()), Some("773012345678"));
     assert_eq!(
         (get(&v, "reasons.0.at").as_f64(), get(&v, "reasons.0.code").as_string().as_deref()),
-        (Some(1.0), Some("unknown-order"))
+        (Some(1.0), Some("not-seen"))
     );
 }
 
@@ -112,7 +112,7 @@ fn context_lists_are_read_apart() {
     let text = "P100000000000001 中通 7730 1234 5678";
     let bare = obj(&format!(r#"{{"source": "paste", "text": "{text}"}}"#));
     let v = tracking_import(bare).unwrap();
-    assert_eq!(get(&v, "reasons.0.code").as_string().as_deref(), Some("unknown-order"));
+    assert_eq!(get(&v, "reasons.0.code").as_string().as_deref(), Some("not-seen"));
     let nulls = obj(&format!(r#"{{"source": "paste", "text": "{text}", "knownOrders": null, "usedNumbers": null}}"#));
     assert!(tracking_import(nulls).is_ok());
     let req = obj(&format!(r#"{{"source": "paste", "text": "{text}", {CTX}}}"#));
@@ -249,4 +249,31 @@ fn default_couriers_are_spec_list() {
     let list = tracking_couriers().unwrap();
     assert_eq!(get(&list, "length").as_f64(), Some(12.0));
     assert_eq!(get(&list, "0.code").as_string().as_deref(), Some("shunfeng"));
+}
+
+/// Ship mode's pace: the default when nothing is stored, a change applied, an unknown pace a
+/// `FillError`; a step names the wait before its 确定.
+#[wasm_bindgen_test]
+fn pace_settings_cross_the_boundary() {
+    let v = ship_pace_settings(obj(r#"{"stored": null}"#)).unwrap();
+    assert_eq!(get(&v, "pace").as_string().as_deref(), Some("person"));
+    assert_eq!(get(&v, "choices.0.maxMs").as_f64(), Some(3000.0));
+    let v = ship_pace_settings(obj(r#"{"stored": {"v": 1, "pace": "person"}, "change": {"pace": "fast"}}"#)).unwrap();
+    assert_eq!(get(&v, "pace").as_string().as_deref(), Some("fast"));
+    let err = ship_pace_settings(obj(r#"{"stored": null, "change": {"pace": "warp"}}"#)).unwrap_err();
+    assert_eq!(error_name(&err), "FillError");
+}
+
+/// The 待发货 pages read: a list page with a waiting order is noted, its view says one page.
+#[wasm_bindgen_test]
+fn list_pages_cross_the_boundary() {
+    let req = obj(
+        r#"{"request": {"page_no": 2, "page_size": 50, "status": []}, "summary": {"waitingOnly": false, "packages": [{"packageId": "P1", "status": 4, "state": "waiting"}]}, "nowMs": 1765000000000}"#,
+    );
+    let out = orders_page_seen(JsValue::NULL, req).unwrap();
+    assert_eq!(get(&out, "record.pages.0.key").as_string().as_deref(), Some("|50|2"));
+    assert_eq!(get(&out, "view.pages").as_f64(), Some(1.0));
+    assert_eq!(get(&out, "view.lastTime").as_string().as_deref(), Some("13:46"));
+    let view = orders_pages_view(get(&out, "record"), 1_765_000_000_000.0).unwrap();
+    assert_eq!(get(&view, "today").as_bool(), Some(true));
 }

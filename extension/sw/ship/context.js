@@ -1,12 +1,13 @@
 // sw/ship/context.js — what the validation of tracking numbers needs from storage: the orders
 // the workbench list showed and the platform's courier list, as the content script reports them
-// (`ship.seen`, `ship.couriers`), beside the orders domain's known orders.
+// (`ship.seen`, `ship.couriers`), beside the orders domain's known orders. A change of the orders
+// seen is told to open pages (`orders.known`).
 //
 // Records: `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v, updatedAtMs,
 // packages: [{packageId, waiting, unclear?}]} — IDs and status only (the core's reading of each),
 // a fallback under the orders domain's knownOrders (which wins where both know an order).
 import { core } from '../core.js';
-import { register } from '../router.js';
+import { register, broadcast } from '../router.js';
 import * as store from '../store.js';
 import * as orders from '../orders.js';
 
@@ -35,6 +36,16 @@ export async function validationContext(shop, used) {
     usedNumbers: used.map(({ number, packageId }) => ({ number, packageId })),
     couriers,
   };
+}
+
+/** The 待发货 list pages RedShip read for `shop` and when (the orders domain's record), or null. */
+export async function listSeen(shop) {
+  try {
+    return typeof orders.listPages === 'function' ? await orders.listPages(shop) : null;
+  } catch (e) {
+    console.warn('RedShip: list pages unavailable', e?.name, e?.message);
+    return null;
+  }
 }
 
 // Which of a dialog's courier names is the planned courier is the core's call (its alias table).
@@ -72,5 +83,7 @@ register('ship.seen', async (p) => {
   if (!changed) return null;
   const packages = [...byId.values()].slice(-MAX_SEEN);
   await store.put({ [seenKey(p.shop)]: { v: 1, updatedAtMs: Date.now(), packages } });
+  // Open ship pages check rows waiting on an order not seen yet again.
+  broadcast('orders.known', { shop: p.shop });
   return null;
 });

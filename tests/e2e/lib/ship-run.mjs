@@ -1,10 +1,12 @@
 // The tracking-number e2e tests' shared session and helpers: seed the replica's orders, browse
 // the list so the extension knows them, import a paste on the ship page, start a run and wait for
-// it by its ID, and read what the platform received (the replica's /__test/log is the truth).
+// it by its ID (at the fast pace unless asked otherwise), and read what the platform received (the
+// replica's /__test/log is the truth).
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openExtensionPage } from './chromium.mjs';
 import { startReplica } from './replica.mjs';
+import { setPace } from './ship-pace.mjs';
 
 /** The session the helpers act on: set by `shipSession`, plus the pages the helpers open. */
 export const S = { replica: null, browser: null, shipPage: null, workbench: null, shape: 'seen' };
@@ -42,20 +44,28 @@ export async function seed(waiting, notWaiting = []) {
   await S.replica.hook('orders', { packages });
 }
 
-/** Opens the order list and pages through it, so the extension has seen every order. */
-export async function browseList() {
+/** Opens the order list (its first page) in the workbench tab; returns the page numbers it offers. */
+export async function openList() {
   S.workbench ??= await S.browser.context.newPage();
   await S.workbench.goto(`${S.replica.url}/app-order/order/query`);
   await S.workbench.locator('table.d-new-table tr', { hasText: /P\d{15}/ }).first().waitFor();
-  const pages = await S.workbench.locator('.d-pagination li').evaluateAll((lis) => lis.map((li) => li.textContent.trim()).filter((t) => /^\d+$/.test(t)).map(Number));
-  for (const n of pages.length > 1 ? [...pages.slice(1), 1] : []) {
-    const first = await S.workbench.locator('table.d-new-table tbody tr').first().textContent();
-    await S.workbench.locator('.d-pagination li', { hasText: new RegExp(`^${n}$`) }).click();
-    await S.workbench.waitForFunction((old) => {
-      const row = document.querySelector('table.d-new-table tbody tr');
-      return row && row.textContent !== old && !document.querySelector('.d-new-table-loading');
-    }, first);
-  }
+  return S.workbench.locator('.d-pagination li').evaluateAll((lis) => lis.map((li) => li.textContent.trim()).filter((t) => /^\d+$/.test(t)).map(Number));
+}
+
+/** Goes to page `n` of the list in the workbench tab, as the merchant would, and waits for its rows. */
+export async function pageTo(n) {
+  const first = await S.workbench.locator('table.d-new-table tbody tr').first().textContent();
+  await S.workbench.locator('.d-pagination li', { hasText: new RegExp(`^${n}$`) }).click();
+  await S.workbench.waitForFunction((old) => {
+    const row = document.querySelector('table.d-new-table tbody tr');
+    return row && row.textContent !== old && !document.querySelector('.d-new-table-loading');
+  }, first);
+}
+
+/** Opens the order list and pages through it, so the extension has seen every order. */
+export async function browseList() {
+  const pages = await openList();
+  for (const n of pages.length > 1 ? [...pages.slice(1), 1] : []) await pageTo(n);
 }
 
 export async function openShip() {
@@ -90,8 +100,13 @@ export async function progress(page) {
   return { done: Number(await p.getAttribute('data-done')), total: Number(await p.getAttribute('data-total')) };
 }
 
-/** Presses 开始填写 and waits until the progress shows the new run, not the one before. */
-export async function startRun(page) {
+/**
+ * Presses 开始填写 and waits until the progress shows the new run, not the one before. The run
+ * gets `pace`, saved first through the options page: 'fast' unless a test is about the pace.
+ */
+export async function startRun(page, { pace = 'fast' } = {}) {
+  await setPace(page.context(), new URL(page.url()).host, pace);
+  await page.locator(`[data-testid="fill-pace"][data-pace="${pace}"]`).waitFor();
   const p = page.getByTestId('fill-progress');
   const before = await p.getAttribute('data-run-id');
   await page.getByTestId('fill-start').click();

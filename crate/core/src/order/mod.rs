@@ -10,6 +10,7 @@ pub mod mask;
 pub mod package;
 #[cfg(test)]
 mod package_props;
+pub mod pages;
 pub mod profile;
 #[cfg(test)]
 mod proptests;

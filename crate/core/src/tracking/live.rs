@@ -30,6 +30,9 @@ pub struct LiveStepRequest {
     /// Also name the order expected after the one handed out (see [`LiveStepView::ahead`]).
     #[serde(default)]
     pub lookahead: bool,
+    /// A random value (any `u32`, evenly spread) for the pace's wait ([`super::pace`]).
+    #[serde(default)]
+    pub random: u32,
     /// Now (epoch ms).
     pub now_ms: i64,
 }
@@ -53,6 +56,9 @@ pub struct LiveStepView {
     pub ahead: Option<Action>,
     /// True when the run should now be saved whole and the log deleted (off the critical path).
     pub checkpoint: bool,
+    /// How long (ms, from the step) the content script waits before pressing 确定 for the order
+    /// handed out: the run's pace ([`super::pace::wait_before`]); 0 for anything else.
+    pub wait_ms: u32,
 }
 
 /// The live run and its log, and the last step not yet made live. The log always extends the

@@ -22,6 +22,7 @@ pub mod journal;
 pub mod known;
 pub mod live;
 pub mod normalize;
+pub mod pace;
 pub mod paste;
 pub mod plan;
 pub mod report;
@@ -42,6 +43,8 @@ mod tests_fill_replay;
 mod tests_fill_wal;
 #[cfg(all(test, feature = "office"))]
 mod tests_import;
+#[cfg(test)]
+mod tests_pace;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;

@@ -1,6 +1,7 @@
 //! The fill plan: on the user's confirmation, the rows are validated once more and those that
 //! passed become a [`FillRun`] record (one per run) that the journal then moves along.
 
+use super::pace::Pace;
 use super::{RawEntry, ValidationContext};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -130,6 +131,10 @@ pub struct FillRun {
     /// `seq` it extends, so it is folded into this record once and never into a newer one.
     #[serde(default)]
     pub seq: u64,
+    /// How fast ship mode goes from one order to the next (a run saved before paces existed
+    /// gets the default).
+    #[serde(default)]
+    pub pace: Pace,
     /// Items in fill order.
     pub items: Vec<FillItem>,
 }
@@ -147,6 +152,9 @@ pub struct PlanRequest {
     /// Orders, used numbers and couriers, as for the import.
     #[serde(flatten)]
     pub context: ValidationContext,
+    /// The pace of ship mode (the setting in effect when the run is planned).
+    #[serde(default)]
+    pub pace: Pace,
     /// Now (epoch ms).
     pub now_ms: i64,
 }
@@ -232,6 +240,7 @@ pub fn plan(req: &PlanRequest) -> Result<FillRun, FillError> {
         created_at: req.now_ms,
         updated_at: req.now_ms,
         seq: 0,
+        pace: req.pace,
         items,
     })
 }

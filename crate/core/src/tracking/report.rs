@@ -84,6 +84,8 @@ pub struct ReportView {
     pub used: Vec<UsedNumber>,
     /// The run's progress (what the ship page's bar shows).
     pub progress: super::events::Progress,
+    /// Ship mode's pace and the average gap the run kept between shipments (none in fill mode).
+    pub pace: Option<super::pace::RunPaceView>,
 }
 
 /// `fillReport` / `fillReportCsv` request.
@@ -158,6 +160,7 @@ pub fn report(run: &FillRun) -> Result<ReportView, FillError> {
         rows,
         used,
         progress: super::journal::progress(run),
+        pace: super::pace::run_pace(run),
     })
 }
 

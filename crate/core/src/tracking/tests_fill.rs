@@ -3,6 +3,7 @@
 //! `tests_fill_props.rs`, the withdrawn intent's in `tests_fill_withdraw.rs`.)
 
 use super::journal::{apply, Action, ApplyRequest, FillEvent, Outcome, RowStatus, MAX_CONFIRMS};
+use super::pace::Pace;
 use super::plan::{plan, FillError, FillMode, FillRun, ItemStatus, PlanRequest, RunState};
 use super::report::{neutralise, report, report_csv, ReportRequest, ReportStatus};
 use super::*;
@@ -29,7 +30,7 @@ pub(super) fn new_run(n: u32, mode: FillMode) -> FillRun {
         known_orders: (0..n).map(|i| KnownOrder { package_id: pid(i), waiting: true, unclear: false }).collect(),
         ..Default::default()
     };
-    plan(&PlanRequest { run_id: "r1".into(), mode, rows, context, now_ms: 1 }).unwrap()
+    plan(&PlanRequest { run_id: "r1".into(), mode, rows, context, pace: Pace::Person, now_ms: 1 }).unwrap()
 }
 
 pub(super) fn ev(run: &FillRun, event: FillEvent) -> Result<(FillRun, Action), FillError> {
@@ -74,13 +75,20 @@ fn plan_takes_only_fillable_rows() {
         mode: FillMode::Ship,
         rows: rows.clone(),
         context: context.clone(),
+        pace: Pace::Person,
         now_ms: 5,
     })
     .unwrap();
     assert_eq!(run.items.len(), 1);
     assert_eq!(run.items[0].courier_name, "中通快递");
-    let bad =
-        plan(&PlanRequest { run_id: "r".into(), mode: FillMode::Ship, rows: rows[1..2].to_vec(), context, now_ms: 5 });
+    let bad = plan(&PlanRequest {
+        run_id: "r".into(),
+        mode: FillMode::Ship,
+        rows: rows[1..2].to_vec(),
+        context,
+        pace: Pace::Fast,
+        now_ms: 5,
+    });
     assert_eq!(bad, Err(FillError::NothingToFill { errors: 1 }));
 }
 

@@ -58,7 +58,8 @@ impl Worker {
 
     /// One step, computed (staged) but not saved yet.
     pub(super) fn compute(&mut self, events: Vec<FillEvent>, confirm: Option<&str>) -> Result<StepView, FillError> {
-        let req = LiveStepRequest { events, confirm: confirm.map(str::to_string), lookahead: true, now_ms: 9 };
+        let req =
+            LiveStepRequest { events, confirm: confirm.map(str::to_string), lookahead: true, random: 0, now_ms: 9 };
         let view = self.live.step(req)?;
         Ok(StepView { run: self.live.staged_run().clone(), view })
     }

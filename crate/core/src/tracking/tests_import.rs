@@ -193,7 +193,7 @@ fn every_verdict_reason() {
     let v = paste(&text, c);
     let want: [(&str, Verdict); 18] = [
         ("", Verdict::Ok),
-        ("unknown-order", Verdict::Error),
+        ("not-seen", Verdict::Error),
         ("not-waiting", Verdict::Error),
         ("duplicate-number", Verdict::Error),
         ("duplicate-number", Verdict::Error),
@@ -223,6 +223,7 @@ fn every_verdict_reason() {
     assert!(v.rows[1].reasons[0].message.contains("待发货"), "unknown order tells to open the list");
     assert!(!v.rows[13].fillable && v.rows[11].fillable);
     assert_eq!((v.counts.ok, v.counts.warning, v.counts.error, v.counts.fillable), (1, 2, 15, 2));
+    assert_eq!(v.counts.unseen, 1, "only row 2 waits on an order not seen yet (row 16 is no package ID)");
 }
 
 #[test]

@@ -27,7 +27,7 @@ pub enum Verdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Reason {
-    /// Stable code, e.g. `unknown-order`, `duplicate-number`.
+    /// Stable code, e.g. `not-seen`, `unknown-order`, `duplicate-number`.
     pub code: String,
     /// Warning or error.
     pub level: Verdict,
@@ -109,6 +109,11 @@ pub struct PreviewCounts {
     pub error: usize,
     /// Rows a fill plan would take.
     pub fillable: usize,
+    /// Error rows whose only errors are orders not seen yet ([`NOT_SEEN`]): seeing the order on
+    /// the list may make them fillable, so the ship page checks them again when the worker
+    /// learns orders.
+    #[serde(default)]
+    pub unseen: usize,
 }
 
 /// The preview the ship page renders. Its JSON form is compact (see `tracking/wire.rs`).
@@ -123,6 +128,10 @@ pub struct PreviewView {
     /// Source facts.
     pub meta: SourceMeta,
 }
+
+/// The reason code of an order the extension has not seen on the list yet (a well-formed package
+/// ID): the one error that seeing the list can take away.
+pub const NOT_SEEN: &str = "not-seen";
 
 pub(super) fn reason(code: &str, level: Verdict, zh: String, en: String) -> Reason {
     Reason { code: code.to_string(), level, message: zh, message_en: en }
@@ -210,9 +219,9 @@ fn check_row(
     } else {
         match ctx.known.get(package_id.as_str()) {
             None => reasons.push(err(
-                "unknown-order",
-                format!("还没见过订单 {package_id}：请先在工作台打开「待发货」列表并翻完所有页，再重新导入"),
-                format!("order {package_id} has not been seen: open the workbench's 待发货 (to ship) list, page through it, then import again"),
+                NOT_SEEN,
+                format!("还没见过订单 {package_id}：请在工作台打开「待发货」列表并翻页，RedShip 看到它后这一行会自动重新检查"),
+                format!("order {package_id} has not been seen yet: open the workbench's 待发货 (to ship) list and page through it; this row is checked again by itself once RedShip sees it"),
             )),
             Some(Seen::Closed) => reasons.push(err(
                 "not-waiting",
@@ -324,6 +333,35 @@ pub fn validate(entries: Vec<RawEntry>, ctx: &ValidationContext, meta: SourceMet
             Verdict::Error => counts.error += 1,
         }
         counts.fillable += usize::from(r.fillable);
+        let errors = || r.reasons.iter().filter(|x| x.level == Verdict::Error);
+        counts.unseen += usize::from(r.verdict == Verdict::Error && errors().all(|x| x.code == NOT_SEEN));
     }
     PreviewView { counts, couriers: platform, rows, meta }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tracking::KnownOrder;
+
+    fn entry(row: usize, package_id: &str, number: &str) -> RawEntry {
+        RawEntry { row, package_id: package_id.into(), courier: "中通".into(), number: number.into() }
+    }
+
+    #[test]
+    fn rows_waiting_only_on_an_order_not_seen_are_counted_and_turn_ok_once_it_is_seen() {
+        let rows = vec![
+            entry(1, "P100000000000001", "773012345601"), // not seen: counted
+            entry(2, "P100000000000002", ""),             // not seen and no number: not counted
+            entry(3, "ABC", "773012345603"),              // no package ID: not counted
+        ];
+        let v = validate(rows.clone(), &ValidationContext::default(), SourceMeta::default());
+        assert_eq!(v.rows[0].reasons[0].code, NOT_SEEN);
+        assert_eq!(v.rows[2].reasons[0].code, "unknown-order");
+        assert_eq!((v.counts.error, v.counts.unseen), (3, 1));
+        let seen = |id: &str| KnownOrder { package_id: id.into(), waiting: true, unclear: false };
+        let ctx = ValidationContext { known_orders: vec![seen("P100000000000001")], ..Default::default() };
+        let v = validate(rows, &ctx, SourceMeta::default());
+        assert_eq!((v.rows[0].verdict, v.counts.unseen), (Verdict::Ok, 0));
+    }
 }

@@ -14,6 +14,7 @@
 use super::events::{Action, ApplyRequest, FillEvent, Outcome};
 use super::journal::{apply, progress};
 use super::live::{LiveStepRequest, LiveStepView};
+use super::pace::wait_before;
 use super::plan::{FillError, FillItem, FillMode, FillRun, RunState};
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +77,7 @@ pub(super) fn advance(
     log: Option<&RunLog>,
     req: LiveStepRequest,
 ) -> Result<(FillRun, LiveStepView), FillError> {
-    let LiveStepRequest { events, confirm, lookahead, now_ms } = req;
+    let LiveStepRequest { events, confirm, lookahead, random, now_ms } = req;
     if let Some(l) = log {
         check_log(run, l)?;
         if l.seq != run.seq {
@@ -118,7 +119,11 @@ pub(super) fn advance(
     };
     let checkpoint = log.as_ref().is_some_and(|l| l.items.len() >= CHECKPOINT_ITEMS || l.state != RunState::Running);
     let progress = progress(&run);
-    Ok((run, LiveStepView { log, action, progress, changed, confirmed, ahead, checkpoint }))
+    let wait_ms = match &action {
+        Action::Fill { package_id, .. } => wait_before(&run, package_id, random, now_ms),
+        _ => 0,
+    };
+    Ok((run, LiveStepView { log, action, progress, changed, confirmed, ahead, checkpoint, wait_ms }))
 }
 
 /// The record with the log folded in. A log older than the record (left by a whole save that

@@ -21,6 +21,7 @@
 //!   …source facts (encoding, sheets, sheet, headerRow, …) }
 //! ```
 
+use super::pace::Pace;
 use super::plan::{FillMode, PlanRequest};
 use super::validate::{PreviewCounts, PreviewRow, PreviewView, Reason, SourceMeta, Verdict};
 use super::{
@@ -99,6 +100,8 @@ context_wire! {
         run_id: String,
         mode: FillMode,
         rows: Vec<RawEntry>,
+        #[serde(default)]
+        pace: Pace,
         now_ms: i64,
     }
 }
@@ -106,7 +109,7 @@ context_wire! {
 impl From<PlanWire> for PlanRequest {
     fn from(w: PlanWire) -> Self {
         let context = context(w.known_orders, w.used_numbers, w.couriers);
-        Self { run_id: w.run_id, mode: w.mode, rows: w.rows, context, now_ms: w.now_ms }
+        Self { run_id: w.run_id, mode: w.mode, rows: w.rows, context, pace: w.pace, now_ms: w.now_ms }
     }
 }
 
@@ -304,10 +307,7 @@ mod tests {
             .iter()
             .map(|r| (r["at"].as_u64().unwrap(), r["code"].as_str().unwrap(), r["level"].as_str().unwrap()))
             .collect();
-        assert_eq!(
-            codes,
-            [(1, "unknown-order", "error"), (1, "missing-number", "error"), (2, "repeated-row", "warning"),]
-        );
+        assert_eq!(codes, [(1, "not-seen", "error"), (1, "missing-number", "error"), (2, "repeated-row", "warning"),]);
         assert!(v["reasons"][0]["message"].as_str().unwrap().contains("P100000000000009"));
         assert_eq!(
             v["given"],
