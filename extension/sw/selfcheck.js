@@ -78,16 +78,18 @@ export async function selfcheckOf(shop) {
   return core.selfcheckView(await inputFor(shop));
 }
 
-/** True when `shop`'s self-check is red: the badge then says `?` rather than a number that may be wrong. */
+/** True when `shop`'s self-check says the quota figures may be wrong (the core's `countsDoubtful`):
+ *  the badge then says `?` rather than a number that may be wrong. */
 export async function alarming(shop) {
   if (!shop) return false;
   try {
-    // Asked by every badge update (each decrypt): only the facts that can make it red and that
-    // the quota view does not already carry (its own silent clicks put `?` on the badge), so the
-    // quota dashboard is not computed a second time here.
-    const [lists, dialog] = await Promise.all([store.get(listsKey(shop)), ship.lastRunFacts(shop).catch(() => null)]);
-    const input = { profileVersion: siteVersion, coreVersion: core.version(), lists: lists ?? null, dialog };
-    return core.selfcheckView(input).level === 'error';
+    // Asked by every badge update (each decrypt): only the facts that can make the figures
+    // doubtful and that the quota view does not already carry (its own silent clicks put `?` on
+    // the badge), so the quota dashboard is not computed a second time here. A failed ship run
+    // is red on the self-check but leaves the count right.
+    const lists = await store.get(listsKey(shop));
+    const input = { profileVersion: siteVersion, coreVersion: core.version(), lists: lists ?? null };
+    return core.selfcheckView(input).countsDoubtful === true;
   } catch {
     return false;
   }

@@ -135,7 +135,13 @@ pub struct CheckView {
     pub level: Level,
     /// The lines, in a fixed order.
     pub lines: Vec<CheckLine>,
+    /// True when a red line means the quota figures may be wrong (orders or decrypts not read):
+    /// the badge then shows `?` instead of a number. A red line about shipping does not.
+    pub counts_doubtful: bool,
 }
+
+/// The lines whose red means the quota figures may be wrong.
+const COUNT_LINES: [&str; 2] = ["lists", "decrypts"];
 
 /// One line (`advice`: what to do, Chinese and English; empty when nothing).
 pub(super) fn line(id: &'static str, level: Level, zh: String, en: String, advice: (&str, &str)) -> CheckLine {
@@ -346,5 +352,6 @@ pub fn check(input: &CheckInput) -> CheckView {
         NONE,
     ));
     let level = lines.iter().map(|l| l.level).filter(|l| *l != Level::Info).max().unwrap_or(Level::Ok);
-    CheckView { level, lines }
+    let counts_doubtful = lines.iter().any(|l| l.level == Level::Error && COUNT_LINES.contains(&l.id));
+    CheckView { level, lines, counts_doubtful }
 }

@@ -52,6 +52,7 @@ fn rows_without_packages_are_red_until_an_answer_reads_some() {
     let r = record_unread(None, 50, NOW, NOW);
     let v = check(&input(Some(r.clone())));
     assert_eq!((level_of(&v, "lists"), v.level), (Level::Error, Level::Error));
+    assert!(v.counts_doubtful, "orders not read: the badge says ?");
     let r = record_answer(Some(r), &facts_of(page(vec![pkg(1, 2, NOW, "S")])), NOW + 10);
     assert_eq!(r.unread, None);
     // A report older than an answer that read packages is stale.
@@ -157,6 +158,8 @@ fn rows_and_dialog_parts_have_lines_and_report_lines() {
     let v = check(&i);
     assert_eq!(level_of(&v, "rows"), Level::Warn);
     assert_eq!(level_of(&v, "dialogParts"), Level::Error);
+    assert_eq!(v.level, Level::Error);
+    assert!(!v.counts_doubtful, "a failed ship run leaves the quota figures right: no `?` on the badge");
     let text = report(&i, "2026-12-06 12:00:00");
     assert!(text.contains("orders whose list row disagrees about 发货: 2"), "{text}");
     assert!(text.contains("number input missing"), "{text}");
