@@ -121,7 +121,7 @@ async function main() {
   }
   for (const v of Object.keys(VARIANTS)) if (!existsSync(join(OUT, v, 'redship_wasm.js'))) throw new Error(`no ${v} module: run without --no-build`);
   const mods = { json: await load('json'), swb: await load('swb') };
-  const rounds = Number(process.env.ROUNDS || 15);
+  const rounds = Number(process.env.ROUNDS || 31);
   const out = { size: {}, speed: {} };
   for (const [k, v] of Object.entries(mods)) out.size[k] = { gzKB: +(v.gz / 1000).toFixed(1), rawKB: +(v.raw / 1000).toFixed(1) };
   for (const [name, make] of Object.entries(payloads())) {
