@@ -5,7 +5,8 @@ import { round } from './stats.mjs';
 
 /** Judges one entry: pass (boolean|null) and display strings. */
 export function judge(e) {
-  if (e.status === 'pending' || e.status === 'error') return { ...e, pass: null };
+  // A figure without a goal (goalKind 'none', e.g. the office module's size) is shown, not judged.
+  if (e.status === 'pending' || e.status === 'error' || e.goalKind === 'none') return { ...e, pass: null };
   let pass;
   if (e.goalKind === 'max') pass = e.ours <= e.goal;
   else pass = Number.isFinite(e.ratio) && e.ratio <= e.goal;
@@ -18,8 +19,8 @@ const fmtNum = (x, unit) => {
   const v = Math.abs(x) >= 100 ? Math.round(x) : Math.abs(x) >= 10 ? round(x, 1) : round(x, 2);
   return `${v} ${unit}`;
 };
-const goalText = (e) => (e.goalKind === 'max' ? `≤ ${e.goal} ${e.unit}` : `≤ ${e.goal}×`);
-const mark = (e) => (e.status === 'pending' ? '…' : e.status === 'error' ? '!' : e.pass ? '✓' : '✗');
+const goalText = (e) => (e.goalKind === 'none' ? '—' : e.goalKind === 'max' ? `≤ ${e.goal} ${e.unit}` : `≤ ${e.goal}×`);
+const mark = (e) => (e.status === 'pending' ? '…' : e.status === 'error' ? '!' : e.pass === null ? '' : e.pass ? '✓' : '✗');
 
 /** Display cells of one entry. */
 export function cells(e) {

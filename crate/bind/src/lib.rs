@@ -6,9 +6,11 @@
 //! both native in the engine, with `serde_json` on the Rust side; the order snapshot and every
 //! view a slice at a time ([`jstext`]), since wasm memory never shrinks. A big view (10,000 preview
 //! rows, a 10,000-order snapshot) then crosses as one string instead of one boundary call per
-//! field, and the module carries one serde format instead of two (serde-wasm-bindgen's
-//! per-type code was about a tenth of the binary). Byte fields (`Uint8Array`) are taken out of a
-//! request before it is stringified ([`take_bytes`]) and crossed as a plain copy.
+//! field. serde-wasm-bindgen, the alternative (feature `swb-crossing`, measurement only), now
+//! measures smaller and faster on the big payloads (README, "Dependencies and why";
+//! `node bench/crossing.mjs`); the switch waits for the vault's raw-JSON view. Byte fields
+//! (`Uint8Array`) are taken out of a request before it is stringified ([`take_bytes`]) and
+//! crossed as a plain copy.
 
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -52,6 +54,7 @@ pub fn map_err<E: std::fmt::Display>(name: &'static str) -> impl Fn(E) -> JsValu
 
 /// Converts a JS value into a request DTO; a shape mismatch is an error named `name`.
 /// `undefined` reads as `null` (an absent optional record).
+#[cfg(not(feature = "swb-crossing"))]
 pub fn from_js_named<T: DeserializeOwned>(value: JsValue, name: &'static str) -> Result<T, JsValue> {
     match jstext::stringify(&value, name)? {
         None => serde_json::from_slice(b"null").map_err(map_err(name)),
@@ -59,12 +62,22 @@ pub fn from_js_named<T: DeserializeOwned>(value: JsValue, name: &'static str) ->
     }
 }
 
+/// [`from_js_named`] through serde-wasm-bindgen: the measured alternative to the JSON-text
+/// crossing (README, "Dependencies and why"; `node bench/crossing.mjs`), never shipped.
+#[cfg(feature = "swb-crossing")]
+pub fn from_js_named<T: DeserializeOwned>(value: JsValue, name: &'static str) -> Result<T, JsValue> {
+    let value = if value.is_undefined() { JsValue::NULL } else { value };
+    serde_wasm_bindgen::from_value(value).map_err(map_err(name))
+}
+
 /// Texts longer than this (UTF-16 units) are read a slice at a time by [`from_js_large`].
+#[cfg(not(feature = "swb-crossing"))]
 const SLICED_FROM_UNITS: u32 = 256 * 1024;
 
 /// [`from_js`] for the records that grow with the shop (the order snapshot: 5 MB of JSON at
 /// 10,000 orders): a long text is read a slice at a time, so it is never whole in wasm memory.
 /// Only for those types: each type read this way compiles a second deserializer.
+#[cfg(not(feature = "swb-crossing"))]
 pub fn from_js_large<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
     match jstext::stringify(&value, "RequestError")? {
         Some(text) if text.length() > SLICED_FROM_UNITS => jstext::from_text_sliced(text, "RequestError"),
@@ -73,14 +86,29 @@ pub fn from_js_large<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> 
     }
 }
 
+/// [`from_js_large`] through serde-wasm-bindgen, which walks the JS object and never holds its
+/// text: the measured alternative, never shipped.
+#[cfg(feature = "swb-crossing")]
+pub fn from_js_large<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    from_js(value)
+}
+
 /// Converts a JS value into a request DTO; a shape mismatch is a `RequestError`.
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
     from_js_named(value, "RequestError")
 }
 
 /// Converts a view DTO into a plain JS object (maps as objects, not `Map`s).
+#[cfg(not(feature = "swb-crossing"))]
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     jstext::to_js_sliced(value)
+}
+
+/// [`to_js`] through serde-wasm-bindgen (JSON-compatible: maps as objects, 64-bit integers as
+/// numbers): the measured alternative, never shipped.
+#[cfg(feature = "swb-crossing")]
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(map_err("ViewError"))
 }
 
 /// Takes the byte field `field` out of a request object: returns a shallow copy of the request
