@@ -213,7 +213,7 @@ const unb64url = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, 
 
 /**
  * Encrypt-and-store and load-and-decrypt the same 10,000-order state, split into records of
- * `per` orders (the store keeps records small): the wasm vault (vaultSeal / vaultOpen) against
+ * `per` orders (the store keeps records small): the wasm vault (VaultSession seal / open) against
  * WebCrypto AES-256-GCM with the same envelope shape, payload bytes and associated data, and an
  * HMAC-SHA-256 storage key per record. Both load results are checked equal to the state.
  */
@@ -222,7 +222,8 @@ async function vaultCompare(reps, per = 100) {
   const info = w.vaultInfo();
   const rand = (n) => crypto.getRandomValues(new Uint8Array(n));
   const created = w.vaultCreate(rand(info.random.create));
-  const unlocked = created.unlocked;
+  const vault = w.VaultSession.unlock({ keys: created.keys, device: created.device }, rand(info.random.session));
+  const opener = vault.opener();
   const orders = ordersState();
   const writes = [];
   for (let i = 0; i < orders.length; i += per) writes.push({ key: `orders/小红薯的杂货铺/chunk-${i / per}`, value: { v: 1, orders: orders.slice(i, i + per), updatedAtMs: 1795000000000 } });
@@ -231,7 +232,6 @@ async function vaultCompare(reps, per = 100) {
     : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`
       : JSON.stringify(v));
   const expected = canon(writes.map((x) => x.value));
-  let session = w.vaultSessionStart(unlocked, rand(info.random.session));
   const nowMs = Date.now();
   // WebCrypto side: its own keys (same sizes), same payload and AAD layout.
   const rawKey = rand(32);
@@ -246,14 +246,13 @@ async function vaultCompare(reps, per = 100) {
 
   const ours = {
     async store() {
-      const sealed = w.vaultSeal({ session, writes, nowMs });
-      session = sealed.session;
+      const sealed = vault.seal({ writes, nowMs });
       oursKeys = Object.keys(sealed.items);
       await chrome.storage.local.set(sealed.items);
     },
     async load() {
       const entries = await chrome.storage.local.get(oursKeys);
-      const opened = w.vaultOpen({ dataKey: unlocked.dataKey, entries, nowMs });
+      const opened = opener.open({ entries, nowMs });
       return opened.records.sort((x, y) => Number(x.key.split('-').pop()) - Number(y.key.split('-').pop())).map((r) => r.value);
     },
   };

@@ -1,6 +1,6 @@
 // Row 5 — vault: encrypt-and-store and load-and-decrypt a 10,000-order state (100 records of
-// 100 orders, as the store keeps records small), RedShip's wasm vault (vaultSeal → one
-// chrome.storage.local.set; get → vaultOpen) against WebCrypto's AES-256-GCM doing the same job on
+// 100 orders, as the store keeps records small), RedShip's wasm vault (VaultSession seal → one
+// chrome.storage.local.set; get → its opener's open) against WebCrypto's AES-256-GCM doing the same job on
 // the same payload bytes with the same envelope and associated data (bench/page/bench.js
 // vaultCompare), in the same extension page. Both must load back exactly the state first.
 import { launchRaw } from '../lib/browser.mjs';
@@ -16,7 +16,7 @@ export async function run({ quick = false } = {}) {
   try {
     const page = await openHarness(browser.cdp, browser.ids[0]);
     const exports = await page.call('bench.exportsList()');
-    const need = ['vaultCreate', 'vaultSessionStart', 'vaultSeal', 'vaultOpen', 'vaultInfo'].filter((x) => !exports.includes(x));
+    const need = ['vaultCreate', 'VaultSession', 'vaultInfo'].filter((x) => !exports.includes(x));
     const base = (k, what) => ({ id: `vault-${k}`, figure: `Vault: ${what} 10,000 orders`, unit: 'ms', goal: 3 });
     if (need.length) return [base('store', 'encrypt + store'), base('load', 'load + decrypt')].map((e) => ({ ...e, pending: `wasm exports missing: ${need.join(', ')}` }));
     const r = await page.call(`bench.vaultCompare(${reps})`, 600000);

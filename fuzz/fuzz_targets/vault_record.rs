@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use redship_core::vault::quarantine::{list_quarantine, scan};
 use redship_core::vault::record::open;
-use redship_core::vault::{DataKey, Session};
+use redship_core::vault::{DataKey, Opener, Sealer};
 use serde_json::{json, Value};
 
 fuzz_target!(|data: &[u8]| {
@@ -15,19 +15,19 @@ fuzz_target!(|data: &[u8]| {
     // 1. Any JSON under any storage key.
     if let Ok(raw) = serde_json::from_slice::<Value>(data) {
         let _ = open(&key, "r.fuzz", &raw);
-        let session = Session::new(key.clone(), [1u8; 8]);
+        let opener = Opener::new(&key);
         let mut entries = vec![("r.fuzz".to_string(), raw.clone())];
         if let Some(obj) = raw.as_object() {
             entries.extend(obj.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
-        let found = scan(&session, &entries, 0);
+        let found = scan(&opener, &entries, 0);
         let quarantined: Vec<(String, Value)> =
             found.quarantine.iter().filter_map(|(k, r)| serde_json::to_value(r).ok().map(|v| (k.clone(), v))).collect();
         let _ = list_quarantine(&quarantined);
         let _ = list_quarantine(&entries);
     }
     // 2. A genuine record with its envelope text mutated by the input.
-    let mut session = Session::new(key.clone(), [2u8; 8]);
+    let mut session = Sealer::new(&key, [2u8; 8]);
     let value = json!({"v": 1, "used": 3, "note": "张**"});
     let Ok((skey, env)) = session.seal("quota/shop/2026-11-21", Some(&value), 1) else { return };
     let mut text = serde_json::to_string(&env).expect("envelope serialises").into_bytes();

@@ -1,8 +1,12 @@
-// The vault engine: the service worker's side of the encrypted store. It owns the key state
-// (device key or passphrase, the unlocked key in chrome.storage.session), opens the whole store
-// once per worker start (migrating the interim plaintext store, quarantining bad records,
-// replaying the locked queue; after a worker start it deciphers what the first messages read at
-// once and the rest shortly after, see vault/startup.js), and turns every `put` into ONE
+// The vault engine: the service worker's side of the encrypted store. It owns the key records
+// (device key or passphrase) and holds the unlocked vault as the core's `VaultSession` handle:
+// key and nonce counter stay in wasm, sealing and opening happen there, `lock()` wipes them. A
+// passphrase vault stays unlocked across worker restarts by the restart token in
+// chrome.storage.session (memory only): the unlock hands it out once, a worker start hands it
+// straight back to `VaultSession.unlock`, no JS object keeps it. It opens the whole store once
+// per worker start (migrating the interim plaintext store, quarantining bad records, replaying
+// the locked queue; after a worker start it deciphers what the first messages read at once and
+// the rest shortly after, see vault/startup.js), and turns every `put` into ONE
 // chrome.storage.local.set of sealed envelopes under opaque keys (deletions as sealed tombstones
 // in the same call, removed after).
 // All cryptography and every decision is in the wasm core (`vault…` bindings); this file only
@@ -13,7 +17,7 @@ import { toBase64Url as b64url, fromBase64Url as unb64url } from '../../common/b
 
 const KEYS = 'vault.keys';
 const DEVICE = 'vault.device';
-/** chrome.storage.session key of the unlocked data key (memory only, gone with the browser). */
+/** chrome.storage.session key of the restart token `{dataKey, keyId}` (the layout earlier builds kept). */
 const UNLOCKED = 'vault.unlocked';
 
 /** A `VaultError` whose message starts with its code (pages read the code from the message). */
@@ -66,7 +70,8 @@ export async function vaultInfo() {
 // `cache` holds every decrypted value (the store is small; a scan happens once per start).
 // Right after a worker start the store is open but `lazy` (LazyRecords, until openAll): index
 // and cache then hold only the records read or written so far.
-const st = { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map(), lazy: null, newer: new Map() };
+// `vault` is the core's VaultSession (seals), `opener` its read-only VaultOpener.
+const st = { open: false, keys: null, vault: null, opener: null, index: new Map(), cache: new Map(), lazy: null, newer: new Map() };
 let opening = null;
 let generation = 0;
 const replayers = new Map();
@@ -104,7 +109,7 @@ function pick(all, pred) {
 }
 
 /**
- * The keys record, creating the vault on first use. Returns {keys, device, unlocked?}. `all` is
+ * The keys record, creating the vault on first use. Returns {keys, device}. `all` is
  * a read of everything the caller already holds (the open reads once).
  */
 async function loadKeys(all = null) {
@@ -114,10 +119,11 @@ async function loadKeys(all = null) {
   if (got[KEYS]) return { keys: got[KEYS], device: got[DEVICE] || null };
   const made = core.vaultCreate(random(info.random.create));
   await setAll({ [KEYS]: made.keys, [DEVICE]: made.device });
-  return { keys: made.keys, device: made.device, unlocked: made.unlocked };
+  return { keys: made.keys, device: made.device };
 }
 
-async function sessionUnlocked(keys) {
+/** The restart token of this vault's key in chrome.storage.session, or null (only its public keyId is read). */
+async function restartToken(keys) {
   const got = (await chrome.storage.session.get(UNLOCKED))[UNLOCKED];
   return got && got.keyId === keys.keyId ? got : null;
 }
@@ -132,7 +138,7 @@ export async function hasPassphrase() {
 export async function isLocked() {
   if (st.open) return false;
   const { keys } = await loadKeys();
-  return keys.lock.mode === 'passphrase' && !(await sessionUnlocked(keys));
+  return keys.lock.mode === 'passphrase' && !(await restartToken(keys));
 }
 
 async function moveToQuarantine(moves) {
@@ -144,35 +150,41 @@ async function moveToQuarantine(moves) {
 async function doOpen() {
   const gen = generation;
   const all = await readAll();
-  const { keys, device, unlocked: fresh } = await loadKeys(all);
-  let unlocked = fresh;
-  if (!unlocked) {
-    unlocked = keys.lock.mode === 'device' ? core.vaultUnlock({ keys, device }) : await sessionUnlocked(keys);
+  const { keys, device } = await loadKeys(all);
+  const token = keys.lock.mode === 'device' ? null : await restartToken(keys);
+  if (keys.lock.mode !== 'device' && !token) throw vaultError('Locked', 'the vault is locked; unlock it with your passphrase in Options');
+  const vault = core.VaultSession.unlock(token ? { keys, token } : { keys, device }, random(info.random.session));
+  try {
+    const v1 = pick(all, (k) => k.startsWith(info.prefixes.v1));
+    const migrating = Object.keys(v1).length > 0;
+    if (migrating) {
+      // Schema v1 (the interim plaintext store): seal everything in one set, then drop the clear.
+      const m = vault.migrateV1({ entries: v1, nowMs: Date.now() });
+      await setAll(m.items);
+      await removeQuietly(m.remove);
+      for (const k of m.remove) delete all[k];
+      Object.assign(all, m.items);
+      for (const s of m.skipped) console.warn('RedShip vault: not migrated', s.storageKey, s.reason);
+    }
+    if (gen !== generation) throw vaultError('Locked', 'the vault was locked while opening');
+    return await openStore(vault, keys, all, migrating);
+  } catch (e) {
+    if (st.vault !== vault) vault.lock();
+    throw e;
   }
-  if (!unlocked) throw vaultError('Locked', 'the vault is locked; unlock it with your passphrase in Options');
-  let session = core.vaultSessionStart(unlocked, random(info.random.session));
-  const v1 = pick(all, (k) => k.startsWith(info.prefixes.v1));
-  const migrating = Object.keys(v1).length > 0;
-  if (migrating) {
-    // Schema v1 (the interim plaintext store): seal everything in one set, then drop the clear.
-    const m = core.vaultMigrateV1({ session, entries: v1, nowMs: Date.now() });
-    session = m.session;
-    await setAll(m.items);
-    await removeQuietly(m.remove);
-    for (const k of m.remove) delete all[k];
-    Object.assign(all, m.items);
-    for (const s of m.skipped) console.warn('RedShip vault: not migrated', s.storageKey, s.reason);
-  }
-  if (gen !== generation) throw vaultError('Locked', 'the vault was locked while opening');
+}
+
+/** Makes the open store from the start-up read `all`, unlocked by `vault`. */
+async function openStore(vault, keys, all, migrating) {
   const pending = pick(all, (k) => k.startsWith(info.prefixes.pending));
   const records = pick(all, (k) => k.startsWith(info.prefixes.record));
-  Object.assign(st, { open: true, keys, unlocked, session, index: new Map(), cache: new Map() });
+  Object.assign(st, { open: true, keys, vault, opener: vault.opener(), index: new Map(), cache: new Map() });
   st.newer = new Map();
   // Records not in this build's format get the core's look before anything is written: one a
   // newer RedShip wrote (after a downgrade) is held, kept untouched and never written over.
   const odd = pick(records, (k) => records[k]?.v !== info.schemaVersion);
-  if (Object.keys(odd).length) noteNewer(core.vaultOpen({ dataKey: unlocked.dataKey, entries: odd, nowMs: Date.now() }));
-  st.lazy = new LazyRecords(unlocked.dataKey, records);
+  if (Object.keys(odd).length) noteNewer(st.opener.open({ entries: odd, nowMs: Date.now() }));
+  st.lazy = new LazyRecords(st.opener, records);
   if (migrating || Object.keys(pending).length) {
     // A migration or a queue to replay: everything is opened first, as the replay expects.
     await openAll({ announce: false });
@@ -183,7 +195,7 @@ async function doOpen() {
   }
 }
 
-/** Remembers the records a newer RedShip wrote, from a `vaultOpen` answer. */
+/** Remembers the records a newer RedShip wrote, from an opener's `open` answer. */
 function noteNewer(opened) {
   for (const n of opened.newer ?? []) st.newer.set(n.storageKey, n.found);
 }
@@ -258,8 +270,9 @@ export async function write(changes) {
   const writes = Object.entries(changes).map(([key, value]) => ({ key, value: value ?? null }));
   if (!writes.length) return;
   const nowMs = Date.now();
-  const sealed = core.vaultSeal({ session: st.session, writes, nowMs, held: Object.fromEntries(st.newer) });
-  st.session = sealed.session; // nonces are spent even if the write fails
+  if (!st.open) throw vaultError('Locked', 'the vault was locked before this write');
+  // The nonces are the session's own, spent even if the write fails.
+  const sealed = st.vault.seal({ writes, nowMs, held: Object.fromEntries(st.newer) });
   // The start-up read is stale for these from now on (see openAll).
   for (const sk of sealed.storageKeys) st.lazy?.touched.add(sk);
   await setAll(sealed.items);
@@ -277,10 +290,13 @@ export async function write(changes) {
 
 function closeStore() {
   generation += 1;
-  Object.assign(st, { open: false, keys: null, unlocked: null, session: null, index: new Map(), cache: new Map(), lazy: null, newer: new Map() });
+  // Wipes the key in wasm at once; the handles themselves are freed by the glue's finalizer, so
+  // a call still holding one gets a `Locked` VaultError, not a dangling pointer.
+  st.vault?.lock();
+  Object.assign(st, { open: false, keys: null, vault: null, opener: null, index: new Map(), cache: new Map(), lazy: null, newer: new Map() });
 }
 
-/** Locks now: forgets the unlocked key. Needs a passphrase to be set. */
+/** Locks now: wipes the unlocked key and its restart token. Needs a passphrase to be set. */
 export async function lock() {
   const { keys } = await loadKeys();
   if (keys.lock.mode !== 'passphrase') throw vaultError('NoPassphrase', 'set a passphrase before locking');
@@ -294,8 +310,11 @@ export async function unlock(passphrase) {
   const { keys } = await loadKeys();
   if (keys.lock.mode !== 'passphrase') { await ensureOpen(); return; }
   const kdf = kdfOf(keys);
-  const unlocked = core.vaultUnlock({ keys, passphrase, precomputed: await precompute(passphrase, kdf.salt, kdf.iterations) });
-  await chrome.storage.session.set({ [UNLOCKED]: unlocked });
+  const checked = core.VaultSession.unlock({ keys, passphrase, precomputed: await precompute(passphrase, kdf.salt, kdf.iterations) }, random(info.random.session));
+  // Straight from the unlock to chrome.storage.session; the store opens from it as after a restart.
+  const token = checked.takeRestartToken();
+  checked.lock();
+  await chrome.storage.session.set({ [UNLOCKED]: token });
   await ensureOpen();
 }
 
@@ -304,8 +323,8 @@ export async function setPassphrase(passphrase) {
   await ensureOpen();
   if (st.keys.lock.mode === 'passphrase') throw vaultError('BadInput', 'a passphrase is already set; change it instead');
   const { bytes, precomputed } = await saltedRandom(passphrase, info.random.passphrase);
-  const keys = core.vaultSetPassphrase({ keys: st.keys, dataKey: st.unlocked.dataKey, passphrase, precomputed }, bytes);
-  await chrome.storage.session.set({ [UNLOCKED]: st.unlocked });
+  const keys = st.vault.setPassphrase({ keys: st.keys, passphrase, precomputed }, bytes);
+  await chrome.storage.session.set({ [UNLOCKED]: st.vault.takeRestartToken() });
   await setAll({ [KEYS]: keys });
   // The old device key now wraps nothing; removing it is tidiness, not safety.
   await removeQuietly([DEVICE]);
@@ -359,7 +378,7 @@ export function onReplay(kind, fn) {
 
 async function replayQueue(entries) {
   if (!Object.keys(entries).length) return;
-  const out = core.vaultQueueOpen({ keys: st.keys, dataKey: st.unlocked.dataKey, entries, nowMs: Date.now() });
+  const out = st.vault.queueOpen({ keys: st.keys, entries, nowMs: Date.now() });
   await moveToQuarantine(out.quarantine);
   for (const ev of out.events) {
     const fn = replayers.get(ev.event?.kind);
@@ -381,8 +400,7 @@ export async function restore(text, passphrase) {
   let kdf = {};
   try { kdf = JSON.parse(text)?.kdf || {}; } catch { /* not JSON: the core says so */ }
   const precomputed = await precompute(passphrase, kdf.salt, kdf.iterations);
-  const out = core.vaultBackupRestore({ session: st.session, text, passphrase, precomputed, currentKeys: [...st.index.keys()] });
-  st.session = out.session;
+  const out = st.vault.restore({ text, passphrase, precomputed, currentKeys: [...st.index.keys()] });
   await setAll(out.items);
   closeStore();
   await ensureOpen();

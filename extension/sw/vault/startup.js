@@ -3,8 +3,6 @@
 // compile; and it deciphers only the records the first messages ask for: opening every record
 // costs about half a millisecond each in wasm, which a cold start's first answer should not wait
 // for. The engine opens the rest shortly after (openAll).
-import { core } from '../core.js';
-
 let early = chrome.storage.local.get(null).catch(() => null);
 
 /** Forgets the start-up read: called before every change to chrome.storage.local. */
@@ -22,8 +20,9 @@ export async function readAll() {
 
 /** The start-up read's sealed records (`raw`: {storageKey: envelope}), opened when asked for. */
 export class LazyRecords {
-  constructor(dataKey, raw) {
-    this.dataKey = dataKey;
+  /** `opener`: the core's read-only VaultOpener of the unlocked session. */
+  constructor(opener, raw) {
+    this.opener = opener;
     this.raw = raw;
     /** Logical keys asked for already (found or not). */
     this.asked = new Set();
@@ -39,7 +38,7 @@ export class LazyRecords {
     const none = { records: [], quarantine: [] };
     const want = keys.filter((k) => !this.asked.has(k));
     if (!want.length) return none;
-    const names = core.vaultStorageKeys({ dataKey: this.dataKey, keys: want });
+    const names = this.opener.storageKeys(want);
     const entries = {};
     for (const k of want) {
       this.asked.add(k);
@@ -50,15 +49,15 @@ export class LazyRecords {
     // A tombstone or a bad record reads as missing. A bad one is moved aside now, not by the full
     // scan: a record that read as missing is often written anew before that scan, and the new
     // write would replace the damaged one unseen.
-    const opened = core.vaultOpen({ dataKey: this.dataKey, entries, nowMs: Date.now() });
+    const opened = this.opener.open({ entries, nowMs: Date.now() });
     for (const q of opened.quarantine) this.touched.add(q.storageKey);
     return { records: opened.records.filter((r) => want.includes(r.key)), quarantine: opened.quarantine };
   }
 
-  /** Every record not written since: the core's `vaultOpen` answer {records, quarantine, tombstones}. */
+  /** Every record not written since: the opener's `open` answer {records, quarantine, tombstones}. */
   rest() {
     const entries = {};
     for (const [sk, raw] of Object.entries(this.raw)) if (!this.touched.has(sk)) entries[sk] = raw;
-    return core.vaultOpen({ dataKey: this.dataKey, entries, nowMs: Date.now() });
+    return this.opener.open({ entries, nowMs: Date.now() });
   }
 }

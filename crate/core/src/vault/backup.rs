@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::codec::{aead_open, aead_seal, b64_array, b64_decode, b64_encode, ct_eq, derive, Passphrase, NONCE_LEN};
 use super::keys::{Kdf, MAX_PBKDF2_ITERATIONS, MIN_PASSPHRASE_CHARS};
-use super::record::{Envelope, Session};
+use super::record::{Envelope, Sealer};
 use super::storage_key::validate_logical_key;
 use super::{take_random, VaultError, SCHEMA_VERSION};
 
@@ -199,7 +199,7 @@ pub fn import_backup<'a>(text: &str, passphrase: impl Into<Passphrase<'a>>) -> R
 /// `session`, plus a tombstone for each current logical key the backup lacks. All go in one
 /// `set`, so a restore is all or nothing.
 pub fn plan_restore(
-    session: &mut Session,
+    session: &mut Sealer,
     contents: &BackupContents,
     current: &[String],
 ) -> Result<Vec<(String, Envelope)>, VaultError> {
@@ -244,7 +244,7 @@ mod tests {
         use super::super::keys::DataKey;
         use super::super::quarantine::scan;
         let contents = import_backup(&file(), "backup passphrase").unwrap();
-        let mut s = Session::new(DataKey::from_bytes([8; 32]), [3; 8]);
+        let mut s = Sealer::new(&DataKey::from_bytes([8; 32]), [3; 8]);
         let (old_key, old) = s.seal("old/only-here", Some(&json!(1)), 1).unwrap();
         let writes = plan_restore(&mut s, &contents, &["old/only-here".into(), "settings".into()]).unwrap();
         let mut store: std::collections::BTreeMap<String, Value> =
@@ -253,7 +253,7 @@ mod tests {
             store.insert(k, serde_json::to_value(e).unwrap());
         }
         let entries: Vec<(String, Value)> = store.into_iter().collect();
-        let opened = scan(&s, &entries, 0);
+        let opened = scan(s.opener(), &entries, 0);
         assert_eq!(opened.tombstones.len(), 1);
         let got: Vec<BackupRecord> = opened
             .records

@@ -17,6 +17,7 @@
 use crate::tagged::{need, unknown, TagError};
 use serde::{Deserialize, Serialize};
 use x25519_dalek::{PublicKey, StaticSecret};
+use zeroize::Zeroize;
 
 use super::codec::{
     aead_open, aead_seal, b64_array, b64_decode, b64_encode, ct_eq, derive, Passphrase, KEY_LEN, NONCE_LEN,
@@ -43,6 +44,12 @@ const KDF_ALG: &str = "pbkdf2-sha256";
 #[derive(Clone, PartialEq, Eq)]
 pub struct DataKey([u8; KEY_LEN]);
 
+impl Drop for DataKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
 impl std::fmt::Debug for DataKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "DataKey({})", self.key_id())
@@ -50,18 +57,21 @@ impl std::fmt::Debug for DataKey {
 }
 
 impl DataKey {
-    /// Wraps raw key bytes (from an unlocked session kept in `chrome.storage.session`).
+    /// Wraps raw key bytes (tests and fuzzing; the extension only ever unwraps a key).
     pub fn from_bytes(bytes: [u8; KEY_LEN]) -> Self {
         Self(bytes)
     }
 
     /// Parses the base64url form produced by [`DataKey::to_b64`].
-    pub fn from_b64(text: &str) -> Result<Self, VaultError> {
-        b64_array(text).map(Self).ok_or_else(|| VaultError::BadInput { what: "data key".into() })
+    pub(crate) fn from_b64(text: &str) -> Result<Self, VaultError> {
+        let mut bytes = b64_decode(text).ok_or_else(|| VaultError::BadInput { what: "data key".into() })?;
+        let key = <[u8; KEY_LEN]>::try_from(bytes.as_slice()).map(Self);
+        bytes.zeroize();
+        key.map_err(|_| VaultError::BadInput { what: "data key".into() })
     }
 
-    /// The key as base64url, for `chrome.storage.session` only.
-    pub fn to_b64(&self) -> String {
+    /// The key as base64url: only for the restart token ([`super::session::SessionToken`]).
+    pub(crate) fn to_b64(&self) -> String {
         b64_encode(&self.0)
     }
 

@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use super::record::{Envelope, Session};
+use super::record::{Envelope, Sealer};
 use super::storage_key::validate_logical_key;
 use super::{VaultError, SCHEMA_VERSION};
 
@@ -37,11 +37,7 @@ pub fn needs_migration<'a>(mut storage_keys: impl Iterator<Item = &'a str>) -> b
 
 /// Seals every v1 entry among `entries` (other keys are ignored) as a current-schema record.
 /// `now_ms` is the written time unless the value carries `updatedAtMs`.
-pub fn migrate_v1(
-    session: &mut Session,
-    entries: &[(String, Value)],
-    now_ms: i64,
-) -> Result<MigrationPlan, VaultError> {
+pub fn migrate_v1(session: &mut Sealer, entries: &[(String, Value)], now_ms: i64) -> Result<MigrationPlan, VaultError> {
     let mut plan = MigrationPlan::default();
     let mut v1: Vec<&(String, Value)> = entries.iter().filter(|(k, _)| k.starts_with(V1_PREFIX)).collect();
     crate::sort::sort_by(&mut v1, |a, b| a.0.cmp(&b.0));
@@ -75,7 +71,7 @@ mod tests {
 
     #[test]
     fn v1_fixture_migrates_and_reads_back_identically() {
-        let mut session = Session::new(DataKey::from_bytes([4; 32]), [2; 8]);
+        let mut session = Sealer::new(&DataKey::from_bytes([4; 32]), [2; 8]);
         let mut entries = fixture();
         entries.push(("vault.keys".into(), serde_json::json!({"v": 1})));
         assert!(needs_migration(entries.iter().map(|(k, _)| k.as_str())));
@@ -93,7 +89,7 @@ mod tests {
         }
         assert!(!needs_migration(after.iter().map(|(k, _)| k.as_str())));
 
-        let opened = scan(&session, &after, 0);
+        let opened = scan(session.opener(), &after, 0);
         assert!(opened.quarantine.is_empty());
         let mut back: Vec<(String, Value)> = opened
             .records
@@ -108,7 +104,7 @@ mod tests {
 
     #[test]
     fn migrating_twice_overwrites_the_same_keys() {
-        let mut session = Session::new(DataKey::from_bytes([4; 32]), [2; 8]);
+        let mut session = Sealer::new(&DataKey::from_bytes([4; 32]), [2; 8]);
         let a = migrate_v1(&mut session, &fixture(), 0).unwrap();
         let b = migrate_v1(&mut session, &fixture(), 0).unwrap();
         let keys = |p: &MigrationPlan| p.writes.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
@@ -118,7 +114,7 @@ mod tests {
 
     #[test]
     fn unusable_v1_keys_are_reported() {
-        let mut session = Session::new(DataKey::from_bytes([4; 32]), [2; 8]);
+        let mut session = Sealer::new(&DataKey::from_bytes([4; 32]), [2; 8]);
         let plan = migrate_v1(&mut session, &[("r:".into(), serde_json::json!({}))], 0).unwrap();
         assert_eq!(plan.skipped.len(), 1);
         assert!(plan.writes.is_empty() && plan.remove.is_empty());

@@ -3,10 +3,12 @@
 //! Every logical record (`"ledger/…"`, `"journal/…"`, …) is stored in `chrome.storage.local`
 //! as one small AES-256-GCM envelope under an opaque storage key (an HMAC of the logical key),
 //! so nothing in storage — neither values nor keys — reveals a package ID, name or number.
-//! The service worker owns the I/O; this module decides everything else, statelessly:
+//! The service worker owns the I/O; this module decides everything else, and the unlocked key
+//! lives only in a [`session::VaultSession`]:
 //! - [`keys`]: the data key, its device-key or passphrase wrap, unlock, passphrase changes;
 //! - [`nonce`]: why a nonce can never repeat (random session prefix + counter);
 //! - [`storage_key`]: opaque storage keys; [`record`]: sealing and opening envelopes;
+//! - [`session`]: the live unlocked vault (key + the one nonce sequence) from unlock to lock;
 //! - [`pending`]: the locked queue — decrypt events sealed to a public key while locked;
 //! - [`migrate`]: schema versions (v1 = the interim plaintext store) and upgrades;
 //! - [`backup`]: one passphrase-encrypted, versioned, integrity-checked backup file;
@@ -28,11 +30,13 @@ pub mod plaintext;
 pub mod quarantine;
 pub mod record;
 pub mod retention;
+pub mod session;
 pub mod settings;
 pub mod storage_key;
 
 pub use keys::{DataKey, DeviceRecord, KeysRecord};
-pub use record::{Envelope, Session};
+pub use record::{Envelope, Opener, Sealer};
+pub use session::{SessionToken, VaultSession};
 
 use thiserror::Error;
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::plaintext::Plaintext;
-use super::record::{SealedBytes, Session};
+use super::record::{SealedBytes, Sealer};
 use super::storage_key::{namespace, Namespace};
 use super::{VaultError, SCHEMA_VERSION};
 
@@ -53,7 +53,7 @@ pub fn newer_records(entries: &[(String, Value)]) -> Vec<NewerRecord> {
 /// Seals `plain` unless its storage key holds a newer record (`held`: storage key → version
 /// found): then [`VaultError::NewerRecord`], and no nonce is spent.
 pub fn seal_beside(
-    session: &mut Session,
+    session: &mut Sealer,
     plain: Plaintext,
     held: &BTreeMap<String, u32>,
 ) -> Result<(String, SealedBytes), VaultError> {
@@ -71,8 +71,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn session() -> Session {
-        Session::new(DataKey::from_bytes([6; 32]), [3; 8])
+    fn session() -> Sealer {
+        Sealer::new(&DataKey::from_bytes([6; 32]), [3; 8])
     }
 
     #[test]
@@ -100,7 +100,7 @@ mod tests {
         let newer = newer_records(&entries);
         assert_eq!(newer, vec![NewerRecord { storage_key: kb.clone(), found: SCHEMA_VERSION + 1 }]);
 
-        let opened = scan(&s, &entries, 99);
+        let opened = scan(s.opener(), &entries, 99);
         assert!(opened.quarantine.is_empty(), "kept in place, not moved aside");
         assert_eq!(opened.newer, newer);
         assert_eq!(opened.records.len(), 1);
@@ -108,10 +108,10 @@ mod tests {
 
         // The write that would replace it is refused, and spends no nonce.
         let held: BTreeMap<String, u32> = newer.iter().map(|n| (n.storage_key.clone(), n.found)).collect();
-        let before = s.nonces().clone();
+        let before = s.nonces().next_counter();
         let refused = seal_beside(&mut s, Plaintext::of_value("status", 20, Some(&json!({"n": 0}))).unwrap(), &held);
         assert!(matches!(refused, Err(VaultError::NewerRecord { ref key, .. }) if *key == kb), "{refused:?}");
-        assert_eq!(s.nonces(), &before);
+        assert_eq!(s.nonces().next_counter(), before);
         // Other records are written as usual.
         let other = Plaintext::of_value("quota/店/2026-12-06", 20, Some(&json!({"used": 8}))).unwrap();
         assert_eq!(seal_beside(&mut s, other, &held).unwrap().0, ka);

@@ -4,7 +4,9 @@
 //! With one fresh random 96-bit nonce per write, uniqueness rests entirely on every single draw
 //! being good. Instead a nonce is `prefix (8 random bytes) || counter (4 bytes, big-endian)`:
 //! - the prefix is drawn once per *key session* (each service-worker start / unlock) from
-//!   `crypto.getRandomValues`, and the counter starts at 0;
+//!   `crypto.getRandomValues`, and the counter starts at 0; the sequence lives inside the live
+//!   session ([`super::session::VaultSession`]) and never leaves it, so every caller of that
+//!   session draws from the one counter;
 //! - within a session the counter only goes up, so two writes of one session can never share a
 //!   nonce, whatever the RNG does; the counter is never persisted, so a killed worker cannot
 //!   resume an old counter — the next session simply has a new prefix;
@@ -21,8 +23,10 @@ use super::VaultError;
 /// Length of the random per-session prefix.
 pub const PREFIX_LEN: usize = 8;
 
-/// The nonce state of one key session: random prefix and next counter value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The nonce state of one key session: random prefix and next counter value. Not `Clone`, and
+/// it cannot be rebuilt at a chosen counter: the only sequence of a session is the one inside
+/// its [`super::record::Sealer`], so no caller can hand back an older counter.
+#[derive(Debug, PartialEq, Eq)]
 pub struct NonceSequence {
     prefix: [u8; PREFIX_LEN],
     next: u32,
@@ -35,10 +39,10 @@ impl NonceSequence {
         Self { prefix, next: 0, exhausted: false }
     }
 
-    /// Resumes a sequence handed back by the caller (the worker keeps it in memory between
-    /// calls). `next` is the counter value the previous call returned.
-    pub fn resume(prefix: [u8; PREFIX_LEN], next: u32, exhausted: bool) -> Self {
-        Self { prefix, next, exhausted }
+    /// A sequence near its end, for the test that it never wraps.
+    #[cfg(test)]
+    fn at(prefix: [u8; PREFIX_LEN], next: u32) -> Self {
+        Self { prefix, next, exhausted: false }
     }
 
     /// The prefix of this session.
@@ -79,7 +83,7 @@ mod tests {
 
     #[test]
     fn counter_never_wraps() {
-        let mut seq = NonceSequence::resume([9; 8], u32::MAX - 1, false);
+        let mut seq = NonceSequence::at([9; 8], u32::MAX - 1);
         assert!(seq.take().is_ok());
         assert!(seq.take().is_ok());
         assert!(matches!(seq.take(), Err(VaultError::NonceExhausted)));

@@ -20,7 +20,7 @@ use super::record::Opened;
 use super::VaultError;
 
 /// A record's plaintext under construction. Push exactly the announced number of bytes of the
-/// value's JSON text, then seal it with [`super::Session::seal_text`].
+/// value's JSON text, then seal it with [`super::Sealer::seal_text`].
 #[derive(Debug)]
 pub struct Plaintext {
     logical: String,

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::newer::{newer_records, newer_version, NewerRecord};
 use super::plaintext::OpenedText;
-use super::record::{Opened, Session};
+use super::record::{Opened, Opener};
 use super::storage_key::{namespace, Namespace, QUARANTINE_PREFIX};
 use super::VaultError;
 
@@ -81,7 +81,7 @@ pub struct ScanText {
 }
 
 /// Opens every `r.` record in `entries` with `session`'s key; other namespaces are ignored.
-pub fn scan(session: &Session, entries: &[(String, Value)], now_ms: i64) -> Scan {
+pub fn scan(session: &Opener, entries: &[(String, Value)], now_ms: i64) -> Scan {
     let (records, tombstones, quarantine) = scan_by(
         entries,
         now_ms,
@@ -93,7 +93,7 @@ pub fn scan(session: &Session, entries: &[(String, Value)], now_ms: i64) -> Scan
 
 /// [`scan`] with the values left as JSON text: what the extension opens its store with, so a
 /// 10,000-order snapshot is decrypted in place and handed on without ever becoming a tree.
-pub fn scan_text(session: &Session, entries: &[(String, Value)], now_ms: i64) -> ScanText {
+pub fn scan_text(session: &Opener, entries: &[(String, Value)], now_ms: i64) -> ScanText {
     let (records, tombstones, quarantine) = scan_by(
         entries,
         now_ms,
@@ -174,12 +174,13 @@ pub fn list_quarantine(entries: &[(String, Value)]) -> Vec<QuarantineView> {
 #[cfg(test)]
 mod tests {
     use super::super::keys::DataKey;
+    use super::super::record::Sealer;
     use super::*;
     use serde_json::json;
 
     #[test]
     fn bad_records_are_set_aside_and_the_rest_opens() {
-        let mut s = Session::new(DataKey::from_bytes([3; 32]), [1; 8]);
+        let mut s = Sealer::new(&DataKey::from_bytes([3; 32]), [1; 8]);
         let (ka, ea) = s.seal("a", Some(&json!({"n": 1})), 10).unwrap();
         let (kb, mut eb) = s.seal("b", Some(&json!({"n": 2})), 10).unwrap();
         let (kc, mut ec) = s.seal("c", Some(&json!({"n": 3})), 10).unwrap();
@@ -195,8 +196,8 @@ mod tests {
             ("r.garbage".into(), json!("%%%")),
         ];
         // The text scan sorts every entry the same way, with the value as its JSON text.
-        let text = scan_text(&s, &entries, 99);
-        let scan = scan(&s, &entries, 99);
+        let text = scan_text(s.opener(), &entries, 99);
+        let scan = scan(s.opener(), &entries, 99);
         assert_eq!(text.records.len(), 1);
         assert_eq!(text.records[0].1.value_json(), Some(r#"{"n":1}"#));
         assert_eq!((&text.tombstones, &text.quarantine), (&scan.tombstones, &scan.quarantine));

@@ -1,5 +1,5 @@
-//! Sealed records: the envelope stored in `chrome.storage.local` and the key session that
-//! seals them.
+//! Sealed records: the envelope stored in `chrome.storage.local`, the read-only [`Opener`] that
+//! opens them and the [`Sealer`] (opener + nonce sequence) that seals them.
 //!
 //! Envelope (JSON): `{"v": schema, "k": key id, "n": nonce, "c": ciphertext+tag}`. The payload
 //! inside is `{"k": logical key, "t": written ms, "d": value}` (or `"gone": true` for a
@@ -17,6 +17,7 @@ use super::nonce::{NonceSequence, PREFIX_LEN};
 use super::plaintext::{OpenedText, Plaintext};
 use super::storage_key::storage_key_with;
 use super::{VaultError, SCHEMA_VERSION};
+use zeroize::Zeroize;
 
 /// A sealed record as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,34 +48,74 @@ fn record_aad(storage_key: &str, version: u32) -> Vec<u8> {
     format!("redship/vault/record|{storage_key}|{version}").into_bytes()
 }
 
-/// An unlocked data key plus its nonce sequence: everything needed to write records.
+/// The read-only side of an unlocked key: opens records and names them, and cannot seal (it
+/// holds no nonce state, so handing it to a reader can never repeat a nonce).
 #[derive(Debug, Clone)]
-pub struct Session {
-    key: DataKey,
-    nonces: NonceSequence,
-    // Sub-keys derived once per session rather than once per write.
+pub struct Opener {
+    // Sub-keys derived once per session rather than once per record.
     key_id: String,
     cipher: Cipher,
-    name_key: [u8; KEY_LEN],
+    name_key: SubKey,
 }
 
-impl Session {
+/// A derived 32-byte sub-key, wiped when dropped.
+#[derive(Clone)]
+struct SubKey([u8; KEY_LEN]);
+
+impl Drop for SubKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl std::fmt::Debug for SubKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SubKey(..)")
+    }
+}
+
+impl Opener {
+    /// The opener of `key`'s records.
+    pub fn new(key: &DataKey) -> Self {
+        let mut record_key = key.record_key();
+        let cipher = Cipher::new(&record_key);
+        record_key.zeroize();
+        Self { key_id: key.key_id(), cipher, name_key: SubKey(key.name_key()) }
+    }
+
+    /// [`DataKey::key_id`] of the key this opener opens.
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// The storage key of `logical` under this key.
+    pub fn storage_key(&self, logical: &str) -> Result<String, VaultError> {
+        storage_key_with(&self.name_key.0, logical)
+    }
+}
+
+/// The writing side of an unlocked key: the opener plus the session's nonce sequence. Not
+/// `Clone`: two copies would hand out the same nonces. A sealer starts at counter 0 with a fresh
+/// prefix ([`Sealer::new`]) and lives as long as its key session; there is no way to build one
+/// at a chosen counter.
+#[derive(Debug)]
+pub struct Sealer {
+    opener: Opener,
+    nonces: NonceSequence,
+}
+
+impl Sealer {
     /// Starts a session with a fresh random nonce prefix.
-    pub fn new(key: DataKey, prefix: [u8; PREFIX_LEN]) -> Self {
-        Self::resume(key, NonceSequence::new(prefix))
+    pub fn new(key: &DataKey, prefix: [u8; PREFIX_LEN]) -> Self {
+        Self { opener: Opener::new(key), nonces: NonceSequence::new(prefix) }
     }
 
-    /// Resumes a session from the state the caller kept since the last call.
-    pub fn resume(key: DataKey, nonces: NonceSequence) -> Self {
-        Self { key_id: key.key_id(), cipher: Cipher::new(&key.record_key()), name_key: key.name_key(), key, nonces }
+    /// The read-only side of this session.
+    pub fn opener(&self) -> &Opener {
+        &self.opener
     }
 
-    /// The data key.
-    pub fn key(&self) -> &DataKey {
-        &self.key
-    }
-
-    /// The nonce state, to hand back to the caller after writing.
+    /// The nonce state (read only: what the next seal will use).
     pub fn nonces(&self) -> &NonceSequence {
         &self.nonces
     }
@@ -93,19 +134,20 @@ impl Session {
 
     /// The storage key of `logical` under this session's key.
     pub fn storage_key(&self, logical: &str) -> Result<String, VaultError> {
-        storage_key_with(&self.name_key, logical)
+        self.opener.storage_key(logical)
     }
 
     /// Seals a plaintext built from the value's JSON text; returns the storage key and the
     /// record with its ciphertext still as bytes (the caller base64-encodes it, in pieces if it
     /// is big: pieces of a multiple of 3 bytes encode to pieces of the same text).
     pub fn seal_text(&mut self, plain: Plaintext) -> Result<(String, SealedBytes), VaultError> {
-        let skey = storage_key_with(&self.name_key, plain.logical())?;
+        let skey = self.storage_key(plain.logical())?;
         let mut buf = plain.finish()?;
         let nonce = self.nonces.take()?;
         // In place: the buffer was sized for the tag, so the record exists once in memory.
-        self.cipher.seal_in_place(&nonce, &record_aad(&skey, SCHEMA_VERSION), &mut buf);
-        Ok((skey, SealedBytes { v: SCHEMA_VERSION, k: self.key_id.clone(), n: b64_encode(&nonce), ct: buf }))
+        self.opener.cipher.seal_in_place(&nonce, &record_aad(&skey, SCHEMA_VERSION), &mut buf);
+        let k = self.opener.key_id.clone();
+        Ok((skey, SealedBytes { v: SCHEMA_VERSION, k, n: b64_encode(&nonce), ct: buf }))
     }
 }
 
@@ -125,17 +167,17 @@ pub struct SealedBytes {
 /// Opens the raw JSON found at `storage_key`. Anything that does not authenticate is
 /// [`VaultError::Damaged`]; a newer or unknown schema is [`VaultError::UnknownVersion`].
 pub fn open(key: &DataKey, storage_key_found: &str, raw: &Value) -> Result<Opened, VaultError> {
-    Session::new(key.clone(), [0; PREFIX_LEN]).open(storage_key_found, raw)
+    Opener::new(key).open(storage_key_found, raw)
 }
 
-impl Session {
-    /// [`open`] with this session's cached sub-keys (what a whole-store scan uses).
+impl Opener {
+    /// [`open`] with this opener's cached sub-keys (what a whole-store scan uses).
     pub fn open(&self, storage_key_found: &str, raw: &Value) -> Result<Opened, VaultError> {
         let damaged = || VaultError::Damaged { key: storage_key_found.to_string() };
         self.open_raw_text(storage_key_found, raw)?.into_opened().ok_or_else(damaged)
     }
 
-    /// [`Session::open`] with the value left as JSON text (a big record never becomes a tree).
+    /// [`Opener::open`] with the value left as JSON text (a big record never becomes a tree).
     pub fn open_raw_text(&self, storage_key_found: &str, raw: &Value) -> Result<OpenedText, VaultError> {
         let damaged = || VaultError::Damaged { key: storage_key_found.to_string() };
         let env = Envelope::deserialize(raw).map_err(|_| match raw.get("v").and_then(Value::as_u64) {
@@ -165,7 +207,7 @@ impl Session {
             return Err(damaged());
         }
         let opened = OpenedText::parse(buf).ok_or_else(damaged)?;
-        if storage_key_with(&self.name_key, &opened.logical_key).ok().as_deref() != Some(storage_key_found) {
+        if storage_key_with(&self.name_key.0, &opened.logical_key).ok().as_deref() != Some(storage_key_found) {
             return Err(damaged());
         }
         Ok(opened)

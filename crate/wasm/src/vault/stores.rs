@@ -1,14 +1,15 @@
-//! Vault bindings for the locked queue, backup and restore, the quarantine list, retention and settings.
+//! Vault bindings for the locked queue (sealing; opening is `VaultSession.queueOpen`), backup
+//! export (restore is `VaultSession.restore`), the quarantine list, retention and settings.
 
 use std::collections::BTreeMap;
 
 use redship_core::vault::codec::{Passphrase, Precomputed};
-use redship_core::vault::{backup, keys, pending, quarantine, retention, settings, DataKey, Envelope, KeysRecord};
+use redship_core::vault::{backup, keys, pending, quarantine, retention, settings, KeysRecord};
 use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::{entries, moves, verr, SessionView};
+use super::{entries, verr};
 use crate::boundary::{from_js, to_js};
 
 #[derive(Deserialize)]
@@ -26,29 +27,6 @@ pub fn vault_queue_seal(request: JsValue, random: &[u8]) -> Result<JsValue, JsVa
     let req: QueueSealRequest = from_js(request)?;
     let (storage_key, envelope) = pending::seal_pending(&req.keys, &req.event, req.now_ms, random).map_err(verr)?;
     to_js(&serde_json::json!({ "storageKey": storage_key, "envelope": envelope }))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct QueueOpenRequest {
-    keys: KeysRecord,
-    data_key: String,
-    entries: BTreeMap<String, Value>,
-    now_ms: i64,
-}
-
-/// `vaultQueueOpen({keys, dataKey, entries, nowMs})` → `{events: [{storageKey, atMs, event}],
-/// quarantine: [...]}`, oldest event first.
-#[wasm_bindgen(js_name = vaultQueueOpen)]
-pub fn vault_queue_open(request: JsValue) -> Result<JsValue, JsValue> {
-    let req: QueueOpenRequest = from_js(request)?;
-    let key = DataKey::from_b64(&req.data_key).map_err(verr)?;
-    let (events, failed) = pending::open_pending(&req.keys, &key, &entries(req.entries), req.now_ms).map_err(verr)?;
-    let events: Vec<Value> = events
-        .into_iter()
-        .map(|e| serde_json::json!({ "storageKey": e.storage_key, "atMs": e.at_ms, "event": e.event }))
-        .collect();
-    to_js(&serde_json::json!({ "events": events, "quarantine": moves(failed) }))
 }
 
 #[derive(Deserialize)]
@@ -71,33 +49,6 @@ pub fn vault_backup_export(request: JsValue, random: &[u8]) -> Result<String, Js
     let iterations = req.iterations.unwrap_or(keys::DEFAULT_PBKDF2_ITERATIONS);
     let pass = Passphrase::with(&req.passphrase, req.precomputed.as_ref());
     backup::export_backup(&req.records, pass, iterations, random, req.now_ms).map_err(verr)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RestoreRequest {
-    session: SessionView,
-    text: String,
-    passphrase: String,
-    #[serde(default)]
-    precomputed: Option<Precomputed>,
-    current_keys: Vec<String>,
-}
-
-/// `vaultBackupRestore({session, text, passphrase, precomputed?, currentKeys})` → `{session, items, createdMs,
-/// count}`: `items` (restored records + tombstones for keys the backup lacks) go in one `set`.
-/// Wrong passphrase or a damaged file fails before anything is produced.
-#[wasm_bindgen(js_name = vaultBackupRestore)]
-pub fn vault_backup_restore(request: JsValue) -> Result<JsValue, JsValue> {
-    let req: RestoreRequest = from_js(request)?;
-    let contents =
-        backup::import_backup(&req.text, Passphrase::with(&req.passphrase, req.precomputed.as_ref())).map_err(verr)?;
-    let mut session = req.session.session()?;
-    let items: BTreeMap<String, Envelope> =
-        backup::plan_restore(&mut session, &contents, &req.current_keys).map_err(verr)?.into_iter().collect();
-    to_js(
-        &serde_json::json!({ "session": SessionView::of(&session), "items": items, "createdMs": contents.created_ms, "count": contents.records.len() }),
-    )
 }
 
 /// `vaultQuarantineList({storageKey: raw})` → `[{quarantineKey, storageKey, code, found,
