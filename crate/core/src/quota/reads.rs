@@ -4,13 +4,11 @@
 //! used and total is recorded like any numbers the workbench showed (the page wins over our
 //! count). A block that names the quota but cannot be read is kept for the self-check.
 
-use super::api::{
-    DashboardRequest, KeyedRecord, Problem, ProblemKind, QuotaUpdate, RecordPageShowsRequest, ShownQuota,
-};
-use super::endpoint::{endpoint_key, EndpointRecord};
+use super::api::{DashboardRequest, KeyedRecord, QuotaUpdate, RecordPageShowsRequest, ShownQuota};
+use super::endpoint::endpoint_key;
 use super::ids::ledger_key;
 use super::ledger::{DayLedger, PageSource};
-use super::service::{dashboard, record_page_shows};
+use super::service::{dashboard, load_endpoint, record_page_shows};
 use super::shown::{read_board, read_fields, QuotaWords, ReadQuota};
 use super::{QuotaError, QuotaInputs};
 use crate::chinaday::ChinaDay;
@@ -72,18 +70,7 @@ pub fn record_page_reads(req: &RecordPageReadsRequest, words: &QuotaWords) -> Re
     let first = req.reads.first().ok_or_else(|| QuotaError::InvalidRequest("nothing read".into()))?;
     let shop = first.shop.trim().to_string();
     let key = endpoint_key(&shop);
-    let mut problem = None;
-    let mut record = match req.inputs.endpoint.as_ref().filter(|v| !v.is_null()) {
-        None => EndpointRecord::new(&shop),
-        Some(v) => match EndpointRecord::load(&key, v) {
-            Ok(r) if r.shop == shop => r,
-            Ok(_) | Err(_) => {
-                let message = format!("`{key}` could not be read and was started afresh");
-                problem = Some(Problem::new(ProblemKind::Other, vec![], &key, message, "reset"));
-                EndpointRecord::new(&shop)
-            }
-        },
-    };
+    let (mut record, problem) = load_endpoint(&req.inputs, &shop);
     let mut dirty = problem.is_some();
     let mut shows = Vec::new();
     for (i, r) in req.reads.iter().enumerate() {

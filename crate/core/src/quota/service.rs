@@ -94,6 +94,22 @@ pub fn record_page_decrypt(req: &PageEventRequest) -> Result<QuotaUpdate, QuotaE
     Ok(update)
 }
 
+/// The shop's endpoint record from `inputs`; a broken one (or another shop's) is started
+/// afresh, with the problem that says so.
+pub(super) fn load_endpoint(inputs: &QuotaInputs, shop: &str) -> (EndpointRecord, Option<Problem>) {
+    let key = endpoint_key(shop);
+    match inputs.endpoint.as_ref().filter(|v| !v.is_null()) {
+        None => (EndpointRecord::new(shop), None),
+        Some(v) => match EndpointRecord::load(&key, v) {
+            Ok(r) if r.shop == shop => (r, None),
+            Ok(_) | Err(_) => {
+                let message = format!("`{key}` could not be read and was started afresh");
+                (EndpointRecord::new(shop), Some(Problem::new(ProblemKind::Other, vec![], &key, message, "reset")))
+            }
+        },
+    }
+}
+
 /// Reads the shop's endpoint record (a broken one is named and started afresh), takes the
 /// requests of a page-seen decrypt when given, and reports the learned endpoint in the view.
 fn attach_endpoint(
@@ -104,19 +120,9 @@ fn attach_endpoint(
 ) {
     let shop = shop.trim();
     let key = endpoint_key(shop);
-    let mut dirty = false;
-    let mut record = match inputs.endpoint.as_ref().filter(|v| !v.is_null()) {
-        None => EndpointRecord::new(shop),
-        Some(v) => match EndpointRecord::load(&key, v) {
-            Ok(r) if r.shop == shop => r,
-            Ok(_) | Err(_) => {
-                let message = format!("`{key}` could not be read and was started afresh");
-                update.problems.push(Problem::new(ProblemKind::Other, vec![], &key, message, "reset"));
-                dirty = true;
-                EndpointRecord::new(shop)
-            }
-        },
-    };
+    let (mut record, problem) = load_endpoint(inputs, shop);
+    let mut dirty = problem.is_some();
+    update.problems.extend(problem);
     if let Some((package_id, at_ms, sent)) = learn {
         dirty |= record.observe(package_id, at_ms, sent);
     }
