@@ -157,22 +157,22 @@ pub fn with_context_lists<T: DeserializeOwned>(request: JsValue) -> Result<(T, C
     Ok((from_js(without(&request, &LISTS)?)?, lists))
 }
 
-/// `knownOrders` in its JSON form (`redship_core::tracking::known_wire`).
+/// `knownOrders` in its JSON form (`redship_core::ship::known_wire`).
 #[derive(serde::Deserialize)]
-struct KnownOrders(#[serde(with = "redship_core::tracking::known_wire")] Vec<redship_core::tracking::KnownOrder>);
+struct KnownOrders(#[serde(with = "redship_core::ship::known_wire")] Vec<redship_core::ship::KnownOrder>);
 
 /// The long lists of a validation context, read by [`with_context_lists`].
 #[derive(Default)]
 pub struct ContextLists {
     /// `knownOrders`.
-    pub known_orders: Vec<redship_core::tracking::KnownOrder>,
+    pub known_orders: Vec<redship_core::ship::KnownOrder>,
     /// `usedNumbers`.
-    pub used_numbers: Vec<redship_core::tracking::UsedNumber>,
+    pub used_numbers: Vec<redship_core::ship::UsedNumber>,
 }
 
 impl ContextLists {
     /// Puts the lists into `context`.
-    pub fn into_context(self, context: &mut redship_core::tracking::ValidationContext) {
+    pub fn into_context(self, context: &mut redship_core::ship::ValidationContext) {
         context.known_orders = self.known_orders;
         context.used_numbers = self.used_numbers;
     }
@@ -191,28 +191,28 @@ pub fn browser_gb18030(bytes: &[u8]) -> String {
 /// [`context_request`] reads apart.
 pub trait WithContext: DeserializeOwned {
     /// The request's validation context.
-    fn context_mut(&mut self) -> &mut redship_core::tracking::ValidationContext;
+    fn context_mut(&mut self) -> &mut redship_core::ship::ValidationContext;
 }
 
-impl WithContext for redship_core::tracking::ImportRequest {
-    fn context_mut(&mut self) -> &mut redship_core::tracking::ValidationContext {
+impl WithContext for redship_core::ship::ImportRequest {
+    fn context_mut(&mut self) -> &mut redship_core::ship::ValidationContext {
         &mut self.context
     }
 }
 
-impl WithContext for redship_core::tracking::RevalidateRequest {
-    fn context_mut(&mut self) -> &mut redship_core::tracking::ValidationContext {
+impl WithContext for redship_core::ship::RevalidateRequest {
+    fn context_mut(&mut self) -> &mut redship_core::ship::ValidationContext {
         &mut self.context
     }
 }
 
-impl WithContext for redship_core::tracking::plan::PlanRequest {
-    fn context_mut(&mut self) -> &mut redship_core::tracking::ValidationContext {
+impl WithContext for redship_core::ship::plan::PlanRequest {
+    fn context_mut(&mut self) -> &mut redship_core::ship::ValidationContext {
         &mut self.context
     }
 }
 
-/// A request with a validation context (`trackingRevalidate`, `fillPlan`; [`import_request`]
+/// A request with a validation context (`shipRevalidate`, `shipFillPlan`; [`import_request`]
 /// adds the import's bytes), its long lists read apart ([`with_context_lists`]).
 pub fn context_request<T: WithContext>(request: JsValue) -> Result<T, JsValue> {
     let (mut req, lists): (T, _) = with_context_lists(request)?;
@@ -220,11 +220,11 @@ pub fn context_request<T: WithContext>(request: JsValue) -> Result<T, JsValue> {
     Ok(req)
 }
 
-/// A `trackingImport` request, its `bytes` (a `Uint8Array` or `ArrayBuffer`) copied in directly
+/// A `shipImport` request, its `bytes` (a `Uint8Array` or `ArrayBuffer`) copied in directly
 /// and its long lists read apart ([`with_context_lists`]).
-pub fn import_request(request: JsValue) -> Result<redship_core::tracking::ImportRequest, JsValue> {
+pub fn import_request(request: JsValue) -> Result<redship_core::ship::ImportRequest, JsValue> {
     let (request, bytes) = take_bytes(request, "bytes")?;
-    let mut req: redship_core::tracking::ImportRequest = context_request(request)?;
+    let mut req: redship_core::ship::ImportRequest = context_request(request)?;
     if bytes.is_some() {
         req.bytes = bytes;
     }
