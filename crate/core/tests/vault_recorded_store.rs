@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 
 const RECORDED: &str = include_str!("../../../tests/fixtures/update/c31608f.json");
 
+// A helper of the tests below (clippy sees only `#[test]` functions as tests): a panic is a failed test.
+#[allow(clippy::unwrap_used)]
 fn recorded() -> (Value, KeysRecord, Vec<(String, Value)>) {
     let fixture: Value = serde_json::from_str(RECORDED).unwrap();
     let storage = fixture["storage"].as_object().unwrap();
