@@ -70,7 +70,18 @@ export async function connect(url) {
 /** Evaluates `expression` (awaiting a promise) in a session; returns its value or throws. */
 export async function evaluate(cdp, sessionId, expression, timeoutMs = 120000) {
   const run = cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true, timeout: timeoutMs }, sessionId);
-  const res = await Promise.race([run, sleep(timeoutMs + 5000).then(() => { throw new Error(`evaluate timed out: ${expression.slice(0, 80)}`); })]);
+  // The guard's timer is cleared once the answer is in: left running, each call's timer kept
+  // node alive for its whole timeout after the bench had written its results.
+  let timer;
+  const guard = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`evaluate timed out: ${expression.slice(0, 80)}`)), timeoutMs + 5000);
+  });
+  let res;
+  try {
+    res = await Promise.race([run, guard]);
+  } finally {
+    clearTimeout(timer);
+  }
   if (res.exceptionDetails) {
     const d = res.exceptionDetails;
     throw new Error(`in page: ${d.exception?.description || d.text}`);

@@ -34,6 +34,8 @@ export async function benchExtensions() {
   // The harness seeds records with the worker's own modules (bench.js seedQuota); the build has
   // them only bundled into sw.js, so their sources come along (the worker still runs the bundle).
   cpSync(join(ROOT, 'extension/sw'), join(redship, 'sw'), { recursive: true });
+  // sw/core.js imports the site profile, which the build bundles into sw.js and does not ship.
+  cpSync(join(ROOT, 'extension/site-profile.json'), join(redship, 'site-profile.json'));
   addHarness(redship, dataDir);
   const echo = join(root, 'echo');
   cpSync(join(BENCH, 'echo-extension'), echo, { recursive: true });
