@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 
 pub use redship_bind::{
-    context_request, export_err, export_with, from_js, from_js_large, from_js_named, import_request, js_error, map_err,
+    export_err, export_with, from_js, from_js_large, from_js_named, import_request, js_error, map_err,
     required_snapshot, to_js,
 };
 

@@ -6,7 +6,7 @@
 //! whose `code` is `NeedsOffice`, and the worker passes the same request on. GBK CSVs are read
 //! here, decoded by the browser.
 
-use crate::boundary::{context_request, from_js, import_request, js_error, map_err, to_js};
+use crate::boundary::{from_js, import_request, js_error, map_err, to_js};
 use redship_core::tracking::{self, couriers, journal, live, pace, plan, report, used, wal, ImportError};
 use wasm_bindgen::prelude::*;
 
@@ -33,7 +33,7 @@ fn import_err(e: ImportError) -> JsValue {
 /// couriers})` → preview view, after the user fixed or removed rows.
 #[wasm_bindgen(js_name = trackingRevalidate)]
 pub fn tracking_revalidate(request: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&tracking::revalidate(&context_request(request)?))
+    to_js(&tracking::revalidate(&from_js(request)?))
 }
 
 /// `trackingCouriers()` → SPEC.md's default courier list `[{code, name}]`.
@@ -60,8 +60,7 @@ pub fn tracking_dialog_courier(request: JsValue) -> Result<JsValue, JsValue> {
 /// the run record to save (only rows that pass validation now).
 #[wasm_bindgen(js_name = fillPlan)]
 pub fn fill_plan(request: JsValue) -> Result<JsValue, JsValue> {
-    // Its known orders and used numbers (10,000 and more) are read apart, as for the import.
-    let req: plan::PlanRequest = context_request(request)?;
+    let req: plan::PlanRequest = from_js(request)?;
     to_js(&plan::plan(&req).map_err(map_err("FillError"))?)
 }
 

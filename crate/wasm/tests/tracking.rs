@@ -136,6 +136,12 @@ fn context_lists_are_read_apart() {
         let req = obj(&format!(r#"{{"source": "paste", "text": "{text}", {bad}}}"#));
         assert_eq!(error_name(&tracking_import(req).unwrap_err()), "RequestError", "{bad}");
     }
+    // The old array form is refused by name, not read as an empty list.
+    let old = obj(&format!(
+        r#"{{"source": "paste", "text": "{text}", "knownOrders": [{{"packageId": "P100000000000001", "waiting": true}}]}}"#
+    ));
+    let message = get(&tracking_import(old).unwrap_err(), "message").as_string().unwrap_or_default();
+    assert!(message.contains("knownOrders: the old list of {packageId, waiting} objects"), "{message}");
 }
 
 #[wasm_bindgen_test]

@@ -328,8 +328,10 @@ pub fn revalidate(req: &RevalidateRequest) -> PreviewView {
 /// as two texts it is a copy and a split. Blank lines are skipped; an ID in both lists is closed.
 pub mod known_wire {
     use super::KnownOrder;
+    use serde::de::{self, MapAccess, SeqAccess, Visitor};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use std::borrow::Cow;
+    use std::fmt;
 
     #[derive(Default, Serialize, Deserialize)]
     #[serde(default, deny_unknown_fields)]
@@ -342,9 +344,11 @@ pub mod known_wire {
         unclear: Cow<'a, str>,
     }
 
-    /// Reads the two texts into orders, waiting ones first.
+    /// Reads the texts into orders, waiting ones first. `null` reads as none; the old form, a
+    /// list of `{packageId, waiting}` objects, is refused by name (only a map is read:
+    /// serde-wasm-bindgen would read a struct's fields from an array by name, finding none).
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<KnownOrder>, D::Error> {
-        let w = Wire::deserialize(d)?;
+        let w = d.deserialize_option(Texts)?;
         let ids = |text: &str, waiting: bool, unclear: bool| -> Vec<KnownOrder> {
             text.lines()
                 .map(str::trim)
@@ -356,6 +360,42 @@ pub mod known_wire {
         out.extend(ids(&w.unclear, false, true));
         out.extend(ids(&w.closed, false, false));
         Ok(out)
+    }
+
+    /// Reads `knownOrders`: a map of the three texts, or `null`.
+    struct Texts;
+
+    impl<'de> Visitor<'de> for Texts {
+        type Value = Wire<'de>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("knownOrders as {waiting, closed, unclear}: package IDs joined by line breaks")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Wire::default())
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Wire::default())
+        }
+
+        // `deserialize_any`, not `deserialize_map`: serde-wasm-bindgen reads any JS iterable as a
+        // map of pairs, so an array would fail there with a message about pairs, not this form.
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(de::Error::custom(
+                "knownOrders: the old list of {packageId, waiting} objects is no longer read; send \
+                 {waiting, closed, unclear}, package IDs joined by line breaks",
+            ))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            Wire::deserialize(de::value::MapAccessDeserializer::new(map))
+        }
     }
 
     /// Writes the orders as the two texts.

@@ -29,7 +29,7 @@ use super::{
 };
 use crate::hash::FastMap;
 use serde::ser::SerializeMap;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defines a request's reading form: its own fields, then the [`ValidationContext`]'s fields at
 /// the top level, without `#[serde(flatten)]`, which would first copy the whole request (10,000
@@ -44,12 +44,17 @@ macro_rules! context_wire {
             $($(#[$fm])* $field: $ty,)*
             #[serde(default, with = "super::known_wire")]
             known_orders: Vec<KnownOrder>,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "null_as_none")]
             used_numbers: Vec<UsedNumber>,
             #[serde(default)]
             couriers: Vec<CourierEntry>,
         }
     };
+}
+
+/// A list sent as `null` (the worker has none yet) reads as empty.
+fn null_as_none<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The context read by a [`context_wire!`] form.
