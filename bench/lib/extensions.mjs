@@ -6,7 +6,7 @@ import { cpSync, rmSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH, OUT, DEV_EXTENSION, ROOT } from './env.mjs';
 import { vendorScripts } from './deps.mjs';
-import { writeTrackingData } from './tracking-data.mjs';
+import { writeTrackingData } from './ship-data.mjs';
 
 let made = null;
 

@@ -63,7 +63,7 @@ async function importOurs(kind) {
   // gets the context as built: the same objects, from which it makes its own lookup sets).
   const knownOrders = knownForCore(ctx.knownOrders);
   // A fresh copy each time: the core must not get bytes it has seen (no caching across calls).
-  return () => wasm.trackingImport({ source: kind, bytes: bytes.slice(), knownOrders, usedNumbers: ctx.usedNumbers, couriers: ctx.couriers });
+  return () => wasm.shipImport({ source: kind, bytes: bytes.slice(), knownOrders, usedNumbers: ctx.usedNumbers, couriers: ctx.couriers });
 }
 async function importBase(kind) {
   const ctx = await data('context.json', true);
@@ -311,7 +311,7 @@ async function vaultCompare(reps, per = 100) {
 globalThis.bench.vaultCompare = vaultCompare;
 
 /**
- * Where the import's time goes: trackingImport with the full context, without the used numbers,
+ * Where the import's time goes: shipImport with the full context, without the used numbers,
  * without the known orders, and with neither (parse + validate + view conversion alone);
  * one run each after the timed runs (warm), in ms.
  */
@@ -332,7 +332,7 @@ async function importBreakdown(kind) {
     for (let i = 0; i < 1; i++) {
       await sleep(20);
       const t0 = performance.now();
-      w.trackingImport({ source: kind, bytes: bytes.slice(), knownOrders, usedNumbers: c.usedNumbers, couriers: c.couriers });
+      w.shipImport({ source: kind, bytes: bytes.slice(), knownOrders, usedNumbers: c.usedNumbers, couriers: c.couriers });
       t.push(performance.now() - t0);
     }
     out[name] = median(t);

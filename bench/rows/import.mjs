@@ -1,5 +1,5 @@
 // Row 1 — import: parse and validate 10,000 tracking rows, as CSV and as the same rows in XLSX,
-// with the wasm core (trackingImport, called as the service worker calls it: CSV in the main
+// with the wasm core (shipImport, called as the service worker calls it: CSV in the main
 // module, XLSX in the office module) against the JS
 // baseline (bench/baseline/import.js: papaparse or SheetJS, then per-courier regular expressions),
 // both in the same extension page of headless Chromium, same bytes, same context (10,000 orders
@@ -21,10 +21,10 @@ export async function run({ quick = false } = {}) {
   try {
     const page = await openHarness(browser.cdp, browser.ids[0]);
     const exports = await page.call('bench.exportsList()');
-    if (!exports.includes('trackingImport')) {
+    if (!exports.includes('shipImport')) {
       return ['csv', 'xlsx'].map((kind) => ({
         id: `import-${kind}`, figure: `Import: 10,000 rows, ${kind.toUpperCase()}`, unit: 'ms', goal: 0.5,
-        pending: 'the wasm export trackingImport has not landed',
+        pending: 'the wasm export shipImport has not landed',
       }));
     }
     const out = [];
@@ -37,12 +37,12 @@ export async function run({ quick = false } = {}) {
       const t = await page.call(`bench.importTime('${kind}', ${reps})`, 600000);
       const bd = await page.call(`bench.importBreakdown('${kind}')`, 600000);
       const ms = (x) => `${Math.round(x)} ms`;
-      const why = `where the time goes (trackingImport, one warm run each): full context ${ms(bd.full)}; without the ${bd.usedNumbers} used numbers ${ms(bd.noUsedNumbers)}; without the ${bd.knownOrders} known orders ${ms(bd.noKnownOrders)}; with neither ${ms(bd.neither)} (reading, validation and converting the 10,000-row view to JS). The baseline does the whole job in ${ms(t.baseMedian)}`;
+      const why = `where the time goes (shipImport, one warm run each): full context ${ms(bd.full)}; without the ${bd.usedNumbers} used numbers ${ms(bd.noUsedNumbers)}; without the ${bd.knownOrders} known orders ${ms(bd.noKnownOrders)}; with neither ${ms(bd.neither)} (reading, validation and converting the 10,000-row view to JS). The baseline does the whole job in ${ms(t.baseMedian)}`;
       out.push({
         why,
         breakdown: bd,
         ...base, ours: t.oursMedian, baseline: t.baseMedian, ratio: t.oursMedian / t.baseMedian,
-        note: `trackingImport vs ${kind === 'csv' ? 'papaparse' : 'SheetJS'} + regexes; verdicts equal (${cmp.ours.ok} ok, ${cmp.ours.warning} warning, ${cmp.ours.error} error); median of ${reps} interleaved runs (spread ±${Math.round(spread(t.ours) * 100)}% / ±${Math.round(spread(t.base) * 100)}%)`,
+        note: `shipImport vs ${kind === 'csv' ? 'papaparse' : 'SheetJS'} + regexes; verdicts equal (${cmp.ours.ok} ok, ${cmp.ours.warning} warning, ${cmp.ours.error} error); median of ${reps} interleaved runs (spread ±${Math.round(spread(t.ours) * 100)}% / ±${Math.round(spread(t.base) * 100)}%)`,
         samples: { ours: t.ours, base: t.base },
       });
     }
@@ -51,11 +51,11 @@ export async function run({ quick = false } = {}) {
     for (const e of out) {
       if (e.ratio <= e.goal) continue;
       const kind = e.id.split('-')[1];
-      const expr = `(async () => { const w = await bench.importer('${kind}'); const c = await bench.data('context.json', true); const b = await bench.data('tracking.${kind}'); w.trackingImport({ source: '${kind}', bytes: b.slice(), knownOrders: bench.knownForCore(c.knownOrders), usedNumbers: c.usedNumbers, couriers: c.couriers }); })()`;
+      const expr = `(async () => { const w = await bench.importer('${kind}'); const c = await bench.data('context.json', true); const b = await bench.data('tracking.${kind}'); w.shipImport({ source: '${kind}', bytes: b.slice(), knownOrders: bench.knownForCore(c.knownOrders), usedNumbers: c.usedNumbers, couriers: c.couriers }); })()`;
       const top = await profileByCrate(ext.redship, expr, 3, kind === 'xlsx' ? 'redship_office' : 'redship_wasm').catch(() => null);
       if (top) {
         e.profile = top;
-        e.why += `. CPU profile of trackingImport (self time per run, unoptimised build with names): ${top.map((t) => `${t.what} ${t.ms} ms (${t.share}%)`).join(', ')}`;
+        e.why += `. CPU profile of shipImport (self time per run, unoptimised build with names): ${top.map((t) => `${t.what} ${t.ms} ms (${t.share}%)`).join(', ')}`;
       }
     }
     return out;

@@ -55,7 +55,7 @@
   }
   // The third "waiting to ship" signal: which rows of the list show a 发货 control. Each row's
   // package ID and that one fact (nothing else from the row; the selectors are the profile's, via
-  // fill-dom.js) go to the worker, whose core compares it with what the answers said. Only rows
+  // ship-dom.js) go to the worker, whose core compares it with what the answers said. Only rows
   // of packages the worker has read from this page's answers, once a row looked the same on two
   // scans in a row (a row mid-render is not), and again only when it changes; sent in the order
   // of the answers and shipments before them (a row the page just shipped has lost its 发货).
@@ -65,7 +65,7 @@
   const shippedHere = new Set();
   let lastScan = new Map();
   function scanRows() {
-    const D = globalThis.RedShipFillDom;
+    const D = globalThis.RedShipShipDom;
     if (!D || !onList() || R.listsReading() > 0) {
       lastScan = new Map();
       return;

@@ -42,7 +42,7 @@ export const siteVersion = profile.version;
 
 let officeReady = null;
 
-/** The office module's exports (`trackingImport`, `trackingSheets`, `transitExportXlsx`),
+/** The office module's exports (`shipImport`, `shipSheets`, `transitExportXlsx`),
  *  loaded on first use; a failed load is retried on the next call. */
 export async function office() {
   officeReady ??= initOffice({ module_or_path: chrome.runtime.getURL('pkg/redship_office_bg.wasm') })

@@ -5,7 +5,7 @@
 // so a page reload, a navigation or a worker restart resumes where it stopped and never ships an
 // order twice. A step saves only what it changed (the core's write-ahead log, a few hundred
 // bytes); the whole run record is saved now and then, off the content script's path, and after a
-// restart the log is folded back into it (core `FillJournal.open`, exactly once). The live run
+// restart the log is folded back into it (core `ShipJournal.open`, exactly once). The live run
 // stays in the core's memory between steps: a step crosses only its events and its answer.
 //
 // Ship mode waits between orders at the run's pace (sw/ship/pace.js): each step hands the core a
@@ -82,19 +82,19 @@ register('ship.import', async (p) => {
   if (p.sheet) req.sheet = p.sheet;
   // Workbooks (.xlsx, .xls and .ods all come as source 'xlsx') are read by the office module,
   // loaded on first use.
-  const view = p.source === 'xlsx' ? (await office()).trackingImport(req) : core.trackingImport(req);
+  const view = p.source === 'xlsx' ? (await office()).shipImport(req) : core.shipImport(req);
   return { ...view, listPages: await listSeen(shop) };
 });
 
-register('ship.sheets', async (p) => (await office()).trackingSheets({ bytes: fromBase64(p.bytes) }));
+register('ship.sheets', async (p) => (await office()).shipSheets({ bytes: fromBase64(p.bytes) }));
 
 register('ship.revalidate', async (p) => {
   const shop = await shopOrFail();
-  const view = core.trackingRevalidate({ rows: cleanRows(p.rows), ...(await validationContext(shop)) });
+  const view = core.shipRevalidate({ rows: cleanRows(p.rows), ...(await validationContext(shop)) });
   return { ...view, listPages: await listSeen(shop) };
 });
 
-// The live run: {rec, journal}. `journal` (the core's FillJournal) holds the live run, the record
+// The live run: {rec, journal}. `journal` (the core's ShipJournal) holds the live run, the record
 // with its log folded in, and that log; `rec.run` is only the run as last saved whole. Set only
 // after a save succeeded, and by a load only when nothing was saved while it read (a load racing
 // a step must not put an older run back). The glue frees old journals.
@@ -120,7 +120,7 @@ async function liveRun() {
   const rec = got[runKey(cur.runId)];
   if (!rec) return null;
   const logged = got[walKey(cur.runId)] ?? null;
-  const journal = core.FillJournal.open({ run: rec.run, log: logged });
+  const journal = core.ShipJournal.open({ run: rec.run, log: logged });
   const loaded = { rec, journal };
   if (seen === saves) {
     live = loaded;
@@ -158,12 +158,12 @@ function checkpointSoon() {
 }
 
 /** The used numbers of `shop`, with those of the live run not merged into the record yet (the
- *  core's one rule, `fillUsedMerge`, also used when a run is saved whole). */
+ *  core's one rule, `shipUsedMerge`, also used when a run is saved whole). */
 async function usedWithLive(shop) {
   const rec = (await store.get(usedKey(shop))) ?? null;
   const current = await liveRun();
   if (current?.rec.shop !== shop) return rec?.numbers || [];
-  const merged = core.fillUsedMerge(rec, { run: current.journal.run(false), nowMs: Date.now() });
+  const merged = core.shipUsedMerge(rec, { run: current.journal.run(false), nowMs: Date.now() });
   return (merged ?? rec)?.numbers || [];
 }
 
@@ -250,7 +250,7 @@ async function tabGone(tabId) {
 
 /** The used-numbers record with this run's shipped and filled numbers added, or null if unchanged. */
 async function mergeUsed(shop, run) {
-  return core.fillUsedMerge((await store.get(usedKey(shop))) ?? null, { run, nowMs: Date.now() });
+  return core.shipUsedMerge((await store.get(usedKey(shop))) ?? null, { run, nowMs: Date.now() });
 }
 
 /** Tells the run's tab to work (it also polls on load, so a missed wake is harmless). */
@@ -270,7 +270,7 @@ register('ship.start', async (p) => {
     const changes = {};
     if (old) {
       // An idle run is cancelled in its own journal; a working one is refused (the core's rule).
-      const run = core.fillJournalReplace({ run: old.run, nowMs: Date.now() });
+      const run = core.shipJournalReplace({ run: old.run, nowMs: Date.now() });
       // Saved whole with its log folded in, before it stops being the current run.
       changes[runKey(run.runId)] = { ...old, run, updatedAtMs: Date.now() };
       changes[walKey(run.runId)] = null;
@@ -279,14 +279,14 @@ register('ship.start', async (p) => {
     }
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const { pace } = await paceSettings();
-    const planned = core.fillPlan({ runId, mode: p.mode, rows: cleanRows(p.rows), pace, nowMs: Date.now(), ...(await validationContext(contact.shop)) });
-    const view = core.fillJournalApply({ run: planned, event: { type: 'start' }, nowMs: Date.now() });
+    const planned = core.shipFillPlan({ runId, mode: p.mode, rows: cleanRows(p.rows), pace, nowMs: Date.now(), ...(await validationContext(contact.shop)) });
+    const view = core.shipJournalApply({ run: planned, event: { type: 'start' }, nowMs: Date.now() });
     // `start` on a fresh run hands out its first item: keep the run started but unassigned,
     // the content script asks `next` itself and gets that same item again (phase opening).
     const next = { v: 1, shop: contact.shop, tabId: contact.tabId, updatedAtMs: Date.now(), run: view.run };
     saves += 1;
     await store.put({ ...changes, [CURRENT]: { v: 1, runId, updatedAtMs: Date.now() }, [runKey(runId)]: next });
-    live = { rec: next, journal: core.FillJournal.open({ run: view.run }) };
+    live = { rec: next, journal: core.ShipJournal.open({ run: view.run }) };
     return live;
   });
   const state = stateView(started.journal);
@@ -315,7 +315,7 @@ register('ship.state', async () => {
 register('ship.reportCsv', async (p) => {
   const rec = await currentRecord();
   if (!rec) throw named('FillError', '没有填写记录（no run to export）');
-  return { name: `redship-report-${rec.run.runId}.csv`, csv: core.fillReportCsv({ run: rec.run, lang: p.lang === 'en' ? 'en' : 'zh' }) };
+  return { name: `redship-report-${rec.run.runId}.csv`, csv: core.shipReportCsv({ run: rec.run, lang: p.lang === 'en' ? 'en' : 'zh' }) };
 });
 
 register('ship.poll', async (p, ctx) => {

@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use redship_core::chinaday::ChinaDayView;
 use redship_core::quota;
-use redship_core::tracking::{self, journal, plan, report, ImportRequest, RevalidateRequest};
+use redship_core::ship::{self, journal, plan, report, ImportRequest, RevalidateRequest};
 use redship_core::transit::collect::{ingest, IngestRequest, TransitSnapshot};
 use redship_core::transit::planner::{self, PlanRequest};
 use redship_core::transit::routes::{set_route, RouteBook, SetRouteRequest};
@@ -63,15 +63,15 @@ fuzz_target!(|data: &[u8]| {
         4 => {
             if let Some(r) = parse::<ImportRequest>(&v) {
                 // Bytes sources are fuzzed on their own; keep this target on the JSON shape.
-                if r.source == tracking::ImportSource::Paste {
+                if r.source == ship::ImportSource::Paste {
                     // Paste never reaches the GB18030 decoder.
-                    let _ = tracking::import(&r, &|b: &[u8]| String::from_utf8_lossy(b).into_owned());
+                    let _ = ship::import(&r, &|b: &[u8]| String::from_utf8_lossy(b).into_owned());
                 }
             }
         }
         5 => {
             if let Some(r) = parse::<RevalidateRequest>(&v) {
-                let _ = tracking::revalidate(&r);
+                let _ = ship::revalidate(&r);
             }
         }
         6 => {

@@ -20,19 +20,19 @@ P1, P2, P3 = "P780123456789012345", "P780123456789012346", "P780123456789012347"
 HOSTILE = '<img src=x onerror=alert(1)>\u202e</script>=HYPERLINK("http://x")😀'
 
 # ── paste ──
-put("tracking_paste", "wechat.txt", f"{P1} 顺丰 SF1234567890123\n{P2}，中通，731234567890\n")
-put("tracking_paste", "excel_tabs.txt", f"包裹号\t快递公司\t运单号\r\n{P1}\t韵达快递\t4312345678901\r\n{P2}\t极兔速递\tJT1234567890123\r\n")
-put("tracking_paste", "hostile.txt", f"{P3} {HOSTILE} SF1234567890123\n\u202e{P1}\u202c ＳＦ１２３４５６７８９０１２３\n")
-put("tracking_paste", "fullwidth.txt", f"订单：{P1}　运单：ＳＦ１２３４５６７８９０１２３　顺丰速运\n")
+put("ship_paste", "wechat.txt", f"{P1} 顺丰 SF1234567890123\n{P2}，中通，731234567890\n")
+put("ship_paste", "excel_tabs.txt", f"包裹号\t快递公司\t运单号\r\n{P1}\t韵达快递\t4312345678901\r\n{P2}\t极兔速递\tJT1234567890123\r\n")
+put("ship_paste", "hostile.txt", f"{P3} {HOSTILE} SF1234567890123\n\u202e{P1}\u202c ＳＦ１２３４５６７８９０１２３\n")
+put("ship_paste", "fullwidth.txt", f"订单：{P1}　运单：ＳＦ１２３４５６７８９０１２３　顺丰速运\n")
 
 # ── csv (UTF-8, BOM, GBK, semicolon, quotes) ──
 csv_utf8 = f"包裹号,物流公司,运单号\r\n{P1},顺丰速运,SF1234567890123\r\n{P2},中通快递,731234567890\r\n"
-put("tracking_csv", "utf8.csv", csv_utf8)
-put("tracking_csv", "utf8_bom.csv", b"\xef\xbb\xbf" + csv_utf8.encode())
-put("tracking_csv", "gbk.csv", csv_utf8.encode("gbk"))
-put("tracking_csv", "gbk_quoted.csv", f'"订单编号";"快递";"快递单号"\n"{P3}";"圆通速递";"YT1234567890123"\n"{P1}";"申通, 快递";"=1+1"\n'.encode("gbk"))
-put("tracking_csv", "utf16.csv", b"\xff\xfe" + csv_utf8.encode("utf-16-le"))
-put("tracking_csv", "hostile.csv", f'包裹号,物流公司,运单号,备注\n{P1},顺丰速运,SF1234567890123,"{HOSTILE.replace(chr(34), chr(34)*2)}"\n')
+put("ship_csv", "utf8.csv", csv_utf8)
+put("ship_csv", "utf8_bom.csv", b"\xef\xbb\xbf" + csv_utf8.encode())
+put("ship_csv", "gbk.csv", csv_utf8.encode("gbk"))
+put("ship_csv", "gbk_quoted.csv", f'"订单编号";"快递";"快递单号"\n"{P3}";"圆通速递";"YT1234567890123"\n"{P1}";"申通, 快递";"=1+1"\n'.encode("gbk"))
+put("ship_csv", "utf16.csv", b"\xff\xfe" + csv_utf8.encode("utf-16-le"))
+put("ship_csv", "hostile.csv", f'包裹号,物流公司,运单号,备注\n{P1},顺丰速运,SF1234567890123,"{HOSTILE.replace(chr(34), chr(34)*2)}"\n')
 
 # ── xlsx (minimal workbook) ──
 def xlsx(rows, sheet="Sheet1"):
@@ -54,9 +54,9 @@ def xlsx(rows, sheet="Sheet1"):
             z.writestr(name, text)
     return buf.getvalue()
 
-put("tracking_xlsx", "simple.xlsx", xlsx([["包裹号", "物流公司", "运单号"], [P1, "顺丰速运", "SF1234567890123"], [P2, "中通快递", "731234567890"]]))
-put("tracking_xlsx", "hostile.xlsx", xlsx([["订单号", "快递", "单号", "备注"], [P3, "韵达快递", "4312345678901", HOSTILE]], sheet="发货单"))
-put("tracking_xlsx", "not_zip.xlsx", b"PK\x03\x04garbage")
+put("ship_xlsx", "simple.xlsx", xlsx([["包裹号", "物流公司", "运单号"], [P1, "顺丰速运", "SF1234567890123"], [P2, "中通快递", "731234567890"]]))
+put("ship_xlsx", "hostile.xlsx", xlsx([["订单号", "快递", "单号", "备注"], [P3, "韵达快递", "4312345678901", HOSTILE]], sheet="发货单"))
+put("ship_xlsx", "not_zip.xlsx", b"PK\x03\x04garbage")
 
 # A .NET / POI-style workbook: `x:` prefixes, absolute targets, rows and cells without `r`.
 def xlsx_prefixed(rows):
@@ -77,7 +77,7 @@ def xlsx_prefixed(rows):
             z.writestr(name, text)
     return buf.getvalue()
 
-put("tracking_xlsx", "inline_poi.xlsx", xlsx_prefixed([["订单号", "快递公司", "运单号"], [P1, "中通", 773012345678], [P2, "顺丰", "SF1234567890123"]]))
+put("ship_xlsx", "inline_poi.xlsx", xlsx_prefixed([["订单号", "快递公司", "运单号"], [P1, "中通", 773012345678], [P2, "顺丰", "SF1234567890123"]]))
 
 # ── orders_ingest (page answers) ──
 def pkg(pid, status=4, receiver="张**", remark="", sku="口红"):

@@ -295,8 +295,8 @@ describe('hardening: message trust', { timeout: 240_000 }, () => {
       post({ type: 'ship.start', payload: { mode: 'ship', rows: [{ row: 1, packageId: ids[0], courier: '顺丰速运', number: 'SF1234567890001' }] } });
       post({ type: 'ship.control', payload: { action: 'resume' } });
       post({ type: 'orders.shipped', payload: { shop: 'x', packageId: ids[0] } });
-      post({ type: 'fill.step', payload: { packageId: ids[0], courier: 'shunfeng', number: 'SF1234567890001', confirm: true } });
-      post({ __redship: 'command', type: 'fill.step', payload: { packageId: ids[0] } });
+      post({ type: 'ship.step', payload: { packageId: ids[0], courier: 'shunfeng', number: 'SF1234567890001', confirm: true } });
+      post({ __redship: 'command', type: 'ship.step', payload: { packageId: ids[0] } });
       // Hook summaries with malformed payloads.
       for (const payload of [null, 'deliver', 42, [], { packageId: 42, ok: true }, { packageId: ids[1], ok: 'yes' },
         { packageId: `${ids[1]}<img src=x onerror=alert(1)>`, ok: true }, { packageId: 'P1', ok: true }, { packageId: { toString: null }, ok: true }]) {

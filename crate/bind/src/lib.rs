@@ -133,10 +133,10 @@ pub fn browser_gb18030(bytes: &[u8]) -> String {
         .unwrap_or_else(|_| char::REPLACEMENT_CHARACTER.to_string())
 }
 
-/// A `trackingImport` request, its `bytes` (a `Uint8Array` or `ArrayBuffer`) copied in directly.
-pub fn import_request(request: JsValue) -> Result<redship_core::tracking::ImportRequest, JsValue> {
+/// A `shipImport` request, its `bytes` (a `Uint8Array` or `ArrayBuffer`) copied in directly.
+pub fn import_request(request: JsValue) -> Result<redship_core::ship::ImportRequest, JsValue> {
     let (request, bytes) = take_bytes(request, "bytes")?;
-    let mut req: redship_core::tracking::ImportRequest = from_js(request)?;
+    let mut req: redship_core::ship::ImportRequest = from_js(request)?;
     if bytes.is_some() {
         req.bytes = bytes;
     }

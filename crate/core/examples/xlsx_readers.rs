@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // a measurement, not product code
 
 use calamine::{Data, Reader, Xlsx};
-use redship_core::tracking::xlsx_source;
+use redship_core::ship::xlsx_source;
 use rust_xlsxwriter::Workbook;
 use std::io::Cursor;
 use std::time::Instant;

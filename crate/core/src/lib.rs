@@ -9,9 +9,9 @@ pub mod hash;
 pub mod order;
 pub mod quota;
 pub mod selfcheck;
+pub mod ship;
 pub mod sort;
 pub mod tagged;
-pub mod tracking;
 pub mod transit;
 pub mod vault;
 #[cfg(feature = "office")]

@@ -6,7 +6,7 @@
 
 use redship_core::order::SiteProfile;
 use redship_core::quota;
-use redship_core::tracking::{
+use redship_core::ship::{
     csv_source, xlsx_source, ImportError, ImportRequest, ImportSource, PreviewView, ValidationContext,
 };
 use redship_core::transit::collect::{ingest, IngestRequest, TransitSnapshot};
@@ -48,7 +48,7 @@ fn gbk(bytes: &[u8]) -> String {
 }
 
 fn import(req: &ImportRequest) -> Result<PreviewView, ImportError> {
-    redship_core::tracking::import(req, &gbk)
+    redship_core::ship::import(req, &gbk)
 }
 
 fn request(source: ImportSource, text: Option<String>, bytes: Option<Vec<u8>>) -> ImportRequest {
@@ -57,7 +57,7 @@ fn request(source: ImportSource, text: Option<String>, bytes: Option<Vec<u8>>) -
 
 #[test]
 fn paste_seeds_import_without_panic() {
-    let seeds = inputs("tracking_paste");
+    let seeds = inputs("ship_paste");
     assert!(!seeds.is_empty(), "the paste corpus is committed");
     for (_, b) in seeds {
         let _ = import(&request(ImportSource::Paste, Some(String::from_utf8_lossy(&b).into_owned()), None));
@@ -66,7 +66,7 @@ fn paste_seeds_import_without_panic() {
 
 #[test]
 fn csv_seeds_import_and_real_ones_give_rows() {
-    let seeds = inputs("tracking_csv");
+    let seeds = inputs("ship_csv");
     assert!(!seeds.is_empty(), "the CSV corpus is committed");
     for (name, b) in seeds {
         let _ = csv_source::decode(&b, &gbk);
@@ -74,7 +74,7 @@ fn csv_seeds_import_and_real_ones_give_rows() {
         // The hand-written seeds are real files (UTF-8, BOM, GBK, UTF-16): each must be read.
         if name.contains("/corpus/") && name.ends_with(".csv") {
             let view = got.unwrap_or_else(|e| panic!("{name}: {e}"));
-            // The preview's JSON lays rows out by column (tracking/wire.rs).
+            // The preview's JSON lays rows out by column (ship/wire.rs).
             let rows = serde_json::to_value(&view).expect("json")["rows"]["row"].as_array().map_or(0, Vec::len);
             assert!(rows >= 1, "{name}: no rows");
         }
@@ -83,7 +83,7 @@ fn csv_seeds_import_and_real_ones_give_rows() {
 
 #[test]
 fn xlsx_seeds_import_without_panic() {
-    let seeds = inputs("tracking_xlsx");
+    let seeds = inputs("ship_xlsx");
     assert!(!seeds.is_empty(), "the XLSX corpus is committed");
     for (name, b) in seeds {
         let _ = xlsx_source::sheet_names(&b);

@@ -4,7 +4,7 @@
 //! (`redship-bind`), same error names, no business logic.
 
 use redship_bind::{export_with, from_js, import_request, map_err, take_bytes, to_js};
-use redship_core::tracking::{self, xlsx_source};
+use redship_core::ship::{self, xlsx_source};
 use redship_core::transit::export_xlsx::export_xlsx;
 use wasm_bindgen::prelude::*;
 
@@ -15,18 +15,18 @@ pub fn init() -> bool {
     redship_bind::set_up_once()
 }
 
-/// `trackingImport({source: "xlsx", bytes, sheet?, knownOrders, usedNumbers, couriers})` → the
+/// `shipImport({source: "xlsx", bytes, sheet?, knownOrders, usedNumbers, couriers})` → the
 /// same preview view as the main module's, for the workbooks it hands over (`.xlsx`, `.xls` or
 /// `.ods`: the bytes say which).
-#[wasm_bindgen(js_name = trackingImport)]
-pub fn tracking_import(request: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = shipImport)]
+pub fn ship_import(request: JsValue) -> Result<JsValue, JsValue> {
     let req = import_request(request)?;
-    to_js(&tracking::import(&req, &redship_bind::browser_gb18030).map_err(map_err("ImportError"))?)
+    to_js(&ship::import(&req, &redship_bind::browser_gb18030).map_err(map_err("ImportError"))?)
 }
 
-/// `trackingSheets({bytes})` → the workbook's sheet names, for the sheet picker.
-#[wasm_bindgen(js_name = trackingSheets)]
-pub fn tracking_sheets(request: JsValue) -> Result<JsValue, JsValue> {
+/// `shipSheets({bytes})` → the workbook's sheet names, for the sheet picker.
+#[wasm_bindgen(js_name = shipSheets)]
+pub fn ship_sheets(request: JsValue) -> Result<JsValue, JsValue> {
     let bytes = match take_bytes(request, "bytes")? {
         (_, Some(bytes)) => bytes,
         // Not a Uint8Array: an array of numbers, or a request without bytes (a RequestError).

@@ -53,10 +53,10 @@ fn workbook() -> Vec<u8> {
 #[wasm_bindgen_test]
 fn workbook_sheets_and_import() {
     let bytes = workbook();
-    let sheets = redship_office::tracking_sheets(with_bytes("{}", &bytes)).expect("sheets");
+    let sheets = redship_office::ship_sheets(with_bytes("{}", &bytes)).expect("sheets");
     assert_eq!(JSON::stringify(&sheets).expect("json").as_string().as_deref(), Some(r#"["说明","运单"]"#));
-    let v = redship_office::tracking_import(with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), &bytes))
-        .expect("import");
+    let v =
+        redship_office::ship_import(with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), &bytes)).expect("import");
     assert_eq!(get(&v, "sheet").as_string().as_deref(), Some("运单"));
     // Rows come by column; a row names its courier by its position in `couriers`.
     let courier = get(&v, "rows.courier.0").as_f64().expect("courier position");
@@ -74,10 +74,10 @@ fn xls_and_ods_are_read_in_wasm() {
         &include_bytes!("../../../tests/fixtures/tracking-old.xls")[..],
         &include_bytes!("../../../tests/fixtures/tracking-old.ods")[..],
     ] {
-        let sheets = redship_office::tracking_sheets(with_bytes("{}", bytes)).expect("sheets");
+        let sheets = redship_office::ship_sheets(with_bytes("{}", bytes)).expect("sheets");
         assert_eq!(JSON::stringify(&sheets).expect("json").as_string().as_deref(), Some(r#"["运单","说明"]"#));
-        let v = redship_office::tracking_import(with_bytes(&format!(r#"{{"source": "xlsx", {ctx}}}"#), bytes))
-            .expect("import");
+        let v =
+            redship_office::ship_import(with_bytes(&format!(r#"{{"source": "xlsx", {ctx}}}"#), bytes)).expect("import");
         assert_eq!(get(&v, "sheet").as_string().as_deref(), Some("运单"));
         let numbers = get(&v, "rows.number").as_string().unwrap_or_default();
         let first: Vec<&str> = numbers.lines().take(4).collect();
@@ -88,14 +88,14 @@ fn xls_and_ods_are_read_in_wasm() {
 #[wasm_bindgen_test]
 fn errors_are_named() {
     let not_a_book = with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), b"not a workbook");
-    assert_eq!(error_name(&redship_office::tracking_import(not_a_book).expect_err("unreadable")), "ImportError");
-    let missing = redship_office::tracking_sheets(js("{}")).expect_err("no bytes");
+    assert_eq!(error_name(&redship_office::ship_import(not_a_book).expect_err("unreadable")), "ImportError");
+    let missing = redship_office::ship_sheets(js("{}")).expect_err("no bytes");
     assert_eq!(error_name(&missing), "RequestError");
     let xls = with_bytes(&format!(r#"{{"source": "xlsx", {CTX}}}"#), &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    let xls = redship_office::tracking_import(xls).expect_err("a damaged xls");
+    let xls = redship_office::ship_import(xls).expect_err("a damaged xls");
     assert_eq!(error_name(&xls), "ImportError");
     assert!(get(&xls, "message").as_string().unwrap_or_default().contains("另存为"));
-    let none = redship_office::tracking_sheets(js(r#"{"bytes": null}"#)).expect_err("null bytes");
+    let none = redship_office::ship_sheets(js(r#"{"bytes": null}"#)).expect_err("null bytes");
     assert_eq!(error_name(&none), "ImportError");
     let bad_shape = redship_office::transit_export_xlsx(JsValue::NULL, JsValue::NULL, JsValue::NULL, js("{}"));
     assert_eq!(error_name(&bad_shape.expect_err("no snapshot")), "RequestError");

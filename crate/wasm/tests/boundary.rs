@@ -66,7 +66,7 @@ fn big_requests_cross_a_slice_at_a_time() {
     let text = format!(r#"{{"rows":[{}],"knownOrders":{{}},"usedNumbers":[],"couriers":[]}}"#, rows.join(","));
     assert!(text.encode_utf16().count() > 256 * 1024);
     let req = js_sys::JSON::parse(&text).expect("json");
-    let view = redship_wasm::tracking_revalidate(req).expect("view");
+    let view = redship_wasm::ship_revalidate(req).expect("view");
     let counts = get(&view, "counts");
     assert_eq!(get(&counts, "total").as_f64(), Some(6000.0));
     // The preview comes by column: numbers as one text, a line per row; each row's courier cell

@@ -29,7 +29,7 @@ export async function validationContext(shop, used) {
   }
   // Which source wins is the core's rule (the orders domain's); the filler also checks the
   // row's 发货 button before acting, so an order shipped since the list was read is skipped.
-  const { knownOrders } = core.trackingKnownOrders(seen?.packages ?? null, known ?? null);
+  const { knownOrders } = core.shipKnownOrders(seen?.packages ?? null, known ?? null);
   const couriers = (await store.get(couriersKey(shop)))?.couriers || [];
   return {
     knownOrders,
@@ -49,7 +49,7 @@ export async function listSeen(shop) {
 }
 
 // Which of a dialog's courier names is the planned courier is the core's call (its alias table).
-register('ship.dialogCourier', async (p) => core.trackingDialogCourier({
+register('ship.dialogCourier', async (p) => core.shipDialogCourier({
   code: p.code, name: p.name, shown: p.names.filter((n) => typeof n === 'string').map((n) => n.slice(0, 64)),
 }), { queued: false });
 

@@ -9,7 +9,7 @@ use super::routes::RouteBook;
 use super::table::{build, file_name, scan_read_back, Cell, ExportFile, ExportRequest, Table};
 use super::template::{find, TemplateBook};
 use super::ExportError;
-use crate::tracking::xlsx_source::cell_text;
+use crate::ship::xlsx_source::cell_text;
 use crate::xlsx::write::{write, Out, Sheet};
 
 /// The sheet's name.

@@ -19,7 +19,7 @@ use super::fixtures::{decrypted, id, page, pkg, NOW};
 use super::table::ExportRequest;
 use super::template::{builtin_default, save, Field, Template, TemplateBook, TemplateColumn, FIELDS};
 use crate::order::profile::shipped;
-use crate::tracking::{
+use crate::ship::{
     csv_source, import, ImportRequest, ImportSource, KnownOrder, PreviewView, ValidationContext, Verdict,
 };
 use serde_json::json;
@@ -167,7 +167,7 @@ fn import_file(bytes: Vec<u8>, source: ImportSource) -> PreviewView {
 /// Every row ok, found by its headers, one row per package with its courier and number.
 fn assert_round_trip(v: &PreviewView, case: &Case, what: &str) {
     let name = &case.template.name;
-    let col = |c: &Option<crate::tracking::validate::ColumnView>| c.as_ref().map(|c| c.header.clone());
+    let col = |c: &Option<crate::ship::validate::ColumnView>| c.as_ref().map(|c| c.header.clone());
     assert_eq!(v.meta.header_row, Some(1), "{name} {what}");
     assert_eq!(col(&v.meta.package_column).as_deref(), Some(case.package), "{name} {what}");
     assert_eq!(col(&v.meta.courier_column).as_deref(), Some(case.courier), "{name} {what}");
@@ -271,7 +271,7 @@ fn the_xlsx_export_filled_in_by_another_writer_imports_as_is_as_xlsx_xls_and_csv
 
 #[test]
 fn numbers_excel_saved_in_scientific_notation_are_refused_saying_why() {
-    use crate::tracking::normalize::is_scientific;
+    use crate::ship::normalize::is_scientific;
     for s in ["7.73012E+14", "4.31235e+12", "7E+14", "７.７３Ｅ＋１４"] {
         assert!(is_scientific(s), "{s}");
     }

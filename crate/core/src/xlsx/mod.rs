@@ -104,7 +104,7 @@ impl XlsxError {
 
 /// `B3` for 0-based `(row, col)`.
 pub fn cell_name(row: u32, col: u32) -> String {
-    format!("{}{}", crate::tracking::column_letter(col as usize), u64::from(row) + 1)
+    format!("{}{}", crate::ship::column_letter(col as usize), u64::from(row) + 1)
 }
 
 /// A workbook of any format read: XLSX in house, XLS and ODS through calamine.

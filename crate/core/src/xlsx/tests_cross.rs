@@ -3,7 +3,7 @@
 //! before, through the old `cell_text`), and what our writer writes calamine reads back exactly.
 
 use super::write::{write, Out, Sheet};
-use crate::tracking::xlsx_source::{read, sheet_names};
+use crate::ship::xlsx_source::{read, sheet_names};
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 use proptest::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};

@@ -5,8 +5,8 @@
 //! not), so a change of writer version is caught too.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-use crate::tracking::validate::PreviewView;
-use crate::tracking::{csv_source, import, xlsx_source, ImportRequest, ImportSource, KnownOrder, ValidationContext};
+use crate::ship::validate::PreviewView;
+use crate::ship::{csv_source, import, xlsx_source, ImportRequest, ImportSource, KnownOrder, ValidationContext};
 use rust_xlsxwriter::Workbook;
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};

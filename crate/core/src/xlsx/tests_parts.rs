@@ -4,8 +4,8 @@
 
 use super::zip::{crc32, Writer};
 use super::{open, Row, Value, XlsxError};
-use crate::tracking::xlsx_source::{read, sheet_names};
-use crate::tracking::ImportError;
+use crate::ship::xlsx_source::{read, sheet_names};
+use crate::ship::ImportError;
 
 const CT: &str =
     r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#;

@@ -156,7 +156,7 @@ pub struct Progress {
     pub current: Option<String>,
 }
 
-/// `fillJournalApply` request.
+/// `shipJournalApply` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyRequest {
@@ -168,7 +168,7 @@ pub struct ApplyRequest {
     pub now_ms: i64,
 }
 
-/// `fillJournalApply` answer: the run to save, what to do next, progress.
+/// `shipJournalApply` answer: the run to save, what to do next, progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyView {

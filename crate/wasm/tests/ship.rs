@@ -37,7 +37,7 @@ fn paste_import_gives_a_preview() {
     let req = obj(&format!(
         r#"{{"source": "paste", "text": "P100000000000001 中通 7730 1234 5678\nP100000000000009 顺丰 SF1234567890123", {CTX}}}"#
     ));
-    let v = tracking_import(req).unwrap();
+    let v = ship_import(req).unwrap();
     assert_eq!(get(&v, "counts.total").as_f64(), Some(2.0));
     assert_eq!(get(&v, "rows.verdict").as_string().as_deref(), Some("02"), "one digit a row: 0 ok, 2 error");
     assert_eq!(courier_code(&v, 0).as_deref(), Some("zto"));
@@ -53,7 +53,7 @@ fn csv_bytes_as_uint8array() {
     let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
     let bytes = Uint8Array::from("\u{FEFF}订单号,快递公司,运单号\nP100000000000002,极兔,JT1234567890123\n".as_bytes());
     Reflect::set(&req, &JsValue::from_str("bytes"), &bytes).unwrap();
-    let v = tracking_import(req).unwrap();
+    let v = ship_import(req).unwrap();
     assert_eq!(courier_code(&v, 0).as_deref(), Some("jtexpress"));
     assert_eq!(get(&v, "encoding").as_string().as_deref(), Some("UTF-8"));
 }
@@ -63,7 +63,7 @@ fn csv_bytes_as_array_buffer_leave_the_callers_request_alone() {
     let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
     let bytes = Uint8Array::from("订单号,快递公司,运单号\nP100000000000002,极兔,JT1234567890123\n".as_bytes());
     Reflect::set(&req, &JsValue::from_str("bytes"), &bytes.buffer()).unwrap();
-    let v = tracking_import(req.clone()).unwrap();
+    let v = ship_import(req.clone()).unwrap();
     assert_eq!(get(&v, "counts.total").as_f64(), Some(1.0));
     assert!(get(&req, "bytes").is_instance_of::<js_sys::ArrayBuffer>());
 }
@@ -72,7 +72,7 @@ fn csv_bytes_as_array_buffer_leave_the_callers_request_alone() {
 fn workbooks_are_handed_to_the_office_module() {
     let xlsx = obj(&format!(r#"{{"source": "xlsx", {CTX}}}"#));
     Reflect::set(&xlsx, &JsValue::from_str("bytes"), &Uint8Array::from(&b"PK\x03\x04"[..])).unwrap();
-    let err = tracking_import(xlsx).unwrap_err();
+    let err = ship_import(xlsx).unwrap_err();
     assert_eq!(error_name(&err), "ImportError");
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("NeedsOffice"));
 }
@@ -84,13 +84,13 @@ fn gbk_csv_is_decoded_by_the_browser() {
     gbk.extend_from_slice(b"P100000000000002,\xcb\xb3\xb7\xe1,SF1234567890123\r\n");
     let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
     Reflect::set(&req, &JsValue::from_str("bytes"), &Uint8Array::from(&gbk[..])).unwrap();
-    let v = tracking_import(req).unwrap();
+    let v = ship_import(req).unwrap();
     assert_eq!(get(&v, "encoding").as_string().as_deref(), Some("GBK"));
     assert_eq!(courier_code(&v, 0).as_deref(), Some("shunfeng"));
     // A byte no GB18030 sequence starts with, on the second line: the row is named.
     let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
     Reflect::set(&req, &JsValue::from_str("bytes"), &Uint8Array::from(&b"\xb6\xa9,a\n\xff,b\n"[..])).unwrap();
-    let err = tracking_import(req).unwrap_err();
+    let err = ship_import(req).unwrap_err();
     assert!(get(&err, "message").as_string().unwrap_or_default().contains("第 2 行"));
 }
 
@@ -98,11 +98,11 @@ fn gbk_csv_is_decoded_by_the_browser() {
 fn import_errors_are_named() {
     let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
     Reflect::set(&req, &JsValue::from_str("bytes"), &Uint8Array::from(&b""[..])).unwrap();
-    let err = tracking_import(req).unwrap_err();
+    let err = ship_import(req).unwrap_err();
     assert_eq!(error_name(&err), "ImportError");
     assert!(get(&err, "code").is_undefined());
     let bad_shape = obj(r#"{"source": "fax"}"#);
-    assert_eq!(error_name(&tracking_import(bad_shape).unwrap_err()), "RequestError");
+    assert_eq!(error_name(&ship_import(bad_shape).unwrap_err()), "RequestError");
 }
 
 /// The long lists cross apart from the rest of the request: absent or `null` ones read as
@@ -111,12 +111,12 @@ fn import_errors_are_named() {
 fn context_lists_are_read_apart() {
     let text = "P100000000000001 中通 7730 1234 5678";
     let bare = obj(&format!(r#"{{"source": "paste", "text": "{text}"}}"#));
-    let v = tracking_import(bare).unwrap();
+    let v = ship_import(bare).unwrap();
     assert_eq!(get(&v, "reasons.0.code").as_string().as_deref(), Some("not-seen"));
     let nulls = obj(&format!(r#"{{"source": "paste", "text": "{text}", "knownOrders": null, "usedNumbers": null}}"#));
-    assert!(tracking_import(nulls).is_ok());
+    assert!(ship_import(nulls).is_ok());
     let req = obj(&format!(r#"{{"source": "paste", "text": "{text}", {CTX}}}"#));
-    let v = tracking_import(req.clone()).unwrap();
+    let v = ship_import(req.clone()).unwrap();
     assert_eq!(get(&v, "counts.ok").as_f64(), Some(1.0));
     assert!(get(&req, "knownOrders.waiting").is_string());
     let used = obj(&format!(
@@ -126,7 +126,7 @@ fn context_lists_are_read_apart() {
             r#""usedNumbers": [{"number": "773012345678", "packageId": "P100000000000002"}]"#
         )
     ));
-    let v = tracking_revalidate(used).unwrap();
+    let v = ship_revalidate(used).unwrap();
     assert_eq!(get(&v, "reasons.0.code").as_string().as_deref(), Some("already-used"));
     for bad in [
         r#""knownOrders": "P1""#,
@@ -134,7 +134,7 @@ fn context_lists_are_read_apart() {
         r#""usedNumbers": [{"number": 7}]"#,
     ] {
         let req = obj(&format!(r#"{{"source": "paste", "text": "{text}", {bad}}}"#));
-        assert_eq!(error_name(&tracking_import(req).unwrap_err()), "RequestError", "{bad}");
+        assert_eq!(error_name(&ship_import(req).unwrap_err()), "RequestError", "{bad}");
     }
     // The old array form is refused by name, not read as an empty list.
     let old = obj(&format!(
@@ -149,7 +149,7 @@ fn plan_journal_and_report() {
     let plan_req = obj(&format!(
         r#"{{"runId": "run-1", "mode": "ship", "nowMs": 1, "rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}], {CTX}}}"#
     ));
-    let run = fill_plan(plan_req).unwrap();
+    let run = ship_fill_plan(plan_req).unwrap();
     assert_eq!(get(&run, "items.0.status").as_string().as_deref(), Some("pending"));
     // The lists are read apart from the rest, as for the import: a used number is not planned,
     // and the old array form of the known orders is refused.
@@ -159,14 +159,14 @@ fn plan_journal_and_report() {
         r#""usedNumbers": [{"number": "773012345678", "packageId": "P100000000000002"}]"#,
     );
     let req = obj(&format!(r#"{{"runId": "run-0", "mode": "ship", "nowMs": 1, {row}, {used}}}"#));
-    assert_eq!(error_name(&fill_plan(req).unwrap_err()), "FillError");
+    assert_eq!(error_name(&ship_fill_plan(req).unwrap_err()), "FillError");
     let old = r#""knownOrders": [{"packageId": "P100000000000001", "waiting": true}], "usedNumbers": []"#;
     let req = obj(&format!(r#"{{"runId": "run-0", "mode": "ship", "nowMs": 1, {row}, {old}}}"#));
-    assert_eq!(error_name(&fill_plan(req).unwrap_err()), "RequestError");
+    assert_eq!(error_name(&ship_fill_plan(req).unwrap_err()), "RequestError");
     let step = |run: &JsValue, event: &str| {
         let req = obj(&format!(r#"{{"event": {event}, "nowMs": 2}}"#));
         Reflect::set(&req, &JsValue::from_str("run"), run).unwrap();
-        fill_journal_apply(req)
+        ship_journal_apply(req)
     };
     let v = step(&run, r#"{"type": "start"}"#).unwrap();
     assert_eq!(get(&v, "action.kind").as_string().as_deref(), Some("fill"));
@@ -186,9 +186,9 @@ fn plan_journal_and_report() {
     assert_eq!(get(&v, "progress.done").as_f64(), Some(1.0));
     let rep_req = obj("{}");
     Reflect::set(&rep_req, &JsValue::from_str("run"), &get(&v, "run")).unwrap();
-    let rep = FillJournal::open(rep_req.clone()).unwrap().report().unwrap();
+    let rep = ShipJournal::open(rep_req.clone()).unwrap().report().unwrap();
     assert_eq!(get(&rep, "rows.0.status").as_string().as_deref(), Some("shipped"));
-    let csv = fill_report_csv(rep_req).unwrap();
+    let csv = ship_report_csv(rep_req).unwrap();
     assert!(csv.contains("773012345678") && csv.contains("已发货"));
 }
 
@@ -197,13 +197,13 @@ fn the_live_journal_stages_a_step_saves_a_log_and_reopens_with_it() {
     let plan_req = obj(&format!(
         r#"{{"runId": "run-2", "mode": "ship", "nowMs": 1, "rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}, {{"row": 2, "packageId": "P100000000000002", "courier": "中通", "number": "773012345679"}}], {CTX}}}"#
     ));
-    let planned = fill_plan(plan_req).unwrap();
+    let planned = ship_fill_plan(plan_req).unwrap();
     let start = obj(r#"{"event": {"type": "start"}, "nowMs": 2}"#);
     Reflect::set(&start, &JsValue::from_str("run"), &planned).unwrap();
-    let record = get(&fill_journal_apply(start).unwrap(), "run");
+    let record = get(&ship_journal_apply(start).unwrap(), "run");
     let rec = obj("{}");
     Reflect::set(&rec, &JsValue::from_str("run"), &record).unwrap();
-    let mut journal = FillJournal::open(rec).unwrap();
+    let mut journal = ShipJournal::open(rec).unwrap();
     assert!(journal.log().unwrap().is_null());
     let req = obj(
         r#"{"events": [{"type": "next", "visible": []}], "confirm": "P100000000000001", "lookahead": true, "nowMs": 3}"#,
@@ -228,7 +228,7 @@ fn the_live_journal_stages_a_step_saves_a_log_and_reopens_with_it() {
     let rec = obj("{}");
     Reflect::set(&rec, &JsValue::from_str("run"), &record).unwrap();
     Reflect::set(&rec, &JsValue::from_str("log"), &get(&v, "log")).unwrap();
-    let reopened = FillJournal::open(rec).unwrap();
+    let reopened = ShipJournal::open(rec).unwrap();
     assert_eq!(stringify(&reopened.run(false).unwrap()), stringify(&staged));
     assert_eq!(stringify(&reopened.log().unwrap()), stringify(&get(&v, "log")));
     // A log that does not extend the record is refused by name.
@@ -237,7 +237,7 @@ fn the_live_journal_stages_a_step_saves_a_log_and_reopens_with_it() {
     let log = get(&v, "log");
     Reflect::set(&log, &JsValue::from_str("base"), &JsValue::from_f64(7.0)).unwrap();
     Reflect::set(&bad, &JsValue::from_str("log"), &log).unwrap();
-    assert_eq!(error_name(&FillJournal::open(bad).err().unwrap()), "FillError");
+    assert_eq!(error_name(&ShipJournal::open(bad).err().unwrap()), "FillError");
     // A refused step throws by name and leaves the live run as it was.
     let before = stringify(&journal.run(false).unwrap());
     let refused =
@@ -252,7 +252,7 @@ fn the_live_journal_stages_a_step_saves_a_log_and_reopens_with_it() {
 
 #[wasm_bindgen_test]
 fn default_couriers_are_spec_list() {
-    let list = tracking_couriers().unwrap();
+    let list = ship_couriers().unwrap();
     assert_eq!(get(&list, "length").as_f64(), Some(12.0));
     assert_eq!(get(&list, "0.code").as_string().as_deref(), Some("shunfeng"));
 }

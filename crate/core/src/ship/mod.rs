@@ -124,7 +124,7 @@ impl ValidationContext {
     }
 }
 
-/// `trackingImport` request.
+/// `shipImport` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", from = "wire::ImportWire")]
 pub struct ImportRequest {
@@ -158,7 +158,7 @@ pub struct RawEntry {
     pub number: String,
 }
 
-/// `trackingRevalidate` request: the rows as the user edited them, validated again together
+/// `shipRevalidate` request: the rows as the user edited them, validated again together
 /// (duplicates are a property of the whole set).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", from = "wire::RevalidateWire")]

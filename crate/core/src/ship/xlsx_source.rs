@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// At most this many cells (rows × columns, blank rows left out) are laid out as text.
 const MAX_GRID: usize = 5_000_000;
 
-/// `trackingSheets` request: a workbook's bytes, to fill the sheet picker.
+/// `shipSheets` request: a workbook's bytes, to fill the sheet picker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SheetsRequest {

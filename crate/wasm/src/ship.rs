@@ -1,4 +1,4 @@
-//! Bindings for the core's `tracking` domain: import and preview of tracking numbers, the fill
+//! Bindings for the core's `ship` domain: import and preview of tracking numbers, the fill
 //! plan, the fill journal and the report. Conversions only; errors reach JS as `ImportError`
 //! (reading and validating) or `FillError` (plan, journal, report).
 //!
@@ -7,16 +7,16 @@
 //! here, decoded by the browser.
 
 use crate::boundary::{from_js, import_request, js_error, map_err, to_js};
-use redship_core::tracking::{self, couriers, journal, live, pace, plan, report, used, wal, ImportError};
+use redship_core::ship::{self, couriers, journal, live, pace, plan, report, used, wal, ImportError};
 use wasm_bindgen::prelude::*;
 
-/// `trackingImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders: {waiting,
+/// `shipImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders: {waiting,
 /// closed} (package IDs joined by line breaks), usedNumbers: [{number, packageId}], couriers})`
 /// → preview view (`counts`, `rows`, source facts).
-#[wasm_bindgen(js_name = trackingImport)]
-pub fn tracking_import(request: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = shipImport)]
+pub fn ship_import(request: JsValue) -> Result<JsValue, JsValue> {
     let req = import_request(request)?;
-    to_js(&tracking::import(&req, &redship_bind::browser_gb18030).map_err(import_err)?)
+    to_js(&ship::import(&req, &redship_bind::browser_gb18030).map_err(import_err)?)
 }
 
 /// An `ImportError`; the one this module cannot read carries `code: "NeedsOffice"`.
@@ -29,23 +29,23 @@ fn import_err(e: ImportError) -> JsValue {
     err
 }
 
-/// `trackingRevalidate({rows: [{row, packageId, courier, number}], knownOrders, usedNumbers,
+/// `shipRevalidate({rows: [{row, packageId, courier, number}], knownOrders, usedNumbers,
 /// couriers})` → preview view, after the user fixed or removed rows.
-#[wasm_bindgen(js_name = trackingRevalidate)]
-pub fn tracking_revalidate(request: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&tracking::revalidate(&from_js(request)?))
+#[wasm_bindgen(js_name = shipRevalidate)]
+pub fn ship_revalidate(request: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&ship::revalidate(&from_js(request)?))
 }
 
-/// `trackingCouriers()` → SPEC.md's default courier list `[{code, name}]`.
-#[wasm_bindgen(js_name = trackingCouriers)]
-pub fn tracking_couriers() -> Result<JsValue, JsValue> {
+/// `shipCouriers()` → SPEC.md's default courier list `[{code, name}]`.
+#[wasm_bindgen(js_name = shipCouriers)]
+pub fn ship_couriers() -> Result<JsValue, JsValue> {
     to_js(&couriers::default_couriers())
 }
 
-/// `trackingDialogCourier({code, name, shown: [names]})` → the name among `shown` (what a ship
+/// `shipDialogCourier({code, name, shown: [names]})` → the name among `shown` (what a ship
 /// dialog offers) under which it offers the planned courier, or null (not offered, or ambiguous).
-#[wasm_bindgen(js_name = trackingDialogCourier)]
-pub fn tracking_dialog_courier(request: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = shipDialogCourier)]
+pub fn ship_dialog_courier(request: JsValue) -> Result<JsValue, JsValue> {
     #[derive(serde::Deserialize)]
     struct Req {
         code: String,
@@ -56,42 +56,42 @@ pub fn tracking_dialog_courier(request: JsValue) -> Result<JsValue, JsValue> {
     to_js(&couriers::name_in_dialog(&req.code, &req.name, &req.shown))
 }
 
-/// `fillPlan({runId, mode: "fill"|"ship", rows, knownOrders, usedNumbers, couriers, nowMs})` →
+/// `shipFillPlan({runId, mode: "fill"|"ship", rows, knownOrders, usedNumbers, couriers, nowMs})` →
 /// the run record to save (only rows that pass validation now).
-#[wasm_bindgen(js_name = fillPlan)]
-pub fn fill_plan(request: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = shipFillPlan)]
+pub fn ship_fill_plan(request: JsValue) -> Result<JsValue, JsValue> {
     let req: plan::PlanRequest = from_js(request)?;
     to_js(&plan::plan(&req).map_err(map_err("FillError"))?)
 }
 
-/// `fillJournalApply({run, event, nowMs})` → `{run, action, progress, changed}`; save `run`
+/// `shipJournalApply({run, event, nowMs})` → `{run, action, progress, changed}`; save `run`
 /// before acting on `action`. A rejected event throws and changes nothing.
-#[wasm_bindgen(js_name = fillJournalApply)]
-pub fn fill_journal_apply(request: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = shipJournalApply)]
+pub fn ship_journal_apply(request: JsValue) -> Result<JsValue, JsValue> {
     let req: journal::ApplyRequest = from_js(request)?;
     to_js(&journal::apply(req).map_err(map_err("FillError"))?)
 }
 
-/// `trackingKnownOrders(seen, known)` → `{knownOrders: {waiting, closed, unclear}}` (the
+/// `shipKnownOrders(seen, known)` → `{knownOrders: {waiting, closed, unclear}}` (the
 /// validation's compact form): the ship domain's seen list and the orders domain's known orders
 /// (`[{packageId, waiting, unclear?}]` each) merged, the orders domain's word winning.
-#[wasm_bindgen(js_name = trackingKnownOrders)]
-pub fn tracking_known_orders(seen: JsValue, known: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = shipKnownOrders)]
+pub fn ship_known_orders(seen: JsValue, known: JsValue) -> Result<JsValue, JsValue> {
     #[derive(serde::Serialize)]
     #[serde(rename_all = "camelCase")]
     struct View {
-        #[serde(with = "tracking::known_wire")]
-        known_orders: Vec<tracking::KnownOrder>,
+        #[serde(with = "ship::known_wire")]
+        known_orders: Vec<ship::KnownOrder>,
     }
-    let seen: Vec<tracking::known::ListedOrder> = from_js::<Option<_>>(seen)?.unwrap_or_default();
-    let known: Vec<tracking::known::ListedOrder> = from_js::<Option<_>>(known)?.unwrap_or_default();
-    to_js(&View { known_orders: tracking::known::merge(&seen, &known) })
+    let seen: Vec<ship::known::ListedOrder> = from_js::<Option<_>>(seen)?.unwrap_or_default();
+    let known: Vec<ship::known::ListedOrder> = from_js::<Option<_>>(known)?.unwrap_or_default();
+    to_js(&View { known_orders: ship::known::merge(&seen, &known) })
 }
 
-/// `fillJournalReplace({run, nowMs})` → the run to keep when a new run starts: unchanged when
+/// `shipJournalReplace({run, nowMs})` → the run to keep when a new run starts: unchanged when
 /// finished, cancelled when idle; a `FillError` (`Busy`) when it is still working.
-#[wasm_bindgen(js_name = fillJournalReplace)]
-pub fn fill_journal_replace(request: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = shipJournalReplace)]
+pub fn ship_journal_replace(request: JsValue) -> Result<JsValue, JsValue> {
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Req {
@@ -102,10 +102,10 @@ pub fn fill_journal_replace(request: JsValue) -> Result<JsValue, JsValue> {
     to_js(&journal::replace(req.run, req.now_ms as i64).map_err(map_err("FillError"))?)
 }
 
-/// `fillUsedMerge(record | null, {run, nowMs})` → the shop's used-numbers record with the run's
+/// `shipUsedMerge(record | null, {run, nowMs})` → the shop's used-numbers record with the run's
 /// shipped and filled numbers folded in, or null when the run adds nothing.
-#[wasm_bindgen(js_name = fillUsedMerge)]
-pub fn fill_used_merge(record: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = shipUsedMerge)]
+pub fn ship_used_merge(record: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Req {
@@ -117,18 +117,18 @@ pub fn fill_used_merge(record: JsValue, request: JsValue) -> Result<JsValue, JsV
     to_js(&used::merge(rec.as_ref(), &req.run, req.now_ms as i64))
 }
 
-/// The service worker's live fill run (core `tracking::live`), held in wasm memory between
+/// The service worker's live fill run (core `ship::live`), held in wasm memory between
 /// steps so a step crosses only its events and its answer, not the whole run.
 #[wasm_bindgen]
-pub struct FillJournal(live::LiveRun);
+pub struct ShipJournal(live::LiveRun);
 
 #[wasm_bindgen]
-impl FillJournal {
-    /// `FillJournal.open({run, log?})`: the saved run record with the write-ahead log found
+impl ShipJournal {
+    /// `ShipJournal.open({run, log?})`: the saved run record with the write-ahead log found
     /// beside it folded in. A log that does not extend the record throws a `FillError`.
-    pub fn open(request: JsValue) -> Result<FillJournal, JsValue> {
+    pub fn open(request: JsValue) -> Result<ShipJournal, JsValue> {
         let req: wal::RecoverRequest = from_js(request)?;
-        Ok(FillJournal(live::LiveRun::open(req).map_err(map_err("FillError"))?))
+        Ok(ShipJournal(live::LiveRun::open(req).map_err(map_err("FillError"))?))
     }
 
     /// `step({events, confirm?, lookahead?, random?, nowMs})` → `{log, action, progress, changed,
@@ -190,9 +190,9 @@ pub fn ship_pace_settings(request: JsValue) -> Result<JsValue, JsValue> {
     to_js(&pace::apply(current, &req.change).map_err(map_err("FillError"))?)
 }
 
-/// `fillReportCsv({run, lang?})` → CSV text (UTF-8 with BOM, formula-safe).
-#[wasm_bindgen(js_name = fillReportCsv)]
-pub fn fill_report_csv(request: JsValue) -> Result<String, JsValue> {
+/// `shipReportCsv({run, lang?})` → CSV text (UTF-8 with BOM, formula-safe).
+#[wasm_bindgen(js_name = shipReportCsv)]
+pub fn ship_report_csv(request: JsValue) -> Result<String, JsValue> {
     let req: report::ReportRequest = from_js(request)?;
     report::report_csv(&req).map_err(map_err("FillError"))
 }

@@ -17,7 +17,7 @@ use super::report::{report, ReportView};
 use super::wal::{advance, recover, RecoverRequest, RunLog};
 use serde::{Deserialize, Serialize};
 
-/// `FillJournal.step` request: a step of the live run.
+/// `ShipJournal.step` request: a step of the live run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveStepRequest {
@@ -37,7 +37,7 @@ pub struct LiveStepRequest {
     pub now_ms: i64,
 }
 
-/// `FillJournal.step` answer.
+/// `ShipJournal.step` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveStepView {

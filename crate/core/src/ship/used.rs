@@ -66,7 +66,7 @@ pub fn merge(record: Option<&UsedRecord>, run: &FillRun, now_ms: i64) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tracking::plan::{FillItem, FillMode, RunState, RUN_VERSION};
+    use crate::ship::plan::{FillItem, FillMode, RunState, RUN_VERSION};
 
     fn run(items: &[(&str, &str, ItemStatus)]) -> FillRun {
         let mut r: FillRun = serde_json::from_value(serde_json::json!({

@@ -120,7 +120,7 @@ proptest! {
             events.push(next());
             (action, confirmed, ahead) = send(&mut w, events, guess.as_deref(), t.lost)?;
             // The order opened ahead comes back as a check: its intent was recorded on a try whose
-            // answer was lost. Nothing was pressed for it: the page takes it back (fill.js).
+            // answer was lost. Nothing was pressed for it: the page takes it back (content/ship.js).
             if let (Some(g), Action::Check { package_id }) = (&guess, &action) {
                 if package_id == g {
                     let withdraw = FillEvent::Withdraw { package_id: g.clone() };

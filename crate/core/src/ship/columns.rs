@@ -287,7 +287,7 @@ fn grouped_number(cell: &str, courier: &str, platform: &[CourierEntry]) -> Readi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tracking::couriers::default_couriers;
+    use crate::ship::couriers::default_couriers;
 
     fn rows(t: &[&[&str]]) -> Vec<RawRow> {
         t.iter()

@@ -139,7 +139,7 @@ pub struct FillRun {
     pub items: Vec<FillItem>,
 }
 
-/// `fillPlan` request.
+/// `shipFillPlan` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", from = "super::wire::PlanWire")]
 pub struct PlanRequest {

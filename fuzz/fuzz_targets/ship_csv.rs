@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use redship_core::tracking::{csv_source, import, ImportRequest, ImportSource, ValidationContext};
+use redship_core::ship::{csv_source, import, ImportRequest, ImportSource, ValidationContext};
 
 /// The browser's `TextDecoder("gb18030")`, as encoding_rs implements the same standard.
 fn gbk(bytes: &[u8]) -> String {

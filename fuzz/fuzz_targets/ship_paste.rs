@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use redship_core::tracking::{import, revalidate, ImportRequest, ImportSource, RevalidateRequest, ValidationContext};
+use redship_core::ship::{import, revalidate, ImportRequest, ImportSource, RevalidateRequest, ValidationContext};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data).into_owned();

@@ -116,7 +116,7 @@ pub struct PreviewCounts {
     pub unseen: usize,
 }
 
-/// The preview the ship page renders. Its JSON form is compact (see `tracking/wire.rs`).
+/// The preview the ship page renders. Its JSON form is compact (see `ship/wire.rs`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PreviewView {
     /// Counts.
@@ -342,7 +342,7 @@ pub fn validate(entries: Vec<RawEntry>, ctx: &ValidationContext, meta: SourceMet
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tracking::KnownOrder;
+    use crate::ship::KnownOrder;
 
     fn entry(row: usize, package_id: &str, number: &str) -> RawEntry {
         RawEntry { row, package_id: package_id.into(), courier: "中通".into(), number: number.into() }

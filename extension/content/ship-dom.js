@@ -1,11 +1,11 @@
 // The ship filler's page adapter: finds order rows, buttons, toasts and pagination by what SPEC.md
 // says the workbench has (`d-` classes, visible texts from the site profile, the package-ID
 // pattern) — never by layout or hashed classes — and waits on the page's own changes; the ship
-// dialog itself is content/fill-dialog.js. Classic script, isolated world; exposes
-// `globalThis.RedShipFillDom` for content/fill-dialog.js, fill-answers.js and fill.js.
+// dialog itself is content/ship-dialog.js. Classic script, isolated world; exposes
+// `globalThis.RedShipShipDom` for content/ship-dialog.js, ship-answers.js and content/ship.js.
 (() => {
   const site = globalThis.REDSHIP_SITE;
-  if (!site || globalThis.RedShipFillDom) return;
+  if (!site || globalThis.RedShipShipDom) return;
   const { dom, text } = site;
   const idRe = new RegExp(site.packageIdPattern, 'g');
 
@@ -287,7 +287,7 @@
     return null;
   }
 
-  globalThis.RedShipFillDom = Object.freeze({
+  globalThis.RedShipShipDom = Object.freeze({
     sleep, norm, waitFor, wake: recheck, watch: watchClosely, afterRender, visible, idsIn, listRows, visibleIds, findRow, findRowPaging,
     shipButton, shipControl, bringIntoView, pageItems, currentPage, gotoPage, reloadList, buttonIn, press, toasts, toastMarks,
   });

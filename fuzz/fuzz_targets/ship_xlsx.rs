@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use redship_core::tracking::{import, xlsx_source, ImportRequest, ImportSource, ValidationContext};
+use redship_core::ship::{import, xlsx_source, ImportRequest, ImportSource, ValidationContext};
 use redship_core::transit::export_xlsx::read_xlsx;
 
 fuzz_target!(|data: &[u8]| {

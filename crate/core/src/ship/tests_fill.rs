@@ -252,7 +252,7 @@ fn wrong_version_is_refused() {
 
 #[test]
 fn a_busy_run_is_not_replaced_an_idle_one_is_cancelled() {
-    use crate::tracking::journal::replace;
+    use crate::ship::journal::replace;
     let ready = new_run(3, FillMode::Ship);
     assert_eq!(replace(ready.clone(), 9).expect("idle").state, RunState::Cancelled);
     let (started, _) = ev(&ready, FillEvent::Start).expect("start");

@@ -88,7 +88,7 @@ pub struct ReportView {
     pub pace: Option<super::pace::RunPaceView>,
 }
 
-/// `fillReport` / `fillReportCsv` request.
+/// `fillReport` / `shipReportCsv` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportRequest {

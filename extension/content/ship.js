@@ -5,7 +5,7 @@
 // (`fill`) or press 确定 and wait for the page's answer (`ship`).
 //
 // Speed: one message per order (`ship.step`: the last order's outcome, then the next order);
-// every wait reacts to the page's own changes (fill-dom.js). In ship mode the worker's save of
+// every wait reacts to the page's own changes (ship-dom.js). In ship mode the worker's save of
 // the 确定 intent runs while the dialog loads, and the order the worker said comes next (`ahead`)
 // is opened and filled while the last outcome is being reported and saved; 确定 waits for the
 // worker's answer, and if it hands out something else, that dialog is closed without 确定.
@@ -21,18 +21,18 @@
 // answer means `noAnswer` and the worker then asks for a row check, never a blind retry. A dialog
 // showing another order is never typed into. A route change or a re-sorted list stops the run.
 //
-// Re-renders (fill-dialog.js): a page may replace the dialog's elements on any change. Before each
+// Re-renders (ship-dialog.js): a page may replace the dialog's elements on any change. Before each
 // step the dialog is found again by the package ID it shows and both values are read back from it;
 // one a re-render dropped is entered again. 确定 is pressed only in the dialog shown at that moment,
 // showing this order and both values; one gone, or now showing another order, stops the run.
 //
-// What the page answered is kept by fill-answers.js; the page is read and acted on through
-// fill-dom.js and fill-dialog.js. A loop ended by an error is taken up again (takeUpLater).
+// What the page answered is kept by ship-answers.js; the page is read and acted on through
+// ship-dom.js and ship-dialog.js. A loop ended by an error is taken up again (takeUpLater).
 (() => {
   const R = globalThis.RedShip;
-  const D = globalThis.RedShipFillDom;
-  const A = globalThis.RedShipFillAnswers;
-  const F = globalThis.RedShipFillDialog;
+  const D = globalThis.RedShipShipDom;
+  const A = globalThis.RedShipShipAnswers;
+  const F = globalThis.RedShipShipDialog;
   if (!R || !D || !A || !F) return;
   const site = R.site;
   const OPEN_MS = 12000; // the dialog loads its detail and courier list

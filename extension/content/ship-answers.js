@@ -3,11 +3,11 @@
 // the courier list its dialogs load. The filler asks here whether an order's 确定 has been
 // answered and whether a list fresh enough to settle it has come. It also passes what the worker
 // keeps (couriers, seen orders) on. Classic script, isolated world; exposes
-// `globalThis.RedShipFillAnswers` for content/fill.js.
+// `globalThis.RedShipShipAnswers` for content/ship.js.
 (() => {
   const R = globalThis.RedShip;
-  const D = globalThis.RedShipFillDom;
-  if (!R || !D || globalThis.RedShipFillAnswers) return;
+  const D = globalThis.RedShipShipDom;
+  if (!R || !D || globalThis.RedShipShipAnswers) return;
   let listWaitingOnly = false; // the last list asked for waiting orders only (the core read its filter)
   let listAnswers = 0; // list answers received: the rows may have changed since the last reading
   const delivered = new Map(); // packageId -> {ok, msg, at}: the page's answers to 确定
@@ -63,7 +63,7 @@
     return d && d.at >= pressedAt(id) ? d : null;
   }
 
-  globalThis.RedShipFillAnswers = Object.freeze({
+  globalThis.RedShipShipAnswers = Object.freeze({
     shopName,
     /** How many list answers have come: the rows may have changed since a reading at another count. */
     listAnswers: () => listAnswers,

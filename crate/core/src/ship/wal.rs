@@ -47,7 +47,7 @@ pub struct RunLog {
     pub items: Vec<FillItem>,
 }
 
-/// `FillJournal.open` request: the saved run record and the log found beside it.
+/// `ShipJournal.open` request: the saved run record and the log found beside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecoverRequest {

@@ -266,7 +266,7 @@ fn number_candidates(s: &[char]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tracking::couriers::default_couriers;
+    use crate::ship::couriers::default_couriers;
 
     fn one(text: &str) -> RawEntry {
         let (e, _) = extract(text, &default_couriers()).unwrap();

@@ -5,11 +5,11 @@
 // dialog again by the package ID it shows — the visible `.d-modal` with a courier picker and a
 // number field — before each step, and what a step left (the courier the picker shows, the
 // number field's value) is read back from the nodes there now. Classic script, isolated world,
-// after fill-dom.js; exposes `globalThis.RedShipFillDialog` for content/fill.js.
+// after ship-dom.js; exposes `globalThis.RedShipShipDialog` for content/ship.js.
 (() => {
   const site = globalThis.REDSHIP_SITE;
-  const D = globalThis.RedShipFillDom;
-  if (!site || !D || globalThis.RedShipFillDialog) return;
+  const D = globalThis.RedShipShipDom;
+  if (!site || !D || globalThis.RedShipShipDialog) return;
   const { dom, text } = site;
   const { norm, visible, waitFor, press } = D;
   const squash = (s) => String(s ?? '').replace(/[\s*:：]/g, '');
@@ -253,7 +253,7 @@
     };
   }
 
-  globalThis.RedShipFillDialog = Object.freeze({
+  globalThis.RedShipShipDialog = Object.freeze({
     REFIND_MS, shipDialog, dialogReady, showsOnly, courierSelect, numberInput, courierShown, numberShown, confirmIn,
     pickCourier, enterNumber, cancelDialog, track, enter, closed, partsOf,
   });
