@@ -140,7 +140,7 @@ fn context_lists_are_read_apart() {
     let old = obj(&format!(
         r#"{{"source": "paste", "text": "{text}", "knownOrders": [{{"packageId": "P100000000000001", "waiting": true}}]}}"#
     ));
-    let message = get(&tracking_import(old).unwrap_err(), "message").as_string().unwrap_or_default();
+    let message = get(&ship_import(old).unwrap_err(), "message").as_string().unwrap_or_default();
     assert!(message.contains("knownOrders: the old list of {packageId, waiting} objects"), "{message}");
 }
 
