@@ -8,12 +8,16 @@
 //! (README, "Dependencies and why"; `node bench/crossing.mjs`). Two things stay text, on purpose:
 //! the vault seals a record as its JSON text ([`jstext`]) and hands opened records to
 //! `JSON.parse`. Byte fields (`Uint8Array`) are taken out of a request ([`take_bytes`]) and
-//! crossed as a plain copy.
+//! crossed as a plain copy. The shapes a domain's values take only to cross (the ship domain's
+//! column-wise preview, ID lists joined by line breaks) live here too ([`ship`]), so the core
+//! keeps plain types.
 
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
 pub mod jstext;
+pub mod ship;
+mod ship_preview;
 mod transit;
 pub use transit::{export_err, export_with, required_snapshot, Exporter};
 
@@ -131,14 +135,4 @@ pub fn browser_gb18030(bytes: &[u8]) -> String {
     web_sys::TextDecoder::new_with_label("gb18030")
         .and_then(|d| d.decode_with_u8_array(bytes))
         .unwrap_or_else(|_| char::REPLACEMENT_CHARACTER.to_string())
-}
-
-/// A `shipImport` request, its `bytes` (a `Uint8Array` or `ArrayBuffer`) copied in directly.
-pub fn import_request(request: JsValue) -> Result<redship_core::ship::ImportRequest, JsValue> {
-    let (request, bytes) = take_bytes(request, "bytes")?;
-    let mut req: redship_core::ship::ImportRequest = from_js(request)?;
-    if bytes.is_some() {
-        req.bytes = bytes;
-    }
-    Ok(req)
 }
