@@ -49,6 +49,14 @@ pub fn js_error(name: &str, message: impl std::fmt::Display) -> JsValue {
     err.into()
 }
 
+/// A vault error as JS sees it from either module: an `Error` named `VaultError` with the
+/// variant's stable name in `code` (the message is for people).
+pub fn vault_err(e: redship_core::vault::VaultError) -> JsValue {
+    let err = js_error("VaultError", &e);
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
+    err
+}
+
 /// Maps a core error into a JS `Error` named `name`.
 pub fn map_err<E: std::fmt::Display>(name: &'static str) -> impl Fn(E) -> JsValue {
     move |e| js_error(name, e)

@@ -1,7 +1,11 @@
 //! RedShip's office module: workbooks in and out — the core's in-house XLSX reader and writer
 //! (`redship_core::xlsx`, with its ZIP inflate and deflate), and calamine for `.xls` and `.ods`. The service worker loads it only when a file needs it, so a worker start
-//! compiles the small main module alone (crate/wasm). Same conversions as the main module
-//! (`redship-bind`), same error names, no business logic.
+//! compiles the small main module alone (crate/wasm). The other rarely used file writers (the
+//! backup file, the fill report's CSV) are here too (`files.rs`). Same conversions as the main
+//! module (`redship-bind`), same error names, no business logic.
+
+mod files;
+pub use files::{ship_report_csv, vault_backup_export};
 
 use redship_bind::ship::{import_request, PreviewForm};
 use redship_bind::{export_with, from_js, map_err, take_bytes, to_js};

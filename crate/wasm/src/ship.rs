@@ -8,7 +8,7 @@
 
 use crate::boundary::{from_js, js_error, map_err, to_js};
 use redship_bind::ship::{import_request, plan_request, revalidate_request, PreviewForm};
-use redship_core::ship::{self, couriers, journal, live, pace, plan, report, used, wal, ImportError};
+use redship_core::ship::{self, couriers, journal, live, pace, plan, used, wal, ImportError};
 use wasm_bindgen::prelude::*;
 
 /// `shipImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders: {waiting,
@@ -189,11 +189,4 @@ pub fn ship_pace_settings(request: JsValue) -> Result<JsValue, JsValue> {
     let req: Req = from_js(request)?;
     let current = pace::effective(req.stored.as_ref()).pace;
     to_js(&pace::apply(current, &req.change).map_err(map_err("FillError"))?)
-}
-
-/// `shipReportCsv({run, lang?})` → CSV text (UTF-8 with BOM, formula-safe).
-#[wasm_bindgen(js_name = shipReportCsv)]
-pub fn ship_report_csv(request: JsValue) -> Result<String, JsValue> {
-    let req: report::ReportRequest = from_js(request)?;
-    report::report_csv(&req).map_err(map_err("FillError"))
 }

@@ -12,7 +12,7 @@ use redship_core::vault::codec::{Passphrase, Precomputed};
 use redship_core::vault::plaintext::Plaintext;
 use redship_core::vault::record::SealedBytes;
 use redship_core::vault::{
-    backup, keys, migrate, newer, pending, quarantine, retention, storage_key, KeysRecord, VaultError, SCHEMA_VERSION,
+    backup, keys, migrate, newer, pending, quarantine, retention, storage_key, KeysRecord, SCHEMA_VERSION,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,12 +20,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::boundary::{from_js, js_error, to_js};
 
-fn verr(e: VaultError) -> JsValue {
-    let err = js_error("VaultError", &e);
-    // `code` is the stable variant name; the message is for people.
-    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
-    err
-}
+use redship_bind::vault_err as verr;
 
 fn entries(map: BTreeMap<String, Value>) -> Vec<(String, Value)> {
     map.into_iter().collect()

@@ -188,8 +188,7 @@ fn plan_journal_and_report() {
     Reflect::set(&rep_req, &JsValue::from_str("run"), &get(&v, "run")).unwrap();
     let rep = ShipJournal::open(rep_req.clone()).unwrap().report().unwrap();
     assert_eq!(get(&rep, "rows.0.status").as_string().as_deref(), Some("shipped"));
-    let csv = ship_report_csv(rep_req).unwrap();
-    assert!(csv.contains("773012345678") && csv.contains("已发货"));
+    // The report's CSV is the office module's (crate/office/tests/office.rs).
 }
 
 #[wasm_bindgen_test]
