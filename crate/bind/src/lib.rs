@@ -5,9 +5,10 @@
 //! Values cross through serde-wasm-bindgen (`Serializer::json_compatible`): serde walks the JS
 //! objects on the way in and builds plain JS objects on the way out. It replaced a JSON-text
 //! crossing (`JSON.stringify` + `serde_json`), measured smaller and faster on the big payloads
-//! (README, "Dependencies and why"; `node bench/crossing.mjs`). Two things stay text, on purpose:
+//! (README, "Dependencies and why"; `node bench/crossing.mjs`). Some things stay text, on purpose:
 //! the vault seals a record as its JSON text ([`jstext`]) and hands opened records to
-//! `JSON.parse`. Byte fields (`Uint8Array`) are taken out of a request ([`take_bytes`]) and
+//! `JSON.parse`, and untyped stored records (the quota's ledgers) are read from their JSON text
+//! ([`from_js_text`]), which is faster for them. Byte fields (`Uint8Array`) are taken out of a request ([`take_bytes`]) and
 //! crossed as a plain copy. The shapes a domain's values take only to cross (the ship domain's
 //! column-wise preview, ID lists joined by line breaks) live here too ([`ship`]), so the core
 //! keeps plain types.
