@@ -1,7 +1,7 @@
-// How values cross the wasm boundary: the JSON-text crossing RedShip ships (crate/bind: requests
-// `JSON.stringify`-ed and read by serde_json, views written by serde_json and `JSON.parse`-d)
-// against serde-wasm-bindgen (the design card's choice: serde walks the JS objects through
-// `Reflect` calls), on real payloads and in one node process, calls interleaved, so the ratios
+// How values cross the wasm boundary: serde-wasm-bindgen, which RedShip ships (crate/bind: serde
+// walks the JS objects through `Reflect` calls), against the JSON-text crossing it replaced
+// (requests `JSON.stringify`-ed and read by serde_json, views written by serde_json and
+// `JSON.parse`-d), on real payloads and in one node process, calls interleaved, so the ratios
 // are measured in the same run:
 //   - ordersIngest: a 500-row list page (the replica's seen shape) into a snapshot of 500;
 //   - shipImport: the import row's 10,000-row CSV with its full context, result crossing out;
@@ -9,8 +9,15 @@
 // Also the size of each main module (wasm-opt -Oz as build.sh, gzip -9). Figures go to
 // README.md, "Dependencies and why".
 //
-//   node bench/crossing.mjs            builds both modules into target/crossing/{json,swb}, then runs
-//   node bench/crossing.mjs --no-build runs on the modules built before
+// The JSON-text crossing is no longer in the tree: its module is a build of the last commit that
+// had it, kept in target/crossing/json (build it there from that commit with
+// `node bench/crossing.mjs --build json`, run in a checkout of it, e.g. a git worktree).
+//
+//   node bench/crossing.mjs               builds this tree's module into target/crossing/swb, then runs
+//   node bench/crossing.mjs --no-build    runs on the modules built before
+//   node bench/crossing.mjs --build json  (in the old checkout) builds target/crossing/json only
+//
+// JSON_BUILD=<dir> reads the JSON-text module from another folder.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -22,15 +29,16 @@ import { State } from '../tests/workbench/lib/state.mjs';
 import { tabCodes } from '../tests/workbench/lib/shape.mjs';
 
 const OUT = join(ROOT, 'target/crossing');
-const VARIANTS = { json: [], swb: ['--features', 'swb-crossing'] };
-const OPT_FLAGS = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+const DIRS = { json: process.env.JSON_BUILD || join(OUT, 'json'), swb: join(OUT, 'swb') };
+// As build.sh: the main module gets --converge.
+const OPT_FLAGS = ['-Oz', '--converge', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-reference-types', '--enable-multivalue', '--enable-mutable-globals'];
 
-function build(name, features) {
+function build(name) {
   const run = (cmd, args) => execFileSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  const dir = join(OUT, name);
+  const dir = DIRS[name];
   mkdirSync(dir, { recursive: true });
-  run('cargo', ['build', '-p', 'redship-wasm', '--release', '--target', 'wasm32-unknown-unknown', '--quiet', ...features]);
+  run('cargo', ['build', '-p', 'redship-wasm', '--release', '--target', 'wasm32-unknown-unknown', '--quiet']);
   const raw = join(dir, 'redship_wasm.wasm');
   copyFileSync(join(ROOT, 'target/wasm32-unknown-unknown/release/redship_wasm.wasm'), raw);
   run('wasm-bindgen', ['--target', 'web', '--out-dir', dir, '--no-typescript', raw]);
@@ -39,7 +47,7 @@ function build(name, features) {
 }
 
 async function load(name) {
-  const dir = join(OUT, name);
+  const dir = DIRS[name];
   const m = await import(pathToFileURL(join(dir, 'redship_wasm.js')).href);
   const bytes = readFileSync(join(dir, 'redship_wasm_bg.wasm'));
   m.initSync({ module: bytes });
@@ -80,7 +88,8 @@ function payloads() {
       };
     },
     shipImport: (m) => () => {
-      const out = m.shipImport({ source: 'csv', bytes: csv.bytes.slice(), knownOrders: csv.knownOrders,
+      // The kept JSON-text build predates the rename of `trackingImport` to `shipImport`.
+      const out = (m.shipImport ?? m.trackingImport)({ source: 'csv', bytes: csv.bytes.slice(), knownOrders: csv.knownOrders,
         usedNumbers: csv.context.usedNumbers, couriers: csv.context.couriers });
       if (!out || typeof out !== 'object') throw new Error('shipImport gave nothing');
       return out;
@@ -114,12 +123,10 @@ function payloads() {
 }
 
 async function main() {
-  if (!process.argv.includes('--no-build')) {
-    // The swb build last, then the shipped one again, so target/ is left as build.sh makes it.
-    build('swb', VARIANTS.swb);
-    build('json', VARIANTS.json);
-  }
-  for (const v of Object.keys(VARIANTS)) if (!existsSync(join(OUT, v, 'redship_wasm.js'))) throw new Error(`no ${v} module: run without --no-build`);
+  const only = process.argv.indexOf('--build');
+  if (only >= 0) return build(process.argv[only + 1] === 'json' ? 'json' : 'swb');
+  if (!process.argv.includes('--no-build')) build('swb');
+  for (const [v, dir] of Object.entries(DIRS)) if (!existsSync(join(dir, 'redship_wasm.js'))) throw new Error(`no ${v} module in ${dir}: see the notes at the top`);
   const mods = { json: await load('json'), swb: await load('swb') };
   const rounds = Number(process.env.ROUNDS || 31);
   const out = { size: {}, speed: {} };

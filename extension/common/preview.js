@@ -1,4 +1,4 @@
-// The import preview as the core sends it (crate/core/src/ship/wire.rs): laid out by
+// The import preview as the boundary sends it (crate/bind/src/ship_preview.rs): laid out by
 // column (package IDs and numbers as one line-separated text each, verdicts and fillable flags
 // as one text of digits each), couriers and the courier cells as written by position in one
 // table each, reasons and changed cells listed apart with their row's position. `previewRows`

@@ -5,6 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use redship_bind::ship::{ImportForm, PlanForm, RevalidateForm};
 use redship_core::chinaday::ChinaDayView;
 use redship_core::quota;
 use redship_core::ship::{self, journal, plan, report, ImportRequest, RevalidateRequest};
@@ -61,7 +62,8 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         4 => {
-            if let Some(r) = parse::<ImportRequest>(&v) {
+            // The ship requests are read through their transport forms (crate/bind).
+            if let Some(r) = parse::<ImportForm>(&v).map(ImportRequest::from) {
                 // Bytes sources are fuzzed on their own; keep this target on the JSON shape.
                 if r.source == ship::ImportSource::Paste {
                     // Paste never reaches the GB18030 decoder.
@@ -70,12 +72,12 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         5 => {
-            if let Some(r) = parse::<RevalidateRequest>(&v) {
+            if let Some(r) = parse::<RevalidateForm>(&v).map(RevalidateRequest::from) {
                 let _ = ship::revalidate(&r);
             }
         }
         6 => {
-            if let Some(r) = parse::<plan::PlanRequest>(&v) {
+            if let Some(r) = parse::<PlanForm>(&v).map(plan::PlanRequest::from) {
                 if let Ok(run) = plan::plan(&r) {
                     let _ = report::report(&run);
                 }

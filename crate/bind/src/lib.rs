@@ -2,20 +2,23 @@
 //! service-worker start, and `redship-office`, loaded when a file needs it): value conversion
 //! and error mapping. No exports of its own, so linking it adds nothing to either module's API.
 //!
-//! Values cross as JSON text: `JSON.stringify` on the way in and `JSON.parse` on the way out,
-//! both native in the engine, with `serde_json` on the Rust side; the order snapshot and every
-//! view a slice at a time ([`jstext`]), since wasm memory never shrinks. A big view (10,000 preview
-//! rows, a 10,000-order snapshot) then crosses as one string instead of one boundary call per
-//! field. serde-wasm-bindgen, the alternative (feature `swb-crossing`, measurement only), now
-//! measures smaller and faster on the big payloads (README, "Dependencies and why";
-//! `node bench/crossing.mjs`); the switch waits for the vault's raw-JSON view. Byte fields
-//! (`Uint8Array`) are taken out of a request before it is stringified ([`take_bytes`]) and
-//! crossed as a plain copy.
+//! Values cross through serde-wasm-bindgen (`Serializer::json_compatible`): serde walks the JS
+//! objects on the way in and builds plain JS objects on the way out. It replaced a JSON-text
+//! crossing (`JSON.stringify` + `serde_json`), measured smaller and faster on the big payloads
+//! (README, "Dependencies and why"; `node bench/crossing.mjs`). Some things stay text, on purpose:
+//! the vault seals a record as its JSON text ([`jstext`]) and hands opened records to
+//! `JSON.parse`, and untyped stored records (the quota's ledgers) are read from their JSON text
+//! ([`from_js_text`]), which is faster for them. Byte fields (`Uint8Array`) are taken out of a request ([`take_bytes`]) and
+//! crossed as a plain copy. The shapes a domain's values take only to cross (the ship domain's
+//! column-wise preview, ID lists joined by line breaks) live here too ([`ship`]), so the core
+//! keeps plain types.
 
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
 pub mod jstext;
+pub mod ship;
+mod ship_preview;
 mod transit;
 pub use transit::{export_err, export_with, required_snapshot, Exporter};
 
@@ -47,6 +50,14 @@ pub fn js_error(name: &str, message: impl std::fmt::Display) -> JsValue {
     err.into()
 }
 
+/// A vault error as JS sees it from either module: an `Error` named `VaultError` with the
+/// variant's stable name in `code` (the message is for people).
+pub fn vault_err(e: redship_core::vault::VaultError) -> JsValue {
+    let err = js_error("VaultError", &e);
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
+    err
+}
+
 /// Maps a core error into a JS `Error` named `name`.
 pub fn map_err<E: std::fmt::Display>(name: &'static str) -> impl Fn(E) -> JsValue {
     move |e| js_error(name, e)
@@ -54,43 +65,9 @@ pub fn map_err<E: std::fmt::Display>(name: &'static str) -> impl Fn(E) -> JsValu
 
 /// Converts a JS value into a request DTO; a shape mismatch is an error named `name`.
 /// `undefined` reads as `null` (an absent optional record).
-#[cfg(not(feature = "swb-crossing"))]
-pub fn from_js_named<T: DeserializeOwned>(value: JsValue, name: &'static str) -> Result<T, JsValue> {
-    match jstext::stringify(&value, name)? {
-        None => serde_json::from_slice(b"null").map_err(map_err(name)),
-        Some(text) => serde_json::from_slice(&jstext::utf8_of(&text)).map_err(map_err(name)),
-    }
-}
-
-/// [`from_js_named`] through serde-wasm-bindgen: the measured alternative to the JSON-text
-/// crossing (README, "Dependencies and why"; `node bench/crossing.mjs`), never shipped.
-#[cfg(feature = "swb-crossing")]
 pub fn from_js_named<T: DeserializeOwned>(value: JsValue, name: &'static str) -> Result<T, JsValue> {
     let value = if value.is_undefined() { JsValue::NULL } else { value };
     serde_wasm_bindgen::from_value(value).map_err(map_err(name))
-}
-
-/// Texts longer than this (UTF-16 units) are read a slice at a time by [`from_js_large`].
-#[cfg(not(feature = "swb-crossing"))]
-const SLICED_FROM_UNITS: u32 = 256 * 1024;
-
-/// [`from_js`] for the records that grow with the shop (the order snapshot: 5 MB of JSON at
-/// 10,000 orders): a long text is read a slice at a time, so it is never whole in wasm memory.
-/// Only for those types: each type read this way compiles a second deserializer.
-#[cfg(not(feature = "swb-crossing"))]
-pub fn from_js_large<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
-    match jstext::stringify(&value, "RequestError")? {
-        Some(text) if text.length() > SLICED_FROM_UNITS => jstext::from_text_sliced(text, "RequestError"),
-        Some(text) => serde_json::from_slice(&jstext::utf8_of(&text)).map_err(map_err("RequestError")),
-        None => serde_json::from_slice(b"null").map_err(map_err("RequestError")),
-    }
-}
-
-/// [`from_js_large`] through serde-wasm-bindgen, which walks the JS object and never holds its
-/// text: the measured alternative, never shipped.
-#[cfg(feature = "swb-crossing")]
-pub fn from_js_large<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
-    from_js(value)
 }
 
 /// Converts a JS value into a request DTO; a shape mismatch is a `RequestError`.
@@ -98,15 +75,36 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
     from_js_named(value, "RequestError")
 }
 
-/// Converts a view DTO into a plain JS object (maps as objects, not `Map`s).
-#[cfg(not(feature = "swb-crossing"))]
-pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    jstext::to_js_sliced(value)
+/// [`from_js`] for the records that grow with the shop (the order snapshot: 10,000 orders).
+/// serde-wasm-bindgen walks the JS object and never holds its text, so a big record needs no
+/// reader of its own (the JSON-text crossing read these a slice at a time); the name stays so
+/// callers still say which records grow.
+pub fn from_js_large<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    from_js(value)
 }
 
-/// [`to_js`] through serde-wasm-bindgen (JSON-compatible: maps as objects, 64-bit integers as
-/// numbers): the measured alternative, never shipped.
-#[cfg(feature = "swb-crossing")]
+/// Reads a JS value through its JSON text (`JSON.stringify`, then `serde_json`), for untyped
+/// records (`serde_json::Value` trees of many small objects, such as the quota's day ledgers):
+/// serde-wasm-bindgen walks those with several boundary calls per key, the engine stringifies them
+/// in one (a 30-day dashboard: 0.72 against 0.30 ms, README "Dependencies and why").
+/// `undefined` reads as `null`; a shape mismatch is an error named `name`.
+pub fn from_js_text<T: DeserializeOwned>(value: &JsValue, name: &'static str) -> Result<T, JsValue> {
+    let text = jstext::stringify(value, name)?.and_then(|t| t.as_string());
+    serde_json::from_str(text.as_deref().unwrap_or("null")).map_err(map_err(name))
+}
+
+/// Takes the field `field` out of a request object: a shallow copy of the request without it
+/// (the caller's object is left alone) and its value (`undefined` when absent or not an object).
+pub fn take_field(request: JsValue, field: &str) -> Result<(JsValue, JsValue), JsValue> {
+    if !request.is_object() {
+        return Ok((request, JsValue::UNDEFINED));
+    }
+    let value = js_sys::Reflect::get(&request, &JsValue::from_str(field)).unwrap_or(JsValue::UNDEFINED);
+    Ok((without(&request, &[field])?, value))
+}
+
+/// Converts a view DTO into a plain JS value: JSON-compatible (maps as objects, not `Map`s;
+/// `None` as `null`; 64-bit integers as numbers, an error past 2^53).
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(map_err("ViewError"))
 }
@@ -139,45 +137,6 @@ fn without(request: &JsValue, fields: &[&str]) -> Result<JsValue, JsValue> {
     Ok(rest.into())
 }
 
-/// Reads a validation request's two long lists (`knownOrders`, `usedNumbers`: 10,000 entries
-/// and more) apart from the rest. Package IDs and numbers are ASCII, so each list's JSON text is
-/// a one-byte string, which the engine encodes to UTF-8 several times faster than the two-byte
-/// text the whole request becomes with one Chinese courier name in it. `T` reads the rest.
-/// An absent or `null` list is empty.
-pub fn with_context_lists<T: DeserializeOwned>(request: JsValue) -> Result<(T, ContextLists), JsValue> {
-    const LISTS: [&str; 2] = ["knownOrders", "usedNumbers"];
-    if !request.is_object() {
-        return Ok((from_js(request)?, ContextLists::default()));
-    }
-    let list = |field: &str| js_sys::Reflect::get(&request, &JsValue::from_str(field)).unwrap_or(JsValue::UNDEFINED);
-    let lists = ContextLists {
-        known_orders: from_js::<Option<KnownOrders>>(list(LISTS[0]))?.map(|k| k.0).unwrap_or_default(),
-        used_numbers: from_js::<Option<_>>(list(LISTS[1]))?.unwrap_or_default(),
-    };
-    Ok((from_js(without(&request, &LISTS)?)?, lists))
-}
-
-/// `knownOrders` in its JSON form (`redship_core::ship::known_wire`).
-#[derive(serde::Deserialize)]
-struct KnownOrders(#[serde(with = "redship_core::ship::known_wire")] Vec<redship_core::ship::KnownOrder>);
-
-/// The long lists of a validation context, read by [`with_context_lists`].
-#[derive(Default)]
-pub struct ContextLists {
-    /// `knownOrders`.
-    pub known_orders: Vec<redship_core::ship::KnownOrder>,
-    /// `usedNumbers`.
-    pub used_numbers: Vec<redship_core::ship::UsedNumber>,
-}
-
-impl ContextLists {
-    /// Puts the lists into `context`.
-    pub fn into_context(self, context: &mut redship_core::ship::ValidationContext) {
-        context.known_orders = self.known_orders;
-        context.used_numbers = self.used_numbers;
-    }
-}
-
 /// The core's GB18030 (GBK) decoder in the extension: the browser's `TextDecoder("gb18030")`,
 /// not fatal, so undecodable bytes arrive as U+FFFD and the core names their row. An engine
 /// without the legacy encodings gives one U+FFFD, which the core reports as an unknown encoding.
@@ -185,48 +144,4 @@ pub fn browser_gb18030(bytes: &[u8]) -> String {
     web_sys::TextDecoder::new_with_label("gb18030")
         .and_then(|d| d.decode_with_u8_array(bytes))
         .unwrap_or_else(|_| char::REPLACEMENT_CHARACTER.to_string())
-}
-
-/// A request that carries a validation context (import, revalidate, fill plan), whose long lists
-/// [`context_request`] reads apart.
-pub trait WithContext: DeserializeOwned {
-    /// The request's validation context.
-    fn context_mut(&mut self) -> &mut redship_core::ship::ValidationContext;
-}
-
-impl WithContext for redship_core::ship::ImportRequest {
-    fn context_mut(&mut self) -> &mut redship_core::ship::ValidationContext {
-        &mut self.context
-    }
-}
-
-impl WithContext for redship_core::ship::RevalidateRequest {
-    fn context_mut(&mut self) -> &mut redship_core::ship::ValidationContext {
-        &mut self.context
-    }
-}
-
-impl WithContext for redship_core::ship::plan::PlanRequest {
-    fn context_mut(&mut self) -> &mut redship_core::ship::ValidationContext {
-        &mut self.context
-    }
-}
-
-/// A request with a validation context (`shipRevalidate`, `shipFillPlan`; [`import_request`]
-/// adds the import's bytes), its long lists read apart ([`with_context_lists`]).
-pub fn context_request<T: WithContext>(request: JsValue) -> Result<T, JsValue> {
-    let (mut req, lists): (T, _) = with_context_lists(request)?;
-    lists.into_context(req.context_mut());
-    Ok(req)
-}
-
-/// A `shipImport` request, its `bytes` (a `Uint8Array` or `ArrayBuffer`) copied in directly
-/// and its long lists read apart ([`with_context_lists`]).
-pub fn import_request(request: JsValue) -> Result<redship_core::ship::ImportRequest, JsValue> {
-    let (request, bytes) = take_bytes(request, "bytes")?;
-    let mut req: redship_core::ship::ImportRequest = context_request(request)?;
-    if bytes.is_some() {
-        req.bytes = bytes;
-    }
-    Ok(req)
 }

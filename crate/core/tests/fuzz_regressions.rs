@@ -74,9 +74,7 @@ fn csv_seeds_import_and_real_ones_give_rows() {
         // The hand-written seeds are real files (UTF-8, BOM, GBK, UTF-16): each must be read.
         if name.contains("/corpus/") && name.ends_with(".csv") {
             let view = got.unwrap_or_else(|e| panic!("{name}: {e}"));
-            // The preview's JSON lays rows out by column (ship/wire.rs).
-            let rows = serde_json::to_value(&view).expect("json")["rows"]["row"].as_array().map_or(0, Vec::len);
-            assert!(rows >= 1, "{name}: no rows");
+            assert!(!view.rows.is_empty(), "{name}: no rows");
         }
     }
 }

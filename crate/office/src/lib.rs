@@ -1,9 +1,14 @@
 //! RedShip's office module: workbooks in and out — the core's in-house XLSX reader and writer
 //! (`redship_core::xlsx`, with its ZIP inflate and deflate), and calamine for `.xls` and `.ods`. The service worker loads it only when a file needs it, so a worker start
-//! compiles the small main module alone (crate/wasm). Same conversions as the main module
-//! (`redship-bind`), same error names, no business logic.
+//! compiles the small main module alone (crate/wasm). The other rarely used file writers (the
+//! backup file, the fill report's CSV) are here too (`files.rs`). Same conversions as the main
+//! module (`redship-bind`), same error names, no business logic.
 
-use redship_bind::{export_with, from_js, import_request, map_err, take_bytes, to_js};
+mod files;
+pub use files::{ship_report_csv, vault_backup_export};
+
+use redship_bind::ship::{import_request, PreviewForm};
+use redship_bind::{export_with, from_js, map_err, take_bytes, to_js};
 use redship_core::ship::{self, xlsx_source};
 use redship_core::transit::export_xlsx::export_xlsx;
 use wasm_bindgen::prelude::*;
@@ -21,7 +26,7 @@ pub fn init() -> bool {
 #[wasm_bindgen(js_name = shipImport)]
 pub fn ship_import(request: JsValue) -> Result<JsValue, JsValue> {
     let req = import_request(request)?;
-    to_js(&ship::import(&req, &redship_bind::browser_gb18030).map_err(map_err("ImportError"))?)
+    to_js(&PreviewForm(&ship::import(&req, &redship_bind::browser_gb18030).map_err(map_err("ImportError"))?))
 }
 
 /// `shipSheets({bytes})` → the workbook's sheet names, for the sheet picker.

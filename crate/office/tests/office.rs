@@ -127,3 +127,51 @@ fn xlsx_export_runs_in_wasm() {
     assert_eq!(get(&xlsx, "packages").as_f64(), Some(1.0));
     assert!(get(&xlsx, "fileName").as_string().unwrap_or_default().ends_with(".xlsx"));
 }
+
+/// The backup file, written here, is the core's format: the core reads it back with the same
+/// passphrase and refuses another; a bad request is a `RequestError`, bad randomness a
+/// `VaultError` with its `code`.
+#[wasm_bindgen_test]
+fn backup_file_is_written_by_the_office_module() {
+    let req = js(r#"{"records": [{"key": "quota/s/2026-11-21", "writtenMs": 3, "value": {"v": 1}}],
+        "passphrase": "backup pass", "iterations": 1000, "nowMs": 4}"#);
+    let random: Vec<u8> = (0..28u8).map(|i| i.wrapping_mul(37).wrapping_add(5)).collect();
+    let text = redship_office::vault_backup_export(req.clone(), &random).expect("backup written");
+    let contents = redship_core::vault::backup::import_backup(&text, "backup pass").expect("the core reads it");
+    assert_eq!(contents.records.len(), 1);
+    assert_eq!(contents.records[0].value, serde_json::json!({"v": 1}));
+    assert!(redship_core::vault::backup::import_backup(&text, "other pass").is_err());
+    let err = redship_office::vault_backup_export(req, &[1, 2]).unwrap_err();
+    assert_eq!(get(&err, "name").as_string().as_deref(), Some("VaultError"));
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("Randomness"));
+    let bad = redship_office::vault_backup_export(js(r#"{"records": 5}"#), &random).unwrap_err();
+    assert_eq!(get(&bad, "name").as_string().as_deref(), Some("RequestError"));
+}
+
+/// The fill report's CSV, from a run record as the worker holds it: headers in the language
+/// asked for, the planned row's number in it; a request without a run is a `RequestError`.
+#[wasm_bindgen_test]
+fn fill_report_csv_is_written_by_the_office_module() {
+    use redship_core::ship::plan::{plan, FillMode, PlanRequest};
+    use redship_core::ship::{KnownOrder, RawEntry, ValidationContext};
+    let context = ValidationContext {
+        known_orders: vec![KnownOrder { package_id: "P100000000000001".into(), waiting: true, unclear: false }],
+        ..ValidationContext::default()
+    };
+    let rows = vec![RawEntry {
+        row: 1,
+        package_id: "P100000000000001".into(),
+        courier: "中通".into(),
+        number: "773012345678".into(),
+    }];
+    let req =
+        PlanRequest { run_id: "r1".into(), mode: FillMode::Ship, rows, context, pace: Default::default(), now_ms: 1 };
+    let run = plan(&req).expect("planned");
+    let request = js(&format!(r#"{{"run": {}, "lang": "en"}}"#, serde_json::to_string(&run).expect("json")));
+    let csv = redship_office::ship_report_csv(request).expect("csv");
+    assert!(csv.contains("Tracking number") && csv.contains("773012345678"), "{csv}");
+    let zh = js(&format!(r#"{{"run": {}}}"#, serde_json::to_string(&run).expect("json")));
+    assert!(redship_office::ship_report_csv(zh).expect("csv").contains("运单号"));
+    let bad = redship_office::ship_report_csv(js("{}")).unwrap_err();
+    assert_eq!(get(&bad, "name").as_string().as_deref(), Some("RequestError"));
+}

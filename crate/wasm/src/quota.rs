@@ -16,10 +16,46 @@ fn quota_err(e: impl std::fmt::Display) -> JsValue {
 }
 
 fn request<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
-    from_js_named(value, ERROR_NAME).map_err(|e| {
-        let message = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
-        js_error(ERROR_NAME, format!("quota request: {message}"))
-    })
+    from_js_named(value, ERROR_NAME).map_err(named)
+}
+
+/// A conversion error as the quota's: `QuotaError`, "quota request: …".
+fn named(e: JsValue) -> JsValue {
+    let message = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+    js_error(ERROR_NAME, format!("quota request: {message}"))
+}
+
+/// A request that carries the stored records ([`quota::QuotaInputs`]).
+trait WithInputs: DeserializeOwned {
+    fn inputs_mut(&mut self) -> &mut quota::QuotaInputs;
+}
+
+macro_rules! with_inputs {
+    ($($t:ty),*) => {$(
+        impl WithInputs for $t {
+            fn inputs_mut(&mut self) -> &mut quota::QuotaInputs {
+                &mut self.inputs
+            }
+        }
+    )*};
+}
+with_inputs!(
+    quota::RecordEventRequest,
+    quota::RecordPageReadsRequest,
+    quota::PageEventRequest,
+    quota::SilentRequest,
+    quota::DashboardRequest
+);
+
+/// Reads a request with inputs: its `ledgers` (every stored day ledger, untyped JSON) through
+/// their JSON text ([`redship_bind::from_js_text`]), the rest through serde-wasm-bindgen.
+fn with_ledgers<T: WithInputs>(value: JsValue) -> Result<T, JsValue> {
+    let (rest, ledgers) = redship_bind::take_field(value, "ledgers").map_err(named)?;
+    let mut req: T = request(rest)?;
+    let ledgers: Option<BTreeMap<String, serde_json::Value>> =
+        redship_bind::from_js_text(&ledgers, ERROR_NAME).map_err(named)?;
+    req.inputs_mut().ledgers = ledgers.unwrap_or_default();
+    Ok(req)
 }
 
 /// The default settings record (tier table from SPEC.md, warnings at 75 % and 90 %).
@@ -57,7 +93,7 @@ pub fn quota_ledger_keys(shop: &str, now_ms: f64) -> Result<Vec<String>, JsValue
 /// `{changed, removed, problems, outcome, view}`.
 #[wasm_bindgen(js_name = quotaRecordEvent)]
 pub fn quota_record_event(req: JsValue) -> Result<JsValue, JsValue> {
-    let req: quota::RecordEventRequest = request(req)?;
+    let req: quota::RecordEventRequest = with_ledgers(req)?;
     to_js(&quota::record_event(&req).map_err(quota_err)?)
 }
 
@@ -67,7 +103,7 @@ pub fn quota_record_event(req: JsValue) -> Result<JsValue, JsValue> {
 /// nowMs}` → the update (`view.pageFacts`: `quotaEndpoint`, `quotaOffers`, `boardUnreadAtMs`).
 #[wasm_bindgen(js_name = quotaRecordPageReads)]
 pub fn quota_record_page_reads(site: &crate::SiteProfile, req: JsValue) -> Result<JsValue, JsValue> {
-    let req: quota::RecordPageReadsRequest = request(req)?;
+    let req: quota::RecordPageReadsRequest = with_ledgers(req)?;
     to_js(&quota::record_page_reads(&req, &site.core().quota).map_err(quota_err)?)
 }
 
@@ -77,7 +113,7 @@ pub fn quota_record_page_reads(site: &crate::SiteProfile, req: JsValue) -> Resul
 /// (`view.pageFacts.decryptEndpoint`: the endpoint learned, if any).
 #[wasm_bindgen(js_name = quotaRecordPageDecrypt)]
 pub fn quota_record_page_decrypt(req: JsValue) -> Result<JsValue, JsValue> {
-    let req: quota::PageEventRequest = request(req)?;
+    let req: quota::PageEventRequest = with_ledgers(req)?;
     to_js(&quota::record_page_decrypt(&req).map_err(quota_err)?)
 }
 
@@ -85,7 +121,7 @@ pub fn quota_record_page_decrypt(req: JsValue) -> Result<JsValue, JsValue> {
 /// `{settings, ledgers, paidOrders, routes, silent: {shop, packageId, atMs}, nowMs}` → the update.
 #[wasm_bindgen(js_name = quotaRecordSilent)]
 pub fn quota_record_silent(req: JsValue) -> Result<JsValue, JsValue> {
-    let req: quota::SilentRequest = request(req)?;
+    let req: quota::SilentRequest = with_ledgers(req)?;
     to_js(&quota::record_silent(&req).map_err(quota_err)?)
 }
 
@@ -111,7 +147,7 @@ pub fn quota_merge_problems(stored: JsValue, found: JsValue, now_ms: f64) -> Res
 /// The dashboard of one shop: `{settings, ledgers, paidOrders, routes, shop, nowMs}`.
 #[wasm_bindgen(js_name = quotaDashboard)]
 pub fn quota_dashboard(req: JsValue) -> Result<JsValue, JsValue> {
-    let req: quota::DashboardRequest = request(req)?;
+    let req: quota::DashboardRequest = with_ledgers(req)?;
     to_js(&quota::dashboard(&req).map_err(quota_err)?)
 }
 
@@ -120,7 +156,7 @@ pub fn quota_dashboard(req: JsValue) -> Result<JsValue, JsValue> {
 /// numbers as `quotaDashboard`).
 #[wasm_bindgen(js_name = quotaListHelp)]
 pub fn quota_list_help(req: JsValue, package_ids: Vec<String>) -> Result<JsValue, JsValue> {
-    let req: quota::DashboardRequest = request(req)?;
+    let req: quota::DashboardRequest = with_ledgers(req)?;
     to_js(&quota::list_help(&req, &package_ids).map_err(quota_err)?)
 }
 
@@ -128,14 +164,16 @@ pub fn quota_list_help(req: JsValue, package_ids: Vec<String>) -> Result<JsValue
 /// dashboard's request: `{settings, ledgers, …, shop, nowMs}` → `[packageId]`. Read-only.
 #[wasm_bindgen(js_name = quotaViewedToday)]
 pub fn quota_viewed_today(req: JsValue) -> Result<Vec<String>, JsValue> {
-    let req: quota::DashboardRequest = request(req)?;
+    let req: quota::DashboardRequest = with_ledgers(req)?;
     quota::viewed_today(&req).map_err(quota_err)
 }
 
 /// Checks stored quota records `{key: value}` without changing them; returns the problems.
 #[wasm_bindgen(js_name = quotaCheckRecords)]
 pub fn quota_check_records(records: JsValue) -> Result<JsValue, JsValue> {
-    let records: BTreeMap<String, serde_json::Value> = request(records)?;
+    // Untyped stored records: read through their JSON text, as the ledgers are.
+    let records: BTreeMap<String, serde_json::Value> =
+        redship_bind::from_js_text(&records, ERROR_NAME).map_err(named)?;
     to_js(&quota::check_records(&records))
 }
 

@@ -6,8 +6,9 @@
 //! whose `code` is `NeedsOffice`, and the worker passes the same request on. GBK CSVs are read
 //! here, decoded by the browser.
 
-use crate::boundary::{context_request, from_js, import_request, js_error, map_err, to_js};
-use redship_core::ship::{self, couriers, journal, live, pace, plan, report, used, wal, ImportError};
+use crate::boundary::{from_js, js_error, map_err, to_js};
+use redship_bind::ship::{import_request, plan_request, revalidate_request, PreviewForm};
+use redship_core::ship::{self, couriers, journal, live, pace, plan, used, wal, ImportError};
 use wasm_bindgen::prelude::*;
 
 /// `shipImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders: {waiting,
@@ -16,7 +17,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = shipImport)]
 pub fn ship_import(request: JsValue) -> Result<JsValue, JsValue> {
     let req = import_request(request)?;
-    to_js(&ship::import(&req, &redship_bind::browser_gb18030).map_err(import_err)?)
+    to_js(&PreviewForm(&ship::import(&req, &redship_bind::browser_gb18030).map_err(import_err)?))
 }
 
 /// An `ImportError`; the one this module cannot read carries `code: "NeedsOffice"`.
@@ -33,7 +34,7 @@ fn import_err(e: ImportError) -> JsValue {
 /// couriers})` → preview view, after the user fixed or removed rows.
 #[wasm_bindgen(js_name = shipRevalidate)]
 pub fn ship_revalidate(request: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&ship::revalidate(&context_request(request)?))
+    to_js(&PreviewForm(&ship::revalidate(&revalidate_request(request)?)))
 }
 
 /// `shipCouriers()` → SPEC.md's default courier list `[{code, name}]`.
@@ -60,8 +61,7 @@ pub fn ship_dialog_courier(request: JsValue) -> Result<JsValue, JsValue> {
 /// the run record to save (only rows that pass validation now).
 #[wasm_bindgen(js_name = shipFillPlan)]
 pub fn ship_fill_plan(request: JsValue) -> Result<JsValue, JsValue> {
-    // Its known orders and used numbers (10,000 and more) are read apart, as for the import.
-    let req: plan::PlanRequest = context_request(request)?;
+    let req = plan_request(request)?;
     to_js(&plan::plan(&req).map_err(map_err("FillError"))?)
 }
 
@@ -81,7 +81,7 @@ pub fn ship_known_orders(seen: JsValue, known: JsValue) -> Result<JsValue, JsVal
     #[derive(serde::Serialize)]
     #[serde(rename_all = "camelCase")]
     struct View {
-        #[serde(with = "ship::known_wire")]
+        #[serde(with = "redship_bind::ship::known_orders")]
         known_orders: Vec<ship::KnownOrder>,
     }
     let seen: Vec<ship::known::ListedOrder> = from_js::<Option<_>>(seen)?.unwrap_or_default();
@@ -189,11 +189,4 @@ pub fn ship_pace_settings(request: JsValue) -> Result<JsValue, JsValue> {
     let req: Req = from_js(request)?;
     let current = pace::effective(req.stored.as_ref()).pace;
     to_js(&pace::apply(current, &req.change).map_err(map_err("FillError"))?)
-}
-
-/// `shipReportCsv({run, lang?})` → CSV text (UTF-8 with BOM, formula-safe).
-#[wasm_bindgen(js_name = shipReportCsv)]
-pub fn ship_report_csv(request: JsValue) -> Result<String, JsValue> {
-    let req: report::ReportRequest = from_js(request)?;
-    report::report_csv(&req).map_err(map_err("FillError"))
 }

@@ -7,26 +7,20 @@
 
 use std::collections::BTreeMap;
 
-use js_sys::{Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use redship_core::vault::codec::{Passphrase, Precomputed};
 use redship_core::vault::plaintext::Plaintext;
 use redship_core::vault::record::SealedBytes;
 use redship_core::vault::{
-    backup, keys, migrate, newer, pending, quarantine, retention, storage_key, KeysRecord, VaultError, SCHEMA_VERSION,
+    backup, keys, migrate, newer, pending, quarantine, retention, storage_key, KeysRecord, SCHEMA_VERSION,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::boundary::{from_js, js_error, to_js};
 
-fn verr(e: VaultError) -> JsValue {
-    let err = js_error("VaultError", &e);
-    // `code` is the stable variant name; the message is for people.
-    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("code"), &JsValue::from_str(e.code()));
-    err
-}
+use redship_bind::vault_err as verr;
 
 fn entries(map: BTreeMap<String, Value>) -> Vec<(String, Value)> {
     map.into_iter().collect()
@@ -139,18 +133,34 @@ fn envelope(sealed: &SealedBytes) -> Result<JsValue, JsValue> {
     for piece in sealed.ct.chunks(48 * 1024) {
         c.push_ascii(&redship_core::vault::codec::b64_encode(piece));
     }
-    set(&env, "c", &c.finish()?.into())?;
+    set(&env, "c", &c.finish().into())?;
     Ok(env.into())
 }
 
-/// One opened record; its value is the decrypted JSON text, written out as is.
+/// One opened record without its value: the value, decrypted JSON text, is added by
+/// `JSON.parse` ([`with_values`]).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RecordView<'a> {
     storage_key: &'a str,
     key: &'a str,
     written_ms: i64,
-    value: &'a RawValue,
+}
+
+/// Sets `value` on each record of the view's `records` array from its JSON text (`None`: a
+/// null value). The text goes to the engine's `JSON.parse` as it is, never through a tree in wasm.
+fn with_values<'a>(view: &JsValue, texts: impl Iterator<Item = Option<&'a str>>) -> Result<(), JsValue> {
+    let records = Array::from(&field(view, "records")?);
+    for (i, text) in texts.enumerate() {
+        let value = match text {
+            Some(text) => {
+                js_sys::JSON::parse(text).map_err(|_| js_error("VaultError", "an opened record is not JSON"))?
+            }
+            None => JsValue::NULL,
+        };
+        set(records.get(i as u32).unchecked_ref(), "value", &value)?;
+    }
+    Ok(())
 }
 
 /// `VaultOpener.open`'s answer.

@@ -165,3 +165,26 @@ fn list_help_answers_for_the_ids_asked_and_judges_what_the_list_found() {
     assert_eq!((get(&seen, "draw").as_bool(), get(&seen, "changed").as_bool()), (Some(false), Some(true)));
     assert_eq!(get(&get(&seen, "record"), "matched").as_bool(), Some(false));
 }
+
+/// The ledgers cross as JSON text, the rest of the request through serde-wasm-bindgen: a
+/// request without ledgers reads as none, ledgers of the wrong shape are a `QuotaError` naming
+/// the request, and the caller's object keeps its ledgers.
+#[wasm_bindgen_test]
+fn ledgers_cross_as_text() {
+    let req = parse(&format!(r#"{{"shop": "s1", "nowMs": {NOON}}}"#));
+    let view = get(&redship_wasm::quota_dashboard(req).expect("dashboard"), "view");
+    assert_eq!(get(&view, "used").as_f64(), Some(0.0));
+    let ledgers: JsValue = Object::new().into();
+    let update =
+        redship_wasm::quota_record_event(event_request(&ledgers, "P1234567890123456", NOON)).expect("recorded");
+    save(&ledgers, &update);
+    let req = parse(&format!(r#"{{"shop": "s1", "nowMs": {NOON}}}"#));
+    Reflect::set(&req, &"ledgers".into(), &ledgers).expect("set");
+    let view = get(&redship_wasm::quota_dashboard(req.clone()).expect("dashboard"), "view");
+    assert_eq!(get(&view, "used").as_f64(), Some(1.0));
+    assert!(get(&req, "ledgers").is_object());
+    let bad = parse(&format!(r#"{{"shop": "s1", "nowMs": {NOON}, "ledgers": ["quota/day/s1/2026-11-21"]}}"#));
+    let (name, message) = error_name(redship_wasm::quota_dashboard(bad).unwrap_err());
+    assert_eq!(name, "QuotaError");
+    assert!(message.starts_with("quota request: "), "{message}");
+}

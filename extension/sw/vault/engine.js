@@ -11,7 +11,7 @@
 // in the same call, removed after).
 // All cryptography and every decision is in the wasm core (`vault…` bindings); this file only
 // does the I/O around it. sw/store.js is the interface other domains use.
-import { core, ready } from '../core.js';
+import { core, ready, office } from '../core.js';
 import { LazyRecords, readAll, storageChanged } from './startup.js';
 import { toBase64Url as b64url, fromBase64Url as unb64url } from '../../common/base64.js';
 
@@ -408,11 +408,12 @@ export async function restore(text, passphrase) {
   return { count: out.count, createdMs: out.createdMs };
 }
 
-/** The backup file text of every record, encrypted with `passphrase`. */
+/** The backup file text of every record, encrypted with `passphrase` (the office module writes it). */
 export async function backupText(passphrase) {
   const records = await allRecords();
   const { bytes, precomputed } = await saltedRandom(passphrase, info.random.backup);
-  return { text: core.vaultBackupExport({ records, passphrase, precomputed, nowMs: Date.now() }, bytes), count: records.length };
+  const text = (await office()).vaultBackupExport({ records, passphrase, precomputed, nowMs: Date.now() }, bytes);
+  return { text, count: records.length };
 }
 
 /** Every record as {key, writtenMs, value} (for backups). */

@@ -29,7 +29,6 @@ pub mod report;
 pub mod used;
 pub mod validate;
 pub mod wal;
-mod wire;
 #[cfg(feature = "office")]
 pub mod xlsx_source;
 
@@ -61,8 +60,8 @@ pub struct CourierEntry {
     pub name: String,
 }
 
-/// An order the extension has seen on the workbench list. Its JSON form, in a request, is
-/// [`known_wire`]'s.
+/// An order the extension has seen on the workbench list. In a request it crosses in the known
+/// orders' transport form (`redship_bind::ship::known_orders`: IDs joined by line breaks).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KnownOrder {
@@ -98,18 +97,15 @@ pub enum ImportSource {
     Xlsx,
 }
 
-/// The context every validation needs; the service worker supplies it from storage.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The context every validation needs; the service worker supplies it from storage (its
+/// transport form is crate/bind's, `redship_bind::ship`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ValidationContext {
-    /// Orders seen on the workbench list (JSON: see [`known_wire`]).
-    #[serde(default, with = "known_wire")]
+    /// Orders seen on the workbench list.
     pub known_orders: Vec<KnownOrder>,
     /// Numbers already used on orders.
-    #[serde(default)]
     pub used_numbers: Vec<UsedNumber>,
     /// The platform's courier list; empty means SPEC.md's default list.
-    #[serde(default)]
     pub couriers: Vec<CourierEntry>,
 }
 
@@ -124,23 +120,18 @@ impl ValidationContext {
     }
 }
 
-/// `shipImport` request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", from = "wire::ImportWire")]
+/// `shipImport` request (read from its transport form in crate/bind, `redship_bind::ship`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRequest {
     /// The source kind.
     pub source: ImportSource,
     /// Pasted text (source `paste`).
-    #[serde(default)]
     pub text: Option<String>,
     /// File bytes (sources `csv` and `xlsx`).
-    #[serde(default, with = "bytes_field")]
     pub bytes: Option<Vec<u8>>,
     /// XLSX sheet name; the first sheet when absent.
-    #[serde(default)]
     pub sheet: Option<String>,
     /// Orders, used numbers and couriers.
-    #[serde(flatten)]
     pub context: ValidationContext,
 }
 
@@ -160,13 +151,11 @@ pub struct RawEntry {
 
 /// `shipRevalidate` request: the rows as the user edited them, validated again together
 /// (duplicates are a property of the whole set).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", from = "wire::RevalidateWire")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevalidateRequest {
     /// All rows, edited ones included.
     pub rows: Vec<RawEntry>,
     /// Orders, used numbers and couriers.
-    #[serde(flatten)]
     pub context: ValidationContext,
 }
 
@@ -321,64 +310,9 @@ pub fn revalidate(req: &RevalidateRequest) -> PreviewView {
     validate::validate(req.rows.clone(), &req.context, validate::SourceMeta::default())
 }
 
-/// The known orders' JSON form in a request: `{"waiting": "P…\nP…", "closed": "P…", "unclear":
-/// "P…"}`, the package IDs of each state joined by line breaks (any may be missing). A shop's 10,000
-/// known orders cross on every import and every edit of the preview; as objects
-/// (`{"packageId": …, "waiting": …}` each) reading them was a fifth of a 10,000-row import,
-/// as two texts it is a copy and a split. Blank lines are skipped; an ID in both lists is closed.
-pub mod known_wire {
-    use super::KnownOrder;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use std::borrow::Cow;
-
-    #[derive(Default, Serialize, Deserialize)]
-    #[serde(default, deny_unknown_fields)]
-    struct Wire<'a> {
-        #[serde(borrow)]
-        waiting: Cow<'a, str>,
-        #[serde(borrow)]
-        closed: Cow<'a, str>,
-        #[serde(borrow)]
-        unclear: Cow<'a, str>,
-    }
-
-    /// Reads the two texts into orders, waiting ones first.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<KnownOrder>, D::Error> {
-        let w = Wire::deserialize(d)?;
-        let ids = |text: &str, waiting: bool, unclear: bool| -> Vec<KnownOrder> {
-            text.lines()
-                .map(str::trim)
-                .filter(|id| !id.is_empty())
-                .map(|id| KnownOrder { package_id: id.to_owned(), waiting, unclear })
-                .collect()
-        };
-        let mut out = ids(&w.waiting, true, false);
-        out.extend(ids(&w.unclear, false, true));
-        out.extend(ids(&w.closed, false, false));
-        Ok(out)
-    }
-
-    /// Writes the orders as the two texts.
-    pub fn serialize<S: Serializer>(orders: &[KnownOrder], s: S) -> Result<S::Ok, S::Error> {
-        let join = |waiting: bool, unclear: bool| -> String {
-            let ids: Vec<&str> = orders
-                .iter()
-                .filter(|o| o.waiting == waiting && o.unclear == unclear)
-                .map(|o| o.package_id.as_str())
-                .collect();
-            ids.join("\n")
-        };
-        Wire {
-            waiting: Cow::Owned(join(true, false)),
-            closed: Cow::Owned(join(false, false)),
-            unclear: Cow::Owned(join(false, true)),
-        }
-        .serialize(s)
-    }
-}
-
 /// Deserialises bytes from a JS `Uint8Array` (fast path), an `ArrayBuffer`, or a JSON array of
 /// numbers, so the same request works from the service worker and from native tests.
+#[cfg(feature = "office")]
 pub(crate) mod bytes_field {
     use serde::de::{Deserializer, SeqAccess, Visitor};
     use serde::Serializer;

@@ -139,9 +139,8 @@ pub struct FillRun {
     pub items: Vec<FillItem>,
 }
 
-/// `shipFillPlan` request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", from = "super::wire::PlanWire")]
+/// `shipFillPlan` request (read from its transport form in crate/bind, `redship_bind::ship`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanRequest {
     /// Run ID (non-empty).
     pub run_id: String,
@@ -150,10 +149,8 @@ pub struct PlanRequest {
     /// The rows as shown in the preview (raw, as edited).
     pub rows: Vec<RawEntry>,
     /// Orders, used numbers and couriers, as for the import.
-    #[serde(flatten)]
     pub context: ValidationContext,
     /// The pace of ship mode (the setting in effect when the run is planned).
-    #[serde(default)]
     pub pace: Pace,
     /// Now (epoch ms).
     pub now_ms: i64,

@@ -294,36 +294,6 @@ fn import_errors_say_what_and_where() {
     assert!(e.contains("运单号") && e.contains("第 1 行"), "{e}");
 }
 
-#[test]
-fn request_json_shape() {
-    let v: ImportRequest = serde_json::from_value(serde_json::json!({
-        "source": "csv", "bytes": [97, 44, 98], "knownOrders": {"waiting": "P1\n\n P2 "}, "usedNumbers": [], "couriers": []
-    }))
-    .unwrap();
-    assert_eq!(v.bytes.as_deref(), Some(&b"a,b"[..]));
-    let ids: Vec<(&str, bool)> = v.context.known_orders.iter().map(|o| (o.package_id.as_str(), o.waiting)).collect();
-    assert_eq!(ids, [("P1", true), ("P2", true)], "blank lines skipped, IDs trimmed");
-}
-
-#[test]
-fn known_orders_cross_as_two_texts() {
-    let ctx: ValidationContext = serde_json::from_str(
-        r#"{"knownOrders": {"waiting": "P100000000000001", "closed": "P100000000000002\nP100000000000003", "unclear": "P100000000000004"}}"#,
-    )
-    .unwrap();
-    assert_eq!(ctx.known_orders.iter().filter(|o| o.unclear && !o.waiting).count(), 1);
-    let back = serde_json::to_value(&ctx).unwrap();
-    assert_eq!(
-        back["knownOrders"],
-        serde_json::json!({"waiting": "P100000000000001", "closed": "P100000000000002\nP100000000000003", "unclear": "P100000000000004"})
-    );
-    assert_eq!(serde_json::from_value::<ValidationContext>(back).unwrap(), ctx);
-    // The old form (an array of objects) and unknown keys are refused, not read as nothing.
-    for bad in [r#"{"knownOrders": [{"packageId": "P1", "waiting": true}]}"#, r#"{"knownOrders": {"open": "P1"}}"#] {
-        assert!(serde_json::from_str::<ValidationContext>(bad).is_err(), "{bad}");
-    }
-}
-
 proptest! {
     #[test]
     fn normalisation_is_idempotent(s in "\\PC{0,40}") {

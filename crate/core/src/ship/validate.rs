@@ -116,7 +116,8 @@ pub struct PreviewCounts {
     pub unseen: usize,
 }
 
-/// The preview the ship page renders. Its JSON form is compact (see `ship/wire.rs`).
+/// The preview the ship page renders. It crosses to JS by column (its transport form is
+/// `redship_bind::ship::PreviewForm`, crate/bind/src/ship_preview.rs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PreviewView {
     /// Counts.

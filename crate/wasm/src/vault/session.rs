@@ -16,11 +16,12 @@ use redship_core::vault::{
     SessionToken, VaultError,
 };
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::{entries, envelope, field, moves, plaintext, set, verr, OpenView, PassphraseRequest, RecordView};
+use super::{
+    entries, envelope, field, moves, plaintext, set, verr, with_values, OpenView, PassphraseRequest, RecordView,
+};
 use crate::boundary::{from_js, from_js_large, js_error, to_js};
 
 type Shared = Rc<RefCell<core_vault::VaultSession>>;
@@ -235,18 +236,23 @@ impl VaultOpener {
     /// value}], tombstones: [storageKey], quarantine: [{storageKey, quarantineKey, record}],
     /// newer}`. Only `r.` entries are opened; one bad record never fails the call.
     pub fn open(&self, request: JsValue) -> Result<JsValue, JsValue> {
-        // The entries hold every sealed record (a 10,000-order snapshot is 7 MB of base64): read a
-        // slice at a time, and the values stay text from decryption to `JSON.parse` in JS.
+        // The entries hold every sealed record (a 10,000-order snapshot is 7 MB of base64); the
+        // values stay text from decryption to `JSON.parse` in JS.
         let req: EntriesRequest = from_js_large(request)?;
         let scan = with_opener(&self.0, |o| Ok(quarantine::scan_text(o, &entries(req.entries), req.now_ms)))?;
-        let mut records = Vec::with_capacity(scan.records.len());
-        for (storage_key, opened) in &scan.records {
-            let text = opened.value_json().unwrap_or("null");
-            // The core checked it is one JSON value when it opened the record.
-            let value: &RawValue = serde_json::from_str(text).map_err(|e| js_error("VaultError", e))?;
-            records.push(RecordView { storage_key, key: &opened.logical_key, written_ms: opened.written_ms, value });
-        }
-        to_js(&OpenView { records, tombstones: scan.tombstones, quarantine: moves(scan.quarantine), newer: scan.newer })
+        let records: Vec<RecordView> = scan
+            .records
+            .iter()
+            .map(|(storage_key, o)| RecordView { storage_key, key: &o.logical_key, written_ms: o.written_ms })
+            .collect();
+        let view = to_js(&OpenView {
+            records,
+            tombstones: scan.tombstones,
+            quarantine: moves(scan.quarantine),
+            newer: scan.newer,
+        })?;
+        with_values(&view, scan.records.iter().map(|(_, o)| o.value_json()))?;
+        Ok(view)
     }
 
     /// `storageKeys([logicalKey])` → `{logicalKey: storageKey}`.

@@ -1,10 +1,11 @@
-//! Vault bindings for the locked queue (sealing; opening is `VaultSession.queueOpen`), backup
-//! export (restore is `VaultSession.restore`), the quarantine list, retention and settings.
+//! Vault bindings for the locked queue (sealing; opening is `VaultSession.queueOpen`), the
+//! quarantine list, retention and settings. The backup export is the office module's
+//! (`vaultBackupExport`, crate/office: a file, loaded when needed); restore is
+//! `VaultSession.restore`.
 
 use std::collections::BTreeMap;
 
-use redship_core::vault::codec::{Passphrase, Precomputed};
-use redship_core::vault::{backup, keys, pending, quarantine, retention, settings, KeysRecord};
+use redship_core::vault::{pending, quarantine, retention, settings, KeysRecord};
 use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -27,28 +28,6 @@ pub fn vault_queue_seal(request: JsValue, random: &[u8]) -> Result<JsValue, JsVa
     let req: QueueSealRequest = from_js(request)?;
     let (storage_key, envelope) = pending::seal_pending(&req.keys, &req.event, req.now_ms, random).map_err(verr)?;
     to_js(&serde_json::json!({ "storageKey": storage_key, "envelope": envelope }))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BackupExportRequest {
-    records: Vec<backup::BackupRecord>,
-    passphrase: String,
-    #[serde(default)]
-    iterations: Option<u32>,
-    #[serde(default)]
-    precomputed: Option<Precomputed>,
-    now_ms: i64,
-}
-
-/// `vaultBackupExport({records: [{key, writtenMs, value}], passphrase, iterations?, precomputed?, nowMs},
-/// random)` → the backup file's text.
-#[wasm_bindgen(js_name = vaultBackupExport)]
-pub fn vault_backup_export(request: JsValue, random: &[u8]) -> Result<String, JsValue> {
-    let req: BackupExportRequest = from_js(request)?;
-    let iterations = req.iterations.unwrap_or(keys::DEFAULT_PBKDF2_ITERATIONS);
-    let pass = Passphrase::with(&req.passphrase, req.precomputed.as_ref());
-    backup::export_backup(&req.records, pass, iterations, random, req.now_ms).map_err(verr)
 }
 
 /// `vaultQuarantineList({storageKey: raw})` → `[{quarantineKey, storageKey, code, found,
