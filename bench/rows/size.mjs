@@ -2,7 +2,8 @@
 // store zip. No baseline: the goals are absolute (KB = 1000 bytes). The core is two modules: the
 // main one, compiled at every service-worker start, and the office one (workbooks in, XLSX out),
 // compiled only when a file needs it. Size is a guard, not a chase (issue 25): the main module
-// must stay ≤ 420 KB gzipped; the office module and both together are shown without a goal.
+// must stay ≤ 420 KB gzipped; the office module, both together and the store zip are shown
+// without a goal.
 // When the guard is missed, the note lists what contributes: twiggy's top
 // items if installed, else section sizes of the shipped module and code bytes per crate from
 // the unoptimised build's name section.
@@ -68,9 +69,9 @@ export async function run() {
   entries.push({ id: 'size-wasm-total', figure: 'Size: wasm, both modules, gzipped', unit: 'KB', ours: total / KB, baseline: null, ratio: null,
     ...goalOf(null), note: `${Math.round(raw / KB)} KB raw` });
   const zip = statSync(zipPath).size;
-  const z = { id: 'size-zip', figure: 'Size: store zip', unit: 'KB', ours: zip / KB, baseline: null, ratio: null, goal: 400, goalKind: 'max',
-    note: `redship-${version()}.zip` };
-  if (zip / KB > 400) z.contributors = { files: zipListing(zipPath) };
-  entries.push(z);
+  // Shown without a goal: most of the zip is the two modules, and the office module has none
+  // (issue 25), and both stores take packages many times this size.
+  entries.push({ id: 'size-zip', figure: 'Size: store zip', unit: 'KB', ours: zip / KB, baseline: null, ratio: null,
+    ...goalOf(null), note: `redship-${version()}.zip`, contributors: { files: zipListing(zipPath) } });
   return entries;
 }
