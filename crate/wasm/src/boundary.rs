@@ -4,8 +4,7 @@
 use wasm_bindgen::prelude::*;
 
 pub use redship_bind::{
-    context_request, export_err, export_with, from_js, from_js_large, from_js_named, import_request, js_error, map_err,
-    required_snapshot, to_js,
+    context_request, export_err, from_js, from_js_large, from_js_named, import_request, js_error, map_err, to_js,
 };
 
 /// Sets the module up once (a core panic then logs its message; see `redship_bind::set_up_once`);

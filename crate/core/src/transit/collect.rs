@@ -122,6 +122,40 @@ pub struct TransitSnapshot {
     pub paid_days: BTreeMap<String, BTreeSet<String>>,
     /// Last change, epoch ms.
     pub updated_at_ms: i64,
+    /// The last change record folded into this one (`super::live`); 0 for a record written
+    /// whole (as 0.2.0 wrote every snapshot).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub seq: u64,
+    /// What changed since the last change record was taken, and the paid-time index: kept
+    /// beside the record by a live handle, never stored.
+    #[serde(skip)]
+    pub(crate) book: Bookkeeping,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// What a live snapshot keeps beside its record (`super::live`): never stored, and no part of
+/// the record's content (two snapshots with the same packages are equal whatever it holds).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bookkeeping {
+    /// Package IDs whose entry (pending or closed) changed since the last change record.
+    pub(crate) touched: BTreeSet<String>,
+    /// `(day, package ID)` added to the paid days since the last change record.
+    pub(crate) paid_added: Vec<(String, String)>,
+    /// Paid days forgotten since the last change record.
+    pub(crate) days_dropped: BTreeSet<String>,
+    /// Pending packages by paid time, once built ([`TransitSnapshot::index_paid`]): a list
+    /// page's reconciling then reads its own time window, not every package.
+    pub(crate) by_paid: Option<BTreeSet<(i64, String)>>,
+}
+
+impl PartialEq for Bookkeeping {
+    fn eq(&self, _: &Self) -> bool {
+        // Bookkeeping, not content: a snapshot equals another with the same record.
+        true
+    }
 }
 
 impl TransitSnapshot {
@@ -134,7 +168,83 @@ impl TransitSnapshot {
             closed: BTreeMap::new(),
             paid_days: BTreeMap::new(),
             updated_at_ms: 0,
+            seq: 0,
+            book: Bookkeeping::default(),
         }
+    }
+
+    /// Builds the paid-time index (once, when a live handle opens the snapshot); kept up to
+    /// date by every change after.
+    pub fn index_paid(&mut self) {
+        let index = self.packages.values().filter_map(|p| Some((p.paid_at_ms?, p.package_id.clone()))).collect();
+        self.book.by_paid = Some(index);
+    }
+
+    /// Pending package IDs paid strictly between `lo` and `hi`: from the index when built
+    /// (O(window)), else by reading every package.
+    pub(crate) fn paid_between(&self, lo: i64, hi: i64) -> Vec<String> {
+        if lo >= hi {
+            return Vec::new();
+        }
+        match &self.book.by_paid {
+            Some(index) => index
+                .range((lo.saturating_add(1), String::new())..(hi, String::new()))
+                .map(|(_, id)| id.clone())
+                .collect(),
+            None => self
+                .packages
+                .values()
+                .filter(|p| p.paid_at_ms.is_some_and(|t| lo < t && t < hi))
+                .map(|p| p.package_id.clone())
+                .collect(),
+        }
+    }
+
+    /// Inserts or replaces a pending package (index and change set kept).
+    pub(crate) fn put_package(&mut self, p: StoredPackage) {
+        let id = p.package_id.clone();
+        let paid = p.paid_at_ms;
+        let old = self.packages.insert(id.clone(), p);
+        self.unindex(old.as_ref());
+        if let (Some(index), Some(t)) = (self.book.by_paid.as_mut(), paid) {
+            index.insert((t, id.clone()));
+        }
+        self.book.touched.insert(id);
+    }
+
+    /// Moves package `id` in the paid-time index from `before` to `after`.
+    fn reindex(&mut self, id: &str, before: Option<i64>, after: Option<i64>) {
+        if let Some(index) = self.book.by_paid.as_mut() {
+            if let Some(t) = before {
+                index.remove(&(t, id.to_string()));
+            }
+            if let Some(t) = after {
+                index.insert((t, id.to_string()));
+            }
+        }
+    }
+
+    /// Removes a pending package (index and change set kept).
+    pub(crate) fn take_package(&mut self, id: &str) -> Option<StoredPackage> {
+        let old = self.packages.remove(id);
+        if old.is_some() {
+            self.book.touched.insert(id.to_string());
+        }
+        self.unindex(old.as_ref());
+        old
+    }
+
+    fn unindex(&mut self, old: Option<&StoredPackage>) {
+        if let (Some(index), Some(o)) = (self.book.by_paid.as_mut(), old) {
+            if let Some(t) = o.paid_at_ms {
+                index.remove(&(t, o.package_id.clone()));
+            }
+        }
+    }
+
+    /// Records that package `id`'s entry (pending or closed) changed.
+    pub(crate) fn touch(&mut self, id: &str) {
+        self.book.touched.insert(id.to_string());
     }
 
     /// Checks version and shop; a mismatch is refused rather than silently mixed.
@@ -153,7 +263,7 @@ fn bad(field: &'static str, reason: String) -> OrderError {
     OrderError::BadRequest { field, reason }
 }
 
-/// `ordersIngest` request: one answer the page received.
+/// `TransitLive.ingest` request: one answer the page received.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IngestRequest {
@@ -208,10 +318,24 @@ pub fn ingest(
     now_ms: i64,
 ) -> Result<(TransitSnapshot, IngestView), OrderError> {
     let shop = req.shop_id.trim();
+    let mut snap = snapshot.unwrap_or_else(|| TransitSnapshot::new(shop));
+    let view = ingest_into(&mut snap, req, profile, now_ms)?;
+    Ok((snap, view))
+}
+
+/// [`ingest`] into a snapshot held in place (a live handle's): the work is the answer's size,
+/// not the shop's (reconciling reads the page's paid-time window through the index). An error
+/// leaves the snapshot as it was.
+pub fn ingest_into(
+    snap: &mut TransitSnapshot,
+    req: &IngestRequest,
+    profile: &SiteProfile,
+    now_ms: i64,
+) -> Result<IngestView, OrderError> {
+    let shop = req.shop_id.trim();
     if shop.is_empty() {
         return Err(bad("shopId", "为空".into()));
     }
-    let mut snap = snapshot.unwrap_or_else(|| TransitSnapshot::new(shop));
     snap.check(shop)?;
     let (packages, rejected) = parse_answer(&req.answer, profile)?;
     let rejected_count = rejected.len();
@@ -230,7 +354,7 @@ pub fn ingest(
     };
     let mut changed = false;
     for p in &packages {
-        changed |= merge(&mut snap, p, now_ms, &mut view);
+        changed |= merge(snap, p, now_ms, &mut view);
     }
     let paid: Vec<(String, i64)> =
         packages.iter().filter_map(|p| Some((p.package_id.clone(), p.paid_at_ms?))).collect();
@@ -242,15 +366,15 @@ pub fn ingest(
         .map(|a| a.iter().filter_map(|p| raw_id(p, profile)).collect())
         .unwrap_or_default();
     let removed = view.removed;
-    super::reconcile::reconcile_page(&mut snap, &req.answer, &present, &paid, now_ms, &mut view);
+    super::reconcile::reconcile_page(snap, &req.answer, &present, &paid, now_ms, &mut view);
     changed |= view.removed != removed;
-    changed |= prune(&mut snap, now_ms);
+    changed |= prune(snap, now_ms);
     if changed {
         snap.updated_at_ms = now_ms;
     }
     view.changed = changed;
     view.pending = snap.packages.len();
-    Ok((snap, view))
+    Ok(view)
 }
 
 /// The answer's first package as it came (list or detail form).
@@ -268,10 +392,13 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
     let mut changed = false;
     if let Some(paid) = p.paid_at_ms {
         let day = ChinaDay::from_ms(paid).iso();
-        changed |= snap.paid_days.entry(day).or_default().insert(p.package_id.clone());
+        if snap.paid_days.entry(day.clone()).or_default().insert(p.package_id.clone()) {
+            snap.book.paid_added.push((day, p.package_id.clone()));
+            changed = true;
+        }
     }
     if matches!(p.state, ShipState::Shipped | ShipState::Cancelled) {
-        if snap.packages.remove(&p.package_id).is_some() {
+        if snap.take_package(&p.package_id).is_some() {
             view.removed += 1;
             changed = true;
         }
@@ -285,16 +412,21 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
             Some(c) => {
                 // The row's fact stays: the row is drawn from answers like this one.
                 *c = ClosedPackage { ship_button: c.ship_button, ..stamp };
+                snap.touch(&p.package_id);
                 changed = true;
             }
             None => {
                 snap.closed.insert(p.package_id.clone(), stamp);
+                snap.touch(&p.package_id);
                 changed = true;
             }
         }
         return changed;
     }
-    changed |= snap.closed.remove(&p.package_id).is_some();
+    if snap.closed.remove(&p.package_id).is_some() {
+        snap.touch(&p.package_id);
+        changed = true;
+    }
     let buyer = mask_buyer(&p.user_info);
     let skus: Vec<StoredSku> = p
         .skus
@@ -322,27 +454,29 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
                 old.skus = skus;
             }
             merge_buyer(&mut old.buyer, buyer);
-            changed |= *old != before;
+            let (paid_before, paid_after) = (before.paid_at_ms, old.paid_at_ms);
+            if *old != before {
+                snap.reindex(&p.package_id, paid_before, paid_after);
+                snap.touch(&p.package_id);
+                changed = true;
+            }
         }
         None => {
             view.added += 1;
-            snap.packages.insert(
-                p.package_id.clone(),
-                StoredPackage {
-                    package_id: p.package_id.clone(),
-                    order_id: p.order_id.clone(),
-                    paid_at_ms: p.paid_at_ms,
-                    status: p.status_code,
-                    status_desc: p.status_desc.clone(),
-                    unclear: p.state == ShipState::Unclear,
-                    no_ship_button: false,
-                    after_sale_status_desc: p.after_sale_status_desc.clone(),
-                    buyer,
-                    skus,
-                    first_seen_ms: now_ms,
-                    edits: PackageEdits::default(),
-                },
-            );
+            snap.put_package(StoredPackage {
+                package_id: p.package_id.clone(),
+                order_id: p.order_id.clone(),
+                paid_at_ms: p.paid_at_ms,
+                status: p.status_code,
+                status_desc: p.status_desc.clone(),
+                unclear: p.state == ShipState::Unclear,
+                no_ship_button: false,
+                after_sale_status_desc: p.after_sale_status_desc.clone(),
+                buyer,
+                skus,
+                first_seen_ms: now_ms,
+                edits: PackageEdits::default(),
+            });
             changed = true;
         }
     }
@@ -362,20 +496,35 @@ fn merge_buyer(old: &mut MaskedBuyer, new: MaskedBuyer) {
     }
 }
 
-/// Forgets paid days and closed packages past keeping; returns whether any went.
+/// Forgets paid days and closed packages past keeping; returns whether any went. Reads the
+/// closed list (at most [`CLOSED_MAX`] entries) and the paid days (a week's), never the pending
+/// packages: its cost does not grow with the shop.
 fn prune(snap: &mut TransitSnapshot, now_ms: i64) -> bool {
-    let before = (snap.paid_days.len(), snap.closed.len());
     let oldest = ChinaDay::from_ms(now_ms).plus(-(PAID_DAYS_KEPT - 1)).iso();
-    snap.paid_days.retain(|day, _| *day >= oldest);
-    snap.closed.retain(|_, c| now_ms - c.at_ms <= CLOSED_KEPT_MS);
-    if snap.closed.len() > CLOSED_MAX {
-        let mut by_age: Vec<(i64, String)> = snap.closed.iter().map(|(k, c)| (c.at_ms, k.clone())).collect();
+    let old_days: Vec<String> = snap.paid_days.range(..oldest).map(|(d, _)| d.clone()).collect();
+    let mut gone: Vec<String> =
+        snap.closed.iter().filter(|(_, c)| now_ms - c.at_ms > CLOSED_KEPT_MS).map(|(k, _)| k.clone()).collect();
+    let left = snap.closed.len() - gone.len();
+    if left > CLOSED_MAX {
+        let mut by_age: Vec<(i64, String)> = snap
+            .closed
+            .iter()
+            .filter(|(_, c)| now_ms - c.at_ms <= CLOSED_KEPT_MS)
+            .map(|(k, c)| (c.at_ms, k.clone()))
+            .collect();
         crate::sort::sort(&mut by_age);
-        for (_, k) in by_age.into_iter().take(snap.closed.len() - CLOSED_MAX) {
-            snap.closed.remove(&k);
-        }
+        gone.extend(by_age.into_iter().take(left - CLOSED_MAX).map(|(_, k)| k));
     }
-    before != (snap.paid_days.len(), snap.closed.len())
+    let changed = !old_days.is_empty() || !gone.is_empty();
+    for day in old_days {
+        snap.paid_days.remove(&day);
+        snap.book.days_dropped.insert(day);
+    }
+    for k in gone {
+        snap.closed.remove(&k);
+        snap.touch(&k);
+    }
+    changed
 }
 
 /// Paid orders on one China day (for the quota tier).
