@@ -17,7 +17,7 @@ const SHOP = '小红薯的杂货铺';
 
 /**
  * `n` waiting packages (from the `from`-th), paid 5 s apart from 2 minutes ago, newest first;
- * `fresh`: paid in the last minute instead, 1 s apart (newer than any other). The scale row's too.
+ * `fresh`: paid just now instead, 1 ms apart (newer than any other). The scale row's too.
  */
 export function packages(n = N, from = 0, fresh = false) {
   const now = Date.now();
@@ -26,7 +26,7 @@ export function packages(n = N, from = 0, fresh = false) {
     const i = from + k;
     const packageId = `P3${String(2026112100000000n + BigInt(i) * 7919n).padStart(17, '0')}`;
     return {
-      packageId, orderId: `O${packageId.slice(1)}`, status: 4, statusDesc: '待发货', paidAt: fresh ? now - k * 1000 : now - 120_000 - i * 5000,
+      packageId, orderId: `O${packageId.slice(1)}`, status: 4, statusDesc: '待发货', paidAt: fresh ? now - k : now - 120_000 - i * 5000,
       actualPaid: 39.9 + (i % 50), skus: [{ skuId: `S${i % 40}`, name: goods[i % 5], spec: '默认', quantity: 1 + (i % 3), price: 39.9 }],
     };
   });

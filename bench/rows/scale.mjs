@@ -2,14 +2,20 @@
 // extension. One shop grows on the replica (seen shapes): its 待发货 list is paged through at 500
 // rows a page (hook → content script → order.ingest), to 500 pending, then 1,000, then 50,000
 // packages. At the small sizes and at 50,000:
-//   - a 50-row list page: the worker's time to take it (50 packages paid in the last minute,
-//     new to RedShip, on the list's first page at 50 条/页), median of REPS pages;
+//   - a 50-row list page: the worker's time to take it (50 packages paid just now,
+//     new to RedShip, on the list's first page), median of REPS pages;
 //   - routing 1,000 orders (transit.setRoutes from an extension page, alternately to the supplier
 //     and the warehouse), the worker's time, median of REPS, at 1,000 against at 50,000;
 //   - transit.html's first rows painted: navigation start → the first `transit-row` in the DOM;
 //   - the worker's JS heap + wasm memory at 50,000, after a full GC (as the memory row reads it).
 // The worker's time is read from a browser-wide trace: the top-level tasks of the service-worker
 // thread while the page loads (or the message is answered), summed.
+// 50,000 pending packages are about 25 MB of records: more than chrome.storage.local's 10 MB
+// without the `unlimitedStorage` permission, which RedShip does not ask for (it stops saving at
+// about 15,000, with a StorageFull error). The row runs a copy of the development build whose
+// manifest adds that permission, and says so in its notes.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchPw } from '../lib/browser.mjs';
 import { connect } from '../lib/cdp.mjs';
@@ -24,26 +30,32 @@ const BIG = 50_000;
 const MB = 2 ** 20;
 const PAGE = '/api/edith/fulfillment/order/page';
 const SETTLE_MS = 3000;
+const STORAGE_NOTE = 'Run with unlimitedStorage added to the manifest: without it chrome.storage.local holds about 15,000 pending packages.';
 
-/** Sums the service-worker thread's top-level task time (ms) in a browser-wide trace. */
+/**
+ * `{ms, gcMs}`: the service-worker thread's top-level task time in a browser-wide trace, and the
+ * part of it V8's garbage collector took (MinorGC / MajorGC events).
+ */
 function workerTaskMs(events) {
   const threads = new Set();
   for (const e of events) {
     if (e.ph === 'M' && e.name === 'thread_name' && /ServiceWorker/i.test(e.args?.name || '')) threads.add(`${e.pid}:${e.tid}`);
   }
   if (!threads.size) throw new Error('no service-worker thread in the trace');
-  let total = 0;
+  let ms = 0;
+  let gcMs = 0;
   for (const key of threads) {
-    const tasks = events.filter((e) => `${e.pid}:${e.tid}` === key && e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask'))
-      .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    const on = events.filter((e) => `${e.pid}:${e.tid}` === key && e.ph === 'X');
+    const tasks = on.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask').sort((a, b) => a.ts - b.ts || b.dur - a.dur);
     let end = 0;
     for (const t of tasks) {
       if (t.ts < end) continue; // nested in the task before
       end = t.ts + t.dur;
-      total += t.dur / 1000;
+      ms += t.dur / 1000;
     }
+    for (const g of on) if (g.name === 'MinorGC' || g.name === 'MajorGC') gcMs += (g.dur || 0) / 1000;
   }
-  return total;
+  return { ms, gcMs };
 }
 
 /** The worker's task time (ms) while `fn` runs, traced browser-wide over `raw` CDP. */
@@ -73,7 +85,7 @@ async function holds(ext, n) {
     if ((view?.totalRows ?? 0) >= n) return view.totalRows;
     await ext.waitForTimeout(500);
   }
-  throw new Error(`the worker did not reach ${n} pending packages`);
+  throw new Error(`the worker did not reach ${n} pending packages (it holds ${(await send(ext, 'transit.view', { shop: SHOP, limit: 1 })).view?.totalRows})`);
 }
 
 /** Grows the replica's shop to `n` pending packages and has RedShip collect them all. */
@@ -94,15 +106,18 @@ async function growTo(state, n, list, ext) {
  */
 async function listPages(state, list, ext, raw, reps) {
   const out = [];
+  out.gc = [];
   for (let r = 0; r < reps; r++) {
     await state.replica.hook('orders', { packages: packages(50, state.next, true) });
     state.next += 50;
     await ext.goto('about:blank');
-    out.push(await workerTime(raw, async () => {
+    const t = await workerTime(raw, async () => {
       await list.goto(`${state.replica.url}/app-order/order/query?tab=pending`);
       await list.waitForSelector('table.d-new-table tbody tr.d-new-table-row');
       await list.waitForTimeout(SETTLE_MS);
-    }));
+    });
+    out.push(t.ms);
+    out.gc.push(t.gcMs);
     await ext.goto(`chrome-extension://${state.extensionId}/popup.html`);
     state.pending = await holds(ext, state.pending + 50);
   }
@@ -116,7 +131,7 @@ async function routing(state, ext, raw, reps) {
   const out = [];
   for (let r = 0; r < reps; r++) {
     const route = r % 2 ? 'warehouse' : 'supplier';
-    out.push(await workerTime(raw, () => send(ext, 'transit.setRoutes', { shop: SHOP, packageIds: ids, route })));
+    out.push((await workerTime(raw, () => send(ext, 'transit.setRoutes', { shop: SHOP, packageIds: ids, route }))).ms);
   }
   return out;
 }
@@ -143,7 +158,12 @@ async function firstRows(browser, reps) {
 export async function run({ quick = false } = {}) {
   const reps = quick ? 3 : 7;
   const replica = await startReplica({ orders: 0, dailyQuota: 100000 });
-  const browser = await launchPw({ extension: DEV_EXTENSION, debugPort: true });
+  const extension = mkdtempSync(join(tmpdir(), 'redship-scale-'));
+  cpSync(DEV_EXTENSION, extension, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(extension, 'manifest.json'), 'utf8'));
+  manifest.permissions = [...manifest.permissions, 'unlimitedStorage'];
+  writeFileSync(join(extension, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  const browser = await launchPw({ extension, debugPort: true });
   const raw = await connect(await browser.endpoint());
   const state = { replica, pending: 0, next: 0, extensionId: browser.extensionId };
   const at = {};
@@ -165,16 +185,18 @@ export async function run({ quick = false } = {}) {
     raw.close();
     await browser.close();
     await replica.stop();
+    rmSync(extension, { recursive: true, force: true });
   }
   const entry = (id, what, key, goal, small, big) => {
     const [s, b] = [median(at.small[key]), median(at.big[key])];
     return {
       id: `scale-${id}`, figure: `Scale: ${what}`, unit: 'ms', ours: b, baseline: s, ratio: b / s, goal,
-      note: `at ${at.big.pending.toLocaleString('en')} pending: ${b.toFixed(1)} ms; at ${small}: ${s.toFixed(1)} ms; median of ${reps} each (spread ±${Math.round(spread(at.big[key]) * 100)}% / ±${Math.round(spread(at.small[key]) * 100)}%)`,
+      note: `at ${at.big.pending.toLocaleString('en')} pending: ${b.toFixed(1)} ms${gcOf(at.big[key])}; at ${small}: ${s.toFixed(1)} ms${gcOf(at.small[key])}; median of ${reps} each (spread ±${Math.round(spread(at.big[key]) * 100)}% / ±${Math.round(spread(at.small[key]) * 100)}%). ${STORAGE_NOTE}`,
       why: `${b.toFixed(1)} ms at ${big} against ${s.toFixed(1)} ms at ${small}`,
       samples: { ours: at.big[key], base: at.small[key] },
     };
   };
+  const gcOf = (xs) => (xs.gc ? ` (of which garbage collection ${median(xs.gc).toFixed(1)} ms)` : '');
   const mem = at.big.memory;
   const ours = (mem.heapUsed + mem.wasm) / MB;
   return [
@@ -183,7 +205,7 @@ export async function run({ quick = false } = {}) {
     entry('rows', 'transit.html first rows painted, 50,000 vs 500 pending', 'rows', 2, `${at.small.pending.toLocaleString('en')}`, '50,000'),
     {
       id: 'scale-memory', figure: 'Scale: worker JS heap + wasm, 50,000 pending', unit: 'MB', goal: 40, goalKind: 'max', baseline: null, ratio: null, ours,
-      note: `after the rows above, a full GC: JS heap ${(mem.heapUsed / MB).toFixed(1)} MB used (${(mem.heapTotal / MB).toFixed(1)} MB allocated) + wasm memory ${(mem.wasm / MB).toFixed(1)} MB`,
+      note: `${STORAGE_NOTE} After the rows above, a full GC: JS heap ${(mem.heapUsed / MB).toFixed(1)} MB used (${(mem.heapTotal / MB).toFixed(1)} MB allocated) + wasm memory ${(mem.wasm / MB).toFixed(1)} MB`,
       detail: mem,
     },
   ];

@@ -21,25 +21,13 @@ function named(name, message) {
 
 // ── cross-domain reads (docs/CONTRIBUTING.md) ───────────────────────────────────────────────────────
 
-// Reads that start together share one computation: each decrypt asks for paid counts and route
-// counts at once, and both come from the same figures (the transit view's counts without its
-// rows), read from the live snapshot.
-const figuresInFlight = new Map();
-
-function figuresOf(shop) {
-  let figures = figuresInFlight.get(shop);
-  if (!figures) {
-    figures = live(shop)
-      .then((handle) => handle.figures({ nowMs: Date.now() }))
-      .finally(() => figuresInFlight.delete(shop));
-    figuresInFlight.set(shop, figures);
-  }
-  return figures;
-}
+// Each read asks the live snapshot for just what it needs: every decrypt and dashboard answer
+// reads paid counts and route counts (a week of days; counts the handle keeps), the self-check
+// the rows in doubt; only tracking validation reads every known order.
 
 /** `[{packageId, waiting}]`: pending packages and recently shipped/cancelled ones. */
 export async function knownOrders(shop) {
-  return (await figuresOf(shop)).knownOrders;
+  return (await live(shop)).knownOrders();
 }
 
 /** `{pages, lastMs, lastTime, lastDay, today}`: the 待发货 list pages read in the last day, and when. */
@@ -49,17 +37,17 @@ export async function listPages(shop) {
 
 /** `[{day, paidOrders}]`: distinct paid packages seen per China day, last 8 days. */
 export async function paidCountsByDay(shop) {
-  return (await figuresOf(shop)).paidByDay;
+  return (await live(shop)).paidByDay({ nowMs: Date.now() });
 }
 
 /** Orders whose row on the list disagrees with the answers about 发货, now (for the self-check). */
 export async function rowUnclear(shop) {
-  return (await figuresOf(shop)).rowUnclear;
+  return (await live(shop)).rowUnclear();
 }
 
 /** `{warehouse, supplier, self}`: pending packages per route. */
 export async function routeCounts(shop) {
-  const c = (await figuresOf(shop)).counts;
+  const c = (await live(shop)).counts();
   return { warehouse: c.warehouse, supplier: c.supplier, self: c.self };
 }
 

@@ -9,7 +9,7 @@ use crate::boundary::{export_err, from_js, from_js_large, to_js};
 use crate::transit::{ms, order_err, SiteProfile};
 use redship_bind::{export_file_out, export_now_ms};
 use redship_core::order::answer::{AnswerKind, AnswerSource, AnswerSummaryView};
-use redship_core::transit::collect::{IngestRequest, IngestView, PackageEdits};
+use redship_core::transit::collect::{known_orders, paid_by_day, IngestRequest, IngestView, PackageEdits};
 use redship_core::transit::export_csv::export_csv;
 use redship_core::transit::live::{LiveSnapshot, OpenRequest, OpenView, ShippedView};
 use redship_core::transit::planner::{plan, PlanRequest};
@@ -17,7 +17,7 @@ use redship_core::transit::routes::{RouteBook, SetRouteRequest};
 use redship_core::transit::rowsignal::{self, RowSeen};
 use redship_core::transit::table::{export_part, ExportRequest};
 use redship_core::transit::template::TemplateBook;
-use redship_core::transit::view::{figures, view, EditRequest};
+use redship_core::transit::view::{view, EditRequest};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -233,11 +233,31 @@ impl TransitLive {
         to_js(&view(self.live.snapshot(), self.live.routes(), counts, ms(req.now_ms), limit))
     }
 
-    /// `figures({nowMs})` → `{counts, paidByDay, knownOrders, rowUnclear}`: the view's figures
-    /// without its rows (what each decrypt asks for).
-    pub fn figures(&self, request: JsValue) -> Result<JsValue, JsValue> {
+    /// `paidByDay({nowMs})` → `[{day, paidOrders}]`: distinct paid packages per China day, last 8
+    /// days (the quota tier's input; a week of days, not the shop, is read).
+    #[wasm_bindgen(js_name = paidByDay)]
+    pub fn paid_by_day(&self, request: JsValue) -> Result<JsValue, JsValue> {
         let req: NowIn = from_js(request)?;
-        to_js(&figures(self.live.snapshot(), self.live.routes(), ms(req.now_ms)))
+        to_js(&paid_by_day(self.live.snapshot(), ms(req.now_ms)))
+    }
+
+    /// `counts()` → `{warehouse, supplier, self, total, unclear}`: pending packages per route (kept
+    /// by the handle between changes).
+    pub fn counts(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.live.counts())
+    }
+
+    /// `rowUnclear()` → the number of orders whose list row disagrees with the answers about 发货.
+    #[wasm_bindgen(js_name = rowUnclear)]
+    pub fn row_unclear(&mut self) -> usize {
+        self.live.row_unclear()
+    }
+
+    /// `knownOrders()` → `[{packageId, waiting, unclear?}]`: pending and recently closed packages,
+    /// for tracking-number validation (the whole shop: only the ship page's validation asks).
+    #[wasm_bindgen(js_name = knownOrders)]
+    pub fn known_orders(&self) -> Result<JsValue, JsValue> {
+        to_js(&known_orders(self.live.snapshot()))
     }
 
     /// `plan({remaining, decryptedToday?})` → the quota planner's view (see `transit::planner`).

@@ -183,6 +183,9 @@ pub struct LiveSnapshot {
     delta_rows: usize,
     /// Route counts, kept while the packages do not change (routing N orders adjusts them).
     counts: Option<RouteCounts>,
+    /// Rows in doubt ([`super::rowsignal::row_unclear`]), kept while the packages do not change:
+    /// the self-check asks at every list page, and counting reads the whole shop.
+    row_unclear: Option<usize>,
 }
 
 impl LiveSnapshot {
@@ -232,6 +235,7 @@ impl LiveSnapshot {
             deltas: applied,
             delta_rows: rows,
             counts: None,
+            row_unclear: None,
         };
         Ok((live, view))
     }
@@ -255,7 +259,7 @@ impl LiveSnapshot {
     ) -> Result<IngestView, OrderError> {
         let view = ingest_into(&mut self.snap, req, profile, now_ms)?;
         if view.changed {
-            self.counts = None;
+            self.forget_figures();
         }
         Ok(view)
     }
@@ -271,7 +275,7 @@ impl LiveSnapshot {
             }
         }
         if view.removed {
-            self.counts = None;
+            self.forget_figures();
         }
         view
     }
@@ -280,9 +284,20 @@ impl LiveSnapshot {
     pub fn rows(&mut self, rows: &[RowSeen], now_ms: i64) -> RowsView {
         let view = apply_rows(&mut self.snap, rows, now_ms);
         if view.changed {
-            self.counts = None;
+            self.forget_figures();
         }
         view
+    }
+
+    /// The packages changed: the kept figures are counted again when next asked.
+    fn forget_figures(&mut self) {
+        self.counts = None;
+        self.row_unclear = None;
+    }
+
+    /// Orders whose list row disagrees with the answers about 发货 (see [`super::rowsignal`]).
+    pub fn row_unclear(&mut self) -> usize {
+        *self.row_unclear.get_or_insert_with(|| super::rowsignal::row_unclear(&self.snap))
     }
 
     /// The seller's edit of one package; refused edits change nothing.

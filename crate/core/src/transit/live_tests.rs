@@ -84,8 +84,10 @@ fn what_it_hands_out_rebuilds_it_after_every_kind_of_change() {
     ingest_write(&mut live, &mut store, list_page(60, 1, 6), NOW + HOUR);
     live.shipped(&[id(70), "P1".into()], NOW + HOUR);
     store.write(&live.writes(NOW));
+    assert_eq!(live.row_unclear(), 0);
     let rows = [RowSeen { package_id: id(80), ship_control: false }];
     assert!(live.rows(&rows, NOW + HOUR).changed);
+    assert_eq!(live.row_unclear(), 1, "counted again after the change");
     store.write(&live.writes(NOW));
     let edit = EditRequest { package_id: id(81), notes: Some("加急".into()), ..EditRequest::default() };
     live.edit(&edit, NOW + HOUR).expect("edit");

@@ -18,6 +18,7 @@ pub(crate) mod fixtures;
 pub mod live;
 #[cfg(test)]
 mod live_tests;
+mod marks;
 pub mod planner;
 pub mod reconcile;
 #[cfg(all(test, feature = "office"))]

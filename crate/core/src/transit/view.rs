@@ -1,11 +1,10 @@
 //! What transit.html shows (one row per pending package with its route) and the seller's
 //! edits before export (upstream platform, upstream order number, inbound tracking, notes).
-//!
-//! Also the figures other domains read from the snapshot: paid orders per China day (quota
-//! tier), known orders (tracking validation) and route counts.
+//! (The figures other domains read — paid orders per day, known orders, route counts — are
+//! `collect::paid_by_day`, `collect::known_orders` and the live handle's kept counts.)
 
-use super::collect::{known_orders, paid_by_day, KnownOrder, PaidDay, StoredPackage, StoredSku, TransitSnapshot};
-use super::routes::{route_counts, route_of, RouteBook, RouteCounts, RouteSource};
+use super::collect::{paid_by_day, PaidDay, StoredPackage, StoredSku, TransitSnapshot};
+use super::routes::{route_of, RouteBook, RouteCounts, RouteSource};
 use super::table::china_time;
 use super::Route;
 use crate::order::leak::{kind_zh, scan_cell, ColumnClass};
@@ -72,32 +71,6 @@ pub struct TransitView<'a> {
     pub paid_by_day: Vec<PaidDay>,
     /// Last change, epoch ms.
     pub updated_at_ms: i64,
-}
-
-/// What other domains read from the snapshot (the quota tier's paid orders, tracking
-/// validation's known orders, the route counts), without building the rows: each decrypt asks
-/// for these, and the rows are most of the view's cost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TransitFiguresView<'a> {
-    /// Pending packages per route.
-    pub counts: RouteCounts,
-    /// Paid orders per China day (quota tier input), oldest first.
-    pub paid_by_day: Vec<PaidDay>,
-    /// Known packages for tracking validation.
-    pub known_orders: Vec<KnownOrder<'a>>,
-    /// Packages whose row on the list disagrees with the answers (`rowsignal`), for the self-check.
-    pub row_unclear: usize,
-}
-
-/// The figures of [`TransitFiguresView`], as [`view`] has them.
-pub fn figures<'a>(snap: &'a TransitSnapshot, book: Option<&RouteBook>, now_ms: i64) -> TransitFiguresView<'a> {
-    TransitFiguresView {
-        counts: route_counts(snap, book),
-        paid_by_day: paid_by_day(snap, now_ms),
-        known_orders: known_orders(snap),
-        row_unclear: super::rowsignal::row_unclear(snap),
-    }
 }
 
 /// Builds the page's view with its first `limit` rows; `counts` are the snapshot's route counts
