@@ -324,7 +324,7 @@ $('report-export').addEventListener('click', async () => {
 });
 
 onBroadcast('ship.progress', renderRun);
-onBroadcast('orders.known', (data) => {
+onBroadcast('order.known', (data) => {
   if (data?.listPages) { listPages = data.listPages; if (preview) renderSeen(); }
   recheck();
 });

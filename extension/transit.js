@@ -11,7 +11,10 @@ import { fromBase64 as bytesOf } from './common/base64.js';
 
 localize();
 
-const state = { shop: null, data: null, remaining: null };
+// The table shows the first ROWS_STEP rows, more on request: at 50,000 pending packages drawing
+// every row took seconds before the first one showed.
+const ROWS_STEP = 200;
+const state = { shop: null, data: null, remaining: null, limit: ROWS_STEP };
 const $ = (id) => document.getElementById(id);
 
 function showError(box, e) {
@@ -28,6 +31,7 @@ async function refresh() {
     const payload = {};
     if (state.shop) payload.shop = state.shop;
     if (Number.isSafeInteger(state.remaining)) payload.remaining = state.remaining;
+    payload.limit = state.limit;
     data = await call('transit.view', payload);
   } catch (e) {
     showError($('page-error'), e);
@@ -54,6 +58,7 @@ async function refresh() {
       }
     }),
     edit: (packageId, field, value) => call('transit.edit', { shop: state.shop, packageId, [field]: value }),
+    more: () => { state.limit += ROWS_STEP; refresh(); },
   });
 }
 

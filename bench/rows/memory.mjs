@@ -1,6 +1,6 @@
 // Row 7 — memory: the service worker's JS heap plus its wasm memory while it holds 10,000 orders.
 // The orders reach it the real way: 10,000 waiting packages on the replica, the 待发货 list paged
-// through at 500 rows a page with RedShip loaded (hook → content script → orders.ingest). Then
+// through at 500 rows a page with RedShip loaded (hook → content script → order.ingest). Then
 // transit.html's own query (transit.view) makes the worker load and compute over all of them, a
 // full GC runs, and the worker is read over CDP: Runtime.getHeapUsage (used JS heap) plus the
 // byteLength of every WebAssembly.Memory in the worker (found with Runtime.queryObjects).
@@ -15,19 +15,25 @@ const N = 10000;
 const MB = 2 ** 20;
 const SHOP = '小红薯的杂货铺';
 
-function packages() {
+/**
+ * `n` waiting packages (from the `from`-th), paid 5 s apart from 2 minutes ago, newest first;
+ * `fresh`: paid just now instead, 1 ms apart (newer than any other). The scale row's too.
+ */
+export function packages(n = N, from = 0, fresh = false) {
   const now = Date.now();
   const goods = ['玫瑰花茶', '手工皂', '香薰蜡烛', '帆布包', '保温杯'];
-  return Array.from({ length: N }, (_, i) => {
+  return Array.from({ length: n }, (_, k) => {
+    const i = from + k;
     const packageId = `P3${String(2026112100000000n + BigInt(i) * 7919n).padStart(17, '0')}`;
     return {
-      packageId, orderId: `O${packageId.slice(1)}`, status: 4, statusDesc: '待发货', paidAt: now - 120_000 - i * 5000,
+      packageId, orderId: `O${packageId.slice(1)}`, status: 4, statusDesc: '待发货', paidAt: fresh ? now - k : now - 120_000 - i * 5000,
       actualPaid: 39.9 + (i % 50), skus: [{ skuId: `S${i % 40}`, name: goods[i % 5], spec: '默认', quantity: 1 + (i % 3), price: 39.9 }],
     };
   });
 }
 
-async function pageThrough(page, pages) {
+/** Pages the replica's 待发货 list through at 500 rows a page, `pages` pages (the scale row's too). */
+export async function pageThrough(page, pages) {
   await page.evaluate(async (pagesWanted) => {
     const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     const until = async (fn, what, ms = 60000) => {
@@ -48,7 +54,8 @@ async function pageThrough(page, pages) {
   }, pages);
 }
 
-async function workerMemory(cdp, scriptUrlPart) {
+/** `{heapUsed, heapTotal, wasm}` bytes of the running service worker `scriptUrlPart`, after a full GC. */
+export async function workerMemory(cdp, scriptUrlPart) {
   const { targetInfos } = await cdp.send('Target.getTargets');
   const t = targetInfos.find((x) => x.type === 'service_worker' && x.url.includes(scriptUrlPart));
   if (!t) throw new Error(`no running service worker ${scriptUrlPart}`);
@@ -71,7 +78,7 @@ async function workerMemory(cdp, scriptUrlPart) {
 export async function run() {
   const entry = { id: 'memory', figure: 'Memory: worker JS heap + wasm, 10,000 orders', unit: 'MB', goal: 20, goalKind: 'max', baseline: null, ratio: null };
   const { CATALOGUE } = await import(join(DEV_EXTENSION, 'common/messages.js'));
-  if (!CATALOGUE['orders.ingest'] || !CATALOGUE['transit.view']) return [{ ...entry, pending: 'orders.ingest / transit.view are not in the catalogue' }];
+  if (!CATALOGUE['order.ingest'] || !CATALOGUE['transit.view']) return [{ ...entry, pending: 'order.ingest / transit.view are not in the catalogue' }];
   const replica = await startReplica({ orders: 20, dailyQuota: 100000 });
   const browser = await launchPw({ extension: DEV_EXTENSION, debugPort: true });
   let cdp;

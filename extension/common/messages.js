@@ -59,19 +59,19 @@ const TRANSIT = {
    *  collects it. Answer: {summary: {total, request, packages: [{packageId, status}]} | null,
    *  ingest: {accepted, added, updated, removed, rejected: [{index, packageId, reason}], pending}
    *  | null, error: {name, message} | null}. */
-  'orders.ingest': { from: ['content'], payload: { shop: 'string:64', kind: 'string:16', request: 'object?:4096', text: 'string:8388608' } },
+  'order.ingest': { from: ['content'], payload: { shop: 'string:64', kind: 'string:16', request: 'object?:4096', text: 'string:8388608' } },
   /** The page shipped a package (the ship endpoint answered success): it leaves the list.
    *  Answer: {removed}. */
-  'orders.shipped': { from: ['content'], payload: { shop: 'string:64', packageId: 'string:40' } },
+  'order.shipped': { from: ['content'], payload: { shop: 'string:64', packageId: 'string:40' } },
   /** Rows of the list as they stand: [{packageId, shipControl}] (whether the row has a 发货
    *  control; nothing else). The core compares it with the answers: an order they call waiting
    *  whose row has none is status unclear until its row shows one again.
    *  Answer: {marked, cleared, ignored, changed} | null. */
-  'orders.rows': { from: ['content'], payload: { shop: 'string:64', rows: 'array:2000' } },
+  'order.rows': { from: ['content'], payload: { shop: 'string:64', rows: 'array:2000' } },
   /** transit.html: everything the page shows. `shop` defaults to the latest collected shop;
    *  `remaining` overrides today's remaining decrypts (else the quota ledger's number).
    *  Answer: {shops, shop, view, plan, remaining, remainingSource, templates}. */
-  'transit.view': { from: ['page'], payload: { shop: 'string?:64', remaining: 'integer?' } },
+  'transit.view': { from: ['page'], payload: { shop: 'string?:64', remaining: 'integer?', limit: 'integer?' } },
   /** Route for a SKU (remembered) or one order; `route` null clears. Answer: route counts. */
   'transit.setRoute': { from: ['page'], payload: { shop: 'string:64', scope: 'string:8', skuId: 'string?:128', packageId: 'string?:40', route: 'string?:16' } },
   /** Moves several orders at once (the planner's suggestion). Answer: route counts. */

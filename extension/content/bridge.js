@@ -1,7 +1,7 @@
 // The isolated-world base of RedShip's content scripts: the one place that talks to the service
 // worker and receives what the page-world hook saw (summaries of small answers, the text of order
 // list answers, which the worker reads). Other content scripts (observe-quota,
-// observe-orders, fill) register on `RedShip` and stay thin: read the page, act on the page,
+// observe-order, fill) register on `RedShip` and stay thin: read the page, act on the page,
 // send typed messages (catalogue: common/messages.js). No wasm here — the page's CSP forbids it.
 (() => {
   const site = globalThis.REDSHIP_SITE;
@@ -62,7 +62,7 @@
   }
 
   // Order list and detail answers arrive as the page received them (text, see hook-main.js): the
-  // one relay (observe-orders) hands the text to the service worker, which parses it off this
+  // one relay (observe-order) hands the text to the service worker, which parses it off this
   // thread, and resolves the listeners' summary — package IDs and statuses, no buyer fields.
   const LIST_KINDS = new Set(['orderPage', 'orderDetail']);
   let listRelay = null;

@@ -11,12 +11,12 @@ import { register, broadcast } from './router.js';
 import * as store from './store.js';
 import * as quota from './quota.js';
 import * as ship from './ship.js';
-import * as orders from './orders.js';
+import * as order from './order.js';
 import { setAlarmCheck } from './quota/signals.js';
 
 const listsKey = (shop) => `selfcheck/${encodeURIComponent(shop)}/lists`;
 
-/** Adds one order answer's facts (`ordersIngest`'s `view.facts`) to `shop`'s record. */
+/** Adds one order answer's facts (`TransitLive.ingest`'s `view.facts`) to `shop`'s record. */
 export async function recordAnswer(shop, facts) {
   if (!facts) return;
   const rec = await store.get(listsKey(shop));
@@ -57,7 +57,7 @@ async function inputFor(shop) {
     typeof quota.pageFacts === 'function' ? quota.pageFacts(shop).catch(() => null) : null,
     ship.lastRunFacts(shop).catch(() => null),
     // Orders whose row on the list disagrees with the answers about 发货 (the transit snapshot's).
-    orders.rowUnclear(shop).catch(() => null),
+    order.rowUnclear(shop).catch(() => null),
   ]);
   return {
     profileVersion: siteVersion,

@@ -24,7 +24,7 @@ import { onVaultEvent, codeOf } from './vault/engine.js';
 import { warnStorageFull } from './quota/signals.js';
 import { validationContext as contextWith, listSeen } from './ship/context.js';
 import { paceSettings, randomU32 } from './ship/pace.js';
-import * as orders from './orders.js';
+import * as order from './order.js';
 import { fromBase64 } from '../common/base64.js';
 
 const CURRENT = 'ship/current';
@@ -348,7 +348,7 @@ async function fromContent(raw) {
     if (e.type === 'result' && e.outcome?.kind === 'skipped' && e.outcome.reason === 'no-ship-button') {
       const shop = (await liveRun())?.rec.shop;
       // Not worded (the orders domain failed): the filler's own skip stands; it ships nothing either way.
-      const outcome = shop ? await exclusive(() => orders.noShipButton(shop, e.packageId)).catch(() => null) : null;
+      const outcome = shop ? await exclusive(() => order.noShipButton(shop, e.packageId)).catch(() => null) : null;
       events.push(outcome ? { ...e, outcome } : e);
     } else events.push(e);
   }

@@ -1,6 +1,7 @@
 // The service worker's store: typed records by logical key, encrypted by the vault.
 // Interface used by every domain (unchanged from the interim plaintext store):
-//   get(key) → value | undefined; getMany(keys) → {key: value}; keys(prefix) → [key]
+//   get(key) → value | undefined; getMany(keys) → {key: value}; keys(prefix) → [key];
+//   written(prefix) → [[key, writtenMs]]
 //   put({key: value | null}) → one atomic write (null deletes)
 // Values are JSON-compatible objects (the core's records); give each an `updatedAtMs`.
 // Behind it (sw/vault/engine.js): every record is AES-256-GCM sealed in wasm under an opaque
@@ -26,6 +27,12 @@ export async function getMany(keys) {
 export async function keys(prefix = '') {
   const idx = await index();
   return [...idx.keys()].filter((k) => k.startsWith(prefix)).sort();
+}
+
+/** `[key, writtenMs]` of every record whose key starts with `prefix` (no record is read). */
+export async function written(prefix = '') {
+  const idx = await index();
+  return [...idx.entries()].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k, v.writtenMs]);
 }
 
 /** Writes all `changes` in one storage call (atomic); `null` deletes a record. */

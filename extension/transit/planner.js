@@ -1,6 +1,6 @@
 // transit.html's planner panel: decrypts today's `supplier` orders need against what is left of
 // today's quota, the orders to move to the warehouse to fit, and the quota-raise helper
-// (申请提额, reason 1) when they do not fit. The numbers come from the core's `transitPlan`.
+// (申请提额, reason 1) when they do not fit. The numbers come from the core's `TransitLive.plan`.
 import { t } from '../common/i18n.js';
 import { el, replace } from '../common/dom.js';
 

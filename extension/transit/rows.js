@@ -7,7 +7,7 @@ import { el, replace } from '../common/dom.js';
 // i18n-keys: transitRouteWarehouse transitRouteSupplier transitRouteSelf transitColPackage transitColProduct
 // i18n-keys: transitColBuyer transitColRemark transitColRoute transitColUpstreamPlatform transitColUpstreamOrderNo
 // i18n-keys: transitColInboundTracking transitColNotes transitStatusUnclear transitStatusUnclearHint transitUnknown
-// i18n-keys: transitStatusUnclearRow transitStatusUnclearRowHint
+// i18n-keys: transitStatusUnclearRow transitStatusUnclearRowHint transitShowMore
 const ROUTES = ['warehouse', 'supplier', 'self'];
 const ROUTE_KEYS = { warehouse: 'transitRouteWarehouse', supplier: 'transitRouteSupplier', self: 'transitRouteSelf' };
 const PLATFORMS = ['淘宝', '拼多多', '1688', '天猫', '京东', '抖音'];
@@ -22,7 +22,7 @@ const EDIT_FIELDS = [
  * Draws the table into `root`.
  * @param {HTMLElement} root
  * @param {{view: object|null}} data
- * @param {{setRoute: Function, rememberForSkus: Function, edit: Function}} actions
+ * @param {{setRoute: Function, rememberForSkus: Function, edit: Function, more: Function}} actions
  */
 export function renderRows(root, data, actions) {
   const rows = data.view?.rows || [];
@@ -33,9 +33,14 @@ export function renderRows(root, data, actions) {
   const head = ['transitColPackage', 'transitColProduct', 'transitColBuyer', 'transitColRemark', 'transitColRoute',
     ...EDIT_FIELDS.map((f) => f[1])].map((k) => el('th', {}, t(k)));
   const datalist = el('datalist', { id: 'platforms' }, PLATFORMS.map((p) => el('option', { value: p })));
+  const total = data.view.totalRows ?? rows.length;
+  // Only the first rows come (the page asks for more): say how many of how many are shown.
+  const more = total > rows.length
+    ? el('button', { testid: 'transit-more', on: { click: () => actions.more() } }, t('transitShowMore', [String(rows.length), String(total)]))
+    : null;
   replace(root, datalist, el('table', { class: 'transit-table' },
     el('thead', {}, el('tr', {}, head)),
-    el('tbody', {}, rows.map((r) => row(r, actions)))));
+    el('tbody', {}, rows.map((r) => row(r, actions)))), more);
 }
 
 function row(r, actions) {

@@ -294,7 +294,7 @@ describe('hardening: message trust', { timeout: 240_000 }, () => {
       // Commands and catalogue messages: the bridge only listens to hook summaries.
       post({ type: 'ship.start', payload: { mode: 'ship', rows: [{ row: 1, packageId: ids[0], courier: '顺丰速运', number: 'SF1234567890001' }] } });
       post({ type: 'ship.control', payload: { action: 'resume' } });
-      post({ type: 'orders.shipped', payload: { shop: 'x', packageId: ids[0] } });
+      post({ type: 'order.shipped', payload: { shop: 'x', packageId: ids[0] } });
       post({ type: 'ship.step', payload: { packageId: ids[0], courier: 'shunfeng', number: 'SF1234567890001', confirm: true } });
       post({ __redship: 'command', type: 'ship.step', payload: { packageId: ids[0] } });
       // Hook summaries with malformed payloads.
@@ -396,7 +396,7 @@ describe('hardening: message trust', { timeout: 240_000 }, () => {
         hasOwn: await send({ type: 'hasOwnProperty', payload: {} }),
         extra: await send({ type: 'status.get', payload: { evil: 1 } }),
         wrongOrigin: await send({ type: 'quota.decrypt', payload: { shop: 's', packageId: 'P786000000000001', ok: true, quotaSpent: false, atMs: 1 } }),
-        ingestFromPage: await send({ type: 'orders.ingest', payload: { shop: 's', kind: 'orderPage', text: '{"success":true,"data":{"packages":[]}}' } }),
+        ingestFromPage: await send({ type: 'order.ingest', payload: { shop: 's', kind: 'orderPage', text: '{"success":true,"data":{"packages":[]}}' } }),
         wrongShape: await send({ type: 'ship.control', payload: { action: 7 } }),
         tooLong: await send({ type: 'transit.view', payload: { shop: 'x'.repeat(65) } }),
         noPayload: await send({ type: 'ship.start', payload: [] }),
@@ -439,7 +439,7 @@ describe('hardening: message trust', { timeout: 240_000 }, () => {
     assert.equal(validateMessage({ type: 'status.get', payload: JSON.parse('{"__proto__": {"x": 1}}') }, 'page').ok, false, 'a JSON __proto__ key is an own key: refused');
     assert.equal(validateMessage({ type: 'quota.decrypt', payload: { shop: 's', packageId: 'P1', ok: true, quotaSpent: false, atMs: 1.5 } }, 'content').ok, false, 'atMs must be a whole number');
     // List answers travel as text: bounded, text only, no parsed answer objects, request small.
-    const ingest = (payload) => validateMessage({ type: 'orders.ingest', payload: { shop: 's', kind: 'orderPage', ...payload } }, 'content');
+    const ingest = (payload) => validateMessage({ type: 'order.ingest', payload: { shop: 's', kind: 'orderPage', ...payload } }, 'content');
     assert.equal(ingest({ text: '{}' }).ok, true);
     assert.equal(ingest({ text: 'x'.repeat(8 * 1024 * 1024 + 1) }).ok, false, 'an answer over 8 MiB is refused');
     assert.equal(ingest({ text: { success: true } }).ok, false, 'the answer must be text');

@@ -31,14 +31,24 @@ pub fn export_with(
     let snap = required_snapshot(snapshot)?;
     let book: Option<RouteBook> = from_js(routes)?;
     let tpl: Option<TemplateBook> = from_js(templates)?;
-    // The request is the core's plus `nowMs` (file name, XLSX creation time), read apart rather
-    // than through a `#[serde(flatten)]` wrapper, whose buffering code would cost more than this.
-    let now_ms = js_sys::Reflect::get(&request, &"nowMs".into()).ok().and_then(|v| v.as_f64());
-    let now_ms = now_ms.ok_or_else(|| js_error("RequestError", "missing field `nowMs` (a number, epoch ms)"))?;
+    let now_ms = export_now_ms(&request)?;
     let req: ExportRequest = from_js(request)?;
-    // Saturating cast; nonsense times only give odd file names.
-    let file = export(&snap, book.as_ref(), tpl.as_ref(), &req, now_ms as i64).map_err(export_err)?;
-    let out = to_js(&file)?;
+    let file = export(&snap, book.as_ref(), tpl.as_ref(), &req, now_ms).map_err(export_err)?;
+    export_file_out(&file)
+}
+
+/// The export request's `nowMs` (file name, XLSX creation time). The request is the core's plus
+/// this, read apart rather than through a `#[serde(flatten)]` wrapper, whose buffering code
+/// would cost more than this. Saturating cast: nonsense times only give odd file names.
+pub fn export_now_ms(request: &JsValue) -> Result<i64, JsValue> {
+    let now_ms = js_sys::Reflect::get(request, &"nowMs".into()).ok().and_then(|v| v.as_f64());
+    let now_ms = now_ms.ok_or_else(|| js_error("RequestError", "missing field `nowMs` (a number, epoch ms)"))?;
+    Ok(now_ms as i64)
+}
+
+/// `{bytes: Uint8Array, fileName, mime, rows, packages, packageIds}` of a produced file.
+pub fn export_file_out(file: &ExportFile) -> Result<JsValue, JsValue> {
+    let out = to_js(file)?;
     js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(file.bytes.as_slice()))
         .map_err(|_| js_error("ViewError", "cannot attach the file bytes"))?;
     Ok(out)

@@ -3,9 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
-pub use redship_bind::{
-    export_err, export_with, from_js, from_js_large, from_js_named, js_error, map_err, required_snapshot, to_js,
-};
+pub use redship_bind::{export_err, from_js, from_js_large, from_js_named, js_error, map_err, to_js};
 
 /// Sets the module up once (a core panic then logs its message; see `redship_bind::set_up_once`);
 /// calling it again does nothing. The service worker calls it at start. Returns true when this

@@ -11,7 +11,7 @@ mod quota;
 mod selfcheck;
 mod ship;
 mod transit;
-mod transit_rows;
+mod transit_live;
 mod vault;
 
 pub use boundary::{init, version};
@@ -22,5 +22,5 @@ pub use quota::*;
 pub use selfcheck::*;
 pub use ship::*;
 pub use transit::*;
-pub use transit_rows::*;
+pub use transit_live::*;
 pub use vault::*;

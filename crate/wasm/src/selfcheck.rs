@@ -26,7 +26,7 @@ struct UnreadReq {
 }
 
 /// `selfcheckRecordAnswer(record | null, {facts, nowMs})` → today's record with one order
-/// answer's facts (`ordersIngest`'s `view.facts`) added.
+/// answer's facts (`TransitLive.ingest`'s `view.facts`) added.
 #[wasm_bindgen(js_name = selfcheckRecordAnswer)]
 pub fn selfcheck_record_answer(record: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
     let rec: Option<ListRecord> = from_js_named(record, ERR)?;

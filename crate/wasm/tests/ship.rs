@@ -275,10 +275,10 @@ fn list_pages_cross_the_boundary() {
     let req = obj(
         r#"{"request": {"page_no": 2, "page_size": 50, "status": []}, "summary": {"waitingOnly": false, "packages": [{"packageId": "P1", "status": 4, "state": "waiting"}]}, "nowMs": 1765000000000}"#,
     );
-    let out = orders_page_seen(JsValue::NULL, req).unwrap();
+    let out = order_page_seen(JsValue::NULL, req).unwrap();
     assert_eq!(get(&out, "record.pages.0.key").as_string().as_deref(), Some("|50|2"));
     assert_eq!(get(&out, "view.pages").as_f64(), Some(1.0));
     assert_eq!(get(&out, "view.lastTime").as_string().as_deref(), Some("13:46"));
-    let view = orders_pages_view(get(&out, "record"), 1_765_000_000_000.0).unwrap();
+    let view = order_pages_view(get(&out, "record"), 1_765_000_000_000.0).unwrap();
     assert_eq!(get(&view, "today").as_bool(), Some(true));
 }

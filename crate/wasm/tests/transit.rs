@@ -1,4 +1,5 @@
-//! The transit bindings in wasm: ingest → view → plan → CSV export (XLSX: crate/office/tests).
+//! The transit bindings in wasm: the live snapshot (`TransitLive`): ingest → writes → reopen,
+//! view → plan → CSV export (XLSX: crate/office/tests).
 //! Runs in node and, with `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
 #![cfg(target_arch = "wasm32")]
 
@@ -34,16 +35,29 @@ fn package(n: u32, plain: bool) -> String {
     )
 }
 
-fn ingest_two() -> JsValue {
-    let answer = format!(
-        r#"{{"code":0,"success":true,"msg":"","data":{{"total":2,"packages":[{},{}]}}}}"#,
-        package(1, false),
-        package(2, true)
-    );
-    let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"answer":{answer}}}"#));
-    let out = redship_wasm::orders_ingest(&site(), JsValue::NULL, req).expect("ingest");
+fn answer_of(packages: &[String]) -> String {
+    format!(
+        r#"{{"code":0,"success":true,"msg":"","data":{{"total":{},"packages":[{}]}}}}"#,
+        packages.len(),
+        packages.join(",")
+    )
+}
+
+fn open(shop: &str) -> redship_wasm::TransitLive {
+    redship_wasm::TransitLive::open(js(&format!(r#"{{"shopId":"{shop}"}}"#))).expect("open")
+}
+
+fn now() -> JsValue {
+    js(&format!(r#"{{"nowMs":{NOW}}}"#))
+}
+
+/// A live snapshot holding packages 1 (masked on the page) and 2 (decrypted on the page).
+fn live_two() -> redship_wasm::TransitLive {
+    let mut live = open("shop1");
+    let answer = answer_of(&[package(1, false), package(2, true)]);
+    let out = live.ingest(&site(), js(&format!(r#"{{"nowMs":{NOW},"answer":{answer}}}"#))).expect("ingest");
     assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
-    get(&out, "snapshot")
+    live
 }
 
 #[wasm_bindgen_test]
@@ -60,8 +74,9 @@ fn answer_text_is_collected_and_summarised() {
         package(1, false),
         package(2, true)
     );
-    let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(&answer)));
-    let out = redship_wasm::orders_ingest(&site(), JsValue::NULL, req).expect("ingest");
+    let page = js(&format!(r#"{{"nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(&answer)));
+    let mut live = open("shop1");
+    let out = live.ingest(&site(), page).expect("ingest");
     assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
     let summary = get(&out, "summary");
     assert_eq!(get(&summary, "total").as_f64(), Some(7.0));
@@ -70,52 +85,88 @@ fn answer_text_is_collected_and_summarised() {
         text,
         r#"{"total":7,"packages":[{"packageId":"P2026112100000001","status":4,"state":"waiting"},{"packageId":"P2026112100000002","status":4,"state":"waiting"}],"waitingOnly":false}"#
     );
-    let stored = String::from(JSON::stringify(&get(&out, "snapshot")).expect("json"));
+    // The shop's first write is its base record, masked.
+    let writes = live.writes(NOW).expect("writes");
+    let stored = String::from(JSON::stringify(&get(&writes, "snapshot")).expect("json"));
     assert!(!stored.contains("13812345678") && !stored.contains("张三丰"), "{stored}");
-    // The same answer again: nothing changed, so no snapshot comes back to be saved.
-    let same = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(&answer)));
-    let again = redship_wasm::orders_ingest(&site(), get(&out, "snapshot"), same).expect("again");
-    assert!(get(&again, "snapshot").is_null());
+    assert!(get(&writes, "delta").is_undefined());
+    // The same answer again: nothing changed, so nothing is to be written.
+    let same = js(&format!(r#"{{"nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(&answer)));
+    let again = live.ingest(&site(), same).expect("again");
     assert_eq!(get(&get(&again, "view"), "changed").as_bool(), Some(false));
     assert_eq!(get(&get(&again, "view"), "updated").as_f64(), Some(2.0));
-    assert_eq!(get(&get(&out, "view"), "changed").as_bool(), Some(true));
-    // Nothing to collect: the snapshot is not read (a bad one would throw) and nothing comes back.
+    assert!(live.writes(NOW).expect("writes").is_null());
+    // Nothing to collect: nothing changes and no view comes back.
     let refused = js(&format!(
-        r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage","text":{}}}"#,
+        r#"{{"nowMs":{NOW},"kind":"orderPage","text":{}}}"#,
         quoted(r#"{"success":false,"msg":"系统繁忙"}"#)
     ));
-    let out = redship_wasm::orders_ingest(&site(), js(r#"{"broken":true}"#), refused).expect("nothing to collect");
-    assert!(get(&out, "snapshot").is_null() && get(&out, "view").is_null() && get(&out, "summary").is_undefined());
-    // Gathered detail answers, read as one; the snapshot comes back with both.
+    let out = live.ingest(&site(), refused).expect("nothing to collect");
+    assert!(get(&out, "view").is_null() && get(&out, "summary").is_undefined());
+    // Gathered detail answers, read as one; the next write is a change record with both.
     let texts = format!(
         r#"[{},{}]"#,
         quoted(&format!(r#"{{"success":true,"data":{}}}"#, package(4, false))),
         quoted(&format!(r#"{{"success":true,"data":{}}}"#, package(5, false)))
     );
-    let req = js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderDetail","texts":{texts}}}"#));
-    let out = redship_wasm::orders_ingest(&site(), JsValue::NULL, req).expect("details");
+    let out = live
+        .ingest(&site(), js(&format!(r#"{{"nowMs":{NOW},"kind":"orderDetail","texts":{texts}}}"#)))
+        .expect("details");
     assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
     assert_eq!(get(&get(&out, "summary"), "packages").dyn_into::<js_sys::Array>().expect("array").length(), 2);
+    let writes = live.writes(NOW).expect("writes");
+    assert!(get(&writes, "snapshot").is_undefined());
+    let delta = get(&writes, "delta");
+    assert_eq!(get(&delta, "seq").as_f64(), Some(2.0));
+    assert_eq!(
+        js_sys::Object::keys(&get(&delta, "packages").dyn_into::<js_sys::Object>().expect("object")).length(),
+        2
+    );
     // The summary alone (the vault is locked): the same IDs and statuses, or null.
     let detail = format!(r#"{{"success":true,"data":{}}}"#, package(3, true));
     let only =
-        redship_wasm::orders_summary(&site(), js(&format!(r#"{{"kind":"orderDetail","text":{}}}"#, quoted(&detail))))
+        redship_wasm::order_summary(&site(), js(&format!(r#"{{"kind":"orderDetail","text":{}}}"#, quoted(&detail))))
             .expect("summary");
     assert_eq!(
         String::from(JSON::stringify(&only).expect("json")),
         r#"{"total":null,"packages":[{"packageId":"P2026112100000003","status":4,"state":"waiting"}],"waitingOnly":false}"#
     );
-    assert!(redship_wasm::orders_summary(&site(), js(r#"{"kind":"orderDetail","text":"<html>"}"#))
+    assert!(redship_wasm::order_summary(&site(), js(r#"{"kind":"orderDetail","text":"<html>"}"#))
         .expect("summary")
         .is_null());
-    let err: js_sys::Error = redship_wasm::orders_ingest(
-        &site(),
-        JsValue::NULL,
-        js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW},"kind":"orderPage"}}"#)),
-    )
-    .expect_err("no text")
-    .dyn_into()
-    .expect("Error");
+    let err: js_sys::Error = live
+        .ingest(&site(), js(&format!(r#"{{"nowMs":{NOW},"kind":"orderPage"}}"#)))
+        .expect_err("no text")
+        .dyn_into()
+        .expect("Error");
+    assert_eq!(String::from(err.name()), "OrderError");
+}
+
+#[wasm_bindgen_test]
+fn what_it_hands_out_to_store_opens_the_same_shop_again() {
+    let mut live = live_two();
+    let base = get(&live.writes(NOW).expect("base"), "snapshot");
+    live.shipped(js(&format!(r#"{{"packageIds":["P2026112100000001"],"nowMs":{NOW}}}"#))).expect("shipped");
+    live.set_routes(js(r#"[{"scope":"sku","skuId":"S2","route":"self"}]"#)).expect("routes");
+    let writes = live.writes(NOW).expect("writes");
+    let (delta, routes) = (get(&writes, "delta"), get(&writes, "routes"));
+    assert!(!delta.is_undefined() && !routes.is_undefined());
+    let stored = js_sys::Object::new();
+    for (k, v) in [("shopId", JsValue::from_str("shop1")), ("snapshot", base), ("routes", routes)] {
+        Reflect::set(&stored, &k.into(), &v).expect("set");
+    }
+    Reflect::set(&stored, &"deltas".into(), &js_sys::Array::of1(&delta)).expect("set");
+    let again = redship_wasm::TransitLive::open(stored.into()).expect("reopen");
+    assert_eq!(get(&again.opened().expect("opened"), "applied").as_f64(), Some(1.0));
+    assert_eq!(again.pending(), 1);
+    let view =
+        |l: &mut redship_wasm::TransitLive| String::from(JSON::stringify(&l.view(now()).expect("view")).expect("json"));
+    let mut again = again;
+    assert_eq!(view(&mut again), view(&mut live));
+    assert!(view(&mut again).contains(r#""route":"self""#));
+    // A record of another shop is refused.
+    let other = js(r#"{"shopId":"shop2","snapshot":{"v":1,"shopId":"shop1","packages":{},"updatedAtMs":0}}"#);
+    let err: js_sys::Error = redship_wasm::TransitLive::open(other).err().expect("refused").dyn_into().expect("Error");
     assert_eq!(String::from(err.name()), "OrderError");
 }
 
@@ -124,112 +175,93 @@ fn quoted(text: &str) -> String {
     String::from(JSON::stringify(&JsValue::from_str(text)).expect("json"))
 }
 
-fn snap_again(text: &str) -> JsValue {
-    JSON::parse(text).expect("snapshot JSON")
-}
-
 #[wasm_bindgen_test]
 fn ingest_masks_and_views() {
-    let snap = ingest_two();
-    let text = String::from(JSON::stringify(&snap).expect("json"));
+    let mut live = live_two();
+    let view = live.view(now()).expect("view");
+    let text = String::from(JSON::stringify(&view).expect("json"));
     assert!(!text.contains("13812345678") && !text.contains("张三丰") && !text.contains("科技园"), "{text}");
-    let view = redship_wasm::transit_view(snap, JsValue::NULL, js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)))
-        .expect("view");
     let rows: js_sys::Array = get(&view, "rows").dyn_into().expect("array");
     assert_eq!(rows.length(), 2);
     assert_eq!(get(&rows.get(0), "route").as_string().as_deref(), Some("warehouse"));
     assert_eq!(get(&get(&view, "counts"), "total").as_f64(), Some(2.0));
     // The figures each decrypt reads are the view's, without the rows.
-    let figures = redship_wasm::transit_figures(
-        snap_again(&text),
-        JsValue::NULL,
-        js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)),
-    )
-    .expect("figures");
-    assert!(get(&figures, "rows").is_undefined());
-    for key in ["counts", "paidByDay", "knownOrders"] {
-        assert_eq!(JSON::stringify(&get(&figures, key)).ok(), JSON::stringify(&get(&view, key)).ok(), "{key}");
-    }
-    assert_eq!(get(&figures, "knownOrders").dyn_into::<js_sys::Array>().expect("array").length(), 2);
-    let shipped = js(&format!(r#"{{"shopId":"shop1","packageId":"P2026112100000001","nowMs":{NOW}}}"#));
-    let out = redship_wasm::orders_shipped(get(&view, "__none"), shipped).expect("shipped on an empty snapshot");
-    assert_eq!(get(&get(&out, "view"), "removed").as_bool(), Some(false));
-}
-
-#[wasm_bindgen_test]
-fn shipped_packages_leave_the_list() {
-    let snap = ingest_two();
-    let req = js(&format!(r#"{{"shopId":"shop1","packageId":"P2026112100000001","nowMs":{NOW}}}"#));
-    let out = redship_wasm::orders_shipped(snap, req).expect("shipped");
-    assert_eq!(get(&get(&out, "view"), "removed").as_bool(), Some(true));
-    let view = redship_wasm::transit_view(
-        get(&out, "snapshot"),
-        JsValue::NULL,
-        js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)),
-    )
-    .expect("view");
-    assert_eq!(get(&get(&view, "counts"), "total").as_f64(), Some(1.0));
-    let bad = js(&format!(r#"{{"shopId":"shop1","packageId":"P1","nowMs":{NOW}}}"#));
-    let err: js_sys::Error =
-        redship_wasm::orders_shipped(JsValue::NULL, bad).expect_err("bad id").dyn_into().expect("Error");
-    assert_eq!(String::from(err.name()), "OrderError");
+    let paid = live.paid_by_day(now()).expect("paid by day");
+    assert_eq!(JSON::stringify(&paid).ok(), JSON::stringify(&get(&view, "paidByDay")).ok());
+    let counts = live.counts().expect("counts");
+    assert_eq!(JSON::stringify(&counts).ok(), JSON::stringify(&get(&view, "counts")).ok());
+    assert_eq!(live.known_orders().expect("known").dyn_into::<js_sys::Array>().expect("array").length(), 2);
+    assert_eq!(live.row_unclear(), 0);
+    // The first rows only when asked: the page draws them before the rest.
+    let first = live.view(js(&format!(r#"{{"nowMs":{NOW},"limit":1}}"#))).expect("view");
+    assert_eq!(get(&first, "rows").dyn_into::<js_sys::Array>().expect("array").length(), 1);
+    assert_eq!(get(&first, "totalRows").as_f64(), Some(2.0));
+    let mut empty = open("shop1");
+    let out = empty.shipped(js(&format!(r#"{{"packageIds":["P2026112100000001"],"nowMs":{NOW}}}"#))).expect("shipped");
+    assert_eq!(get(&out, "removed").as_bool(), Some(false));
 }
 
 #[wasm_bindgen_test]
 fn shipped_batches_list_the_ids_they_refuse() {
-    let snap = ingest_two();
-    let req = js(&format!(
-        r#"{{"shopId":"shop1","packageIds":["P1","P2026112100000001","P2026112100000002"],"nowMs":{NOW}}}"#
-    ));
-    let out = redship_wasm::orders_shipped(snap, req).expect("batch");
-    let view = get(&out, "view");
+    let mut live = live_two();
+    let req = js(&format!(r#"{{"packageIds":["P1","P2026112100000001","P2026112100000002"],"nowMs":{NOW}}}"#));
+    let view = live.shipped(req).expect("batch");
     assert_eq!(get(&view, "removed").as_bool(), Some(true));
     assert_eq!(JSON::stringify(&get(&view, "rejected")).expect("json").as_string().as_deref(), Some(r#"["P1"]"#));
-    let after = redship_wasm::transit_view(
-        get(&out, "snapshot"),
-        JsValue::NULL,
-        js(&format!(r#"{{"shopId":"shop1","nowMs":{NOW}}}"#)),
-    )
-    .expect("view");
-    assert_eq!(get(&get(&after, "counts"), "total").as_f64(), Some(0.0));
+    assert_eq!(get(&get(&live.view(now()).expect("view"), "counts"), "total").as_f64(), Some(0.0));
+    let skip = live.fill_skip("P2026112100000001").expect("skip");
+    assert_eq!(get(&skip, "kind").as_string().as_deref(), Some("skipped"));
 }
 
 #[wasm_bindgen_test]
-fn plan_counts_supplier_decrypts() {
-    let snap = ingest_two();
-    let set = js(r#"{"scope":"sku","skuId":"S1","route":"supplier"}"#);
-    let out = redship_wasm::transit_set_route(JsValue::NULL, snap.clone(), set).expect("route");
-    let routes = get(&out, "routes");
-    let plan = redship_wasm::transit_plan(snap, routes, js(r#"{"shopId":"shop1","remaining":0}"#)).expect("plan");
+fn routes_set_at_once_and_the_plan_counts_supplier_decrypts() {
+    let mut live = live_two();
+    let counts = live
+        .set_routes(js(r#"[{"scope":"order","packageId":"P2026112100000001","route":"self"},
+                           {"scope":"order","packageId":"P2026112100000002","route":"supplier"}]"#))
+        .expect("routes");
+    assert_eq!((get(&counts, "self").as_f64(), get(&counts, "supplier").as_f64()), (Some(1.0), Some(1.0)));
+    // All or nothing: an unknown package refuses the batch.
+    let err: js_sys::Error = live
+        .set_routes(js(r#"[{"scope":"order","packageId":"P2026112100000001","route":"supplier"},
+                           {"scope":"order","packageId":"P2026112100000099","route":"supplier"}]"#))
+        .expect_err("unknown package")
+        .dyn_into()
+        .expect("Error");
+    assert_eq!(String::from(err.name()), "OrderError");
+    let plan = live.plan(js(r#"{"remaining":0}"#)).expect("plan");
     assert_eq!(get(&plan, "decryptsNeeded").as_f64(), Some(1.0));
     assert_eq!(get(&plan, "shortBy").as_f64(), Some(1.0));
     assert_eq!(get(&get(&plan, "raise"), "reasonCode").as_f64(), Some(1.0));
 }
 
 #[wasm_bindgen_test]
-fn csv_export_runs_in_wasm() {
-    let snap = ingest_two();
-    let req = js(&format!(r#"{{"nowMs":{NOW}}}"#));
-    let csv = redship_wasm::transit_export_csv(snap.clone(), JsValue::NULL, JsValue::NULL, req.clone()).expect("csv");
+fn csv_export_runs_in_wasm_and_the_xlsx_part_holds_only_its_packages() {
+    let mut live = live_two();
+    let csv = live.export_csv(JsValue::NULL, now()).expect("csv");
     let bytes: Uint8Array = get(&csv, "bytes").dyn_into().expect("Uint8Array");
     let bytes = bytes.to_vec();
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
     let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
     assert!(text.starts_with("包裹号,"), "{text}");
     assert!(text.contains("'=杯子") && !text.contains("13912345678"), "{text}");
+    live.set_routes(js(r#"[{"scope":"order","packageId":"P2026112100000002","route":"supplier"}]"#)).expect("route");
+    let part = live.export_part(js(r#"{"routes":["warehouse"]}"#)).expect("part");
+    let packages = get(&get(&part, "snapshot"), "packages");
+    let ids = js_sys::Object::keys(&packages.dyn_into::<js_sys::Object>().expect("object"));
+    assert_eq!(ids.to_vec(), vec![JsValue::from_str("P2026112100000001")]);
+    assert!(!get(&part, "routes").is_null());
 }
 
 #[wasm_bindgen_test]
 fn errors_are_named() {
-    let bad = js(r#"{"shopId":"shop1","nowMs":0,"answer":{"success":false,"code":1,"msg":"系统繁忙"}}"#);
-    let err: js_sys::Error =
-        redship_wasm::orders_ingest(&site(), JsValue::NULL, bad).expect_err("refused").dyn_into().expect("Error");
+    let mut live = open("shop1");
+    let bad = js(r#"{"nowMs":0,"answer":{"success":false,"code":1,"msg":"系统繁忙"}}"#);
+    let err: js_sys::Error = live.ingest(&site(), bad).expect_err("refused").dyn_into().expect("Error");
     assert_eq!(String::from(err.name()), "OrderError");
-    let snap = ingest_two();
+    let live = live_two();
     let req = js(&format!(r#"{{"nowMs":{NOW},"templateId":"nope"}}"#));
-    let err: js_sys::Error = redship_wasm::transit_export_csv(snap, JsValue::NULL, JsValue::NULL, req)
-        .expect_err("unknown template")
-        .dyn_into()
-        .expect("Error");
+    let err: js_sys::Error =
+        live.export_csv(JsValue::NULL, req).expect_err("unknown template").dyn_into().expect("Error");
     assert_eq!(String::from(err.name()), "ExportError");
 }

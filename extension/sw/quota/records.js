@@ -3,7 +3,7 @@
 // (changed records, removed keys, the shops list and the problems log) in one atomic write.
 import { core } from '../core.js';
 import * as store from '../store.js';
-import * as orders from '../orders.js';
+import * as order from '../order.js';
 
 /** The shops seen and the one last active: {v, current, shops: {id: {lastSeenMs}}, updatedAtMs}. */
 export const SHOPS_KEY = 'quota/shops';
@@ -26,7 +26,7 @@ async function safely(fn, fallback) {
 
 /** Paid orders per China day, cleaned to the shape the core accepts. */
 async function paidOrders(shop) {
-  const list = await safely(() => orders.paidCountsByDay?.(shop), []);
+  const list = await safely(() => order.paidCountsByDay?.(shop), []);
   if (!Array.isArray(list)) return [];
   return list
     .filter((d) => d && typeof d.day === 'string' && DAY_RE.test(d.day) && Number.isSafeInteger(d.paidOrders) && d.paidOrders >= 0)
@@ -36,7 +36,7 @@ async function paidOrders(shop) {
 
 /** Route counts for the raise helper: orders routed to suppliers and to the transit warehouse. */
 async function routes(shop) {
-  const r = await safely(() => orders.routeCounts?.(shop), null);
+  const r = await safely(() => order.routeCounts?.(shop), null);
   const n = (v) => (Number.isSafeInteger(v) && v >= 0 ? Math.min(v, 4_000_000_000) : 0);
   return r && typeof r === 'object' ? { supplierOrders: n(r.supplier), warehouseOrders: n(r.warehouse) } : {};
 }

@@ -1,7 +1,7 @@
 // sw/ship/context.js — what the validation of tracking numbers needs from storage: the orders
 // the workbench list showed and the platform's courier list, as the content script reports them
 // (`ship.seen`, `ship.couriers`), beside the orders domain's known orders. A change of the orders
-// seen is told to open pages (`orders.known`).
+// seen is told to open pages (`order.known`).
 //
 // Records: `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v, updatedAtMs,
 // packages: [{packageId, waiting, unclear?}]} — IDs and status only (the core's reading of each),
@@ -9,7 +9,7 @@
 import { core } from '../core.js';
 import { register, broadcast } from '../router.js';
 import * as store from '../store.js';
-import * as orders from '../orders.js';
+import * as order from '../order.js';
 
 const couriersKey = (shop) => `ship/${shop}/couriers`;
 const seenKey = (shop) => `ship/${shop}/seen`;
@@ -19,9 +19,9 @@ const MAX_SEEN = 5000;
 export async function validationContext(shop, used) {
   const seen = await store.get(seenKey(shop));
   let known = null;
-  if (typeof orders.knownOrders === 'function') {
+  if (typeof order.knownOrders === 'function') {
     try {
-      known = await orders.knownOrders(shop);
+      known = await order.knownOrders(shop);
     } catch (e) {
       // The orders domain could not answer: the orders this module saw itself still count.
       console.warn('RedShip: known orders unavailable, using the ship list record', e?.name, e?.message);
@@ -41,7 +41,7 @@ export async function validationContext(shop, used) {
 /** The 待发货 list pages RedShip read for `shop` and when (the orders domain's record), or null. */
 export async function listSeen(shop) {
   try {
-    return typeof orders.listPages === 'function' ? await orders.listPages(shop) : null;
+    return typeof order.listPages === 'function' ? await order.listPages(shop) : null;
   } catch (e) {
     console.warn('RedShip: list pages unavailable', e?.name, e?.message);
     return null;
@@ -84,6 +84,6 @@ register('ship.seen', async (p) => {
   const packages = [...byId.values()].slice(-MAX_SEEN);
   await store.put({ [seenKey(p.shop)]: { v: 1, updatedAtMs: Date.now(), packages } });
   // Open ship pages check rows waiting on an order not seen yet again.
-  broadcast('orders.known', { shop: p.shop });
+  broadcast('order.known', { shop: p.shop });
   return null;
 });

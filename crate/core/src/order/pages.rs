@@ -51,7 +51,7 @@ pub struct SummaryPackage {
     pub state: ShipState,
 }
 
-/// A list answer's summary (what `ordersIngest` answers), the part this needs.
+/// A list answer's summary (what `TransitLive.ingest` answers), the part this needs.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SummaryIn {
@@ -63,7 +63,7 @@ pub struct SummaryIn {
     pub packages: Vec<SummaryPackage>,
 }
 
-/// `ordersPageSeen` request: a list page the page received.
+/// `orderPageSeen` request: a list page the page received.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PageSeenRequest {

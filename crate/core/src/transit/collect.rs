@@ -122,6 +122,18 @@ pub struct TransitSnapshot {
     pub paid_days: BTreeMap<String, BTreeSet<String>>,
     /// Last change, epoch ms.
     pub updated_at_ms: i64,
+    /// The last change record folded into this one (`super::live`); 0 for a record written
+    /// whole (as 0.2.0 wrote every snapshot).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub seq: u64,
+    /// What changed since the last change record was taken, and the paid-time index: kept
+    /// beside the record by a live handle, never stored.
+    #[serde(skip)]
+    pub(crate) book: super::marks::Bookkeeping,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl TransitSnapshot {
@@ -134,6 +146,8 @@ impl TransitSnapshot {
             closed: BTreeMap::new(),
             paid_days: BTreeMap::new(),
             updated_at_ms: 0,
+            seq: 0,
+            book: super::marks::Bookkeeping::default(),
         }
     }
 
@@ -153,7 +167,7 @@ fn bad(field: &'static str, reason: String) -> OrderError {
     OrderError::BadRequest { field, reason }
 }
 
-/// `ordersIngest` request: one answer the page received.
+/// `TransitLive.ingest` request: one answer the page received.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IngestRequest {
@@ -208,10 +222,24 @@ pub fn ingest(
     now_ms: i64,
 ) -> Result<(TransitSnapshot, IngestView), OrderError> {
     let shop = req.shop_id.trim();
+    let mut snap = snapshot.unwrap_or_else(|| TransitSnapshot::new(shop));
+    let view = ingest_into(&mut snap, req, profile, now_ms)?;
+    Ok((snap, view))
+}
+
+/// [`ingest`] into a snapshot held in place (a live handle's): the work is the answer's size,
+/// not the shop's (reconciling reads the page's paid-time window through the index). An error
+/// leaves the snapshot as it was.
+pub fn ingest_into(
+    snap: &mut TransitSnapshot,
+    req: &IngestRequest,
+    profile: &SiteProfile,
+    now_ms: i64,
+) -> Result<IngestView, OrderError> {
+    let shop = req.shop_id.trim();
     if shop.is_empty() {
         return Err(bad("shopId", "为空".into()));
     }
-    let mut snap = snapshot.unwrap_or_else(|| TransitSnapshot::new(shop));
     snap.check(shop)?;
     let (packages, rejected) = parse_answer(&req.answer, profile)?;
     let rejected_count = rejected.len();
@@ -230,7 +258,7 @@ pub fn ingest(
     };
     let mut changed = false;
     for p in &packages {
-        changed |= merge(&mut snap, p, now_ms, &mut view);
+        changed |= merge(snap, p, now_ms, &mut view);
     }
     let paid: Vec<(String, i64)> =
         packages.iter().filter_map(|p| Some((p.package_id.clone(), p.paid_at_ms?))).collect();
@@ -242,15 +270,15 @@ pub fn ingest(
         .map(|a| a.iter().filter_map(|p| raw_id(p, profile)).collect())
         .unwrap_or_default();
     let removed = view.removed;
-    super::reconcile::reconcile_page(&mut snap, &req.answer, &present, &paid, now_ms, &mut view);
+    super::reconcile::reconcile_page(snap, &req.answer, &present, &paid, now_ms, &mut view);
     changed |= view.removed != removed;
-    changed |= prune(&mut snap, now_ms);
+    changed |= prune(snap, now_ms);
     if changed {
         snap.updated_at_ms = now_ms;
     }
     view.changed = changed;
     view.pending = snap.packages.len();
-    Ok((snap, view))
+    Ok(view)
 }
 
 /// The answer's first package as it came (list or detail form).
@@ -268,10 +296,13 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
     let mut changed = false;
     if let Some(paid) = p.paid_at_ms {
         let day = ChinaDay::from_ms(paid).iso();
-        changed |= snap.paid_days.entry(day).or_default().insert(p.package_id.clone());
+        if snap.paid_days.entry(day.clone()).or_default().insert(p.package_id.clone()) {
+            snap.book.paid_added.push((day, p.package_id.clone()));
+            changed = true;
+        }
     }
     if matches!(p.state, ShipState::Shipped | ShipState::Cancelled) {
-        if snap.packages.remove(&p.package_id).is_some() {
+        if snap.take_package(&p.package_id).is_some() {
             view.removed += 1;
             changed = true;
         }
@@ -285,16 +316,21 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
             Some(c) => {
                 // The row's fact stays: the row is drawn from answers like this one.
                 *c = ClosedPackage { ship_button: c.ship_button, ..stamp };
+                snap.touch(&p.package_id);
                 changed = true;
             }
             None => {
                 snap.closed.insert(p.package_id.clone(), stamp);
+                snap.touch(&p.package_id);
                 changed = true;
             }
         }
         return changed;
     }
-    changed |= snap.closed.remove(&p.package_id).is_some();
+    if snap.closed.remove(&p.package_id).is_some() {
+        snap.touch(&p.package_id);
+        changed = true;
+    }
     let buyer = mask_buyer(&p.user_info);
     let skus: Vec<StoredSku> = p
         .skus
@@ -322,27 +358,29 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
                 old.skus = skus;
             }
             merge_buyer(&mut old.buyer, buyer);
-            changed |= *old != before;
+            let (paid_before, paid_after) = (before.paid_at_ms, old.paid_at_ms);
+            if *old != before {
+                snap.reindex(&p.package_id, paid_before, paid_after);
+                snap.touch(&p.package_id);
+                changed = true;
+            }
         }
         None => {
             view.added += 1;
-            snap.packages.insert(
-                p.package_id.clone(),
-                StoredPackage {
-                    package_id: p.package_id.clone(),
-                    order_id: p.order_id.clone(),
-                    paid_at_ms: p.paid_at_ms,
-                    status: p.status_code,
-                    status_desc: p.status_desc.clone(),
-                    unclear: p.state == ShipState::Unclear,
-                    no_ship_button: false,
-                    after_sale_status_desc: p.after_sale_status_desc.clone(),
-                    buyer,
-                    skus,
-                    first_seen_ms: now_ms,
-                    edits: PackageEdits::default(),
-                },
-            );
+            snap.put_package(StoredPackage {
+                package_id: p.package_id.clone(),
+                order_id: p.order_id.clone(),
+                paid_at_ms: p.paid_at_ms,
+                status: p.status_code,
+                status_desc: p.status_desc.clone(),
+                unclear: p.state == ShipState::Unclear,
+                no_ship_button: false,
+                after_sale_status_desc: p.after_sale_status_desc.clone(),
+                buyer,
+                skus,
+                first_seen_ms: now_ms,
+                edits: PackageEdits::default(),
+            });
             changed = true;
         }
     }
@@ -362,20 +400,35 @@ fn merge_buyer(old: &mut MaskedBuyer, new: MaskedBuyer) {
     }
 }
 
-/// Forgets paid days and closed packages past keeping; returns whether any went.
+/// Forgets paid days and closed packages past keeping; returns whether any went. Reads the
+/// closed list (at most [`CLOSED_MAX`] entries) and the paid days (a week's), never the pending
+/// packages: its cost does not grow with the shop.
 fn prune(snap: &mut TransitSnapshot, now_ms: i64) -> bool {
-    let before = (snap.paid_days.len(), snap.closed.len());
     let oldest = ChinaDay::from_ms(now_ms).plus(-(PAID_DAYS_KEPT - 1)).iso();
-    snap.paid_days.retain(|day, _| *day >= oldest);
-    snap.closed.retain(|_, c| now_ms - c.at_ms <= CLOSED_KEPT_MS);
-    if snap.closed.len() > CLOSED_MAX {
-        let mut by_age: Vec<(i64, String)> = snap.closed.iter().map(|(k, c)| (c.at_ms, k.clone())).collect();
+    let old_days: Vec<String> = snap.paid_days.range(..oldest).map(|(d, _)| d.clone()).collect();
+    let mut gone: Vec<String> =
+        snap.closed.iter().filter(|(_, c)| now_ms - c.at_ms > CLOSED_KEPT_MS).map(|(k, _)| k.clone()).collect();
+    let left = snap.closed.len() - gone.len();
+    if left > CLOSED_MAX {
+        let mut by_age: Vec<(i64, String)> = snap
+            .closed
+            .iter()
+            .filter(|(_, c)| now_ms - c.at_ms <= CLOSED_KEPT_MS)
+            .map(|(k, c)| (c.at_ms, k.clone()))
+            .collect();
         crate::sort::sort(&mut by_age);
-        for (_, k) in by_age.into_iter().take(snap.closed.len() - CLOSED_MAX) {
-            snap.closed.remove(&k);
-        }
+        gone.extend(by_age.into_iter().take(left - CLOSED_MAX).map(|(_, k)| k));
     }
-    before != (snap.paid_days.len(), snap.closed.len())
+    let changed = !old_days.is_empty() || !gone.is_empty();
+    for day in old_days {
+        snap.paid_days.remove(&day);
+        snap.book.days_dropped.insert(day);
+    }
+    for k in gone {
+        snap.closed.remove(&k);
+        snap.touch(&k);
+    }
+    changed
 }
 
 /// Paid orders on one China day (for the quota tier).

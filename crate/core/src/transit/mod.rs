@@ -1,9 +1,9 @@
 //! Transit-warehouse (中转仓) orders: collecting pending packages from the list answers the page
 //! receives, per-SKU routes, the decrypt-quota planner, and the masked CSV/XLSX export.
 //!
-//! Stateless style: the service worker hands in the records (`TransitSnapshot` per shop,
-//! `RouteBook` per shop, `TemplateBook` once), a request and `now_ms`; functions return the
-//! changed records and a view. Snapshots only ever hold masked buyer fields.
+//! The shop's snapshot and routes live in a handle between messages ([`live`]), which hands the
+//! worker the records to store (a base and small change records); templates (`TemplateBook`,
+//! once for all shops) go in and out whole. Snapshots only ever hold masked buyer fields.
 
 pub mod collect;
 #[cfg(test)]
@@ -15,6 +15,10 @@ mod export_tests;
 pub mod export_xlsx;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod live;
+#[cfg(test)]
+mod live_tests;
+mod marks;
 pub mod planner;
 pub mod reconcile;
 #[cfg(all(test, feature = "office"))]

@@ -10,7 +10,7 @@ use super::routes::{route_of, RouteBook, RouteCounts};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// `transitPlan` request.
+/// `TransitLive.plan` request.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanRequest {

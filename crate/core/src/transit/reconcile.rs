@@ -26,9 +26,10 @@ const MARGIN_MS: i64 = 3_600_000;
 /// Moves a pending package to the closed list (e.g. the page shipped it). Returns whether it
 /// was pending.
 pub fn close(snap: &mut TransitSnapshot, package_id: &str, status: u32, now_ms: i64) -> bool {
-    let was = snap.packages.remove(package_id).is_some();
+    let was = snap.take_package(package_id).is_some();
     if was || !snap.closed.contains_key(package_id) {
         snap.closed.insert(package_id.to_string(), ClosedPackage { status, at_ms: now_ms, ship_button: false });
+        snap.touch(package_id);
     }
     if was {
         snap.updated_at_ms = now_ms;
@@ -82,13 +83,15 @@ pub fn reconcile_page(
     }
     let lo = paid.iter().map(|p| p.1).min().unwrap_or(i64::MAX).saturating_add(MARGIN_MS);
     let hi = paid.iter().map(|p| p.1).max().unwrap_or(i64::MIN).saturating_sub(MARGIN_MS);
+    // Only the packages paid inside the page's window are read (through the paid-time index
+    // when a live handle built it): the work is the page's, not the shop's.
     let gone: Vec<String> = snap
-        .packages
-        .values()
-        .filter(|p| p.paid_at_ms.is_some_and(|t| lo < t && t < hi))
-        .filter(|p| filter.is_empty() || p.status.is_some_and(|c| filter.contains(&c)))
-        .filter(|p| !present.contains(p.package_id.as_str()))
-        .map(|p| p.package_id.clone())
+        .paid_between(lo, hi)
+        .into_iter()
+        .filter(|id| !present.contains(id.as_str()))
+        .filter(|id| {
+            snap.packages.get(id).is_some_and(|p| filter.is_empty() || p.status.is_some_and(|c| filter.contains(&c)))
+        })
         .collect();
     for id in gone {
         if close(snap, &id, GONE, now_ms) {

@@ -64,7 +64,7 @@ pub fn route_of(book: Option<&RouteBook>, p: &StoredPackage) -> (Route, RouteSou
     (Route::Warehouse, RouteSource::Default)
 }
 
-/// `transitSetRoute` request.
+/// `TransitLive.setRoutes` request (one change).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetRouteRequest {
@@ -88,7 +88,25 @@ pub fn set_route(
     snap: &TransitSnapshot,
     req: &SetRouteRequest,
 ) -> Result<RouteBook, OrderError> {
+    set_routes(book, snap, std::slice::from_ref(req))
+}
+
+/// Applies several route changes at once, all or nothing (the first refused one is the error
+/// and the book is as it was): one call for the N orders a seller routes together.
+pub fn set_routes(
+    book: Option<RouteBook>,
+    snap: &TransitSnapshot,
+    reqs: &[SetRouteRequest],
+) -> Result<RouteBook, OrderError> {
     let mut book = book.unwrap_or_else(|| RouteBook::new(&snap.shop_id));
+    for req in reqs {
+        apply(&mut book, snap, req)?;
+    }
+    book.order.retain(|id, _| snap.packages.contains_key(id));
+    Ok(book)
+}
+
+fn apply(book: &mut RouteBook, snap: &TransitSnapshot, req: &SetRouteRequest) -> Result<(), OrderError> {
     if book.v != ROUTES_VERSION || book.shop_id != snap.shop_id {
         return Err(OrderError::BadRequest {
             field: "routes",
@@ -127,8 +145,7 @@ pub fn set_route(
             });
         }
     }
-    book.order.retain(|id, _| snap.packages.contains_key(id));
-    Ok(book)
+    Ok(())
 }
 
 /// Pending packages per route.

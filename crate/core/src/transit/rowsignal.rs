@@ -131,6 +131,7 @@ pub fn apply_rows(snap: &mut TransitSnapshot, rows: &[RowSeen], now_ms: i64) -> 
             } else {
                 v.cleared += 1;
             }
+            snap.touch(id);
         }
     }
     v.changed = v.marked + v.cleared > 0;

@@ -14,7 +14,7 @@ use crate::order::leak::{scan_table, ColumnClass};
 use crate::order::mask::{mask_address, mask_name, mask_phone, mask_text};
 use serde::{Deserialize, Serialize};
 
-/// `transitExportCsv` / `transitExportXlsx` request.
+/// `TransitLive.exportCsv` / `transitExportXlsx` request.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportRequest {
@@ -147,6 +147,49 @@ pub fn build(
     req: &ExportRequest,
 ) -> Result<Table, ExportError> {
     super::template::validate(template)?;
+    let mut rows = Vec::new();
+    let mut package_ids = Vec::new();
+    for (p, route) in chosen(snap, book, req)? {
+        package_ids.push(p.package_id.clone());
+        let lines: Vec<Option<&StoredSku>> =
+            if p.skus.is_empty() { vec![None] } else { p.skus.iter().map(Some).collect() };
+        for line in lines {
+            rows.push(template.columns.iter().map(|c| cell(p, line, route, c.field)).collect());
+        }
+    }
+    Ok(Table {
+        header: template.columns.iter().map(|c| neutralise(&c.header)).collect(),
+        rows,
+        classes: template.columns.iter().map(|c| class_of(c.field)).collect(),
+        id_column: template.columns.iter().position(|c| c.field == Field::PackageId),
+        package_ids,
+        typed_in: (0..template.columns.len())
+            .filter(|&i| matches!(template.columns[i].field, Field::Courier | Field::TrackingNumber))
+            .collect(),
+    })
+}
+
+/// The part of the snapshot an export of `req` reads (its packages, nothing else): what the
+/// live snapshot hands the office module for an XLSX file, instead of the whole shop.
+pub fn export_part(
+    snap: &TransitSnapshot,
+    book: Option<&RouteBook>,
+    req: &ExportRequest,
+) -> Result<TransitSnapshot, ExportError> {
+    let mut part = TransitSnapshot::new(&snap.shop_id);
+    part.updated_at_ms = snap.updated_at_ms;
+    for (p, _) in chosen(snap, book, req)? {
+        part.packages.insert(p.package_id.clone(), p.clone());
+    }
+    Ok(part)
+}
+
+/// The packages an export of `req` holds with their routes, in file order.
+fn chosen<'a>(
+    snap: &'a TransitSnapshot,
+    book: Option<&RouteBook>,
+    req: &ExportRequest,
+) -> Result<Vec<(&'a StoredPackage, Route)>, ExportError> {
     let routes = req.routes.clone().unwrap_or_else(|| vec![Route::Warehouse]);
     if let Some(ids) = &req.package_ids {
         if let Some(missing) = ids.iter().find(|id| !snap.packages.contains_key(id.as_str())) {
@@ -173,26 +216,7 @@ pub fn build(
         let t = |p: &StoredPackage| p.paid_at_ms.unwrap_or(i64::MAX);
         t(a.0).cmp(&t(b.0)).then_with(|| a.0.package_id.cmp(&b.0.package_id))
     });
-    let mut rows = Vec::new();
-    let mut package_ids = Vec::new();
-    for (p, route) in chosen {
-        package_ids.push(p.package_id.clone());
-        let lines: Vec<Option<&StoredSku>> =
-            if p.skus.is_empty() { vec![None] } else { p.skus.iter().map(Some).collect() };
-        for line in lines {
-            rows.push(template.columns.iter().map(|c| cell(p, line, route, c.field)).collect());
-        }
-    }
-    Ok(Table {
-        header: template.columns.iter().map(|c| neutralise(&c.header)).collect(),
-        rows,
-        classes: template.columns.iter().map(|c| class_of(c.field)).collect(),
-        id_column: template.columns.iter().position(|c| c.field == Field::PackageId),
-        package_ids,
-        typed_in: (0..template.columns.len())
-            .filter(|&i| matches!(template.columns[i].field, Field::Courier | Field::TrackingNumber))
-            .collect(),
-    })
+    Ok(chosen)
 }
 
 /// The final leak scan over what a writer produced and read back (header row first).

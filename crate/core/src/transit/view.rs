@@ -1,11 +1,10 @@
 //! What transit.html shows (one row per pending package with its route) and the seller's
 //! edits before export (upstream platform, upstream order number, inbound tracking, notes).
-//!
-//! Also the figures other domains read from the snapshot: paid orders per China day (quota
-//! tier), known orders (tracking validation) and route counts.
+//! (The figures other domains read — paid orders per day, known orders, route counts — are
+//! `collect::paid_by_day`, `collect::known_orders` and the live handle's kept counts.)
 
-use super::collect::{known_orders, paid_by_day, KnownOrder, PaidDay, StoredSku, TransitSnapshot};
-use super::routes::{route_counts, route_of, RouteBook, RouteCounts, RouteSource};
+use super::collect::{paid_by_day, PaidDay, StoredPackage, StoredSku, TransitSnapshot};
+use super::routes::{route_of, RouteBook, RouteCounts, RouteSource};
 use super::table::china_time;
 use super::Route;
 use crate::order::leak::{kind_zh, scan_cell, ColumnClass};
@@ -55,88 +54,85 @@ pub struct TransitRowView<'a> {
     pub notes: &'a str,
 }
 
-/// `transitView` answer.
+/// `TransitLive.view` answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransitView<'a> {
     /// The shop.
     pub shop_id: &'a str,
-    /// Pending packages, oldest paid first.
+    /// The first pending packages, oldest paid first (unknown times last), at most the limit
+    /// asked: the page draws these first, and asks for more.
     pub rows: Vec<TransitRowView<'a>>,
+    /// Pending packages in all (rows not sent included).
+    pub total_rows: usize,
     /// Pending packages per route.
     pub counts: RouteCounts,
     /// Paid orders per China day (quota tier input), oldest first.
     pub paid_by_day: Vec<PaidDay>,
-    /// Known packages for tracking validation.
-    pub known_orders: Vec<KnownOrder<'a>>,
     /// Last change, epoch ms.
     pub updated_at_ms: i64,
 }
 
-/// What other domains read from the snapshot (the quota tier's paid orders, tracking
-/// validation's known orders, the route counts), without building the rows: each decrypt asks
-/// for these, and the rows are most of the view's cost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TransitFiguresView<'a> {
-    /// Pending packages per route.
-    pub counts: RouteCounts,
-    /// Paid orders per China day (quota tier input), oldest first.
-    pub paid_by_day: Vec<PaidDay>,
-    /// Known packages for tracking validation.
-    pub known_orders: Vec<KnownOrder<'a>>,
-    /// Packages whose row on the list disagrees with the answers (`rowsignal`), for the self-check.
-    pub row_unclear: usize,
-}
-
-/// The figures of [`TransitFiguresView`], as [`view`] has them.
-pub fn figures<'a>(snap: &'a TransitSnapshot, book: Option<&RouteBook>, now_ms: i64) -> TransitFiguresView<'a> {
-    TransitFiguresView {
-        counts: route_counts(snap, book),
+/// Builds the page's view with its first `limit` rows; `counts` are the snapshot's route counts
+/// (a live handle keeps them). With the paid-time index built (a live handle's snapshot), the
+/// rows are read in order from it: the work is the rows sent, not the shop.
+pub fn view<'a>(
+    snap: &'a TransitSnapshot,
+    book: Option<&RouteBook>,
+    counts: RouteCounts,
+    now_ms: i64,
+    limit: usize,
+) -> TransitView<'a> {
+    let rows = first_rows(snap, limit).into_iter().map(|p| row_view(p, book)).collect();
+    TransitView {
+        shop_id: &snap.shop_id,
+        rows,
+        total_rows: snap.packages.len(),
+        counts,
         paid_by_day: paid_by_day(snap, now_ms),
-        known_orders: known_orders(snap),
-        row_unclear: super::rowsignal::row_unclear(snap),
+        updated_at_ms: snap.updated_at_ms,
     }
 }
 
-/// Builds the page's view.
-pub fn view<'a>(snap: &'a TransitSnapshot, book: Option<&RouteBook>, now_ms: i64) -> TransitView<'a> {
-    let mut rows: Vec<TransitRowView<'a>> = snap
-        .packages
-        .values()
-        .map(|p| {
-            let (route, route_source) = route_of(book, p);
-            TransitRowView {
-                package_id: &p.package_id,
-                order_id: &p.order_id,
-                paid_at_ms: p.paid_at_ms,
-                paid_at: p.paid_at_ms.map(china_time).unwrap_or_default(),
-                status: p.status,
-                unclear: p.is_unclear(),
-                unclear_why: p.unclear_why(),
-                status_desc: &p.status_desc,
-                after_sale_status_desc: &p.after_sale_status_desc,
-                buyer: &p.buyer,
-                skus: &p.skus,
-                route,
-                route_source,
-                upstream_platform: &p.edits.upstream_platform,
-                upstream_order_no: &p.edits.upstream_order_no,
-                inbound_tracking: &p.edits.inbound_tracking,
-                notes: &p.edits.notes,
-            }
-        })
-        .collect();
-    // Unknown times last.
-    crate::sort::sort_by(&mut rows, |a, b| {
-        let t = |r: &TransitRowView<'_>| r.paid_at_ms.unwrap_or(i64::MAX);
-        t(a).cmp(&t(b)).then_with(|| a.package_id.cmp(b.package_id))
-    });
-    let TransitFiguresView { counts, paid_by_day, known_orders, .. } = figures(snap, book, now_ms);
-    TransitView { shop_id: &snap.shop_id, rows, counts, paid_by_day, known_orders, updated_at_ms: snap.updated_at_ms }
+/// The first `limit` pending packages by paid time, then those without one (by ID).
+fn first_rows(snap: &TransitSnapshot, limit: usize) -> Vec<&StoredPackage> {
+    let untimed = snap.packages.values().filter(|p| p.paid_at_ms.is_none());
+    match &snap.book.by_paid {
+        Some(index) => index.iter().filter_map(|(_, id)| snap.packages.get(id)).chain(untimed).take(limit).collect(),
+        None => {
+            let mut all: Vec<&StoredPackage> = snap.packages.values().filter(|p| p.paid_at_ms.is_some()).collect();
+            crate::sort::sort_by(&mut all, |a, b| {
+                a.paid_at_ms.cmp(&b.paid_at_ms).then_with(|| a.package_id.cmp(&b.package_id))
+            });
+            all.into_iter().chain(untimed).take(limit).collect()
+        }
+    }
 }
 
-/// `transitEdit` request: fields left out are unchanged.
+fn row_view<'a>(p: &'a StoredPackage, book: Option<&RouteBook>) -> TransitRowView<'a> {
+    let (route, route_source) = route_of(book, p);
+    TransitRowView {
+        package_id: &p.package_id,
+        order_id: &p.order_id,
+        paid_at_ms: p.paid_at_ms,
+        paid_at: p.paid_at_ms.map(china_time).unwrap_or_default(),
+        status: p.status,
+        unclear: p.is_unclear(),
+        unclear_why: p.unclear_why(),
+        status_desc: &p.status_desc,
+        after_sale_status_desc: &p.after_sale_status_desc,
+        buyer: &p.buyer,
+        skus: &p.skus,
+        route,
+        route_source,
+        upstream_platform: &p.edits.upstream_platform,
+        upstream_order_no: &p.edits.upstream_order_no,
+        inbound_tracking: &p.edits.inbound_tracking,
+        notes: &p.edits.notes,
+    }
+}
+
+/// `TransitLive.edit` request: fields left out are unchanged.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EditRequest {
@@ -162,6 +158,12 @@ const MAX_EDIT_CHARS: usize = 200;
 /// or holds what the leak guard would block at export (a phone number in a note …): better to
 /// say so while the seller is typing than when the warehouse is waiting.
 pub fn edit(mut snap: TransitSnapshot, req: &EditRequest, now_ms: i64) -> Result<TransitSnapshot, OrderError> {
+    edit_in(&mut snap, req, now_ms)?;
+    Ok(snap)
+}
+
+/// [`edit`] on a snapshot held in place (a live handle's); a refused edit changes nothing.
+pub fn edit_in(snap: &mut TransitSnapshot, req: &EditRequest, now_ms: i64) -> Result<(), OrderError> {
     let p = snap
         .packages
         .get_mut(req.package_id.trim())
@@ -190,6 +192,7 @@ pub fn edit(mut snap: TransitSnapshot, req: &EditRequest, now_ms: i64) -> Result
     for (slot, new) in changes {
         *slot = new;
     }
+    snap.touch(req.package_id.trim());
     snap.updated_at_ms = now_ms;
-    Ok(snap)
+    Ok(())
 }

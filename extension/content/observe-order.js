@@ -1,4 +1,4 @@
-// observe-orders: hands the order list/detail answers the workbench page receives (their text,
+// observe-order: hands the order list/detail answers the workbench page receives (their text,
 // from the page-world hook, see content/hook-main.js) and its successful shipments to the service
 // worker, which parses them off the page's thread and collects pending packages for the transit
 // warehouse. Buyer fields are masked in the core before anything is stored; this script only
@@ -29,7 +29,7 @@
   R.relayLists((kind, { request, text }) => {
     const done = chain.then(async () => {
       // The list request (page, status filter) lets the core notice packages that left.
-      const res = await R.sendRetrying('orders.ingest', { shop: await shopName(), kind, request, text });
+      const res = await R.sendRetrying('order.ingest', { shop: await shopName(), kind, request, text });
       if (res?.error) console.warn('RedShip: could not collect orders:', res.error.name, res.error.message);
       if (res?.ingest?.rejected?.length) console.warn('RedShip: packages not collected:', res.ingest.rejected);
       for (const p of res?.summary?.packages || []) if (R.isPackageId(p?.packageId)) read.add(p.packageId);
@@ -78,7 +78,7 @@
     if (!rows.length) return;
     for (const r of rows) rowsSent.set(r.packageId, r.shipControl);
     chain = chain
-      .then(async () => R.sendRetrying('orders.rows', { shop: await shopName(), rows }))
+      .then(async () => R.sendRetrying('order.rows', { shop: await shopName(), rows }))
       .catch((e) => {
         for (const r of rows) if (rowsSent.get(r.packageId) === r.shipControl) rowsSent.delete(r.packageId); // sent again
         console.warn('RedShip: list rows not recorded:', e?.name, e?.message);
@@ -106,7 +106,7 @@
     if (payload?.ok !== true || !R.isPackageId(payload.packageId)) return;
     shippedHere.add(payload.packageId);
     chain = chain
-      .then(async () => R.sendRetrying('orders.shipped', { shop: await shopName(), packageId: payload.packageId }))
+      .then(async () => R.sendRetrying('order.shipped', { shop: await shopName(), packageId: payload.packageId }))
       .catch((e) => console.warn('RedShip: could not record a shipment:', e.name, e.message));
   });
 })();

@@ -1,0 +1,210 @@
+// Row 8 — scale: RedShip in a shop of 50,000 pending packages against a small one, in the real
+// extension. One shop grows on the replica (seen shapes): its 待发货 list is paged through at 500
+// rows a page (hook → content script → order.ingest), to 500 pending, then 1,000, then 50,000
+// packages. At the small sizes and at 50,000:
+//   - a 50-row list page: the worker's time to take it (50 packages paid just now,
+//     new to RedShip, on the list's first page), median of REPS pages;
+//   - routing 1,000 orders (transit.setRoutes from an extension page, alternately to the supplier
+//     and the warehouse), the worker's time, median of REPS, at 1,000 against at 50,000;
+//   - transit.html's first rows painted: navigation start → the first `transit-row` in the DOM;
+//   - the worker's JS heap + wasm memory at 50,000, after a full GC (as the memory row reads it).
+// The worker's time is read from a browser-wide trace: the top-level tasks of the service-worker
+// thread while the page loads (or the message is answered), summed.
+// 50,000 pending packages are about 25 MB of records: more than chrome.storage.local's 10 MB
+// without the `unlimitedStorage` permission, which RedShip does not ask for (it stops saving at
+// about 15,000, with a StorageFull error). The row runs a copy of the development build whose
+// manifest adds that permission, and says so in its notes.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchPw } from '../lib/browser.mjs';
+import { connect } from '../lib/cdp.mjs';
+import { DEV_EXTENSION, ROOT } from '../lib/env.mjs';
+import { median, spread } from '../lib/stats.mjs';
+import { startTrace } from '../lib/trace.mjs';
+import { packages, pageThrough, workerMemory } from './memory.mjs';
+
+const { startReplica } = await import(join(ROOT, 'tests/e2e/lib/replica.mjs'));
+const SHOP = '小红薯的杂货铺';
+const BIG = 50_000;
+const MB = 2 ** 20;
+const PAGE = '/api/edith/fulfillment/order/page';
+const SETTLE_MS = 3000;
+// Why a goal is missed, from a CPU profile of the worker (CDP Profiler, 3 pages at 50,000) and
+// the core's calls timed in node on the built module (2026-12-06).
+const WHY = {
+  page: 'The core\'s own work for the page is the page\'s (ingest 1.1 ms + change record 0.5 ms at 50,000, timed in node). A CPU profile of the worker shows about 48 ms of garbage collection per page at 50,000: the vault engine keeps every record decrypted in its JS cache (the 50,000-package base as JS objects, 28 MB of heap) and V8 walks it. Fix: the engine keeps large records sealed and reads them through once (the live handle holds the snapshot).',
+  memory: 'JS heap: the vault engine\'s plaintext cache of the base record (28 MB). wasm: the handle\'s parsed snapshot plus the peak of reading and writing the 21 MB base at open and compaction (wasm memory never shrinks). Fix: no engine cache for large records; a compacter in-memory form (SKU names and specs shared); the base written in shards.',
+};
+const STORAGE_NOTE = 'Run with unlimitedStorage added to the manifest: without it chrome.storage.local holds about 15,000 pending packages.';
+
+/** Sums the service-worker thread's top-level task time (ms) in a browser-wide trace. */
+function workerTaskMs(events) {
+  const threads = new Set();
+  for (const e of events) {
+    if (e.ph === 'M' && e.name === 'thread_name' && /ServiceWorker/i.test(e.args?.name || '')) threads.add(`${e.pid}:${e.tid}`);
+  }
+  if (!threads.size) throw new Error('no service-worker thread in the trace');
+  let total = 0;
+  for (const key of threads) {
+    const tasks = events.filter((e) => `${e.pid}:${e.tid}` === key && e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask'))
+      .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    let end = 0;
+    for (const t of tasks) {
+      if (t.ts < end) continue; // nested in the task before
+      end = t.ts + t.dur;
+      total += t.dur / 1000;
+    }
+  }
+  return total;
+}
+
+/** The worker's task time (ms) while `fn` runs, traced browser-wide over `raw` CDP. */
+async function workerTime(raw, fn) {
+  const once = (ev, cb) => { const off = raw.on(ev, (p) => { off(); cb(p); }); };
+  const stop = await startTrace({ send: (m, p) => raw.send(m, p), once });
+  await fn();
+  return workerTaskMs(await stop());
+}
+
+async function pendingTotal(page) {
+  return page.evaluate(async (path) => (await (await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ page_no: 1, page_size: 1, status: [4, 5], time_range_list: [] }) })).json()).data.total, PAGE);
+}
+
+/** Sends a message from the extension page `ext`; throws on a refusal. */
+async function send(ext, type, payload) {
+  const res = await ext.evaluate((msg) => chrome.runtime.sendMessage(msg), { type, payload });
+  if (!res?.ok) throw new Error(`${type} failed: ${JSON.stringify(res?.error)}`);
+  return res.data;
+}
+
+/** Waits until the worker holds `n` pending packages. */
+async function holds(ext, n) {
+  for (let i = 0; i < 240; i++) {
+    const view = (await send(ext, 'transit.view', { shop: SHOP, limit: 1 })).view;
+    if ((view?.totalRows ?? 0) >= n) return view.totalRows;
+    await ext.waitForTimeout(500);
+  }
+  throw new Error(`the worker did not reach ${n} pending packages (it holds ${(await send(ext, 'transit.view', { shop: SHOP, limit: 1 })).view?.totalRows})`);
+}
+
+/** Grows the replica's shop to `n` pending packages and has RedShip collect them all. */
+async function growTo(state, n, list, ext) {
+  await state.replica.hook('orders', { packages: packages(n - state.pending, state.next) });
+  state.next += n - state.pending;
+  await list.goto(`${state.replica.url}/app-order/order/query?tab=pending`);
+  const total = await pendingTotal(list);
+  await pageThrough(list, Math.ceil(total / 500));
+  state.pending = await holds(ext, total);
+}
+
+/**
+ * Worker time of taking 50 new packages on the list's first page (50 条/页), REPS times: the
+ * trace runs from the navigation until the list shows and SETTLE_MS more (the answer's relay,
+ * its ingest and save, the rows' 发货 facts). No extension page is open meanwhile (their
+ * redraws on the worker's broadcasts would add their own reads); `ext` checks the result after.
+ */
+async function listPages(state, list, ext, raw, reps) {
+  const out = [];
+  for (let r = 0; r < reps; r++) {
+    await state.replica.hook('orders', { packages: packages(50, state.next, true) });
+    state.next += 50;
+    await ext.goto('about:blank');
+    out.push(await workerTime(raw, async () => {
+      await list.goto(`${state.replica.url}/app-order/order/query?tab=pending`);
+      await list.waitForSelector('table.d-new-table tbody tr.d-new-table-row');
+      await list.waitForTimeout(SETTLE_MS);
+    }));
+    await ext.goto(`chrome-extension://${state.extensionId}/popup.html`);
+    state.pending = await holds(ext, state.pending + 50);
+  }
+  return out;
+}
+
+/** Worker time of routing 1,000 pending orders in one message, REPS times. */
+async function routing(state, ext, raw, reps) {
+  const ids = packages(1000, 0).map((p) => p.packageId);
+  await send(ext, 'transit.view', { shop: SHOP, limit: 1 });
+  const out = [];
+  for (let r = 0; r < reps; r++) {
+    const route = r % 2 ? 'warehouse' : 'supplier';
+    out.push(await workerTime(raw, () => send(ext, 'transit.setRoutes', { shop: SHOP, packageIds: ids, route })));
+  }
+  return out;
+}
+
+/** transit.html: navigation start → first `transit-row` in the DOM (ms), REPS visits. */
+async function firstRows(browser, reps) {
+  const out = [];
+  for (let r = 0; r < reps; r++) {
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      new MutationObserver((_, mo) => {
+        if (document.querySelector('[data-testid="transit-row"]')) { globalThis.__firstRow = performance.now(); mo.disconnect(); }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(`chrome-extension://${browser.extensionId}/transit.html`);
+    await page.waitForFunction(() => globalThis.__firstRow, null, { timeout: 120_000 });
+    out.push(await page.evaluate(() => globalThis.__firstRow));
+    await page.close();
+  }
+  return out;
+}
+
+/** Runs the row; returns result entries. */
+export async function run({ quick = false } = {}) {
+  const reps = quick ? 3 : 7;
+  const replica = await startReplica({ orders: 0, dailyQuota: 100000 });
+  const extension = mkdtempSync(join(tmpdir(), 'redship-scale-'));
+  cpSync(DEV_EXTENSION, extension, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(extension, 'manifest.json'), 'utf8'));
+  manifest.permissions = [...manifest.permissions, 'unlimitedStorage'];
+  writeFileSync(join(extension, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  const browser = await launchPw({ extension, debugPort: true });
+  const raw = await connect(await browser.endpoint());
+  const state = { replica, pending: 0, next: 0, extensionId: browser.extensionId };
+  const at = {};
+  try {
+    const list = await browser.context.newPage();
+    const ext = await browser.context.newPage();
+    await ext.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+    await growTo(state, 500, list, ext);
+    at.small = { pending: state.pending, page: await listPages(state, list, ext, raw, reps), rows: await firstRows(browser, reps) };
+    await growTo(state, 1000, list, ext);
+    at.small.routedAt = state.pending;
+    at.small.route = await routing(state, ext, raw, reps);
+    await growTo(state, BIG, list, ext);
+    at.big = { pending: state.pending, page: await listPages(state, list, ext, raw, reps), rows: await firstRows(browser, reps) };
+    at.big.route = await routing(state, ext, raw, reps);
+    const m = await workerMemory(raw, `${browser.extensionId}/sw.js`);
+    at.big.memory = m;
+  } finally {
+    raw.close();
+    await browser.close();
+    await replica.stop();
+    rmSync(extension, { recursive: true, force: true });
+  }
+  const entry = (id, what, key, goal, small, big) => {
+    const [s, b] = [median(at.small[key]), median(at.big[key])];
+    return {
+      id: `scale-${id}`, figure: `Scale: ${what}`, unit: 'ms', ours: b, baseline: s, ratio: b / s, goal,
+      note: `at ${at.big.pending.toLocaleString('en')} pending: ${b.toFixed(1)} ms; at ${small}: ${s.toFixed(1)} ms; median of ${reps} each (spread ±${Math.round(spread(at.big[key]) * 100)}% / ±${Math.round(spread(at.small[key]) * 100)}%). ${STORAGE_NOTE}`,
+      why: `${b.toFixed(1)} ms at ${big} against ${s.toFixed(1)} ms at ${small}${WHY[id] ? `. ${WHY[id]}` : ''}`,
+      samples: { ours: at.big[key], base: at.small[key] },
+    };
+  };
+  const mem = at.big.memory;
+  const ours = (mem.heapUsed + mem.wasm) / MB;
+  return [
+    entry('page', 'worker time to take a 50-row list page, 50,000 vs 500 pending', 'page', 1.5, `${at.small.pending.toLocaleString('en')}`, '50,000'),
+    entry('routes', 'worker time to route 1,000 orders, 50,000 vs 1,000 pending', 'route', 1.5, `${at.small.routedAt.toLocaleString('en')}`, '50,000'),
+    entry('rows', 'transit.html first rows painted, 50,000 vs 500 pending', 'rows', 2, `${at.small.pending.toLocaleString('en')}`, '50,000'),
+    {
+      id: 'scale-memory', figure: 'Scale: worker JS heap + wasm, 50,000 pending', unit: 'MB', goal: 40, goalKind: 'max', baseline: null, ratio: null, ours,
+      why: WHY.memory,
+      note: `${STORAGE_NOTE} After the rows above, a full GC: JS heap ${(mem.heapUsed / MB).toFixed(1)} MB used (${(mem.heapTotal / MB).toFixed(1)} MB allocated) + wasm memory ${(mem.wasm / MB).toFixed(1)} MB`,
+      detail: mem,
+    },
+  ];
+}
