@@ -67,11 +67,40 @@ export async function vaultInfo() {
 }
 
 // The open store: only while unlocked. `index` maps logical key → {storageKey, writtenMs};
-// `cache` holds every decrypted value (the store is small; a scan happens once per start).
-// Right after a worker start the store is open but `lazy` (LazyRecords, until openAll): index
-// and cache then hold only the records read or written so far.
+// `cache` holds every decrypted value but the big ones (`apart`: a snapshot of 50,000 orders
+// kept as JS objects was 28 MB of heap that every collection walked, on every list page, while
+// its owner holds it in wasm anyway): those are opened from storage again when read, which
+// their owners do once per worker start. Right after a worker start the store is open but
+// `lazy` (LazyRecords, until openAll): index and cache then hold only the records read or
+// written so far.
 // `vault` is the core's VaultSession (seals), `opener` its read-only VaultOpener.
-const st = { open: false, keys: null, vault: null, opener: null, index: new Map(), cache: new Map(), lazy: null, newer: new Map() };
+const st = { open: false, keys: null, vault: null, opener: null, index: new Map(), cache: new Map(), apart: new Set(), lazy: null, newer: new Map() };
+/** Sealed records longer than this (ciphertext characters) are not kept decrypted (`apart`). */
+const APART_CHARS = 256 * 1024;
+const big = (envelope) => typeof envelope?.c === 'string' && envelope.c.length > APART_CHARS;
+
+/** Keeps `value` of `key` in the cache, or only notes it is stored when its record is big. */
+function keep(key, value, envelope, clone) {
+  if (big(envelope)) {
+    st.cache.delete(key);
+    st.apart.add(key);
+  } else {
+    st.apart.delete(key);
+    st.cache.set(key, clone ? structuredClone(value) : value);
+  }
+}
+
+/** The values of `keys` (held apart), opened from storage again: {key: value}. */
+async function readApart(keys) {
+  const storageKeys = keys.map((k) => st.index.get(k)?.storageKey).filter(Boolean);
+  if (!storageKeys.length) return {};
+  const entries = await chrome.storage.local.get(storageKeys);
+  const opened = st.opener.open({ entries, nowMs: Date.now() });
+  if (opened.quarantine?.length) await moveToQuarantine(opened.quarantine);
+  const out = {};
+  for (const r of opened.records) if (keys.includes(r.key)) out[r.key] = r.value;
+  return out;
+}
 let opening = null;
 let generation = 0;
 const replayers = new Map();
@@ -178,7 +207,7 @@ async function doOpen() {
 async function openStore(vault, keys, all, migrating) {
   const pending = pick(all, (k) => k.startsWith(info.prefixes.pending));
   const records = pick(all, (k) => k.startsWith(info.prefixes.record));
-  Object.assign(st, { open: true, keys, vault, opener: vault.opener(), index: new Map(), cache: new Map() });
+  Object.assign(st, { open: true, keys, vault, opener: vault.opener(), index: new Map(), cache: new Map(), apart: new Set() });
   st.newer = new Map();
   // Records not in this build's format get the core's look before anything is written: one a
   // newer RedShip wrote (after a downgrade) is held, kept untouched and never written over.
@@ -219,7 +248,7 @@ async function openAll({ announce = true } = {}) {
   for (const r of opened.records) {
     if (st.index.has(r.key)) continue; // read already (the same value)
     st.index.set(r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs });
-    st.cache.set(r.key, r.value);
+    keep(r.key, r.value, lazy.raw[r.storageKey], false);
   }
   await moveToQuarantine(opened.quarantine);
   await removeQuietly(opened.tombstones);
@@ -253,13 +282,16 @@ export async function read(key) {
 /** Several records: {key: value (a copy)}, missing keys absent. */
 export async function readMany(keys) {
   await ensureOpen();
-  const lazy = st.lazy?.open(keys.filter((k) => !st.cache.has(k)));
+  const lazy = st.lazy?.open(keys.filter((k) => !st.cache.has(k) && !st.apart.has(k)));
+  const out = {};
   for (const r of lazy?.records ?? []) {
     st.index.set(r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs });
-    st.cache.set(r.key, r.value);
+    keep(r.key, r.value, st.lazy?.raw[r.storageKey], false);
+    // Opened just now for this read: a big one is handed out as is, not opened twice.
+    if (st.apart.has(r.key)) out[r.key] = r.value;
   }
   if (lazy?.quarantine.length) await moveToQuarantine(lazy.quarantine);
-  const out = {};
+  Object.assign(out, await readApart(keys.filter((k) => st.apart.has(k) && !Object.hasOwn(out, k))));
   for (const k of keys) if (st.cache.has(k)) out[k] = structuredClone(st.cache.get(k));
   return out;
 }
@@ -280,9 +312,10 @@ export async function write(changes) {
   writes.forEach(({ key, value }, i) => {
     const storageKey = sealed.storageKeys[i];
     if (value === null) {
-      st.index.delete(key); st.cache.delete(key); tombstones.push(storageKey);
+      st.index.delete(key); st.cache.delete(key); st.apart.delete(key); tombstones.push(storageKey);
     } else {
-      st.index.set(key, { storageKey, writtenMs: nowMs }); st.cache.set(key, structuredClone(value));
+      st.index.set(key, { storageKey, writtenMs: nowMs });
+      keep(key, value, sealed.items[storageKey], true);
     }
   });
   await removeQuietly(tombstones);
@@ -293,7 +326,7 @@ function closeStore() {
   // Wipes the key in wasm at once; the handles themselves are freed by the glue's finalizer, so
   // a call still holding one gets a `Locked` VaultError, not a dangling pointer.
   st.vault?.lock();
-  Object.assign(st, { open: false, keys: null, vault: null, opener: null, index: new Map(), cache: new Map(), lazy: null, newer: new Map() });
+  Object.assign(st, { open: false, keys: null, vault: null, opener: null, index: new Map(), cache: new Map(), apart: new Set(), lazy: null, newer: new Map() });
 }
 
 /** Locks now: wipes the unlocked key and its restart token. Needs a passphrase to be set. */
@@ -419,7 +452,8 @@ export async function backupText(passphrase) {
 /** Every record as {key, writtenMs, value} (for backups). */
 export async function allRecords() {
   await ensureAll();
-  return [...st.index.entries()].map(([key, { writtenMs }]) => ({ key, writtenMs, value: st.cache.get(key) }));
+  const apart = await readApart([...st.apart]);
+  return [...st.index.entries()].map(([key, { writtenMs }]) => ({ key, writtenMs, value: st.apart.has(key) ? apart[key] : st.cache.get(key) }));
 }
 
 export { KEYS, DEVICE, random };
