@@ -18,14 +18,8 @@ fuzz_target!(|data: &[u8]| {
     };
     // Paste never reaches the GB18030 decoder.
     if let Ok(view) = import(&req, &|b: &[u8]| String::from_utf8_lossy(b).into_owned()) {
-        let v = serde_json::to_value(&view).expect("preview serialises");
-        // Rows come by column: `rows.row` holds each row's line.
-        if let Some(rows) = v.get("rows").and_then(|r| r.get("row")).and_then(|r| r.as_array()) {
-            for r in rows {
-                if let Some(row) = r.as_u64() {
-                    assert!(row >= 1 && row as usize <= lines + 1, "row {row} outside the {lines} pasted lines");
-                }
-            }
+        for r in &view.rows {
+            assert!(r.row >= 1 && r.row <= lines + 1, "row {} outside the {lines} pasted lines", r.row);
         }
         // Whatever came out can be validated again (the preview's edit loop) without a panic.
         let rows = view.rows.iter().map(|r| r.raw.clone()).collect();

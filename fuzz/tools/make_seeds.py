@@ -3,7 +3,7 @@
 
 Seeds are real-looking inputs, hostile ones included, so the fuzzers start from the shapes the
 parsers actually see. The XLSX seeds are minimal workbooks written by hand (zip + XML). The transit_export
-snapshot seeds (snapshot_*.json) are the orders_ingest seeds passed through `ingest`, saved as JSON."""
+snapshot seeds (snapshot_*.json) are the order_ingest seeds passed through `ingest`, saved as JSON."""
 import io, json, os, zipfile
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus")
@@ -79,16 +79,16 @@ def xlsx_prefixed(rows):
 
 put("ship_xlsx", "inline_poi.xlsx", xlsx_prefixed([["订单号", "快递公司", "运单号"], [P1, "中通", 773012345678], [P2, "顺丰", "SF1234567890123"]]))
 
-# ── orders_ingest (page answers) ──
+# ── order_ingest (page answers) ──
 def pkg(pid, status=4, receiver="张**", remark="", sku="口红"):
     return {"packageId": pid, "orderId": "O" + pid[1:], "paidAt": 1795000000000 - 3600000, "actualPaid": 59.9,
             "status": status, "statusDesc": "待发货", "afterSaleStatusDesc": "",
             "userInfo": {"receiver": receiver, "phone": "138****1234", "address": "广东省深圳市南山区****", "buyerRemark": remark},
             "skus": [{"skuId": "S1", "name": sku, "spec": "默认", "quantity": 1, "price": 59.9}]}
-put("orders_ingest", "page.json", json.dumps({"code": 0, "success": True, "msg": "", "data": {"total": 2, "packages": [pkg(P1), pkg(P2, 6)]}}, ensure_ascii=False))
-put("orders_ingest", "hostile.json", json.dumps({"total": 1, "packages": [pkg(P3, receiver=HOSTILE, remark="电话13812345678 身份证11010519491231002X " + "长" * 300, sku="</script><script>alert(1)</script>")]}, ensure_ascii=False))
-put("orders_ingest", "detail.json", json.dumps({"packages": [pkg(P1, 5)]}, ensure_ascii=False))
-put("orders_ingest", "paidat_string.json", json.dumps({"packages": [dict(pkg(P2), paidAt="2026-11-21 10:00:00")]}, ensure_ascii=False))
+put("order_ingest", "page.json", json.dumps({"code": 0, "success": True, "msg": "", "data": {"total": 2, "packages": [pkg(P1), pkg(P2, 6)]}}, ensure_ascii=False))
+put("order_ingest", "hostile.json", json.dumps({"total": 1, "packages": [pkg(P3, receiver=HOSTILE, remark="电话13812345678 身份证11010519491231002X " + "长" * 300, sku="</script><script>alert(1)</script>")]}, ensure_ascii=False))
+put("order_ingest", "detail.json", json.dumps({"packages": [pkg(P1, 5)]}, ensure_ascii=False))
+put("order_ingest", "paidat_string.json", json.dumps({"packages": [dict(pkg(P2), paidAt="2026-11-21 10:00:00")]}, ensure_ascii=False))
 
 # ── transit_export (snapshot records) ──
 snap = {"v": 1, "shopId": "fuzz-shop", "updatedAtMs": 1795000000000, "packages": {}, "closed": {}, "paidDays": {}}

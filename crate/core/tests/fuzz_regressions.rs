@@ -100,7 +100,7 @@ fn xlsx_seeds_import_without_panic() {
 
 #[test]
 fn ingest_and_export_seeds_hold_the_leak_guard() {
-    for (name, b) in inputs("orders_ingest") {
+    for (name, b) in inputs("order_ingest") {
         let Ok(answer) = serde_json::from_slice::<Value>(&b) else { continue };
         let Ok((snap, _)) = ingest(None, &IngestRequest { shop_id: "s".into(), answer }, &profile(), NOW) else {
             continue;
@@ -142,14 +142,14 @@ fn vault_and_quota_seeds_are_typed_errors() {
     }
 }
 
-/// fuzz orders_ingest, 2026-11-21: one answer naming the same package twice, first waiting
+/// fuzz order_ingest, 2026-11-21: one answer naming the same package twice, first waiting
 /// (status 4) then shipped (status 6). Ingesting it is counted as one added and one removed
 /// package each time; the pending set must still be the same after the same answer again, and
 /// the counters must add up to the change in pending packages.
 #[test]
 fn answer_naming_one_package_twice_is_stable() {
     let answer: Value = serde_json::from_slice(include_bytes!(
-        "../../../fuzz/regressions/orders_ingest/duplicate-id-pending-then-shipped.json"
+        "../../../fuzz/regressions/order_ingest/duplicate-id-pending-then-shipped.json"
     ))
     .expect("json");
     let req = IngestRequest { shop_id: "s".into(), answer };

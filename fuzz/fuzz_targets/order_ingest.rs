@@ -7,6 +7,7 @@ use libfuzzer_sys::fuzz_target;
 use redship_core::order::detect::Kind;
 use redship_core::order::leak::{scan_cell, ColumnClass};
 use redship_core::transit::collect::{ingest, known_orders, paid_by_day, IngestRequest, TransitSnapshot};
+use redship_core::transit::routes::route_counts;
 use redship_core::transit::view::view;
 
 /// The site profile RedShip ships (the fuzzed answers are read through it).
@@ -35,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let _ = view(&back, None, NOW);
+    let _ = view(&back, None, route_counts(&back, None), NOW, 200);
     let _ = known_orders(&back);
     let _ = paid_by_day(&back, NOW);
     // The same answer again: the pending set is unchanged, and (unless the answer names one
