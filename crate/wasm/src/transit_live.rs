@@ -6,7 +6,8 @@
 //! Errors are JS `Error`s named `OrderError`, `ExportError` or `LeakError`.
 
 use crate::boundary::{export_err, from_js, from_js_large, to_js};
-use crate::transit::{ms, order_err, SiteProfile};
+use crate::order::{order_err, SiteProfile};
+use crate::transit::ms;
 use redship_bind::{export_file_out, export_now_ms};
 use redship_core::order::answer::{AnswerKind, AnswerSource, AnswerSummaryView};
 use redship_core::transit::collect::{known_orders, paid_by_day, IngestRequest, IngestView, PackageEdits};
