@@ -11,7 +11,7 @@
 // README.md, "Dependencies and why".
 //
 // The JSON-text crossing is no longer in the tree: its module is a build of the last commit that
-// had it, kept in target/crossing/json (build it there from that commit with
+// had it (4b34182), kept in target/crossing/json (build it there from that commit with
 // `node bench/crossing.mjs --build json`, run in a checkout of it, e.g. a git worktree).
 //
 //   node bench/crossing.mjs               builds this tree's module into target/crossing/swb, then runs
