@@ -84,11 +84,17 @@
     const used = new Map(ctx.usedNumbers.map((u) => [code(u.number), code(u.packageId)]));
     const couriers = courierTable(ctx.couriers);
     const out = [];
+    // A package's further line (blank, or the row above copied down) continues it: one shipment,
+    // not a repeat (the same rule as RedShip's reading of a warehouse file).
+    let above = null;
     for (let i = 1; i < table.length; i++) {
       const cells = table[i];
       const packageId = code(cells[col.packageId]);
       const number = code(cells[col.number]);
       const rawCourier = col.courier >= 0 ? String(cells[col.courier] ?? '') : '';
+      const given = { packageId, courier: rawCourier.trim(), number };
+      if (above && packageId === above.packageId && ((!given.courier && !number) || (given.courier === above.courier && number === above.number))) continue;
+      above = given;
       const reasons = [];
       if (!packageId) reasons.push('missing-order');
       else if (!PKG.test(packageId)) reasons.push('unknown-order');

@@ -34,8 +34,8 @@ const SETTLE_MS = 3000;
 // Why a goal is missed, from a CPU profile of the worker (CDP Profiler, 3 pages at 50,000) and
 // the core's calls timed in node on the built module (2026-12-06).
 const WHY = {
-  page: 'The core\'s own work for the page is the page\'s (ingest 1.1 ms + change record 0.5 ms at 50,000, timed in node). A CPU profile of the worker shows about 48 ms of garbage collection per page at 50,000: the vault engine keeps every record decrypted in its JS cache (the 50,000-package base as JS objects, 28 MB of heap) and V8 walks it. Fix: the engine keeps large records sealed and reads them through once (the live handle holds the snapshot).',
-  memory: 'JS heap: the vault engine\'s plaintext cache of the base record (28 MB). wasm: the handle\'s parsed snapshot plus the peak of reading and writing the 21 MB base at open and compaction (wasm memory never shrinks). Fix: no engine cache for large records; a compacter in-memory form (SKU names and specs shared); the base written in shards.',
+  page: 'The core\'s own work for the page is the page\'s (ingest 2.3 ms + change record 0.5 ms at 50,000, timed in node on the built module). What grows with the shop is around it: after each change the route counts and the rows in doubt are counted again when the self-check and the badge ask (6 ms each at 50,000). Before the vault engine stopped caching big records in JS, a CPU profile showed about 48 ms of garbage collection per page (28 MB of heap); the heap is now under 2 MB, and the rest is not yet profiled.',
+  memory: 'JS heap under 2 MB since the vault engine keeps big records sealed. wasm: the handle\'s parsed snapshot (50,000 packages with their SKU lines) plus the peak of reading and writing the 21 MB base at open and compaction (wasm memory never shrinks). Fix: a compacter in-memory form (SKU names and specs shared) and the base written and read in shards.',
 };
 const STORAGE_NOTE = 'Run with unlimitedStorage added to the manifest: without it chrome.storage.local holds about 15,000 pending packages.';
 

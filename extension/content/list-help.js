@@ -48,10 +48,10 @@
     return found.filter((el) => !found.some((other) => other !== el && other.contains(el)));
   }
 
-  /** {rows: [{id, controls}], counts: {idsShown, rows, controls, masked}} of the page now
-   *  (`idsShown` only when `withIds`: it reads the whole page's text). */
+  /** {rows: [{id, controls}], counts: {idsShown, rows, controls, masked}} of the page now.
+   *  `idsShown` (package IDs anywhere on the page) tells the self-check why no row was found, so
+   *  the whole page's text is read only then, and only when `withIds`. */
   function scan(withIds = true) {
-    const idsShown = withIds ? idsIn(document.body?.textContent || '').size : 0;
     const table = document.querySelector(site.dom.table);
     const rows = [];
     let masked = 0;
@@ -63,6 +63,7 @@
       rows.push({ id: [...ids][0], controls: controlsOf(tr) });
     }
     const controls = rows.reduce((n, r) => n + r.controls.length, 0);
+    const idsShown = withIds && !rows.length ? idsIn(document.body?.textContent || '').size : 0;
     return { rows, counts: { idsShown, rows: rows.length, controls, masked } };
   }
 
@@ -233,6 +234,7 @@
     running = true;
     try {
       if (!onList()) { clear(); return; }
+      const seen = observing ? changes : -1;
       const found = scan();
       const ids = [...new Set(found.rows.map((r) => r.id))].slice(0, MAX_IDS);
       // A page that changes its text all the time (a countdown) re-renders often: the same rows
@@ -258,8 +260,9 @@
       if (!enabled || !answer.draw) { view = null; clear(); return; }
       view = answer;
       collapsed = answer.collapsed === true;
-      // The rows may have changed while the worker answered: draw over the page as it is now.
-      draw(scan(false));
+      // The rows may have changed while the worker answered: draw over the page as it is now
+      // (read again only if the page changed meanwhile).
+      draw(seen === changes && observing ? found : scan(false));
     } finally {
       running = false;
       if (pending) { pending = false; schedule(); }
@@ -268,7 +271,8 @@
 
   // Re-renders of the list: a MutationObserver on <body> while the list route is shown and the
   // help is on (a 500-row render makes many records; each only re-arms a timer).
-  const observer = new MutationObserver(() => schedule());
+  let changes = 0; // mutation batches seen (a scan is reused while none came)
+  const observer = new MutationObserver(() => { changes += 1; schedule(); });
   let observing = false;
   function follow() {
     const want = onList() && enabled && Boolean(document.body);
