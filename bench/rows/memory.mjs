@@ -11,48 +11,13 @@ import { connect, attach } from '../lib/cdp.mjs';
 import { DEV_EXTENSION, ROOT } from '../lib/env.mjs';
 
 const { startReplica } = await import(join(ROOT, 'tests/e2e/lib/replica.mjs'));
+const { packages, pageThrough } = await import(join(ROOT, 'tests/e2e/lib/big-shop.mjs'));
+export { packages, pageThrough };
 const N = 10000;
 const MB = 2 ** 20;
 const SHOP = '小红薯的杂货铺';
 
-/**
- * `n` waiting packages (from the `from`-th), paid 5 s apart from 2 minutes ago, newest first;
- * `fresh`: paid just now instead, 1 ms apart (newer than any other). The scale row's too.
- */
-export function packages(n = N, from = 0, fresh = false) {
-  const now = Date.now();
-  const goods = ['玫瑰花茶', '手工皂', '香薰蜡烛', '帆布包', '保温杯'];
-  return Array.from({ length: n }, (_, k) => {
-    const i = from + k;
-    const packageId = `P3${String(2026112100000000n + BigInt(i) * 7919n).padStart(17, '0')}`;
-    return {
-      packageId, orderId: `O${packageId.slice(1)}`, status: 4, statusDesc: '待发货', paidAt: fresh ? now - k : now - 120_000 - i * 5000,
-      actualPaid: 39.9 + (i % 50), skus: [{ skuId: `S${i % 40}`, name: goods[i % 5], spec: '默认', quantity: 1 + (i % 3), price: 39.9 }],
-    };
-  });
-}
 
-/** Pages the replica's 待发货 list through at 500 rows a page, `pages` pages (the scale row's too). */
-export async function pageThrough(page, pages) {
-  await page.evaluate(async (pagesWanted) => {
-    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-    const until = async (fn, what, ms = 60000) => {
-      const end = Date.now() + ms;
-      for (;;) { const v = fn(); if (v) return v; if (Date.now() > end) throw new Error(`timed out: ${what}`); await sleep(50); }
-    };
-    const rows = () => [...document.querySelectorAll('table.d-new-table tbody tr.d-new-table-row')];
-    await until(() => rows().length, 'list');
-    document.querySelector('.d-pagination .d-select').click();
-    (await until(() => [...document.querySelectorAll('.d-popover .d-option-name')].find((o) => o.textContent.trim().startsWith('500')), '500')).click();
-    await until(() => !document.querySelector('.d-new-table-loading') && rows().length === 500, '500 rows');
-    for (let p = 2; p <= pagesWanted; p++) {
-      const first = rows()[0].getAttribute('data-row-key');
-      document.querySelector('.d-pagination-next').click();
-      await until(() => !document.querySelector('.d-new-table-loading') && rows().length && rows()[0].getAttribute('data-row-key') !== first, `page ${p}`);
-      await sleep(300);
-    }
-  }, pages);
-}
 
 /** `{heapUsed, heapTotal, wasm}` bytes of the running service worker `scriptUrlPart`, after a full GC. */
 export async function workerMemory(cdp, scriptUrlPart) {
@@ -83,7 +48,7 @@ export async function run() {
   const browser = await launchPw({ extension: DEV_EXTENSION, debugPort: true });
   let cdp;
   try {
-    await replica.hook('orders', { packages: packages() });
+    await replica.hook('orders', { packages: packages(N) });
     const list = await browser.context.newPage();
     await list.goto(`${replica.url}/app-order/order/query?tab=pending`);
     const total = await list.evaluate(async () => (await (await fetch('/api/edith/fulfillment/order/page', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ page_no: 1, page_size: 1, status: [4, 5], time_range_list: [] }) })).json()).data.total);

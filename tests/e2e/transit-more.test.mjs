@@ -6,22 +6,12 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
+import { packages, pageThrough } from './lib/big-shop.mjs';
 
 const N = 1250;
 const STEP = 1000;
 let replica; let browser; let wb; let transit;
 
-/** `n` waiting packages paid 5 s apart from 2 minutes ago, newest first (the replica's hook form). */
-function packages(n) {
-  const now = Date.now();
-  return Array.from({ length: n }, (_, i) => {
-    const packageId = `P3${String(2026120600000000n + BigInt(i) * 7919n).padStart(17, '0')}`;
-    return {
-      packageId, orderId: `O${packageId.slice(1)}`, status: 4, statusDesc: '待发货', paidAt: now - 120_000 - i * 5000,
-      actualPaid: 39.9, skus: [{ skuId: `S${i % 7}`, name: '玫瑰花茶', spec: '默认', quantity: 1, price: 39.9 }],
-    };
-  });
-}
 
 const transitRows = () => transit.evaluate(() => document.querySelectorAll('[data-testid="transit-row"]').length);
 
@@ -35,23 +25,7 @@ describe('transit: a shop with more pending orders than one screenful', { timeou
     wb = await browser.context.newPage();
     await wb.goto(`${replica.url}/app-order/order/query?tab=pending`);
     // Page the list through at 500 a page, as a merchant would, so RedShip collects every order.
-    await wb.evaluate(async (pages) => {
-      const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-      const until = async (fn, what) => {
-        for (const end = Date.now() + 60_000; ;) { const v = fn(); if (v) return v; if (Date.now() > end) throw new Error(`timed out: ${what}`); await sleep(50); }
-      };
-      const rows = () => [...document.querySelectorAll('table.d-new-table tbody tr.d-new-table-row')];
-      await until(() => rows().length, 'list');
-      document.querySelector('.d-pagination .d-select').click();
-      (await until(() => [...document.querySelectorAll('.d-popover .d-option-name')].find((o) => o.textContent.trim().startsWith('500')), '500')).click();
-      await until(() => !document.querySelector('.d-new-table-loading') && rows().length === 500, '500 rows');
-      for (let p = 2; p <= pages; p++) {
-        const first = rows()[0].getAttribute('data-row-key');
-        document.querySelector('.d-pagination-next').click();
-        await until(() => !document.querySelector('.d-new-table-loading') && rows().length && rows()[0].getAttribute('data-row-key') !== first, `page ${p}`);
-        await sleep(300);
-      }
-    }, Math.ceil(N / 500));
+    await pageThrough(wb, Math.ceil(N / 500));
     transit = await openExtensionPage(browser.context, browser.extensionId, 'transit.html');
   });
   after(async () => {
