@@ -4,6 +4,7 @@
 //! GB18030 ([`Gb18030`]: the browser's `TextDecoder` in the extension, whose tables the engine
 //! already has — shipping `encoding_rs`'s would add a third of a megabyte), `csv` splits.
 
+use super::table::{CellText, Table};
 use super::{ImportError, RawRow};
 use std::borrow::Cow;
 
@@ -117,15 +118,25 @@ pub fn read(bytes: &[u8], gbk: Gb18030) -> Result<Vec<RawRow>, ImportError> {
 
 /// [`read`] with the encoding already detected.
 pub fn read_as(bytes: &[u8], encoding: TextEncoding, gbk: Gb18030) -> Result<Vec<RawRow>, ImportError> {
+    read_cells_as(bytes, encoding, gbk).map(CellText::into_rows)
+}
+
+/// [`read_as`] into one [`CellText`] (what the import reads: no string per cell).
+pub fn read_cells_as(bytes: &[u8], encoding: TextEncoding, gbk: Gb18030) -> Result<CellText, ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty("CSV 文件是空的"));
     }
     let text = decode_as(bytes, encoding, gbk)?;
-    parse_text(&text)
+    parse_cells(&text)
 }
 
 /// Parses decoded CSV text (delimiter sniffed) into rows.
 pub fn parse_text(text: &str) -> Result<Vec<RawRow>, ImportError> {
+    parse_cells(text).map(CellText::into_rows)
+}
+
+/// [`parse_text`] into one [`CellText`]: blank rows dropped, cells trimmed.
+pub fn parse_cells(text: &str) -> Result<CellText, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -134,7 +145,7 @@ pub fn parse_text(text: &str) -> Result<Vec<RawRow>, ImportError> {
     // One record buffer for the whole file; the text is UTF-8 and split only at ASCII bytes, so
     // every field is UTF-8 too.
     let mut rec = csv::ByteRecord::new();
-    let mut rows = Vec::new();
+    let mut cells = CellText::default();
     let mut i = 0;
     loop {
         match reader.read_byte_record(&mut rec) {
@@ -152,22 +163,20 @@ pub fn parse_text(text: &str) -> Result<Vec<RawRow>, ImportError> {
         // One UTF-8 check per record (the fields lie end to end in it), not one per field.
         let all =
             std::str::from_utf8(rec.as_slice()).map_err(|e| ImportError::Csv { row: i, detail: e.to_string() })?;
-        let mut cells = Vec::with_capacity(rec.len());
+        cells.start_row(i);
         for at in 0..rec.len() {
             let cell = rec.range(at).and_then(|r| all.get(r)).ok_or_else(|| ImportError::Csv {
                 row: i,
                 detail: format!("column {} is not text", super::column_letter(at)),
             })?;
-            cells.push(cell.trim().to_string());
+            cells.push_cell(cell);
         }
-        if cells.iter().any(|c| !c.is_empty()) {
-            rows.push(RawRow { row: i, cells });
-        }
+        cells.drop_blank_row();
     }
-    if rows.is_empty() {
+    if cells.rows() == 0 {
         return Err(ImportError::Empty("CSV 文件没有数据行"));
     }
-    Ok(rows)
+    Ok(cells)
 }
 
 /// The tests' GB18030 decoder, as the browser's `TextDecoder("gb18030")` decodes.

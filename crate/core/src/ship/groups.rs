@@ -203,11 +203,21 @@ pub fn without_noise(s: &[char]) -> Vec<char> {
 /// text names (`courier`, as written; empty for none): noise set apart ([`without_noise`]), then
 /// the readings that fit that courier's shape, or without one the shape of exactly one courier.
 pub fn read_for(s: &[char], courier: &str, platform: &[CourierEntry]) -> Reading {
-    let code = match lookup(courier, platform) {
+    read_for_code(s, courier_code(courier, platform).as_deref(), platform)
+}
+
+/// The platform code of the courier a text names (as written; empty for none), when the
+/// platform offers it: the courier [`read_for`] reads against.
+pub fn courier_code(courier: &str, platform: &[CourierEntry]) -> Option<String> {
+    match lookup(courier, platform) {
         CourierLookup::Offered(c) => Some(c.code),
         _ => None,
-    };
-    let fits = |n: &str| match &code {
+    }
+}
+
+/// [`read_for`] with the courier's code already looked up ([`courier_code`]).
+pub fn read_for_code(s: &[char], code: Option<&str>, platform: &[CourierEntry]) -> Reading {
+    let fits = |n: &str| match code {
         Some(c) => check_shape(c, n).is_ok(),
         None => guess_from_number(n, platform).is_some(),
     };

@@ -91,8 +91,12 @@ pub fn normalize_header(s: &str) -> String {
 /// True when `s` is a long number as Excel shows it in a General cell and writes it into a CSV
 /// (`7.73012E+14`, `4.31235E+12`): the last digits are gone and no reading brings them back.
 pub fn is_scientific(s: &str) -> bool {
-    let t = to_half_width(s.trim()).to_ascii_uppercase();
-    let Some((mantissa, exp)) = t.split_once('E') else { return false };
+    // Called on every row's number: ASCII (nearly all) is read in place, and the exponent mark
+    // is found in either case (a byte search: it is ASCII) instead of upper-casing a copy.
+    let t = s.trim();
+    let t: Cow<'_, str> = if t.is_ascii() { Cow::Borrowed(t) } else { Cow::Owned(to_half_width(t)) };
+    let Some(at) = t.bytes().position(|b| b == b'E' || b == b'e') else { return false };
+    let (mantissa, exp) = (&t[..at], &t[at + 1..]);
     let exp = exp.strip_prefix('+').unwrap_or(exp);
     let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
