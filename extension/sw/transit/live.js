@@ -43,22 +43,46 @@ export async function live(shop) {
   return p;
 }
 
+// Handles opened from no base: every change record stored then is stale (the core ignores change
+// records without a base), and the first write, always a base, deletes them all.
+const baseless = new WeakSet();
+
+/** Change records read per look-up while finding those after the base (doubling each time). */
+const FIRST_PROBE = 4;
+
+/**
+ * The change records after the base `snapshot`, in order. They are numbered the base's
+ * `seq` + 1, + 2 … without gaps (crate/core/src/transit/live.rs: each write takes the next number,
+ * and a failed write drops the handle, so the next one opens what is stored), so they are read by
+ * key, a few at a time, until one is missing: listing the store's keys would open every record of
+ * the vault, which the first answer after a worker start (the popup's dashboard reads the paid
+ * and route counts here) should not wait for. Records at or below the base's `seq` are never read
+ * again; a later base write deletes them (save).
+ */
+async function deltasAfter(shop, snapshot) {
+  const out = [];
+  let next = (Number.isSafeInteger(snapshot?.seq) ? snapshot.seq : 0) + 1;
+  for (let n = FIRST_PROBE; ; n *= 2) {
+    const keys = Array.from({ length: n }, (_, i) => deltaKey(shop, next + i));
+    const got = await store.getMany(keys);
+    for (const k of keys) {
+      if (!got[k]) return out;
+      out.push(got[k]);
+    }
+    next += n;
+  }
+}
+
 async function open(shop) {
-  const deltaKeys = await store.keys(deltaPrefix(shop));
-  const got = await store.getMany([snapKey(shop), routesKey(shop), ...deltaKeys]);
+  const got = await store.getMany([snapKey(shop), routesKey(shop)]);
+  const snapshot = got[snapKey(shop)] ?? null;
   const handle = core.TransitLive.open({
     shopId: shop,
-    snapshot: got[snapKey(shop)] ?? null,
+    snapshot,
     routes: got[routesKey(shop)] ?? null,
-    deltas: deltaKeys.map((k) => got[k]).filter(Boolean),
+    deltas: snapshot ? await deltasAfter(shop, snapshot) : [],
   });
-  // Change records already in the base (the worker stopped between the base write and their
-  // deletion): nothing reads them again; deleting them can wait for a later write if this fails.
-  const { stale } = handle.opened();
-  if (stale.length) {
-    await store.put(Object.fromEntries(stale.map((seq) => [deltaKey(shop, seq), null])))
-      .catch((e) => console.warn('RedShip transit: old change records not deleted yet:', e?.name, e?.message));
-  }
+  if (!snapshot) baseless.add(handle);
   handles.set(shop, handle);
   return handle;
 }
@@ -86,8 +110,11 @@ export async function save(shop, handle, extra = {}) {
   const changes = { ...extra };
   if (w?.snapshot) {
     changes[snapKey(shop)] = w.snapshot;
+    // The change records the base takes in, those left below an earlier base, and, for a handle
+    // opened from no base, every change record stored (stale: see `baseless`).
+    const all = baseless.has(handle);
     for (const k of await store.keys(deltaPrefix(shop))) {
-      if (Number(k.slice(deltaPrefix(shop).length)) <= w.dropThrough) changes[k] = null;
+      if (all || Number(k.slice(deltaPrefix(shop).length)) <= w.dropThrough) changes[k] = null;
     }
   }
   if (w?.delta) changes[deltaKey(shop, w.delta.seq)] = w.delta;
@@ -99,6 +126,7 @@ export async function save(shop, handle, extra = {}) {
     drop(shop);
     throw e;
   }
+  if (w?.snapshot) baseless.delete(handle);
   return Boolean(w);
 }
 
