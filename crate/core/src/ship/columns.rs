@@ -114,7 +114,7 @@ fn header_rank(cell: &str) -> Option<(Kind, u8)> {
 }
 
 /// Share of the non-empty cells of column `col` in the rows from `from` on that look like `kind`.
-fn content_score(t: &impl Table, from: usize, col: usize, kind: Kind, platform: &[CourierEntry]) -> f64 {
+fn content_score(t: &dyn Table, from: usize, col: usize, kind: Kind, platform: &[CourierEntry]) -> f64 {
     let cells: Vec<&str> =
         (from..t.rows()).filter_map(|i| t.cell(i, col)).filter(|c| !c.trim().is_empty()).take(200).collect();
     if cells.is_empty() {
@@ -135,7 +135,7 @@ fn content_score(t: &impl Table, from: usize, col: usize, kind: Kind, platform: 
 }
 
 /// The first row (among the first ten) that names at least one column and holds no package ID.
-fn find_header(t: &impl Table) -> Option<usize> {
+fn find_header(t: &dyn Table) -> Option<usize> {
     (0..t.rows().min(10)).find(|&i| {
         let cells = || (0..t.width(i)).filter_map(|c| t.cell(i, c));
         cells().any(|c| header_kind(c).is_some()) && !cells().any(|c| is_package_id(&normal_code(c)))
@@ -144,16 +144,17 @@ fn find_header(t: &impl Table) -> Option<usize> {
 
 /// Finds the columns and extracts the entries. Errors when no order or number column exists.
 /// Takes the rows: the entries keep their cells' texts instead of copies.
-pub fn extract(rows: Vec<RawRow>, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
-    extract_table(rows, platform)
+pub fn extract(mut rows: Vec<RawRow>, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
+    extract_table(&mut rows, platform)
 }
 
-/// [`extract`] from any [`Table`] (a CSV's [`super::table::CellText`]).
-pub fn extract_table(mut t: impl Table, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
+/// [`extract`] from any [`Table`] (a CSV's [`super::table::CellText`]). A trait object, not a
+/// generic: one copy of the column finding in the main module, whose size is guarded.
+pub fn extract_table(t: &mut dyn Table, platform: &[CourierEntry]) -> Result<(Vec<RawEntry>, SourceMeta), ImportError> {
     if t.rows() == 0 {
         return Err(ImportError::Empty("没有数据行"));
     }
-    let header = find_header(&t);
+    let header = find_header(t);
     let data_from = header.map_or(0, |i| i + 1);
     let width = (0..t.rows()).map(|i| t.width(i)).max().unwrap_or(0);
     let header_cell = |c: usize| header.and_then(|h| t.cell(h, c));
@@ -174,7 +175,7 @@ pub fn extract_table(mut t: impl Table, platform: &[CourierEntry]) -> Result<(Ve
         let chosen = pool
             .into_iter()
             .filter(|c| !taken.contains(c))
-            .map(|c| (c, content_score(&t, data_from, c, kind, platform)))
+            .map(|c| (c, content_score(t, data_from, c, kind, platform)))
             .filter(|(_, s)| *s >= threshold)
             .fold(None, |best: Option<(usize, f64)>, (c, s)| match best {
                 Some((_, bs)) if bs >= s => best,

@@ -257,8 +257,8 @@ pub fn import(req: &ImportRequest, gbk: csv_source::Gb18030) -> Result<PreviewVi
         ImportSource::Csv => {
             let bytes = req.bytes.as_deref().ok_or(ImportError::BadRequest("CSV 导入缺少 bytes"))?;
             let encoding = csv_source::detect_encoding(bytes);
-            let cells = csv_source::read_cells_as(bytes, encoding, gbk)?;
-            let (entries, mut meta) = columns::extract_table(cells, &platform)?;
+            let mut cells = csv_source::read_cells_as(bytes, encoding, gbk)?;
+            let (entries, mut meta) = columns::extract_table(&mut cells, &platform)?;
             meta.encoding = Some(encoding.label().to_string());
             (entries, meta)
         }

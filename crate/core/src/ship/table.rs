@@ -153,7 +153,7 @@ mod tests {
                     P123456789012345,,,\n,,,合计\n\"P123456789012346\",韵达,\"4312345678901\",\"a,b\"\n";
         let p = default_couriers();
         let from_rows = extract(parse_text(text).unwrap(), &p).unwrap();
-        let from_cells = extract_table(parse_cells(text).unwrap(), &p).unwrap();
+        let from_cells = extract_table(&mut parse_cells(text).unwrap(), &p).unwrap();
         assert_eq!(from_rows, from_cells);
         assert_eq!(from_cells.1.header_row, Some(3));
         assert_eq!(from_cells.0.len(), 2);
