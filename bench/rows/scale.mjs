@@ -31,11 +31,11 @@ const BIG = 50_000;
 const MB = 2 ** 20;
 const PAGE = '/api/edith/fulfillment/order/page';
 const SETTLE_MS = 3000;
-// Why a goal is missed, from a CPU profile of the worker (CDP Profiler, 3 pages at 50,000) and
-// the core's calls timed in node on the built module (2026-12-06).
+// Why a goal is (or was) missed, from a CPU profile of the worker (CDP Profiler, 3 pages at
+// 50,000) and the core's calls and memory measured in node on the built module (2026-12-06).
 const WHY = {
-  page: 'The core\'s own work for the page is the page\'s (ingest 2.3 ms + change record 0.5 ms at 50,000, timed in node on the built module). What grows with the shop is around it: after each change the route counts and the rows in doubt are counted again when the self-check and the badge ask (6 ms each at 50,000). Before the vault engine stopped caching big records in JS, a CPU profile showed about 48 ms of garbage collection per page (28 MB of heap); the heap is now under 2 MB, and the rest is not yet profiled.',
-  memory: 'JS heap under 2 MB since the vault engine keeps big records sealed. wasm: the handle\'s parsed snapshot (50,000 packages with their SKU lines) plus the peak of reading and writing the 21 MB base at open and compaction (wasm memory never shrinks). Fix: a compacter in-memory form (SKU names and specs shared) and the base written and read in shards.',
+  page: 'A CPU profile of the worker (3 pages at 50,000, 2026-12-06) found what grew with the shop around the core\'s own work (ingest 2.3 ms + change record 0.5 ms): the route counts and the rows in doubt counted over the shop twice per page (20 ms, now adjusted by the entries each change touched) and the ship domain\'s list of orders seen, up to 5,000 entries read, opened and resealed whole at every page (about 30 ms with its garbage, now only orders the snapshot does not know): 82 ms of worker time per page before, about 23 ms after.',
+  memory: 'JS heap under 2 MB since the vault engine keeps big records sealed. wasm: the handle\'s parsed snapshot alone is about 36 MB at 47,000 packages (about 770 bytes a package with its SKU line, timed in node on the built module: eleven small strings each, the paid-time index and the paid days repeating the ID), plus the peak of reading and writing the 21 MB base at open and compaction (wasm memory never shrinks). Fix: a compacter in-memory form first (inline short strings, SKU names and specs shared), then the base written and read in shards.',
 };
 const STORAGE_NOTE = 'Run with unlimitedStorage added to the manifest: without it chrome.storage.local holds about 15,000 pending packages.';
 

@@ -23,11 +23,19 @@ function named(name, message) {
 
 // Each read asks the live snapshot for just what it needs: every decrypt and dashboard answer
 // reads paid counts and route counts (a week of days; counts the handle keeps), the self-check
-// the rows in doubt; only tracking validation reads every known order.
+// the rows in doubt; tracking validation reads its rows' known orders (an import, every one).
 
-/** `[{packageId, waiting}]`: pending packages and recently shipped/cancelled ones. */
-export async function knownOrders(shop) {
-  return (await live(shop)).knownOrders();
+/**
+ * `[{packageId, waiting, unclear?}]`: pending packages and recently shipped/cancelled ones;
+ * only those among `packageIds` when given (a validation of those rows: O(rows), not the shop).
+ */
+export async function knownOrders(shop, packageIds = null) {
+  return (await live(shop)).knownOrders(packageIds);
+}
+
+/** Those of `packageIds` the shop's snapshot does not know (neither pending nor closed). */
+export async function unknownOrders(shop, packageIds) {
+  return (await live(shop)).unknownOf(packageIds);
 }
 
 /** `{pages, lastMs, lastTime, lastDay, today}`: the 待发货 list pages read in the last day, and when. */

@@ -36,7 +36,7 @@ const partsKey = (shop) => `ship/${shop}/dialog-parts`;
 const named = (name, message) => Object.assign(new Error(message), { name });
 
 /** Everything validation needs for `shop`, with the numbers the live run has used so far. */
-const validationContext = async (shop) => contextWith(shop, await usedWithLive(shop));
+const validationContext = async (shop, rows = null) => contextWith(shop, await usedWithLive(shop), rows?.map((r) => r.packageId) ?? null);
 
 /** Numbers already used on orders of `shop` (shipped or filled by RedShip): [{number, packageId}]. */
 export async function usedNumbers(shop) {
@@ -90,7 +90,8 @@ register('ship.sheets', async (p) => (await office()).shipSheets({ bytes: fromBa
 
 register('ship.revalidate', async (p) => {
   const shop = await shopOrFail();
-  const view = core.shipRevalidate({ rows: cleanRows(p.rows), ...(await validationContext(shop)) });
+  const rows = cleanRows(p.rows);
+  const view = core.shipRevalidate({ rows, ...(await validationContext(shop, rows)) });
   return { ...view, listPages: await listSeen(shop) };
 });
 
@@ -279,7 +280,8 @@ register('ship.start', async (p) => {
     }
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const { pace } = await paceSettings();
-    const planned = core.shipFillPlan({ runId, mode: p.mode, rows: cleanRows(p.rows), pace, nowMs: Date.now(), ...(await validationContext(contact.shop)) });
+    const rows = cleanRows(p.rows);
+    const planned = core.shipFillPlan({ runId, mode: p.mode, rows, pace, nowMs: Date.now(), ...(await validationContext(contact.shop, rows)) });
     const view = core.shipJournalApply({ run: planned, event: { type: 'start' }, nowMs: Date.now() });
     // `start` on a fresh run hands out its first item: keep the run started but unassigned,
     // the content script asks `next` itself and gets that same item again (phase opening).

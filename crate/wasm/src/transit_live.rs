@@ -10,7 +10,9 @@ use crate::order::{order_err, SiteProfile};
 use crate::transit::ms;
 use redship_bind::{export_file_out, export_now_ms};
 use redship_core::order::answer::{AnswerKind, AnswerSource, AnswerSummaryView};
-use redship_core::transit::collect::{known_orders, paid_by_day, IngestRequest, IngestView, PackageEdits};
+use redship_core::transit::collect::{
+    known_orders, known_orders_of, paid_by_day, IngestRequest, IngestView, PackageEdits,
+};
 use redship_core::transit::export_csv::export_csv;
 use redship_core::transit::live::{LiveSnapshot, OpenRequest, OpenView, ShippedView};
 use redship_core::transit::planner::{plan, PlanRequest};
@@ -254,11 +256,25 @@ impl TransitLive {
         self.live.row_unclear()
     }
 
-    /// `knownOrders()` → `[{packageId, waiting, unclear?}]`: pending and recently closed packages,
-    /// for tracking-number validation (the whole shop: only the ship page's validation asks).
+    /// `knownOrders(packageIds?)` → `[{packageId, waiting, unclear?}]`: pending and recently
+    /// closed packages, for tracking-number validation: those among `packageIds` (the rows a
+    /// validation checks, O(rows)), or the whole shop when absent (an import, whose rows are
+    /// read from the file in the core).
     #[wasm_bindgen(js_name = knownOrders)]
-    pub fn known_orders(&self) -> Result<JsValue, JsValue> {
-        to_js(&known_orders(self.live.snapshot()))
+    pub fn known_orders(&self, package_ids: JsValue) -> Result<JsValue, JsValue> {
+        let ids: Option<Vec<String>> = from_js(package_ids)?;
+        match ids {
+            Some(ids) => to_js(&known_orders_of(self.live.snapshot(), &ids)),
+            None => to_js(&known_orders(self.live.snapshot())),
+        }
+    }
+
+    /// `unknownOf([packageId])` → those of them the snapshot holds neither pending nor closed
+    /// (the ship domain's list of orders seen keeps only these; O(IDs), not the shop).
+    #[wasm_bindgen(js_name = unknownOf)]
+    pub fn unknown_of(&self, ids: JsValue) -> Result<JsValue, JsValue> {
+        let ids: Vec<String> = from_js(ids)?;
+        to_js(&self.live.unknown(&ids))
     }
 
     /// `plan({remaining, decryptedToday?})` → the quota planner's view (see `transit::planner`).

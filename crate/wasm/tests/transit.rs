@@ -190,7 +190,15 @@ fn ingest_masks_and_views() {
     assert_eq!(JSON::stringify(&paid).ok(), JSON::stringify(&get(&view, "paidByDay")).ok());
     let counts = live.counts().expect("counts");
     assert_eq!(JSON::stringify(&counts).ok(), JSON::stringify(&get(&view, "counts")).ok());
-    assert_eq!(live.known_orders().expect("known").dyn_into::<js_sys::Array>().expect("array").length(), 2);
+    let len = |v: JsValue| v.dyn_into::<js_sys::Array>().expect("array").length();
+    assert_eq!(len(live.known_orders(JsValue::UNDEFINED).expect("known")), 2);
+    // A validation's rows: only theirs, as the rows spell them (lower case), unknown ones left out.
+    let rows = js(r#"["p2026112100000002","P2026112100000099"]"#);
+    let some = live.known_orders(rows).expect("known of rows");
+    assert_eq!(len(some.clone()), 1);
+    assert_eq!(get(&js_sys::Array::from(&some).get(0), "packageId").as_string().as_deref(), Some("P2026112100000002"));
+    let unknown = live.unknown_of(js(r#"["P2026112100000001","P2026112100000099"]"#)).expect("unknown");
+    assert_eq!(JSON::stringify(&unknown).ok().map(String::from).as_deref(), Some(r#"["P2026112100000099"]"#));
     assert_eq!(live.row_unclear(), 0);
     // The first rows only when asked: the page draws them before the rest.
     let first = live.view(js(&format!(r#"{{"nowMs":{NOW},"limit":1}}"#))).expect("view");

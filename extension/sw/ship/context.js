@@ -5,7 +5,10 @@
 //
 // Records: `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v, updatedAtMs,
 // packages: [{packageId, waiting, unclear?}]} — IDs and status only (the core's reading of each),
-// a fallback under the orders domain's knownOrders (which wins where both know an order).
+// a fallback under the orders domain's knownOrders (which wins where both know an order), so it
+// keeps only orders the orders domain does not know: in a shop of 50,000 the list's orders are
+// all known there, and this record stays small instead of being read and resealed whole (up to
+// 5,000 entries, ~0.3 MB sealed) at every list page.
 import { core } from '../core.js';
 import { register, broadcast } from '../router.js';
 import * as store from '../store.js';
@@ -15,13 +18,17 @@ const couriersKey = (shop) => `ship/${shop}/couriers`;
 const seenKey = (shop) => `ship/${shop}/seen`;
 const MAX_SEEN = 5000;
 
-/** Everything validation needs: known orders, the numbers `used` on orders, the platform's couriers. */
-export async function validationContext(shop, used) {
+/**
+ * Everything validation needs: known orders, the numbers `used` on orders, the platform's
+ * couriers. `packageIds`: the rows' orders, when known before the core reads them (a recheck or
+ * a run; an import reads its rows from the file, and gets every known order).
+ */
+export async function validationContext(shop, used, packageIds = null) {
   const seen = await store.get(seenKey(shop));
   let known = null;
   if (typeof order.knownOrders === 'function') {
     try {
-      known = await order.knownOrders(shop);
+      known = await order.knownOrders(shop, packageIds);
     } catch (e) {
       // The orders domain could not answer: the orders this module saw itself still count.
       console.warn('RedShip: known orders unavailable, using the ship list record', e?.name, e?.message);
@@ -64,12 +71,29 @@ register('ship.couriers', async (p) => {
   return null;
 });
 
+/** Those of `ids` the orders domain does not know (all of them when it cannot answer). */
+async function unknownToOrders(shop, ids) {
+  if (!ids.length || typeof order.unknownOrders !== 'function') return new Set(ids);
+  try {
+    return new Set(await order.unknownOrders(shop, ids));
+  } catch (e) {
+    console.warn('RedShip: known orders unavailable, keeping the list seen whole', e?.name, e?.message);
+    return new Set(ids);
+  }
+}
+
 register('ship.seen', async (p) => {
+  const reported = p.packages.filter((x) => typeof x?.packageId === 'string' && /^P\d{15,}$/.test(x.packageId));
+  const unknown = await unknownToOrders(p.shop, reported.map((x) => x.packageId));
   const rec = (await store.get(seenKey(p.shop))) || { v: 1, packages: [] };
   const byId = new Map(rec.packages.map((x) => [x.packageId, x]));
   let changed = false;
-  for (const x of p.packages) {
-    if (!x || typeof x.packageId !== 'string' || !/^P\d{15,}$/.test(x.packageId)) continue;
+  for (const x of reported) {
+    if (!unknown.has(x.packageId)) {
+      // The orders domain knows it (and its word wins): no entry here.
+      changed = byId.delete(x.packageId) || changed;
+      continue;
+    }
     // The core's state of the order in the list: only 'waiting' waits; 'unclear' is kept apart.
     const waiting = x.state === 'waiting';
     const unclear = x.state === 'unclear';
@@ -81,7 +105,9 @@ register('ship.seen', async (p) => {
     }
   }
   if (!changed) return null;
-  const packages = [...byId.values()].slice(-MAX_SEEN);
+  // Entries the orders domain has come to know since go too (the record is written whole anyway).
+  const left = await unknownToOrders(p.shop, [...byId.keys()]);
+  const packages = [...byId.values()].filter((x) => left.has(x.packageId)).slice(-MAX_SEEN);
   await store.put({ [seenKey(p.shop)]: { v: 1, updatedAtMs: Date.now(), packages } });
   // Open ship pages check rows waiting on an order not seen yet again.
   broadcast('order.known', { shop: p.shop });

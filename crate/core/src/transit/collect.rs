@@ -311,24 +311,21 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
             at_ms: now_ms,
             ship_button: false,
         };
-        match snap.closed.get_mut(&p.package_id) {
+        match snap.closed.get(&p.package_id).copied() {
             Some(c) if c.status == stamp.status && now_ms - c.at_ms < CLOSED_RESTAMP_MS => {}
             Some(c) => {
                 // The row's fact stays: the row is drawn from answers like this one.
-                *c = ClosedPackage { ship_button: c.ship_button, ..stamp };
-                snap.touch(&p.package_id);
+                snap.put_closed(&p.package_id, ClosedPackage { ship_button: c.ship_button, ..stamp });
                 changed = true;
             }
             None => {
-                snap.closed.insert(p.package_id.clone(), stamp);
-                snap.touch(&p.package_id);
+                snap.put_closed(&p.package_id, stamp);
                 changed = true;
             }
         }
         return changed;
     }
-    if snap.closed.remove(&p.package_id).is_some() {
-        snap.touch(&p.package_id);
+    if snap.take_closed(&p.package_id) {
         changed = true;
     }
     let buyer = mask_buyer(&p.user_info);
@@ -342,6 +339,7 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
             quantity: s.quantity,
         })
         .collect();
+    snap.will_change(&p.package_id);
     match snap.packages.get_mut(&p.package_id) {
         Some(old) => {
             view.updated += 1;
@@ -425,8 +423,7 @@ fn prune(snap: &mut TransitSnapshot, now_ms: i64) -> bool {
         snap.book.days_dropped.insert(day);
     }
     for k in gone {
-        snap.closed.remove(&k);
-        snap.touch(&k);
+        snap.take_closed(&k);
     }
     changed
 }
@@ -462,6 +459,26 @@ pub struct KnownOrder<'a> {
     /// Listed, but its status is unclear: never shipped by a run.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unclear: bool,
+}
+
+/// Package `id`'s entry as a known order, when it is pending or recently closed.
+fn known_order<'a>(snap: &'a TransitSnapshot, id: &str) -> Option<KnownOrder<'a>> {
+    if let Some((k, p)) = snap.packages.get_key_value(id) {
+        return Some(KnownOrder { package_id: k, waiting: !p.is_unclear(), unclear: p.is_unclear() });
+    }
+    let (k, c) = snap.closed.get_key_value(id)?;
+    Some(KnownOrder { package_id: k, waiting: false, unclear: c.ship_button })
+}
+
+/// The known orders among `ids` (as a validation writes them: normalised like its rows are, see
+/// [`crate::ship::normalize::normal_code`]), sorted: what validating those rows reads of
+/// [`known_orders`], in O(IDs) rather than the shop.
+pub fn known_orders_of<'a>(snap: &'a TransitSnapshot, ids: &[String]) -> Vec<KnownOrder<'a>> {
+    let mut out: Vec<KnownOrder<'a>> =
+        ids.iter().filter_map(|id| known_order(snap, &crate::ship::normalize::normal_code(id))).collect();
+    crate::sort::sort_by(&mut out, |a, b| a.package_id.cmp(b.package_id));
+    out.dedup_by(|a, b| a.package_id == b.package_id);
+    out
 }
 
 /// All known packages: pending ones (`waiting`, or `unclear`) and recently closed ones.

@@ -28,11 +28,11 @@
 //! deletion and skipped.
 
 use super::collect::{ingest_into, ClosedPackage, IngestRequest, IngestView, StoredPackage, TransitSnapshot};
+use super::figures::Figures;
 use super::reconcile::mark_shipped;
-use super::routes::{route_counts, route_of, set_routes, RouteBook, RouteCounts, SetRouteRequest};
+use super::routes::{set_routes, RouteBook, RouteCounts, SetRouteRequest};
 use super::rowsignal::{apply_rows, RowSeen, RowsView};
 use super::view::{edit_in, EditRequest};
-use super::Route;
 use crate::order::{OrderError, SiteProfile};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -181,11 +181,8 @@ pub struct LiveSnapshot {
     /// Change records since the base, and the entries they hold.
     deltas: usize,
     delta_rows: usize,
-    /// Route counts, kept while the packages do not change (routing N orders adjusts them).
-    counts: Option<RouteCounts>,
-    /// Rows in doubt ([`super::rowsignal::row_unclear`]), kept while the packages do not change:
-    /// the self-check asks at every list page, and counting reads the whole shop.
-    row_unclear: Option<usize>,
+    /// Route counts and rows in doubt, kept between changes (see [`Figures`]).
+    figures: Figures,
 }
 
 impl LiveSnapshot {
@@ -225,6 +222,7 @@ impl LiveSnapshot {
             d.apply(&mut snap);
         }
         snap.index_paid();
+        snap.track_priors();
         let view = OpenView { pending: snap.packages.len(), applied, stale };
         let live = LiveSnapshot {
             snap,
@@ -234,8 +232,7 @@ impl LiveSnapshot {
             base_at_ms: snap_base_at,
             deltas: applied,
             delta_rows: rows,
-            counts: None,
-            row_unclear: None,
+            figures: Figures::default(),
         };
         Ok((live, view))
     }
@@ -257,11 +254,10 @@ impl LiveSnapshot {
         profile: &SiteProfile,
         now_ms: i64,
     ) -> Result<IngestView, OrderError> {
-        let view = ingest_into(&mut self.snap, req, profile, now_ms)?;
-        if view.changed {
-            self.forget_figures();
-        }
-        Ok(view)
+        let view = ingest_into(&mut self.snap, req, profile, now_ms);
+        // Even a refused answer may have changed entries before it was refused.
+        self.settle();
+        view
     }
 
     /// The page shipped these packages: they leave the list. IDs that are not package IDs are
@@ -274,33 +270,38 @@ impl LiveSnapshot {
                 Err(_) => view.rejected.push(id.clone()),
             }
         }
-        if view.removed {
-            self.forget_figures();
-        }
+        self.settle();
         view
     }
 
     /// The list's rows and their 发货 controls (see [`super::rowsignal`]).
     pub fn rows(&mut self, rows: &[RowSeen], now_ms: i64) -> RowsView {
         let view = apply_rows(&mut self.snap, rows, now_ms);
-        if view.changed {
-            self.forget_figures();
-        }
+        self.settle();
         view
     }
 
-    /// The packages changed: the kept figures are counted again when next asked.
-    fn forget_figures(&mut self) {
-        self.counts = None;
-        self.row_unclear = None;
+    /// Adjusts the kept figures by the entries changed since the last call. O(entries changed).
+    fn settle(&mut self) {
+        let priors = self.snap.take_priors();
+        self.figures.settle(&self.snap, self.routes.as_ref(), priors);
     }
 
     /// Orders whose list row disagrees with the answers about 发货 (see [`super::rowsignal`]).
     pub fn row_unclear(&mut self) -> usize {
-        *self.row_unclear.get_or_insert_with(|| super::rowsignal::row_unclear(&self.snap))
+        self.figures.row_unclear(&self.snap)
     }
 
-    /// The seller's edit of one package; refused edits change nothing.
+    /// Those of `ids` the snapshot holds neither pending nor closed (other lists of orders keep
+    /// only these: where both know an order, the snapshot's word wins). O(ids).
+    pub fn unknown<'a>(&self, ids: &'a [String]) -> Vec<&'a str> {
+        ids.iter()
+            .map(|id| id.trim())
+            .filter(|id| !self.snap.packages.contains_key(*id) && !self.snap.closed.contains_key(*id))
+            .collect()
+    }
+
+    /// The seller's edit of one package; refused edits change nothing. Edits are in no figure.
     pub fn edit(&mut self, req: &EditRequest, now_ms: i64) -> Result<(), OrderError> {
         edit_in(&mut self.snap, req, now_ms)
     }
@@ -310,15 +311,15 @@ impl LiveSnapshot {
     pub fn set_routes(&mut self, reqs: &[SetRouteRequest]) -> Result<RouteCounts, OrderError> {
         let book = set_routes(self.routes.clone(), &self.snap, reqs)?;
         let orders_only = reqs.iter().all(|r| r.scope == "order");
-        if let (Some(counts), true) = (self.counts.as_mut(), orders_only) {
+        if orders_only {
             let mut ids: Vec<&str> = reqs.iter().filter_map(|r| r.package_id.as_deref().map(str::trim)).collect();
             crate::sort::sort(&mut ids);
             ids.dedup();
-            for p in ids.iter().filter_map(|id| self.snap.packages.get(*id)).filter(|p| !p.is_unclear()) {
-                shift(counts, route_of(self.routes.as_ref(), p).0, route_of(Some(&book), p).0);
+            for p in ids.iter().filter_map(|id| self.snap.packages.get(*id)) {
+                self.figures.rerouted(p, self.routes.as_ref(), &book);
             }
         } else {
-            self.counts = None;
+            self.figures.forget_counts();
         }
         self.routes = Some(book);
         self.routes_changed = true;
@@ -327,7 +328,7 @@ impl LiveSnapshot {
 
     /// Pending packages per route.
     pub fn counts(&mut self) -> RouteCounts {
-        *self.counts.get_or_insert_with(|| route_counts(&self.snap, self.routes.as_ref()))
+        self.figures.counts(&self.snap, self.routes.as_ref())
     }
 
     /// The records to store for what changed since the last call (empty when nothing did). The
@@ -360,18 +361,6 @@ impl LiveSnapshot {
             drop_through: compacted,
             routes: if routes_changed { self.routes.as_ref() } else { None },
         }
-    }
-}
-
-/// Moves one package's count from route `from` to route `to`.
-fn shift(c: &mut RouteCounts, from: Route, to: Route) {
-    for (r, by) in [(from, -1isize), (to, 1)] {
-        let slot = match r {
-            Route::Warehouse => &mut c.warehouse,
-            Route::Supplier => &mut c.supplier,
-            Route::SelfShip => &mut c.self_ship,
-        };
-        *slot = slot.saturating_add_signed(by);
     }
 }
 

@@ -1,11 +1,24 @@
 //! What a live snapshot keeps beside its record ([`super::live`]), never stored: the entries each
 //! change touched (the next change record is made of them) and the pending packages by paid time
 //! (a list page's reconciling and the transit page's first rows read their window of it, not
-//! every package). Every change to a snapshot's packages, closed list or paid days goes through
-//! these helpers or marks what it touched.
+//! every package), and each touched entry's state before the change (the live figures are
+//! adjusted by those entries, not counted again over the shop). Every change to a snapshot's
+//! packages, closed list or paid days goes through these helpers, or calls
+//! [`TransitSnapshot::will_change`] before it changes an entry in place and marks it after.
 
-use super::collect::{StoredPackage, TransitSnapshot};
-use std::collections::BTreeSet;
+use super::collect::{ClosedPackage, StoredPackage, TransitSnapshot};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An entry's state before the change that touched it (what the live figures counted).
+#[derive(Debug, Clone)]
+pub(crate) enum Prior {
+    /// Neither pending nor closed.
+    Absent,
+    /// Pending, as it was.
+    Pending(Box<StoredPackage>),
+    /// Closed, as it was.
+    Closed(ClosedPackage),
+}
 
 /// What a live snapshot keeps beside its record (`super::live`): never stored, and no part of
 /// the record's content (two snapshots with the same packages are equal whatever it holds).
@@ -20,6 +33,9 @@ pub struct Bookkeeping {
     /// Pending packages by paid time, once built ([`TransitSnapshot::index_paid`]): a list
     /// page's reconciling then reads its own time window, not every package.
     pub(crate) by_paid: Option<BTreeSet<(i64, String)>>,
+    /// Entries changed since the live figures were last adjusted, as they were before; kept
+    /// only by a live handle ([`TransitSnapshot::track_priors`]).
+    pub(crate) priors: Option<BTreeMap<String, Prior>>,
 }
 
 impl PartialEq for Bookkeeping {
@@ -35,6 +51,31 @@ impl TransitSnapshot {
     pub fn index_paid(&mut self) {
         let index = self.packages.values().filter_map(|p| Some((p.paid_at_ms?, p.package_id.clone()))).collect();
         self.book.by_paid = Some(index);
+    }
+
+    /// Keeps, from now on, each changed entry's state before its change (see [`Prior`]).
+    pub(crate) fn track_priors(&mut self) {
+        self.book.priors = Some(BTreeMap::new());
+    }
+
+    /// Records entry `id`'s state before a change (the first since the priors were taken), when
+    /// priors are kept. Call it before changing an entry in place.
+    pub(crate) fn will_change(&mut self, id: &str) {
+        let Some(priors) = self.book.priors.as_mut() else { return };
+        if priors.contains_key(id) {
+            return;
+        }
+        let prior = match (self.packages.get(id), self.closed.get(id)) {
+            (Some(p), _) => Prior::Pending(Box::new(p.clone())),
+            (None, Some(c)) => Prior::Closed(*c),
+            (None, None) => Prior::Absent,
+        };
+        priors.insert(id.to_string(), prior);
+    }
+
+    /// The priors recorded since the last call (and cleared).
+    pub(crate) fn take_priors(&mut self) -> BTreeMap<String, Prior> {
+        self.book.priors.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Pending package IDs paid strictly between `lo` and `hi`: from the index when built
@@ -59,6 +100,7 @@ impl TransitSnapshot {
 
     /// Inserts or replaces a pending package (index and change set kept).
     pub(crate) fn put_package(&mut self, p: StoredPackage) {
+        self.will_change(&p.package_id);
         let id = p.package_id.clone();
         let paid = p.paid_at_ms;
         let old = self.packages.insert(id.clone(), p);
@@ -83,6 +125,7 @@ impl TransitSnapshot {
 
     /// Removes a pending package (index and change set kept).
     pub(crate) fn take_package(&mut self, id: &str) -> Option<StoredPackage> {
+        self.will_change(id);
         let old = self.packages.remove(id);
         if old.is_some() {
             self.book.touched.insert(id.to_string());
@@ -97,6 +140,23 @@ impl TransitSnapshot {
                 index.remove(&(t, o.package_id.clone()));
             }
         }
+    }
+
+    /// Inserts or replaces a closed entry (prior and change set kept).
+    pub(crate) fn put_closed(&mut self, id: &str, c: ClosedPackage) {
+        self.will_change(id);
+        self.closed.insert(id.to_string(), c);
+        self.book.touched.insert(id.to_string());
+    }
+
+    /// Removes a closed entry (prior and change set kept); returns whether there was one.
+    pub(crate) fn take_closed(&mut self, id: &str) -> bool {
+        self.will_change(id);
+        let was = self.closed.remove(id).is_some();
+        if was {
+            self.book.touched.insert(id.to_string());
+        }
+        was
     }
 
     /// Records that package `id`'s entry (pending or closed) changed.

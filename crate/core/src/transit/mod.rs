@@ -13,9 +13,12 @@ pub mod export_csv;
 mod export_tests;
 #[cfg(feature = "office")]
 pub mod export_xlsx;
+mod figures;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod live;
+#[cfg(test)]
+mod live_figures_tests;
 #[cfg(test)]
 mod live_tests;
 mod marks;

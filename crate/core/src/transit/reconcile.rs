@@ -28,8 +28,7 @@ const MARGIN_MS: i64 = 3_600_000;
 pub fn close(snap: &mut TransitSnapshot, package_id: &str, status: u32, now_ms: i64) -> bool {
     let was = snap.take_package(package_id).is_some();
     if was || !snap.closed.contains_key(package_id) {
-        snap.closed.insert(package_id.to_string(), ClosedPackage { status, at_ms: now_ms, ship_button: false });
-        snap.touch(package_id);
+        snap.put_closed(package_id, ClosedPackage { status, at_ms: now_ms, ship_button: false });
     }
     if was {
         snap.updated_at_ms = now_ms;

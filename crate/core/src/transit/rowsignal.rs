@@ -117,22 +117,26 @@ pub fn apply_rows(snap: &mut TransitSnapshot, rows: &[RowSeen], now_ms: i64) -> 
             v.ignored += 1;
             continue;
         };
-        let flag = match snap.packages.get_mut(id) {
-            Some(p) => &mut p.no_ship_button,
-            None => match snap.closed.get_mut(id) {
-                Some(c) => &mut c.ship_button,
-                None => continue,
-            },
+        let flag = match (snap.packages.get(id), snap.closed.get(id)) {
+            (Some(p), _) => p.no_ship_button,
+            (None, Some(c)) => c.ship_button,
+            (None, None) => continue,
         };
-        if *flag != unclear {
-            *flag = unclear;
-            if unclear {
-                v.marked += 1;
-            } else {
-                v.cleared += 1;
-            }
-            snap.touch(id);
+        if flag == unclear {
+            continue;
         }
+        snap.will_change(id);
+        if let Some(p) = snap.packages.get_mut(id) {
+            p.no_ship_button = unclear;
+        } else if let Some(c) = snap.closed.get_mut(id) {
+            c.ship_button = unclear;
+        }
+        if unclear {
+            v.marked += 1;
+        } else {
+            v.cleared += 1;
+        }
+        snap.touch(id);
     }
     v.changed = v.marked + v.cleared > 0;
     if v.changed {
