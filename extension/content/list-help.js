@@ -16,11 +16,13 @@
 // page event: clicks, scrolls and mutations are only observed (passive).
 (() => {
   const R = globalThis.RedShip;
-  if (!R || globalThis.__redshipListHelp) return;
+  const Memo = globalThis.RedShipRowMemo;
+  if (!R || !Memo || globalThis.__redshipListHelp) return;
   globalThis.__redshipListHelp = true;
   const site = R.site;
   const ID_RE = new RegExp(site.packageIdPattern, 'g');
   const DEBOUNCE_MS = 250;
+  const PUSH_MS = 200;
   const MAX_IDS = 1000;
   const english = () => !(chrome.i18n.getUILanguage?.() || 'zh-CN').toLowerCase().startsWith('zh');
   // i18n-keys: listHelpMark listHelpHint listHelpHintNone listHelpRemaining listHelpLegend
@@ -48,19 +50,28 @@
     return found.filter((el) => !found.some((other) => other !== el && other.contains(el)));
   }
 
-  /** {rows: [{id, controls}], counts: {idsShown, rows, controls, masked}} of the page now.
-   *  `idsShown` (package IDs anywhere on the page) tells the self-check why no row was found, so
-   *  the whole page's text is read only then, and only when `withIds`. */
+  /** What one row shows: its package ID (null unless exactly one), masked or not, its controls. */
+  function readRow(tr, memo) {
+    const { ids, masked } = Memo.text(memo, tr);
+    if (ids.length !== 1) return { id: null };
+    return { id: ids[0], masked, controls: controlsOf(tr) };
+  }
+
+  /** {rows: [{id, controls}], counts: {idsShown, rows, controls, masked}} of the page now. A row
+   *  is read again only when it changed since (content/row-memo.js). `idsShown` (package IDs
+   *  anywhere on the page) tells the self-check why no row was found, so the whole page's text
+   *  is read only then, and only when `withIds`. */
   function scan(withIds = true) {
     const table = document.querySelector(site.dom.table);
     const rows = [];
     let masked = 0;
+    const memoOf = Memo.reader();
     for (const tr of table ? table.querySelectorAll(site.dom.row) : []) {
-      const text = tr.textContent || '';
-      const ids = idsIn(text);
-      if (ids.size !== 1) continue;
-      if (text.includes('*')) masked += 1;
-      rows.push({ id: [...ids][0], controls: controlsOf(tr) });
+      const memo = memoOf(tr);
+      const row = (memo.listHelp ??= readRow(tr, memo));
+      if (!row.id) continue;
+      if (row.masked) masked += 1;
+      rows.push(row);
     }
     const controls = rows.reduce((n, r) => n + r.controls.length, 0);
     const idsShown = withIds && !rows.length ? idsIn(document.body?.textContent || '').size : 0;
@@ -111,7 +122,7 @@
   }
 
   function clear() {
-    pins = [];
+    pins = new Map();
     host?.remove();
     host = root = layer = null;
   }
@@ -127,17 +138,34 @@
     return el;
   };
 
-  /** Pins: [{el, control}] — our marks and hints with the control each sits beside. */
-  let pins = [];
+  /** Pins: control → {el, kind, id, text, left, top, display} — our marks and hints, each beside
+   *  its control, with the place last written (a redraw keeps the pins that did not change). */
+  let pins = new Map();
+  /** Places the pins: every box read first (`measure`), then every change written (`apply`),
+   *  so the page is laid out at most once per placement (a write between two reads would lay
+   *  it out again for each pin). */
   function place() {
+    apply(measure());
+  }
+  /** The boxes of the pins' controls (null: not shown), in the pins' order. */
+  function measure() {
     const covered = modalOpen();
-    for (const { el, control } of pins) {
-      const box = control.isConnected ? control.getBoundingClientRect() : null;
-      const shown = box && box.width > 0 && box.height > 0 && !covered;
-      el.style.display = shown ? '' : 'none';
+    const boxes = [];
+    for (const control of pins.keys()) boxes.push(control.isConnected && !covered ? control.getBoundingClientRect() : null);
+    return { boxes, scrollX: window.scrollX, scrollY: window.scrollY };
+  }
+  function apply({ boxes, scrollX, scrollY }) {
+    let i = 0;
+    for (const pin of pins.values()) {
+      const box = boxes[i++];
+      const shown = box && box.width > 0 && box.height > 0;
+      const display = shown ? '' : 'none';
+      if (pin.display !== display) pin.el.style.display = pin.display = display;
       if (!shown) continue;
-      el.style.left = `${box.right + window.scrollX + 4}px`;
-      el.style.top = `${box.top + window.scrollY + box.height / 2}px`;
+      const left = `${box.right + scrollX + 4}px`;
+      const top = `${box.top + scrollY + box.height / 2}px`;
+      if (pin.left !== left) pin.el.style.left = pin.left = left;
+      if (pin.top !== top) pin.el.style.top = pin.top = top;
     }
   }
   // The page's own dialog (ship, …) sits over the list: our pins hide meanwhile.
@@ -145,6 +173,7 @@
 
   let collapsed = false;
   let view = null;
+  let chipShown = ''; // what the chip showed when draw() last drew it
 
   function chip() {
     const en = english();
@@ -190,30 +219,47 @@
     root.append(chip());
   }
 
-  /** Draws the worker's answer over the rows just read. */
+  /** Draws the worker's answer over the rows just read: pins that stay as they were are kept. */
   function draw(found) {
-    ensureHost();
-    layer.replaceChildren();
-    pins = [];
+    const before = pins;
+    pins = new Map();
     const decrypted = new Set(view.decrypted);
     const hintText = view.remaining > 0 ? msg('listHelpHint', [String(view.remaining)]) : msg('listHelpHintNone');
+    const markText = msg('listHelpMark');
     for (const { id, controls } of found.rows) {
       const done = decrypted.has(id);
       if (!done && !view.hint) continue;
+      const kind = done ? 'mark' : 'hint';
+      const text = done ? markText : hintText;
       for (const control of controls) {
-        const el = done
-          ? node('span', { class: 'pin mark', 'data-testid': 'list-help-mark', 'data-package-id': id, text: msg('listHelpMark') })
-          : node('span', { class: 'pin hint', 'data-testid': 'list-help-hint', 'data-package-id': id, text: hintText });
-        layer.append(el);
-        pins.push({ el, control });
+        const old = before.get(control);
+        if (old && old.kind === kind && old.id === id && old.text === text && !pins.has(control)) {
+          pins.set(control, old);
+          continue;
+        }
+        const el = node('span', { class: `pin ${kind}`, 'data-testid': `list-help-${kind}`, 'data-package-id': id, text });
+        pins.set(control, { el, kind, id, text, left: '', top: '', display: '' });
       }
     }
-    place();
-    drawChip();
+    // The controls are measured before anything of ours changes (the page's layout is read as
+    // it is, not laid out again for our pins). The layer holds the pins in the rows' order; it is
+    // rebuilt only when that changed.
+    const boxes = measure();
+    ensureHost();
+    const els = [...pins.values()].map((p) => p.el);
+    const now = layer.children;
+    if (els.length !== now.length || els.some((el, i) => now[i] !== el)) layer.replaceChildren(...els);
+    apply(boxes);
+    // The chip is drawn again only when what it shows changed.
+    const chipShows = JSON.stringify([view.remaining, view.limit, view.selfcheck, collapsed, english()]);
+    if (chipShows !== chipShown || !root.querySelector('.chip')) drawChip();
+    chipShown = chipShows;
   }
 
   // ── asking the worker, when the list changes ───────────────────────────────────────────────
   let timer = 0;
+  let timerAt = 0; // when the armed timer fires
+  let dueAt = 0; // when the refresh is due
   let running = false;
   let pending = false;
   let enabled = true;
@@ -222,19 +268,32 @@
   let askedAt = 0;
   /** The chip's self-check state is not pushed: a re-render asks again after this long. */
   const STALE_MS = 30_000;
-  /** Refreshes after `ms`; `fresh`: the ledger or settings may have changed (always ask). */
+  /** Refreshes after `ms`; `fresh`: the ledger or settings may have changed (always ask). The
+   *  last call wins, as with a timer reset per call, but a render's many mutation batches only
+   *  move `dueAt`: the one timer waits on when it fires before that. */
   function schedule(ms = DEBOUNCE_MS, fresh = false) {
     ask ||= fresh;
+    dueAt = performance.now() + ms;
+    if (timer && timerAt <= dueAt) return;
     clearTimeout(timer);
-    timer = setTimeout(refresh, ms);
+    timerAt = dueAt;
+    timer = setTimeout(due, ms);
+  }
+  function due() {
+    timer = 0;
+    const wait = dueAt - performance.now();
+    if (wait > 1) {
+      timerAt = dueAt;
+      timer = setTimeout(due, wait);
+      return;
+    }
+    refresh();
   }
   async function refresh() {
-    timer = 0;
     if (running) { pending = true; return; }
     running = true;
     try {
       if (!onList()) { clear(); return; }
-      const seen = observing ? changes : -1;
       const found = scan();
       const ids = [...new Set(found.rows.map((r) => r.id))].slice(0, MAX_IDS);
       // A page that changes its text all the time (a countdown) re-renders often: the same rows
@@ -261,35 +320,36 @@
       view = answer;
       collapsed = answer.collapsed === true;
       // The rows may have changed while the worker answered: draw over the page as it is now
-      // (read again only if the page changed meanwhile).
-      draw(seen === changes && observing ? found : scan(false));
+      // (only rows changed meanwhile are read again).
+      draw(scan(false));
     } finally {
       running = false;
       if (pending) { pending = false; schedule(); }
     }
   }
 
-  // Re-renders of the list: a MutationObserver on <body> while the list route is shown and the
-  // help is on (a 500-row render makes many records; each only re-arms a timer).
-  let changes = 0; // mutation batches seen (a scan is reused while none came)
-  const observer = new MutationObserver(() => { changes += 1; schedule(); });
+  // Re-renders of the list: the row memo's MutationObserver on <body> (content/row-memo.js)
+  // while the list route is shown and the help is on (a 500-row render makes many records; each
+  // batch only moves the refresh's due time).
+  const changed = () => schedule();
   let observing = false;
   function follow() {
     const want = onList() && enabled && Boolean(document.body);
-    if (want && !observing) observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-    if (!want && observing) observer.disconnect();
+    if (want !== observing) Memo.follow(changed, want);
     observing = want;
   }
 
   // Pins follow the page's scrolling and resizing (one placement per frame).
   let frame = 0;
-  const placeSoon = () => { if (!frame && pins.length) frame = requestAnimationFrame(() => { frame = 0; place(); }); };
+  const placeSoon = () => { if (!frame && pins.size) frame = requestAnimationFrame(() => { frame = 0; place(); }); };
   window.addEventListener('scroll', placeSoon, { capture: true, passive: true });
   window.addEventListener('resize', placeSoon, { passive: true });
 
   // A decrypt the worker recorded (it tells the tabs that asked), the settings changed, a
   // decrypt answer or a 查看 click seen, the tab shown again: ask again.
-  R.onCommand('listHelp.refresh', () => { schedule(0, true); return null; });
+  // The worker's pushes come in bursts (two reports per 查看 click, clicks one after another):
+  // a burst is one question and one redraw, PUSH_MS after its last push.
+  R.onCommand('listHelp.refresh', () => { schedule(PUSH_MS, true); return null; });
   R.onHook('decrypt', () => schedule(800, true));
   document.addEventListener('click', (e) => {
     const el = e.target?.nodeType === 1 ? e.target : e.target?.parentElement;

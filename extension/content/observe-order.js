@@ -8,7 +8,8 @@
 // the list's package IDs and statuses, which the bridge gives the tab's `orderPage` listeners.
 (() => {
   const R = globalThis.RedShip;
-  if (!R) return;
+  const Memo = globalThis.RedShipRowMemo;
+  if (!R || !Memo) return;
   let chain = Promise.resolve();
 
   // The shop name shows in the page's top bar; the first answer can arrive before it renders.
@@ -48,10 +49,16 @@
   let unreadSince = 0;
   let told = false;
   const onList = () => location.pathname.startsWith(site.routes.orderListPrefix);
+  // The table's IDs are read again only when the page changed since (content/row-memo.js).
+  let shown = { table: null, version: null, ids: [] };
   function shownIds() {
     const table = document.querySelector(site.dom.table);
     if (!table) return [];
-    return [...new Set(table.textContent.match(new RegExp(site.packageIdPattern, 'g')) || [])];
+    const version = Memo.version();
+    if (version === null || table !== shown.table || version !== shown.version) {
+      shown = { table, version, ids: [...new Set(table.textContent.match(new RegExp(site.packageIdPattern, 'g')) || [])] };
+    }
+    return shown.ids;
   }
   // The third "waiting to ship" signal: which rows of the list show a 发货 control. Each row's
   // package ID and that one fact (nothing else from the row; the selectors are the profile's, via
@@ -64,18 +71,39 @@
   // reporting them during a run would read the whole snapshot in the worker every few seconds.
   const shippedHere = new Set();
   let lastScan = new Map();
+  /** [{id, ship}] of the list's rows showing one package ID, as ship-dom's `listRows` and
+   *  `shipControl` read them; a row is read again only when it changed (content/row-memo.js). */
+  function listFacts(D) {
+    const out = [];
+    const memoOf = Memo.reader();
+    for (const table of document.querySelectorAll(site.dom.table)) {
+      for (const row of table.querySelectorAll(site.dom.row)) {
+        const memo = memoOf(row);
+        const fact = (memo.order ??= readRow(D, row, memo));
+        if (fact) out.push(fact);
+      }
+    }
+    return out;
+  }
+  /** {id, ship} of a row, or false (no cell, or not exactly one package ID). */
+  function readRow(D, row, memo) {
+    const { ids } = Memo.text(memo, row);
+    if (ids.length !== 1 || !row.querySelector('td')) return false;
+    return { id: ids[0], ship: Boolean(D.shipControl(row)) };
+  }
+  /** Sends what changed; returns the rows' facts (package ID → 发货 shown), or null. */
   function scanRows() {
     const D = globalThis.RedShipShipDom;
     if (!D || !onList() || R.listsReading() > 0) {
       lastScan = new Map();
-      return;
+      return null;
     }
     const now = new Map();
-    for (const { row, ids } of D.listRows()) if (ids.length === 1) now.set(ids[0], Boolean(D.shipControl(row)));
+    for (const { id, ship } of listFacts(D)) now.set(id, ship);
     const rows = [...now].filter(([id, ship]) => read.has(id) && lastScan.get(id) === ship && rowsSent.get(id) !== ship && (ship || !shippedHere.has(id)))
       .slice(0, 2000).map(([packageId, shipControl]) => ({ packageId, shipControl }));
     lastScan = now;
-    if (!rows.length) return;
+    if (!rows.length) return now;
     for (const r of rows) rowsSent.set(r.packageId, r.shipControl);
     chain = chain
       .then(async () => R.sendRetrying('order.rows', { shop: await shopName(), rows }))
@@ -83,12 +111,16 @@
         for (const r of rows) if (rowsSent.get(r.packageId) === r.shipControl) rowsSent.delete(r.packageId); // sent again
         console.warn('RedShip: list rows not recorded:', e?.name, e?.message);
       });
+    return now;
   }
 
   setInterval(async () => {
-    scanRows();
-    const ids = onList() ? shownIds() : [];
-    if (!ids.length || ids.some((id) => read.has(id)) || R.listsReading() > 0) {
+    const facts = scanRows();
+    // A row showing a package the worker read settles it: the table's whole text is read (for
+    // the IDs anywhere in it) only when none does.
+    const rowRead = Boolean(facts) && [...facts.keys()].some((id) => read.has(id));
+    const ids = onList() && !rowRead ? shownIds() : [];
+    if (rowRead || !ids.length || ids.some((id) => read.has(id)) || R.listsReading() > 0) {
       unreadSince = 0;
       told = false;
       return;

@@ -1,0 +1,99 @@
+// row-memo: what the content scripts read off the order list's rows, read once per change of a
+// row. A 500-row list is re-read by list-help (after each re-render) and observe-order (every
+// 2 s): reading every row's text each time cost the page tens of milliseconds per render and
+// per decrypt click. Here one MutationObserver, on while an order-list route is shown, drops the
+// memo of a row whenever anything inside it changes (nodes, text, or the attributes the profile's
+// selectors read: class, title, role), so a memo always says what a fresh read would say; the
+// same observer tells list-help that the list changed. Off the list routes nothing is watched
+// and nothing is kept: every read is fresh.
+//
+// Classic script, isolated world; exposes `globalThis.RedShipRowMemo` (no page state, no rules).
+(() => {
+  const site = globalThis.REDSHIP_SITE;
+  if (!site || globalThis.RedShipRowMemo) return;
+  const ROW = site.dom.row;
+  const WATCH = { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['class', 'title', 'role'] };
+  const onList = () => location.pathname.startsWith(site.routes.orderListPrefix);
+
+  let memo = new WeakMap(); // row element → {} the readers fill
+  let batches = 0; // mutation batches seen while watching
+  let observer = null;
+  let observed = null; // the <body> watched
+  const listeners = new Set(); // called after each batch that added, removed or changed text
+
+  /** Drops the memo of every row (and row around it) a record touched; tells the listeners. */
+  function drop(records) {
+    let content = false;
+    let last = null;
+    for (const r of records) {
+      if (r.type !== 'attributes') content = true;
+      if (r.target === last) continue; // a row's patch makes several records on one node
+      last = r.target;
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      for (let row = el?.closest(ROW); row; row = row.parentElement?.closest(ROW)) memo.delete(row);
+    }
+    batches += 1;
+    if (content) for (const fn of listeners) fn();
+  }
+
+  /** True while the memo holds: on a list route, watched, every change so far applied. */
+  function watching() {
+    const body = document.body;
+    if (!onList() || !body) {
+      observer?.disconnect();
+      observer = observed = null;
+      return false;
+    }
+    if (observed !== body) {
+      observer?.disconnect();
+      memo = new WeakMap(); // nothing was watched meanwhile: start over
+      batches += 1;
+      observer = new MutationObserver(drop);
+      observer.observe(body, WATCH);
+      observed = body;
+    } else {
+      const pending = observer.takeRecords(); // changes not delivered yet
+      if (pending.length) drop(pending);
+    }
+    return true;
+  }
+
+  // Leaving the list (the workbench changes routes without loading) stops the watching at once;
+  // coming back with a listener starts it.
+  globalThis.navigation?.addEventListener('currententrychange', () => { if (!onList() || listeners.size) watching(); });
+
+  const fresh = () => ({});
+  const kept = (row) => {
+    let m = memo.get(row);
+    if (!m) memo.set(row, (m = {}));
+    return m;
+  };
+
+  const ID_RE = new RegExp(site.packageIdPattern, 'g');
+
+  globalThis.RedShipRowMemo = Object.freeze({
+    /** What the row's text shows, read once for every reader and kept in its memo `m`:
+     *  {ids: the distinct package IDs in it, masked: whether it holds a `*`}. The text itself
+     *  is not kept (500 rows' texts would stay in memory while the list is shown). */
+    text(m, row) {
+      if (!m.text) {
+        const text = row.textContent || '';
+        m.text = { ids: [...new Set(text.match(ID_RE) || [])], masked: text.includes('*') };
+      }
+      return m.text;
+    },
+    /** For one synchronous read of the list: `of(row)` → the memo object of `row`, where
+     *  readers keep what they read of it under their own key; a new object when the row changed
+     *  (or off the list routes, every time). The route is checked once here, not per row. */
+    reader: () => (watching() ? kept : fresh),
+    /** A number that changes whenever the page may have changed (for reads of more than rows);
+     *  null off the list routes, where nothing is watched. */
+    version: () => (watching() ? batches : null),
+    /** `fn()` after each batch of changes under <body> that added, removed or changed text,
+     *  while on a list route (one observer for every reader); `on` false stops it. */
+    follow(fn, on) {
+      if (on) listeners.add(fn); else listeners.delete(fn);
+      if (on) watching();
+    },
+  });
+})();
