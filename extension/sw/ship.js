@@ -80,9 +80,9 @@ register('ship.import', async (p) => {
   if (p.source === 'paste') req.text = p.text ?? '';
   else req.bytes = fromBase64(p.bytes ?? '');
   if (p.sheet) req.sheet = p.sheet;
-  // Workbooks (.xlsx, .xls and .ods all come as source 'xlsx') are read by the office module,
-  // loaded on first use.
-  const view = p.source === 'xlsx' ? (await office()).shipImport(req) : core.shipImport(req);
+  // Every import (a paste, a CSV, a workbook: .xlsx, .xls and .ods all come as source 'xlsx') is
+  // read by the office module, loaded on first use: the parsers are kept out of the main module.
+  const view = (await office()).shipImport(req);
   return { ...view, listPages: await listSeen(shop) };
 });
 
@@ -90,7 +90,7 @@ register('ship.sheets', async (p) => (await office()).shipSheets({ bytes: fromBa
 
 register('ship.revalidate', async (p) => {
   const shop = await shopOrFail();
-  const view = core.shipRevalidate({ rows: cleanRows(p.rows), ...(await validationContext(shop)) });
+  const view = (await office()).shipRevalidate({ rows: cleanRows(p.rows), ...(await validationContext(shop)) });
   return { ...view, listPages: await listSeen(shop) };
 });
 
@@ -279,7 +279,8 @@ register('ship.start', async (p) => {
     }
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const { pace } = await paceSettings();
-    const planned = core.shipFillPlan({ runId, mode: p.mode, rows: cleanRows(p.rows), pace, nowMs: Date.now(), ...(await validationContext(contact.shop)) });
+    // The plan validates the rows once more: the office module's, as the import and the preview.
+    const planned = (await office()).shipFillPlan({ runId, mode: p.mode, rows: cleanRows(p.rows), pace, nowMs: Date.now(), ...(await validationContext(contact.shop)) });
     const view = core.shipJournalApply({ run: planned, event: { type: 'start' }, nowMs: Date.now() });
     // `start` on a fresh run hands out its first item: keep the run started but unassigned,
     // the content script asks `next` itself and gets that same item again (phase opening).

@@ -1,5 +1,5 @@
-//! The transit export's boundary, shared because the CSV export lives in the main module and
-//! the XLSX export in the office module: one conversion path, each module passing its exporter.
+//! The transit export's boundary: one conversion path for the office module's CSV and XLSX
+//! exports, each passing its exporter.
 
 use redship_core::transit::collect::TransitSnapshot;
 use redship_core::transit::routes::RouteBook;
@@ -40,14 +40,14 @@ pub fn export_with(
 /// The export request's `nowMs` (file name, XLSX creation time). The request is the core's plus
 /// this, read apart rather than through a `#[serde(flatten)]` wrapper, whose buffering code
 /// would cost more than this. Saturating cast: nonsense times only give odd file names.
-pub fn export_now_ms(request: &JsValue) -> Result<i64, JsValue> {
+fn export_now_ms(request: &JsValue) -> Result<i64, JsValue> {
     let now_ms = js_sys::Reflect::get(request, &"nowMs".into()).ok().and_then(|v| v.as_f64());
     let now_ms = now_ms.ok_or_else(|| js_error("RequestError", "missing field `nowMs` (a number, epoch ms)"))?;
     Ok(now_ms as i64)
 }
 
 /// `{bytes: Uint8Array, fileName, mime, rows, packages, packageIds}` of a produced file.
-pub fn export_file_out(file: &ExportFile) -> Result<JsValue, JsValue> {
+fn export_file_out(file: &ExportFile) -> Result<JsValue, JsValue> {
     let out = to_js(file)?;
     js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(file.bytes.as_slice()))
         .map_err(|_| js_error("ViewError", "cannot attach the file bytes"))?;

@@ -1,7 +1,7 @@
 //! The office module in wasm: workbooks (written by rust_xlsxwriter, an independent writer)
 //! read into the same preview the main module gives, `.xls` and `.ods` (xlwt's and odfpy's, from
-//! tests/fixtures) read by calamine in wasm, damaged files refused with advice, and the
-//! XLSX export — really running here proves it never touches the (missing) system clock on
+//! tests/fixtures) read by calamine in wasm, damaged files refused with advice, and the CSV and
+//! XLSX exports — really running here proves it never touches the (missing) system clock on
 //! wasm32-unknown-unknown. Runs in node and, with
 //! `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
 #![cfg(target_arch = "wasm32")]
@@ -101,19 +101,25 @@ fn errors_are_named() {
     assert_eq!(error_name(&bad_shape.expect_err("no snapshot")), "RequestError");
 }
 
-#[wasm_bindgen_test]
-fn xlsx_export_runs_in_wasm() {
+/// One package's snapshot as the worker's `TransitLive.exportPart` gives it: ingested (and
+/// masked) by the core; the buyer's remark holds a phone number, the product name a formula.
+fn exported_part() -> JsValue {
     let package = r#"{"packageId":"P2026112100000001","orderId":"O1","paidAt":1795233599000,"status":4,"statusDesc":"待发货",
-        "userInfo":{"receiver":"张三丰","phone":"13812345678","address":"广东省深圳市南山区科技园路1号","buyerRemark":""},
-        "skus":[{"skuId":"S1","name":"杯子","spec":"白","quantity":2}]}"#;
+        "userInfo":{"receiver":"张三丰","phone":"13812345678","address":"广东省深圳市南山区科技园路1号","buyerRemark":"电话13912345678"},
+        "skus":[{"skuId":"S1","name":"=杯子","spec":"白","quantity":2}]}"#;
     let answer = format!(r#"{{"code":0,"success":true,"msg":"","data":{{"total":1,"packages":[{package}]}}}}"#);
-    // The snapshot as the worker stores it: ingested (and masked) by the core.
     let req = IngestRequest { shop_id: "shop1".into(), answer: serde_json::from_str(&answer).expect("answer") };
     let profile = redship_core::order::SiteProfile::from_json(include_str!("../../../extension/site-profile.json"))
         .expect("the shipped profile");
     let (snapshot, _) = ingest(None, &req, &profile, NOW as i64).expect("ingest");
     let snapshot = js(&serde_json::to_string(&snapshot).expect("snapshot"));
     assert!(!JSON::stringify(&snapshot).expect("json").as_string().unwrap_or_default().contains("13812345678"));
+    snapshot
+}
+
+#[wasm_bindgen_test]
+fn xlsx_export_runs_in_wasm() {
+    let snapshot = exported_part();
     let xlsx = redship_office::transit_export_xlsx(
         snapshot,
         JsValue::NULL,
@@ -126,6 +132,24 @@ fn xlsx_export_runs_in_wasm() {
     assert_eq!(&bytes.to_vec()[..2], b"PK");
     assert_eq!(get(&xlsx, "packages").as_f64(), Some(1.0));
     assert!(get(&xlsx, "fileName").as_string().unwrap_or_default().ends_with(".xlsx"));
+}
+
+/// The CSV export (moved here from the main module: exports are rare): UTF-8 with BOM, a formula
+/// made harmless, no plaintext buyer data; an unknown template is an `ExportError`.
+#[wasm_bindgen_test]
+fn csv_export_runs_in_wasm() {
+    let now = js(&format!(r#"{{"nowMs":{NOW}}}"#));
+    let csv = redship_office::transit_export_csv(exported_part(), JsValue::NULL, JsValue::NULL, now).expect("csv");
+    let bytes: Uint8Array = get(&csv, "bytes").dyn_into().expect("Uint8Array");
+    let bytes = bytes.to_vec();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+    assert!(text.starts_with("包裹号,"), "{text}");
+    assert!(text.contains("'=杯子") && !text.contains("13912345678"), "{text}");
+    assert!(get(&csv, "fileName").as_string().unwrap_or_default().ends_with(".csv"));
+    let req = js(&format!(r#"{{"nowMs":{NOW},"templateId":"nope"}}"#));
+    let err = redship_office::transit_export_csv(exported_part(), JsValue::NULL, JsValue::NULL, req);
+    assert_eq!(error_name(&err.expect_err("unknown template")), "ExportError");
 }
 
 /// The backup file, written here, is the core's format: the core reads it back with the same

@@ -6,7 +6,7 @@
 // Records: `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v, updatedAtMs,
 // packages: [{packageId, waiting, unclear?}]} — IDs and status only (the core's reading of each),
 // a fallback under the orders domain's knownOrders (which wins where both know an order).
-import { core } from '../core.js';
+import { core, office } from '../core.js';
 import { register, broadcast } from '../router.js';
 import * as store from '../store.js';
 import * as order from '../order.js';
@@ -29,7 +29,8 @@ export async function validationContext(shop, used) {
   }
   // Which source wins is the core's rule (the orders domain's); the filler also checks the
   // row's 发货 button before acting, so an order shipped since the list was read is skipped.
-  const { knownOrders } = core.shipKnownOrders(seen?.packages ?? null, known ?? null);
+  // Only validation (in the office module: import, preview, plan) reads this context.
+  const { knownOrders } = (await office()).shipKnownOrders(seen?.packages ?? null, known ?? null);
   const couriers = (await store.get(couriersKey(shop)))?.couriers || [];
   return {
     knownOrders,
