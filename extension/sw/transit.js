@@ -116,7 +116,8 @@ for (const [type, fn, arg] of [
   ['transit.templateSelect', 'transitTemplateSelect', (p) => ({ id: p.id })],
 ]) {
   register(type, async (payload) => {
-    const out = core[fn]((await store.get(TEMPLATES)) ?? null, arg(payload));
+    // Template edits are rare: the office module's (the main module only shows the templates).
+    const out = (await office())[fn]((await store.get(TEMPLATES)) ?? null, arg(payload));
     await store.put({ [TEMPLATES]: stamp(out.templates) });
     broadcast('transit-templates');
     return out.view;

@@ -1,9 +1,9 @@
 //! The office module in wasm: workbooks (written by rust_xlsxwriter, an independent writer)
 //! read into the same preview the main module gives, `.xls` and `.ods` (xlwt's and odfpy's, from
-//! tests/fixtures) read by calamine in wasm, damaged files refused with advice, and the CSV and
-//! XLSX exports — really running here proves it never touches the (missing) system clock on
-//! wasm32-unknown-unknown. Runs in node and, with
-//! `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
+//! tests/fixtures) read by calamine in wasm, damaged files refused with advice, the CSV and XLSX
+//! exports (really running here proves they never touch the missing system clock on
+//! wasm32-unknown-unknown), the template edits, the backup file and the reports. Runs in node
+//! and, with `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Reflect, Uint8Array, JSON};
@@ -153,8 +153,9 @@ fn csv_export_runs_in_wasm() {
 }
 
 /// The backup file, written here, is the core's format: the core reads it back with the same
-/// passphrase and refuses another; a bad request is a `RequestError`, bad randomness a
-/// `VaultError` with its `code`.
+/// passphrase and refuses another, and so does this module's `vaultBackupOpen`; a bad request
+/// is a `RequestError`, bad randomness, a wrong passphrase or no backup a `VaultError` with its
+/// `code`.
 #[wasm_bindgen_test]
 fn backup_file_is_written_by_the_office_module() {
     let req = js(r#"{"records": [{"key": "quota/s/2026-11-21", "writtenMs": 3, "value": {"v": 1}}],
@@ -170,6 +171,25 @@ fn backup_file_is_written_by_the_office_module() {
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("Randomness"));
     let bad = redship_office::vault_backup_export(js(r#"{"records": 5}"#), &random).unwrap_err();
     assert_eq!(get(&bad, "name").as_string().as_deref(), Some("RequestError"));
+    // Opened here too, with its own passphrase, for the main module's `VaultSession.restore`.
+    let open = |text: &str, pass: &str| {
+        let req = js(r#"{}"#);
+        Reflect::set(&req, &"text".into(), &text.into()).expect("set");
+        Reflect::set(&req, &"passphrase".into(), &pass.into()).expect("set");
+        redship_office::vault_backup_open(req)
+    };
+    let opened = open(&text, "backup pass").expect("opened");
+    assert_eq!(get(&opened, "createdMs").as_f64(), Some(4.0));
+    assert_eq!(get(&opened, "records.0.key").as_string().as_deref(), Some("quota/s/2026-11-21"));
+    assert_eq!(get(&opened, "records.0.value.v").as_f64(), Some(1.0));
+    assert_eq!(
+        get(&open(&text, "wrong pass!").expect_err("wrong"), "code").as_string().as_deref(),
+        Some("WrongPassphrase")
+    );
+    assert_eq!(
+        get(&open("not a backup", "x").expect_err("no backup"), "code").as_string().as_deref(),
+        Some("BadBackup")
+    );
 }
 
 /// The fill report's CSV, from a run record as the worker holds it: headers in the language
@@ -198,4 +218,33 @@ fn fill_report_csv_is_written_by_the_office_module() {
     assert!(redship_office::ship_report_csv(zh).expect("csv").contains("运单号"));
     let bad = redship_office::ship_report_csv(js("{}")).unwrap_err();
     assert_eq!(get(&bad, "name").as_string().as_deref(), Some("RequestError"));
+}
+
+/// The export templates' edits (rare, so here): a saved template is selected and in the view, a
+/// delete falls back to the default, an unknown one is an `ExportError`.
+#[wasm_bindgen_test]
+fn template_edits_answer_the_record_and_its_view() {
+    let mine = js(r#"{"id": "mine", "name": "我的", "columns": [{"field": "packageId", "header": "包裹"}]}"#);
+    let saved = redship_office::transit_template_save(JsValue::NULL, mine).expect("saved");
+    assert_eq!(get(&saved, "view.selected").as_string().as_deref(), Some("mine"));
+    assert_eq!(get(&saved, "view.fields.0.labelEn").as_string().as_deref(), Some("Package ID"));
+    let book = get(&saved, "templates");
+    assert_eq!(get(&book, "selected").as_string().as_deref(), Some("mine"));
+    let picked = redship_office::transit_template_select(book.clone(), js(r#"{"id": "mine"}"#)).expect("selected");
+    assert_eq!(get(&picked, "view.selected").as_string().as_deref(), Some("mine"));
+    let gone = redship_office::transit_template_delete(book.clone(), js(r#"{"id": "mine"}"#)).expect("deleted");
+    assert_ne!(get(&gone, "view.selected").as_string().as_deref(), Some("mine"));
+    let unknown = redship_office::transit_template_select(book, js(r#"{"id": "nope"}"#)).expect_err("unknown");
+    assert_eq!(error_name(&unknown), "ExportError");
+}
+
+/// The self-check's diagnostic report (asked for by a button, so here): the versions it names;
+/// an input of the wrong shape is a `SelfCheckError`.
+#[wasm_bindgen_test]
+fn selfcheck_report_is_written_by_the_office_module() {
+    let input = js(r#"{"profileVersion": 7, "coreVersion": "0.2.0"}"#);
+    let text = redship_office::selfcheck_report(input, NOW).expect("report");
+    assert!(text.contains("core: 0.2.0 · site profile: v7"), "{text}");
+    let bad = redship_office::selfcheck_report(js("5"), NOW).expect_err("not an input");
+    assert_eq!(error_name(&bad), "SelfCheckError");
 }
