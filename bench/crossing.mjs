@@ -90,7 +90,8 @@ function payloads() {
   const shop = '小红薯的杂货铺';
   return {
     orderIngest: (m) => {
-      const profile = new m.SiteProfile(site);
+      // The kept JSON-text build reads the profile's text; this tree's, the object.
+      const profile = new m.SiteProfile(m.TransitLive ? JSON.parse(site) : site);
       const text = JSON.stringify(page(2));
       if (!m.TransitLive) {
         // The kept JSON-text build predates the live handle: its stateless call, same work.

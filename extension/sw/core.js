@@ -26,7 +26,7 @@ export const ready = initWasm({ module_or_path: chrome.runtime.getURL('pkg/redsh
     // The site profile's order part, read once: the core reads every answer the page receives
     // through it. A profile the core refuses fails only the calls that need it, by name.
     try {
-      siteHandle = new wasm.SiteProfile(JSON.stringify(profile));
+      siteHandle = new wasm.SiteProfile(profile);
     } catch (e) {
       siteError = e;
       console.error('RedShip: the site profile could not be read', e);

@@ -11,7 +11,8 @@ const NOW: f64 = 1_795_233_600_000.0;
 
 /// The site profile RedShip ships, as the worker builds it.
 fn site() -> redship_wasm::SiteProfile {
-    redship_wasm::SiteProfile::new(include_str!("../../../extension/site-profile.json")).expect("the shipped profile")
+    redship_wasm::SiteProfile::new(js(include_str!("../../../extension/site-profile.json")))
+        .expect("the shipped profile")
 }
 
 fn js(json: &str) -> JsValue {
@@ -62,7 +63,8 @@ fn live_two() -> redship_wasm::TransitLive {
 
 #[wasm_bindgen_test]
 fn a_profile_that_cannot_be_read_is_a_profile_error() {
-    let err: js_sys::Error = redship_wasm::SiteProfile::new("{}").err().expect("refused").dyn_into().expect("Error");
+    let err: js_sys::Error =
+        redship_wasm::SiteProfile::new(js("{}")).err().expect("refused").dyn_into().expect("Error");
     assert_eq!(String::from(err.name()), "ProfileError");
     assert_eq!(site().version(), 2);
 }
