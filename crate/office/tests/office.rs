@@ -6,7 +6,7 @@
 //! and, with `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Reflect, Uint8Array, JSON};
+use js_sys::{Array, Reflect, Uint8Array, JSON};
 use redship_core::transit::collect::{ingest, IngestRequest};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -247,4 +247,26 @@ fn selfcheck_report_is_written_by_the_office_module() {
     assert!(text.contains("core: 0.2.0 · site profile: v7"), "{text}");
     let bad = redship_office::selfcheck_report(js("5"), NOW).expect_err("not an input");
     assert_eq!(error_name(&bad), "SelfCheckError");
+}
+
+/// The quota's problems log (merged here: only when a problem was found): the same problem again
+/// adds nothing (null, no write), a new one is appended, a stored log that cannot be read is
+/// started afresh, and problems of the wrong shape are a `QuotaError`.
+#[wasm_bindgen_test]
+fn problems_log_lists_a_problem_once_and_starts_afresh_from_junk() {
+    let found = js(r#"[{"kind": "other", "record": "quota/s1/2026-11-21", "message": "bad", "action": "reset"}]"#);
+    let log = redship_office::quota_merge_problems(JsValue::NULL, found.clone(), NOW).expect("merged");
+    let items = Array::from(&get(&log, "items"));
+    assert_eq!(items.length(), 1);
+    assert_eq!(get(&items.get(0), "record").as_string().as_deref(), Some("quota/s1/2026-11-21"));
+    assert_eq!(get(&items.get(0), "atMs").as_f64(), Some(NOW));
+    let stored = js(&JSON::stringify(&log).expect("json").as_string().expect("text"));
+    assert!(redship_office::quota_merge_problems(stored.clone(), found, NOW + 1.0).expect("merged").is_null());
+    let other = js(r#"[{"record": "quota/s1/2026-11-22", "message": "worse", "action": "removed"}]"#);
+    let log = redship_office::quota_merge_problems(stored, other.clone(), NOW + 2.0).expect("merged");
+    assert_eq!(Array::from(&get(&log, "items")).length(), 2);
+    let fresh = redship_office::quota_merge_problems(js(r#""junk""#), other, NOW).expect("merged");
+    assert_eq!(Array::from(&get(&fresh, "items")).length(), 1);
+    let bad = redship_office::quota_merge_problems(JsValue::NULL, js("[5]"), NOW).expect_err("not problems");
+    assert_eq!(error_name(&bad), "QuotaError");
 }

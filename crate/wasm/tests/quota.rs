@@ -188,24 +188,3 @@ fn ledgers_cross_as_text() {
     assert_eq!(name, "QuotaError");
     assert!(message.starts_with("quota request: "), "{message}");
 }
-
-/// The problems log crosses as a typed record: the same problem again adds nothing (null, no
-/// write), a new one is appended, and a stored log that cannot be read is started afresh.
-#[wasm_bindgen_test]
-fn problems_log_lists_a_problem_once_and_starts_afresh_from_junk() {
-    let found = parse(r#"[{"kind": "other", "record": "quota/s1/2026-11-21", "message": "bad", "action": "reset"}]"#);
-    let log = redship_wasm::quota_merge_problems(JsValue::NULL, found.clone(), NOON).expect("merged");
-    let items = Array::from(&get(&log, "items"));
-    assert_eq!(items.length(), 1);
-    assert_eq!(get(&items.get(0), "record").as_string().as_deref(), Some("quota/s1/2026-11-21"));
-    assert_eq!(get(&items.get(0), "atMs").as_f64(), Some(NOON));
-    let stored = parse(&JSON::stringify(&log).expect("json").as_string().expect("text"));
-    assert!(redship_wasm::quota_merge_problems(stored.clone(), found, NOON + 1.0).expect("merged").is_null());
-    let other = parse(r#"[{"record": "quota/s1/2026-11-22", "message": "worse", "action": "removed"}]"#);
-    let log = redship_wasm::quota_merge_problems(stored, other.clone(), NOON + 2.0).expect("merged");
-    assert_eq!(Array::from(&get(&log, "items")).length(), 2);
-    let fresh = redship_wasm::quota_merge_problems(parse(r#""junk""#), other, NOON).expect("merged");
-    assert_eq!(Array::from(&get(&fresh, "items")).length(), 1);
-    let bad = redship_wasm::quota_merge_problems(JsValue::NULL, parse("[5]"), NOON).expect_err("not problems");
-    assert_eq!(error_name(bad).0, "QuotaError");
-}
