@@ -5,7 +5,9 @@
 // are measured in the same run:
 //   - orderIngest: a 500-row list page (the replica's seen shape) into a snapshot of 500 (the live
 //     handle opened from the stored record, the page taken, the change record handed out);
-//   - shipImport: the import row's 10,000-row CSV with its full context, result crossing out;
+//   - shipImport: the import row's 10,000-row CSV with its full context, result crossing out (in
+//     this tree the office module's: every import is read there; the JSON-text build had it in
+//     its main module);
 //   - quotaDashboard: 30 days of ledgers (18 decrypts a day), as the popup asks at every open.
 // Also the size of each main module (wasm-opt -Oz as build.sh, gzip -9). Figures go to
 // README.md, "Dependencies and why".
@@ -39,21 +41,31 @@ function build(name) {
   const run = (cmd, args) => execFileSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   const dir = DIRS[name];
   mkdirSync(dir, { recursive: true });
-  run('cargo', ['build', '-p', 'redship-wasm', '--release', '--target', 'wasm32-unknown-unknown', '--quiet']);
-  const raw = join(dir, 'redship_wasm.wasm');
-  copyFileSync(join(ROOT, 'target/wasm32-unknown-unknown/release/redship_wasm.wasm'), raw);
-  run('wasm-bindgen', ['--target', 'web', '--out-dir', dir, '--no-typescript', raw]);
-  const bg = join(dir, 'redship_wasm_bg.wasm');
-  run(join(ROOT, 'node_modules/.bin/wasm-opt'), [...OPT_FLAGS, bg, '-o', bg]);
+  // This tree's office module too (the import lives there); one package per cargo call, as in
+  // build.sh, so the main module does not get the core's `office` feature.
+  for (const crate of name === 'swb' ? ['redship_wasm', 'redship_office'] : ['redship_wasm']) {
+    run('cargo', ['build', '-p', crate.replace('_', '-'), '--release', '--target', 'wasm32-unknown-unknown', '--quiet']);
+    const raw = join(dir, `${crate}.wasm`);
+    copyFileSync(join(ROOT, `target/wasm32-unknown-unknown/release/${crate}.wasm`), raw);
+    run('wasm-bindgen', ['--target', 'web', '--out-dir', dir, '--no-typescript', raw]);
+    const bg = join(dir, `${crate}_bg.wasm`);
+    run(join(ROOT, 'node_modules/.bin/wasm-opt'), [...OPT_FLAGS, bg, '-o', bg]);
+  }
+}
+
+async function instance(dir, crate) {
+  const m = await import(pathToFileURL(join(dir, `${crate}.js`)).href);
+  const bytes = readFileSync(join(dir, `${crate}_bg.wasm`));
+  m.initSync({ module: bytes });
+  m.init();
+  return { m, bytes };
 }
 
 async function load(name) {
   const dir = DIRS[name];
-  const m = await import(pathToFileURL(join(dir, 'redship_wasm.js')).href);
-  const bytes = readFileSync(join(dir, 'redship_wasm_bg.wasm'));
-  m.initSync({ module: bytes });
-  m.init();
-  return { m, gz: gzipSync(bytes, { level: 9 }).length, raw: bytes.length };
+  const { m, bytes } = await instance(dir, 'redship_wasm');
+  const office = existsSync(join(dir, 'redship_office.js')) ? (await instance(dir, 'redship_office')).m : null;
+  return { m, office, gz: gzipSync(bytes, { level: 9 }).length, raw: bytes.length };
 }
 
 const NOW = Date.UTC(2026, 10, 23, 4, 0, 0);
@@ -78,7 +90,8 @@ function payloads() {
   const shop = '小红薯的杂货铺';
   return {
     orderIngest: (m) => {
-      const profile = new m.SiteProfile(site);
+      // The kept JSON-text build reads the profile's text; this tree's, the object.
+      const profile = new m.SiteProfile(m.TransitLive ? JSON.parse(site) : site);
       const text = JSON.stringify(page(2));
       if (!m.TransitLive) {
         // The kept JSON-text build predates the live handle: its stateless call, same work.
@@ -101,9 +114,10 @@ function payloads() {
         return { out, writes };
       };
     },
-    shipImport: (m) => () => {
-      // The kept JSON-text build predates the rename of `trackingImport` to `shipImport`.
-      const out = (m.shipImport ?? m.trackingImport)({ source: 'csv', bytes: csv.bytes.slice(), knownOrders: csv.knownOrders,
+    shipImport: (m, office) => () => {
+      // The kept JSON-text build predates the rename of `trackingImport` to `shipImport`, and
+      // the move of the import to the office module.
+      const out = (m.shipImport ?? m.trackingImport ?? office.shipImport)({ source: 'csv', bytes: csv.bytes.slice(), knownOrders: csv.knownOrders,
         usedNumbers: csv.context.usedNumbers, couriers: csv.context.couriers });
       if (!out || typeof out !== 'object') throw new Error('shipImport gave nothing');
       return out;
@@ -146,7 +160,7 @@ async function main() {
   const out = { size: {}, speed: {} };
   for (const [k, v] of Object.entries(mods)) out.size[k] = { gzKB: +(v.gz / 1000).toFixed(1), rawKB: +(v.raw / 1000).toFixed(1) };
   for (const [name, make] of Object.entries(payloads())) {
-    const calls = { json: make(mods.json.m), swb: make(mods.swb.m) };
+    const calls = { json: make(mods.json.m, mods.json.office), swb: make(mods.swb.m, mods.swb.office) };
     // Warm up both, and check they answer the same.
     if (JSON.stringify(calls.json()) !== JSON.stringify(calls.swb())) throw new Error(`${name}: the two crossings answer differently`);
     const times = { json: [], swb: [] };

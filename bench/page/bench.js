@@ -29,8 +29,9 @@ function office() {
   return officePromise;
 }
 
-/** The module the service worker imports `kind` with: workbooks go to the office module. */
-const importer = (kind) => (kind === 'xlsx' ? office() : core());
+/** The module the service worker imports `kind` with: every import (a CSV, a workbook) is read by
+ *  the office module. */
+const importer = (_kind) => office();
 
 async function bytesOf(name) {
   return new Uint8Array(await (await fetch(`data/${name}`)).arrayBuffer());
@@ -133,8 +134,8 @@ async function ping(msg) {
 }
 
 /** Names of the wasm exports (which features have landed). */
-async function exportsList() {
-  const wasm = await core();
+async function exportsList(module = 'core') {
+  const wasm = await (module === 'office' ? office() : core());
   return Object.keys(wasm).filter((k) => typeof wasm[k] === 'function');
 }
 

@@ -1,6 +1,6 @@
 // Row 1 — import: parse and validate 10,000 tracking rows, as CSV and as the same rows in XLSX,
-// with the wasm core (shipImport, called as the service worker calls it: CSV in the main
-// module, XLSX in the office module) against the JS
+// with the wasm core (shipImport, called as the service worker calls it: in the office module,
+// which reads every import) against the JS
 // baseline (bench/baseline/import.js: papaparse or SheetJS, then per-courier regular expressions),
 // both in the same extension page of headless Chromium, same bytes, same context (10,000 orders
 // seen, used numbers, courier list). Before any time counts, both verdict lists (row, package,
@@ -20,7 +20,7 @@ export async function run({ quick = false } = {}) {
   const browser = await launchRaw({ extensions: [ext.redship] });
   try {
     const page = await openHarness(browser.cdp, browser.ids[0]);
-    const exports = await page.call('bench.exportsList()');
+    const exports = await page.call("bench.exportsList('office')");
     if (!exports.includes('shipImport')) {
       return ['csv', 'xlsx'].map((kind) => ({
         id: `import-${kind}`, figure: `Import: 10,000 rows, ${kind.toUpperCase()}`, unit: 'ms', goal: 0.5,
@@ -52,7 +52,7 @@ export async function run({ quick = false } = {}) {
       if (e.ratio <= e.goal) continue;
       const kind = e.id.split('-')[1];
       const expr = `(async () => { const w = await bench.importer('${kind}'); const c = await bench.data('context.json', true); const b = await bench.data('tracking.${kind}'); w.shipImport({ source: '${kind}', bytes: b.slice(), knownOrders: bench.knownForCore(c.knownOrders), usedNumbers: c.usedNumbers, couriers: c.couriers }); })()`;
-      const top = await profileByCrate(ext.redship, expr, 3, kind === 'xlsx' ? 'redship_office' : 'redship_wasm').catch(() => null);
+      const top = await profileByCrate(ext.redship, expr, 3, 'redship_office').catch(() => null);
       if (top) {
         e.profile = top;
         e.why += `. CPU profile of shipImport (self time per run, unoptimised build with names): ${top.map((t) => `${t.what} ${t.ms} ms (${t.share}%)`).join(', ')}`;

@@ -3,8 +3,10 @@
 // every handler; listeners are registered synchronously elsewhere (see sw.js).
 //
 // The core is two modules. `core` (pkg/redship_wasm) is everything the worker does all day and
-// is compiled at every start. `office()` (pkg/redship_office) reads workbooks and writes XLSX: those libraries are most of the code, so they are compiled only when a file
-// needs them (it also writes the other rarely asked files: the backup and the fill report's CSV) (service workers cannot `import()` at run time, so the small glue is imported
+// is compiled at every start. `office()` (pkg/redship_office) reads every import (a paste, a CSV,
+// a workbook) and writes every file (the CSV and XLSX exports, the backup, the fill report's
+// CSV): that code runs only when the user imports or saves a file, so it is compiled only then
+// (service workers cannot `import()` at run time, so the small glue is imported
 // statically and only the wasm is fetched late). The wasm is named by its place in the
 // extension, not relative to this file: the build bundles this file into sw.js.
 import initWasm, * as wasm from '../pkg/redship_wasm.js';
@@ -24,7 +26,7 @@ export const ready = initWasm({ module_or_path: chrome.runtime.getURL('pkg/redsh
     // The site profile's order part, read once: the core reads every answer the page receives
     // through it. A profile the core refuses fails only the calls that need it, by name.
     try {
-      siteHandle = new wasm.SiteProfile(JSON.stringify(profile));
+      siteHandle = new wasm.SiteProfile(profile);
     } catch (e) {
       siteError = e;
       console.error('RedShip: the site profile could not be read', e);
@@ -42,8 +44,8 @@ export const siteVersion = profile.version;
 
 let officeReady = null;
 
-/** The office module's exports (`shipImport`, `shipSheets`, `transitExportXlsx`,
- *  `vaultBackupExport`, `shipReportCsv`),
+/** The office module's exports (`shipImport`, `shipSheets`, `transitExportCsv`,
+ *  `transitExportXlsx`, `vaultBackupExport`, `shipReportCsv`),
  *  loaded on first use; a failed load is retried on the next call. */
 export async function office() {
   officeReady ??= initOffice({ module_or_path: chrome.runtime.getURL('pkg/redship_office_bg.wasm') })

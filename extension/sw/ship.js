@@ -80,9 +80,9 @@ register('ship.import', async (p) => {
   if (p.source === 'paste') req.text = p.text ?? '';
   else req.bytes = fromBase64(p.bytes ?? '');
   if (p.sheet) req.sheet = p.sheet;
-  // Workbooks (.xlsx, .xls and .ods all come as source 'xlsx') are read by the office module,
-  // loaded on first use.
-  const view = p.source === 'xlsx' ? (await office()).shipImport(req) : core.shipImport(req);
+  // Every import (a paste, a CSV, a workbook: .xlsx, .xls and .ods all come as source 'xlsx') is
+  // read by the office module, loaded on first use: the parsers are kept out of the main module.
+  const view = (await office()).shipImport(req);
   return { ...view, listPages: await listSeen(shop) };
 });
 
@@ -91,7 +91,7 @@ register('ship.sheets', async (p) => (await office()).shipSheets({ bytes: fromBa
 register('ship.revalidate', async (p) => {
   const shop = await shopOrFail();
   const rows = cleanRows(p.rows);
-  const view = core.shipRevalidate({ rows, ...(await validationContext(shop, rows)) });
+  const view = (await office()).shipRevalidate({ rows, ...(await validationContext(shop, rows)) });
   return { ...view, listPages: await listSeen(shop) };
 });
 
@@ -281,7 +281,8 @@ register('ship.start', async (p) => {
     const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const { pace } = await paceSettings();
     const rows = cleanRows(p.rows);
-    const planned = core.shipFillPlan({ runId, mode: p.mode, rows, pace, nowMs: Date.now(), ...(await validationContext(contact.shop, rows)) });
+    // The plan validates the rows once more: the office module's, as the import and the preview.
+    const planned = (await office()).shipFillPlan({ runId, mode: p.mode, rows, pace, nowMs: Date.now(), ...(await validationContext(contact.shop, rows)) });
     const view = core.shipJournalApply({ run: planned, event: { type: 'start' }, nowMs: Date.now() });
     // `start` on a fresh run hands out its first item: keep the run started but unassigned,
     // the content script asks `next` itself and gets that same item again (phase opening).

@@ -99,14 +99,11 @@ register('transit.export', async ({ shop, format, templateId, routes: only, pack
   const handle = await requireLive(shop);
   const templates = (await store.get(TEMPLATES)) ?? null;
   const req = { templateId: templateId ?? null, routes: only ?? null, packageIds: packageIds ?? null, nowMs: Date.now() };
-  let file;
-  if (format === 'csv') {
-    file = handle.exportCsv(templates, req);
-  } else {
-    // The office module has no handle: it gets only the packages this file holds.
-    const part = handle.exportPart(req);
-    file = (await office()).transitExportXlsx(part.snapshot, part.routes, templates, req);
-  }
+  // The office module writes both (exports are rare: their writers stay out of the main module);
+  // it has no handle, so it gets only the packages this file holds.
+  const part = handle.exportPart(req);
+  const write = format === 'csv' ? 'transitExportCsv' : 'transitExportXlsx';
+  const file = (await office())[write](part.snapshot, part.routes, templates, req);
   const { bytes, ...meta } = file;
   return { ...meta, base64: toBase64(bytes) };
 });
@@ -119,7 +116,8 @@ for (const [type, fn, arg] of [
   ['transit.templateSelect', 'transitTemplateSelect', (p) => ({ id: p.id })],
 ]) {
   register(type, async (payload) => {
-    const out = core[fn]((await store.get(TEMPLATES)) ?? null, arg(payload));
+    // Template edits are rare: the office module's (the main module only shows the templates).
+    const out = (await office())[fn]((await store.get(TEMPLATES)) ?? null, arg(payload));
     await store.put({ [TEMPLATES]: stamp(out.templates) });
     broadcast('transit-templates');
     return out.view;

@@ -11,7 +11,7 @@
 //     killed mid-replay may replay one event again) and must not call `exclusive()` (the replay
 //     already runs inside the unlocking job).
 // Records: `vault/settings` {v, retentionDays, autoLockMinutes, updatedAtMs}.
-import { core } from './core.js';
+import { office } from './core.js';
 import { register, broadcast } from './router.js';
 import * as engine from './vault/engine.js';
 import { purgeExpired, pruneHistory, touch, idleMinutes, settings, saveSettings } from './vault/upkeep.js';
@@ -65,7 +65,10 @@ async function quarantineList() {
   const info = await engine.vaultInfo();
   const all = await chrome.storage.local.get(null);
   const entries = Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(info.prefixes.quarantine)));
-  return core.vaultQuarantineList(entries);
+  // The list is the office module's (kept out of the main one): loaded only when something was
+  // set aside, so an options page with nothing quarantined does not load it.
+  if (!Object.keys(entries).length) return [];
+  return (await office()).vaultQuarantineList(entries);
 }
 
 const activity = (fn) => async (payload, ctx) => { await touch(); return fn(payload, ctx); };

@@ -20,7 +20,7 @@ pub mod jstext;
 pub mod ship;
 mod ship_preview;
 mod transit;
-pub use transit::{export_err, export_file_out, export_now_ms, export_with, required_snapshot, Exporter};
+pub use transit::{export_err, export_with, required_snapshot, templates_view, Exporter, TemplatesView};
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {

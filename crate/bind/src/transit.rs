@@ -1,11 +1,13 @@
-//! The transit export's boundary, shared because the CSV export lives in the main module and
-//! the XLSX export in the office module: one conversion path, each module passing its exporter.
+//! The transit domain's shared boundary: one conversion path for the office module's CSV and
+//! XLSX exports, each passing its exporter, and the export templates' view (shown by the main
+//! module's `transitTemplates`, answered by the office module's template edits).
 
 use redship_core::transit::collect::TransitSnapshot;
 use redship_core::transit::routes::RouteBook;
 use redship_core::transit::table::{ExportFile, ExportRequest};
-use redship_core::transit::template::TemplateBook;
+use redship_core::transit::template::{self, Template, TemplateBook, FIELDS};
 use redship_core::transit::ExportError;
+use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use crate::{from_js, from_js_large, js_error, to_js};
@@ -40,14 +42,14 @@ pub fn export_with(
 /// The export request's `nowMs` (file name, XLSX creation time). The request is the core's plus
 /// this, read apart rather than through a `#[serde(flatten)]` wrapper, whose buffering code
 /// would cost more than this. Saturating cast: nonsense times only give odd file names.
-pub fn export_now_ms(request: &JsValue) -> Result<i64, JsValue> {
+fn export_now_ms(request: &JsValue) -> Result<i64, JsValue> {
     let now_ms = js_sys::Reflect::get(request, &"nowMs".into()).ok().and_then(|v| v.as_f64());
     let now_ms = now_ms.ok_or_else(|| js_error("RequestError", "missing field `nowMs` (a number, epoch ms)"))?;
     Ok(now_ms as i64)
 }
 
 /// `{bytes: Uint8Array, fileName, mime, rows, packages, packageIds}` of a produced file.
-pub fn export_file_out(file: &ExportFile) -> Result<JsValue, JsValue> {
+fn export_file_out(file: &ExportFile) -> Result<JsValue, JsValue> {
     let out = to_js(file)?;
     js_sys::Reflect::set(&out, &"bytes".into(), &js_sys::Uint8Array::from(file.bytes.as_slice()))
         .map_err(|_| js_error("ViewError", "cannot attach the file bytes"))?;
@@ -68,4 +70,31 @@ pub fn export_err(e: ExportError) -> JsValue {
 pub fn required_snapshot(value: JsValue) -> Result<TransitSnapshot, JsValue> {
     from_js_large::<Option<TransitSnapshot>>(value)?
         .ok_or_else(|| js_error("RequestError", "缺少订单快照（no order snapshot given）"))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FieldView {
+    field: template::Field,
+    header: &'static str,
+    label_en: &'static str,
+}
+
+/// The export templates as the transit page shows them: `{templates: [{id, name, columns:
+/// [{field, header}]}], selected, fields: [{field, header, labelEn}]}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplatesView {
+    templates: Vec<Template>,
+    selected: String,
+    fields: Vec<FieldView>,
+}
+
+/// The view of `book` (the built-in templates with the saved ones).
+pub fn templates_view(book: &TemplateBook) -> TemplatesView {
+    TemplatesView {
+        templates: template::all_templates(book),
+        selected: book.selected.clone(),
+        fields: FIELDS.iter().map(|(field, header, label_en)| FieldView { field: *field, header, label_en }).collect(),
+    }
 }

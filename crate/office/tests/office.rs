@@ -1,12 +1,12 @@
 //! The office module in wasm: workbooks (written by rust_xlsxwriter, an independent writer)
 //! read into the same preview the main module gives, `.xls` and `.ods` (xlwt's and odfpy's, from
-//! tests/fixtures) read by calamine in wasm, damaged files refused with advice, and the
-//! XLSX export — really running here proves it never touches the (missing) system clock on
-//! wasm32-unknown-unknown. Runs in node and, with
-//! `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
+//! tests/fixtures) read by calamine in wasm, damaged files refused with advice, the CSV and XLSX
+//! exports (really running here proves they never touch the missing system clock on
+//! wasm32-unknown-unknown), the template edits, the backup file and the reports. Runs in node
+//! and, with `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Reflect, Uint8Array, JSON};
+use js_sys::{Array, Reflect, Uint8Array, JSON};
 use redship_core::transit::collect::{ingest, IngestRequest};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -101,19 +101,25 @@ fn errors_are_named() {
     assert_eq!(error_name(&bad_shape.expect_err("no snapshot")), "RequestError");
 }
 
-#[wasm_bindgen_test]
-fn xlsx_export_runs_in_wasm() {
+/// One package's snapshot as the worker's `TransitLive.exportPart` gives it: ingested (and
+/// masked) by the core; the buyer's remark holds a phone number, the product name a formula.
+fn exported_part() -> JsValue {
     let package = r#"{"packageId":"P2026112100000001","orderId":"O1","paidAt":1795233599000,"status":4,"statusDesc":"待发货",
-        "userInfo":{"receiver":"张三丰","phone":"13812345678","address":"广东省深圳市南山区科技园路1号","buyerRemark":""},
-        "skus":[{"skuId":"S1","name":"杯子","spec":"白","quantity":2}]}"#;
+        "userInfo":{"receiver":"张三丰","phone":"13812345678","address":"广东省深圳市南山区科技园路1号","buyerRemark":"电话13912345678"},
+        "skus":[{"skuId":"S1","name":"=杯子","spec":"白","quantity":2}]}"#;
     let answer = format!(r#"{{"code":0,"success":true,"msg":"","data":{{"total":1,"packages":[{package}]}}}}"#);
-    // The snapshot as the worker stores it: ingested (and masked) by the core.
     let req = IngestRequest { shop_id: "shop1".into(), answer: serde_json::from_str(&answer).expect("answer") };
     let profile = redship_core::order::SiteProfile::from_json(include_str!("../../../extension/site-profile.json"))
         .expect("the shipped profile");
     let (snapshot, _) = ingest(None, &req, &profile, NOW as i64).expect("ingest");
     let snapshot = js(&serde_json::to_string(&snapshot).expect("snapshot"));
     assert!(!JSON::stringify(&snapshot).expect("json").as_string().unwrap_or_default().contains("13812345678"));
+    snapshot
+}
+
+#[wasm_bindgen_test]
+fn xlsx_export_runs_in_wasm() {
+    let snapshot = exported_part();
     let xlsx = redship_office::transit_export_xlsx(
         snapshot,
         JsValue::NULL,
@@ -128,9 +134,28 @@ fn xlsx_export_runs_in_wasm() {
     assert!(get(&xlsx, "fileName").as_string().unwrap_or_default().ends_with(".xlsx"));
 }
 
+/// The CSV export (moved here from the main module: exports are rare): UTF-8 with BOM, a formula
+/// made harmless, no plaintext buyer data; an unknown template is an `ExportError`.
+#[wasm_bindgen_test]
+fn csv_export_runs_in_wasm() {
+    let now = js(&format!(r#"{{"nowMs":{NOW}}}"#));
+    let csv = redship_office::transit_export_csv(exported_part(), JsValue::NULL, JsValue::NULL, now).expect("csv");
+    let bytes: Uint8Array = get(&csv, "bytes").dyn_into().expect("Uint8Array");
+    let bytes = bytes.to_vec();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+    assert!(text.starts_with("包裹号,"), "{text}");
+    assert!(text.contains("'=杯子") && !text.contains("13912345678"), "{text}");
+    assert!(get(&csv, "fileName").as_string().unwrap_or_default().ends_with(".csv"));
+    let req = js(&format!(r#"{{"nowMs":{NOW},"templateId":"nope"}}"#));
+    let err = redship_office::transit_export_csv(exported_part(), JsValue::NULL, JsValue::NULL, req);
+    assert_eq!(error_name(&err.expect_err("unknown template")), "ExportError");
+}
+
 /// The backup file, written here, is the core's format: the core reads it back with the same
-/// passphrase and refuses another; a bad request is a `RequestError`, bad randomness a
-/// `VaultError` with its `code`.
+/// passphrase and refuses another, and so does this module's `vaultBackupOpen`; a bad request
+/// is a `RequestError`, bad randomness, a wrong passphrase or no backup a `VaultError` with its
+/// `code`.
 #[wasm_bindgen_test]
 fn backup_file_is_written_by_the_office_module() {
     let req = js(r#"{"records": [{"key": "quota/s/2026-11-21", "writtenMs": 3, "value": {"v": 1}}],
@@ -146,6 +171,25 @@ fn backup_file_is_written_by_the_office_module() {
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("Randomness"));
     let bad = redship_office::vault_backup_export(js(r#"{"records": 5}"#), &random).unwrap_err();
     assert_eq!(get(&bad, "name").as_string().as_deref(), Some("RequestError"));
+    // Opened here too, with its own passphrase, for the main module's `VaultSession.restore`.
+    let open = |text: &str, pass: &str| {
+        let req = js(r#"{}"#);
+        Reflect::set(&req, &"text".into(), &text.into()).expect("set");
+        Reflect::set(&req, &"passphrase".into(), &pass.into()).expect("set");
+        redship_office::vault_backup_open(req)
+    };
+    let opened = open(&text, "backup pass").expect("opened");
+    assert_eq!(get(&opened, "createdMs").as_f64(), Some(4.0));
+    assert_eq!(get(&opened, "records.0.key").as_string().as_deref(), Some("quota/s/2026-11-21"));
+    assert_eq!(get(&opened, "records.0.value.v").as_f64(), Some(1.0));
+    assert_eq!(
+        get(&open(&text, "wrong pass!").expect_err("wrong"), "code").as_string().as_deref(),
+        Some("WrongPassphrase")
+    );
+    assert_eq!(
+        get(&open("not a backup", "x").expect_err("no backup"), "code").as_string().as_deref(),
+        Some("BadBackup")
+    );
 }
 
 /// The fill report's CSV, from a run record as the worker holds it: headers in the language
@@ -174,4 +218,55 @@ fn fill_report_csv_is_written_by_the_office_module() {
     assert!(redship_office::ship_report_csv(zh).expect("csv").contains("运单号"));
     let bad = redship_office::ship_report_csv(js("{}")).unwrap_err();
     assert_eq!(get(&bad, "name").as_string().as_deref(), Some("RequestError"));
+}
+
+/// The export templates' edits (rare, so here): a saved template is selected and in the view, a
+/// delete falls back to the default, an unknown one is an `ExportError`.
+#[wasm_bindgen_test]
+fn template_edits_answer_the_record_and_its_view() {
+    let mine = js(r#"{"id": "mine", "name": "我的", "columns": [{"field": "packageId", "header": "包裹"}]}"#);
+    let saved = redship_office::transit_template_save(JsValue::NULL, mine).expect("saved");
+    assert_eq!(get(&saved, "view.selected").as_string().as_deref(), Some("mine"));
+    assert_eq!(get(&saved, "view.fields.0.labelEn").as_string().as_deref(), Some("Package ID"));
+    let book = get(&saved, "templates");
+    assert_eq!(get(&book, "selected").as_string().as_deref(), Some("mine"));
+    let picked = redship_office::transit_template_select(book.clone(), js(r#"{"id": "mine"}"#)).expect("selected");
+    assert_eq!(get(&picked, "view.selected").as_string().as_deref(), Some("mine"));
+    let gone = redship_office::transit_template_delete(book.clone(), js(r#"{"id": "mine"}"#)).expect("deleted");
+    assert_ne!(get(&gone, "view.selected").as_string().as_deref(), Some("mine"));
+    let unknown = redship_office::transit_template_select(book, js(r#"{"id": "nope"}"#)).expect_err("unknown");
+    assert_eq!(error_name(&unknown), "ExportError");
+}
+
+/// The self-check's diagnostic report (asked for by a button, so here): the versions it names;
+/// an input of the wrong shape is a `SelfCheckError`.
+#[wasm_bindgen_test]
+fn selfcheck_report_is_written_by_the_office_module() {
+    let input = js(r#"{"profileVersion": 7, "coreVersion": "0.2.0"}"#);
+    let text = redship_office::selfcheck_report(input, NOW).expect("report");
+    assert!(text.contains("core: 0.2.0 · site profile: v7"), "{text}");
+    let bad = redship_office::selfcheck_report(js("5"), NOW).expect_err("not an input");
+    assert_eq!(error_name(&bad), "SelfCheckError");
+}
+
+/// The quota's problems log (merged here: only when a problem was found): the same problem again
+/// adds nothing (null, no write), a new one is appended, a stored log that cannot be read is
+/// started afresh, and problems of the wrong shape are a `QuotaError`.
+#[wasm_bindgen_test]
+fn problems_log_lists_a_problem_once_and_starts_afresh_from_junk() {
+    let found = js(r#"[{"kind": "other", "record": "quota/s1/2026-11-21", "message": "bad", "action": "reset"}]"#);
+    let log = redship_office::quota_merge_problems(JsValue::NULL, found.clone(), NOW).expect("merged");
+    let items = Array::from(&get(&log, "items"));
+    assert_eq!(items.length(), 1);
+    assert_eq!(get(&items.get(0), "record").as_string().as_deref(), Some("quota/s1/2026-11-21"));
+    assert_eq!(get(&items.get(0), "atMs").as_f64(), Some(NOW));
+    let stored = js(&JSON::stringify(&log).expect("json").as_string().expect("text"));
+    assert!(redship_office::quota_merge_problems(stored.clone(), found, NOW + 1.0).expect("merged").is_null());
+    let other = js(r#"[{"record": "quota/s1/2026-11-22", "message": "worse", "action": "removed"}]"#);
+    let log = redship_office::quota_merge_problems(stored, other.clone(), NOW + 2.0).expect("merged");
+    assert_eq!(Array::from(&get(&log, "items")).length(), 2);
+    let fresh = redship_office::quota_merge_problems(js(r#""junk""#), other, NOW).expect("merged");
+    assert_eq!(Array::from(&get(&fresh, "items")).length(), 1);
+    let bad = redship_office::quota_merge_problems(JsValue::NULL, js("[5]"), NOW).expect_err("not problems");
+    assert_eq!(error_name(&bad), "QuotaError");
 }

@@ -4,7 +4,7 @@
 //!
 //! Errors are JS `Error`s named `OrderError` or `ProfileError`.
 
-use crate::boundary::{from_js, js_error, to_js};
+use crate::boundary::{from_js, from_js_named, js_error, to_js};
 use redship_core::order::answer::{self, AnswerKind};
 use redship_core::order::pages;
 use redship_core::order::SiteProfile as CoreSiteProfile;
@@ -37,10 +37,13 @@ pub struct SiteProfile(CoreSiteProfile);
 
 #[wasm_bindgen]
 impl SiteProfile {
-    /// `new SiteProfile(profileJsonText)`.
+    /// `new SiteProfile(profile)`: the profile file as an object (the worker bundles it as JSON
+    /// and the engine parses it; read here through serde-wasm-bindgen, as every request is, so
+    /// this module carries no JSON-text reader for the profile's types).
     #[wasm_bindgen(constructor)]
-    pub fn new(json: &str) -> Result<SiteProfile, JsValue> {
-        CoreSiteProfile::from_json(json).map(SiteProfile).map_err(|e| js_error("ProfileError", e))
+    pub fn new(profile: JsValue) -> Result<SiteProfile, JsValue> {
+        let file = from_js_named(profile, "ProfileError")?;
+        CoreSiteProfile::from_file(file).map(SiteProfile).map_err(|e| js_error("ProfileError", e))
     }
 
     /// The profile file's `version`.

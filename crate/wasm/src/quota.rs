@@ -1,7 +1,9 @@
 //! Bindings for the core's `quota` domain: the decrypt-quota ledger.
 //!
 //! Conversions only. Every failure reaches JS as an `Error` named `QuotaError` (request shape
-//! problems included), so the service worker has one name to catch for this domain.
+//! problems included), so the service worker has one name to catch for this domain. The problems
+//! log's merge, needed only when a problem was found, is the office module's
+//! (`quotaMergeProblems`, crate/office/src/quota.rs).
 
 use crate::boundary::{from_js_named, js_error, to_js};
 use redship_core::quota::{self, QuotaSettings};
@@ -130,18 +132,6 @@ pub fn quota_record_silent(req: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = quotaPageRules)]
 pub fn quota_page_rules() -> Result<JsValue, JsValue> {
     to_js(&quota::page_rules())
-}
-
-/// The problems log with an update's `problems` added: `(stored log | null, problems, nowMs)` →
-/// the log to save, or null when nothing new was added.
-#[wasm_bindgen(js_name = quotaMergeProblems)]
-pub fn quota_merge_problems(stored: JsValue, found: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
-    let stored: Option<serde_json::Value> = request(stored)?;
-    let found: Vec<quota::Problem> = request(found)?;
-    match quota::problems::merge(stored.as_ref(), &found, now_ms as i64) {
-        Some(log) => to_js(&log),
-        None => Ok(JsValue::NULL),
-    }
 }
 
 /// The dashboard of one shop: `{settings, ledgers, paidOrders, routes, shop, nowMs}`.

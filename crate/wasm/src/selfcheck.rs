@@ -1,10 +1,10 @@
-//! Bindings for the core's `selfcheck` domain: today's record of what the order answers showed,
-//! the self-check's lines and the diagnostic report. Errors are `SelfCheckError`s.
+//! Bindings for the core's `selfcheck` domain: today's record of what the order answers showed
+//! and the self-check's lines. The diagnostic report, asked for by a button, is the office
+//! module's (`selfcheckReport`). Errors are `SelfCheckError`s.
 
 use crate::boundary::{from_js_named, to_js};
 use redship_core::order::facts::AnswerFacts;
 use redship_core::selfcheck::{self, CheckInput, ListHelpCounts, ListHelpRecord, ListRecord};
-use redship_core::transit::table::china_time;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -68,14 +68,6 @@ pub fn selfcheck_list_help_seen(record: JsValue, request: JsValue) -> Result<JsV
 pub fn selfcheck_view(input: JsValue) -> Result<JsValue, JsValue> {
     let input: CheckInput = from_js_named(input, ERR)?;
     to_js(&selfcheck::check(&input))
-}
-
-/// `selfcheckReport(input, nowMs)` → the diagnostic report's text (no buyer data, no order IDs,
-/// no tracking numbers).
-#[wasm_bindgen(js_name = selfcheckReport)]
-pub fn selfcheck_report(input: JsValue, now_ms: f64) -> Result<String, JsValue> {
-    let input: CheckInput = from_js_named(input, ERR)?;
-    Ok(selfcheck::report(&input, &china_time(now_ms as i64)))
 }
 
 #[derive(Deserialize)]

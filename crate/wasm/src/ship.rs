@@ -1,41 +1,15 @@
-//! Bindings for the core's `ship` domain: import and preview of tracking numbers, the fill
-//! plan, the fill journal and the report. Conversions only; errors reach JS as `ImportError`
-//! (reading and validating) or `FillError` (plan, journal, report).
+//! Bindings for the core's `ship` domain that a fill run needs: the journal (a step, the live run,
+//! its report), the used numbers, the couriers and the pace. Conversions only; errors reach JS as
+//! `FillError`s.
 //!
-//! Workbooks are read by the office module (crate/office): here they fail with an `ImportError`
-//! whose `code` is `NeedsOffice`, and the worker passes the same request on. GBK CSVs are read
-//! here, decoded by the browser.
+//! What only follows a user's import — reading a paste or a file, the preview's revalidation,
+//! the fill plan and the known orders they validate against — is the office module's
+//! (crate/office/src/ship.rs), loaded only then: the parsers and the validation are kept out of
+//! the module every worker start compiles.
 
-use crate::boundary::{from_js, js_error, map_err, to_js};
-use redship_bind::ship::{import_request, plan_request, revalidate_request, PreviewForm};
-use redship_core::ship::{self, couriers, journal, live, pace, plan, used, wal, ImportError};
+use crate::boundary::{from_js, map_err, to_js};
+use redship_core::ship::{couriers, journal, live, pace, plan, used, wal};
 use wasm_bindgen::prelude::*;
-
-/// `shipImport({source: "paste"|"csv"|"xlsx", text?, bytes?, sheet?, knownOrders: {waiting,
-/// closed} (package IDs joined by line breaks), usedNumbers: [{number, packageId}], couriers})`
-/// → preview view (`counts`, `rows`, source facts).
-#[wasm_bindgen(js_name = shipImport)]
-pub fn ship_import(request: JsValue) -> Result<JsValue, JsValue> {
-    let req = import_request(request)?;
-    to_js(&PreviewForm(&ship::import(&req, &redship_bind::browser_gb18030).map_err(import_err)?))
-}
-
-/// An `ImportError`; the one this module cannot read carries `code: "NeedsOffice"`.
-fn import_err(e: ImportError) -> JsValue {
-    let needs_office = matches!(e, ImportError::NeedsOffice(_));
-    let err = js_error("ImportError", e);
-    if needs_office {
-        let _ = js_sys::Reflect::set(&err, &"code".into(), &"NeedsOffice".into());
-    }
-    err
-}
-
-/// `shipRevalidate({rows: [{row, packageId, courier, number}], knownOrders, usedNumbers,
-/// couriers})` → preview view, after the user fixed or removed rows.
-#[wasm_bindgen(js_name = shipRevalidate)]
-pub fn ship_revalidate(request: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&PreviewForm(&ship::revalidate(&revalidate_request(request)?)))
-}
 
 /// `shipCouriers()` → SPEC.md's default courier list `[{code, name}]`.
 #[wasm_bindgen(js_name = shipCouriers)]
@@ -57,36 +31,12 @@ pub fn ship_dialog_courier(request: JsValue) -> Result<JsValue, JsValue> {
     to_js(&couriers::name_in_dialog(&req.code, &req.name, &req.shown))
 }
 
-/// `shipFillPlan({runId, mode: "fill"|"ship", rows, knownOrders, usedNumbers, couriers, nowMs})` →
-/// the run record to save (only rows that pass validation now).
-#[wasm_bindgen(js_name = shipFillPlan)]
-pub fn ship_fill_plan(request: JsValue) -> Result<JsValue, JsValue> {
-    let req = plan_request(request)?;
-    to_js(&plan::plan(&req).map_err(map_err("FillError"))?)
-}
-
 /// `shipJournalApply({run, event, nowMs})` → `{run, action, progress, changed}`; save `run`
 /// before acting on `action`. A rejected event throws and changes nothing.
 #[wasm_bindgen(js_name = shipJournalApply)]
 pub fn ship_journal_apply(request: JsValue) -> Result<JsValue, JsValue> {
     let req: journal::ApplyRequest = from_js(request)?;
     to_js(&journal::apply(req).map_err(map_err("FillError"))?)
-}
-
-/// `shipKnownOrders(seen, known)` → `{knownOrders: {waiting, closed, unclear}}` (the
-/// validation's compact form): the ship domain's seen list and the orders domain's known orders
-/// (`[{packageId, waiting, unclear?}]` each) merged, the orders domain's word winning.
-#[wasm_bindgen(js_name = shipKnownOrders)]
-pub fn ship_known_orders(seen: JsValue, known: JsValue) -> Result<JsValue, JsValue> {
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct View {
-        #[serde(with = "redship_bind::ship::known_orders")]
-        known_orders: Vec<ship::KnownOrder>,
-    }
-    let seen: Vec<ship::known::ListedOrder> = from_js::<Option<_>>(seen)?.unwrap_or_default();
-    let known: Vec<ship::known::ListedOrder> = from_js::<Option<_>>(known)?.unwrap_or_default();
-    to_js(&View { known_orders: ship::known::merge(&seen, &known) })
 }
 
 /// `shipJournalReplace({run, nowMs})` → the run to keep when a new run starts: unchanged when

@@ -1,25 +1,23 @@
 //! Bindings for the core's `transit::live`: the shop's snapshot and routes held in wasm between
 //! the worker's messages (`TransitLive`), changed in place by the list answers, shipments, row
-//! facts, edits and routes, read by the views, figures and exports without crossing whole, and
-//! giving out the records to store (a base, or a small change record).
+//! facts, edits and routes, read by the views and figures without crossing whole, and giving out
+//! the records to store (a base, or a small change record). An export takes only the packages it
+//! holds out (`exportPart`) to the office module, which writes the file.
 //!
 //! Errors are JS `Error`s named `OrderError`, `ExportError` or `LeakError`.
 
 use crate::boundary::{export_err, from_js, from_js_large, to_js};
 use crate::order::{order_err, SiteProfile};
 use crate::transit::ms;
-use redship_bind::{export_file_out, export_now_ms};
 use redship_core::order::answer::{AnswerKind, AnswerSource, AnswerSummaryView};
 use redship_core::transit::collect::{
     known_orders, known_orders_of, paid_by_day, IngestRequest, IngestView, PackageEdits,
 };
-use redship_core::transit::export_csv::export_csv;
 use redship_core::transit::live::{LiveSnapshot, OpenRequest, OpenView, ShippedView};
 use redship_core::transit::planner::{plan, PlanRequest};
 use redship_core::transit::routes::{RouteBook, SetRouteRequest};
 use redship_core::transit::rowsignal::{self, RowSeen};
 use redship_core::transit::table::{export_part, ExportRequest};
-use redship_core::transit::template::TemplateBook;
 use redship_core::transit::view::{view, EditRequest};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -284,21 +282,9 @@ impl TransitLive {
         to_js(&plan(self.live.snapshot(), self.live.routes(), &plan_req))
     }
 
-    /// `exportCsv(templates | null, {templateId?, routes?, packageIds?, nowMs})` → `{bytes:
-    /// Uint8Array, fileName, mime, rows, packages, packageIds}`; `LeakError` names the row and
-    /// column when plaintext buyer data would have left.
-    #[wasm_bindgen(js_name = exportCsv)]
-    pub fn export_csv(&self, templates: JsValue, request: JsValue) -> Result<JsValue, JsValue> {
-        let now_ms = export_now_ms(&request)?;
-        let tpl: Option<TemplateBook> = from_js(templates)?;
-        let req: ExportRequest = from_js(request)?;
-        let file =
-            export_csv(self.live.snapshot(), self.live.routes(), tpl.as_ref(), &req, now_ms).map_err(export_err)?;
-        export_file_out(&file)
-    }
-
     /// `exportPart({routes?, packageIds?})` → `{snapshot, routes}`: only the packages an export
-    /// of this request holds, for the office module's XLSX writer (which has no handle).
+    /// of this request holds, for the office module's CSV and XLSX writers (which have no
+    /// handle; exports are rare, so their writers stay out of this module).
     #[wasm_bindgen(js_name = exportPart)]
     pub fn export_part(&self, request: JsValue) -> Result<JsValue, JsValue> {
         let req: ExportRequest = from_js(request)?;

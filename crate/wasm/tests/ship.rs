@@ -1,8 +1,9 @@
-//! wasm tests of the tracking bindings: requests as JS objects (bytes as `Uint8Array`), views
-//! back as plain objects, errors as JS `Error`s named `ImportError` / `FillError`.
+//! wasm tests of the ship bindings a fill run needs: requests as JS objects, views back as plain
+//! objects, errors as JS `Error`s named `FillError` (the import, preview and plan are the office
+//! module's: crate/office/tests/import.rs).
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Reflect, Uint8Array, JSON};
+use js_sys::{Reflect, JSON};
 use redship_wasm::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -18,151 +19,37 @@ fn get(v: &JsValue, path: &str) -> JsValue {
     })
 }
 
-/// A preview row's courier code: rows come by column, and name their courier by its position in
-/// `couriers`.
-fn courier_code(view: &JsValue, row: usize) -> Option<String> {
-    let at = get(view, &format!("rows.courier.{row}")).as_f64()?;
-    get(view, &format!("couriers.{at}.code")).as_string()
-}
-
 fn error_name(e: &JsValue) -> String {
     get(e, "name").as_string().unwrap_or_default()
 }
 
-const CTX: &str =
-    r#""knownOrders": {"waiting": "P100000000000001\nP100000000000002"}, "usedNumbers": [], "couriers": []"#;
-
-#[wasm_bindgen_test]
-fn paste_import_gives_a_preview() {
-    let req = obj(&format!(
-        r#"{{"source": "paste", "text": "P100000000000001 中通 7730 1234 5678\nP100000000000009 顺丰 SF1234567890123", {CTX}}}"#
-    ));
-    let v = ship_import(req).unwrap();
-    assert_eq!(get(&v, "counts.total").as_f64(), Some(2.0));
-    assert_eq!(get(&v, "rows.verdict").as_string().as_deref(), Some("02"), "one digit a row: 0 ok, 2 error");
-    assert_eq!(courier_code(&v, 0).as_deref(), Some("zto"));
-    assert_eq!(get(&v, "rows.number").as_string().as_deref().and_then(|t| t.lines().next()), Some("773012345678"));
-    assert_eq!(
-        (get(&v, "reasons.0.at").as_f64(), get(&v, "reasons.0.code").as_string().as_deref()),
-        (Some(1.0), Some("not-seen"))
-    );
-}
-
-#[wasm_bindgen_test]
-fn csv_bytes_as_uint8array() {
-    let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
-    let bytes = Uint8Array::from("\u{FEFF}订单号,快递公司,运单号\nP100000000000002,极兔,JT1234567890123\n".as_bytes());
-    Reflect::set(&req, &JsValue::from_str("bytes"), &bytes).unwrap();
-    let v = ship_import(req).unwrap();
-    assert_eq!(courier_code(&v, 0).as_deref(), Some("jtexpress"));
-    assert_eq!(get(&v, "encoding").as_string().as_deref(), Some("UTF-8"));
-}
-
-#[wasm_bindgen_test]
-fn csv_bytes_as_array_buffer_leave_the_callers_request_alone() {
-    let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
-    let bytes = Uint8Array::from("订单号,快递公司,运单号\nP100000000000002,极兔,JT1234567890123\n".as_bytes());
-    Reflect::set(&req, &JsValue::from_str("bytes"), &bytes.buffer()).unwrap();
-    let v = ship_import(req.clone()).unwrap();
-    assert_eq!(get(&v, "counts.total").as_f64(), Some(1.0));
-    assert!(get(&req, "bytes").is_instance_of::<js_sys::ArrayBuffer>());
-}
-
-#[wasm_bindgen_test]
-fn workbooks_are_handed_to_the_office_module() {
-    let xlsx = obj(&format!(r#"{{"source": "xlsx", {CTX}}}"#));
-    Reflect::set(&xlsx, &JsValue::from_str("bytes"), &Uint8Array::from(&b"PK\x03\x04"[..])).unwrap();
-    let err = ship_import(xlsx).unwrap_err();
-    assert_eq!(error_name(&err), "ImportError");
-    assert_eq!(get(&err, "code").as_string().as_deref(), Some("NeedsOffice"));
-}
-
-#[wasm_bindgen_test]
-fn gbk_csv_is_decoded_by_the_browser() {
-    // 订单号,快递公司,运单号 / P100000000000002,顺丰,SF1234567890123 in GBK.
-    let mut gbk = b"\xb6\xa9\xb5\xa5\xba\xc5,\xbf\xec\xb5\xdd\xb9\xab\xcb\xbe,\xd4\xcb\xb5\xa5\xba\xc5\r\n".to_vec();
-    gbk.extend_from_slice(b"P100000000000002,\xcb\xb3\xb7\xe1,SF1234567890123\r\n");
-    let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
-    Reflect::set(&req, &JsValue::from_str("bytes"), &Uint8Array::from(&gbk[..])).unwrap();
-    let v = ship_import(req).unwrap();
-    assert_eq!(get(&v, "encoding").as_string().as_deref(), Some("GBK"));
-    assert_eq!(courier_code(&v, 0).as_deref(), Some("shunfeng"));
-    // A byte no GB18030 sequence starts with, on the second line: the row is named.
-    let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
-    Reflect::set(&req, &JsValue::from_str("bytes"), &Uint8Array::from(&b"\xb6\xa9,a\n\xff,b\n"[..])).unwrap();
-    let err = ship_import(req).unwrap_err();
-    assert!(get(&err, "message").as_string().unwrap_or_default().contains("第 2 行"));
-}
-
-#[wasm_bindgen_test]
-fn import_errors_are_named() {
-    let req = obj(&format!(r#"{{"source": "csv", {CTX}}}"#));
-    Reflect::set(&req, &JsValue::from_str("bytes"), &Uint8Array::from(&b""[..])).unwrap();
-    let err = ship_import(req).unwrap_err();
-    assert_eq!(error_name(&err), "ImportError");
-    assert!(get(&err, "code").is_undefined());
-    let bad_shape = obj(r#"{"source": "fax"}"#);
-    assert_eq!(error_name(&ship_import(bad_shape).unwrap_err()), "RequestError");
-}
-
-/// The long lists cross apart from the rest of the request: absent or `null` ones read as
-/// empty, a wrong shape is a `RequestError`, and the caller's object is left alone.
-#[wasm_bindgen_test]
-fn context_lists_are_read_apart() {
-    let text = "P100000000000001 中通 7730 1234 5678";
-    let bare = obj(&format!(r#"{{"source": "paste", "text": "{text}"}}"#));
-    let v = ship_import(bare).unwrap();
-    assert_eq!(get(&v, "reasons.0.code").as_string().as_deref(), Some("not-seen"));
-    let nulls = obj(&format!(r#"{{"source": "paste", "text": "{text}", "knownOrders": null, "usedNumbers": null}}"#));
-    assert!(ship_import(nulls).is_ok());
-    let req = obj(&format!(r#"{{"source": "paste", "text": "{text}", {CTX}}}"#));
-    let v = ship_import(req.clone()).unwrap();
-    assert_eq!(get(&v, "counts.ok").as_f64(), Some(1.0));
-    assert!(get(&req, "knownOrders.waiting").is_string());
-    let used = obj(&format!(
-        r#"{{"rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}], {}}}"#,
-        CTX.replace(
-            r#""usedNumbers": []"#,
-            r#""usedNumbers": [{"number": "773012345678", "packageId": "P100000000000002"}]"#
-        )
-    ));
-    let v = ship_revalidate(used).unwrap();
-    assert_eq!(get(&v, "reasons.0.code").as_string().as_deref(), Some("already-used"));
-    for bad in [
-        r#""knownOrders": "P1""#,
-        r#""knownOrders": [{"packageId": "P100000000000001", "waiting": true}]"#,
-        r#""usedNumbers": [{"number": 7}]"#,
-    ] {
-        let req = obj(&format!(r#"{{"source": "paste", "text": "{text}", {bad}}}"#));
-        assert_eq!(error_name(&ship_import(req).unwrap_err()), "RequestError", "{bad}");
-    }
-    // The old array form is refused by name, not read as an empty list.
-    let old = obj(&format!(
-        r#"{{"source": "paste", "text": "{text}", "knownOrders": [{{"packageId": "P100000000000001", "waiting": true}}]}}"#
-    ));
-    let message = get(&ship_import(old).unwrap_err(), "message").as_string().unwrap_or_default();
-    assert!(message.contains("knownOrders: the old list of {packageId, waiting} objects"), "{message}");
+/// A planned run as the office module's `shipFillPlan` hands it to the worker (the core's plan,
+/// crossed as JSON; the plan itself is tested in crate/office/tests/import.rs).
+fn planned(run_id: &str, rows: &[(&str, &str)]) -> JsValue {
+    use redship_core::ship::plan::{plan, FillMode, PlanRequest};
+    use redship_core::ship::{KnownOrder, RawEntry, ValidationContext};
+    let known_orders =
+        rows.iter().map(|(id, _)| KnownOrder { package_id: (*id).into(), waiting: true, unclear: false }).collect();
+    let rows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (id, number))| RawEntry {
+            row: i + 1,
+            package_id: (*id).into(),
+            courier: "中通".into(),
+            number: (*number).into(),
+        })
+        .collect();
+    let context = ValidationContext { known_orders, ..ValidationContext::default() };
+    let req =
+        PlanRequest { run_id: run_id.into(), mode: FillMode::Ship, rows, context, pace: Default::default(), now_ms: 1 };
+    obj(&serde_json::to_string(&plan(&req).unwrap()).unwrap())
 }
 
 #[wasm_bindgen_test]
 fn plan_journal_and_report() {
-    let plan_req = obj(&format!(
-        r#"{{"runId": "run-1", "mode": "ship", "nowMs": 1, "rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}], {CTX}}}"#
-    ));
-    let run = ship_fill_plan(plan_req).unwrap();
+    let run = planned("run-1", &[("P100000000000001", "773012345678")]);
     assert_eq!(get(&run, "items.0.status").as_string().as_deref(), Some("pending"));
-    // The lists are read apart from the rest, as for the import: a used number is not planned,
-    // and the old array form of the known orders is refused.
-    let row = r#""rows": [{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}]"#;
-    let used = CTX.replace(
-        r#""usedNumbers": []"#,
-        r#""usedNumbers": [{"number": "773012345678", "packageId": "P100000000000002"}]"#,
-    );
-    let req = obj(&format!(r#"{{"runId": "run-0", "mode": "ship", "nowMs": 1, {row}, {used}}}"#));
-    assert_eq!(error_name(&ship_fill_plan(req).unwrap_err()), "FillError");
-    let old = r#""knownOrders": [{"packageId": "P100000000000001", "waiting": true}], "usedNumbers": []"#;
-    let req = obj(&format!(r#"{{"runId": "run-0", "mode": "ship", "nowMs": 1, {row}, {old}}}"#));
-    assert_eq!(error_name(&ship_fill_plan(req).unwrap_err()), "RequestError");
     let step = |run: &JsValue, event: &str| {
         let req = obj(&format!(r#"{{"event": {event}, "nowMs": 2}}"#));
         Reflect::set(&req, &JsValue::from_str("run"), run).unwrap();
@@ -193,10 +80,7 @@ fn plan_journal_and_report() {
 
 #[wasm_bindgen_test]
 fn the_live_journal_stages_a_step_saves_a_log_and_reopens_with_it() {
-    let plan_req = obj(&format!(
-        r#"{{"runId": "run-2", "mode": "ship", "nowMs": 1, "rows": [{{"row": 1, "packageId": "P100000000000001", "courier": "中通", "number": "773012345678"}}, {{"row": 2, "packageId": "P100000000000002", "courier": "中通", "number": "773012345679"}}], {CTX}}}"#
-    ));
-    let planned = ship_fill_plan(plan_req).unwrap();
+    let planned = planned("run-2", &[("P100000000000001", "773012345678"), ("P100000000000002", "773012345679")]);
     let start = obj(r#"{"event": {"type": "start"}, "nowMs": 2}"#);
     Reflect::set(&start, &JsValue::from_str("run"), &planned).unwrap();
     let record = get(&ship_journal_apply(start).unwrap(), "run");

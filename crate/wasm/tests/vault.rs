@@ -122,8 +122,8 @@ fn queue_and_backup_round_trip() {
         session.queue_open(obj(&[("keys", keys), ("entries", entries), ("nowMs", JsValue::from_f64(2.0))])).unwrap();
     assert!(stringify(&get(&opened, "events")).contains(r#""event":{"packageId":"P999"}"#));
 
-    // The backup file is written by the office module (crate/office's tests cross that call);
-    // here the core writes one for the main module's restore.
+    // The backup file is written and opened by the office module (crate/office's tests cross
+    // those calls); here the core opens one, and the session seals what it holds.
     let records = [redship_core::vault::backup::BackupRecord {
         key: "quota/s/2026-11-21".into(),
         written_ms: 3,
@@ -131,18 +131,19 @@ fn queue_and_backup_round_trip() {
     }];
     let file = redship_core::vault::backup::export_backup(&records, "backup pass", 1000, &rnd(7, 28), 4)
         .expect("backup written");
+    let contents = redship_core::vault::backup::import_backup(&file, "backup pass").expect("opened");
+    let contents = json(&serde_json::to_string(&contents).expect("contents"));
     let (_other_keys, other) = device_vault(8);
-    let restore = |text: &str, pass: &str| {
-        other.restore(obj(&[
-            ("text", text.into()),
-            ("passphrase", pass.into()),
-            ("currentKeys", js_sys::Array::new().into()),
-        ]))
-    };
-    assert_eq!(error_code(&restore(&file, "wrong pass!").unwrap_err()).1, "WrongPassphrase");
-    let restored = restore(&file, "backup pass").unwrap();
+    let current = js_sys::Array::of1(&"settings".into());
+    let restored = other.restore(obj(&[("contents", contents), ("currentKeys", current.into())])).unwrap();
     assert_eq!(get(&restored, "count").as_f64(), Some(1.0));
-    assert_eq!(error_code(&restore("not a backup", "x").unwrap_err()).1, "BadBackup");
+    assert_eq!(get(&restored, "createdMs").as_f64(), Some(4.0));
+    // The backup's record and a tombstone for the key it lacks, sealed: no plaintext in them.
+    let items = stringify(&get(&restored, "items"));
+    assert_eq!(js_sys::Object::keys(&get(&restored, "items").into()).length(), 2, "{items}");
+    assert!(!items.contains("quota/s/2026-11-21"), "{items}");
+    let bad = other.restore(obj(&[("contents", json("5")), ("currentKeys", js_sys::Array::new().into())]));
+    assert_eq!(error_code(&bad.unwrap_err()).0, "RequestError");
 }
 
 #[wasm_bindgen_test]

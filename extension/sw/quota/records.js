@@ -1,7 +1,7 @@
 // The quota domain's records in the store: gathering what a core operation needs (settings, the
 // shop's day ledgers, paid orders and routes from the orders domain) and saving what it returns
 // (changed records, removed keys, the shops list and the problems log) in one atomic write.
-import { core } from '../core.js';
+import { core, office } from '../core.js';
 import * as store from '../store.js';
 import * as order from '../order.js';
 
@@ -57,8 +57,9 @@ export async function save(update, shop, nowMs, { activate = true } = {}) {
   for (const key of update.removed) changes[key] = null;
   if (update.problems.length) {
     for (const p of update.problems) console.warn('RedShip quota:', p.record, p.message, `(${p.action})`);
-    // The core lists the same problem once and caps the log.
-    const log = core.quotaMergeProblems((await store.get(PROBLEMS_KEY)) ?? null, update.problems, nowMs);
+    // The core lists the same problem once and caps the log. Problems are rare (a damaged record,
+    // a wrong clock): the office module merges them, kept out of the main one.
+    const log = (await office()).quotaMergeProblems((await store.get(PROBLEMS_KEY)) ?? null, update.problems, nowMs);
     if (log) changes[PROBLEMS_KEY] = log;
   }
   if (activate) {

@@ -9,7 +9,7 @@
 // keeps only orders the orders domain does not know: in a shop of 50,000 the list's orders are
 // all known there, and this record stays small instead of being read and resealed whole (up to
 // 5,000 entries, ~0.3 MB sealed) at every list page.
-import { core } from '../core.js';
+import { core, office } from '../core.js';
 import { register, broadcast } from '../router.js';
 import * as store from '../store.js';
 import * as order from '../order.js';
@@ -36,7 +36,8 @@ export async function validationContext(shop, used, packageIds = null) {
   }
   // Which source wins is the core's rule (the orders domain's); the filler also checks the
   // row's 发货 button before acting, so an order shipped since the list was read is skipped.
-  const { knownOrders } = core.shipKnownOrders(seen?.packages ?? null, known ?? null);
+  // Only validation (in the office module: import, preview, plan) reads this context.
+  const { knownOrders } = (await office()).shipKnownOrders(seen?.packages ?? null, known ?? null);
   const couriers = (await store.get(couriersKey(shop)))?.couriers || [];
   return {
     knownOrders,

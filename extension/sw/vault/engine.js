@@ -433,7 +433,10 @@ export async function restore(text, passphrase) {
   let kdf = {};
   try { kdf = JSON.parse(text)?.kdf || {}; } catch { /* not JSON: the core says so */ }
   const precomputed = await precompute(passphrase, kdf.salt, kdf.iterations);
-  const out = st.vault.restore({ text, passphrase, precomputed, currentKeys: [...st.index.keys()] });
+  // The office module opens the file (its passphrase, not the session's key); the session seals
+  // what it holds.
+  const contents = (await office()).vaultBackupOpen({ text, passphrase, precomputed });
+  const out = st.vault.restore({ contents, currentKeys: [...st.index.keys()] });
   await setAll(out.items);
   closeStore();
   await ensureOpen();

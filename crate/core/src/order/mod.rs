@@ -18,4 +18,4 @@ pub mod shape;
 
 pub use leak::LeakError;
 pub use package::{Gap, OrderError, Package};
-pub use profile::{ProfileError, ShipState, SiteProfile};
+pub use profile::{FileForm, ProfileError, ShipState, SiteProfile};

@@ -203,9 +203,12 @@ pub struct SiteProfile {
     pub quota: crate::quota::QuotaWords,
 }
 
+/// The profile file as read, before [`SiteProfile::from_file`] checks it: from its JSON text
+/// ([`SiteProfile::from_json`]) or from any serde format (the wasm boundary reads the worker's
+/// object with it, so the main module carries no JSON-text reader for these types).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct FileForm {
+pub struct FileForm {
     version: u32,
     packages: PackagesForm,
     status: StatusForm,
@@ -267,7 +270,11 @@ struct FamilyForm {
 impl SiteProfile {
     /// Reads the profile file's JSON text (unknown keys, such as the DOM part, are ignored).
     pub fn from_json(text: &str) -> Result<SiteProfile, ProfileError> {
-        let f: FileForm = serde_json::from_str(text).map_err(|e| ProfileError::Shape(e.to_string()))?;
+        Self::from_file(serde_json::from_str(text).map_err(|e| ProfileError::Shape(e.to_string()))?)
+    }
+
+    /// Checks the profile file as read (see [`FileForm`]).
+    pub fn from_file(f: FileForm) -> Result<SiteProfile, ProfileError> {
         let p = f.packages;
         let n = Names::parse;
         let fields = FieldMap {

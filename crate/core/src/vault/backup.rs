@@ -65,8 +65,10 @@ struct Body {
     records: Vec<BackupRecord>,
 }
 
-/// What a backup holds once opened.
-#[derive(Debug, Clone, PartialEq)]
+/// What a backup holds once opened (it crosses from the office module, which opens the file, to
+/// the main module's session, which seals the records: `{createdMs, records}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BackupContents {
     /// When it was made.
     pub created_ms: i64,

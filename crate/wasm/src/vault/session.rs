@@ -157,13 +157,14 @@ impl VaultSession {
         to_js(&serde_json::json!({ "items": items, "remove": plan.remove, "skipped": skipped }))
     }
 
-    /// `restore({text, passphrase, precomputed?, currentKeys})` → `{items, createdMs, count}`:
-    /// `items` (restored records + tombstones for keys the backup lacks) go in one `set`. A wrong
-    /// passphrase or a damaged file fails before anything is produced.
+    /// `restore({contents: {createdMs, records}, currentKeys})` → `{items, createdMs, count}`:
+    /// the backup's records, as the office module's `vaultBackupOpen` read them from the file
+    /// (a wrong passphrase or a damaged file fails there, before anything is produced), sealed
+    /// with this session's key; `items` (restored records + tombstones for keys the backup
+    /// lacks) go in one `set`.
     pub fn restore(&self, request: JsValue) -> Result<JsValue, JsValue> {
         let req: RestoreRequest = from_js(request)?;
-        let pass = redship_core::vault::codec::Passphrase::with(&req.passphrase, req.precomputed.as_ref());
-        let contents = backup::import_backup(&req.text, pass).map_err(verr)?;
+        let contents = req.contents;
         let mut session = borrow(&self.0)?;
         let plan = backup::plan_restore(session.sealer().map_err(verr)?, &contents, &req.current_keys);
         let items: BTreeMap<String, Envelope> = plan.map_err(verr)?.into_iter().collect();
@@ -223,10 +224,7 @@ struct QueueOpenRequest {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RestoreRequest {
-    text: String,
-    passphrase: String,
-    #[serde(default)]
-    precomputed: Option<Precomputed>,
+    contents: backup::BackupContents,
     current_keys: Vec<String>,
 }
 

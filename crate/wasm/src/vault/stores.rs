@@ -1,16 +1,14 @@
-//! Vault bindings for the locked queue (sealing; opening is `VaultSession.queueOpen`), the
-//! quarantine list, retention and settings. The backup export is the office module's
-//! (`vaultBackupExport`, crate/office: a file, loaded when needed); restore is
+//! Vault bindings for the locked queue (sealing; opening is `VaultSession.queueOpen`), retention
+//! and settings. The backup export and the quarantine list are the office module's
+//! (`vaultBackupExport`, `vaultQuarantineList`, crate/office: loaded when needed); restore is
 //! `VaultSession.restore`.
 
-use std::collections::BTreeMap;
-
-use redship_core::vault::{pending, quarantine, retention, settings, KeysRecord};
+use redship_core::vault::{pending, retention, settings, KeysRecord};
 use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::{entries, verr};
+use super::verr;
 use crate::boundary::{from_js, to_js};
 
 #[derive(Deserialize)]
@@ -28,14 +26,6 @@ pub fn vault_queue_seal(request: JsValue, random: &[u8]) -> Result<JsValue, JsVa
     let req: QueueSealRequest = from_js(request)?;
     let (storage_key, envelope) = pending::seal_pending(&req.keys, &req.event, req.now_ms, random).map_err(verr)?;
     to_js(&serde_json::json!({ "storageKey": storage_key, "envelope": envelope }))
-}
-
-/// `vaultQuarantineList({storageKey: raw})` → `[{quarantineKey, storageKey, code, found,
-/// detectedMs}]`, newest first.
-#[wasm_bindgen(js_name = vaultQuarantineList)]
-pub fn vault_quarantine_list(all: JsValue) -> Result<JsValue, JsValue> {
-    let map: BTreeMap<String, Value> = from_js(all)?;
-    to_js(&quarantine::list_quarantine(&entries(map)))
 }
 
 #[derive(Deserialize)]
