@@ -5,7 +5,7 @@
 //
 // Records: the snapshot's and routes (sw/transit/live.js); `orders/templates` (export templates,
 // all shops).
-import { core, office } from './core.js';
+import { office } from './core.js';
 import { register, broadcast } from './router.js';
 import * as store from './store.js';
 import * as quota from './quota.js';
@@ -50,11 +50,20 @@ async function decryptedToday(shop) {
 
 const stamp = (record) => (record ? { ...record, updatedAtMs: Date.now() } : record);
 
+/** The export templates' view (the office module's `transitTemplates`). */
+async function templatesView() {
+  const [mod, stored] = await Promise.all([office(), store.get(TEMPLATES)]);
+  return mod.transitTemplates(stored ?? null);
+}
+
 register('transit.view', async ({ shop, remaining, limit }) => {
   const all = await shops();
   const current = shop || all[0] || null;
-  const templates = core.transitTemplates((await store.get(TEMPLATES)) ?? null);
-  if (!current) return { shops: all, shop: null, view: null, plan: null, remaining: null, remainingSource: 'none', templates };
+  // The templates are the office module's (this page exports through it): it compiles off the
+  // worker's thread while the shop's snapshot opens.
+  const templatesP = templatesView();
+  templatesP.catch(() => {});
+  if (!current) return { shops: all, shop: null, view: null, plan: null, remaining: null, remainingSource: 'none', templates: await templatesP };
   await applyGathered(current);
   const handle = await live(current);
   const fromQuota = await quotaRemaining(current);
@@ -63,7 +72,7 @@ register('transit.view', async ({ shop, remaining, limit }) => {
   // The page asks for its first rows (it draws those before the rest); no limit: every row.
   const view = handle.view({ nowMs: Date.now(), limit: Number.isSafeInteger(limit) && limit > 0 ? limit : null });
   const plan = handle.plan({ remaining: left ?? 0, decryptedToday: await decryptedToday(current) });
-  return { shops: all.includes(current) ? all : [current, ...all], shop: current, view, plan, remaining: left, remainingSource: source, templates };
+  return { shops: all.includes(current) ? all : [current, ...all], shop: current, view, plan, remaining: left, remainingSource: source, templates: await templatesP };
 });
 
 /** Applies route changes (all or nothing, one core call), saves the routes, answers the counts. */
@@ -108,7 +117,7 @@ register('transit.export', async ({ shop, format, templateId, routes: only, pack
   return { ...meta, base64: toBase64(bytes) };
 });
 
-register('transit.templates', async () => core.transitTemplates((await store.get(TEMPLATES)) ?? null));
+register('transit.templates', () => templatesView());
 
 for (const [type, fn, arg] of [
   ['transit.templateSave', 'transitTemplateSave', (p) => p.template],

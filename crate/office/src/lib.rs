@@ -21,6 +21,7 @@ pub use quota::quota_merge_problems;
 pub use ship::{ship_fill_plan, ship_import, ship_known_orders, ship_revalidate, ship_sheets};
 pub use transit::{
     transit_export_csv, transit_export_xlsx, transit_template_delete, transit_template_save, transit_template_select,
+    transit_templates,
 };
 pub use vault::{vault_backup_export, vault_backup_open, vault_quarantine_list};
 

@@ -1,6 +1,8 @@
 //! The transit domain's rare page actions: the files an export writes (CSV and XLSX, from the
-//! packages the main module's `TransitLive.exportPart` hands over) and the export templates'
-//! edits. Errors are `ExportError`s (`LeakError` when plaintext buyer data would have left).
+//! packages the main module's `TransitLive.exportPart` hands over) and the export templates' view
+//! and edits: the transit page, where they are read, is the page that exports, so its opening
+//! loads this module (the main module, compiled at every worker start, stays under its size
+//! guard). Errors are `ExportError`s (`LeakError` when plaintext buyer data would have left).
 
 use redship_bind::{export_err, export_with, from_js, templates_view, to_js, TemplatesView};
 use redship_core::transit::export_csv::export_csv;
@@ -34,6 +36,15 @@ pub fn transit_export_csv(
     request: JsValue,
 ) -> Result<JsValue, JsValue> {
     export_with(snapshot, routes, templates, request, export_csv)
+}
+
+/// `transitTemplates(templates | null)` → `{templates: [{id, name, columns: [{field,
+/// header}]}], selected, fields: [{field, header, labelEn}]}`: the stored templates, checked.
+#[wasm_bindgen(js_name = transitTemplates)]
+pub fn transit_templates(templates: JsValue) -> Result<JsValue, JsValue> {
+    let book: Option<TemplateBook> = from_js(templates)?;
+    let book = template::checked(book).map_err(export_err)?;
+    to_js(&templates_view(&book))
 }
 
 /// A request naming one template.

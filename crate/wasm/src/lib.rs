@@ -10,7 +10,6 @@ mod order;
 mod quota;
 mod selfcheck;
 mod ship;
-mod transit;
 mod transit_live;
 mod vault;
 
@@ -21,6 +20,5 @@ pub use order::*;
 pub use quota::*;
 pub use selfcheck::*;
 pub use ship::*;
-pub use transit::*;
 pub use transit_live::*;
 pub use vault::*;
