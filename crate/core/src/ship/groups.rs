@@ -71,12 +71,14 @@ pub enum Reading {
 
 /// A run of ASCII letters and digits, `start..end` in the text.
 #[derive(Debug, Clone, Copy)]
-struct Piece {
-    start: usize,
-    end: usize,
+pub(super) struct Piece {
+    pub(super) start: usize,
+    pub(super) end: usize,
 }
 
-fn pieces(s: &[char]) -> Vec<Piece> {
+/// The runs of ASCII letters and digits in `s`, in order (the paste reader's number candidates
+/// start from them too).
+pub(super) fn pieces(s: &[char]) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < s.len() {

@@ -214,19 +214,8 @@ fn starts_with_prefix(s: &str) -> bool {
 /// Runs of letters and digits that look like tracking numbers; digit groups separated by a
 /// space or dash are joined (`7730 1234 5678`, `SF 1234-5678-90123`).
 fn number_candidates(s: &[char]) -> Vec<String> {
-    let mut runs: Vec<(String, usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < s.len() {
-        if s[i].is_ascii_alphanumeric() {
-            let start = i;
-            while i < s.len() && s[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            runs.push((s[start..i].iter().collect(), start, i));
-        } else {
-            i += 1;
-        }
-    }
+    let runs: Vec<(String, usize, usize)> =
+        groups::pieces(s).into_iter().map(|p| (s[p.start..p.end].iter().collect(), p.start, p.end)).collect();
     // Joined: a courier prefix written apart (`SF 1234…`), or short digit groups (≤ 6 each),
     // so two long numbers side by side (a phone and a tracking number) stay apart.
     let mut out = Vec::new();
