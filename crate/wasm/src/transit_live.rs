@@ -133,8 +133,8 @@ impl TransitLive {
         Ok(TransitLive { live, opened })
     }
 
-    /// `{pending, applied, stale: [seq]}`: what opening found; the stale change records (already
-    /// in the base) are the worker's to delete.
+    /// `{pending, applied, stale: [seq]}`: what opening found (for diagnostics; the stale change
+    /// records go with the next base write: `writes`' `dropThrough` and `dropAll`).
     pub fn opened(&self) -> Result<JsValue, JsValue> {
         to_js(&self.opened)
     }
@@ -219,7 +219,7 @@ impl TransitLive {
         to_js(&self.live.set_routes(&reqs).map_err(order_err)?)
     }
 
-    /// `writes(nowMs)` → `{snapshot?, delta?, dropThrough?, routes?}` or null: the records to
+    /// `writes(nowMs)` → `{snapshot?, delta?, dropThrough?, dropAll?, routes?}` or null: the records to
     /// store before the change is acknowledged (the base whole only when the core compacts).
     pub fn writes(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
         let w = self.live.writes(ms(now_ms));

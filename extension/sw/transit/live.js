@@ -43,10 +43,6 @@ export async function live(shop) {
   return p;
 }
 
-// Handles opened from no base: every change record stored then is stale (the core ignores change
-// records without a base), and the first write, always a base, deletes them all.
-const baseless = new WeakSet();
-
 /** Change records read per look-up while finding those after the base (doubling each time). */
 const FIRST_PROBE = 4;
 
@@ -82,7 +78,6 @@ async function open(shop) {
     routes: got[routesKey(shop)] ?? null,
     deltas: snapshot ? await deltasAfter(shop, snapshot) : [],
   });
-  if (!snapshot) baseless.add(handle);
   handles.set(shop, handle);
   return handle;
 }
@@ -110,11 +105,10 @@ export async function save(shop, handle, extra = {}) {
   const changes = { ...extra };
   if (w?.snapshot) {
     changes[snapKey(shop)] = w.snapshot;
-    // The change records the base takes in, those left below an earlier base, and, for a handle
-    // opened from no base, every change record stored (stale: see `baseless`).
-    const all = baseless.has(handle);
+    // The change records the base takes in and those left below an earlier base; all of them
+    // for the first base of a handle opened from none (the core's `dropAll`).
     for (const k of await store.keys(deltaPrefix(shop))) {
-      if (all || Number(k.slice(deltaPrefix(shop).length)) <= w.dropThrough) changes[k] = null;
+      if (w.dropAll || Number(k.slice(deltaPrefix(shop).length)) <= w.dropThrough) changes[k] = null;
     }
   }
   if (w?.delta) changes[deltaKey(shop, w.delta.seq)] = w.delta;
@@ -126,7 +120,6 @@ export async function save(shop, handle, extra = {}) {
     drop(shop);
     throw e;
   }
-  if (w?.snapshot) baseless.delete(handle);
   return Boolean(w);
 }
 

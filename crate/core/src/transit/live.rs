@@ -146,6 +146,11 @@ pub struct Writes<'a> {
     /// Delete the change records up to this `seq` once the base is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drop_through: Option<u64>,
+    /// Delete every change record stored, whatever its `seq`: the first base of a handle opened
+    /// without one. Records stored then belong to a forgotten base (stale at open) and may carry
+    /// numbers above the new base's, which a later open would otherwise read as its changes.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub drop_all: bool,
     /// The routes record, whole, when it changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routes: Option<&'a RouteBook>,
@@ -339,6 +344,7 @@ impl LiveSnapshot {
         let marks = &self.snap.book;
         let marked = !(marks.touched.is_empty() && marks.paid_added.is_empty() && marks.days_dropped.is_empty());
         let (mut delta, mut compacted) = (None, None);
+        let first_base = !self.has_base;
         if marked {
             let seq = self.snap.seq + 1;
             let d = take_delta(&mut self.snap, seq);
@@ -359,6 +365,7 @@ impl LiveSnapshot {
             snapshot: compacted.map(|_| &self.snap),
             delta,
             drop_through: compacted,
+            drop_all: first_base && compacted.is_some(),
             routes: if routes_changed { self.routes.as_ref() } else { None },
         }
     }

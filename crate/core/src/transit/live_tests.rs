@@ -30,7 +30,9 @@ impl Store {
         if let Some(d) = &w.delta {
             self.deltas.insert(d.seq, serde_json::to_string(d).expect("delta"));
         }
-        if let Some(through) = w.drop_through {
+        if w.drop_all {
+            self.deltas.clear();
+        } else if let Some(through) = w.drop_through {
             self.deltas.retain(|seq, _| *seq > through);
         }
         if let Some(r) = w.routes {
@@ -296,6 +298,34 @@ fn an_old_base_is_written_again_and_changes_without_a_base_are_stale() {
     };
     let (reopened, view) = LiveSnapshot::open(req).expect("open");
     assert_eq!((view.applied, view.stale.len(), reopened.snapshot().packages.len()), (0, 1, 0));
+}
+
+#[test]
+fn the_first_base_after_a_forgotten_one_drops_every_change_record() {
+    let mut store = Store::default();
+    let mut live = store.open();
+    let profile = shipped();
+    live.ingest(&req(list_page(1, 50, 4)), &profile, NOW).expect("ingest");
+    store.write(&live.writes(NOW));
+    for i in 0..3 {
+        live.ingest(&req(list_page(60 + i * 5, 5, 4)), &profile, NOW).expect("ingest");
+        store.write(&live.writes(NOW + 1));
+    }
+    assert_eq!(store.deltas.len(), 3);
+    // The base is forgotten; its change records (seq 2..4) stay, stale.
+    store.base = None;
+    let mut fresh = store.open();
+    assert!(fresh.snapshot().packages.is_empty());
+    fresh.ingest(&req(list_page(200, 5, 4)), &profile, NOW).expect("ingest");
+    let w = fresh.writes(NOW + 2);
+    assert!(w.snapshot.is_some() && w.drop_all, "the first base takes every stored change record away");
+    assert_eq!(w.drop_through, Some(1), "the new base's seq is below the stale records'");
+    store.write(&w);
+    assert!(store.deltas.is_empty());
+    assert_eq!(store.open().snapshot().packages.len(), 5, "nothing stale read back as a change");
+    // Later writes of the same handle keep the usual bound.
+    fresh.ingest(&req(list_page(300, 5, 4)), &profile, NOW).expect("ingest");
+    assert!(!fresh.writes(NOW + 3).drop_all);
 }
 
 #[test]
