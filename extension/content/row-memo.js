@@ -3,7 +3,7 @@
 // 2 s): reading every row's text each time cost the page tens of milliseconds per render and
 // per decrypt click. Here one MutationObserver, on while an order-list route is shown, drops the
 // memo of a row whenever anything inside it changes (nodes, text, or the attributes the profile's
-// selectors read: class, title, role), so a memo always says what a fresh read would say; the
+// selectors read, found in the profile), so a memo always says what a fresh read would say; the
 // same observer tells list-help that the list changed. Off the list routes nothing is watched
 // and nothing is kept: every read is fresh.
 //
@@ -12,7 +12,12 @@
   const site = globalThis.REDSHIP_SITE;
   if (!site || globalThis.RedShipRowMemo) return;
   const ROW = site.dom.row;
-  const WATCH = { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['class', 'title', 'role'] };
+  // The attributes the profile's selectors read (`.x` reads class, `#x` id, `[name…]` name), taken
+  // from the profile itself: a selector corrected to read another attribute is watched too.
+  const selectors = JSON.stringify(site.dom);
+  const ATTRS = new Set(['class', ...[...selectors.matchAll(/\[\s*([\w-]+)/g)].map((m) => m[1])]);
+  if (/#[A-Za-z_-]/.test(selectors)) ATTRS.add('id');
+  const WATCH = { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: [...ATTRS] };
   const onList = () => location.pathname.startsWith(site.routes.orderListPrefix);
 
   let memo = new WeakMap(); // row element → {} the readers fill
