@@ -8,14 +8,8 @@
 //! the module every worker start compiles.
 
 use crate::boundary::{from_js, map_err, to_js};
-use redship_core::ship::{couriers, journal, live, pace, plan, used, wal};
+use redship_core::ship::{couriers, journal, known, live, pace, plan, used, wal};
 use wasm_bindgen::prelude::*;
-
-/// `shipCouriers()` → SPEC.md's default courier list `[{code, name}]`.
-#[wasm_bindgen(js_name = shipCouriers)]
-pub fn ship_couriers() -> Result<JsValue, JsValue> {
-    to_js(&couriers::default_couriers())
-}
 
 /// `shipDialogCourier({code, name, shown: [names]})` → the name among `shown` (what a ship
 /// dialog offers) under which it offers the planned courier, or null (not offered, or ambiguous).
@@ -66,6 +60,30 @@ pub fn ship_used_merge(record: JsValue, request: JsValue) -> Result<JsValue, JsV
     let rec: Option<used::UsedRecord> = from_js(record)?;
     let req: Req = from_js(request)?;
     to_js(&used::merge(rec.as_ref(), &req.run, req.now_ms as i64))
+}
+
+/// `shipSeenRecord(entries | null, rowIds, rowStates, unknown)` → the seen record's entries after
+/// a list page (`[{packageId, waiting, unclear?}]`), or null when the page changes nothing. The
+/// page's rows cross as two string arrays (package IDs and their states, side by side);
+/// `unknown`: the package IDs (of the rows' and the entries') the orders domain does not know.
+#[wasm_bindgen(js_name = shipSeenRecord)]
+pub fn ship_seen_record(
+    entries: JsValue,
+    row_ids: Vec<String>,
+    row_states: Vec<String>,
+    unknown: Vec<String>,
+) -> Result<JsValue, JsValue> {
+    if row_ids.len() != row_states.len() {
+        let (ids, states) = (row_ids.len(), row_states.len());
+        return Err(redship_bind::js_error(
+            "FillError",
+            format!("{ids} package IDs but {states} states (rows side by side)"),
+        ));
+    }
+    let entries: Vec<known::ListedOrder> = from_js::<Option<_>>(entries)?.unwrap_or_default();
+    let rows: Vec<known::ListedRow> =
+        row_ids.into_iter().zip(row_states).map(|(package_id, state)| known::ListedRow { package_id, state }).collect();
+    to_js(&known::record_seen(&entries, &rows, &unknown))
 }
 
 /// The service worker's live fill run (core `ship::live`), held in wasm memory between

@@ -133,13 +133,6 @@ fn the_live_journal_stages_a_step_saves_a_log_and_reopens_with_it() {
     assert!(journal.log().unwrap().is_null());
 }
 
-#[wasm_bindgen_test]
-fn default_couriers_are_spec_list() {
-    let list = ship_couriers().unwrap();
-    assert_eq!(get(&list, "length").as_f64(), Some(12.0));
-    assert_eq!(get(&list, "0.code").as_string().as_deref(), Some("shunfeng"));
-}
-
 /// Ship mode's pace: the default when nothing is stored, a change applied, an unknown pace a
 /// `FillError`; a step names the wait before its 确定.
 #[wasm_bindgen_test]
@@ -165,4 +158,24 @@ fn list_pages_cross_the_boundary() {
     assert_eq!(get(&out, "view.lastTime").as_string().as_deref(), Some("13:46"));
     let view = order_pages_view(get(&out, "record"), 1_765_000_000_000.0).unwrap();
     assert_eq!(get(&view, "today").as_bool(), Some(true));
+}
+
+/// The seen record after a list page crosses both ways: entries as stored in, the rows as two
+/// string arrays, the new entries (or null when nothing changed) out.
+#[wasm_bindgen_test]
+fn the_seen_record_crosses_the_boundary() {
+    let (a, b) = ("P100000000000000001", "P100000000000000002");
+    let entries = obj(&format!(r#"[{{"packageId":"{a}","waiting":true}}]"#));
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let out = ship_seen_record(entries.clone(), ids(&[a, b]), ids(&["waiting", "unclear"]), ids(&[a, b])).unwrap();
+    let stringify = |v: &JsValue| JSON::stringify(v).unwrap().as_string().unwrap();
+    assert_eq!(
+        stringify(&out),
+        format!(r#"[{{"packageId":"{a}","waiting":true}},{{"packageId":"{b}","waiting":false,"unclear":true}}]"#)
+    );
+    let same = ship_seen_record(entries, ids(&[a]), ids(&["waiting"]), ids(&[a])).unwrap();
+    assert!(same.is_null());
+    assert!(ship_seen_record(JsValue::NULL, ids(&[a]), ids(&["waiting"]), ids(&[a])).unwrap().is_array());
+    let err = ship_seen_record(JsValue::NULL, ids(&[a]), ids(&[]), ids(&[a])).unwrap_err();
+    assert_eq!(Reflect::get(&err, &"name".into()).unwrap().as_string().as_deref(), Some("FillError"));
 }

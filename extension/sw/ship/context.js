@@ -16,7 +16,6 @@ import * as order from '../order.js';
 
 const couriersKey = (shop) => `ship/${shop}/couriers`;
 const seenKey = (shop) => `ship/${shop}/seen`;
-const MAX_SEEN = 5000;
 
 /**
  * Everything validation needs: known orders, the numbers `used` on orders, the platform's
@@ -74,41 +73,26 @@ register('ship.couriers', async (p) => {
 
 /** Those of `ids` the orders domain does not know (all of them when it cannot answer). */
 async function unknownToOrders(shop, ids) {
-  if (!ids.length || typeof order.unknownOrders !== 'function') return new Set(ids);
+  if (!ids.length || typeof order.unknownOrders !== 'function') return ids;
   try {
-    return new Set(await order.unknownOrders(shop, ids));
+    return await order.unknownOrders(shop, ids);
   } catch (e) {
     console.warn('RedShip: known orders unavailable, keeping the list seen whole', e?.name, e?.message);
-    return new Set(ids);
+    return ids;
   }
 }
 
+// The seen record's rule (which rows go in, which state, what leaves, the cap) is the core's
+// (`ship::known::record_seen`); this handler reads, asks the orders domain, and writes.
 register('ship.seen', async (p) => {
-  const reported = p.packages.filter((x) => typeof x?.packageId === 'string' && /^P\d{15,}$/.test(x.packageId));
-  const unknown = await unknownToOrders(p.shop, reported.map((x) => x.packageId));
-  const rec = (await store.get(seenKey(p.shop))) || { v: 1, packages: [] };
-  const byId = new Map(rec.packages.map((x) => [x.packageId, x]));
-  let changed = false;
-  for (const x of reported) {
-    if (!unknown.has(x.packageId)) {
-      // The orders domain knows it (and its word wins): no entry here.
-      changed = byId.delete(x.packageId) || changed;
-      continue;
-    }
-    // The core's state of the order in the list: only 'waiting' waits; 'unclear' is kept apart.
-    const waiting = x.state === 'waiting';
-    const unclear = x.state === 'unclear';
-    const old = byId.get(x.packageId);
-    if (old?.waiting !== waiting || Boolean(old?.unclear) !== unclear) {
-      byId.delete(x.packageId);
-      byId.set(x.packageId, unclear ? { packageId: x.packageId, waiting, unclear } : { packageId: x.packageId, waiting });
-      changed = true;
-    }
-  }
-  if (!changed) return null;
-  // Entries the orders domain has come to know since go too (the record is written whole anyway).
-  const left = await unknownToOrders(p.shop, [...byId.keys()]);
-  const packages = [...byId.values()].filter((x) => left.has(x.packageId)).slice(-MAX_SEEN);
+  const rec = await store.get(seenKey(p.shop));
+  const entries = Array.isArray(rec?.packages) ? rec.packages : [];
+  const rows = p.packages.filter((x) => typeof x?.packageId === 'string');
+  const rowIds = rows.map((x) => x.packageId);
+  const ids = [...new Set([...rowIds, ...entries.map((x) => x?.packageId).filter((id) => typeof id === 'string')])];
+  const unknown = await unknownToOrders(p.shop, ids);
+  const packages = core.shipSeenRecord(entries, rowIds, rows.map((x) => String(x.state ?? '')), unknown);
+  if (!packages) return null;
   await store.put({ [seenKey(p.shop)]: { v: 1, updatedAtMs: Date.now(), packages } });
   // Open ship pages check rows waiting on an order not seen yet again.
   broadcast('order.known', { shop: p.shop });
