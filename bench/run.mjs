@@ -1,6 +1,7 @@
 // `./build.sh bench` — RedShip's benchmarks, each a ratio against a baseline measured in the same
 // run, on the same machine, in the same browser (machines here are shared and noisy). Prints one
-// table, writes bench/results.json and rewrites the README's Performance section.
+// table, writes bench/results.json and rewrites the README's Performance section. --no-readme is
+// a trial: neither is written, its results go to target/bench-results.json.
 //
 //   node bench/run.mjs [--only import,coldstart,page,fill,vault,size,memory,scale] [--quick] [--no-readme]
 //
@@ -8,7 +9,7 @@
 // status: 0 when every row measured or is pending, goals met or not (the table says); 1 when a
 // row could not be measured because the bench itself failed.
 import { writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { BENCH, ROOT, OUT, DIST, machine } from './lib/env.mjs';
 import { judge, consoleTable, readmeSection, writeReadme } from './lib/report.mjs';
 import { round } from './lib/stats.mjs';
@@ -61,10 +62,12 @@ async function main() {
     }
   }
   // --only: keep the other rows' latest figures so the table stays whole.
-  const resultsPath = join(BENCH, 'results.json');
+  // A trial run (--no-readme) leaves the committed figures alone: its results go under target/.
+  const resultsPath = opts.readme ? join(BENCH, 'results.json') : join(ROOT, 'target/bench-results.json');
+  const keptPath = join(BENCH, 'results.json');
   let entries = fresh;
-  if (opts.only.length < ROWS.length && existsSync(resultsPath)) {
-    const old = JSON.parse(readFileSync(resultsPath, 'utf8')).entries || [];
+  if (opts.only.length < ROWS.length && existsSync(keptPath)) {
+    const old = JSON.parse(readFileSync(keptPath, 'utf8')).entries || [];
     const keep = old.filter((e) => !opts.only.includes(e.row));
     entries = ROWS.flatMap((r) => (opts.only.includes(r) ? fresh : keep).filter((e) => e.row === r));
   }
@@ -73,9 +76,10 @@ async function main() {
   console.log(consoleTable(entries));
   for (const x of misses) console.log(`  ✗ ${x.figure}: ${x.why}`);
   const results = { machine: m, seconds: Math.round((Date.now() - started) / 1000), entries: entries.map(clean) };
+  mkdirSync(dirname(resultsPath), { recursive: true });
   writeFileSync(resultsPath, JSON.stringify(results, null, 1) + '\n');
   if (opts.readme) writeReadme(join(ROOT, 'README.md'), readmeSection(entries, m, misses));
-  console.log(`\nwrote bench/results.json${opts.readme ? ' and the README Performance section' : ''} (${results.seconds} s)`);
+  console.log(`\nwrote ${relative(ROOT, resultsPath)}${opts.readme ? ' and the README Performance section' : ''} (${results.seconds} s)`);
   process.exitCode = broken ? 1 : 0;
 }
 
