@@ -133,6 +133,8 @@ test_lint() {
   if cargo clippy --version >/dev/null 2>&1; then
     say "clippy (warnings are errors)"
     cargo clippy --workspace --all-targets --quiet -- -D warnings
+    # The boundary crates' own tests only build for wasm32 (wasm_bindgen_test).
+    cargo clippy --target wasm32-unknown-unknown -p redship-wasm -p redship-office --all-targets --quiet -- -D warnings
   else
     say "clippy is not installed: lints not checked"
   fi

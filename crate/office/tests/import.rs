@@ -3,6 +3,9 @@
 //! `TextDecoder`) and workbooks (tests/office.rs); the context lists read apart from the rest;
 //! errors named `ImportError` or `RequestError`. Runs in node and, with
 //! `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
+// `wasm_bindgen_test` functions are tests that clippy's allow-unwrap-in-tests does not
+// recognise (it knows `#[test]` only); a panic here is a failed test, as in the core's tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Reflect, Uint8Array, JSON};

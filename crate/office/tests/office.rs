@@ -4,6 +4,9 @@
 //! exports (really running here proves they never touch the missing system clock on
 //! wasm32-unknown-unknown), the template edits, the backup file and the reports. Runs in node
 //! and, with `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
+// `wasm_bindgen_test` functions are tests that clippy's allow-unwrap-in-tests does not
+// recognise (it knows `#[test]` only); a panic here is a failed test, as in the core's tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Reflect, Uint8Array, JSON};

@@ -1,5 +1,8 @@
 //! The boundary itself: a DTO round trip and a core error arriving as a JS `Error` with its
 //! stable `name`. Runs in node and, with `WASM_BINDGEN_USE_BROWSER=1`, in headless Chromium.
+// `wasm_bindgen_test` functions are tests that clippy's allow-unwrap-in-tests does not
+// recognise (it knows `#[test]` only); a panic here is a failed test, as in the core's tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Object, Reflect};

@@ -1,6 +1,9 @@
 //! The quota bindings: a record-event round trip through plain JS objects, and errors arriving
 //! as JS `Error`s named `QuotaError`. Runs in node and, with `WASM_BINDGEN_USE_BROWSER=1`, in
 //! headless Chromium.
+// `wasm_bindgen_test` functions are tests that clippy's allow-unwrap-in-tests does not
+// recognise (it knows `#[test]` only); a panic here is a failed test, as in the core's tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Object, Reflect, JSON};

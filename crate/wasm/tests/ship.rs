@@ -1,6 +1,9 @@
 //! wasm tests of the ship bindings a fill run needs: requests as JS objects, views back as plain
 //! objects, errors as JS `Error`s named `FillError` (the import, preview and plan are the office
 //! module's: crate/office/tests/import.rs).
+// `wasm_bindgen_test` functions are tests that clippy's allow-unwrap-in-tests does not
+// recognise (it knows `#[test]` only); a panic here is a failed test, as in the core's tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Reflect, JSON};

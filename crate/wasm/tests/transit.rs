@@ -1,6 +1,9 @@
 //! The transit bindings in wasm: the live snapshot (`TransitLive`): ingest → writes → reopen,
 //! view → plan → the part an export holds (the CSV and XLSX writers: crate/office/tests).
 //! Runs in node and, with `WASM_BINDGEN_USE_BROWSER=1`, in Chromium.
+// `wasm_bindgen_test` functions are tests that clippy's allow-unwrap-in-tests does not
+// recognise (it knows `#[test]` only); a panic here is a failed test, as in the core's tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Reflect, JSON};
