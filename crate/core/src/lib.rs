@@ -12,6 +12,7 @@ pub mod selfcheck;
 pub mod ship;
 pub mod sort;
 pub mod tagged;
+pub mod text;
 pub mod transit;
 pub mod vault;
 #[cfg(feature = "office")]

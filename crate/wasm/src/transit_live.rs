@@ -207,7 +207,7 @@ impl TransitLive {
         };
         self.live.edit(&core_req, ms(req.now_ms)).map_err(order_err)?;
         let edits: Option<&PackageEdits> =
-            self.live.snapshot().packages.get(core_req.package_id.trim()).map(|p| &p.edits);
+            self.live.snapshot().packages.get(core_req.package_id.trim()).map(|p| &*p.edits);
         to_js(&edits)
     }
 

@@ -5,6 +5,7 @@
 //! masking is idempotent and a decrypt on the page never reaches storage or a file.
 
 use super::detect::{self, Kind, Mode};
+use crate::text::{Shared, Text};
 
 /// The stars the platform uses for a hidden part.
 pub const STARS: &str = "****";
@@ -228,27 +229,29 @@ pub fn mask_text(text: &str) -> String {
     }
 }
 
-/// The buyer fields of one package, all masked.
+/// The buyer fields of one package, all masked. Held in every stored package, so kept small
+/// ([`crate::text`]): a masked name and a masked address repeat across a shop (`张**`, a
+/// district), a masked phone and a remark rarely do.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MaskedBuyer {
     /// `张**`.
-    pub receiver: String,
+    pub receiver: Shared,
     /// `138****5678`.
-    pub phone: String,
+    pub phone: Text,
     /// `广东省深圳市南山区****`.
-    pub address: String,
+    pub address: Shared,
     /// The remark with its phones, IDs, emails, WeChat IDs and street addresses hidden.
-    pub remark: String,
+    pub remark: Text,
 }
 
 /// Masks a package's buyer block (whatever state it arrived in).
 pub fn mask_buyer(u: &super::package::UserInfo) -> MaskedBuyer {
     MaskedBuyer {
-        receiver: mask_text(&mask_name(&u.receiver)),
-        phone: mask_text(&mask_phone(&u.phone)),
-        address: mask_text(&mask_address(&u.address)),
-        remark: mask_text(&u.buyer_remark),
+        receiver: mask_text(&mask_name(&u.receiver)).into(),
+        phone: mask_text(&mask_phone(&u.phone)).into(),
+        address: mask_text(&mask_address(&u.address)).into(),
+        remark: mask_text(&u.buyer_remark).into(),
     }
 }
 

@@ -6,6 +6,8 @@
 //! gone (see `reconcile`). Buyer fields are masked on the
 //! way in, so plaintext from a decrypt on the page never reaches storage.
 
+pub use super::known::{known_orders, known_orders_of, KnownOrder};
+pub use super::stored::{ClosedPackage, Edits, PackageEdits, PackageId, Packages, StoredPackage, StoredSku};
 use crate::chinaday::{ChinaDay, DAY_MS};
 use crate::order::facts::{gather, AnswerFacts};
 use crate::order::mask::{mask_buyer, MaskedBuyer};
@@ -27,83 +29,6 @@ const CLOSED_MAX: usize = 2000;
 /// this often: paging through the shipped tab must not rewrite the whole record on every page.
 const CLOSED_RESTAMP_MS: i64 = 3_600_000;
 
-/// One order line, as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StoredSku {
-    /// Platform SKU ID.
-    pub sku_id: String,
-    /// Product name.
-    pub name: String,
-    /// Specification.
-    pub spec: String,
-    /// Quantity; `None` when the page's answer had none readable (shown as "—").
-    pub quantity: Option<u32>,
-}
-
-/// What the seller typed for the warehouse (editable before export).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PackageEdits {
-    /// Where the goods were bought (淘宝, 拼多多, 1688 …).
-    pub upstream_platform: String,
-    /// The upstream shop's order number.
-    pub upstream_order_no: String,
-    /// The tracking number of the parcel coming into the warehouse.
-    pub inbound_tracking: String,
-    /// Free notes for the warehouse.
-    pub notes: String,
-}
-
-/// A pending package, buyer fields masked.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StoredPackage {
-    /// `P…`.
-    pub package_id: String,
-    /// Platform order ID.
-    pub order_id: String,
-    /// Paid time (or order time), epoch ms; `None` when the answer had none readable.
-    #[serde(default)]
-    pub paid_at_ms: Option<i64>,
-    /// Status code, when the answer had one.
-    #[serde(default)]
-    pub status: Option<u32>,
-    /// Status text.
-    pub status_desc: String,
-    /// The code and the text disagree, or neither is known: listed, never shipped by a run.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub unclear: bool,
-    /// The answers call it waiting, but its row on the list showed no 发货 control: status
-    /// unclear too (`rowsignal`), until its row shows one again.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub no_ship_button: bool,
-    /// After-sale text, may be empty.
-    pub after_sale_status_desc: String,
-    /// Masked buyer fields.
-    pub buyer: MaskedBuyer,
-    /// Order lines.
-    pub skus: Vec<StoredSku>,
-    /// When RedShip first saw it.
-    pub first_seen_ms: i64,
-    /// The seller's edits.
-    #[serde(default)]
-    pub edits: PackageEdits,
-}
-
-/// A package that left the pending list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClosedPackage {
-    /// The status it was last seen with.
-    pub status: u32,
-    /// When it was seen so.
-    pub at_ms: i64,
-    /// Its row on the list still offered 发货: status unclear (`rowsignal`).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub ship_button: bool,
-}
-
 /// The per-shop record: pending packages, recently closed ones, paid orders per China day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -113,13 +38,14 @@ pub struct TransitSnapshot {
     /// The shop this is about.
     pub shop_id: String,
     /// Pending packages by package ID.
-    pub packages: BTreeMap<String, StoredPackage>,
+    #[serde(deserialize_with = "super::stored::read_packages")]
+    pub packages: Packages,
     /// Recently closed packages by package ID.
     #[serde(default)]
     pub closed: BTreeMap<String, ClosedPackage>,
     /// Package IDs paid per China day (`YYYY-MM-DD`), last 8 days.
     #[serde(default)]
-    pub paid_days: BTreeMap<String, BTreeSet<String>>,
+    pub paid_days: BTreeMap<String, BTreeSet<PackageId>>,
     /// Last change, epoch ms.
     pub updated_at_ms: i64,
     /// The last change record folded into this one (`super::live`); 0 for a record written
@@ -142,7 +68,7 @@ impl TransitSnapshot {
         TransitSnapshot {
             v: SNAPSHOT_VERSION,
             shop_id: shop_id.to_string(),
-            packages: BTreeMap::new(),
+            packages: Packages::new(),
             closed: BTreeMap::new(),
             paid_days: BTreeMap::new(),
             updated_at_ms: 0,
@@ -294,9 +220,10 @@ fn first_raw(answer: &Value) -> Option<&Value> {
 /// Merges one package; returns whether the snapshot changed.
 fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut IngestView) -> bool {
     let mut changed = false;
+    let id = snap.id_of(&p.package_id);
     if let Some(paid) = p.paid_at_ms {
         let day = ChinaDay::from_ms(paid).iso();
-        if snap.paid_days.entry(day.clone()).or_default().insert(p.package_id.clone()) {
+        if snap.paid_days.entry(day.clone()).or_default().insert(id.clone()) {
             snap.book.paid_added.push((day, p.package_id.clone()));
             changed = true;
         }
@@ -333,24 +260,24 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
         .skus
         .iter()
         .map(|s| StoredSku {
-            sku_id: s.sku_id.clone(),
-            name: s.name.clone(),
-            spec: s.spec.clone(),
+            sku_id: s.sku_id.as_str().into(),
+            name: s.name.as_str().into(),
+            spec: s.spec.as_str().into(),
             quantity: s.quantity,
         })
         .collect();
     snap.will_change(&p.package_id);
-    match snap.packages.get_mut(&p.package_id) {
+    match snap.packages.get_mut(p.package_id.as_str()) {
         Some(old) => {
             view.updated += 1;
             let before = old.clone();
-            old.order_id.clone_from(&p.order_id);
+            set(&mut old.order_id, &p.order_id);
             // A detail answer may lack the time: keep what we had then.
             old.paid_at_ms = p.paid_at_ms.or(old.paid_at_ms);
             old.status = p.status_code;
-            old.status_desc.clone_from(&p.status_desc);
+            set(&mut old.status_desc, &p.status_desc);
             old.unclear = p.state == ShipState::Unclear;
-            old.after_sale_status_desc.clone_from(&p.after_sale_status_desc);
+            set(&mut old.after_sale_status_desc, &p.after_sale_status_desc);
             // A detail answer may lack lines or the remark: keep what we had then.
             if !skus.is_empty() {
                 old.skus = skus;
@@ -366,18 +293,18 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
         None => {
             view.added += 1;
             snap.put_package(StoredPackage {
-                package_id: p.package_id.clone(),
-                order_id: p.order_id.clone(),
+                package_id: id,
+                order_id: p.order_id.as_str().into(),
                 paid_at_ms: p.paid_at_ms,
                 status: p.status_code,
-                status_desc: p.status_desc.clone(),
+                status_desc: p.status_desc.as_str().into(),
                 unclear: p.state == ShipState::Unclear,
                 no_ship_button: false,
-                after_sale_status_desc: p.after_sale_status_desc.clone(),
+                after_sale_status_desc: p.after_sale_status_desc.as_str().into(),
                 buyer,
                 skus,
                 first_seen_ms: now_ms,
-                edits: PackageEdits::default(),
+                edits: Edits::default(),
             });
             changed = true;
         }
@@ -386,15 +313,23 @@ fn merge(snap: &mut TransitSnapshot, p: &Package, now_ms: i64, view: &mut Ingest
 }
 
 fn merge_buyer(old: &mut MaskedBuyer, new: MaskedBuyer) {
-    for (o, n) in [
-        (&mut old.receiver, new.receiver),
-        (&mut old.phone, new.phone),
-        (&mut old.address, new.address),
-        (&mut old.remark, new.remark),
-    ] {
-        if !n.is_empty() {
-            *o = n;
-        }
+    keep_known(&mut old.receiver, new.receiver);
+    keep_known(&mut old.phone, new.phone);
+    keep_known(&mut old.address, new.address);
+    keep_known(&mut old.remark, new.remark);
+}
+
+/// `new` replaces `old` unless it is empty (a detail answer may lack the field).
+fn keep_known<T: std::ops::Deref<Target = str>>(old: &mut T, new: T) {
+    if !new.is_empty() {
+        *old = new;
+    }
+}
+
+/// `to` becomes `from` (its block is kept when the text is the same).
+fn set<T: for<'a> From<&'a str> + PartialEq<str>>(to: &mut T, from: &str) {
+    if *to != *from {
+        *to = T::from(from);
     }
 }
 
@@ -446,49 +381,4 @@ pub fn paid_by_day(snap: &TransitSnapshot, now_ms: i64) -> Vec<PaidDay> {
         .filter(|(d, _)| **d >= oldest)
         .map(|(d, ids)| PaidDay { day: d.clone(), paid_orders: ids.len() })
         .collect()
-}
-
-/// A package RedShip knows, for tracking-number validation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KnownOrder<'a> {
-    /// `P…`.
-    pub package_id: &'a str,
-    /// True while it waits to ship; false once seen shipped/cancelled.
-    pub waiting: bool,
-    /// Listed, but its status is unclear: never shipped by a run.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub unclear: bool,
-}
-
-/// Package `id`'s entry as a known order, when it is pending or recently closed.
-fn known_order<'a>(snap: &'a TransitSnapshot, id: &str) -> Option<KnownOrder<'a>> {
-    if let Some((k, p)) = snap.packages.get_key_value(id) {
-        return Some(KnownOrder { package_id: k, waiting: !p.is_unclear(), unclear: p.is_unclear() });
-    }
-    let (k, c) = snap.closed.get_key_value(id)?;
-    Some(KnownOrder { package_id: k, waiting: false, unclear: c.ship_button })
-}
-
-/// The known orders among `ids` (as a validation writes them: normalised like its rows are, see
-/// [`crate::ship::normalize::normal_code`]), sorted: what validating those rows reads of
-/// [`known_orders`], in O(IDs) rather than the shop.
-pub fn known_orders_of<'a>(snap: &'a TransitSnapshot, ids: &[String]) -> Vec<KnownOrder<'a>> {
-    let mut out: Vec<KnownOrder<'a>> =
-        ids.iter().filter_map(|id| known_order(snap, &crate::ship::normalize::normal_code(id))).collect();
-    crate::sort::sort_by(&mut out, |a, b| a.package_id.cmp(b.package_id));
-    out.dedup_by(|a, b| a.package_id == b.package_id);
-    out
-}
-
-/// All known packages: pending ones (`waiting`, or `unclear`) and recently closed ones.
-pub fn known_orders(snap: &TransitSnapshot) -> Vec<KnownOrder<'_>> {
-    let mut out: Vec<KnownOrder<'_>> = snap
-        .packages
-        .values()
-        .map(|p| KnownOrder { package_id: &p.package_id, waiting: !p.is_unclear(), unclear: p.is_unclear() })
-        .chain(snap.closed.iter().map(|(k, c)| KnownOrder { package_id: k, waiting: false, unclear: c.ship_button }))
-        .collect();
-    crate::sort::sort_by(&mut out, |a, b| a.package_id.cmp(b.package_id));
-    out
 }

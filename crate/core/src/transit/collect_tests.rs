@@ -38,7 +38,7 @@ fn pages_and_days_merge_without_duplicates_and_status_changes_remove() {
     };
     let (s, v) = ingest(Some(s), &req, &shipped(), NOW + DAY_MS).expect("ingest");
     assert_eq!((v.added, v.updated, v.removed, v.pending), (0, 1, 2, 3));
-    let ids: Vec<&String> = s.packages.keys().collect();
+    let ids: Vec<&str> = s.packages.keys().map(|k| k.as_str()).collect();
     assert_eq!(ids, vec![&id(1), &id(4), &id(5)]);
     let known = super::collect::known_orders(&s);
     assert_eq!(known.len(), 5);
@@ -101,7 +101,7 @@ fn decrypted_plaintext_is_masked_before_it_is_stored() {
     for plain in ["张三丰", "13812345678", "13912345678", "科技园", "18号", "zsf_2024", "11010519491231002X"] {
         assert!(!stored.contains(plain), "{plain} stored in {stored}");
     }
-    let b = &s.packages[&id(1)].buyer;
+    let b = &s.packages[id(1).as_str()].buyer;
     assert_eq!(
         (b.receiver.as_str(), b.phone.as_str(), b.address.as_str()),
         ("张**", "138****5678", "广东省深圳市南山区****")
@@ -201,7 +201,7 @@ fn edits_are_kept_and_privacy_in_them_is_refused() {
     let s = edit(s, &req, NOW).expect("edit");
     // Survives a later list answer.
     let s = feed(Some(s), page(vec![pkg(1, 4, NOW, "S1")]), NOW + 1);
-    assert_eq!(s.packages[&id(1)].edits.upstream_platform, "淘宝");
+    assert_eq!(s.packages[id(1).as_str()].edits.upstream_platform, "淘宝");
     let leak = EditRequest { package_id: id(1), notes: Some("买家电话13812345678".into()), ..Default::default() };
     let e = edit(s.clone(), &leak, NOW).expect_err("refused");
     assert!(e.to_string().contains("手机号"), "{e}");

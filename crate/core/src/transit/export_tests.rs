@@ -131,8 +131,8 @@ fn routes_choose_what_goes_to_the_warehouse() {
 fn leak_guard_blocks_with_row_and_column() {
     let mut s = snap(vec![pkg(1, 4, NOW - 1, "S1"), pkg(2, 4, NOW, "S1")]);
     // A note typed around the edit check (an old record, a bug): the scan still catches it.
-    if let Some(p) = s.packages.get_mut(&id(2)) {
-        p.edits.notes = "买家电话 13812345678".into();
+    if let Some(p) = s.packages.get_mut(id(2).as_str()) {
+        p.edits.get_mut().notes = "买家电话 13812345678".into();
     }
     for result in [
         export_csv(&s, None, None, &ExportRequest::default(), NOW).map(|_| ()),
@@ -148,8 +148,9 @@ fn leak_guard_blocks_with_row_and_column() {
         }
     }
     // A tampered record with plaintext buyer fields is masked again on the way out.
-    if let Some(p) = s.packages.get_mut(&id(2)) {
-        p.edits.notes.clear();
+    if let Some(p) = s.packages.get_mut(id(2).as_str()) {
+        p.edits.get_mut().notes.clear();
+        p.edits.tidy();
         p.buyer.phone = "13812345678".into();
         p.buyer.address = "广东省深圳市南山区科技园路1号".into();
     }

@@ -55,7 +55,7 @@ impl Figures {
                 Prior::Pending(p) => Share::pending(p, book),
                 Prior::Closed(c) => Share::closed(c),
             };
-            let now = match (snap.packages.get(&id), snap.closed.get(&id)) {
+            let now = match (snap.packages.get(id.as_str()), snap.closed.get(&id)) {
                 (Some(p), _) => Share::pending(p, book),
                 (None, Some(c)) => Share::closed(c),
                 (None, None) => Share::default(),

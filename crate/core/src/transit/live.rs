@@ -27,11 +27,12 @@
 //! `seq` (left when the worker stopped between the base write and their deletion) are named for
 //! deletion and skipped.
 
-use super::collect::{ingest_into, ClosedPackage, IngestRequest, IngestView, StoredPackage, TransitSnapshot};
+use super::collect::{ingest_into, IngestRequest, IngestView, TransitSnapshot};
 use super::figures::Figures;
 use super::reconcile::mark_shipped;
 use super::routes::{set_routes, RouteBook, RouteCounts, SetRouteRequest};
 use super::rowsignal::{apply_rows, RowSeen, RowsView};
+use super::stored::{ClosedPackage, Packages};
 use super::view::{edit_in, EditRequest};
 use crate::order::{OrderError, SiteProfile};
 use serde::{Deserialize, Serialize};
@@ -55,8 +56,8 @@ pub struct SnapshotDelta {
     /// Its place after the base (base's `seq` + 1, + 2 …).
     pub seq: u64,
     /// Pending packages changed or added, whole.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub packages: BTreeMap<String, StoredPackage>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "super::stored::read_packages")]
+    pub packages: Packages,
     /// Closed packages changed or added.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub closed: BTreeMap<String, ClosedPackage>,
@@ -82,18 +83,19 @@ impl SnapshotDelta {
     /// Applies it to `snap` (the entries it names take the state it holds).
     fn apply(self, snap: &mut TransitSnapshot) {
         for (id, p) in self.packages {
-            snap.closed.remove(&id);
+            snap.closed.remove(id.as_str());
             snap.packages.insert(id, p);
         }
         for (id, c) in self.closed {
-            snap.packages.remove(&id);
+            snap.packages.remove(id.as_str());
             snap.closed.insert(id, c);
         }
         for id in self.forget {
-            snap.packages.remove(&id);
+            snap.packages.remove(id.as_str());
             snap.closed.remove(&id);
         }
         for (day, id) in self.paid {
+            let id = snap.id_of(&id);
             snap.paid_days.entry(day).or_default().insert(id);
         }
         for day in self.days_dropped {
@@ -226,6 +228,7 @@ impl LiveSnapshot {
             rows += d.rows();
             d.apply(&mut snap);
         }
+        snap.share_ids();
         snap.index_paid();
         snap.track_priors();
         let view = OpenView { pending: snap.packages.len(), applied, stale };
@@ -378,7 +381,7 @@ fn take_delta(snap: &mut TransitSnapshot, seq: u64) -> SnapshotDelta {
         v: snap.v,
         shop_id: snap.shop_id.clone(),
         seq,
-        packages: BTreeMap::new(),
+        packages: Packages::new(),
         closed: BTreeMap::new(),
         forget: Vec::new(),
         paid: std::mem::take(&mut snap.book.paid_added),
@@ -386,8 +389,8 @@ fn take_delta(snap: &mut TransitSnapshot, seq: u64) -> SnapshotDelta {
         updated_at_ms: snap.updated_at_ms,
     };
     for id in touched {
-        if let Some(p) = snap.packages.get(&id) {
-            delta.packages.insert(id, p.clone());
+        if let Some((key, p)) = snap.packages.get_key_value(id.as_str()) {
+            delta.packages.insert(key.clone(), p.clone());
         } else if let Some(c) = snap.closed.get(&id) {
             delta.closed.insert(id, *c);
         } else {

@@ -101,10 +101,10 @@ fn what_it_hands_out_rebuilds_it_after_every_kind_of_change() {
     assert_eq!(reopened.snapshot(), live.snapshot());
     assert_eq!(reopened.routes(), live.routes());
     let s = reopened.snapshot();
-    assert!(!s.packages.contains_key(&id(30)) && s.closed.contains_key(&id(30)));
-    assert!(!s.packages.contains_key(&id(60)) && !s.packages.contains_key(&id(70)));
-    assert!(s.packages[&id(80)].no_ship_button);
-    assert_eq!(s.packages[&id(81)].edits.notes, "加急");
+    assert!(!s.packages.contains_key(id(30).as_str()) && s.closed.contains_key(&id(30)));
+    assert!(!s.packages.contains_key(id(60).as_str()) && !s.packages.contains_key(id(70).as_str()));
+    assert!(s.packages[id(80).as_str()].no_ship_button);
+    assert_eq!(s.packages[id(81).as_str()].edits.notes, "加急");
     assert_eq!(s.packages.len(), 100 - 3);
 }
 

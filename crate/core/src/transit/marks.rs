@@ -6,7 +6,8 @@
 //! packages, closed list or paid days goes through these helpers, or calls
 //! [`TransitSnapshot::will_change`] before it changes an entry in place and marks it after.
 
-use super::collect::{ClosedPackage, StoredPackage, TransitSnapshot};
+use super::collect::TransitSnapshot;
+use super::stored::{ClosedPackage, PackageId, StoredPackage};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// An entry's state before the change that touched it (what the live figures counted).
@@ -32,7 +33,7 @@ pub struct Bookkeeping {
     pub(crate) days_dropped: BTreeSet<String>,
     /// Pending packages by paid time, once built ([`TransitSnapshot::index_paid`]): a list
     /// page's reconciling then reads its own time window, not every package.
-    pub(crate) by_paid: Option<BTreeSet<(i64, String)>>,
+    pub(crate) by_paid: Option<BTreeSet<(i64, PackageId)>>,
     /// Entries changed since the live figures were last adjusted, as they were before; kept
     /// only by a live handle ([`TransitSnapshot::track_priors`]).
     pub(crate) priors: Option<BTreeMap<String, Prior>>,
@@ -49,8 +50,27 @@ impl TransitSnapshot {
     /// Builds the paid-time index (once, when a live handle opens the snapshot); kept up to
     /// date by every change after.
     pub fn index_paid(&mut self) {
-        let index = self.packages.values().filter_map(|p| Some((p.paid_at_ms?, p.package_id.clone()))).collect();
+        // Inserted one by one, not collected: collecting compiles std's sort and bulk build for
+        // this type, 2 KB of the main module (gzipped), for nodes about half as full.
+        let mut index = BTreeSet::new();
+        for p in self.packages.values() {
+            if let Some(t) = p.paid_at_ms {
+                index.insert((t, p.package_id.clone()));
+            }
+        }
         self.book.by_paid = Some(index);
+    }
+
+    /// Makes the paid days hold the pending packages' own ID blocks (a record read from JSON
+    /// has a copy of each ID in each place): one block per package ID, however many hold it.
+    pub fn share_ids(&mut self) {
+        for ids in self.paid_days.values_mut() {
+            // Inserted one by one, not collected: collecting would compile another copy of std's
+            // sort for this type (`crate::sort`).
+            for id in std::mem::take(ids) {
+                ids.insert(self.packages.get_key_value(id.as_str()).map_or(id, |(k, _)| k.clone()));
+            }
+        }
     }
 
     /// Keeps, from now on, each changed entry's state before its change (see [`Prior`]).
@@ -66,7 +86,7 @@ impl TransitSnapshot {
             return;
         }
         let prior = match (self.packages.get(id), self.closed.get(id)) {
-            (Some(p), _) => Prior::Pending(Box::new(p.clone())),
+            (Some(p), _) => Prior::Pending(p.clone()),
             (None, Some(c)) => Prior::Closed(*c),
             (None, None) => Prior::Absent,
         };
@@ -86,16 +106,22 @@ impl TransitSnapshot {
         }
         match &self.book.by_paid {
             Some(index) => index
-                .range((lo.saturating_add(1), String::new())..(hi, String::new()))
-                .map(|(_, id)| id.clone())
+                .range((lo.saturating_add(1), PackageId::default())..(hi, PackageId::default()))
+                .map(|(_, id)| id.to_string())
                 .collect(),
             None => self
                 .packages
                 .values()
                 .filter(|p| p.paid_at_ms.is_some_and(|t| lo < t && t < hi))
-                .map(|p| p.package_id.clone())
+                .map(|p| p.package_id.to_string())
                 .collect(),
         }
+    }
+
+    /// The package ID `id` as held: the pending map's key when it holds `id` (its block
+    /// shared), else a new one.
+    pub(crate) fn id_of(&self, id: &str) -> PackageId {
+        self.packages.get_key_value(id).map_or_else(|| PackageId::from(id), |(k, _)| k.clone())
     }
 
     /// Inserts or replaces a pending package (index and change set kept).
@@ -103,22 +129,23 @@ impl TransitSnapshot {
         self.will_change(&p.package_id);
         let id = p.package_id.clone();
         let paid = p.paid_at_ms;
-        let old = self.packages.insert(id.clone(), p);
-        self.unindex(old.as_ref());
+        let old = self.packages.insert(id.clone(), Box::new(p));
+        self.unindex(old.as_deref());
         if let (Some(index), Some(t)) = (self.book.by_paid.as_mut(), paid) {
             index.insert((t, id.clone()));
         }
-        self.book.touched.insert(id);
+        self.book.touched.insert(id.to_string());
     }
 
     /// Moves package `id` in the paid-time index from `before` to `after`.
     pub(crate) fn reindex(&mut self, id: &str, before: Option<i64>, after: Option<i64>) {
+        let key = self.id_of(id);
         if let Some(index) = self.book.by_paid.as_mut() {
             if let Some(t) = before {
-                index.remove(&(t, id.to_string()));
+                index.remove(&(t, key.clone()));
             }
             if let Some(t) = after {
-                index.insert((t, id.to_string()));
+                index.insert((t, key));
             }
         }
     }
@@ -130,8 +157,8 @@ impl TransitSnapshot {
         if old.is_some() {
             self.book.touched.insert(id.to_string());
         }
-        self.unindex(old.as_ref());
-        old
+        self.unindex(old.as_deref());
+        old.map(|p| *p)
     }
 
     fn unindex(&mut self, old: Option<&StoredPackage>) {

@@ -16,6 +16,7 @@ pub mod export_xlsx;
 mod figures;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod known;
 pub mod live;
 #[cfg(test)]
 mod live_figures_tests;
@@ -28,6 +29,9 @@ pub mod reconcile;
 mod roundtrip_tests;
 pub mod routes;
 pub mod rowsignal;
+pub mod stored;
+#[cfg(test)]
+mod stored_tests;
 pub mod table;
 pub mod template;
 pub mod view;

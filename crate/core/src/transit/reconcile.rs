@@ -89,7 +89,9 @@ pub fn reconcile_page(
         .into_iter()
         .filter(|id| !present.contains(id.as_str()))
         .filter(|id| {
-            snap.packages.get(id).is_some_and(|p| filter.is_empty() || p.status.is_some_and(|c| filter.contains(&c)))
+            snap.packages
+                .get(id.as_str())
+                .is_some_and(|p| filter.is_empty() || p.status.is_some_and(|c| filter.contains(&c)))
         })
         .collect();
     for id in gone {
@@ -123,7 +125,7 @@ mod tests {
         let again: Vec<Value> = all.iter().filter(|p| p["packageId"] != id(3)).cloned().collect();
         let (s, v) = feed(Some(s), summary(again, json!([4, 5])));
         assert_eq!(v.removed, 1);
-        assert!(!s.packages.contains_key(&id(3)));
+        assert!(!s.packages.contains_key(id(3).as_str()));
         assert_eq!(s.closed[&id(3)].status, GONE);
         // Edges of the window (1 and 5) are never judged; a shipped-tab page judges no pending one.
         let (s2, v2) = feed(Some(s.clone()), summary(vec![all[1].clone(), all[3].clone()], json!([4, 5])));

@@ -58,10 +58,11 @@ fn snapshot() -> TransitSnapshot {
     let req = IngestRequest { shop_id: "shop1".into(), answer: page(packages) };
     let mut snap = ingest(None, &req, &shipped(), NOW).expect("ingest").0;
     for (i, p) in snap.packages.values_mut().enumerate() {
-        p.edits.upstream_platform = "淘宝".into();
-        p.edits.upstream_order_no = format!("38261234567890123{i}");
-        p.edits.inbound_tracking = format!("YT98765432101{i:02}");
-        p.edits.notes = format!("入库 {i} 件");
+        let e = p.edits.get_mut();
+        e.upstream_platform = "淘宝".into();
+        e.upstream_order_no = format!("38261234567890123{i}");
+        e.inbound_tracking = format!("YT98765432101{i:02}");
+        e.notes = format!("入库 {i} 件");
     }
     snap
 }

@@ -52,10 +52,10 @@ pub enum RouteSource {
 /// `supplier` wins since it needs the decrypt anyway, then `self`), else `warehouse`.
 pub fn route_of(book: Option<&RouteBook>, p: &StoredPackage) -> (Route, RouteSource) {
     let Some(book) = book else { return (Route::Warehouse, RouteSource::Default) };
-    if let Some(r) = book.order.get(&p.package_id) {
+    if let Some(r) = book.order.get(p.package_id.as_str()) {
         return (*r, RouteSource::Order);
     }
-    let remembered: Vec<Route> = p.skus.iter().filter_map(|s| book.sku.get(&s.sku_id).copied()).collect();
+    let remembered: Vec<Route> = p.skus.iter().filter_map(|s| book.sku.get(s.sku_id.as_str()).copied()).collect();
     for r in [Route::Supplier, Route::SelfShip, Route::Warehouse] {
         if remembered.contains(&r) {
             return (r, RouteSource::Sku);
@@ -102,7 +102,7 @@ pub fn set_routes(
     for req in reqs {
         apply(&mut book, snap, req)?;
     }
-    book.order.retain(|id, _| snap.packages.contains_key(id));
+    book.order.retain(|id, _| snap.packages.contains_key(id.as_str()));
     Ok(book)
 }
 

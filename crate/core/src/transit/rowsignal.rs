@@ -217,10 +217,10 @@ mod tests {
         let mut s = listed();
         let v = apply_rows(&mut s, &[row(1, false), row(2, true), row(4, false), row(5, false)], NOW + 1);
         assert_eq!((v.marked, v.cleared, v.changed), (1, 0, true));
-        let p = &s.packages[&id(1)];
+        let p = &s.packages[id(1).as_str()];
         assert!(p.is_unclear() && !p.unclear);
         assert_eq!(p.unclear_why(), Some(UnclearWhy::NoShipButton));
-        assert!(!s.packages[&id(2)].is_unclear());
+        assert!(!s.packages[id(2).as_str()].is_unclear());
         assert_eq!(s.updated_at_ms, NOW + 1);
         // Never shipped by a run: validation sees it unclear, not waiting; exports and the
         // planner leave it out; the transit counts and the self-check count it.
@@ -235,10 +235,10 @@ mod tests {
         assert_eq!(s.updated_at_ms, NOW + 1);
         // A new answer still calling it waiting does not clear it: only the row can.
         let mut s = feed(Some(s), page(vec![pkg(1, 2, NOW - HOUR, "S")]));
-        assert!(s.packages[&id(1)].no_ship_button);
+        assert!(s.packages[id(1).as_str()].no_ship_button);
         let v = apply_rows(&mut s, &[row(1, true)], NOW + 3);
         assert_eq!((v.marked, v.cleared), (0, 1));
-        assert!(!s.packages[&id(1)].is_unclear());
+        assert!(!s.packages[id(1).as_str()].is_unclear());
         assert_eq!(row_unclear(&s), 0);
     }
 
@@ -247,7 +247,7 @@ mod tests {
         let mut s = listed();
         apply_rows(&mut s, &[row(1, false)], NOW);
         let s = feed(Some(s), page(vec![pkg(1, 6, NOW - HOUR, "S")]));
-        assert!(!s.packages.contains_key(&id(1)));
+        assert!(!s.packages.contains_key(id(1).as_str()));
         assert_eq!(row_unclear(&s), 0);
     }
 
@@ -273,8 +273,8 @@ mod tests {
         let odd = RowSeen { package_id: "not an id".into(), ship_control: false };
         let v = apply_rows(&mut s, &[row(3, false), row(3, true), row(99, false), odd], NOW);
         assert_eq!((v.ignored, v.changed), (4, false));
-        assert_eq!(s.packages[&id(3)].unclear_why(), Some(UnclearWhy::Status));
-        assert!(!s.packages[&id(3)].no_ship_button);
+        assert_eq!(s.packages[id(3).as_str()].unclear_why(), Some(UnclearWhy::Status));
+        assert!(!s.packages[id(3).as_str()].no_ship_button);
     }
 
     #[test]

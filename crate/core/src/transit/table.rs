@@ -111,12 +111,12 @@ pub fn china_time(ms: i64) -> String {
 fn cell(p: &StoredPackage, line: Option<&StoredSku>, route: Route, f: Field) -> Cell {
     let e = &p.edits;
     let text = match f {
-        Field::PackageId => p.package_id.clone(),
-        Field::OrderId => p.order_id.clone(),
+        Field::PackageId => p.package_id.to_string(),
+        Field::OrderId => p.order_id.to_string(),
         Field::PaidAt => p.paid_at_ms.map(china_time).unwrap_or_default(),
-        Field::Product => line.map(|s| s.name.clone()).unwrap_or_default(),
-        Field::Spec => line.map(|s| s.spec.clone()).unwrap_or_default(),
-        Field::SkuId => line.map(|s| s.sku_id.clone()).unwrap_or_default(),
+        Field::Product => line.map(|s| s.name.to_string()).unwrap_or_default(),
+        Field::Spec => line.map(|s| s.spec.to_string()).unwrap_or_default(),
+        Field::SkuId => line.map(|s| s.sku_id.to_string()).unwrap_or_default(),
         Field::Quantity => match line.map(|s| s.quantity) {
             Some(Some(q)) => return Cell::Number(q),
             // Unknown: the column is left empty rather than guessed.
@@ -150,7 +150,7 @@ pub fn build(
     let mut rows = Vec::new();
     let mut package_ids = Vec::new();
     for (p, route) in chosen(snap, book, req)? {
-        package_ids.push(p.package_id.clone());
+        package_ids.push(p.package_id.to_string());
         let lines: Vec<Option<&StoredSku>> =
             if p.skus.is_empty() { vec![None] } else { p.skus.iter().map(Some).collect() };
         for line in lines {
@@ -179,7 +179,7 @@ pub fn export_part(
     let mut part = TransitSnapshot::new(&snap.shop_id);
     part.updated_at_ms = snap.updated_at_ms;
     for (p, _) in chosen(snap, book, req)? {
-        part.packages.insert(p.package_id.clone(), p.clone());
+        part.packages.insert(p.package_id.clone(), Box::new(p.clone()));
     }
     Ok(part)
 }
@@ -201,10 +201,10 @@ fn chosen<'a>(
         .values()
         // A package whose status is unclear goes only when chosen by ID (it may have shipped).
         .filter(|p| match &req.package_ids {
-            Some(ids) => ids.contains(&p.package_id),
+            Some(ids) => ids.iter().any(|id| p.package_id == *id),
             None => !p.is_unclear(),
         })
-        .map(|p| (p, route_of(book, p).0))
+        .map(|p| (&**p, route_of(book, p).0))
         .filter(|(_, r)| routes.contains(r))
         .collect();
     if chosen.is_empty() {

@@ -96,11 +96,17 @@ pub fn view<'a>(
 
 /// The first `limit` pending packages by paid time, then those without one (by ID).
 fn first_rows(snap: &TransitSnapshot, limit: usize) -> Vec<&StoredPackage> {
-    let untimed = snap.packages.values().filter(|p| p.paid_at_ms.is_none());
+    let untimed = snap.packages.values().filter(|p| p.paid_at_ms.is_none()).map(|p| &**p);
     match &snap.book.by_paid {
-        Some(index) => index.iter().filter_map(|(_, id)| snap.packages.get(id)).chain(untimed).take(limit).collect(),
+        Some(index) => index
+            .iter()
+            .filter_map(|(_, id)| snap.packages.get(id.as_str()).map(|p| &**p))
+            .chain(untimed)
+            .take(limit)
+            .collect(),
         None => {
-            let mut all: Vec<&StoredPackage> = snap.packages.values().filter(|p| p.paid_at_ms.is_some()).collect();
+            let mut all: Vec<&StoredPackage> =
+                snap.packages.values().filter(|p| p.paid_at_ms.is_some()).map(|p| &**p).collect();
             crate::sort::sort_by(&mut all, |a, b| {
                 a.paid_at_ms.cmp(&b.paid_at_ms).then_with(|| a.package_id.cmp(&b.package_id))
             });
@@ -168,14 +174,14 @@ pub fn edit_in(snap: &mut TransitSnapshot, req: &EditRequest, now_ms: i64) -> Re
         .packages
         .get_mut(req.package_id.trim())
         .ok_or_else(|| OrderError::UnknownPackage(req.package_id.clone()))?;
-    let fields: [(&'static str, &Option<String>, &mut String, ColumnClass); 4] = [
-        ("upstreamPlatform", &req.upstream_platform, &mut p.edits.upstream_platform, ColumnClass::Plain),
-        ("upstreamOrderNo", &req.upstream_order_no, &mut p.edits.upstream_order_no, ColumnClass::Identifier),
-        ("inboundTracking", &req.inbound_tracking, &mut p.edits.inbound_tracking, ColumnClass::Identifier),
-        ("notes", &req.notes, &mut p.edits.notes, ColumnClass::Notes),
+    let fields: [(&'static str, &Option<String>, ColumnClass); 4] = [
+        ("upstreamPlatform", &req.upstream_platform, ColumnClass::Plain),
+        ("upstreamOrderNo", &req.upstream_order_no, ColumnClass::Identifier),
+        ("inboundTracking", &req.inbound_tracking, ColumnClass::Identifier),
+        ("notes", &req.notes, ColumnClass::Notes),
     ];
     let mut changes = Vec::new();
-    for (field, new, slot, class) in fields {
+    for (slot, (field, new, class)) in fields.into_iter().enumerate() {
         let Some(new) = new else { continue };
         let new = new.trim();
         if new.chars().count() > MAX_EDIT_CHARS {
@@ -189,8 +195,19 @@ pub fn edit_in(snap: &mut TransitSnapshot, req: &EditRequest, now_ms: i64) -> Re
         }
         changes.push((slot, new.to_string()));
     }
-    for (slot, new) in changes {
-        *slot = new;
+    // Checked whole before any is kept: a refused edit changes nothing.
+    if !changes.is_empty() {
+        let e = p.edits.get_mut();
+        for (slot, new) in changes {
+            let field = match slot {
+                0 => &mut e.upstream_platform,
+                1 => &mut e.upstream_order_no,
+                2 => &mut e.inbound_tracking,
+                _ => &mut e.notes,
+            };
+            *field = new;
+        }
+        p.edits.tidy();
     }
     snap.touch(req.package_id.trim());
     snap.updated_at_ms = now_ms;
