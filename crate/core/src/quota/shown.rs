@@ -98,18 +98,19 @@ impl Found {
     }
 }
 
-/// Folds full-width digits, slash and colon to ASCII, so `３／２０` reads as `3/20`.
+/// Folds full-width forms (digits, slash, colon, letters) and the ideographic space to ASCII,
+/// so `３／２０` reads as `3/20`.
 fn fold(text: &str) -> Vec<char> {
-    text.chars()
-        .take(MAX_TEXT_CHARS)
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '／' => '/',
-            '：' => ':',
-            '\u{3000}' => ' ',
-            c => c,
-        })
-        .collect()
+    text.chars().take(MAX_TEXT_CHARS).map(narrow).collect()
+}
+
+/// A full-width form (U+FF01–U+FF5E) as its ASCII character, the ideographic space as a space.
+fn narrow(c: char) -> char {
+    match u32::from(c) {
+        n @ 0xFF01..=0xFF5E => char::from_u32(n - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
 }
 
 /// The role and length of the longest board word starting at `at`, if any.
@@ -121,7 +122,7 @@ fn label_at(chars: &[char], at: usize, words: &Roles) -> Option<(Role, usize)> {
             if len == 0 || at + len > chars.len() || best.is_some_and(|(_, l)| l >= len) {
                 continue;
             }
-            if w.chars().zip(&chars[at..]).all(|(a, b)| a.to_lowercase().eq(b.to_lowercase())) {
+            if w.chars().zip(&chars[at..]).all(|(a, b)| fold_case(a) == fold_case(*b)) {
                 best = Some((role, len));
             }
         }
@@ -315,11 +316,21 @@ pub fn read_fields(fields: &BTreeMap<String, f64>, words: &QuotaWords) -> Option
     found.resolve()
 }
 
+/// A character as the board's words are compared: full-width forms as their ASCII ones, Latin
+/// letters in lower case. The words are Chinese or English field names and labels, so ASCII
+/// case-blindness is all they need; Unicode's full case tables (about 15 KB of the module every
+/// worker start compiles) were there for this alone.
+fn fold_case(c: char) -> char {
+    narrow(c).to_ascii_lowercase()
+}
+
 /// The role a field name plays, by the words it contains; remaining first, then used, then
 /// total (`remain_quota` is remaining, `used_quota` is used).
 fn key_role(key: &str, keys: &Roles) -> Option<Role> {
-    let k: String = key.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect();
-    let has = |list: &Vec<String>| list.iter().any(|w| !w.is_empty() && k.contains(&w.to_lowercase()));
+    let k: String = key.chars().filter(|c| *c != '_' && *c != '-').map(fold_case).collect();
+    let has = |list: &Vec<String>| {
+        list.iter().any(|w| !w.is_empty() && k.contains(&w.chars().map(fold_case).collect::<String>()))
+    };
     [(Role::Remaining, &keys.remaining), (Role::Used, &keys.used), (Role::Total, &keys.total)]
         .into_iter()
         .find(|(_, list)| has(list))

@@ -102,3 +102,15 @@ fn answers_fields_by_the_words_in_their_names() {
         assert!(!looks_like_quota(&fields(&pairs), &w), "{pairs:?}");
     }
 }
+
+#[test]
+fn labels_and_field_names_are_read_in_any_case_and_width() {
+    for text in ["USED 3 / TOTAL 20", "Ｕｓｅｄ ３ ／ Ｔｏｔａｌ ２０", "ＵＳＥＤ 3 / total 20"] {
+        assert_eq!(board(text), Some((3, 20)), "{text}");
+    }
+    let w = words();
+    for pairs in [[("usedQuota", 3.0), ("totalQuota", 20.0)], [("USED_QUOTA", 3.0), ("Total-Quota", 20.0)]] {
+        let got = read_fields(&fields(&pairs), &w).map(|q| (q.used, q.daily_quota));
+        assert_eq!(got, Some((3, 20)), "{pairs:?}");
+    }
+}
