@@ -16,6 +16,7 @@ import profile from '../site-profile.json' with { type: 'json' };
 /** The wasm exports (`chinaDay`, `quota…`, `tracking…`, `transit…`, `vault…`). */
 export const core = wasm;
 
+let loaded = false;
 let siteHandle = null;
 let siteError = null;
 
@@ -23,20 +24,27 @@ let siteError = null;
 export const ready = initWasm({ module_or_path: chrome.runtime.getURL('pkg/redship_wasm_bg.wasm') })
   .then(() => {
     wasm.init();
-    // The site profile's order part, read once: the core reads every answer the page receives
-    // through it. A profile the core refuses fails only the calls that need it, by name.
-    try {
-      siteHandle = new wasm.SiteProfile(profile);
-    } catch (e) {
-      siteError = e;
-      console.error('RedShip: the site profile could not be read', e);
-    }
+    loaded = true;
   });
 
-/** The core's handle of the site profile (`extension/site-profile.json`); after `ready`. */
+/**
+ * The core's handle of the site profile (`extension/site-profile.json`); after `ready`. Read on
+ * first use, not at start: the core reads every page answer through it, but a cold start's first
+ * answer (the popup's dashboard) never does, and reading it took about a millisecond of that
+ * answer. A profile the core refuses fails only the calls that need it, by name, every time.
+ */
 export function site() {
   if (siteHandle) return siteHandle;
-  throw siteError ?? Object.assign(new Error('site profile not loaded yet'), { name: 'ProfileError' });
+  if (siteError) throw siteError;
+  if (!loaded) throw Object.assign(new Error('site profile not loaded yet'), { name: 'ProfileError' });
+  try {
+    siteHandle = new wasm.SiteProfile(profile);
+  } catch (e) {
+    siteError = e;
+    console.error('RedShip: the site profile could not be read', e);
+    throw e;
+  }
+  return siteHandle;
 }
 
 /** The site profile's version, for the self-check and diagnostics. */

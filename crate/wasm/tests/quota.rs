@@ -191,3 +191,32 @@ fn ledgers_cross_as_text() {
     assert_eq!(name, "QuotaError");
     assert!(message.starts_with("quota request: "), "{message}");
 }
+
+/// A shop named in Chinese (the replica's, and most real ones) crosses whole both ways: in the
+/// ledger's key and record on the way in, in the view on the way out, which is a plain JS value
+/// (an absent number as `null`, not `undefined`).
+#[wasm_bindgen_test]
+fn chinese_shop_names_cross_whole() {
+    let shop = "小红薯的杂货铺";
+    let ledgers: JsValue = Object::new().into();
+    let req = parse(&format!(
+        r#"{{"settings": null, "paidOrders": [], "nowMs": {NOON},
+            "event": {{"shop": "{shop}", "packageId": "P1234567890123456", "outcome": "success",
+                       "tabId": null, "atMs": {NOON}}}}}"#
+    ));
+    Reflect::set(&req, &"ledgers".into(), &ledgers).expect("set");
+    let update = redship_wasm::quota_record_event(req).expect("recorded");
+    save(&ledgers, &update);
+    let key = format!("quota/day/{shop}/2026-11-21");
+    assert!(get(&ledgers, &key).is_object(), "the ledger is saved under its shop's name");
+    let req = parse(&format!(r#"{{"shop": "{shop}", "nowMs": {}}}"#, NOON + 1000.0));
+    Reflect::set(&req, &"ledgers".into(), &ledgers).expect("set");
+    let view = get(&redship_wasm::quota_dashboard(req).expect("dashboard"), "view");
+    assert_eq!(get(&view, "shop").as_string().as_deref(), Some(shop));
+    assert_eq!(get(&view, "used").as_f64(), Some(1.0));
+    assert!(get(&view, "pageShown").is_null(), "None is null");
+    let row = Array::from(&get(&view, "log")).get(0);
+    assert!(get(&row, "tabId").is_null());
+    assert_eq!(get(&row, "via").as_string().as_deref(), Some("request"));
+    assert!(get(&view, "forecast").is_object());
+}
