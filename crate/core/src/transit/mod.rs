@@ -20,6 +20,8 @@ pub mod live;
 #[cfg(test)]
 mod live_figures_tests;
 #[cfg(test)]
+mod live_store;
+#[cfg(test)]
 mod live_tests;
 mod marks;
 pub mod planner;
@@ -28,6 +30,9 @@ pub mod reconcile;
 mod roundtrip_tests;
 pub mod routes;
 pub mod rowsignal;
+pub mod shards;
+#[cfg(test)]
+mod shards_tests;
 pub mod table;
 pub mod template;
 pub mod view;
