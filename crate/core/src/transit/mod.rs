@@ -21,6 +21,8 @@ pub mod live;
 #[cfg(test)]
 mod live_figures_tests;
 #[cfg(test)]
+mod live_store;
+#[cfg(test)]
 mod live_tests;
 mod marks;
 pub mod planner;
@@ -29,6 +31,9 @@ pub mod reconcile;
 mod roundtrip_tests;
 pub mod routes;
 pub mod rowsignal;
+pub mod shards;
+#[cfg(test)]
+mod shards_tests;
 pub mod stored;
 #[cfg(test)]
 mod stored_tests;
