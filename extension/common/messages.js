@@ -32,6 +32,10 @@ const QUOTA = {
   /** A 查看 click that showed plain text but whose decrypt was not recorded within a few seconds:
    *  the badge shows `?` until the next decrypt is counted. Answer: {badge}. */
   'quota.silent': { from: ['content'], payload: { shop: 'string:64', packageId: 'string:64', atMs: 'integer' } },
+  /** Several of the four reports above (quota.decrypt, pageDecrypt, silent, read) that queued on
+   *  a page, in order: items [{type, payload}], each checked as if sent alone. Answer: {results:
+   *  [{ok, data} | {ok: false, error}]}, one per report applied, ending at the first that failed. */
+  'quota.batch': { from: ['content'], payload: { items: 'array:32' } },
   /** The words and timings for reading decrypts from the page (the core's) and the decrypt
    *  endpoint learned for the shop: {refusalTexts, settleMs, silentMs, decryptPath}. */
   'quota.pageRules': { from: ['content'], payload: { shop: 'string?:64' } },

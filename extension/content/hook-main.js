@@ -32,11 +32,29 @@
   const port = channel.port1;
   window.postMessage({ __redship: 'hook-port' }, origin, [channel.port2]);
 
+  // What a URL is, parsed once per distinct URL string: the page asks the same few endpoints
+  // again and again (a decrypt and a quota request per 查看 click), and parsing is page time.
+  // `base` is the document's URL the relative ones were read against (the history API moves it).
+  const seen = new Map(); // url → {base, path: same-site path or null}
+  function sameSitePath(url) {
+    const key = String(url);
+    const base = location.href;
+    let hit = seen.get(key);
+    if (!hit || (hit.base !== base && !/^[a-z][a-z\d+.-]*:/i.test(key))) {
+      let path = null;
+      try {
+        const u = new URL(key, base);
+        path = u.origin === origin ? u.pathname : null;
+      } catch { /* not a URL: nothing of ours */ }
+      if (seen.size >= 256) seen.clear();
+      seen.set(key, (hit = { base, path }));
+    }
+    return hit.path;
+  }
+
   function kindOf(url) {
-    try {
-      const u = new URL(url, location.href);
-      return u.origin === origin ? kindByPath.get(u.pathname) || null : null;
-    } catch { return null; }
+    const path = sameSitePath(url);
+    return path === null ? null : kindByPath.get(path) || null;
   }
 
   const ID_RE = new RegExp(`^${site.packageIdPattern}$`);
@@ -46,12 +64,7 @@
   const MAX_VERDICT_CHARS = 65536;
 
   /** The same-site path of `url`, or null. */
-  function pathOf(url) {
-    try {
-      const u = new URL(url, location.href);
-      return u.origin === origin ? u.pathname : null;
-    } catch { return null; }
-  }
+  const pathOf = sameSitePath;
 
   /** `{keys, idKeys}` of a JSON object body holding a package-ID-shaped value, else null. */
   function probe(body) {
@@ -224,6 +237,8 @@
     const SLOW_POLL_MS = 250;
     /** Sent, not yet reported: xhr → {kind, body, sentAt}. */
     const inFlight = new Map();
+    /** Answered (`loadend`), not yet read and reported: xhr → its report (see `send`). */
+    const unread = new WeakMap();
     let pollTimer = 0;
     const sweep = () => {
       for (const [xhr, { kind, body }] of inFlight) {
@@ -247,6 +262,7 @@
     reportPolled = sweep;
 
     XHR.prototype.open = function (method, url) {
+      try { unread.get(this)?.(); } catch { /* never disturb the page */ }
       const sent = inFlight.get(this);
       if (sent) {
         // Opened again for another request: an answer not yet reported is read now, while it is
@@ -270,7 +286,20 @@
         pollTimer = setTimer(poll, POLL_MS);
       } else if (kind) {
         const sentAt = clock();
-        this.addEventListener('loadend', () => reportSoon(kind, text, answerText(this), sentAt));
+        // The answer is read in the report's own task, not in the page's `load` task: an answer
+        // the page asked as 'json' would be stringified there (hundreds of KB for a list). If
+        // the page opens this request object again first, `open` reads it before it is reset.
+        this.addEventListener('loadend', () => {
+          const xhr = this;
+          const run = () => {
+            if (unread.get(xhr) !== run) return;
+            unread.delete(xhr);
+            reportPolled();
+            report(kind, text, answerText(xhr), sentAt);
+          };
+          unread.set(xhr, run);
+          later(run);
+        });
       } else if (this.__redshipPath) {
         try {
           const probed = probe(text);

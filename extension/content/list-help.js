@@ -152,13 +152,18 @@
     const covered = modalOpen();
     const boxes = [];
     for (const control of pins.keys()) boxes.push(control.isConnected && !covered ? control.getBoundingClientRect() : null);
-    return { boxes, scrollX: window.scrollX, scrollY: window.scrollY };
+    return { boxes, scrollX: window.scrollX, scrollY: window.scrollY, height: window.innerHeight };
   }
-  function apply({ boxes, scrollX, scrollY }) {
+  /** Pins further than this (in view heights) above or below the view are not shown: a 500-row
+   *  list with 300 marks lays out and paints the few near the view, not 300 (scrolling places
+   *  them again, once per frame). */
+  const NEAR_VIEWS = 1;
+  function apply({ boxes, scrollX, scrollY, height }) {
+    const margin = height * NEAR_VIEWS;
     let i = 0;
     for (const pin of pins.values()) {
       const box = boxes[i++];
-      const shown = box && box.width > 0 && box.height > 0;
+      const shown = box && box.width > 0 && box.height > 0 && box.bottom >= -margin && box.top <= height + margin;
       const display = shown ? '' : 'none';
       if (pin.display !== display) pin.el.style.display = pin.display = display;
       if (!shown) continue;

@@ -119,7 +119,8 @@
     // A row showing a package the worker read settles it: the table's whole text is read (for
     // the IDs anywhere in it) only when none does.
     const rowRead = Boolean(facts) && [...facts.keys()].some((id) => read.has(id));
-    const ids = onList() && !rowRead ? shownIds() : [];
+    // An answer still being read settles it too, before the table's text is read for nothing.
+    const ids = onList() && !rowRead && R.listsReading() === 0 ? shownIds() : [];
     if (rowRead || !ids.length || ids.some((id) => read.has(id)) || R.listsReading() > 0) {
       unreadSince = 0;
       told = false;

@@ -18,12 +18,15 @@
 //   row turned plain and its decrypt was not recorded within a few seconds, the worker is told
 //   (`quota.silent`) so the badge shows `?` instead of a number that may be wrong. The words
 //   and timings are the core's (`quota.pageRules`).
-// Messages go out one at a time, in order, and are retried while the worker restarts, and kept
-// and sent again while it cannot save them (a full disk), so a decrypt seen is a decrypt counted
-// (the ledger drops an exact repeat of the same delivery).
+// Messages go out in order, one message at a time, and are retried while the worker restarts, and
+// kept and sent again while it cannot save them (a full disk), so a decrypt seen is a decrypt
+// counted (the ledger drops an exact repeat of the same delivery). Reports that come within
+// GATHER_MS of one another, or while one is on its way, go together in one `quota.batch` (a 查看
+// click makes three): each message and its answer is work on the page's main thread.
 (() => {
   const R = globalThis.RedShip;
-  if (!R || globalThis.__redshipObserveQuota) return;
+  const Memo = globalThis.RedShipRowMemo;
+  if (!R || !Memo || globalThis.__redshipObserveQuota) return;
   globalThis.__redshipObserveQuota = true;
   const site = R.site;
   const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -49,20 +52,63 @@
   let holdTimer = 0;
   const unsaved = (e) => e?.name === 'VaultError' && (e.code === 'StorageFull' || e.code === 'StorageError');
 
-  /** Sends one delivery, retrying while the worker is (re)starting: 'sent', 'unsaved' (to hold)
-   *  or 'refused'; the worker's answer is kept in `lastAnswer` when sent. */
-  let lastSentAnswer = null;
-  async function sendOne(type, payload) {
-    try {
-      lastSentAnswer = await R.sendRetrying(type, payload);
-      return 'sent';
-    } catch (e) {
-      // Out of reach for long, but still installed (not reloaded away from this page): later.
-      if (unsaved(e) || (R.isTransient(e) && chrome.runtime?.id)) return 'unsaved';
-      console.warn(`RedShip: ${type} was not recorded:`, e?.name, e?.message);
-      return 'refused';
-    }
+  /** What became of a delivery the worker did not take: 'unsaved' (to hold) or 'refused'. */
+  function failed(type, e) {
+    // Out of reach for long, but still installed (not reloaded away from this page): later.
+    if (unsaved(e) || (R.isTransient(e) && chrome.runtime?.id)) return 'unsaved';
+    console.warn(`RedShip: ${type} was not recorded:`, e?.name, e?.message);
+    return 'refused';
   }
+
+  /** At most this many deliveries go in one batch (the catalogue's limit for `quota.batch`). */
+  const BATCH_MAX = 32;
+  /** When the worker last took a delivery (see `pageDecrypt`: a queue that moves is not silent). */
+  let answeredAt = 0;
+
+  /** Sends the oldest held deliveries, several in one batch when several wait (retried while the
+   *  worker is (re)starting): [{result: 'sent' | 'unsaved' | 'refused', answer}], in order, one
+   *  per delivery the worker got to; it stops at the first it could not save. */
+  let batches = true; // false once the worker refused a batch: one at a time from then on
+  async function sendSome() {
+    const items = held.slice(0, batches ? BATCH_MAX : 1);
+    if (items.length === 1) {
+      const [type, payload] = items[0];
+      try {
+        return [{ result: 'sent', answer: await R.sendRetrying(type, payload) }];
+      } catch (e) {
+        return [{ result: failed(type, e), answer: null }];
+      }
+    }
+    let res;
+    try {
+      res = await R.sendRetrying('quota.batch', { items: items.map(([type, payload]) => ({ type, payload })) });
+    } catch (e) {
+      // The batch as a whole: the worker out of reach (held), or the batch refused — then its
+      // deliveries go again one at a time, each taken or refused on its own.
+      if (failed('quota.batch', e) === 'unsaved') return [{ result: 'unsaved', answer: null }];
+      batches = false;
+      return sendSome();
+    }
+    const out = [];
+    for (const [i, r] of (Array.isArray(res?.results) ? res.results : []).slice(0, items.length).entries()) {
+      if (r?.ok) out.push({ result: 'sent', answer: r.data ?? null });
+      else out.push({ result: failed(items[i][0], Object.assign(new Error(r?.error?.message || 'failed'), { name: r?.error?.name || 'Error', code: r?.error?.code ?? null })), answer: null });
+    }
+    return out;
+  }
+
+  // A 查看 click makes three reports within about 150 ms (the decrypt answer, the quota answer
+  // the page asks right after, the row turning plain): the first waits GATHER_MS for the others,
+  // so they go as one message. Leaving the page sends at once what waits.
+  const GATHER_MS = 200;
+  let gatherTimer = 0;
+  let gatherWake = null;
+  const gather = (ms) => new Promise((resolve) => {
+    gatherWake = resolve;
+    gatherTimer = setTimeout(resolve, ms);
+  });
+  const gatherNow = () => { clearTimeout(gatherTimer); gatherWake?.(); };
+  window.addEventListener('pagehide', gatherNow, true);
 
   /** Sends what is held, oldest first, until one still cannot be saved. */
   function flush() {
@@ -70,14 +116,21 @@
       clearTimeout(holdTimer);
       holdTimer = 0;
       while (held.length) {
-        const [type, payload, done] = held[0];
-        const result = await sendOne(type, payload);
-        if (result === 'unsaved') {
-          holdTimer ||= setTimeout(flush, HOLD_MS);
-          return;
+        const wait = GATHER_MS - (Date.now() - held[0][3]);
+        if (wait > 0 && held.length < BATCH_MAX) await gather(wait);
+        gatherWake = null;
+        const results = await sendSome();
+        for (const { result, answer } of results) {
+          if (result === 'unsaved') {
+            holdTimer ||= setTimeout(flush, HOLD_MS);
+            return;
+          }
+          if (result === 'sent') answeredAt = Date.now();
+          const [, , done] = held.shift();
+          done?.(result, answer);
         }
-        held.shift();
-        done?.(result, result === 'sent' ? lastSentAnswer : null);
+        // A batch answer that names none of its deliveries: one at a time from then on.
+        if (!results.length) batches = false;
       }
     });
     return chain;
@@ -86,7 +139,8 @@
   /** Queues a delivery behind any held one and sends what waits, in order; `done(result)` once
    *  it was sent ('sent') or refused ('refused'). */
   function deliver(type, payload, done) {
-    held.push([type, payload, done]);
+    held.push([type, payload, done, Date.now()]);
+    if (held.length >= BATCH_MAX) gatherNow();
     return flush();
   }
 
@@ -186,12 +240,15 @@
 
   const masked = (el) => (el?.textContent || '').includes('*');
 
-  /** The row showing `id` now (the clicked one if it is still there), or null. */
+  /** The row showing `id` now (the clicked one if it is still there), or null. The list's rows
+   *  are read through the row memo (content/row-memo.js): a poll that looks for a re-rendered
+   *  row reads again only the rows that changed, not the text of all of them. */
   function findRow(w) {
     if (w.row.isConnected && (w.row.textContent || '').includes(w.id)) return w.row;
+    const memoOf = Memo.reader();
     for (const tr of document.querySelectorAll(site.dom.row)) {
-      const text = tr.textContent || '';
-      if (text.includes(w.id) && new Set(text.match(ID_RE) || []).size === 1) return (w.row = tr);
+      const { ids } = Memo.text(memoOf(tr), tr);
+      if (ids.length === 1 && ids[0] === w.id) return (w.row = tr);
     }
     return null;
   }
@@ -214,6 +271,16 @@
     if (toast) return text.slice(0, 200);
     // Another element: only the platform's words themselves, never the text around them.
     return text.length <= 200 ? rules.refusalTexts.find((t) => text.includes(t)) ?? null : null;
+  }
+  // The toast observer's callback is an array's own (native) push, as in content/row-memo.js: a
+  // 查看 click's re-render (often about 50 ms with 500 rows) runs no script of ours; the records
+  // are read in the poll's task, and before a new click is followed (each toast goes to the watch
+  // that was the latest when it came).
+  const toastRecords = [];
+  const toastDelivered = Array.prototype.push.bind(toastRecords);
+  function readToasts() {
+    if (toastObserver) toastRecords.push(toastObserver.takeRecords());
+    for (const x of toastRecords.splice(0)) if (Array.isArray(x)) onMutations(x);
   }
   function onMutations(records) {
     for (const r of records) {
@@ -238,14 +305,23 @@
       return;
     }
     // Plain text shown: the decrypt must be recorded within silentMs, else the worker is told.
+    // Waiting behind earlier deliveries that the worker is taking one after another (clicks
+    // faster than it records them) is not "not recorded": the wait goes on while the queue
+    // moves; a queue that stands (a delivery held, a worker that does not answer) is.
     let settled = false;
+    let timer = 0;
     const silent = () => {
       if (settled) return;
+      const now = Date.now();
+      if (!holdTimer && now - answeredAt < rules.silentMs && answeredAt > w.atMs) {
+        timer = setTimeout(silent, rules.silentMs - (now - answeredAt));
+        return;
+      }
       settled = true;
       const report = { shop: payload.shop, packageId: w.id, atMs: w.atMs };
       R.sendRetrying('quota.silent', report).catch(() => deliver('quota.silent', report));
     };
-    const timer = setTimeout(silent, rules.silentMs);
+    timer = setTimeout(silent, rules.silentMs);
     const sent = sentSince(w.atMs);
     if (sent.length) payload.sent = sent;
     deliver('quota.pageDecrypt', payload, (result, answer) => {
@@ -262,6 +338,7 @@
 
   function poll() {
     pollTimer = 0;
+    readToasts();
     const now = Date.now();
     for (const w of [...watches.values()]) {
       const row = findRow(w);
@@ -277,7 +354,7 @@
       }
     }
     if (watches.size) pollTimer = setTimeout(poll, POLL_MS);
-    else { toastObserver?.disconnect(); toastObserver = null; }
+    else { toastObserver?.disconnect(); toastObserver = null; toastRecords.length = 0; }
   }
 
   document.addEventListener('click', (e) => {
@@ -294,11 +371,12 @@
         w.cell = -1;
       }
       askRules();
+      readToasts(); // toasts of earlier clicks go to their watches, not to this one
       watches.set(w.id, w);
       clicks.push({ id: w.id, atMs: w.atMs });
       if (clicks.length > 20) clicks.shift();
       if (!toastObserver) {
-        toastObserver = new MutationObserver(onMutations);
+        toastObserver = new MutationObserver(toastDelivered);
         toastObserver.observe(document.body, { childList: true, subtree: true });
       }
       if (!pollTimer) pollTimer = setTimeout(poll, POLL_MS);

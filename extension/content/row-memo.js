@@ -4,7 +4,8 @@
 // per decrypt click. Here one MutationObserver, on while an order-list route is shown, drops the
 // memo of a row whenever anything inside it changes (nodes, text, or the attributes the profile's
 // selectors read, found in the profile), so a memo always says what a fresh read would say; the
-// same observer tells list-help that the list changed. Off the list routes nothing is watched
+// same observer tells list-help that the list changed (within FOLLOW_MS, from a timer of ours:
+// nothing of ours runs in the page's own re-render tasks). Off the list routes nothing is watched
 // and nothing is kept: every read is fresh.
 //
 // Classic script, isolated world; exposes `globalThis.RedShipRowMemo` (no page state, no rules).
@@ -25,6 +26,20 @@
   let observer = null;
   let observed = null; // the <body> watched
   const listeners = new Set(); // called after each batch that added, removed or changed text
+  // The observer's callback is the array's own (native) push: it runs inside the page's task that
+  // changed the DOM (a 500-row re-render, a 查看 click's re-render), so no script of ours runs
+  // there. The records are applied when a reader reads, or by the listeners' timer, in tasks of
+  // our own. `push(records, observer)` also pushes the observer: only arrays are records.
+  const delivered = [];
+  const deliver = Array.prototype.push.bind(delivered);
+  /** Applies the records delivered and not yet applied. */
+  function applyDelivered() {
+    if (!delivered.length) return;
+    for (const x of delivered.splice(0)) if (Array.isArray(x)) drop(x);
+  }
+  /** While listeners follow, the delivered records are applied (and they told) this often. */
+  const FOLLOW_MS = 200;
+  let followTimer = 0;
 
   /** Drops the memo of every row (and row around it) a record touched; tells the listeners. */
   function drop(records) {
@@ -47,25 +62,38 @@
     if (!onList() || !body) {
       observer?.disconnect();
       observer = observed = null;
+      delivered.length = 0;
       return false;
     }
     if (observed !== body) {
       observer?.disconnect();
+      delivered.length = 0;
       memo = new WeakMap(); // nothing was watched meanwhile: start over
       batches += 1;
-      observer = new MutationObserver(drop);
+      observer = new MutationObserver(deliver);
       observer.observe(body, WATCH);
       observed = body;
     } else {
+      applyDelivered();
       const pending = observer.takeRecords(); // changes not delivered yet
       if (pending.length) drop(pending);
     }
     return true;
   }
 
+  /** Applies what was delivered, for the listeners, while any follow and the list is shown. */
+  function tick() {
+    followTimer = 0;
+    if (!listeners.size || !watching()) return;
+    followTimer = setTimeout(tick, FOLLOW_MS);
+  }
+
   // Leaving the list (the workbench changes routes without loading) stops the watching at once;
   // coming back with a listener starts it.
-  globalThis.navigation?.addEventListener('currententrychange', () => { if (!onList() || listeners.size) watching(); });
+  globalThis.navigation?.addEventListener('currententrychange', () => {
+    if (!onList() || listeners.size) watching();
+    if (listeners.size && onList() && !followTimer) followTimer = setTimeout(tick, FOLLOW_MS);
+  });
 
   const fresh = () => ({});
   const kept = (row) => {
@@ -98,7 +126,7 @@
      *  while on a list route (one observer for every reader); `on` false stops it. */
     follow(fn, on) {
       if (on) listeners.add(fn); else listeners.delete(fn);
-      if (on) watching();
+      if (on && watching() && !followTimer) followTimer = setTimeout(tick, FOLLOW_MS);
     },
   });
 })();

@@ -58,10 +58,19 @@ register('listHelp.open', async (p) => {
   return null;
 }, { queued: false });
 
+/** Pushes to one tab wait this long for more: a burst of reports (three per 查看 click, clicks
+ *  one after another) is one message to the page, not one per report. Each message is a task on
+ *  the page's main thread, and the script waits for a burst's end anyway (its PUSH_MS). */
+const PUSH_COALESCE_MS = 250;
+const pushing = new Map(); // tabId → timer of the push due
+
 /** The list help of `shop`'s tabs (every tab when `shop` is null) is out of date: they ask again. */
 export function listHelpChanged(shop = null) {
   for (const [tabId, tabShop] of tabs) {
-    if (shop !== null && tabShop !== shop) continue;
-    sendToTab(tabId, 'listHelp.refresh', {}).catch(() => tabs.delete(tabId));
+    if ((shop !== null && tabShop !== shop) || pushing.has(tabId)) continue;
+    pushing.set(tabId, setTimeout(() => {
+      pushing.delete(tabId);
+      sendToTab(tabId, 'listHelp.refresh', {}).catch(() => tabs.delete(tabId));
+    }, PUSH_COALESCE_MS));
   }
 }

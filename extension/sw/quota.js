@@ -6,6 +6,7 @@
 // at once are applied one after another, each on the result of the last.
 import { core, ready, site } from './core.js';
 import { register, broadcast, exclusive } from './router.js';
+import { validateMessage } from '../common/messages.js';
 import * as store from './store.js';
 import { inputs, inputsWith, save, knownShops, shopsOf, problems, settingsKey, SHOPS_KEY, PROBLEMS_KEY } from './quota/records.js';
 import { showBadge, clearBadge, notify, warnStorageFull, RESET_ALARM } from './quota/signals.js';
@@ -48,10 +49,17 @@ async function settle(update, shop, nowMs, ctx) {
 
 const brief = (view) => ({ used: view.used, limit: view.limit, remaining: view.remaining });
 
+/** The page's reports a `quota.batch` may carry, by type (registered alone too). */
+const BATCHED = new Map();
+const registerBatched = (type, fn) => {
+  BATCHED.set(type, fn);
+  register(type, fn);
+};
+
 // Lock-aware: while the vault is locked the event is sealed in a queue that reveals nothing and
 // replayed here on unlock (ctx.origin 'replay'), so no decrypt goes uncounted. The ledger drops
 // an exact repeat of the same delivery, which keeps the replay idempotent.
-register('quota.decrypt', lockAware('quota.decrypt', async (p, ctx) => {
+registerBatched('quota.decrypt', lockAware('quota.decrypt', async (p, ctx) => {
   const update = await run('quotaRecordEvent', p.shop, (nowMs) => ({
     nowMs,
     event: {
@@ -64,7 +72,7 @@ register('quota.decrypt', lockAware('quota.decrypt', async (p, ctx) => {
 
 // A decrypt seen on the page (the row turned plain after a 查看 click, or a refusal shown after
 // it). The core merges it with the request's signal of the same decrypt: counted once.
-register('quota.pageDecrypt', lockAware('quota.pageDecrypt', async (p, ctx) => {
+registerBatched('quota.pageDecrypt', lockAware('quota.pageDecrypt', async (p, ctx) => {
   const update = await run('quotaRecordPageDecrypt', p.shop, (nowMs) => ({
     nowMs,
     pageEvent: {
@@ -77,7 +85,7 @@ register('quota.pageDecrypt', lockAware('quota.pageDecrypt', async (p, ctx) => {
 
 // A click that showed plain text with no decrypt recorded in time: kept in the day's ledger,
 // the badge says `?` (the number may be wrong) until the next decrypt is counted.
-register('quota.silent', lockAware('quota.silent', async (p, ctx) => {
+registerBatched('quota.silent', lockAware('quota.silent', async (p, ctx) => {
   const update = await run('quotaRecordSilent', p.shop, (nowMs) => ({
     nowMs, silent: { shop: p.shop, packageId: p.packageId, atMs: p.atMs },
   }), ctx);
@@ -103,12 +111,31 @@ register('quota.pageRules', async (p) => {
   return { ...rules, decryptPath };
 }, { queued: false });
 
-register('quota.read', async (p, ctx) => {
+registerBatched('quota.read', async (p, ctx) => {
   const read = { shop: p.shop, source: p.source, atMs: p.atMs, day: p.day ?? null, text: p.text ?? null, path: p.path ?? null, fields: p.fields ?? {} };
   const nowMs = Date.now();
   const update = core.quotaRecordPageReads(site(), { ...(await inputs(p.shop, nowMs)), reads: [read], nowMs });
   await settle(update, p.shop, nowMs, ctx);
   return brief(update.view);
+});
+
+// Reports that queued on a page while one was on its way, in one message (each message is work
+// on the page's main thread): applied in order, each as if sent alone, in this one place of the
+// queue. The first that fails ends the batch; the page sends the rest again (content/observe-quota.js).
+register('quota.batch', async (p, ctx) => {
+  const results = [];
+  for (const item of p.items) {
+    const check = validateMessage(item, ctx.origin);
+    const fn = check.ok ? BATCHED.get(check.type) : null;
+    try {
+      if (!fn) throw Object.assign(new Error(check.ok ? `"${check.type}" cannot go in a batch` : check.error), { name: 'MessageError' });
+      results.push({ ok: true, data: (await fn(check.payload, ctx)) ?? null });
+    } catch (e) {
+      results.push({ ok: false, error: { name: e?.name || 'Error', message: String(e?.message || e), code: typeof e?.code === 'string' ? e.code : null } });
+      break;
+    }
+  }
+  return { results };
 });
 
 register('quota.dashboard', async (p, ctx) => {
