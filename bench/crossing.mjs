@@ -102,21 +102,11 @@ function payloads() {
           return out;
         };
       }
-      // This tree opens through TransitOpening (the base read a shard at a time); the kept
-      // builds before it through TransitLive.open.
-      const open = (req) => (m.TransitOpening ? m.TransitOpening.begin(req.shopId, req.snapshot ?? null, null).finish([]) : m.TransitLive.open(req));
-      const first = open({ shopId: shop });
+      const first = m.TransitLive.open({ shopId: shop });
       first.ingest(profile, { kind: 'orderPage', text: JSON.stringify(page(1)), request: { ...request, page_no: 1 }, nowMs: NOW });
-      // The stored base, whole again (written in shards and a head since the shards change).
-      const w = first.writes(NOW);
-      let snapshot = w.snapshot;
-      if (!snapshot) {
-        const packages = {};
-        for (let s = first.nextShard(); s; s = first.nextShard()) Object.assign(packages, s.packages);
-        snapshot = { ...first.head([]).head.base, packages };
-      }
+      const snapshot = first.writes(NOW).snapshot;
       return () => {
-        const live = open({ shopId: shop, snapshot });
+        const live = m.TransitLive.open({ shopId: shop, snapshot });
         const out = live.ingest(profile, { kind: 'orderPage', text, request, nowMs: NOW });
         if (out.view?.added !== 500) throw new Error(`orderIngest added ${out.view?.added}, not 500`);
         const writes = live.writes(NOW);

@@ -2,19 +2,17 @@
 //! the worker's messages (`TransitLive`), changed in place by the list answers, shipments, row
 //! facts, edits and routes, read by the views and figures without crossing whole, and giving out
 //! the records to store (a base, or a small change record). An export takes only the packages it
-//! holds out (`exportPart`) to the office module, which writes the file. A stored base is read
-//! and written a shard at a time (`TransitOpening`, `nextShard`, `head`), never whole.
+//! holds out (`exportPart`) to the office module, which writes the file.
 //!
 //! Errors are JS `Error`s named `OrderError`, `ExportError` or `LeakError`.
 
-use crate::boundary::{export_err, from_js, to_js};
+use crate::boundary::{export_err, from_js, from_js_large, to_js};
 use crate::order::{order_err, SiteProfile};
-use crate::transit_open::{pair, put};
 use redship_core::order::answer::{AnswerKind, AnswerSource, AnswerSummaryView};
 use redship_core::transit::collect::{
     known_orders, known_orders_of, paid_by_day, IngestRequest, IngestView, PackageEdits,
 };
-use redship_core::transit::live::{LiveSnapshot, ShippedView};
+use redship_core::transit::live::{LiveSnapshot, OpenRequest, OpenView, ShippedView};
 use redship_core::transit::planner::{plan, PlanRequest};
 use redship_core::transit::routes::{RouteBook, SetRouteRequest};
 use redship_core::transit::rowsignal::{self, RowSeen};
@@ -32,9 +30,8 @@ fn ms(v: f64) -> i64 {
 /// The shop's live snapshot (see the module header).
 #[wasm_bindgen]
 pub struct TransitLive {
-    pub(crate) live: LiveSnapshot,
-    /// Change records opening applied after the base.
-    pub(crate) applied: usize,
+    live: LiveSnapshot,
+    opened: OpenView,
 }
 
 /// `ingest` request: an answer the page received (the shop is the handle's).
@@ -127,11 +124,19 @@ struct PartOut<'a> {
 
 #[wasm_bindgen]
 impl TransitLive {
-    /// `applied` → the change records opening applied after the base (those at or below it go
-    /// with the next base write: `writes`' `dropThrough` and `dropAll`).
-    #[wasm_bindgen(getter)]
-    pub fn applied(&self) -> usize {
-        self.applied
+    /// `TransitLive.open({shopId, snapshot | null, deltas: [record], routes | null})`: the
+    /// shop's stored records (a 0.2.0 snapshot is a base with no change records). A record of
+    /// another shop or version is an `OrderError`.
+    pub fn open(request: JsValue) -> Result<TransitLive, JsValue> {
+        let req: OpenRequest = from_js_large(request)?;
+        let (live, opened) = LiveSnapshot::open(req).map_err(order_err)?;
+        Ok(TransitLive { live, opened })
+    }
+
+    /// `{pending, applied, stale: [seq]}`: what opening found (for diagnostics; the stale change
+    /// records go with the next base write: `writes`' `dropThrough` and `dropAll`).
+    pub fn opened(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.opened)
     }
 
     /// The shop.
@@ -214,44 +219,14 @@ impl TransitLive {
         to_js(&self.live.set_routes(&reqs).map_err(order_err)?)
     }
 
-    /// `writes(nowMs)` → `{base?: {gen, count}, delta?, dropThrough?, dropAll?, routes?}` or null:
-    /// the records to store before the change is acknowledged. With `base` (when the core
-    /// compacts): its shards from `nextShard`, each stored before the next is asked for, then
-    /// `head(…)` stored with the rest, in one write.
+    /// `writes(nowMs)` → `{snapshot?, delta?, dropThrough?, dropAll?, routes?}` or null: the records to
+    /// store before the change is acknowledged (the base whole only when the core compacts).
     pub fn writes(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
         let w = self.live.writes(ms(now_ms));
         if w.is_empty() {
             return Ok(JsValue::NULL);
         }
         to_js(&w)
-    }
-
-    /// `nextShard()` → the next shard record (`{v, shopId, gen, n, packages}`, stored at
-    /// `<gen>/<n>` under the shop's base prefix) of the base `writes` named, or null after the last.
-    #[wasm_bindgen(js_name = nextShard)]
-    pub fn next_shard(&mut self) -> Result<JsValue, JsValue> {
-        let Some(shard) = self.live.next_shard() else { return Ok(JsValue::NULL) };
-        let record = to_js(&shard.part)?;
-        put(&record, ("gen", (shard.gen as f64).into()), ("n", f64::from(shard.n).into()))?;
-        Ok(record)
-    }
-
-    /// `head(["<gen>/<n>"])` → `{head, stale}` once every shard was handed out (null before):
-    /// the head record of that base (`{shards: {gen, count}, base}`, stored at the base's key)
-    /// and those of the stored shards named (the shop's, with the new ones) it does not name,
-    /// to delete in the head's write.
-    pub fn head(&mut self, found: JsValue) -> Result<JsValue, JsValue> {
-        let found: Vec<String> = from_js(found)?;
-        let head = self.live.head_with(|shards, base| {
-            let head: JsValue = js_sys::Object::new().into();
-            let set = pair("gen", shards.gen as f64, "count", f64::from(shards.count))?;
-            put(&head, ("shards", set), ("base", to_js(base)?))?;
-            Ok::<_, JsValue>(head)
-        });
-        let Some(head) = head else { return Ok(JsValue::NULL) };
-        let out: JsValue = js_sys::Object::new().into();
-        put(&out, ("head", head?), ("stale", to_js(&self.live.stale_shards(&found))?))?;
-        Ok(out)
     }
 
     /// `view({nowMs, limit?})` → `{shopId, rows, totalRows, counts, paidByDay, updatedAtMs}`: the

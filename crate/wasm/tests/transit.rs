@@ -48,8 +48,7 @@ fn answer_of(packages: &[String]) -> String {
 }
 
 fn open(shop: &str) -> redship_wasm::TransitLive {
-    let mut opening = redship_wasm::TransitOpening::begin(shop, JsValue::NULL, JsValue::NULL).expect("begin");
-    opening.finish(js("[]")).expect("open")
+    redship_wasm::TransitLive::open(js(&format!(r#"{{"shopId":"{shop}"}}"#))).expect("open")
 }
 
 fn now() -> JsValue {
@@ -91,21 +90,10 @@ fn answer_text_is_collected_and_summarised() {
         text,
         r#"{"total":7,"packages":[{"packageId":"P2026112100000001","status":4,"state":"waiting"},{"packageId":"P2026112100000002","status":4,"state":"waiting"}],"waitingOnly":false}"#
     );
-    // The shop's first write is its base, a shard and a head, masked.
+    // The shop's first write is its base record, masked.
     let writes = live.writes(NOW).expect("writes");
-    assert_eq!(String::from(JSON::stringify(&get(&writes, "base")).expect("json")), r#"{"gen":1,"count":1}"#);
-    let shard = live.next_shard().expect("shard");
-    assert!(live.next_shard().expect("no more").is_null());
-    let stored = String::from(JSON::stringify(&shard).expect("json"));
-    assert!(
-        stored.contains("P2026112100000002") && !stored.contains("13812345678") && !stored.contains("张三丰"),
-        "{stored}"
-    );
-    let head = String::from(JSON::stringify(&get(&live.head(js("[]")).expect("head"), "head")).expect("json"));
-    assert!(
-        head.contains(r#""shards":{"gen":1,"count":1}"#) && !head.contains("杯子"),
-        "no package in the head: {head}"
-    );
+    let stored = String::from(JSON::stringify(&get(&writes, "snapshot")).expect("json"));
+    assert!(!stored.contains("13812345678") && !stored.contains("张三丰"), "{stored}");
     assert!(get(&writes, "delta").is_undefined());
     // The same answer again: nothing changed, so nothing is to be written.
     let same = js(&format!(r#"{{"nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(&answer)));
@@ -132,7 +120,7 @@ fn answer_text_is_collected_and_summarised() {
     assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
     assert_eq!(get(&get(&out, "summary"), "packages").dyn_into::<js_sys::Array>().expect("array").length(), 2);
     let writes = live.writes(NOW).expect("writes");
-    assert!(get(&writes, "base").is_undefined());
+    assert!(get(&writes, "snapshot").is_undefined());
     let delta = get(&writes, "delta");
     assert_eq!(get(&delta, "seq").as_f64(), Some(2.0));
     assert_eq!(
@@ -162,26 +150,19 @@ fn answer_text_is_collected_and_summarised() {
 #[wasm_bindgen_test]
 fn what_it_hands_out_to_store_opens_the_same_shop_again() {
     let mut live = live_two();
-    assert!(!get(&live.writes(NOW).expect("base"), "base").is_undefined());
-    assert!(live.head(js("[]")).expect("not yet").is_null(), "the head comes after the last shard");
-    let shard = live.next_shard().expect("shard");
-    assert!(live.next_shard().expect("no more").is_null());
-    let out = live.head(js(r#"["1/0","1/1","0/0","1/00"]"#)).expect("head");
-    let head = get(&out, "head");
-    assert_eq!(String::from(JSON::stringify(&get(&out, "stale")).expect("json")), r#"["1/1","0/0","1/00"]"#);
+    let base = get(&live.writes(NOW).expect("base"), "snapshot");
     live.shipped(js(&format!(r#"{{"packageIds":["P2026112100000001"],"nowMs":{NOW}}}"#))).expect("shipped");
     live.set_routes(js(r#"[{"scope":"sku","skuId":"S2","route":"self"}]"#)).expect("routes");
     let writes = live.writes(NOW).expect("writes");
     let (delta, routes) = (get(&writes, "delta"), get(&writes, "routes"));
     assert!(!delta.is_undefined() && !routes.is_undefined());
-    let mut opening = redship_wasm::TransitOpening::begin("shop1", head, routes).expect("begin");
-    assert_eq!(opening.seq(), 1.0, "the change records to read follow the base's");
-    assert_eq!(String::from(JSON::stringify(&opening.next().expect("next")).expect("json")), r#"{"gen":1,"n":0}"#);
-    opening.add(shard).expect("add");
-    assert!(opening.next().expect("next").is_null());
-    let again = opening.finish(js_sys::Array::of1(&delta).into()).expect("reopen");
-    assert!(opening.finish(js("[]")).is_err(), "finished once");
-    assert_eq!(again.applied(), 1);
+    let stored = js_sys::Object::new();
+    for (k, v) in [("shopId", JsValue::from_str("shop1")), ("snapshot", base), ("routes", routes)] {
+        Reflect::set(&stored, &k.into(), &v).expect("set");
+    }
+    Reflect::set(&stored, &"deltas".into(), &js_sys::Array::of1(&delta)).expect("set");
+    let again = redship_wasm::TransitLive::open(stored.into()).expect("reopen");
+    assert_eq!(get(&again.opened().expect("opened"), "applied").as_f64(), Some(1.0));
     assert_eq!(again.pending(), 1);
     let view =
         |l: &mut redship_wasm::TransitLive| String::from(JSON::stringify(&l.view(now()).expect("view")).expect("json"));
@@ -189,50 +170,9 @@ fn what_it_hands_out_to_store_opens_the_same_shop_again() {
     assert_eq!(view(&mut again), view(&mut live));
     assert!(view(&mut again).contains(r#""route":"self""#));
     // A record of another shop is refused.
-    let other = js(r#"{"v":1,"shopId":"shop1","packages":{},"updatedAtMs":0}"#);
-    let err: js_sys::Error = redship_wasm::TransitOpening::begin("shop2", other, JsValue::NULL)
-        .err()
-        .expect("refused")
-        .dyn_into()
-        .expect("Error");
+    let other = js(r#"{"shopId":"shop2","snapshot":{"v":1,"shopId":"shop1","packages":{},"updatedAtMs":0}}"#);
+    let err: js_sys::Error = redship_wasm::TransitLive::open(other).err().expect("refused").dyn_into().expect("Error");
     assert_eq!(String::from(err.name()), "OrderError");
-    // A whole base, as earlier builds stored it at the head's key, opens whole.
-    let mut opening = redship_wasm::TransitOpening::begin("shop1", live_two_whole(), JsValue::NULL).expect("begin");
-    assert!(opening.next().expect("next").is_null());
-    assert_eq!(opening.finish(js("[]")).expect("whole").pending(), 2);
-    // A shard of another generation than the head names loses the base: never part of one.
-    let head = |gen: u32| {
-        js(&format!(
-            r#"{{"shards":{{"gen":{gen},"count":1}},"base":{{"v":1,"shopId":"shop1","packages":{{}},"updatedAtMs":0,"seq":3}}}}"#
-        ))
-    };
-    let mut opening = redship_wasm::TransitOpening::begin("shop1", head(4), JsValue::NULL).expect("begin");
-    assert_eq!(opening.seq(), 3.0);
-    let shard = || {
-        let shard = live_two_whole();
-        Reflect::set(&shard, &"gen".into(), &JsValue::from_f64(3.0)).expect("set");
-        Reflect::set(&shard, &"n".into(), &JsValue::from_f64(0.0)).expect("set");
-        shard
-    };
-    opening.add(shard()).expect("lost, not refused");
-    assert_eq!(opening.finish(js("[]")).expect("lost").pending(), 0);
-    let mut opening = redship_wasm::TransitOpening::begin("shop1", head(3), JsValue::NULL).expect("begin");
-    opening.add(shard()).expect("add");
-    assert_eq!(opening.finish(js("[]")).expect("sharded").pending(), 2);
-}
-
-/// The snapshot of `live_two` as earlier builds stored it: whole.
-fn live_two_whole() -> JsValue {
-    js(r#"{"v":1,"shopId":"shop1","packages":{"P2026112100000001":{"packageId":"P2026112100000001","orderId":"O1",
-        "paidAtMs":1795233599000,"status":4,"statusDesc":"待发货","afterSaleStatusDesc":"",
-        "buyer":{"receiver":"张**","phone":"138****1234","address":"广东省深圳市****","remark":""},
-        "skus":[{"skuId":"S1","name":"杯子","spec":"白","quantity":2}],"firstSeenMs":1795233600000,
-        "edits":{"upstreamPlatform":"","upstreamOrderNo":"","inboundTracking":"","notes":""}},
-        "P2026112100000002":{"packageId":"P2026112100000002","orderId":"O2","paidAtMs":1795233598000,"status":4,
-        "statusDesc":"待发货","afterSaleStatusDesc":"","buyer":{"receiver":"张**","phone":"138****1234",
-        "address":"广东省深圳市****","remark":""},"skus":[{"skuId":"S2","name":"杯子","spec":"白","quantity":2}],
-        "firstSeenMs":1795233600000,"edits":{"upstreamPlatform":"","upstreamOrderNo":"","inboundTracking":"","notes":""}}},
-        "updatedAtMs":1795233600000}"#)
 }
 
 /// `text` as a JSON string literal.

@@ -12,7 +12,7 @@
 // All cryptography and every decision is in the wasm core (`vault…` bindings); this file only
 // does the I/O around it. sw/store.js is the interface other domains use.
 import { core, ready, office } from '../core.js';
-import { LazyRecords, batches, readAll, storageChanged } from './startup.js';
+import { LazyRecords, readAll, storageChanged } from './startup.js';
 import { toBase64Url as b64url, fromBase64Url as unb64url } from '../../common/base64.js';
 
 const KEYS = 'vault.keys';
@@ -90,19 +90,15 @@ function keep(key, value, envelope, clone) {
   }
 }
 
-/** Records held apart read from storage per call (each is big: the shards of a base are). */
-const APART_BATCH = 4;
-
 /** The values of `keys` (held apart), opened from storage again: {key: value}. */
 async function readApart(keys) {
   const storageKeys = keys.map((k) => st.index.get(k)?.storageKey).filter(Boolean);
+  if (!storageKeys.length) return {};
+  const entries = await chrome.storage.local.get(storageKeys);
+  const opened = st.opener.open({ entries, nowMs: Date.now() });
+  if (opened.quarantine?.length) await moveToQuarantine(opened.quarantine);
   const out = {};
-  for (let i = 0; i < storageKeys.length; i += APART_BATCH) {
-    const entries = await chrome.storage.local.get(storageKeys.slice(i, i + APART_BATCH));
-    const opened = st.opener.open({ entries, nowMs: Date.now() });
-    if (opened.quarantine?.length) await moveToQuarantine(opened.quarantine);
-    for (const r of opened.records) if (keys.includes(r.key)) out[r.key] = r.value;
-  }
+  for (const r of opened.records) if (keys.includes(r.key)) out[r.key] = r.value;
   return out;
 }
 let opening = null;
@@ -247,21 +243,15 @@ async function openAll({ announce = true } = {}) {
   if (!lazy) return;
   st.lazy = null;
   const gen = generation;
-  const quarantine = [];
-  const tombstones = [];
-  // A batch at a time, with no wait in between: a write meanwhile would find the index stale.
-  for (const opened of lazy.rest()) {
-    noteNewer(opened);
-    for (const r of opened.records) {
-      if (st.index.has(r.key)) continue; // read already (the same value)
-      st.index.set(r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs });
-      keep(r.key, r.value, lazy.raw[r.storageKey], false);
-    }
-    quarantine.push(...opened.quarantine);
-    tombstones.push(...opened.tombstones);
+  const opened = lazy.rest();
+  noteNewer(opened);
+  for (const r of opened.records) {
+    if (st.index.has(r.key)) continue; // read already (the same value)
+    st.index.set(r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs });
+    keep(r.key, r.value, lazy.raw[r.storageKey], false);
   }
-  await moveToQuarantine(quarantine);
-  await removeQuietly(tombstones);
+  await moveToQuarantine(opened.quarantine);
+  await removeQuietly(opened.tombstones);
   if (announce && gen === generation) emit('opened');
 }
 

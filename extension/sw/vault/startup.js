@@ -28,8 +28,6 @@ export class LazyRecords {
     this.asked = new Set();
     /** Storage keys written since the read: their envelope here is stale. */
     this.touched = new Set();
-    /** Storage keys opened already (their records are in the engine's index). */
-    this.opened = new Set();
   }
 
   /**
@@ -53,38 +51,13 @@ export class LazyRecords {
     // write would replace the damaged one unseen.
     const opened = this.opener.open({ entries, nowMs: Date.now() });
     for (const q of opened.quarantine) this.touched.add(q.storageKey);
-    for (const r of opened.records) this.opened.add(r.storageKey);
     return { records: opened.records.filter((r) => want.includes(r.key)), quarantine: opened.quarantine };
   }
 
-  /**
-   * Every record not written or opened since, a batch at a time: the opener's `open` answers
-   * {records, quarantine, tombstones, newer}. Batches of at most BATCH_CHARS sealed characters
-   * (a bigger record alone), so a big shop's base shards never cross into wasm all at once.
-   */
-  *rest() {
+  /** Every record not written since: the opener's `open` answer {records, quarantine, tombstones}. */
+  rest() {
     const entries = {};
-    for (const [sk, raw] of Object.entries(this.raw)) if (!this.touched.has(sk) && !this.opened.has(sk)) entries[sk] = raw;
-    for (const batch of batches(entries)) yield this.opener.open({ entries: batch, nowMs: Date.now() });
+    for (const [sk, raw] of Object.entries(this.raw)) if (!this.touched.has(sk)) entries[sk] = raw;
+    return this.opener.open({ entries, nowMs: Date.now() });
   }
-}
-
-/** Sealed characters opened per core call when many records are opened at once. */
-export const BATCH_CHARS = 2 * 1024 * 1024;
-
-/** `entries` ({storageKey: envelope}) in groups of at most BATCH_CHARS sealed characters. */
-export function* batches(entries) {
-  let group = {};
-  let chars = 0;
-  for (const [sk, raw] of Object.entries(entries)) {
-    const n = typeof raw?.c === 'string' ? raw.c.length : 0;
-    if (chars && chars + n > BATCH_CHARS) {
-      yield group;
-      group = {};
-      chars = 0;
-    }
-    group[sk] = raw;
-    chars += n;
-  }
-  if (chars || Object.keys(group).length) yield group;
 }

@@ -8,7 +8,7 @@ import { index, read, write } from './engine.js';
 const SETTINGS = 'vault/settings';
 const ACTIVITY = 'vault.activityMs';
 /** Record families purged automatically: masked order snapshots and fill journals (and their logs). */
-export const RETENTION_PATTERNS = ['orders/*/snapshot', 'orders/*/base/', 'orders/*/delta/', 'ship/run/', 'ship/wal/', 'ship/*/seen'];
+export const RETENTION_PATTERNS = ['orders/*/snapshot', 'orders/*/delta/', 'ship/run/', 'ship/wal/', 'ship/*/seen'];
 /** What "free space" may also delete, only when the user asks: old quota ledger days. */
 const HISTORY_PATTERNS = [...RETENTION_PATTERNS, 'quota/*/20'];
 

@@ -8,9 +8,8 @@
 //! [`SnapshotDelta`] the worker stores beside the base record.
 //!
 //! Storage form (the worker only writes what it is handed):
-//! - the base, whose `seq` names the last change folded in: written as a head and shards
-//!   ([`super::shards`]); a whole [`TransitSnapshot`] at the head's key (0.2.0's form, with no
-//!   `seq`, and 0.3's) still opens as a base;
+//! - the base record, a whole [`TransitSnapshot`] whose `seq` names the last change folded in
+//!   (0.2.0 wrote only this record, with no `seq`: it loads as a base with no changes after it);
 //! - change records numbered `seq` = base's + 1, + 2 …, each the current state of the entries
 //!   changed since the one before (a pending package, a closed one, or one to forget) and the
 //!   paid days added or dropped;
@@ -33,8 +32,6 @@ use super::figures::Figures;
 use super::reconcile::mark_shipped;
 use super::routes::{set_routes, RouteBook, RouteCounts, SetRouteRequest};
 use super::rowsignal::{apply_rows, RowSeen, RowsView};
-pub use super::shards::OpenView;
-use super::shards::{BaseReader, ShardSet, Shards, StoredBase};
 use super::stored::{ClosedPackage, Packages};
 use super::view::{edit_in, EditRequest};
 use crate::order::{OrderError, SiteProfile};
@@ -126,14 +123,25 @@ pub struct OpenRequest {
     pub routes: Option<RouteBook>,
 }
 
+/// What opening found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenView {
+    /// Pending packages held.
+    pub pending: usize,
+    /// Change records applied.
+    pub applied: usize,
+    /// `seq` of change records already folded into the base: delete them.
+    pub stale: Vec<u64>,
+}
+
 /// The records to store after a change, before it is acknowledged.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Writes<'a> {
-    /// A base to write (first write of a shop, or a compaction): these shards, one at a time
-    /// ([`LiveSnapshot::next_shard`]), then its head ([`LiveSnapshot::head_with`]) with the rest.
+    /// The base record, whole (first write of a shop, or a compaction).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub base: Option<ShardSet>,
+    pub snapshot: Option<&'a TransitSnapshot>,
     /// A change record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delta: Option<SnapshotDelta>,
@@ -153,7 +161,7 @@ pub struct Writes<'a> {
 impl Writes<'_> {
     /// Nothing to store.
     pub fn is_empty(&self) -> bool {
-        self.base.is_none() && self.delta.is_none() && self.routes.is_none()
+        self.snapshot.is_none() && self.delta.is_none() && self.routes.is_none()
     }
 }
 
@@ -171,14 +179,12 @@ pub struct ShippedView {
 /// A shop's snapshot and routes, live.
 #[derive(Debug, Clone)]
 pub struct LiveSnapshot {
-    pub(super) snap: TransitSnapshot,
+    snap: TransitSnapshot,
     routes: Option<RouteBook>,
     routes_changed: bool,
     /// A base record is stored (else the next write is one), and when it was written.
     has_base: bool,
     base_at_ms: i64,
-    /// The shards the base is stored in, and the base being written.
-    pub(super) shards: Shards,
     /// Change records since the base, and the entries they hold.
     deltas: usize,
     delta_rows: usize,
@@ -190,25 +196,25 @@ impl LiveSnapshot {
     /// Opens the shop's stored records: the base (or an empty snapshot) with its change records
     /// applied in order. A record of another shop or version is refused.
     pub fn open(req: OpenRequest) -> Result<(Self, OpenView), OrderError> {
-        let base = req.snapshot.map(StoredBase::Whole);
-        BaseReader::begin(&req.shop_id, base, req.routes)?.finish(req.deltas)
-    }
-
-    /// The live snapshot of a base (or an empty one) read whole, with `deltas` applied in
-    /// order ([`BaseReader::finish`]).
-    pub(super) fn assemble(
-        mut snap: TransitSnapshot,
-        routes: Option<RouteBook>,
-        has_base: bool,
-        shards: Shards,
-        mut deltas: Vec<SnapshotDelta>,
-    ) -> Result<(Self, OpenView), OrderError> {
+        let shop = req.shop_id.trim();
+        let has_base = req.snapshot.is_some();
+        let mut snap = req.snapshot.unwrap_or_else(|| TransitSnapshot::new(shop));
+        snap.check(shop)?;
+        if let Some(book) = &req.routes {
+            if book.shop_id != shop {
+                return Err(OrderError::BadRequest {
+                    field: "routes",
+                    reason: format!("路由记录属于店铺 {}，请求是店铺 {shop}", book.shop_id),
+                });
+            }
+        }
         // The base's last change is when it was written (a base is written at a change).
         let snap_base_at = snap.updated_at_ms;
+        let mut deltas = req.deltas;
         crate::sort::sort_by(&mut deltas, |a, b| a.seq.cmp(&b.seq));
         let (mut applied, mut rows, mut stale) = (0, 0, Vec::new());
         for d in deltas {
-            if d.v != snap.v || d.shop_id != snap.shop_id {
+            if d.v != snap.v || d.shop_id != shop {
                 return Err(OrderError::BadRequest {
                     field: "delta",
                     reason: format!("变更记录 {} 属于店铺 {}（版本 {}）", d.seq, d.shop_id, d.v),
@@ -228,11 +234,10 @@ impl LiveSnapshot {
         let view = OpenView { pending: snap.packages.len(), applied, stale };
         let live = LiveSnapshot {
             snap,
-            routes,
+            routes: req.routes,
             routes_changed: false,
             has_base,
             base_at_ms: snap_base_at,
-            shards,
             deltas: applied,
             delta_rows: rows,
             figures: Figures::default(),
@@ -353,16 +358,16 @@ impl LiveSnapshot {
             if !self.has_base || old || self.deltas >= MAX_DELTAS || rows > bound {
                 // Compaction: the base takes every change so far; the change records go.
                 (self.has_base, self.base_at_ms, self.deltas, self.delta_rows) = (true, now_ms, 0, 0);
-                compacted = Some(self.shards.begin(&self.snap, seq));
+                compacted = Some(seq);
             } else {
                 (self.deltas, self.delta_rows) = (self.deltas + 1, rows);
                 delta = Some(d);
             }
         }
         Writes {
-            base: compacted,
+            snapshot: compacted.map(|_| &self.snap),
             delta,
-            drop_through: compacted.map(|_| self.snap.seq),
+            drop_through: compacted,
             drop_all: first_base && compacted.is_some(),
             routes: if routes_changed { self.routes.as_ref() } else { None },
         }

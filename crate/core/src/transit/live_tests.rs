@@ -4,8 +4,7 @@
 
 use super::collect::{ingest, IngestRequest, TransitSnapshot};
 use super::fixtures::{id, pkg, HOUR, NOW};
-use super::live::{LiveSnapshot, OpenRequest, SnapshotDelta, BASE_MAX_AGE_MS, MAX_DELTAS, MIN_DELTA_ROWS};
-use super::live_store::{plan, Plan, Store};
+use super::live::{LiveSnapshot, OpenRequest, SnapshotDelta, Writes, BASE_MAX_AGE_MS, MAX_DELTAS, MIN_DELTA_ROWS};
 use super::routes::{route_counts, RouteBook, SetRouteRequest};
 use super::rowsignal::RowSeen;
 use super::view::EditRequest;
@@ -14,6 +13,43 @@ use crate::order::profile::shipped;
 use crate::order::OrderError;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+
+/// The worker's storage, as JSON text (what survives a restart).
+#[derive(Default)]
+struct Store {
+    base: Option<String>,
+    deltas: BTreeMap<u64, String>,
+    routes: Option<String>,
+}
+
+impl Store {
+    fn write(&mut self, w: &Writes<'_>) {
+        if let Some(s) = w.snapshot {
+            self.base = Some(serde_json::to_string(s).expect("base"));
+        }
+        if let Some(d) = &w.delta {
+            self.deltas.insert(d.seq, serde_json::to_string(d).expect("delta"));
+        }
+        if w.drop_all {
+            self.deltas.clear();
+        } else if let Some(through) = w.drop_through {
+            self.deltas.retain(|seq, _| *seq > through);
+        }
+        if let Some(r) = w.routes {
+            self.routes = Some(serde_json::to_string(r).expect("routes"));
+        }
+    }
+
+    fn open(&self) -> LiveSnapshot {
+        let req = OpenRequest {
+            shop_id: "shop1".into(),
+            snapshot: self.base.as_deref().map(|s| serde_json::from_str(s).expect("base")),
+            deltas: self.deltas.values().map(|s| serde_json::from_str(s).expect("delta")).collect(),
+            routes: self.routes.as_deref().map(|s| serde_json::from_str(s).expect("routes")),
+        };
+        LiveSnapshot::open(req).expect("open").0
+    }
+}
 
 /// A 待发货 list page as the worker hands it in: packages `from..from+n`, paid an hour apart,
 /// newest first, with the request that asked for it.
@@ -37,7 +73,7 @@ fn what_it_hands_out_rebuilds_it_after_every_kind_of_change() {
     let profile = shipped();
     let ingest_write = |live: &mut LiveSnapshot, store: &mut Store, answer: Value, now: i64| {
         live.ingest(&req(answer), &profile, now).expect("ingest");
-        store.save(live, NOW);
+        store.write(&live.writes(NOW));
     };
     ingest_write(&mut live, &mut store, list_page(1, 50, 4), NOW);
     assert!(store.base.is_some(), "a shop's first write is its base");
@@ -49,16 +85,16 @@ fn what_it_hands_out_rebuilds_it_after_every_kind_of_change() {
     ingest_write(&mut live, &mut store, again, NOW + HOUR);
     ingest_write(&mut live, &mut store, list_page(60, 1, 6), NOW + HOUR);
     live.shipped(&[id(70), "P1".into()], NOW + HOUR);
-    store.save(&mut live, NOW);
+    store.write(&live.writes(NOW));
     assert_eq!(live.row_unclear(), 0);
     let rows = [RowSeen { package_id: id(80), ship_control: false }];
     assert!(live.rows(&rows, NOW + HOUR).changed);
     assert_eq!(live.row_unclear(), 1, "counted again after the change");
-    store.save(&mut live, NOW);
+    store.write(&live.writes(NOW));
     let edit = EditRequest { package_id: id(81), notes: Some("加急".into()), ..EditRequest::default() };
     live.edit(&edit, NOW + HOUR).expect("edit");
     live.set_routes(&[order_route(82, Route::Supplier), order_route(83, Route::SelfShip)]).expect("routes");
-    store.save(&mut live, NOW);
+    store.write(&live.writes(NOW));
     assert_eq!(store.deltas.len(), 6, "one small change record per change after the base");
 
     let reopened = store.open();
@@ -79,19 +115,19 @@ fn change_records_are_folded_into_the_base_past_their_bound() {
     let profile = shipped();
     // Each change record holds one row fact: the bound that strikes is their number.
     live.ingest(&req(list_page(1, 50, 4)), &profile, NOW).expect("ingest");
-    store.save(&mut live, NOW);
+    store.write(&live.writes(NOW));
     for k in 0..MAX_DELTAS {
         let rows = [RowSeen { package_id: id(1), ship_control: k % 2 == 1 }];
         assert!(live.rows(&rows, NOW).changed);
-        store.save(&mut live, NOW);
+        store.write(&live.writes(NOW));
         assert_eq!(store.deltas.len(), k + 1);
     }
     let before = store.base.clone();
     live.rows(&[RowSeen { package_id: id(2), ship_control: false }], NOW);
-    let w = plan(live.writes(NOW));
-    assert!(w.base.is_some() && w.delta.is_none());
+    let w = live.writes(NOW);
+    assert!(w.snapshot.is_some() && w.delta.is_none());
     assert_eq!(w.drop_through, Some(MAX_DELTAS as u64 + 2));
-    store.write(&mut live, w);
+    store.write(&w);
     assert!(store.deltas.is_empty() && store.base != before);
     assert_eq!(store.open().snapshot(), live.snapshot());
 
@@ -102,10 +138,9 @@ fn change_records_are_folded_into_the_base_past_their_bound() {
     loop {
         live.ingest(&req(list_page(from, 50, 4)), &profile, NOW).expect("ingest");
         let w = live.writes(NOW);
-        let compacted = w.base.is_some();
+        let compacted = w.snapshot.is_some();
         held += w.delta.as_ref().map_or(0, SnapshotDelta::rows);
-        let w = plan(w);
-        store.write(&mut live, w);
+        store.write(&w);
         from += 50;
         if compacted {
             break;
@@ -123,25 +158,31 @@ fn a_stop_between_the_base_write_and_the_change_records_deletion_loses_nothing()
     let mut live = store.open();
     let profile = shipped();
     live.ingest(&req(list_page(1, 50, 4)), &profile, NOW).expect("ingest");
-    store.save(&mut live, NOW);
+    store.write(&live.writes(NOW));
     live.ingest(&req(list_page(51, 50, 4)), &profile, NOW).expect("ingest");
-    store.save(&mut live, NOW);
+    store.write(&live.writes(NOW));
     let left = store.deltas.clone();
     // Force a compaction by the number of records, then "stop" before the deletion.
     for _ in 0..MAX_DELTAS {
         live.rows(&[RowSeen { package_id: id(3), ship_control: false }], NOW);
         live.rows(&[RowSeen { package_id: id(3), ship_control: true }], NOW);
         live.ingest(&req(list_page(4, 1, 4)), &profile, NOW + 2 * HOUR).expect("ingest");
-        let w = plan(live.writes(NOW));
-        if w.base.is_some() {
-            store.write(&mut live, Plan { drop_through: None, ..w });
+        let w = live.writes(NOW);
+        if let Some(s) = w.snapshot {
+            store.base = Some(serde_json::to_string(s).expect("base"));
             break;
         }
-        store.write(&mut live, w);
+        store.write(&w);
     }
     assert!(!store.deltas.is_empty());
     store.deltas.extend(left);
-    let (reopened, view) = store.open_view();
+    let req = OpenRequest {
+        shop_id: "shop1".into(),
+        snapshot: store.base.as_deref().map(|s| serde_json::from_str(s).expect("base")),
+        deltas: store.deltas.values().map(|s| serde_json::from_str(s).expect("delta")).collect(),
+        routes: None,
+    };
+    let (reopened, view) = LiveSnapshot::open(req).expect("open");
     assert_eq!(view.applied, 0);
     assert_eq!(view.stale.len(), store.deltas.len(), "every record left is already in the base");
     assert_eq!(reopened.snapshot(), live.snapshot());
@@ -169,12 +210,12 @@ fn a_snapshot_as_0_2_0_wrote_it_opens_as_a_base() {
     // Its first change is a change record after it, numbered 1; the base stays as it was.
     live.ingest(&req_one(2), &shipped(), NOW).expect("ingest");
     let w = live.writes(1_795_230_000_000 + HOUR);
-    assert!(w.base.is_none());
+    assert!(w.snapshot.is_none());
     assert_eq!(w.delta.as_ref().map(|d| d.seq), Some(1));
     let mut store = Store {
         base: Some(old.to_string()),
         deltas: BTreeMap::from([(1, serde_json::to_string(&w.delta).expect("delta"))]),
-        ..Store::default()
+        routes: None,
     };
     store.routes = Some(serde_json::to_string(live.routes().expect("routes")).expect("routes"));
     assert_eq!(store.open().snapshot(), live.snapshot());
@@ -227,7 +268,7 @@ fn routing_many_orders_is_one_call_all_or_nothing_with_counts_kept() {
     assert_eq!(live.counts(), counts);
     assert_eq!(live.routes().map(|b| b.order.len()), Some(20));
     let w = live.writes(NOW);
-    assert!(w.routes.is_some() && w.delta.is_none() && w.base.is_some(), "routes and the first base");
+    assert!(w.routes.is_some() && w.delta.is_none() && w.snapshot.is_some(), "routes and the first base");
     assert!(live.writes(NOW).is_empty());
 }
 
@@ -237,18 +278,18 @@ fn an_old_base_is_written_again_and_changes_without_a_base_are_stale() {
     let mut live = store.open();
     let profile = shipped();
     live.ingest(&req(list_page(1, 50, 4)), &profile, NOW).expect("ingest");
-    store.save(&mut live, NOW);
+    store.write(&live.writes(NOW));
     live.ingest(&req(list_page(51, 5, 4)), &profile, NOW).expect("ingest");
-    store.save(&mut live, NOW + BASE_MAX_AGE_MS);
+    store.write(&live.writes(NOW + BASE_MAX_AGE_MS));
     assert_eq!(store.deltas.len(), 1, "a day old: still a change record");
     live.ingest(&req(list_page(60, 5, 4)), &profile, NOW).expect("ingest");
-    let w = plan(live.writes(NOW + BASE_MAX_AGE_MS + 1));
-    assert!(w.base.is_some(), "older than a day: the base again");
-    store.write(&mut live, w);
+    let w = live.writes(NOW + BASE_MAX_AGE_MS + 1);
+    assert!(w.snapshot.is_some(), "older than a day: the base again");
+    store.write(&w);
     assert!(store.deltas.is_empty());
     // The vault's retention forgot the base but not a change record after it.
     live.ingest(&req(list_page(70, 5, 4)), &profile, NOW).expect("ingest");
-    store.save(&mut live, NOW + BASE_MAX_AGE_MS + 2);
+    store.write(&live.writes(NOW + BASE_MAX_AGE_MS + 2));
     store.base = None;
     let req = OpenRequest {
         shop_id: "shop1".into(),
@@ -265,10 +306,10 @@ fn the_first_base_after_a_forgotten_one_drops_every_change_record() {
     let mut live = store.open();
     let profile = shipped();
     live.ingest(&req(list_page(1, 50, 4)), &profile, NOW).expect("ingest");
-    store.save(&mut live, NOW);
+    store.write(&live.writes(NOW));
     for i in 0..3 {
         live.ingest(&req(list_page(60 + i * 5, 5, 4)), &profile, NOW).expect("ingest");
-        store.save(&mut live, NOW + 1);
+        store.write(&live.writes(NOW + 1));
     }
     assert_eq!(store.deltas.len(), 3);
     // The base is forgotten; its change records (seq 2..4) stay, stale.
@@ -276,10 +317,10 @@ fn the_first_base_after_a_forgotten_one_drops_every_change_record() {
     let mut fresh = store.open();
     assert!(fresh.snapshot().packages.is_empty());
     fresh.ingest(&req(list_page(200, 5, 4)), &profile, NOW).expect("ingest");
-    let w = plan(fresh.writes(NOW + 2));
-    assert!(w.base.is_some() && w.drop_all, "the first base takes every stored change record away");
+    let w = fresh.writes(NOW + 2);
+    assert!(w.snapshot.is_some() && w.drop_all, "the first base takes every stored change record away");
     assert_eq!(w.drop_through, Some(1), "the new base's seq is below the stale records'");
-    store.write(&mut fresh, w);
+    store.write(&w);
     assert!(store.deltas.is_empty());
     assert_eq!(store.open().snapshot().packages.len(), 5, "nothing stale read back as a change");
     // Later writes of the same handle keep the usual bound.

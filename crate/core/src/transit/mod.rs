@@ -21,8 +21,6 @@ pub mod live;
 #[cfg(test)]
 mod live_figures_tests;
 #[cfg(test)]
-mod live_store;
-#[cfg(test)]
 mod live_tests;
 mod marks;
 pub mod planner;
@@ -31,9 +29,6 @@ pub mod reconcile;
 mod roundtrip_tests;
 pub mod routes;
 pub mod rowsignal;
-pub mod shards;
-#[cfg(test)]
-mod shards_tests;
 pub mod stored;
 #[cfg(test)]
 mod stored_tests;
