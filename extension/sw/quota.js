@@ -8,7 +8,7 @@ import { core, ready, site } from './core.js';
 import { register, broadcast, exclusive } from './router.js';
 import { validateMessage } from '../common/messages.js';
 import * as store from './store.js';
-import { inputs, inputsWith, save, knownShops, shopsOf, problems, settingsKey, SHOPS_KEY, PROBLEMS_KEY } from './quota/records.js';
+import { inputs, save, knownShops, problems, settingsKey, PROBLEMS_KEY } from './quota/records.js';
 import { showBadge, clearBadge, notify, warnStorageFull, RESET_ALARM } from './quota/signals.js';
 import { lockAware } from './vault.js';
 import { codeOf } from './vault/engine.js';
@@ -140,28 +140,23 @@ register('quota.batch', async (p, ctx) => {
 
 register('quota.dashboard', async (p, ctx) => {
   const nowMs = Date.now();
-  // The shop asked for is nearly always a known one: its records are read in one store read with
-  // the list of shops and the status (the popup's first answer after the worker starts waits on
-  // it); the storage use is asked of the browser meanwhile.
-  const inUse = chrome.storage.local.getBytesInUse(null);
-  inUse.catch(() => {});
-  // A shop name the core refuses is not a known one: the list is read alone and the current shop shown.
-  const both = p.shop ? await inputsWith(p.shop, nowMs, [SHOPS_KEY, 'status']).catch(() => null) : null;
-  const [asked, got] = both ?? [null, await store.getMany([SHOPS_KEY, 'status'])];
-  const { current, ids } = shopsOf(got[SHOPS_KEY]);
-  const status = got.status;
+  // The shop asked for is nearly always a known one: its records are read alongside the list
+  // of shops (the popup's first answer after the worker starts waits on both).
+  const asked = p.shop ? inputs(p.shop, nowMs) : null;
+  asked?.catch(() => {});
+  const [{ current, ids }, status, inUse] = await Promise.all([knownShops(), store.get('status'), chrome.storage.local.getBytesInUse(null)]);
   const shop = p.shop && ids.includes(p.shop) ? p.shop : current;
   const today = core.chinaDay({ nowMs });
   if (!shop) {
     await afterAnswer(ctx, clearBadge);
     return { shops: [], shop: null, view: null, day: today.day };
   }
-  const update = core.quotaDashboard({ ...(asked && shop === p.shop ? asked : await inputs(shop, nowMs)), shop, nowMs });
+  const update = core.quotaDashboard({ ...(await (shop === p.shop ? asked : inputs(shop, nowMs))), shop, nowMs });
   // Looking at another shop does not make it the active one (the badge follows the workbench).
   // A full disk does not hide the numbers: they are shown, with a word that nothing new is saved
   // ('full'), or that little room is left (under 1% of it: 'low').
   const { QUOTA_BYTES } = chrome.storage.local;
-  let storage = QUOTA_BYTES - (await inUse) < QUOTA_BYTES / 100 ? 'low' : null;
+  let storage = QUOTA_BYTES - inUse < QUOTA_BYTES / 100 ? 'low' : null;
   try {
     await save(update, shop, nowMs, { activate: false });
   } catch (e) {

@@ -43,26 +43,11 @@ async function routes(shop) {
 
 /** Everything a core operation for `shop` at `nowMs` reads. */
 export async function inputs(shop, nowMs) {
-  return (await inputsWith(shop, nowMs))[0];
-}
-
-/**
- * `inputs(shop, nowMs)` and the records at the keys `also` ({key: value}, missing keys absent),
- * read together: the quota's own records in one store read, which after a worker start is one
- * core call that deciphers them all (the dashboard's first answer waits on it).
- */
-export async function inputsWith(shop, nowMs, also = []) {
   const keys = core.quotaLedgerKeys(shop, nowMs);
-  const settings = settingsKey();
-  const endpoint = core.quotaEndpointKey(shop);
-  const [got, paid, routeCounts] = await Promise.all([
-    store.getMany([...keys, settings, endpoint, ...also]), paidOrders(shop), routes(shop),
+  const [ledgers, settings, paid, routeCounts, endpoint] = await Promise.all([
+    store.getMany(keys), store.get(settingsKey()), paidOrders(shop), routes(shop), store.get(core.quotaEndpointKey(shop)),
   ]);
-  const ledgers = {};
-  for (const k of keys) if (Object.hasOwn(got, k)) ledgers[k] = got[k];
-  const rest = {};
-  for (const k of also) if (Object.hasOwn(got, k)) rest[k] = got[k];
-  return [{ settings: got[settings] ?? null, ledgers, paidOrders: paid, routes: routeCounts, endpoint: got[endpoint] ?? null }, rest];
+  return { settings: settings ?? null, ledgers, paidOrders: paid, routes: routeCounts, endpoint: endpoint ?? null };
 }
 
 /** Saves a core update for `shop` (and marks the shop active) in one write. */
@@ -88,11 +73,7 @@ export async function save(update, shop, nowMs, { activate = true } = {}) {
 
 /** {current, ids} of the shops seen (most recent first). */
 export async function knownShops() {
-  return shopsOf(await store.get(SHOPS_KEY));
-}
-
-/** {current, ids} of the shops record `rec` (as stored at SHOPS_KEY, or undefined). */
-export function shopsOf(rec) {
+  const rec = await store.get(SHOPS_KEY);
   const shops = rec?.shops && typeof rec.shops === 'object' ? rec.shops : {};
   const ids = Object.keys(shops).sort((a, b) => (shops[b]?.lastSeenMs || 0) - (shops[a]?.lastSeenMs || 0));
   return { current: typeof rec?.current === 'string' ? rec.current : ids[0] ?? null, ids };
