@@ -10,13 +10,8 @@
 //   - the worker's JS heap + wasm memory at 50,000, after a full GC (as the memory row reads it).
 // The worker's time is read from a browser-wide trace: the top-level tasks of the service-worker
 // thread while the page loads (or the message is answered), summed.
-// 50,000 pending packages are about 25 MB of records: more than chrome.storage.local's 10 MB
-// without the `unlimitedStorage` permission, which RedShip does not ask for (it stops saving at
-// about 15,000, with a StorageFull error the merchant is shown; a full store is a state the
-// tests exercise). The row runs a copy of the development build whose manifest adds that
-// permission, and says so in its notes.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// 50,000 pending packages are about 25 MB of records: the manifest asks for `unlimitedStorage`
+// (chrome.storage.local alone holds 10 MB, about 15,000 pending packages).
 import { join } from 'node:path';
 import { launchPw } from '../lib/browser.mjs';
 import { connect } from '../lib/cdp.mjs';
@@ -37,7 +32,6 @@ const WHY = {
   page: 'A CPU profile of the worker (3 pages at 50,000, 2026-12-06) found what grew with the shop around the core\'s own work (ingest 2.3 ms + change record 0.5 ms): the route counts and the rows in doubt counted over the shop twice per page (20 ms, now adjusted by the entries each change touched) and the ship domain\'s list of orders seen, up to 5,000 entries read, opened and resealed whole at every page (about 30 ms with its garbage, now only orders the snapshot does not know): 82 ms of worker time per page before, about 23 ms after.',
   memory: 'JS heap under 2 MB since the vault engine keeps big records sealed. wasm: the handle\'s parsed snapshot is now about 15 MB at 50,000 packages (about 320 bytes a package, from 785: repeated texts held once, IDs once, exact-size texts; measured in node on the built module, 2026-12-07); the rest is the peak of reading and writing the 21 MB base whole at open and compaction (wasm memory never shrinks). A base written and read in shards took this row to 23 MB, but was reverted: its compaction stored the new shards before deleting the old, so the base was stored twice for a moment, and at 10,000 pending that passes chrome.storage.local\'s 10 MB (orders of that change were not kept). Next: shards rewritten in place only where they changed, or a compaction that never holds two bases.',
 };
-const STORAGE_NOTE = 'Run with unlimitedStorage added to the manifest: without it chrome.storage.local holds about 15,000 pending packages.';
 
 /** Sums the service-worker thread's top-level task time (ms) in a browser-wide trace. */
 function workerTaskMs(events) {
@@ -165,12 +159,7 @@ async function firstRows(browser, reps) {
 export async function run({ quick = false } = {}) {
   const reps = quick ? 3 : 7;
   const replica = await startReplica({ orders: 0, dailyQuota: 100000 });
-  const extension = mkdtempSync(join(tmpdir(), 'redship-scale-'));
-  cpSync(DEV_EXTENSION, extension, { recursive: true });
-  const manifest = JSON.parse(readFileSync(join(extension, 'manifest.json'), 'utf8'));
-  manifest.permissions = [...manifest.permissions, 'unlimitedStorage'];
-  writeFileSync(join(extension, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  const browser = await launchPw({ extension, debugPort: true });
+  const browser = await launchPw({ extension: DEV_EXTENSION, debugPort: true });
   const raw = await connect(await browser.endpoint());
   const state = { replica, pending: 0, next: 0, extensionId: browser.extensionId };
   const at = {};
@@ -192,13 +181,12 @@ export async function run({ quick = false } = {}) {
     raw.close();
     await browser.close();
     await replica.stop();
-    rmSync(extension, { recursive: true, force: true });
   }
   const entry = (id, what, key, goal, small, big) => {
     const [s, b] = [median(at.small[key]), median(at.big[key])];
     return {
       id: `scale-${id}`, figure: `Scale: ${what}`, unit: 'ms', ours: b, baseline: s, ratio: b / s, goal,
-      note: `at ${at.big.pending.toLocaleString('en')} pending: ${b.toFixed(1)} ms; at ${small}: ${s.toFixed(1)} ms; median of ${reps} each (spread ±${Math.round(spread(at.big[key]) * 100)}% / ±${Math.round(spread(at.small[key]) * 100)}%). ${STORAGE_NOTE}`,
+      note: `at ${at.big.pending.toLocaleString('en')} pending: ${b.toFixed(1)} ms; at ${small}: ${s.toFixed(1)} ms; median of ${reps} each (spread ±${Math.round(spread(at.big[key]) * 100)}% / ±${Math.round(spread(at.small[key]) * 100)}%).`,
       why: `${b.toFixed(1)} ms at ${big} against ${s.toFixed(1)} ms at ${small}${WHY[id] ? `. ${WHY[id]}` : ''}`,
       samples: { ours: at.big[key], base: at.small[key] },
     };
@@ -212,7 +200,7 @@ export async function run({ quick = false } = {}) {
     {
       id: 'scale-memory', figure: 'Scale: worker JS heap + wasm, 50,000 pending', unit: 'MB', goal: 40, goalKind: 'max', baseline: null, ratio: null, ours,
       why: WHY.memory,
-      note: `${STORAGE_NOTE} After the rows above, a full GC: JS heap ${(mem.heapUsed / MB).toFixed(1)} MB used (${(mem.heapTotal / MB).toFixed(1)} MB allocated) + wasm memory ${(mem.wasm / MB).toFixed(1)} MB`,
+      note: `After the rows above, a full GC: JS heap ${(mem.heapUsed / MB).toFixed(1)} MB used (${(mem.heapTotal / MB).toFixed(1)} MB allocated) + wasm memory ${(mem.wasm / MB).toFixed(1)} MB`,
       detail: mem,
     },
   ];

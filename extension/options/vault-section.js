@@ -62,7 +62,7 @@ export function mount(container) {
         await call('vault.quarantineDelete', { quarantineKey: q.quarantineKey }); await refresh(true);
       }) } }, t('vaultQuarantineDelete')))));
     if (!s.quarantine.length) quarantineNode.append(el('li', { class: 'muted' }, t('vaultQuarantineEmpty')));
-    replace(usageNode, t('vaultUsage', [Math.ceil(s.usage.bytes / 1024), Math.floor(s.usage.quotaBytes / 1024)]),
+    replace(usageNode, s.usage.quotaBytes === null ? t('vaultUsageUnlimited', [Math.ceil(s.usage.bytes / 1024)]) : t('vaultUsage', [Math.ceil(s.usage.bytes / 1024), Math.floor(s.usage.quotaBytes / 1024)]),
       s.queued ? ` · ${t('vaultQueued', [s.queued])}` : '');
   }
 

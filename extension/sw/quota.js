@@ -155,8 +155,8 @@ register('quota.dashboard', async (p, ctx) => {
   // Looking at another shop does not make it the active one (the badge follows the workbench).
   // A full disk does not hide the numbers: they are shown, with a word that nothing new is saved
   // ('full'), or that little room is left (under 1% of it: 'low').
-  const { QUOTA_BYTES } = chrome.storage.local;
-  let storage = QUOTA_BYTES - inUse < QUOTA_BYTES / 100 ? 'low' : null;
+  const quota = store.quotaBytes();
+  let storage = quota !== null && quota - inUse < quota / 100 ? 'low' : null;
   try {
     await save(update, shop, nowMs, { activate: false });
   } catch (e) {

@@ -35,6 +35,16 @@ export async function written(prefix = '') {
   return [...idx.entries()].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k, v.writtenMs]);
 }
 
+let unlimited = null;
+/**
+ * chrome.storage.local's quota in bytes, or null when the manifest lifts it (`unlimitedStorage`:
+ * a big shop's orders pass the 10 MB; then only a full disk stops a write, as StorageFull).
+ */
+export function quotaBytes() {
+  unlimited ??= (chrome.runtime.getManifest().permissions || []).includes('unlimitedStorage');
+  return unlimited ? null : chrome.storage.local.QUOTA_BYTES;
+}
+
 /** Writes all `changes` in one storage call (atomic); `null` deletes a record. */
 export async function put(changes) {
   await write(changes);

@@ -14,6 +14,7 @@
 import { office } from './core.js';
 import { register, broadcast } from './router.js';
 import * as engine from './vault/engine.js';
+import * as store from './store.js';
 import { purgeExpired, pruneHistory, touch, idleMinutes, settings, saveSettings } from './vault/upkeep.js';
 
 export const isLocked = engine.isLocked;
@@ -55,7 +56,7 @@ async function status() {
     locked,
     queued: await engine.queuedCount(),
     quarantine: await quarantineList(),
-    usage: { bytes: await chrome.storage.local.getBytesInUse(null), quotaBytes: chrome.storage.local.QUOTA_BYTES },
+    usage: { bytes: await chrome.storage.local.getBytesInUse(null), quotaBytes: store.quotaBytes() },
     settings: current,
     info: await engine.vaultInfo(),
   };

@@ -101,7 +101,7 @@ test('messages that break the catalogue are refused with a MessageError', async 
 test('the production manifest is MV3 with exactly the intended permissions', () => {
   const m = JSON.parse(readFileSync(join(DIST, 'extension/manifest.json'), 'utf8'));
   assert.equal(m.manifest_version, 3);
-  assert.deepEqual([...m.permissions].sort(), ['alarms', 'notifications', 'storage']);
+  assert.deepEqual([...m.permissions].sort(), ['alarms', 'notifications', 'storage', 'unlimitedStorage']);
   assert.deepEqual(m.host_permissions, ['https://ark.xiaohongshu.com/*']);
   assert.equal(m.optional_permissions, undefined);
   assert.equal(m.background.type, 'module');

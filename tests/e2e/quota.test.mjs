@@ -7,7 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { fillStorage, launch, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
+import { fillStorage, launch, limitedStorageExtension, openExtensionPage, stopServiceWorkers } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
 import { numbers, settle, sleep } from './lib/popup.mjs';
 
@@ -68,7 +68,8 @@ describe('quota ledger over the replica', { timeout: 180_000 }, () => {
 
   before(async () => {
     replica = await startReplica({ seed: 11, orders: 80, dailyQuota: 40 });
-    browser = await launch();
+    // The build whose storage holds 10 MB: one test fills it (a full disk).
+    browser = await launch({ extension: limitedStorageExtension() });
     tabs = [];
     for (let i = 0; i < 3; i++) {
       const page = await browser.context.newPage();

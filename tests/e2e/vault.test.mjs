@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openExtensionPage, stopServiceWorkers, currentWorker } from './lib/chromium.mjs';
+import { launch, limitedStorageExtension, openExtensionPage, stopServiceWorkers, currentWorker } from './lib/chromium.mjs';
 import { startReplica } from './lib/replica.mjs';
 import { openBackupIndependently } from './lib/backup.mjs';
 import { settle } from './lib/settle.mjs';
@@ -29,7 +29,7 @@ const PEOPLE = [
   { receiver_name: '上官飞燕', receiver_phone: '17733334444', receiver_address: '广州市天河区珠江新城400号' },
 ];
 
-let replica; let profileA; let browser; let work;
+let replica; let profileA; let browser; let work; let limited;
 
 async function storageDump(b) {
   const worker = await currentWorker(b.context, b.extensionId);
@@ -69,7 +69,9 @@ before(async () => {
   const base = Date.now() - 3_600_000;
   await replica.hook('orders', { packages: PEOPLE.map((plaintext, i) => ({ packageId: pid(i), status: 4, paidAt: base - i * 1000, plaintext })) });
   profileA = mkdtempSync(join(tmpdir(), 'redship-vault-a-'));
-  browser = await launch({ userDataDir: profileA });
+  // Its storage holds 10 MB, as without `unlimitedStorage`: one test fills it (a full disk).
+  limited = limitedStorageExtension();
+  browser = await launch({ userDataDir: profileA, extension: limited });
   work = await browser.context.newPage();
 });
 
@@ -160,7 +162,7 @@ test('a passphrase lock survives a browser restart; a wrong passphrase is refuse
   assert.ok(keys.lock.kdf.iterations >= 600_000, 'PBKDF2 at 600,000 iterations or more');
 
   await browser.close();
-  browser = await launch({ userDataDir: profileA });
+  browser = await launch({ userDataDir: profileA, extension: limited });
   work = await browser.context.newPage();
   page = await options(browser);
   assert.deepEqual(await stateOf(page), { mode: 'passphrase', locked: 'true' });

@@ -2,7 +2,7 @@
 // extension loaded, in a fresh profile. Every e2e test and the demo start browsers here so the
 // flags that this closed-network machine needs live in one place (see ../shared/TOOLCHAIN.md).
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,25 @@ export const ROOT = resolve(here, '../../..');
 export const DIST = resolve(process.env.REDSHIP_DIST || join(ROOT, 'dist'));
 /** The unpacked development build that tests load. */
 export const DEV_EXTENSION = join(DIST, 'extension-dev');
+/**
+ * The development build without `unlimitedStorage`, so that chrome.storage.local holds its
+ * 10 MB (`QUOTA_BYTES`): the tests of a full disk fill those 10 MB (`fillStorage`), which the
+ * manifest's `unlimitedStorage` would otherwise lift. Copied from DEV_EXTENSION at each call
+ * (its path, hence its extension ID, stays the same, so a profile reused across launches keeps
+ * its storage).
+ */
+export function limitedStorageExtension() {
+  const dir = join(DIST, 'extension-dev-10mb');
+  const next = `${dir}.new`;
+  rmSync(next, { recursive: true, force: true });
+  cpSync(DEV_EXTENSION, next, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(next, 'manifest.json'), 'utf8'));
+  manifest.permissions = manifest.permissions.filter((p) => p !== 'unlimitedStorage');
+  writeFileSync(join(next, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(next, dir);
+  return dir;
+}
 /** Debian's Chromium. */
 export const CHROMIUM = process.env.REDSHIP_CHROMIUM || '/usr/bin/chromium';
 
@@ -95,7 +114,8 @@ export async function openExtensionPage(context, extensionId, path) {
 /**
  * Fills the extension's storage from `page` (one of its own pages) with the record `key`, leaving
  * `leave` bytes free (an item counts its key and its JSON), so that saves that grow fail with the
- * browser's quota error. Retried: the extension may save while it fills.
+ * browser's quota error. Retried: the extension may save while it fills. Only for a browser
+ * launched with `limitedStorageExtension()` (the manifest's `unlimitedStorage` lifts the quota).
  */
 export function fillStorage(page, key, leave = 0) {
   return page.evaluate(async ([k, room]) => {

@@ -4,7 +4,7 @@
 // replica's /__test/log is the truth).
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openExtensionPage } from './chromium.mjs';
+import { launch, limitedStorageExtension, openExtensionPage } from './chromium.mjs';
 import { startReplica } from './replica.mjs';
 import { setPace } from './ship-pace.mjs';
 
@@ -12,12 +12,13 @@ import { setPace } from './ship-pace.mjs';
 export const S = { replica: null, browser: null, shipPage: null, workbench: null, shape: 'seen' };
 
 /** Starts the replica (no orders; `shape` 'seen', its default, or 'legacy') and Chromium with
- *  RedShip before the file's tests, stops them after. */
-export function shipSession({ shape = 'seen' } = {}) {
+ *  RedShip before the file's tests, stops them after. `limitedStorage`: the build whose storage
+ *  holds 10 MB, for tests that fill the disk (see `limitedStorageExtension`). */
+export function shipSession({ shape = 'seen', limitedStorage = false } = {}) {
   before(async () => {
     S.shape = shape;
     S.replica = await startReplica({ orders: 0, shape });
-    S.browser = await launch({ locale: 'zh-CN' });
+    S.browser = await launch({ locale: 'zh-CN', ...(limitedStorage ? { extension: limitedStorageExtension() } : {}) });
   });
   after(async () => {
     await S.browser?.close();
