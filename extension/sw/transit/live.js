@@ -28,6 +28,9 @@ const shardKey = (shop, n) => `${shardPrefix(shop)}${n}`;
 const handles = new Map(); // shop → TransitLive
 const opening = new Map(); // shop → Promise<TransitLive>
 const saving = new Map(); // shop → Promise: the end of its last save
+// Handles whose save failed: the change numbers they took were not all stored, so no later save
+// may write from them (the next would leave a gap that hides it from every later opening).
+const failed = new WeakSet();
 
 // A handle is only forgotten here, never freed: a job may still be using it (the glue's
 // finalizer frees it once nothing holds it). `opened` (the rest of the store read after a worker
@@ -118,8 +121,9 @@ export async function known(shop) {
  * head) in one write, asked for after the one before is stored, with the change records it
  * folds in deleted. One save of a shop at a time. Resolves once written (what is acknowledged is
  * saved); on failure the handle is dropped and the error thrown. Resolves true when the snapshot
- * or routes changed. A handle no longer the shop's, when another was opened since, is not written
- * from: the stored records are newer than it, and both would write the same change number.
+ * or routes changed. A handle whose save failed, or no longer the shop's when another was opened
+ * since, is not written from: the stored records are newer than it (or miss a change number it
+ * took), and it would write a number another handle writes too.
  */
 export function save(shop, handle, extra = {}) {
   return inTurn(shop, () => write(shop, handle, extra));
@@ -127,8 +131,8 @@ export function save(shop, handle, extra = {}) {
 
 async function write(shop, handle, extra) {
   const current = handles.get(shop);
-  if (current && current !== handle) {
-    throw Object.assign(new Error(`the orders of shop ${shop} were opened again; nothing was saved, try again`), { name: 'OrderError' });
+  if (failed.has(handle) || (current && current !== handle)) {
+    throw Object.assign(new Error(`the orders of shop ${shop} were read again since this change; nothing was saved, try again`), { name: 'OrderError' });
   }
   const now = Date.now();
   try {
@@ -142,7 +146,8 @@ async function write(shop, handle, extra) {
     }
     return Boolean(w);
   } catch (e) {
-    drop(shop);
+    failed.add(handle);
+    if (handles.get(shop) === handle) drop(shop);
     throw e;
   }
 }

@@ -16,7 +16,7 @@
 //!   changed since the one before (a pending package, a closed one, or one to forget) and the
 //!   paid days added or dropped;
 //! - compaction: when the change records since the last one pass [`MAX_DELTAS`], or hold more
-//!   entries than a quarter of the shop (at least [`MIN_DELTA_ROWS`]), the write of a change is
+//!   entries than a sixteenth of the shop (at least [`MIN_DELTA_ROWS`]), the write of a change is
 //!   followed by the base's shards whose range changed, one store write each
 //!   ([`LiveSnapshot::next_step`]), and the change records they fold in are deleted. A shard
 //!   older than [`BASE_MAX_AGE_MS`] is also written again at the next compaction (and its age
@@ -31,10 +31,10 @@
 
 use super::collect::{ingest_into, IngestRequest, IngestView, TransitSnapshot};
 use super::figures::Figures;
+use super::opening::Opening;
 use super::reconcile::mark_shipped;
 use super::routes::{set_routes, RouteBook, RouteCounts, SetRouteRequest};
 use super::rowsignal::{apply_rows, RowSeen, RowsView};
-use super::opening::Opening;
 use super::shards::{BaseState, StoredBase};
 use super::stored::{ClosedPackage, Packages};
 use super::view::{edit_in, EditRequest};
@@ -46,6 +46,10 @@ use std::collections::BTreeMap;
 pub const MAX_DELTAS: usize = 200;
 /// The change records may hold this many entries before a compaction, whatever the shop's size.
 pub const MIN_DELTA_ROWS: usize = 2_000;
+/// … or this share of the shop's pending packages (1/16): a compaction writes the shards the
+/// change records touched, so the bound keeps an over-full last shard (new orders), written with
+/// its split in one store write, to about a thousand entries past its cut at 50,000 pending.
+pub const DELTA_SHARE: usize = 16;
 /// A base written longer ago than this is written again with the next change.
 pub const BASE_MAX_AGE_MS: i64 = crate::chinaday::DAY_MS;
 
@@ -353,7 +357,7 @@ impl LiveSnapshot {
             self.snap.seq = seq;
             self.base.touched(&d);
             let rows = self.delta_rows + d.rows();
-            let bound = MIN_DELTA_ROWS.max(self.snap.packages.len() / 4);
+            let bound = MIN_DELTA_ROWS.max(self.snap.packages.len() / DELTA_SHARE);
             let old = now_ms - self.base.oldest_ms() > BASE_MAX_AGE_MS;
             if self.base.must_compact() || old || self.deltas >= MAX_DELTAS || rows > bound {
                 // Compaction: the base takes every change so far; the change records go.

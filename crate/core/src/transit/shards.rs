@@ -13,7 +13,8 @@
 //!   shard's: pending packages, closed ones, and those IDs' paid days, in the snapshot's own form
 //!   (its reader reads it) with `n` added and `seq` the last change it holds. IDs grow with
 //!   time, so new orders fall in the last shard; a shard past twice [`SHARD_ENTRIES`] is split
-//!   (new numbers from `next`), an empty one is dropped into its neighbour.
+//!   (new numbers from `next`; its pieces in one write, no bigger together than the shard, so
+//!   no entry is stored twice), an empty one is dropped into its neighbour.
 //!
 //! The head names, per shard, the change `seq` through which it is known folded (S). The rule:
 //! S is at most the `seq` of what the shard holds, and every change record after the least S is
