@@ -65,6 +65,11 @@ describe('transit: a big shop stored in shards within chrome.storage.local', { t
     const biggest = Math.max(...sizes);
     t.diagnostic(`${total} orders held; ${(bytes / MB).toFixed(2)} MB in ${sizes.length} records, the biggest ${(biggest / 1024).toFixed(0)} KB`);
     assert.ok(biggest < bytes / 4, `the biggest record is ${(biggest / MB).toFixed(2)} MB of ${(bytes / MB).toFixed(1)} MB`);
+    // Compacted: shards of 667 to 2,000 orders (over 400 KB sealed each), where change records
+    // of a 500-row page are about 330 KB; without a compaction there would be one shard of 500.
+    const shards = sizes.filter((n) => n > 400 * 1024).length;
+    t.diagnostic(`${shards} records over 400 KB; sizes ${sizes.map((n) => Math.round(n / 1024)).sort((a, b) => b - a).join(', ')} KB`);
+    assert.ok(shards >= 5, `${shards} shard-sized records: the base was compacted into shards`);
 
     // A fresh worker opens the head, its shards and the change records after them.
     await list.close();
