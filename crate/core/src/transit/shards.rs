@@ -32,9 +32,10 @@
 //! stored stays the same size; the whole base is in memory once, as every compaction held it
 //! before). A shard the head names that is missing (retention purged it, the vault quarantined
 //! it) or not the one named (another shop, version or number, entries outside its range) loses
-//! the base, as a forgotten base always did: the shop opens with none ([`super::live::OpenView::lost`]) and
-//! its next write stores a new base in one write, deleting every shard and change record it does
-//! not name. A part of a base is never opened, nor written over a whole one.
+//! the base, as a forgotten base always did: the shop opens with none
+//! ([`super::live::OpenView::lost`]) and its next write stores a new base in one write, deleting
+//! every shard and change record it does not name. A part of a base is never opened, nor written
+//! over a whole one.
 
 use super::collect::TransitSnapshot;
 use super::live::{LiveSnapshot, SnapshotDelta};
