@@ -102,11 +102,16 @@ function payloads() {
           return out;
         };
       }
-      const first = m.TransitLive.open({ shopId: shop });
+      // A handle from a base: `TransitOpening` since the base is stored in shards.
+      const openWith = (snapshot) => (m.TransitOpening
+        ? m.TransitOpening.begin(shop, snapshot, null).finish([]) : m.TransitLive.open({ shopId: shop, snapshot }));
+      const first = openWith(null);
       first.ingest(profile, { kind: 'orderPage', text: JSON.stringify(page(1)), request: { ...request, page_no: 1 }, nowMs: NOW });
-      const snapshot = first.writes(NOW).snapshot;
+      // The base as one record: the whole snapshot (builds before the shards), or its one shard.
+      const w = first.writes(NOW);
+      const snapshot = w.snapshot ?? first.nextStep(NOW).shards[0].record;
       return () => {
-        const live = m.TransitLive.open({ shopId: shop, snapshot });
+        const live = openWith(snapshot);
         const out = live.ingest(profile, { kind: 'orderPage', text, request, nowMs: NOW });
         if (out.view?.added !== 500) throw new Error(`orderIngest added ${out.view?.added}, not 500`);
         const writes = live.writes(NOW);

@@ -191,6 +191,6 @@ export async function noShipButton(shop, packageId) {
     console.warn('RedShip order: a row without 发货 not recorded:', e?.name, e?.message);
     return null;
   });
-  const handle = applied?.handle ?? core.TransitLive.open({ shopId: shop });
+  const handle = applied?.handle ?? core.TransitOpening.begin(shop, null, null).finish([]);
   return handle.fillSkip(packageId);
 }

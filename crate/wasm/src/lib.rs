@@ -11,6 +11,7 @@ mod quota;
 mod selfcheck;
 mod ship;
 mod transit_live;
+mod transit_open;
 mod vault;
 
 pub use boundary::{init, version};
@@ -21,4 +22,5 @@ pub use quota::*;
 pub use selfcheck::*;
 pub use ship::*;
 pub use transit_live::*;
+pub use transit_open::*;
 pub use vault::*;

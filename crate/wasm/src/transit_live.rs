@@ -1,18 +1,18 @@
 //! Bindings for the core's `transit::live`: the shop's snapshot and routes held in wasm between
 //! the worker's messages (`TransitLive`), changed in place by the list answers, shipments, row
 //! facts, edits and routes, read by the views and figures without crossing whole, and giving out
-//! the records to store (a base, or a small change record). An export takes only the packages it
+//! the records to store (a small change record; a compaction's shards: transit_open.rs). An export takes only the packages it
 //! holds out (`exportPart`) to the office module, which writes the file.
 //!
 //! Errors are JS `Error`s named `OrderError`, `ExportError` or `LeakError`.
 
-use crate::boundary::{export_err, from_js, from_js_large, to_js};
+use crate::boundary::{export_err, from_js, to_js};
 use crate::order::{order_err, SiteProfile};
 use redship_core::order::answer::{AnswerKind, AnswerSource, AnswerSummaryView};
 use redship_core::transit::collect::{
     known_orders, known_orders_of, paid_by_day, IngestRequest, IngestView, PackageEdits,
 };
-use redship_core::transit::live::{LiveSnapshot, OpenRequest, OpenView, ShippedView};
+use redship_core::transit::live::{LiveSnapshot, OpenView, ShippedView};
 use redship_core::transit::planner::{plan, PlanRequest};
 use redship_core::transit::routes::{RouteBook, SetRouteRequest};
 use redship_core::transit::rowsignal::{self, RowSeen};
@@ -27,11 +27,18 @@ fn ms(v: f64) -> i64 {
     v as i64
 }
 
-/// The shop's live snapshot (see the module header).
+/// The shop's live snapshot (see the module header), opened by `TransitOpening`.
 #[wasm_bindgen]
 pub struct TransitLive {
-    live: LiveSnapshot,
+    pub(crate) live: LiveSnapshot,
     opened: OpenView,
+}
+
+impl TransitLive {
+    /// The handle of an opened shop (`TransitOpening.finish`).
+    pub(crate) fn of(live: LiveSnapshot, opened: OpenView) -> Self {
+        TransitLive { live, opened }
+    }
 }
 
 /// `ingest` request: an answer the page received (the shop is the handle's).
@@ -124,17 +131,9 @@ struct PartOut<'a> {
 
 #[wasm_bindgen]
 impl TransitLive {
-    /// `TransitLive.open({shopId, snapshot | null, deltas: [record], routes | null})`: the
-    /// shop's stored records (a 0.2.0 snapshot is a base with no change records). A record of
-    /// another shop or version is an `OrderError`.
-    pub fn open(request: JsValue) -> Result<TransitLive, JsValue> {
-        let req: OpenRequest = from_js_large(request)?;
-        let (live, opened) = LiveSnapshot::open(req).map_err(order_err)?;
-        Ok(TransitLive { live, opened })
-    }
-
-    /// `{pending, applied, stale: [seq]}`: what opening found (for diagnostics; the stale change
-    /// records go with the next base write: `writes`' `dropThrough` and `dropAll`).
+    /// `{pending, applied, stale: [seq], lost?}`: what opening found (the stale change records go
+    /// with the next compaction: `nextStep`'s `dropThrough`; `lost`: a shard the head names was
+    /// missing or not the one named, so the shop opened with no base).
     pub fn opened(&self) -> Result<JsValue, JsValue> {
         to_js(&self.opened)
     }
@@ -219,8 +218,9 @@ impl TransitLive {
         to_js(&self.live.set_routes(&reqs).map_err(order_err)?)
     }
 
-    /// `writes(nowMs)` → `{snapshot?, delta?, dropThrough?, dropAll?, routes?}` or null: the records to
-    /// store before the change is acknowledged (the base whole only when the core compacts).
+    /// `writes(nowMs)` → `{delta?, compact?, routes?}` or null: the records to store, in one
+    /// write, before the change is acknowledged; `compact`: the compaction's writes follow
+    /// (`nextStep`, one at a time).
     pub fn writes(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
         let w = self.live.writes(ms(now_ms));
         if w.is_empty() {

@@ -48,7 +48,8 @@ fn answer_of(packages: &[String]) -> String {
 }
 
 fn open(shop: &str) -> redship_wasm::TransitLive {
-    redship_wasm::TransitLive::open(js(&format!(r#"{{"shopId":"{shop}"}}"#))).expect("open")
+    let mut opening = redship_wasm::TransitOpening::begin(shop, JsValue::NULL, JsValue::NULL).expect("begin");
+    opening.finish(js("[]")).expect("open")
 }
 
 fn now() -> JsValue {
@@ -90,11 +91,14 @@ fn answer_text_is_collected_and_summarised() {
         text,
         r#"{"total":7,"packages":[{"packageId":"P2026112100000001","status":4,"state":"waiting"},{"packageId":"P2026112100000002","status":4,"state":"waiting"}],"waitingOnly":false}"#
     );
-    // The shop's first write is its base record, masked.
+    // The shop's first write is its base: a shard and its head, masked.
     let writes = live.writes(NOW).expect("writes");
-    let stored = String::from(JSON::stringify(&get(&writes, "snapshot")).expect("json"));
+    assert!(get(&writes, "delta").is_undefined() && get(&writes, "compact").as_bool() == Some(true));
+    let step = live.next_step(NOW).expect("step");
+    let stored = String::from(JSON::stringify(&step).expect("json"));
     assert!(!stored.contains("13812345678") && !stored.contains("张三丰"), "{stored}");
-    assert!(get(&writes, "delta").is_undefined());
+    assert!(stored.contains(r#""P2026112100000002""#) && get(&step, "dropAll").as_bool() == Some(true));
+    assert!(live.next_step(NOW).expect("no more").is_null());
     // The same answer again: nothing changed, so nothing is to be written.
     let same = js(&format!(r#"{{"nowMs":{NOW},"kind":"orderPage","text":{}}}"#, quoted(&answer)));
     let again = live.ingest(&site(), same).expect("again");
@@ -120,7 +124,7 @@ fn answer_text_is_collected_and_summarised() {
     assert_eq!(get(&get(&out, "view"), "added").as_f64(), Some(2.0));
     assert_eq!(get(&get(&out, "summary"), "packages").dyn_into::<js_sys::Array>().expect("array").length(), 2);
     let writes = live.writes(NOW).expect("writes");
-    assert!(get(&writes, "snapshot").is_undefined());
+    assert!(get(&writes, "compact").is_undefined());
     let delta = get(&writes, "delta");
     assert_eq!(get(&delta, "seq").as_f64(), Some(2.0));
     assert_eq!(
@@ -147,32 +151,55 @@ fn answer_text_is_collected_and_summarised() {
     assert_eq!(String::from(err.name()), "OrderError");
 }
 
+/// Stores a compaction's steps as the worker does: each shard by number, the head.
+fn store_steps(live: &mut redship_wasm::TransitLive, shards: &js_sys::Map, head: &mut JsValue) {
+    loop {
+        let step = live.next_step(NOW).expect("step");
+        if step.is_null() {
+            return;
+        }
+        for entry in get(&step, "shards").dyn_into::<js_sys::Array>().expect("array").iter() {
+            shards.set(&get(&entry, "n"), &get(&entry, "record"));
+        }
+        *head = get(&step, "head");
+    }
+}
+
 #[wasm_bindgen_test]
 fn what_it_hands_out_to_store_opens_the_same_shop_again() {
     let mut live = live_two();
-    let base = get(&live.writes(NOW).expect("base"), "snapshot");
+    let (shards, mut head) = (js_sys::Map::new(), JsValue::NULL);
+    live.writes(NOW).expect("base");
+    store_steps(&mut live, &shards, &mut head);
     live.shipped(js(&format!(r#"{{"packageIds":["P2026112100000001"],"nowMs":{NOW}}}"#))).expect("shipped");
     live.set_routes(js(r#"[{"scope":"sku","skuId":"S2","route":"self"}]"#)).expect("routes");
     let writes = live.writes(NOW).expect("writes");
     let (delta, routes) = (get(&writes, "delta"), get(&writes, "routes"));
     assert!(!delta.is_undefined() && !routes.is_undefined());
-    let stored = js_sys::Object::new();
-    for (k, v) in [("shopId", JsValue::from_str("shop1")), ("snapshot", base), ("routes", routes)] {
-        Reflect::set(&stored, &k.into(), &v).expect("set");
+    // Opened as the worker opens: the head, each shard it names, the change records after.
+    let mut opening = redship_wasm::TransitOpening::begin("shop1", head.clone(), routes.clone()).expect("begin");
+    while let Some(n) = opening.wanted() {
+        opening.add(shards.get(&n.into())).expect("add");
     }
-    Reflect::set(&stored, &"deltas".into(), &js_sys::Array::of1(&delta)).expect("set");
-    let again = redship_wasm::TransitLive::open(stored.into()).expect("reopen");
+    assert_eq!(opening.after(), Some(1.0));
+    let mut again = opening.finish(js_sys::Array::of1(&delta).into()).expect("finish");
     assert_eq!(get(&again.opened().expect("opened"), "applied").as_f64(), Some(1.0));
     assert_eq!(again.pending(), 1);
     let view =
         |l: &mut redship_wasm::TransitLive| String::from(JSON::stringify(&l.view(now()).expect("view")).expect("json"));
-    let mut again = again;
     assert_eq!(view(&mut again), view(&mut live));
     assert!(view(&mut again).contains(r#""route":"self""#));
-    // A record of another shop is refused.
-    let other = js(r#"{"shopId":"shop2","snapshot":{"v":1,"shopId":"shop1","packages":{},"updatedAtMs":0}}"#);
-    let err: js_sys::Error = redship_wasm::TransitLive::open(other).err().expect("refused").dyn_into().expect("Error");
-    assert_eq!(String::from(err.name()), "OrderError");
+    // A shard missing: the base is lost, never opened in part.
+    let mut lost = redship_wasm::TransitOpening::begin("shop1", head.clone(), JsValue::NULL).expect("begin");
+    lost.add(JsValue::NULL).expect("add");
+    let lost = lost.finish(js("[]")).expect("finish");
+    assert_eq!((lost.pending(), get(&lost.opened().expect("opened"), "lost").as_bool()), (0, Some(true)));
+    // A record of another shop is refused, whole or a head.
+    let other = js(r#"{"v":1,"shopId":"shop1","packages":{},"updatedAtMs":0}"#);
+    let err = redship_wasm::TransitOpening::begin("shop2", other, JsValue::NULL).err().expect("refused");
+    assert_eq!(String::from(err.dyn_into::<js_sys::Error>().expect("Error").name()), "OrderError");
+    let err = redship_wasm::TransitOpening::begin("shop2", head, JsValue::NULL).err().expect("refused");
+    assert_eq!(String::from(err.dyn_into::<js_sys::Error>().expect("Error").name()), "OrderError");
 }
 
 /// `text` as a JSON string literal.

@@ -8,30 +8,34 @@
 //! [`SnapshotDelta`] the worker stores beside the base record.
 //!
 //! Storage form (the worker only writes what it is handed):
-//! - the base record, a whole [`TransitSnapshot`] whose `seq` names the last change folded in
-//!   (0.2.0 wrote only this record, with no `seq`: it loads as a base with no changes after it);
-//! - change records numbered `seq` = base's + 1, + 2 …, each the current state of the entries
+//! - the base: a head and shards rewritten in place ([`super::shards`]: the rule of what is
+//!   written when, and how a worker stopped between writes opens), or, as 0.2.0 and 0.3 stored
+//!   it, a whole [`TransitSnapshot`] whose `seq` names the last change folded in (0.2.0 wrote no
+//!   `seq`: it loads as a base with no changes after it), moved into shards by the next change;
+//! - change records numbered `seq` = 1, 2 … without gaps, each the current state of the entries
 //!   changed since the one before (a pending package, a closed one, or one to forget) and the
 //!   paid days added or dropped;
-//! - compaction: when the change records since the base pass [`MAX_DELTAS`], or hold more
-//!   entries than a quarter of the shop (at least [`MIN_DELTA_ROWS`]), the next write is the
-//!   base instead, and the change records up to its `seq` are deleted. A base write costs the
-//!   shop's size, so its bound grows with the shop: per list page the cost stays the page's.
-//!   A base older than [`BASE_MAX_AGE_MS`] is also written again at the next change, so the
-//!   vault's retention (which forgets a shop's records unwritten for days) never finds a base
-//!   older than its change records by more than that;
+//! - compaction: when the change records since the last one pass [`MAX_DELTAS`], or hold more
+//!   entries than a sixteenth of the shop (at least [`MIN_DELTA_ROWS`]), the write of a change is
+//!   followed by the base's shards whose range changed, one store write each
+//!   ([`LiveSnapshot::next_step`]), and the change records they fold in are deleted. A shard
+//!   older than [`BASE_MAX_AGE_MS`] is also written again at the next compaction (and its age
+//!   starts one), so the vault's retention (which forgets a shop's records unwritten for days)
+//!   never finds a shard older than its change records by more than that;
 //! - change records without a base (the base was forgotten) are stale: a change means nothing
 //!   without the record it changes.
 //!
-//! Opening applies the change records after the base in order; those at or below the base's
-//! `seq` (left when the worker stopped between the base write and their deletion) are named for
-//! deletion and skipped.
+//! Opening applies the change records in order, each to the entries it is newer than; those at
+//! or below every shard's `seq` (left when the worker stopped before their deletion) are named
+//! for deletion and skipped.
 
 use super::collect::{ingest_into, IngestRequest, IngestView, TransitSnapshot};
 use super::figures::Figures;
+use super::opening::Opening;
 use super::reconcile::mark_shipped;
 use super::routes::{set_routes, RouteBook, RouteCounts, SetRouteRequest};
 use super::rowsignal::{apply_rows, RowSeen, RowsView};
+use super::shards::{BaseState, StoredBase};
 use super::stored::{ClosedPackage, Packages};
 use super::view::{edit_in, EditRequest};
 use crate::order::{OrderError, SiteProfile};
@@ -42,6 +46,10 @@ use std::collections::BTreeMap;
 pub const MAX_DELTAS: usize = 200;
 /// The change records may hold this many entries before a compaction, whatever the shop's size.
 pub const MIN_DELTA_ROWS: usize = 2_000;
+/// … or this share of the shop's pending packages (1/16): a compaction writes the shards the
+/// change records touched, so the bound keeps an over-full last shard (new orders), written with
+/// its split in one store write, to about a thousand entries past its cut at 50,000 pending.
+pub const DELTA_SHARE: usize = 16;
 /// A base written longer ago than this is written again with the next change.
 pub const BASE_MAX_AGE_MS: i64 = crate::chinaday::DAY_MS;
 
@@ -80,33 +88,50 @@ impl SnapshotDelta {
         self.packages.len() + self.closed.len() + self.forget.len() + self.paid.len() + self.days_dropped.len()
     }
 
-    /// Applies it to `snap` (the entries it names take the state it holds).
-    fn apply(self, snap: &mut TransitSnapshot) {
+    /// The package IDs of its entries (not of the days dropped).
+    pub(super) fn ids(&self) -> impl Iterator<Item = &str> {
+        let ids = self.packages.keys().map(|k| k.as_str()).chain(self.closed.keys().map(String::as_str));
+        ids.chain(self.forget.iter().map(String::as_str)).chain(self.paid.iter().map(|(_, id)| id.as_str()))
+    }
+
+    /// Applies it to `snap`: the entries it names for which `newer` holds take the state it holds.
+    pub(super) fn apply_where(self, snap: &mut TransitSnapshot, newer: &dyn Fn(&str) -> bool) {
         for (id, p) in self.packages {
-            snap.closed.remove(id.as_str());
-            snap.packages.insert(id, p);
+            if newer(&id) {
+                snap.closed.remove(id.as_str());
+                snap.packages.insert(id, p);
+            }
         }
         for (id, c) in self.closed {
-            snap.packages.remove(id.as_str());
-            snap.closed.insert(id, c);
+            if newer(&id) {
+                snap.packages.remove(id.as_str());
+                snap.closed.insert(id, c);
+            }
         }
-        for id in self.forget {
+        for id in self.forget.iter().filter(|id| newer(id)) {
             snap.packages.remove(id.as_str());
-            snap.closed.remove(&id);
+            snap.closed.remove(id);
         }
         for (day, id) in self.paid {
-            let id = snap.id_of(&id);
-            snap.paid_days.entry(day).or_default().insert(id);
+            if newer(&id) {
+                let id = snap.id_of(&id);
+                snap.paid_days.entry(day).or_default().insert(id);
+            }
         }
         for day in self.days_dropped {
-            snap.paid_days.remove(&day);
+            if let Some(ids) = snap.paid_days.get_mut(&day) {
+                ids.retain(|id| !newer(id));
+                if ids.is_empty() {
+                    snap.paid_days.remove(&day);
+                }
+            }
         }
         snap.updated_at_ms = snap.updated_at_ms.max(self.updated_at_ms);
-        snap.seq = self.seq;
+        snap.seq = snap.seq.max(self.seq);
     }
 }
 
-/// `TransitLive.open` request: the shop's stored records.
+/// [`LiveSnapshot::open`] request: the shop's stored records, its base whole or none.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenRequest {
@@ -133,26 +158,23 @@ pub struct OpenView {
     pub applied: usize,
     /// `seq` of change records already folded into the base: delete them.
     pub stale: Vec<u64>,
+    /// A shard the head names was missing or not the one named: the base was lost (the shop
+    /// opened with none, and its next write stores a new one).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lost: bool,
 }
 
-/// The records to store after a change, before it is acknowledged.
+/// The records to store after a change, before it is acknowledged, in one write.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Writes<'a> {
-    /// The base record, whole (first write of a shop, or a compaction).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub snapshot: Option<&'a TransitSnapshot>,
     /// A change record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delta: Option<SnapshotDelta>,
-    /// Delete the change records up to this `seq` once the base is written.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub drop_through: Option<u64>,
-    /// Delete every change record stored, whatever its `seq`: the first base of a handle opened
-    /// without one. Records stored then belong to a forgotten base (stale at open) and may carry
-    /// numbers above the new base's, which a later open would otherwise read as its changes.
+    /// A compaction follows this write: [`LiveSnapshot::next_step`] until it gives none, each
+    /// stored before the next is asked for.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub drop_all: bool,
+    pub compact: bool,
     /// The routes record, whole, when it changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routes: Option<&'a RouteBook>,
@@ -161,7 +183,7 @@ pub struct Writes<'a> {
 impl Writes<'_> {
     /// Nothing to store.
     pub fn is_empty(&self) -> bool {
-        self.snapshot.is_none() && self.delta.is_none() && self.routes.is_none()
+        self.delta.is_none() && self.routes.is_none() && !self.compact
     }
 }
 
@@ -182,9 +204,8 @@ pub struct LiveSnapshot {
     snap: TransitSnapshot,
     routes: Option<RouteBook>,
     routes_changed: bool,
-    /// A base record is stored (else the next write is one), and when it was written.
-    has_base: bool,
-    base_at_ms: i64,
+    /// How the base is stored, its shards changed since written, the compaction under way.
+    base: BaseState,
     /// Change records since the base, and the entries they hold.
     deltas: usize,
     delta_rows: usize,
@@ -193,56 +214,38 @@ pub struct LiveSnapshot {
 }
 
 impl LiveSnapshot {
-    /// Opens the shop's stored records: the base (or an empty snapshot) with its change records
-    /// applied in order. A record of another shop or version is refused.
+    /// Opens the shop's stored records when the base is whole (or none): the base (or an empty
+    /// snapshot) with its change records applied in order. A record of another shop or version
+    /// is refused. A base in shards opens through [`Opening`].
     pub fn open(req: OpenRequest) -> Result<(Self, OpenView), OrderError> {
-        let shop = req.shop_id.trim();
-        let has_base = req.snapshot.is_some();
-        let mut snap = req.snapshot.unwrap_or_else(|| TransitSnapshot::new(shop));
-        snap.check(shop)?;
-        if let Some(book) = &req.routes {
-            if book.shop_id != shop {
-                return Err(OrderError::BadRequest {
-                    field: "routes",
-                    reason: format!("路由记录属于店铺 {}，请求是店铺 {shop}", book.shop_id),
-                });
-            }
-        }
-        // The base's last change is when it was written (a base is written at a change).
-        let snap_base_at = snap.updated_at_ms;
-        let mut deltas = req.deltas;
-        crate::sort::sort_by(&mut deltas, |a, b| a.seq.cmp(&b.seq));
-        let (mut applied, mut rows, mut stale) = (0, 0, Vec::new());
-        for d in deltas {
-            if d.v != snap.v || d.shop_id != shop {
-                return Err(OrderError::BadRequest {
-                    field: "delta",
-                    reason: format!("变更记录 {} 属于店铺 {}（版本 {}）", d.seq, d.shop_id, d.v),
-                });
-            }
-            if d.seq <= snap.seq || !has_base {
-                stale.push(d.seq);
-                continue;
-            }
-            applied += 1;
-            rows += d.rows();
-            d.apply(&mut snap);
-        }
+        Opening::begin(&req.shop_id, req.snapshot.map(StoredBase::Whole), req.routes)?.finish(req.deltas)
+    }
+
+    /// The live snapshot of an opened base (see [`Opening::finish`]), `applied` change records
+    /// holding `rows` entries after it.
+    pub(super) fn assemble(
+        mut snap: TransitSnapshot,
+        routes: Option<RouteBook>,
+        base: BaseState,
+        (applied, rows): (usize, usize),
+    ) -> Self {
         snap.share_ids();
         snap.index_paid();
         snap.track_priors();
-        let view = OpenView { pending: snap.packages.len(), applied, stale };
-        let live = LiveSnapshot {
+        LiveSnapshot {
             snap,
-            routes: req.routes,
+            routes,
             routes_changed: false,
-            has_base,
-            base_at_ms: snap_base_at,
+            base,
             deltas: applied,
             delta_rows: rows,
             figures: Figures::default(),
-        };
-        Ok((live, view))
+        }
+    }
+
+    /// The base's state and the snapshot, for a compaction's steps.
+    pub(super) fn base_parts(&mut self) -> (&mut BaseState, &TransitSnapshot) {
+        (&mut self.base, &self.snap)
     }
 
     /// The snapshot (for the views, figures and exports).
@@ -339,38 +342,36 @@ impl LiveSnapshot {
         self.figures.counts(&self.snap, self.routes.as_ref())
     }
 
-    /// The records to store for what changed since the last call (empty when nothing did). The
-    /// worker stores them before it acknowledges the change; if that fails it drops the handle
-    /// and opens the stored records again.
+    /// The records to store for what changed since the last call (empty when nothing did), in
+    /// one write, then the compaction's steps when it says so. The worker stores them before it
+    /// acknowledges the change; if that fails it drops the handle and opens the stored records
+    /// again.
     pub fn writes(&mut self, now_ms: i64) -> Writes<'_> {
         let routes_changed = std::mem::take(&mut self.routes_changed);
         let marks = &self.snap.book;
         let marked = !(marks.touched.is_empty() && marks.paid_added.is_empty() && marks.days_dropped.is_empty());
-        let (mut delta, mut compacted) = (None, None);
-        let first_base = !self.has_base;
+        let (mut delta, mut compact) = (None, false);
         if marked {
             let seq = self.snap.seq + 1;
             let d = take_delta(&mut self.snap, seq);
             self.snap.seq = seq;
+            self.base.touched(&d);
             let rows = self.delta_rows + d.rows();
-            let bound = MIN_DELTA_ROWS.max(self.snap.packages.len() / 4);
-            let old = now_ms - self.base_at_ms > BASE_MAX_AGE_MS;
-            if !self.has_base || old || self.deltas >= MAX_DELTAS || rows > bound {
+            let bound = MIN_DELTA_ROWS.max(self.snap.packages.len() / DELTA_SHARE);
+            let old = now_ms - self.base.oldest_ms() > BASE_MAX_AGE_MS;
+            if self.base.must_compact() || old || self.deltas >= MAX_DELTAS || rows > bound {
                 // Compaction: the base takes every change so far; the change records go.
-                (self.has_base, self.base_at_ms, self.deltas, self.delta_rows) = (true, now_ms, 0, 0);
-                compacted = Some(seq);
+                self.base.begin(seq, now_ms);
+                (self.deltas, self.delta_rows, compact) = (0, 0, true);
             } else {
                 (self.deltas, self.delta_rows) = (self.deltas + 1, rows);
-                delta = Some(d);
             }
+            // Stored even when a compaction follows: the change is kept from this write on,
+            // whichever of the compaction's writes a stopped worker made. Without a base it
+            // would mean nothing (stale): the first base, in one write, holds it.
+            delta = self.base.has_base().then_some(d);
         }
-        Writes {
-            snapshot: compacted.map(|_| &self.snap),
-            delta,
-            drop_through: compacted,
-            drop_all: first_base && compacted.is_some(),
-            routes: if routes_changed { self.routes.as_ref() } else { None },
-        }
+        Writes { delta, compact, routes: if routes_changed { self.routes.as_ref() } else { None } }
     }
 }
 

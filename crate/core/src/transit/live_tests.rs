@@ -1,10 +1,11 @@
 //! Tests of the live snapshot: what it hands out to store rebuilds it exactly (change records,
-//! compaction, a worker stopped between writes), a 0.2.0 record opens as a base, and its
-//! in-place rules agree with the stateless ones.
+//! compaction, records left below the base), a 0.2.0 record opens as a base and moves into
+//! shards, and its in-place rules agree with the stateless ones (the shards: shards_tests.rs).
 
 use super::collect::{ingest, IngestRequest, TransitSnapshot};
 use super::fixtures::{id, pkg, HOUR, NOW};
-use super::live::{LiveSnapshot, OpenRequest, SnapshotDelta, Writes, BASE_MAX_AGE_MS, MAX_DELTAS, MIN_DELTA_ROWS};
+use super::live::{LiveSnapshot, OpenRequest, SnapshotDelta, BASE_MAX_AGE_MS, MAX_DELTAS, MIN_DELTA_ROWS};
+use super::live_store::{delta_key, Store, SNAP};
 use super::routes::{route_counts, RouteBook, SetRouteRequest};
 use super::rowsignal::RowSeen;
 use super::view::EditRequest;
@@ -13,43 +14,6 @@ use crate::order::profile::shipped;
 use crate::order::OrderError;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-
-/// The worker's storage, as JSON text (what survives a restart).
-#[derive(Default)]
-struct Store {
-    base: Option<String>,
-    deltas: BTreeMap<u64, String>,
-    routes: Option<String>,
-}
-
-impl Store {
-    fn write(&mut self, w: &Writes<'_>) {
-        if let Some(s) = w.snapshot {
-            self.base = Some(serde_json::to_string(s).expect("base"));
-        }
-        if let Some(d) = &w.delta {
-            self.deltas.insert(d.seq, serde_json::to_string(d).expect("delta"));
-        }
-        if w.drop_all {
-            self.deltas.clear();
-        } else if let Some(through) = w.drop_through {
-            self.deltas.retain(|seq, _| *seq > through);
-        }
-        if let Some(r) = w.routes {
-            self.routes = Some(serde_json::to_string(r).expect("routes"));
-        }
-    }
-
-    fn open(&self) -> LiveSnapshot {
-        let req = OpenRequest {
-            shop_id: "shop1".into(),
-            snapshot: self.base.as_deref().map(|s| serde_json::from_str(s).expect("base")),
-            deltas: self.deltas.values().map(|s| serde_json::from_str(s).expect("delta")).collect(),
-            routes: self.routes.as_deref().map(|s| serde_json::from_str(s).expect("routes")),
-        };
-        LiveSnapshot::open(req).expect("open").0
-    }
-}
 
 /// A 待发货 list page as the worker hands it in: packages `from..from+n`, paid an hour apart,
 /// newest first, with the request that asked for it.
@@ -73,10 +37,10 @@ fn what_it_hands_out_rebuilds_it_after_every_kind_of_change() {
     let profile = shipped();
     let ingest_write = |live: &mut LiveSnapshot, store: &mut Store, answer: Value, now: i64| {
         live.ingest(&req(answer), &profile, now).expect("ingest");
-        store.write(&live.writes(NOW));
+        store.save(live, NOW);
     };
     ingest_write(&mut live, &mut store, list_page(1, 50, 4), NOW);
-    assert!(store.base.is_some(), "a shop's first write is its base");
+    assert!(store.records.contains_key(SNAP), "a shop's first write is its base");
     ingest_write(&mut live, &mut store, list_page(51, 50, 4), NOW);
     // Package 60 shipped and 70 cancelled on the page; 30 missing from the middle of page 1.
     let mut again = list_page(1, 50, 4);
@@ -85,17 +49,17 @@ fn what_it_hands_out_rebuilds_it_after_every_kind_of_change() {
     ingest_write(&mut live, &mut store, again, NOW + HOUR);
     ingest_write(&mut live, &mut store, list_page(60, 1, 6), NOW + HOUR);
     live.shipped(&[id(70), "P1".into()], NOW + HOUR);
-    store.write(&live.writes(NOW));
+    store.save(&mut live, NOW);
     assert_eq!(live.row_unclear(), 0);
     let rows = [RowSeen { package_id: id(80), ship_control: false }];
     assert!(live.rows(&rows, NOW + HOUR).changed);
     assert_eq!(live.row_unclear(), 1, "counted again after the change");
-    store.write(&live.writes(NOW));
+    store.save(&mut live, NOW);
     let edit = EditRequest { package_id: id(81), notes: Some("加急".into()), ..EditRequest::default() };
     live.edit(&edit, NOW + HOUR).expect("edit");
     live.set_routes(&[order_route(82, Route::Supplier), order_route(83, Route::SelfShip)]).expect("routes");
-    store.write(&live.writes(NOW));
-    assert_eq!(store.deltas.len(), 6, "one small change record per change after the base");
+    store.save(&mut live, NOW);
+    assert_eq!(store.deltas(), 6, "one small change record per change after the base");
 
     let reopened = store.open();
     assert_eq!(reopened.snapshot(), live.snapshot());
@@ -115,77 +79,94 @@ fn change_records_are_folded_into_the_base_past_their_bound() {
     let profile = shipped();
     // Each change record holds one row fact: the bound that strikes is their number.
     live.ingest(&req(list_page(1, 50, 4)), &profile, NOW).expect("ingest");
-    store.write(&live.writes(NOW));
+    store.save(&mut live, NOW);
     for k in 0..MAX_DELTAS {
         let rows = [RowSeen { package_id: id(1), ship_control: k % 2 == 1 }];
         assert!(live.rows(&rows, NOW).changed);
-        store.write(&live.writes(NOW));
-        assert_eq!(store.deltas.len(), k + 1);
+        store.save(&mut live, NOW);
+        assert_eq!(store.deltas(), k + 1);
     }
-    let before = store.base.clone();
+    let before = store.records.get(&format!("{SNAP}/0")).cloned();
     live.rows(&[RowSeen { package_id: id(2), ship_control: false }], NOW);
     let w = live.writes(NOW);
-    assert!(w.snapshot.is_some() && w.delta.is_none());
-    assert_eq!(w.drop_through, Some(MAX_DELTAS as u64 + 2));
-    store.write(&w);
-    assert!(store.deltas.is_empty() && store.base != before);
-    assert_eq!(store.open().snapshot(), live.snapshot());
+    assert!(w.compact && w.delta.is_some());
+    let delta = serde_json::to_string(&w.delta).expect("delta");
+    let seq = w.delta.as_ref().map(|d| d.seq);
+    assert_eq!(seq, Some(MAX_DELTAS as u64 + 2));
+    let step = live.next_step(NOW).expect("a step");
+    assert_eq!(step.shards.len(), 1, "the one shard changed");
+    assert_eq!(step.drop_through, seq);
+    assert!(live.next_step(NOW).is_none());
+    // Stored as the worker would (the same change again through the store).
+    store.records.insert(delta_key(MAX_DELTAS as u64 + 2), delta);
+    let mut again = store.open();
+    assert_eq!(again.snapshot(), live.snapshot());
+    again.rows(&[RowSeen { package_id: id(3), ship_control: false }], NOW);
+    for _ in 0..MAX_DELTAS {
+        again.rows(&[RowSeen { package_id: id(3), ship_control: true }], NOW);
+        again.rows(&[RowSeen { package_id: id(3), ship_control: false }], NOW);
+        store.save(&mut again, NOW);
+    }
+    assert!(store.deltas() < MAX_DELTAS && store.records.get(&format!("{SNAP}/0")) != before.as_ref());
+    assert_eq!(store.open().snapshot(), again.snapshot());
+    // A new shop for the entries bound.
+    let mut store = Store::default();
+    let mut live = store.open();
+    live.ingest(&req(list_page(1, 50, 4)), &profile, NOW).expect("ingest");
+    store.save(&mut live, NOW);
 
     // The entries bound: at least MIN_DELTA_ROWS (this shop is small), counted over the
     // change records since the base; a page of 50 new packages adds at most 200 entries.
     let mut from = 100;
-    let mut held = 0;
     loop {
         live.ingest(&req(list_page(from, 50, 4)), &profile, NOW).expect("ingest");
-        let w = live.writes(NOW);
-        let compacted = w.snapshot.is_some();
-        held += w.delta.as_ref().map_or(0, SnapshotDelta::rows);
-        store.write(&w);
+        let held = delta_rows(&store);
+        let puts = store.puts;
+        store.save(&mut live, NOW);
         from += 50;
-        if compacted {
+        if store.puts > puts + 1 {
+            assert!(held > MIN_DELTA_ROWS - 200, "folded only past the bound ({held} entries held)");
             break;
         }
         assert!(held <= MIN_DELTA_ROWS && from < 5_000);
     }
-    assert!(held > MIN_DELTA_ROWS - 200, "folded only past the bound ({held} entries held)");
-    assert!(store.deltas.is_empty());
+    assert_eq!(store.deltas(), 0);
     assert_eq!(store.open().snapshot(), live.snapshot());
 }
 
+/// Entries the stored change records hold.
+fn delta_rows(store: &Store) -> usize {
+    let deltas = store.records.iter().filter(|(k, _)| k.contains("/delta/"));
+    deltas.map(|(_, v)| serde_json::from_str::<SnapshotDelta>(v).expect("delta").rows()).sum()
+}
+
 #[test]
-fn a_stop_between_the_base_write_and_the_change_records_deletion_loses_nothing() {
+fn change_records_left_below_the_base_are_skipped() {
     let mut store = Store::default();
     let mut live = store.open();
     let profile = shipped();
     live.ingest(&req(list_page(1, 50, 4)), &profile, NOW).expect("ingest");
-    store.write(&live.writes(NOW));
+    store.save(&mut live, NOW);
     live.ingest(&req(list_page(51, 50, 4)), &profile, NOW).expect("ingest");
-    store.write(&live.writes(NOW));
-    let left = store.deltas.clone();
-    // Force a compaction by the number of records, then "stop" before the deletion.
-    for _ in 0..MAX_DELTAS {
-        live.rows(&[RowSeen { package_id: id(3), ship_control: false }], NOW);
-        live.rows(&[RowSeen { package_id: id(3), ship_control: true }], NOW);
-        live.ingest(&req(list_page(4, 1, 4)), &profile, NOW + 2 * HOUR).expect("ingest");
-        let w = live.writes(NOW);
-        if let Some(s) = w.snapshot {
-            store.base = Some(serde_json::to_string(s).expect("base"));
-            break;
-        }
-        store.write(&w);
+    store.save(&mut live, NOW);
+    let left: Vec<(String, String)> =
+        store.records.iter().filter(|(k, _)| k.contains("/delta/")).map(|(k, v)| (k.clone(), v.clone())).collect();
+    assert_eq!(left.len(), 1);
+    // Package 51 changes after; a compaction folds it in; the old record is put back (as a
+    // worker stopped before its tombstone was written would leave it).
+    for _ in 0..=MAX_DELTAS {
+        live.rows(&[RowSeen { package_id: id(51), ship_control: false }], NOW);
+        store.save(&mut live, NOW);
+        live.rows(&[RowSeen { package_id: id(51), ship_control: true }], NOW);
+        store.save(&mut live, NOW);
     }
-    assert!(!store.deltas.is_empty());
-    store.deltas.extend(left);
-    let req = OpenRequest {
-        shop_id: "shop1".into(),
-        snapshot: store.base.as_deref().map(|s| serde_json::from_str(s).expect("base")),
-        deltas: store.deltas.values().map(|s| serde_json::from_str(s).expect("delta")).collect(),
-        routes: None,
-    };
-    let (reopened, view) = LiveSnapshot::open(req).expect("open");
-    assert_eq!(view.applied, 0);
-    assert_eq!(view.stale.len(), store.deltas.len(), "every record left is already in the base");
-    assert_eq!(reopened.snapshot(), live.snapshot());
+    live.rows(&[RowSeen { package_id: id(51), ship_control: false }], NOW);
+    store.save(&mut live, NOW);
+    store.records.extend(left);
+    let (reopened, view) = store.open_view();
+    assert_eq!(reopened.snapshot(), live.snapshot(), "the older record did not undo the newer state");
+    assert!(reopened.snapshot().packages[id(51).as_str()].no_ship_button);
+    assert!(view.applied < MAX_DELTAS);
 }
 
 #[test]
@@ -207,21 +188,21 @@ fn a_snapshot_as_0_2_0_wrote_it_opens_as_a_base() {
     assert_eq!((view.pending, view.applied), (1, 0));
     assert_eq!(live.snapshot(), &snap);
     assert_eq!(live.counts().supplier, 1);
-    // Its first change is a change record after it, numbered 1; the base stays as it was.
+    // Its first change (numbered 1) moves it into shards, in one write over the whole base.
     live.ingest(&req_one(2), &shipped(), NOW).expect("ingest");
-    let w = live.writes(1_795_230_000_000 + HOUR);
-    assert!(w.snapshot.is_none());
-    assert_eq!(w.delta.as_ref().map(|d| d.seq), Some(1));
-    let mut store = Store {
-        base: Some(old.to_string()),
-        deltas: BTreeMap::from([(1, serde_json::to_string(&w.delta).expect("delta"))]),
-        routes: None,
-    };
-    store.routes = Some(serde_json::to_string(live.routes().expect("routes")).expect("routes"));
+    let mut store = Store::default();
+    store.records.insert(SNAP.into(), old.to_string());
+    store.save(&mut live, 1_795_230_000_000 + HOUR);
+    assert_eq!((store.puts, store.shards(), store.deltas()), (2, 1, 0), "the change, then shard and head");
+    assert!(store.records[SNAP].contains(r#""shards""#) && !store.records[SNAP].contains("P2026112100000001"));
+    let shard: TransitSnapshot = serde_json::from_str(&store.records[&format!("{SNAP}/0")]).expect("shard");
+    assert_eq!(shard.packages[id(1).as_str()], snap.packages[id(1).as_str()], "stored as before");
+    assert!(shard.closed.contains_key("P2026112100000009"));
+    assert!(shard.paid_days.values().any(|ids| ids.contains(id(1).as_str())));
+    store
+        .records
+        .insert("orders/shop1/routes".into(), serde_json::to_string(live.routes().expect("routes")).expect("r"));
     assert_eq!(store.open().snapshot(), live.snapshot());
-    // Written whole again, the base says which change it holds.
-    let text = serde_json::to_string(live.snapshot()).expect("base");
-    assert!(text.contains(r#""seq":1"#) && !old.contains("seq"));
 }
 
 fn req_one(n: u32) -> IngestRequest {
@@ -268,36 +249,31 @@ fn routing_many_orders_is_one_call_all_or_nothing_with_counts_kept() {
     assert_eq!(live.counts(), counts);
     assert_eq!(live.routes().map(|b| b.order.len()), Some(20));
     let w = live.writes(NOW);
-    assert!(w.routes.is_some() && w.delta.is_none() && w.snapshot.is_some(), "routes and the first base");
+    assert!(w.routes.is_some() && w.delta.is_none() && w.compact, "routes, then the first base");
     assert!(live.writes(NOW).is_empty());
 }
 
 #[test]
-fn an_old_base_is_written_again_and_changes_without_a_base_are_stale() {
+fn an_old_shard_is_written_again_and_changes_without_a_base_are_stale() {
     let mut store = Store::default();
     let mut live = store.open();
     let profile = shipped();
     live.ingest(&req(list_page(1, 50, 4)), &profile, NOW).expect("ingest");
-    store.write(&live.writes(NOW));
+    store.save(&mut live, NOW);
     live.ingest(&req(list_page(51, 5, 4)), &profile, NOW).expect("ingest");
-    store.write(&live.writes(NOW + BASE_MAX_AGE_MS));
-    assert_eq!(store.deltas.len(), 1, "a day old: still a change record");
+    store.save(&mut live, NOW + BASE_MAX_AGE_MS);
+    assert_eq!(store.deltas(), 1, "a day old: still a change record");
     live.ingest(&req(list_page(60, 5, 4)), &profile, NOW).expect("ingest");
-    let w = live.writes(NOW + BASE_MAX_AGE_MS + 1);
-    assert!(w.snapshot.is_some(), "older than a day: the base again");
-    store.write(&w);
-    assert!(store.deltas.is_empty());
+    let puts = store.puts;
+    store.save(&mut live, NOW + BASE_MAX_AGE_MS + 1);
+    assert_eq!(store.puts, puts + 2, "older than a day: the shard again");
+    assert_eq!(store.deltas(), 0);
     // The vault's retention forgot the base but not a change record after it.
     live.ingest(&req(list_page(70, 5, 4)), &profile, NOW).expect("ingest");
-    store.write(&live.writes(NOW + BASE_MAX_AGE_MS + 2));
-    store.base = None;
-    let req = OpenRequest {
-        shop_id: "shop1".into(),
-        deltas: store.deltas.values().map(|s| serde_json::from_str(s).expect("delta")).collect(),
-        ..OpenRequest::default()
-    };
-    let (reopened, view) = LiveSnapshot::open(req).expect("open");
-    assert_eq!((view.applied, view.stale.len(), reopened.snapshot().packages.len()), (0, 1, 0));
+    store.save(&mut live, NOW + BASE_MAX_AGE_MS + 2);
+    store.records.retain(|k, _| !k.starts_with(SNAP));
+    let (reopened, view) = store.open_view();
+    assert_eq!((view.applied, reopened.snapshot().packages.len()), (0, 0));
 }
 
 #[test]
@@ -306,26 +282,29 @@ fn the_first_base_after_a_forgotten_one_drops_every_change_record() {
     let mut live = store.open();
     let profile = shipped();
     live.ingest(&req(list_page(1, 50, 4)), &profile, NOW).expect("ingest");
-    store.write(&live.writes(NOW));
+    store.save(&mut live, NOW);
     for i in 0..3 {
         live.ingest(&req(list_page(60 + i * 5, 5, 4)), &profile, NOW).expect("ingest");
-        store.write(&live.writes(NOW + 1));
+        store.save(&mut live, NOW + 1);
     }
-    assert_eq!(store.deltas.len(), 3);
+    assert_eq!(store.deltas(), 3);
     // The base is forgotten; its change records (seq 2..4) stay, stale.
-    store.base = None;
+    store.records.remove(SNAP);
     let mut fresh = store.open();
     assert!(fresh.snapshot().packages.is_empty());
     fresh.ingest(&req(list_page(200, 5, 4)), &profile, NOW).expect("ingest");
     let w = fresh.writes(NOW + 2);
-    assert!(w.snapshot.is_some() && w.drop_all, "the first base takes every stored change record away");
-    assert_eq!(w.drop_through, Some(1), "the new base's seq is below the stale records'");
-    store.write(&w);
-    assert!(store.deltas.is_empty());
+    assert!(w.compact && w.delta.is_none(), "no change record without a base");
+    let step = fresh.next_step(NOW + 2).expect("the base");
+    assert!(step.drop_all, "the first base takes every stored record it does not name away");
+    let mut fresh = store.open();
+    fresh.ingest(&req(list_page(200, 5, 4)), &profile, NOW).expect("ingest");
+    store.save(&mut fresh, NOW + 2);
+    assert_eq!((store.deltas(), store.shards()), (0, 1));
     assert_eq!(store.open().snapshot().packages.len(), 5, "nothing stale read back as a change");
     // Later writes of the same handle keep the usual bound.
     fresh.ingest(&req(list_page(300, 5, 4)), &profile, NOW).expect("ingest");
-    assert!(!fresh.writes(NOW + 3).drop_all);
+    assert!(!fresh.writes(NOW + 3).compact);
 }
 
 #[test]

@@ -2,8 +2,9 @@
 //! receives, per-SKU routes, the decrypt-quota planner, and the masked CSV/XLSX export.
 //!
 //! The shop's snapshot and routes live in a handle between messages ([`live`]), which hands the
-//! worker the records to store (a base and small change records); templates (`TemplateBook`,
-//! once for all shops) go in and out whole. Snapshots only ever hold masked buyer fields.
+//! worker the records to store (small change records, and the base's changed shards:
+//! [`shards`]); templates (`TemplateBook`, once for all shops) go in and out whole. Snapshots
+//! only ever hold masked buyer fields.
 
 pub mod collect;
 #[cfg(test)]
@@ -21,14 +22,20 @@ pub mod live;
 #[cfg(test)]
 mod live_figures_tests;
 #[cfg(test)]
+pub(crate) mod live_store;
+#[cfg(test)]
 mod live_tests;
 mod marks;
+pub mod opening;
 pub mod planner;
 pub mod reconcile;
 #[cfg(all(test, feature = "office"))]
 mod roundtrip_tests;
 pub mod routes;
 pub mod rowsignal;
+pub mod shards;
+#[cfg(test)]
+mod shards_tests;
 pub mod stored;
 #[cfg(test)]
 mod stored_tests;
