@@ -65,7 +65,7 @@ export function readmeSection(entries, machine, misses) {
     for (const m of misses) lines.push(`- **${md(m.figure)}** — ${md(m.why)}`);
     lines.push('');
   }
-  lines.push('Reproduce: `./build.sh bench` (builds, then runs `node bench/run.mjs`; about 10 minutes on 2 cores). One row: `node bench/run.mjs --only coldstart,size` after a build. Rows: import, coldstart, page, fill, vault, size, memory. Results: `bench/results.json`.');
+  lines.push('Reproduce: `./build.sh bench` (builds, then runs `node bench/run.mjs`; about 14 minutes on 2 cores). Some rows: `node bench/run.mjs --only coldstart,size` after a build (`--no-readme` leaves this section and `bench/results.json` alone). Rows: import, coldstart, page, fill, vault, size, memory, scale. Results: `bench/results.json`.');
   return lines.join('\n');
 }
 
