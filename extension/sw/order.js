@@ -11,7 +11,7 @@ import { core, site } from './core.js';
 import { register, broadcast, exclusive } from './router.js';
 import * as store from './store.js';
 import { recordAnswer } from './selfcheck.js';
-import { live, save } from './transit/live.js';
+import { live, save, tally } from './transit/live.js';
 
 const pagesKey = (shop) => `orders/${encodeURIComponent(shop)}/pages`;
 
@@ -43,9 +43,11 @@ export async function listPages(shop) {
   return core.orderPagesView((await store.get(pagesKey(shop))) ?? null, Date.now());
 }
 
-/** `[{day, paidOrders}]`: distinct paid packages seen per China day, last 8 days. */
+/** `[{day, paidOrders}]`: distinct paid packages seen per China day, the days the snapshot keeps (from the
+ *  stored tally while the shop's snapshot is not open). */
 export async function paidCountsByDay(shop) {
-  return (await live(shop)).paidByDay({ nowMs: Date.now() });
+  const t = await tally(shop);
+  return t ? t.paidByDay : (await live(shop)).paidByDay({ nowMs: Date.now() });
 }
 
 /** Orders whose row on the list disagrees with the answers about 发货, now (for the self-check). */
@@ -53,10 +55,11 @@ export async function rowUnclear(shop) {
   return (await live(shop)).rowUnclear();
 }
 
-/** `{warehouse, supplier, self}`: pending packages per route. */
+/** `{warehouse, supplier}`: pending packages per route (from the stored tally while the
+ *  shop's snapshot is not open). */
 export async function routeCounts(shop) {
-  const c = (await live(shop)).counts();
-  return { warehouse: c.warehouse, supplier: c.supplier, self: c.self };
+  const c = (await tally(shop)) ?? (await live(shop)).counts();
+  return { warehouse: c.warehouse, supplier: c.supplier };
 }
 
 // ── content script ──────────────────────────────────────────────────────────────────────────

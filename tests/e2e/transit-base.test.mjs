@@ -72,10 +72,20 @@ describe('transit: a big shop stored in shards within chrome.storage.local', { t
     t.diagnostic(`${shards} records over 400 KB; sizes ${sizes.map((n) => Math.round(n / 1024)).sort((a, b) => b - a).join(', ')} KB`);
     assert.ok(shards >= 5, `${shards} shard-sized records: the base was compacted into shards`);
 
-    // A fresh worker opens the head, its shards and the change records after them.
+    // The quota dashboard's figures from the orders (the limit's tier from the paid orders per
+    // day, the raise helper's route counts): after a restart they come from the stored tally,
+    // without opening the shop's records, and are the same.
+    const figures = async () => {
+      const v = (await send('quota.dashboard', { shop: SHOP })).view;
+      return { limit: v.limit, limitSource: v.limitSource, tomorrow: v.forecast.tomorrow, raise: v.raise };
+    };
+    const before = await figures();
     await list.close();
     await stopServiceWorkers(browser.context, ext);
     await ext.reload();
+    assert.deepEqual(await figures(), before, 'the dashboard from the tally, after a restart');
+    t.diagnostic(`the dashboard's figures: ${JSON.stringify(before)}`);
+    // A fresh worker opens the head, its shards and the change records after them.
     assert.equal(await held(total), total, 'every order held after a restart');
     const view = (await send('transit.view', { shop: SHOP, limit: 1 })).view;
     assert.equal(view.totalRows, total);

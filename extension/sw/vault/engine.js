@@ -237,22 +237,44 @@ export function newerRecords() {
 /** How long after a start the records nobody asked for yet are opened (after the first answers). */
 const OPEN_REST_AFTER_MS = 500;
 
+let openingAll = null; // {lazy, done}: the pass under way, over that start-up read
 /** Opens the records of the start-up read not read or written yet; emits `opened`. */
-async function openAll({ announce = true } = {}) {
+function openAll({ announce = true } = {}) {
   const lazy = st.lazy;
-  if (!lazy) return;
-  st.lazy = null;
-  const gen = generation;
-  const opened = lazy.rest();
-  noteNewer(opened);
-  for (const r of opened.records) {
-    if (st.index.has(r.key)) continue; // read already (the same value)
-    st.index.set(r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs });
-    keep(r.key, r.value, lazy.raw[r.storageKey], false);
+  if (!lazy) return Promise.resolve();
+  if (openingAll?.lazy !== lazy) {
+    const done = openRest(lazy, announce).finally(() => { if (openingAll?.lazy === lazy) openingAll = null; });
+    openingAll = { lazy, done };
   }
-  await moveToQuarantine(opened.quarantine);
-  await removeQuietly(opened.tombstones);
-  if (announce && gen === generation) emit('opened');
+  return openingAll.done;
+}
+
+/**
+ * `openAll`'s work: the small records in one core call, then each big one (a shard of a shop's
+ * orders) in a task of its own, so the worker's messages are taken in between and wasm memory
+ * holds one at a time. The start-up read stays the readers' (`lazy`) until every part is in the
+ * index, so a read or write meanwhile finds what it would have found before.
+ */
+async function openRest(lazy, announce) {
+  const gen = generation;
+  const parts = lazy.restInParts(big);
+  for (;;) {
+    if (gen !== generation) return; // locked meanwhile: the session is gone
+    const { value: opened, done } = parts.next();
+    if (done) break;
+    noteNewer(opened);
+    for (const r of opened.records) {
+      if (st.index.has(r.key)) continue; // read or written already
+      st.index.set(r.key, { storageKey: r.storageKey, writtenMs: r.writtenMs });
+      keep(r.key, r.value, lazy.raw[r.storageKey], false);
+    }
+    await moveToQuarantine(opened.quarantine);
+    await removeQuietly(opened.tombstones);
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  if (gen !== generation) return;
+  if (st.lazy === lazy) st.lazy = null;
+  if (announce) emit('opened');
 }
 
 /** Opens the store if it is not open yet (throws `VaultError` Locked while locked). */

@@ -54,10 +54,21 @@ export class LazyRecords {
     return { records: opened.records.filter((r) => want.includes(r.key)), quarantine: opened.quarantine };
   }
 
-  /** Every record not written since: the opener's `open` answer {records, quarantine, tombstones}. */
-  rest() {
-    const entries = {};
-    for (const [sk, raw] of Object.entries(this.raw)) if (!this.touched.has(sk)) entries[sk] = raw;
-    return this.opener.open({ entries, nowMs: Date.now() });
+  /**
+   * Every record not written since, in parts: the small ones together, then each big one
+   * (`isBig(envelope)`) alone. Each part is opened when the iterator is advanced (records written
+   * meanwhile are left out), as the opener's `open` answer {records, quarantine, tombstones}.
+   * Opening a big shop's records in one call put its whole orders base into wasm memory at every
+   * worker start (after a start at 10,000 orders: 16.5 MB against 8.5 before it).
+   */
+  *restInParts(isBig) {
+    const small = [];
+    const bigOnes = [];
+    for (const [sk, raw] of Object.entries(this.raw)) (isBig(raw) ? bigOnes : small).push(sk);
+    for (const part of [small, ...bigOnes.map((sk) => [sk])]) {
+      const entries = {};
+      for (const sk of part) if (!this.touched.has(sk)) entries[sk] = this.raw[sk];
+      if (Object.keys(entries).length) yield this.opener.open({ entries, nowMs: Date.now() });
+    }
   }
 }

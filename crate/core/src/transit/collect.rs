@@ -365,6 +365,7 @@ fn prune(snap: &mut TransitSnapshot, now_ms: i64) -> bool {
 
 /// Paid orders on one China day (for the quota tier).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct PaidDay {
     /// `YYYY-MM-DD`, China time.

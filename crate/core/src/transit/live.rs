@@ -37,6 +37,7 @@ use super::routes::{set_routes, RouteBook, RouteCounts, SetRouteRequest};
 use super::rowsignal::{apply_rows, RowSeen, RowsView};
 use super::shards::{BaseState, StoredBase};
 use super::stored::{ClosedPackage, Packages};
+use super::tally::Tally;
 use super::view::{edit_in, EditRequest};
 use crate::order::{OrderError, SiteProfile};
 use serde::{Deserialize, Serialize};
@@ -162,6 +163,10 @@ pub struct OpenView {
     /// opened with none, and its next write stores a new one).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub lost: bool,
+    /// No base is stored (a new shop, or its base was forgotten or lost): a stored tally
+    /// ([`super::tally`]) is not this shop's figures, so the worker deletes it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_base: bool,
 }
 
 /// The records to store after a change, before it is acknowledged, in one write.
@@ -178,6 +183,11 @@ pub struct Writes<'a> {
     /// The routes record, whole, when it changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routes: Option<&'a RouteBook>,
+    /// The shop's tally after this change ([`super::tally`]), whenever anything is stored: in
+    /// the write of the change record (or of the routes record), else in the compaction's one
+    /// write of a first base.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tally: Option<Tally>,
 }
 
 impl Writes<'_> {
@@ -371,7 +381,11 @@ impl LiveSnapshot {
             // would mean nothing (stale): the first base, in one write, holds it.
             delta = self.base.has_base().then_some(d);
         }
-        Writes { delta, compact, routes: if routes_changed { self.routes.as_ref() } else { None } }
+        let tally = (delta.is_some() || compact || routes_changed).then(|| {
+            let counts = self.counts();
+            Tally::of(&self.snap, &counts)
+        });
+        Writes { delta, compact, routes: if routes_changed { self.routes.as_ref() } else { None }, tally }
     }
 }
 

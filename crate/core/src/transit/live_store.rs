@@ -8,10 +8,13 @@
 use super::live::{LiveSnapshot, OpenView};
 use super::opening::Opening;
 use super::shards::{BaseHead, StoredBase};
+use super::tally::Tally;
 use serde_json::{from_str, from_value, Value};
 use std::collections::BTreeMap;
 
 pub const SNAP: &str = "orders/shop1/snapshot";
+/// The tally's key ([`super::tally`]).
+pub const TALLY: &str = "orders/shop1/snapshot.tally";
 const DELTA: &str = "orders/shop1/delta/";
 const ROUTES: &str = "orders/shop1/routes";
 
@@ -84,11 +87,19 @@ impl Store {
         if let Some(r) = w.routes {
             changes.push((ROUTES.to_string(), Some(serde_json::to_string(r).expect("routes"))));
         }
+        // The tally goes with the change record or the routes record; without either (a first
+        // base), with the compaction's writes (sw/transit/live.js does the same).
+        let tally = w.tally.as_ref().map(|t| serde_json::to_string(t).expect("tally"));
         let compact = w.compact;
+        let tally_now = w.delta.is_some() || w.routes.is_some();
+        if tally_now {
+            changes.push((TALLY.to_string(), tally.clone()));
+        }
         let change = changes.iter().map(|(_, v)| v.as_ref().map_or(0, String::len)).sum::<usize>();
         if !self.put(changes) {
             return false;
         }
+        self.check_tally();
         if !compact {
             return true;
         }
@@ -105,6 +116,9 @@ impl Store {
             }
             let named: Vec<String> = step.head.shards.list.iter().map(|s| shard_key(s.n)).collect();
             changes.push((SNAP.to_string(), Some(serde_json::to_string(&step.head).expect("head"))));
+            if !tally_now {
+                changes.push((TALLY.to_string(), tally.clone()));
+            }
             for k in self.records.keys() {
                 let seq = k.strip_prefix(DELTA).and_then(|s| s.parse::<u64>().ok());
                 let old_delta = seq.is_some_and(|s| step.drop_all || step.drop_through.is_some_and(|t| s <= t));
@@ -121,8 +135,21 @@ impl Store {
             // change record goes with the last write) and the shards' few added bytes.
             let after = self.bytes();
             assert!(step.drop_all || after <= before + change + before / 50 + 4096, "{before} → {after} bytes");
+            self.check_tally();
         }
         true
+    }
+
+    /// The stored tally, if any, is the figures of what opens now (after any write, so after any
+    /// stop too), unless no base is stored: the worker deletes the tally when it opens none.
+    fn check_tally(&self) {
+        let Some(text) = self.records.get(TALLY) else { return };
+        let (mut live, view) = self.open_view();
+        if view.no_base {
+            return;
+        }
+        let counts = live.counts();
+        assert_eq!(from_str::<Tally>(text).expect("tally"), Tally::of(live.snapshot(), &counts), "the stored tally");
     }
 
     /// Opens what is stored, as the worker does.

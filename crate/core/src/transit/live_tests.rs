@@ -192,6 +192,9 @@ fn a_snapshot_as_0_2_0_wrote_it_opens_as_a_base() {
     live.ingest(&req_one(2), &shipped(), NOW).expect("ingest");
     let mut store = Store::default();
     store.records.insert(SNAP.into(), old.to_string());
+    store
+        .records
+        .insert("orders/shop1/routes".into(), serde_json::to_string(live.routes().expect("routes")).expect("r"));
     store.save(&mut live, 1_795_230_000_000 + HOUR);
     assert_eq!((store.puts, store.shards(), store.deltas()), (2, 1, 0), "the change, then shard and head");
     assert!(store.records[SNAP].contains(r#""shards""#) && !store.records[SNAP].contains("P2026112100000001"));
@@ -199,9 +202,6 @@ fn a_snapshot_as_0_2_0_wrote_it_opens_as_a_base() {
     assert_eq!(shard.packages[id(1).as_str()], snap.packages[id(1).as_str()], "stored as before");
     assert!(shard.closed.contains_key("P2026112100000009"));
     assert!(shard.paid_days.values().any(|ids| ids.contains(id(1).as_str())));
-    store
-        .records
-        .insert("orders/shop1/routes".into(), serde_json::to_string(live.routes().expect("routes")).expect("r"));
     assert_eq!(store.open().snapshot(), live.snapshot());
 }
 
@@ -290,6 +290,7 @@ fn the_first_base_after_a_forgotten_one_drops_every_change_record() {
     assert_eq!(store.deltas(), 3);
     // The base is forgotten; its change records (seq 2..4) stay, stale.
     store.records.remove(SNAP);
+    assert!(store.open_view().1.no_base, "the worker deletes a stored tally then");
     let mut fresh = store.open();
     assert!(fresh.snapshot().packages.is_empty());
     fresh.ingest(&req(list_page(200, 5, 4)), &profile, NOW).expect("ingest");

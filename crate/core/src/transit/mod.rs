@@ -40,6 +40,7 @@ pub mod stored;
 #[cfg(test)]
 mod stored_tests;
 pub mod table;
+pub mod tally;
 pub mod template;
 pub mod view;
 

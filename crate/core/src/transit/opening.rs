@@ -164,7 +164,8 @@ impl Opening {
             let newer = |id: &str| !sharded || list[place(list, id)].seq < seq;
             d.apply_where(&mut self.snap, &newer);
         }
-        let view = OpenView { pending: self.snap.packages.len(), applied, stale, lost: self.lost };
+        let no_base = self.state.form == Form::None;
+        let view = OpenView { pending: self.snap.packages.len(), applied, stale, lost: self.lost, no_base };
         let live = LiveSnapshot::assemble(self.snap, self.routes, self.state, (applied, rows));
         Ok((live, view))
     }
