@@ -131,9 +131,10 @@ struct PartOut<'a> {
 
 #[wasm_bindgen]
 impl TransitLive {
-    /// `{pending, applied, stale: [seq], lost?}`: what opening found (the stale change records go
-    /// with the next compaction: `nextStep`'s `dropThrough`; `lost`: a shard the head names was
-    /// missing or not the one named, so the shop opened with no base).
+    /// `{pending, applied, stale: [seq], lost?, noBase?}`: what opening found (the stale change
+    /// records go with the next compaction: `nextStep`'s `dropThrough`; `lost`: a shard the head
+    /// names was missing or not the one named, so the shop opened with no base; `noBase`: none is
+    /// stored, so a stored tally is stale).
     pub fn opened(&self) -> Result<JsValue, JsValue> {
         to_js(&self.opened)
     }
@@ -218,8 +219,8 @@ impl TransitLive {
         to_js(&self.live.set_routes(&reqs).map_err(order_err)?)
     }
 
-    /// `writes(nowMs)` → `{delta?, compact?, routes?}` or null: the records to store, in one
-    /// write, before the change is acknowledged; `compact`: the compaction's writes follow
+    /// `writes(nowMs)` → `{delta?, compact?, routes?, tally?}` or null: the records to store, in
+    /// one write, before the change is acknowledged; `compact`: the compaction's writes follow
     /// (`nextStep`, one at a time).
     pub fn writes(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
         let w = self.live.writes(ms(now_ms));

@@ -12,6 +12,7 @@ use redship_core::transit::collect::TransitSnapshot;
 use redship_core::transit::live::SnapshotDelta;
 use redship_core::transit::opening::Opening;
 use redship_core::transit::shards::{BaseHead, StoredBase};
+use redship_core::transit::tally::Tally;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -82,11 +83,13 @@ struct StepOut<'a> {
     drop_through: Option<u64>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     drop_all: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tally: Option<&'a Tally>,
 }
 
 #[wasm_bindgen]
 impl TransitLive {
-    /// `nextStep(nowMs)` → `{shards: [{n, record | null}], head, dropThrough?, dropAll?}` or
+    /// `nextStep(nowMs)` → `{shards: [{n, record | null}], head, dropThrough?, dropAll?, tally?}` or
     /// null: the next store write of the compaction `writes` began (`compact`), one write holding
     /// the shards (null: delete) and the head; then the change records up to `dropThrough`
     /// (every one, and every shard the head does not name, when `dropAll`) are deleted. Store
@@ -94,7 +97,12 @@ impl TransitLive {
     #[wasm_bindgen(js_name = nextStep)]
     pub fn next_step(&mut self, now_ms: f64) -> Result<JsValue, JsValue> {
         let Some(step) = self.live.next_step(now_ms as i64) else { return Ok(JsValue::NULL) };
-        let out = to_js(&StepOut { head: &step.head, drop_through: step.drop_through, drop_all: step.drop_all })?;
+        let out = to_js(&StepOut {
+            head: &step.head,
+            drop_through: step.drop_through,
+            drop_all: step.drop_all,
+            tally: step.tally.as_ref(),
+        })?;
         let shards = js_sys::Array::new();
         for (n, part) in &step.shards {
             let entry = js_sys::Object::new();

@@ -158,14 +158,10 @@ async function write(shop, handle, extra) {
     const changes = { ...extra };
     if (w?.delta) changes[deltaKey(shop, w.delta.seq)] = w.delta;
     if (w?.routes) changes[routesKey(shop)] = { ...w.routes, updatedAtMs: now };
-    // The tally goes in the write that stores the change: with the change record or the routes
-    // record, else (a first base) with the compaction's writes.
-    const tallyNow = Boolean(w?.delta || w?.routes);
-    if (w?.tally && tallyNow) changes[tallyKey(shop)] = w.tally;
+    if (w?.tally) changes[tallyKey(shop)] = w.tally;
     if (Object.keys(changes).length) await store.put(changes);
     if (w?.compact) {
-      const later = tallyNow ? null : w.tally;
-      for (let step = handle.nextStep(now); step; step = handle.nextStep(now)) await writeStep(shop, step, later);
+      for (let step = handle.nextStep(now); step; step = handle.nextStep(now)) await writeStep(shop, step);
     }
     return Boolean(w);
   } catch (e) {
@@ -175,11 +171,11 @@ async function write(shop, handle, extra) {
   }
 }
 
-/** One compaction step: its shards and head in one write (and `tally`, when given), with the
- *  records it deletes. */
-async function writeStep(shop, step, tally) {
+/** One compaction step: its shards, head and tally (when the core hands one) in one write,
+ *  with the records it deletes. */
+async function writeStep(shop, step) {
   const changes = {};
-  if (tally) changes[tallyKey(shop)] = tally;
+  if (step.tally) changes[tallyKey(shop)] = step.tally;
   for (const { n, record } of step.shards) changes[shardKey(shop, n)] = record;
   changes[snapKey(shop)] = step.head;
   if (step.dropThrough != null || step.dropAll) {

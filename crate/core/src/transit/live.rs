@@ -183,9 +183,9 @@ pub struct Writes<'a> {
     /// The routes record, whole, when it changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routes: Option<&'a RouteBook>,
-    /// The shop's tally after this change ([`super::tally`]), whenever anything is stored: in
-    /// the write of the change record (or of the routes record), else in the compaction's one
-    /// write of a first base.
+    /// The shop's tally after this change ([`super::tally`]), in this write when it stores the
+    /// change (a change record, or only the routes record); else the write that completes the
+    /// base carries it ([`super::shards::Step::tally`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tally: Option<Tally>,
 }
@@ -385,6 +385,9 @@ impl LiveSnapshot {
             let counts = self.counts();
             Tally::of(&self.snap, &counts)
         });
+        // Never ahead of what is stored: without a change record, a first base stores the change.
+        let (tally, later) = if delta.is_some() || !compact { (tally, None) } else { (None, tally) };
+        self.base.tally_later = later;
         Writes { delta, compact, routes: if routes_changed { self.routes.as_ref() } else { None }, tally }
     }
 }

@@ -87,14 +87,10 @@ impl Store {
         if let Some(r) = w.routes {
             changes.push((ROUTES.to_string(), Some(serde_json::to_string(r).expect("routes"))));
         }
-        // The tally goes with the change record or the routes record; without either (a first
-        // base), with the compaction's writes (sw/transit/live.js does the same).
-        let tally = w.tally.as_ref().map(|t| serde_json::to_string(t).expect("tally"));
-        let compact = w.compact;
-        let tally_now = w.delta.is_some() || w.routes.is_some();
-        if tally_now {
-            changes.push((TALLY.to_string(), tally.clone()));
+        if let Some(t) = &w.tally {
+            changes.push((TALLY.to_string(), Some(serde_json::to_string(t).expect("tally"))));
         }
+        let compact = w.compact;
         let change = changes.iter().map(|(_, v)| v.as_ref().map_or(0, String::len)).sum::<usize>();
         if !self.put(changes) {
             return false;
@@ -116,8 +112,8 @@ impl Store {
             }
             let named: Vec<String> = step.head.shards.list.iter().map(|s| shard_key(s.n)).collect();
             changes.push((SNAP.to_string(), Some(serde_json::to_string(&step.head).expect("head"))));
-            if !tally_now {
-                changes.push((TALLY.to_string(), tally.clone()));
+            if let Some(t) = &step.tally {
+                changes.push((TALLY.to_string(), Some(serde_json::to_string(t).expect("tally"))));
             }
             for k in self.records.keys() {
                 let seq = k.strip_prefix(DELTA).and_then(|s| s.parse::<u64>().ok());

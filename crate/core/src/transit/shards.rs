@@ -40,6 +40,7 @@
 
 use super::collect::TransitSnapshot;
 use super::live::{LiveSnapshot, SnapshotDelta};
+use super::tally::Tally;
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 use std::collections::BTreeSet;
@@ -113,6 +114,8 @@ pub(super) struct BaseState {
     compacting: Option<u64>,
     /// When a whole base was written (its last change).
     pub(super) whole_at_ms: i64,
+    /// The tally the write that completes the compaction under way stores (see [`Step::tally`]).
+    pub(super) tally_later: Option<Tally>,
 }
 
 /// One store write of a compaction: shards to store (`Some`) or delete (`None`) by number, and
@@ -128,6 +131,9 @@ pub struct Step {
     /// Delete every change record and every shard the head does not name: the first base of a
     /// handle opened without one (what is stored then belongs to a lost base).
     pub drop_all: bool,
+    /// The shop's tally, stored in this write: the one that completes a base whose change went
+    /// in no change record (a first base).
+    pub tally: Option<Tally>,
 }
 
 /// The entries of a map (or set) in order whose key is from `lo` below `hi`. Read from the start
@@ -260,7 +266,8 @@ impl BaseState {
             shards.push((n, Some(part(snap, lo, hi, seq))));
         }
         (self.form, self.compacting) = (Form::Sharded, None);
-        Step { shards, head: self.head(snap, seq), drop_through: Some(seq), drop_all }
+        let tally = self.tally_later.take();
+        Step { shards, head: self.head(snap, seq), drop_through: Some(seq), drop_all, tally }
     }
 
     /// The next step of the compaction under way, or `None` when there is none.
@@ -273,7 +280,7 @@ impl BaseState {
         if let Some(i) = self.table.list.iter().position(|s| s.dirty) {
             self.write_shard(snap, i, seq, now_ms, &mut shards);
         }
-        let mut drop_through = None;
+        let (mut drop_through, mut tally) = (None, None);
         if self.table.list.iter().all(|s| !s.dirty) {
             // Every shard holds every change through `seq` now: named so, the records go.
             for s in &mut self.table.list {
@@ -281,8 +288,9 @@ impl BaseState {
             }
             self.compacting = None;
             drop_through = Some(seq);
+            tally = self.tally_later.take();
         }
-        Some(Step { shards, head: self.head(snap, seq), drop_through, drop_all: false })
+        Some(Step { shards, head: self.head(snap, seq), drop_through, drop_all: false, tally })
     }
 
     /// Writes shard `i` as it is now: dropped into a neighbour when empty, split when past

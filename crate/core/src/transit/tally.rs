@@ -5,9 +5,10 @@
 //! 2026-12-07), and the quota dashboard needs only these few numbers.
 //!
 //! The tally is always the figures of what is stored: it is written in the store write that
-//! stores the change (with the change record, or with the routes record, or with the one write
-//! of a first base), never ahead of it; opening a shop with no base stored names it stale
-//! ([`super::live::OpenView::no_base`]). While a handle is open its own figures are read instead.
+//! stores the change (with the change record, or with the routes record alone, or with the
+//! write that completes a first base: the core hands it in that write), never ahead of it;
+//! opening a shop with no base stored names it stale ([`super::live::OpenView::no_base`]).
+//! While a handle is open its own figures are read instead.
 //! Its paid days are every day the snapshot keeps: the quota's rules window them themselves.
 
 use super::collect::{PaidDay, TransitSnapshot};
