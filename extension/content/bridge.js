@@ -85,12 +85,33 @@
     if (!data || typeof data.kind !== 'string') return;
     if (LIST_KINDS.has(data.kind)) {
       const sentAt = Number.isFinite(data.sentAt) ? data.sentAt : Date.now();
-      if (typeof data.text === 'string') relay(data.kind, data.request && typeof data.request === 'object' ? data.request : {}, data.text, sentAt);
+      const text = typeof data.text === 'string' ? data.text : takeLeft(data.left);
+      if (typeof text === 'string') relay(data.kind, data.request && typeof data.request === 'object' ? data.request : {}, text, sentAt);
+      else console.warn('RedShip: a list answer the hook left was not found');
       return;
     }
     if (!data.payload || typeof data.payload !== 'object') return;
     emit(data.kind, data.payload);
   }
+  // List answers the hook left in its closed shadow root (see hook-main.js), named in the port's
+  // message by an ID with the hook's secret: read without a copy, then removed. Only the hook and
+  // extensions reach a closed root, and only the port's message knows the ID, so a node a page
+  // script made is never read.
+  const readsRoots = typeof chrome.dom?.openOrClosedShadowRoot === 'function';
+  let leftHost = null;
+  function takeLeft(id) {
+    if (!readsRoots || typeof id !== 'string' || !/^a-[0-9a-f]{32}-\d+$/.test(id)) return null;
+    const inHost = (host) => (host && chrome.dom.openOrClosedShadowRoot(host)?.getElementById(id)) || null;
+    let el = inHost(leftHost);
+    for (const host of el ? [] : document.querySelectorAll('[data-redship="answers"]')) {
+      if ((el = inHost(host))) { leftHost = host; break; }
+    }
+    if (!(el instanceof HTMLTemplateElement)) return null;
+    const node = el.content.firstChild;
+    el.remove();
+    return node?.nodeType === Node.TEXT_NODE ? node.data : null;
+  }
+
   let hookPort = null;
   function takePort(event) {
     if (hookPort || event.source !== window || event.origin !== location.origin) return;
@@ -99,6 +120,7 @@
     // A listener, not `onmessage`: a page that saw the hand-over cannot replace it.
     hookPort.addEventListener('message', (e) => dispatch(e.data));
     hookPort.start();
+    if (readsRoots) hookPort.postMessage({ answersInDom: true });
     window.removeEventListener('message', takePort, true);
   }
   window.addEventListener('message', takePort, true);

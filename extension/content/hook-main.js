@@ -7,9 +7,10 @@
 //
 // The renderer's main thread is the page's own: work here is work the page waits for. So order
 // list and detail answers (up to hundreds of KB) are neither parsed nor copied into objects here:
-// their text goes on untouched (strings cross the channel as one flat copy) and the service worker
-// parses them. Small answers are reduced here, and a decrypt answer — the one that carries
-// plaintext buyer details — only ever to "this package, success or refusal, the page's message".
+// their text goes on untouched (left where the isolated world reads it without a copy, see
+// `answers` below) and the service worker parses them. Small answers are reduced here, and a
+// decrypt answer — the one that carries plaintext buyer details — only ever to "this package,
+// success or refusal, the page's message".
 //
 // Other same-site requests whose JSON body holds a package ID (the real decrypt request is
 // unknown) are reported as `sent`: their path, their body's key names and which keys held a
@@ -31,6 +32,64 @@
   const channel = new MessageChannel();
   const port = channel.port1;
   window.postMessage({ __redship: 'hook-port' }, origin, [channel.port2]);
+
+  // List answers (a 500-row page is 1.2 MB of text) do not travel in the port's messages: a
+  // message is a copy, and that copy in the content scripts' heap made the page run a full garbage
+  // collection in about every 500-row render (10 ms more of its main thread, measured). The text
+  // is left in a Text node of a closed shadow root, which the isolated world reads without a copy
+  // (chrome.dom.openOrClosedShadowRoot) and page scripts cannot reach; the port's message names
+  // the node by an ID holding a secret the page never sees. The DOM calls are the ones taken here,
+  // before any page script ran (a page that patches them later changes nothing of this). Used
+  // once the bridge said over the port that it reads such nodes; until then, and whenever leaving
+  // one fails, the text goes in the message.
+  const answers = (() => {
+    const P = (C, name) => C.prototype[name];
+    const getter = (C, name) => Object.getOwnPropertyDescriptor(C.prototype, name).get;
+    const dom = {
+      createElement: P(Document, 'createElement'), createTextNode: P(Document, 'createTextNode'),
+      attachShadow: P(Element, 'attachShadow'), setAttribute: P(Element, 'setAttribute'),
+      append: P(Element, 'append'), appendTo: P(DocumentFragment, 'append'), remove: P(Element, 'remove'),
+      root: getter(Document, 'documentElement'), connected: getter(Node, 'isConnected'),
+      content: getter(HTMLTemplateElement, 'content'),
+    };
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const secret = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    // Never rendered: each text is in a <template>'s content, which is inert whatever the page's
+    // styles say (a style attribute would be refused by a page's CSP in this world).
+    const host = dom.createElement.call(document, 'div');
+    dom.setAttribute.call(host, 'data-redship', 'answers');
+    dom.setAttribute.call(host, 'hidden', '');
+    const root = dom.attachShadow.call(host, { mode: 'closed' });
+    const left = []; // nodes left, oldest first: a bridge that stopped reading leaves at most MAX_LEFT
+    const MAX_LEFT = 8;
+    let seq = 0;
+    let readable = false;
+    port.addEventListener('message', (e) => { if (e.data?.answersInDom === true) readable = true; });
+    port.start();
+    return {
+      /** Leaves `text` for the bridge → the node's ID for the port's message, or null. */
+      leave(text) {
+        if (!readable) return null;
+        try {
+          if (!dom.connected.call(host)) {
+            const html = dom.root.call(document);
+            if (!html) return null;
+            dom.append.call(html, host);
+          }
+          const id = `a-${secret}-${(seq += 1)}`;
+          const el = dom.createElement.call(document, 'template');
+          dom.setAttribute.call(el, 'id', id);
+          dom.appendTo.call(dom.content.call(el), dom.createTextNode.call(document, text));
+          if (left.length >= MAX_LEFT) dom.remove.call(left.shift());
+          dom.appendTo.call(root, el);
+          left.push(el);
+          return id;
+        } catch {
+          return null;
+        }
+      },
+    };
+  })();
 
   // What a URL is, parsed once per distinct URL string: the page asks the same few endpoints
   // again and again (a decrypt and a quota request per 查看 click), and parsing is page time.
@@ -167,7 +226,9 @@
     if (LIST_KINDS.has(kind)) {
       if (typeof answerText !== 'string' || !answerText || answerText.length > MAX_LIST_CHARS) return;
       // The request body is a few bytes (page, size, status filter): it is reduced here.
-      port.postMessage({ kind, request: pick(request, ['page_no', 'page_size', 'status']), text: answerText, sentAt });
+      const reduced = pick(request, ['page_no', 'page_size', 'status']);
+      const left = answers.leave(answerText);
+      port.postMessage(left ? { kind, request: reduced, left, sentAt } : { kind, request: reduced, text: answerText, sentAt });
       return;
     }
     const summary = summarize(kind, request, jsonOrNull(answerText));

@@ -4,9 +4,9 @@
 // per decrypt click. Here one MutationObserver, on while an order-list route is shown, drops the
 // memo of a row whenever anything inside it changes (nodes, text, or the attributes the profile's
 // selectors read, found in the profile), so a memo always says what a fresh read would say; the
-// same observer tells list-help that the list changed (within FOLLOW_MS, from a timer of ours:
-// nothing of ours runs in the page's own re-render tasks). Off the list routes nothing is watched
-// and nothing is kept: every read is fresh.
+// same observer tells list-help that the list changed (FOLLOW_MS after a batch, from a timer of
+// ours: in the page's own re-render tasks only the records are kept and one timer is armed). Off
+// the list routes nothing is watched and nothing is kept: every read is fresh.
 //
 // Classic script, isolated world; exposes `globalThis.RedShipRowMemo` (no page state, no rules).
 (() => {
@@ -26,18 +26,21 @@
   let observer = null;
   let observed = null; // the <body> watched
   const listeners = new Set(); // called after each batch that added, removed or changed text
-  // The observer's callback is the array's own (native) push: it runs inside the page's task that
-  // changed the DOM (a 500-row re-render, a 查看 click's re-render), so no script of ours runs
-  // there. The records are applied when a reader reads, or by the listeners' timer, in tasks of
-  // our own. `push(records, observer)` also pushes the observer: only arrays are records.
+  // The observer's callback runs inside the page's task that changed the DOM (a 500-row
+  // re-render, a 查看 click's re-render): it only keeps the records and arms the listeners' timer.
+  // The records are applied when a reader reads, or by that timer, in tasks of our own. (A timer
+  // that looked every FOLLOW_MS while the list was shown ran 5 tasks a second for nothing.)
   const delivered = [];
-  const deliver = Array.prototype.push.bind(delivered);
+  function deliver(records) {
+    delivered.push(records);
+    if (listeners.size && !followTimer) followTimer = setTimeout(tick, FOLLOW_MS);
+  }
   /** Applies the records delivered and not yet applied. */
   function applyDelivered() {
     if (!delivered.length) return;
-    for (const x of delivered.splice(0)) if (Array.isArray(x)) drop(x);
+    for (const records of delivered.splice(0)) drop(records);
   }
-  /** While listeners follow, the delivered records are applied (and they told) this often. */
+  /** The listeners are told this long after a batch (a render's batches come as one). */
   const FOLLOW_MS = 200;
   let followTimer = 0;
 
@@ -81,11 +84,10 @@
     return true;
   }
 
-  /** Applies what was delivered, for the listeners, while any follow and the list is shown. */
+  /** Applies what was delivered, which tells the listeners of any change. */
   function tick() {
     followTimer = 0;
-    if (!listeners.size || !watching()) return;
-    followTimer = setTimeout(tick, FOLLOW_MS);
+    if (listeners.size) watching();
   }
 
   // Leaving the list (the workbench changes routes without loading) stops the watching at once;

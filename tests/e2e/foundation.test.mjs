@@ -105,6 +105,10 @@ test('the production manifest is MV3 with exactly the intended permissions', () 
   assert.deepEqual(m.host_permissions, ['https://ark.xiaohongshu.com/*']);
   assert.equal(m.optional_permissions, undefined);
   assert.equal(m.background.type, 'module');
+  // Messages are structured clones (Chromium 148+; older browsers ignore the key and send JSON, so
+  // every message stays plain JSON data): a 500-row list answer crosses in a memcpy, not a JSON
+  // round trip on the page's main thread.
+  assert.equal(m.message_serialization, 'structured_clone');
   assert.equal(m.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
   assert.equal(m.content_security_policy.sandbox, undefined);
   for (const cs of m.content_scripts) assert.deepEqual(cs.matches, ['https://ark.xiaohongshu.com/*']);

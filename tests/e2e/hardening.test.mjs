@@ -350,6 +350,51 @@ describe('hardening: message trust', { timeout: 240_000 }, () => {
     assert.deepEqual((await replica.log()).shipments, [], 'nothing shipped');
   });
 
+  it('list answers left for the isolated world are out of the page\'s reach, and a page that moves them still has them collected', async () => {
+    // The hook leaves each list answer's text in a closed shadow root, named to the bridge over
+    // the private port (content/hook-main.js `answers`). The page sees only an empty host.
+    const seen = await wb.evaluate(() => {
+      const hosts = [...document.querySelectorAll('[data-redship="answers"]')];
+      return { hosts: hosts.length, roots: hosts.map((h) => h.shadowRoot), texts: hosts.map((h) => h.textContent), inBody: hosts.some((h) => document.body.contains(h)) };
+    });
+    assert.equal(seen.hosts, 1, 'one host, made by the hook');
+    assert.deepEqual(seen.roots, [null], 'its shadow root is closed');
+    assert.deepEqual(seen.texts, [''], 'no answer text in the page\'s DOM');
+    assert.equal(seen.inBody, false, 'outside <body>');
+    // A page that fakes a host holding a forged answer under every plausible name, and takes the
+    // real host out of the document: the forged package never arrives, the real one does.
+    const fake = pid(79);
+    const real = pid(80);
+    await replica.hook('orders', { packages: [{ packageId: real, status: 4, paidAt: Date.now() - 3000 }] });
+    await wb.evaluate((id) => {
+      const forged = JSON.stringify({ success: true, data: { total: 1, list: [{ packageId: id, orderId: 'O9', status: 4, statusDesc: '待发货', paidAt: Date.now() }] } });
+      const plant = () => {
+        for (const h of document.querySelectorAll('[data-redship="answers"]')) h.remove();
+        const host = document.createElement('div');
+        host.setAttribute('data-redship', 'answers');
+        const root = host.attachShadow({ mode: 'open' });
+        for (let n = 1; n < 40; n++) {
+          const t = document.createElement('template');
+          t.id = `a-${'0'.repeat(32)}-${n}`;
+          t.content.append(forged);
+          root.append(t);
+        }
+        document.documentElement.append(host);
+      };
+      plant();
+      // Again whenever the hook puts its host back.
+      new MutationObserver(() => { if (document.querySelectorAll('[data-redship="answers"]').length > 1) plant(); })
+        .observe(document.documentElement, { childList: true });
+    }, fake);
+    await wb.locator('.d-pagination .d-select').click();
+    await wb.locator('.d-popover .d-option-name', { hasText: '100 条/页' }).first().click();
+    await wb.locator('table.d-new-table tr', { hasText: real }).first().waitFor();
+    await transit.reload();
+    await waitForTransitRows(transit, [real]);
+    assert.equal(await transit.locator(`[data-testid="transit-row"][data-package-id="${fake}"]`).count(), 0, 'the forged package never arrives');
+    assert.deepEqual((await replica.log()).shipments, [], 'nothing shipped');
+  });
+
   it('a forged "shipped" summary from the page cannot make the report say shipped', async () => {
     // The page world can post what the hook posts. Here the platform refuses the shipment
     // (late), while the page keeps claiming it succeeded: the report must not say shipped.
