@@ -2,11 +2,11 @@
 //   dist/extension/        production: host permission https://ark.xiaohongshu.com/* only
 //   dist/extension-dev/    tests and demo: also http://127.0.0.1/* (the workbench replica)
 //   dist/redship-<ver>.zip the production build, store-ready
-// The service worker's module graph (sw.js, sw/, common/messages.js, the wasm glue) is bundled
-// into one sw.js with esbuild: a cold start fetches and parses every module of the graph before
-// any runs, about 20 files, and that alone was a third of the time to the first answer. The
-// bundle is not minified (each part keeps its source path as a comment); the sources stay as
-// they are, and sw/ is left out of the build.
+// The service worker's module graph (sw/main.js, sw/, common/messages.js, the wasm glue) is
+// bundled with esbuild into one classic script, sw-main.js, which the worker's start script sw.js
+// runs once it has begun compiling the wasm: as modules, a cold start fetched and parsed about 20
+// files before any ran. The bundle is not minified (each part keeps its source path as a
+// comment); the sources stay as they are, and sw/ is left out of the build.
 // It also merges the per-domain string tables extension/i18n/*.json ({key: {zh_CN, en}}) into
 // Chrome's _locales/<lang>/messages.json, failing on a key missing a language or defined twice.
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -28,13 +28,15 @@ export const DEV_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 const pkgDir = resolve(process.argv[2] || join(ROOT, 'target/pkg'));
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 
-/** Bundles the worker entry `entry` (and every module it imports) into that one file. */
-function bundleWorker(root, entry) {
-  const file = join(root, entry);
+/** Bundles the worker's module graph (sw/main.js and every module it imports) into the one
+ *  classic script sw-main.js, which the start script (sw.js, the manifest's worker) runs. */
+function bundleWorker(root) {
   buildSync({
-    entryPoints: [file], outfile: file, allowOverwrite: true, bundle: true, format: 'esm', absWorkingDir: root,
+    entryPoints: [join(root, 'sw/main.js')], outfile: join(root, 'sw-main.js'), bundle: true, format: 'iife', absWorkingDir: root,
     // Chromium only (MV3); Chinese texts stay as they are, not \u escapes.
     target: 'chrome120', charset: 'utf8', legalComments: 'none', logLevel: 'warning',
+    // The wasm glue's default module URL (`import.meta.url`) is never used: sw/core.js names it.
+    logOverride: { 'empty-import-meta': 'silent' },
   });
   // Only the worker imported these: the bundle holds them now.
   rmSync(join(root, 'sw'), { recursive: true, force: true });
@@ -79,7 +81,8 @@ function assemble(target, dev) {
   writeFileSync(join(target, 'content/site-profile.js'), profile);
   writeFileSync(join(target, 'content/site-profile.main.js'), profile);
   const manifest = JSON.parse(readFileSync(join(SRC, 'manifest.json'), 'utf8'));
-  bundleWorker(target, manifest.background.service_worker);
+  if (manifest.background.service_worker !== 'sw.js' || manifest.background.type) throw new Error('manifest.json: the worker is the classic start script sw.js');
+  bundleWorker(target);
   // The worker's bundle holds the profile's JSON now; the content scripts have their own copy.
   rmSync(join(target, 'site-profile.json'));
   // The wasm glue is in the bundle now and no page imports it: the store build leaves the two

@@ -20,8 +20,10 @@ let loaded = false;
 let siteHandle = null;
 let siteError = null;
 
-/** Resolves when the wasm module is compiled and `init()` has run. */
-export const ready = initWasm({ module_or_path: chrome.runtime.getURL('pkg/redship_wasm_bg.wasm') })
+/** Resolves when the wasm module is compiled and `init()` has run. The worker's start script
+ *  (sw.js) began compiling it before this bundle was parsed; a page that imports this file
+ *  (the bench's harness) fetches it here. */
+export const ready = initWasm({ module_or_path: globalThis.redshipMainModule ?? chrome.runtime.getURL('pkg/redship_wasm_bg.wasm') })
   .then(() => {
     wasm.init();
     loaded = true;

@@ -104,7 +104,8 @@ test('the production manifest is MV3 with exactly the intended permissions', () 
   assert.deepEqual([...m.permissions].sort(), ['alarms', 'notifications', 'storage', 'unlimitedStorage']);
   assert.deepEqual(m.host_permissions, ['https://ark.xiaohongshu.com/*']);
   assert.equal(m.optional_permissions, undefined);
-  assert.equal(m.background.type, 'module');
+  // A classic worker whose start script begins the wasm compile before the bundle is parsed.
+  assert.deepEqual(m.background, { service_worker: 'sw.js' });
   // Messages are structured clones (Chromium 148+; older browsers ignore the key and send JSON, so
   // every message stays plain JSON data): a 500-row list answer crosses in a memcpy, not a JSON
   // round trip on the page's main thread.
@@ -122,6 +123,7 @@ test('the production manifest is MV3 with exactly the intended permissions', () 
     join(DIST, `redship-${m.version}.zip`)]).toString();
   assert.match(zipList, /^manifest\.json$/m);
   assert.match(zipList, /^pkg\/redship_wasm_bg\.wasm$/m);
+  assert.match(zipList, /^sw-main\.js$/m, 'the worker bundle the start script runs');
   const zipManifest = execFileSync('python3', ['-c', 'import sys,zipfile;print(zipfile.ZipFile(sys.argv[1]).read("manifest.json").decode())',
     join(DIST, `redship-${m.version}.zip`)]).toString();
   assert.doesNotMatch(zipManifest, /127\.0\.0\.1|localhost/, 'the zip never carries the dev hosts');
