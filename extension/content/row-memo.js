@@ -3,10 +3,10 @@
 // 2 s): reading every row's text each time cost the page tens of milliseconds per render and
 // per decrypt click. Here one MutationObserver, on while an order-list route is shown, drops the
 // memo of a row whenever anything inside it changes (nodes, text, or the attributes the profile's
-// selectors read, found in the profile), so a memo always says what a fresh read would say; the
-// same observer tells list-help that the list changed (FOLLOW_MS after a batch, from a timer of
-// ours: in the page's own re-render tasks only the records are kept and one timer is armed). Off
-// the list routes nothing is watched and nothing is kept: every read is fresh.
+// selectors read, found in the profile), so a memo always says what a fresh read would say; list-help
+// is told that the list changed FOLLOW_MS after a batch, from a timer of ours (no script of ours
+// runs in the page's own re-render tasks, see below). Off the list routes nothing is watched and
+// nothing is kept: every read is fresh.
 //
 // Classic script, isolated world; exposes `globalThis.RedShipRowMemo` (no page state, no rules).
 (() => {
@@ -24,21 +24,23 @@
   let memo = new WeakMap(); // row element → {} the readers fill
   let batches = 0; // mutation batches seen while watching
   let observer = null;
+  let alarm = null; // arms the listeners' timer (see below)
   let observed = null; // the <body> watched
   const listeners = new Set(); // called after each batch that added, removed or changed text
-  // The observer's callback runs inside the page's task that changed the DOM (a 500-row
-  // re-render, a 查看 click's re-render): it only keeps the records and arms the listeners' timer.
-  // The records are applied when a reader reads, or by that timer, in tasks of our own. (A timer
-  // that looked every FOLLOW_MS while the list was shown ran 5 tasks a second for nothing.)
+  // The observers' callbacks run inside the page's task that changed the DOM (a 500-row
+  // re-render, a 查看 click's re-render), so both are native functions and no script of ours runs
+  // there (a script callback counted as ours in that task made two 50 ms tasks long in the bench's
+  // 100 clicks). The memo's is the array's own push: `push(records, observer)` also pushes the
+  // observer, so only arrays are records, applied when a reader reads or by the listeners' timer.
+  // The second observer's is setTimeout bound to `tick`: each batch arms one timer, FOLLOW_MS on
+  // (a timer that looked every FOLLOW_MS while the list was shown ran 5 tasks a second for nothing).
   const delivered = [];
-  function deliver(records) {
-    delivered.push(records);
-    if (listeners.size && !followTimer) followTimer = setTimeout(tick, FOLLOW_MS);
-  }
+  const deliver = Array.prototype.push.bind(delivered);
+  const ALARM = { childList: true, subtree: true, characterData: true };
   /** Applies the records delivered and not yet applied. */
   function applyDelivered() {
     if (!delivered.length) return;
-    for (const records of delivered.splice(0)) drop(records);
+    for (const x of delivered.splice(0)) if (Array.isArray(x)) drop(x);
   }
   /** The listeners are told this long after a batch (a render's batches come as one). */
   const FOLLOW_MS = 200;
@@ -64,17 +66,21 @@
     const body = document.body;
     if (!onList() || !body) {
       observer?.disconnect();
-      observer = observed = null;
+      alarm?.disconnect();
+      observer = alarm = observed = null;
       delivered.length = 0;
       return false;
     }
     if (observed !== body) {
       observer?.disconnect();
+      alarm?.disconnect();
       delivered.length = 0;
       memo = new WeakMap(); // nothing was watched meanwhile: start over
       batches += 1;
       observer = new MutationObserver(deliver);
       observer.observe(body, WATCH);
+      alarm = new MutationObserver(setTimeout.bind(globalThis, tick, FOLLOW_MS));
+      alarm.observe(body, ALARM);
       observed = body;
     } else {
       applyDelivered();
