@@ -84,7 +84,8 @@
   let layer = null; // marks and hints, absolutely placed in document coordinates
   const STYLE = `
     :host { all: initial; }
-    .layer { position: absolute; left: 0; top: 0; width: 0; height: 0; pointer-events: none; }
+    .layer { position: absolute; left: 0; top: 0; width: 0; height: 0; pointer-events: none;
+      contain: size layout style; will-change: transform; }
     .pin { position: absolute; transform: translateY(-50%); white-space: nowrap; pointer-events: none;
       font: 11px/16px system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; border-radius: 8px; padding: 0 6px; }
     .mark { background: #e8f5e9; color: #1e7b34; border: 1px solid #a5d6a7; }
