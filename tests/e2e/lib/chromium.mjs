@@ -22,12 +22,28 @@ export const DEV_EXTENSION = join(DIST, 'extension-dev');
  * its storage).
  */
 export function limitedStorageExtension() {
-  const dir = join(DIST, 'extension-dev-10mb');
+  return variantOfDevBuild('extension-dev-10mb', (manifest) => {
+    manifest.permissions = manifest.permissions.filter((p) => p !== 'unlimitedStorage');
+  });
+}
+
+/**
+ * A copy of the development build whose messages go as JSON (no `message_serialization`), as in
+ * a Chromium older than 148, which ignores the key: every message must stay plain JSON data,
+ * and this Chromium would otherwise let a Map or a typed array through unseen.
+ */
+export function jsonMessagingExtension() {
+  return variantOfDevBuild('extension-dev-json', (manifest) => { delete manifest.message_serialization; });
+}
+
+/** dist/<name>: the development build with `edit(manifest)` applied (made anew each call). */
+function variantOfDevBuild(name, edit) {
+  const dir = join(DIST, name);
   const next = `${dir}.new`;
   rmSync(next, { recursive: true, force: true });
   cpSync(DEV_EXTENSION, next, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(next, 'manifest.json'), 'utf8'));
-  manifest.permissions = manifest.permissions.filter((p) => p !== 'unlimitedStorage');
+  edit(manifest);
   writeFileSync(join(next, 'manifest.json'), JSON.stringify(manifest, null, 2));
   rmSync(dir, { recursive: true, force: true });
   renameSync(next, dir);

@@ -4,7 +4,7 @@
 // replica's /__test/log is the truth).
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, limitedStorageExtension, openExtensionPage } from './chromium.mjs';
+import { jsonMessagingExtension, launch, limitedStorageExtension, openExtensionPage } from './chromium.mjs';
 import { startReplica } from './replica.mjs';
 import { setPace } from './ship-pace.mjs';
 
@@ -13,12 +13,14 @@ export const S = { replica: null, browser: null, shipPage: null, workbench: null
 
 /** Starts the replica (no orders; `shape` 'seen', its default, or 'legacy') and Chromium with
  *  RedShip before the file's tests, stops them after. `limitedStorage`: the build whose storage
- *  holds 10 MB, for tests that fill the disk (see `limitedStorageExtension`). */
-export function shipSession({ shape = 'seen', limitedStorage = false } = {}) {
+ *  holds 10 MB, for tests that fill the disk (see `limitedStorageExtension`). `jsonMessaging`:
+ *  the build whose messages go as JSON, as in a Chromium older than 148 (`jsonMessagingExtension`). */
+export function shipSession({ shape = 'seen', limitedStorage = false, jsonMessaging = false } = {}) {
   before(async () => {
     S.shape = shape;
     S.replica = await startReplica({ orders: 0, shape });
-    S.browser = await launch({ locale: 'zh-CN', ...(limitedStorage ? { extension: limitedStorageExtension() } : {}) });
+    const extension = limitedStorage ? limitedStorageExtension() : jsonMessaging ? jsonMessagingExtension() : undefined;
+    S.browser = await launch({ locale: 'zh-CN', ...(extension ? { extension } : {}) });
   });
   after(async () => {
     await S.browser?.close();
