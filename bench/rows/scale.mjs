@@ -26,6 +26,8 @@ const BIG = 50_000;
 const MB = 2 ** 20;
 const PAGE = '/api/edith/fulfillment/order/page';
 const SETTLE_MS = 3000;
+/** A second with less worker time than this counts as idle. */
+const IDLE_MS = 5;
 // Why a goal is (or was) missed, from a CPU profile of the worker (CDP Profiler, 3 pages at
 // 50,000) and the core's calls and memory measured in node on the built module (2026-12-06).
 const WHY = {
@@ -84,14 +86,29 @@ async function holds(ext, n) {
   throw new Error(`the worker did not reach ${n} pending packages (it holds ${(await send(ext, 'transit.view', { shop: SHOP, limit: 1 })).view?.totalRows})`);
 }
 
+/**
+ * Waits until the worker is idle: a second of it with under IDLE_MS of worker task time (at most
+ * 30 s). The worker saves what a 500-row page brought (and compacts) after it answers: without
+ * this wait the last pages of a growth were counted as the first 50-row page's.
+ */
+async function settled(raw) {
+  for (let i = 0; i < 30; i++) {
+    if (await workerTime(raw, () => new Promise((r) => setTimeout(r, 1000))) < IDLE_MS) return;
+  }
+  throw new Error('the worker did not settle within 30 s after the shop grew');
+}
+
 /** Grows the replica's shop to `n` pending packages and has RedShip collect them all. */
-async function growTo(state, n, list, ext) {
+async function growTo(state, n, list, ext, raw) {
   await state.replica.hook('orders', { packages: packages(n - state.pending, state.next) });
   state.next += n - state.pending;
   await list.goto(`${state.replica.url}/app-order/order/query?tab=pending`);
   const total = await pendingTotal(list);
   await pageThrough(list, Math.ceil(total / 500));
   state.pending = await holds(ext, total);
+  await ext.goto('about:blank'); // no extension page redraws meanwhile (see listPages)
+  await settled(raw);
+  await ext.goto(`chrome-extension://${state.extensionId}/popup.html`);
 }
 
 /**
@@ -167,12 +184,12 @@ export async function run({ quick = false } = {}) {
     const list = await browser.context.newPage();
     const ext = await browser.context.newPage();
     await ext.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-    await growTo(state, 500, list, ext);
+    await growTo(state, 500, list, ext, raw);
     at.small = { pending: state.pending, page: await listPages(state, list, ext, raw, reps), rows: await firstRows(browser, reps) };
-    await growTo(state, 1000, list, ext);
+    await growTo(state, 1000, list, ext, raw);
     at.small.routedAt = state.pending;
     at.small.route = await routing(state, ext, raw, reps);
-    await growTo(state, BIG, list, ext);
+    await growTo(state, BIG, list, ext, raw);
     at.big = { pending: state.pending, page: await listPages(state, list, ext, raw, reps), rows: await firstRows(browser, reps) };
     at.big.route = await routing(state, ext, raw, reps);
     const m = await workerMemory(raw, `${browser.extensionId}/sw.js`);
