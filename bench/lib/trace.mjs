@@ -27,12 +27,18 @@ export async function startTrace(cdp) {
 const urlOf = (e) => e.args?.data?.url || e.args?.data?.scriptName || e.args?.data?.stackTrace?.[0]?.url || '';
 const SCRIPT_EVENTS = new Set(['FunctionCall', 'EvaluateScript', 'EventDispatch', 'TimerFire', 'FireAnimationFrame', 'v8.callFunction']);
 
+/** The trace time (µs) of the first `console.timeStamp(label)` in `events`, or null. */
+export function markAt(events, label) {
+  return events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === label)?.ts ?? null;
+}
+
 /**
- * Long tasks of the page's main thread (the renderer thread that ran `pageOrigin`'s scripts).
+ * Long tasks of the page's main thread (the renderer thread that ran `pageOrigin`'s scripts),
+ * only of the tasks that began in `[from, to)` (trace µs; the whole trace by default).
  * → {tasks: n, long: [{ms, extMs}], caused: n (long only because of the extension), maxExtMs,
  *    files: {file: extension script ms}}
  */
-export function longTasks(events, pageOrigin, limitMs = 50) {
+export function longTasks(events, pageOrigin, limitMs = 50, { from = -Infinity, to = Infinity } = {}) {
   const threads = new Map();
   for (const e of events) {
     if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') threads.set(`${e.pid}:${e.tid}`, true);
@@ -45,7 +51,7 @@ export function longTasks(events, pageOrigin, limitMs = 50) {
     }
   }
   if (!main) return { tasks: 0, long: [], caused: 0, maxExtMs: 0, found: false };
-  const onMain = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X');
+  const onMain = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X' && e.ts >= from && e.ts < to);
   // Top-level tasks only: Chrome nests RunTask inside ThreadControllerImpl::RunTask.
   const tasks = [];
   for (const t of onMain.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask').sort((a, b) => a.ts - b.ts || b.dur - a.dur)) {

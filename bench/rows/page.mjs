@@ -10,13 +10,14 @@
 import { launchPw } from '../lib/browser.mjs';
 import { DEV_EXTENSION, ROOT } from '../lib/env.mjs';
 import { median, spread } from '../lib/stats.mjs';
-import { startTrace, longTasks } from '../lib/trace.mjs';
+import { startTrace, longTasks, markAt } from '../lib/trace.mjs';
 import { join } from 'node:path';
 
 const { startReplica } = await import(join(ROOT, 'tests/e2e/lib/replica.mjs'));
 const SETTLE_MS = 1500;
 const ROWS = 500;
 const CLICKS = 100;
+const CLICKS_MARK = 'redship-bench:clicks';
 
 // In-page steps (run with page.evaluate): plain DOM, the same for both browsers.
 async function choose500(rows) {
@@ -76,6 +77,8 @@ async function visit(side, iteration, { trace = false, clicks = CLICKS } = {}) {
     await page.evaluate(choose500, ROWS);
     await page.waitForTimeout(SETTLE_MS);
     const t1 = await taskSeconds(cdp);
+    // In the trace, what follows is the clicks' (each row's note names its own part's scripts).
+    if (trace) await page.evaluate((label) => console.timeStamp(label), CLICKS_MARK);
     // The same 300 rows as with three visits (rows 0–299, then again): the render-only visits
     // then show as many "decrypted today" marks as before.
     const from = ((iteration % 3) * CLICKS) % ROWS;
@@ -124,13 +127,23 @@ export async function run({ quick = false } = {}) {
       for (const k of i % 2 ? ['base', 'ours'] : ['ours', 'base']) s[k].render.push((await visit(sides[k], i, { clicks: 0 })).render);
     }
     const traced = await visit(sides.ours, reps, { trace: true });
-    const lt = longTasks(traced.events, sides.ours.replica.url);
-    const worst = [...lt.long].sort((a, b) => b.extMs - a.extMs)[0];
-    const files = Object.entries(lt.files || {}).slice(0, 4).map(([f, ms]) => `${f} ${ms} ms`).join(', ');
-    const longNote = lt.found
-      ? `Traced run with the extension: ${lt.long.length} tasks over 50 ms (the page's own re-renders), ${lt.caused} made long by the extension; its largest share of one task ${lt.maxExtMs} ms${worst ? ` (largest in a long task: ${worst.extMs} of ${worst.ms} ms)` : ''}; extension script time by file: ${files || 'none'}`
-      : 'Traced run: the page main thread was not found in the trace';
+    // The traced visit's render and its clicks, apart (split at the mark between them).
+    const mark = markAt(traced.events, CLICKS_MARK);
+    const parts = {
+      render: longTasks(traced.events, sides.ours.replica.url, 50, { to: mark ?? Infinity }),
+      clicks: longTasks(traced.events, sides.ours.replica.url, 50, { from: mark ?? -Infinity }),
+    };
+    const traceNote = (lt, what) => {
+      const worst = [...lt.long].sort((a, b) => b.extMs - a.extMs)[0];
+      const files = Object.entries(lt.files || {}).slice(0, 4).map(([f, ms]) => `${f} ${ms} ms`).join(', ');
+      const longNote = !lt.found
+        ? 'Traced run: the page main thread was not found in the trace'
+        : `Traced visit with the extension, ${what}${mark === null ? ' (no mark found: the whole visit)' : ''}: ${lt.long.length} tasks over 50 ms (the page's own re-renders), ${lt.caused} made long by the extension; its largest share of one task ${lt.maxExtMs} ms${worst ? ` (largest in a long task: ${worst.extMs} of ${worst.ms} ms)` : ''}; extension script time by file: ${files || 'none'}`;
+      return { files, longNote };
+    };
     const entry = (what, key, desc) => {
+      const lt = parts[key];
+      const { files, longNote } = traceNote(lt, key === 'render' ? 'its render' : 'its clicks');
       const o = median(s.ours[key]);
       const b = median(s.base[key]);
       // A round measures both sides back to back (which goes first alternates): the ratio is the
