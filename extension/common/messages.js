@@ -127,7 +127,6 @@ const SHIP = {
   /** Content: the platform's courier list as the page received it. */
   'ship.couriers': { from: ['content'], payload: { shop: 'string:64', couriers: 'array:500' } },
   /** Content: orders seen on a list page (IDs and status only; under the orders domain's view). */
-  'ship.seen': { from: ['content'], payload: { shop: 'string:64', packages: 'array:1000' } },
 };
 
 // ── selfcheck (站点自检) ──────────────────────────────────────────────────────────────────────

@@ -139,8 +139,9 @@
     return el;
   };
 
-  /** Pins: control → {el, kind, id, text, left, top, display} — our marks and hints, each beside
-   *  its control, with the place last written (a redraw keeps the pins that did not change). */
+  /** Pins: control → {el, kind, id, nth, text, left, top, display} — our marks and hints, each
+   *  beside its control (the row's `nth`), with the place last written (a redraw keeps the pins
+   *  that did not change). */
   let pins = new Map();
   /** Places the pins: every box read first (`measure`), then every change written (`apply`),
    *  so the page is laid out at most once per placement (a write between two reads would lay
@@ -225,10 +226,16 @@
     root.append(chip());
   }
 
-  /** Draws the worker's answer over the rows just read: pins that stay as they were are kept. */
+  /** Draws the worker's answer over the rows just read: pins that stay as they were are kept,
+   *  also when their row was rendered anew (a 500-row list re-renders every row, and making 300
+   *  marks again each time was most of the help's work on the page). */
   function draw(found) {
     const before = pins;
     pins = new Map();
+    const used = new Set();
+    // The pins of controls no longer in the page, by order and place: `id`'s `nth` control.
+    const spare = new Map();
+    for (const [control, pin] of before) if (!control.isConnected) spare.set(`${pin.id} ${pin.nth}`, pin);
     const decrypted = new Set(view.decrypted);
     const hintText = view.remaining > 0 ? msg('listHelpHint', [String(view.remaining)]) : msg('listHelpHintNone');
     const markText = msg('listHelpMark');
@@ -237,15 +244,17 @@
       if (!done && !view.hint) continue;
       const kind = done ? 'mark' : 'hint';
       const text = done ? markText : hintText;
-      for (const control of controls) {
-        const old = before.get(control);
-        if (old && old.kind === kind && old.id === id && old.text === text && !pins.has(control)) {
+      controls.forEach((control, nth) => {
+        const old = before.get(control) ?? spare.get(`${id} ${nth}`);
+        if (old && old.kind === kind && old.id === id && old.text === text && !used.has(old) && !pins.has(control)) {
+          old.nth = nth;
+          used.add(old);
           pins.set(control, old);
-          continue;
+          return;
         }
         const el = node('span', { class: `pin ${kind}`, 'data-testid': `list-help-${kind}`, 'data-package-id': id, text });
-        pins.set(control, { el, kind, id, text, left: '', top: '', display: '' });
-      }
+        pins.set(control, { el, kind, id, nth, text, left: '', top: '', display: '' });
+      });
     }
     // The controls are measured before anything of ours changes (the page's layout is read as
     // it is, not laid out again for our pins). The layer holds the pins in the rows' order; it is

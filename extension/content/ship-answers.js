@@ -1,9 +1,9 @@
 // What the page told the ship filler, as the page-world hook saw it: its answers to 确定 (the
 // deliver call), the statuses in its order list answers (and when each list was requested), and
 // the courier list its dialogs load. The filler asks here whether an order's 确定 has been
-// answered and whether a list fresh enough to settle it has come. It also passes what the worker
-// keeps (couriers, seen orders) on. Classic script, isolated world; exposes
-// `globalThis.RedShipShipAnswers` for content/ship.js.
+// answered and whether a list fresh enough to settle it has come. It also passes the couriers on
+// to the worker (the orders a list showed, the worker keeps from the list answer it read).
+// Classic script, isolated world; exposes `globalThis.RedShipShipAnswers` for content/ship.js.
 (() => {
   const R = globalThis.RedShip;
   const D = globalThis.RedShipShipDom;
@@ -38,7 +38,7 @@
     R.send('ship.couriers', { shop: await shopName(), couriers }).catch(() => { sentCouriers = ''; });
   });
 
-  R.onHook('orderPage', async (p) => {
+  R.onHook('orderPage', (p) => {
     listAnswers += 1;
     listWaitingOnly = p?.waitingOnly === true;
     // `state` is the core's reading of the code and the text through the site profile:
@@ -47,10 +47,7 @@
       if (!R.isPackageId(x?.packageId) || listed.get(x.packageId)?.at > p.sentAt) continue; // an older list, late
       listed.set(x.packageId, { state: String(x.state), at: p.sentAt });
     }
-    const packages = (Array.isArray(p?.packages) ? p.packages : [])
-      .filter((x) => R.isPackageId(x?.packageId))
-      .map((x) => ({ packageId: x.packageId, state: String(x.state) }));
-    if (packages.length) R.send('ship.seen', { shop: await shopName(), packages: packages.slice(0, 1000) }).catch(() => {});
+    // The worker keeps the orders the list showed itself (it read this answer): nothing goes back.
   });
 
   // A list answer read (or given up on) may be the one a wait is for.

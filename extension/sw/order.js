@@ -50,6 +50,33 @@ export async function paidCountsByDay(shop) {
   return t ? t.paidByDay : (await live(shop)).paidByDay({ nowMs: Date.now() });
 }
 
+/** The list readers (see `onListRead`), kept on the function: the ship domain registers while
+ *  this module may not have run yet (the domains import one another), before a constant here
+ *  would exist. */
+function listReaders() {
+  listReaders.all ??= [];
+  return listReaders.all;
+}
+/**
+ * Calls `fn(shop, summary)` with each list page the page received, as read (`summary.packages`:
+ * `[{packageId, status, state}]`, no buyer fields) — also when it could not be collected (a
+ * locked vault) — after the tab has its answer, in the worker's queue (the ship domain keeps the
+ * orders it saw from it; the tab no longer sends them back).
+ */
+export function onListRead(fn) {
+  listReaders().push(fn);
+}
+/** Hands `summary` to the list readers, each on its own (one failing does not stop the next). */
+async function tellListRead(shop, summary) {
+  for (const fn of listReaders()) {
+    try {
+      await fn(shop, summary);
+    } catch (e) {
+      console.warn('RedShip: a list page was not recorded:', e?.name, e?.message);
+    }
+  }
+}
+
 /** Orders whose row on the list disagrees with the answers about 发货, now (for the self-check). */
 export async function rowUnclear(shop) {
   return (await live(shop)).rowUnclear();
@@ -74,7 +101,7 @@ const pick = (obj, keys) => {
   return out;
 };
 
-register('order.ingest', async ({ shop, kind, request, text }) => {
+register('order.ingest', async ({ shop, kind, request, text }, { after }) => {
   if (kind !== 'orderPage' && kind !== 'orderDetail') throw named('OrderError', `unknown answer kind "${kind}"`);
   // A list page's request (page, size, status filter: a few bytes) goes with its summary, and to
   // the core, whose reconciling needs the status filter.
@@ -91,6 +118,7 @@ register('order.ingest', async ({ shop, kind, request, text }) => {
     const handle = await live(shop);
     const out = handle.ingest(site(), { kind, text, request: listRequest, nowMs: Date.now() });
     if (!out.summary) return { summary: null, ingest: null, error: null };
+    after(() => tellListRead(shop, out.summary));
     // What the answer showed (counts, missing fields, statuses, its shape) for the self-check.
     await recordAnswer(shop, out.view?.facts).catch((e) => console.warn('RedShip selfcheck: not recorded:', e?.name, e?.message));
     // The pages read are a small record of their own (the ship page says how many and when),
@@ -104,6 +132,7 @@ register('order.ingest', async ({ shop, kind, request, text }) => {
   } catch (e) {
     // A failed collection (e.g. the vault is locked) still answers the summary: the tab needs it.
     const summary = withRequest(core.orderSummary(site(), { kind, text, request: listRequest }));
+    if (summary) after(() => tellListRead(shop, summary));
     return { summary, ingest: null, error: summary ? { name: e?.name || 'Error', message: String(e?.message || e) } : null };
   }
 });

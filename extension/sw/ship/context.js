@@ -1,7 +1,7 @@
 // sw/ship/context.js — what the validation of tracking numbers needs from storage: the orders
-// the workbench list showed and the platform's courier list, as the content script reports them
-// (`ship.seen`, `ship.couriers`), beside the orders domain's known orders. A change of the orders
-// seen is told to open pages (`order.known`).
+// the workbench list showed (from each list page the orders domain read, `order.onListRead`) and
+// the platform's courier list (as the content script reports it, `ship.couriers`), beside the
+// orders domain's known orders. A change of the orders seen is told to open pages (`order.known`).
 //
 // Records: `ship/<shop>/couriers` {v, updatedAtMs, couriers}; `ship/<shop>/seen` {v, updatedAtMs,
 // packages: [{packageId, waiting, unclear?}]} — IDs and status only (the core's reading of each),
@@ -83,18 +83,21 @@ async function unknownToOrders(shop, ids) {
 }
 
 // The seen record's rule (which rows go in, which state, what leaves, the cap) is the core's
-// (`ship::known::record_seen`); this handler reads, asks the orders domain, and writes.
-register('ship.seen', async (p) => {
-  const rec = await store.get(seenKey(p.shop));
+// (`ship::known::record_seen`); this reads, asks the orders domain, and writes, after each list
+// page the orders domain read (in the worker's queue, after the tab's answer).
+const SEEN_MAX = 1000;
+order.onListRead(async (shop, summary) => {
+  const rows = (Array.isArray(summary?.packages) ? summary.packages : [])
+    .filter((x) => typeof x?.packageId === 'string').slice(0, SEEN_MAX);
+  if (!rows.length) return;
+  const rec = await store.get(seenKey(shop));
   const entries = Array.isArray(rec?.packages) ? rec.packages : [];
-  const rows = p.packages.filter((x) => typeof x?.packageId === 'string');
   const rowIds = rows.map((x) => x.packageId);
   const ids = [...new Set([...rowIds, ...entries.map((x) => x?.packageId).filter((id) => typeof id === 'string')])];
-  const unknown = await unknownToOrders(p.shop, ids);
+  const unknown = await unknownToOrders(shop, ids);
   const packages = core.shipSeenRecord(entries, rowIds, rows.map((x) => String(x.state ?? '')), unknown);
-  if (!packages) return null;
-  await store.put({ [seenKey(p.shop)]: { v: 1, updatedAtMs: Date.now(), packages } });
+  if (!packages) return;
+  await store.put({ [seenKey(shop)]: { v: 1, updatedAtMs: Date.now(), packages } });
   // Open ship pages check rows waiting on an order not seen yet again.
-  broadcast('order.known', { shop: p.shop });
-  return null;
+  broadcast('order.known', { shop });
 });
