@@ -158,10 +158,16 @@ async function seedQuota(shop, days, perDay) {
   await ready;
   const records = await import('../sw/quota/records.js');
   const now = Date.now();
+  // A minute apart, or closer just after China's midnight: every day's decrypts fall on that day
+  // (a run started at 00:05 China time had put 16 of today's 18 on yesterday).
+  const DAY = 86_400_000;
+  const CHINA = 8 * 3_600_000;
+  const sinceMidnight = (now + CHINA) % DAY;
+  const gap = Math.min(60_000, Math.floor(sinceMidnight / (perDay + 1)));
   let events = 0;
   for (let d = days - 1; d >= 0; d--) {
     for (let j = 0; j < perDay; j++) {
-      const t = now - d * 86_400_000 - (perDay - j) * 60_000;
+      const t = now - d * DAY - (perDay - j) * gap;
       const packageId = `P1${String(d).padStart(3, '0')}${String(j).padStart(14, '0')}`;
       const inputs = await records.inputs(shop, t);
       const update = core.quotaRecordEvent({
