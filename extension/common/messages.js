@@ -126,7 +126,6 @@ const SHIP = {
   'ship.dialogCourier': { from: ['content'], payload: { code: 'string:64', name: 'string:64', names: 'array:200' } },
   /** Content: the platform's courier list as the page received it. */
   'ship.couriers': { from: ['content'], payload: { shop: 'string:64', couriers: 'array:500' } },
-  /** Content: orders seen on a list page (IDs and status only; under the orders domain's view). */
 };
 
 // ── selfcheck (站点自检) ──────────────────────────────────────────────────────────────────────
