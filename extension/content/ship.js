@@ -27,21 +27,21 @@
 // showing this order and both values; one gone, or now showing another order, stops the run.
 //
 // What the page answered is kept by ship-answers.js; the page is read and acted on through
-// ship-dom.js and ship-dialog.js. A loop ended by an error is taken up again (takeUpLater).
+// ship-dom.js and ship-dialog.js; an open dialog is settled and an order's status read after a
+// possible 确定 in ship-check.js. A loop ended by an error is taken up again (takeUpLater).
 (() => {
   const R = globalThis.RedShip;
   const D = globalThis.RedShipShipDom;
   const A = globalThis.RedShipShipAnswers;
   const F = globalThis.RedShipShipDialog;
-  if (!R || !D || !A || !F) return;
+  const C = globalThis.RedShipShipCheck;
+  if (!R || !D || !A || !F || !C) return;
   const site = R.site;
   const OPEN_MS = 12000; // the dialog loads its detail and courier list
   const ANSWER_MS = 20000; // the page answers a shipment
-  const SETTLE_MS = 90000; // a shipment still in flight after that, before its status is read
   const CLOSE_MS = 3000; // the page closes its dialog after a shipment
   const CONFIRM_MS = 3000; // the page enables 确定 once its own checks of the form pass
   const STALE_MS = 2500; // a reused dialog may show the last order until its own answer arrives
-  const LIST_READ_MS = 10000; // a list answer the page received is read by the worker
   const ROUNDS = 3; // a dialog that keeps dropping the values entered fails the order after that
   let running = false;
   let lastRead = null; // {answers, rows}: the list as last read whole (rowsFor)
@@ -52,22 +52,6 @@
   const event = (ev) => send('ship.event', { event: ev });
   const onList = () => location.pathname.startsWith(site.routes.orderListPrefix);
 
-  /**
-   * Lets an open dialog finish what it is doing, then closes it. Only a dialog whose 确定 was
-   * pressed here and not yet answered may have a shipment in flight: it gets SETTLE_MS, until its
-   * 确定 can be pressed again or it is gone. Any other (left by a stopped run, or the merchant's
-   * own) is closed at once, even where the page keeps 确定 disabled while the form is incomplete.
-   * The dialog is read again each time: a re-render may have replaced it meanwhile.
-   */
-  async function settleDialog() {
-    const modal = F.shipDialog();
-    if (!modal) return;
-    if (D.idsIn(modal).some(A.inFlight)) {
-      await D.waitFor(() => { const m = F.shipDialog(); return !m || D.buttonIn(m, site.text.confirm); }, SETTLE_MS, [modal]);
-    }
-    await F.cancelDialog(modal.isConnected ? modal : F.shipDialog());
-  }
-
   const newToast = (baseline, kinds) => D.toasts(baseline).find((t) => kinds.includes(t.kind)) || null;
 
   /**
@@ -77,7 +61,7 @@
    */
   async function open(id, rows = undefined, show = false) {
     const result = (outcome) => ({ events: [{ type: 'result', packageId: id, outcome }] });
-    await settleDialog();
+    await C.settleDialog();
     const row = await D.findRowPaging(id, rows);
     if (!onList()) return { events: [{ type: 'stop', reason: 'route-changed' }] };
     if (!row) return result({ kind: 'skipped', reason: 'not-on-list', message: `订单列表中找不到 ${id}（not on the order list）` });
@@ -311,7 +295,7 @@
     }
     const { answer, ours } = await verdict;
     if (!ours) {
-      await settleDialog(); // never confirmed: closed if a way out above left it open
+      await C.settleDialog(); // never confirmed: closed if a way out above left it open
       // A check of this very order: the worker recorded this step's intent on a first try whose
       // answer was lost (stopped before answering), then took the repeat. Nothing was pressed
       // here for that intent, so it is taken back and the order is filled as planned.
@@ -322,40 +306,6 @@
     }
     if (done instanceof Error) throw done;
     return { ahead: answer.ahead ?? null, events: done };
-  }
-
-  /**
-   * Reads the status of an order whose 确定 may have been pressed. Only the platform's answer
-   * counts: the deliver answer, or the order's status in a list answer that arrived after the
-   * click (a reload or a page change brings one). "Still waiting" from a stale row is not
-   * trusted — that case is reported unknown, so the order is never filled again blindly.
-   */
-  async function checkOne(id) {
-    await settleDialog();
-    let status;
-    if (A.answered(id)?.ok) status = 'shipped';
-    else {
-      // A page opened after the click (a new tab, a reload) has rows drawn from its own first list
-      // answer, which may still be on its way through the worker: that answer is a fresh one.
-      if (A.freshStatus(id) === null) await D.waitFor(() => A.listAnswers() > 0 && R.listsReading() === 0, LIST_READ_MS);
-      if (A.freshStatus(id) === null) await D.reloadList(id);
-      const fresh = A.freshStatus(id);
-      // The row is looked for (through the pages) only when no fresh list answers for it.
-      const row = fresh === null ? await D.findRowPaging(id) : null;
-      if (fresh !== null) {
-        if (fresh === 'waiting') status = 'waiting';
-        else if (fresh === 'shipped') status = 'shipped';
-        else status = 'unclear'; // listed, but neither waiting nor shipped (cancelled, or its status unclear)
-      } else if (row) {
-        // No 发货 control left: the page itself marked it shipped. One still there, enabled or
-        // not, is a row drawn before the click or one the page will not ship: it cannot say.
-        status = D.shipControl(row) ? 'unclear' : 'shipped';
-      }
-      // Gone from a fresh list of waiting orders after 确定 was pressed: it no longer waits.
-      else if (!row && A.waitingListSince(id)) status = 'shipped';
-      else status = 'absent';
-    }
-    return [{ type: 'checked', packageId: id, status }];
   }
 
   let failures = 0; // runs of the loop in a row that ended on an error
@@ -388,7 +338,7 @@
         const { action } = answer;
         ahead = answer.ahead ?? null;
         if (action.kind === 'fill') events = await fillOne(action, answer.waitMs || 0);
-        else if (action.kind === 'check') events = await checkOne(action.packageId);
+        else if (action.kind === 'check') events = await C.checkOne(action.packageId);
         else break;
       }
     } catch (e) {

@@ -9,6 +9,7 @@
 pub mod collect;
 #[cfg(test)]
 mod collect_tests;
+pub mod delta;
 pub mod export_csv;
 #[cfg(all(test, feature = "office"))]
 mod export_tests;
