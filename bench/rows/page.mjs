@@ -101,11 +101,12 @@ const signedPercent = (x) => `${x < 0 ? '−' : '+'}${Math.abs(Math.round(x * 10
 
 /** Runs the row; returns result entries. */
 export async function run({ quick = false } = {}) {
-  // Seven visits with clicks a side and 12 render-only visits besides (three with clicks gave
+  // Seven visits with clicks a side and 20 render-only visits besides (three with clicks gave
   // 0.93× and 1.09× in two runs of the same code: the machine's load moves between rounds by
-  // more than the difference measured).
+  // more than the difference measured; with 19 rounds in all, one round's ratio ranged 0.79–1.46×
+  // and the row 0.99–1.20× over four full runs of one tree).
   const reps = quick ? 1 : 7;
-  const renderOnly = quick ? 0 : 12;
+  const renderOnly = quick ? 0 : 20;
   const sides = {};
   try {
     for (const [k, extension] of [['ours', DEV_EXTENSION], ['base', null]]) {

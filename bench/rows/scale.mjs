@@ -175,6 +175,10 @@ async function firstRows(browser, reps) {
 /** Runs the row; returns result entries. */
 export async function run({ quick = false } = {}) {
   const reps = quick ? 3 : 7;
+  // The 50-row page's worker time moves most from page to page (12–62 ms at 50,000 in one
+  // profile: the list help's and the self-check's messages land on some pages and not others):
+  // more pages for it (with 7, two runs of one tree gave 1.63× and 0.98×).
+  const pageReps = quick ? 3 : 11;
   const replica = await startReplica({ orders: 0, dailyQuota: 100000 });
   const browser = await launchPw({ extension: DEV_EXTENSION, debugPort: true });
   const raw = await connect(await browser.endpoint());
@@ -185,12 +189,12 @@ export async function run({ quick = false } = {}) {
     const ext = await browser.context.newPage();
     await ext.goto(`chrome-extension://${browser.extensionId}/popup.html`);
     await growTo(state, 500, list, ext, raw);
-    at.small = { pending: state.pending, page: await listPages(state, list, ext, raw, reps), rows: await firstRows(browser, reps) };
+    at.small = { pending: state.pending, page: await listPages(state, list, ext, raw, pageReps), rows: await firstRows(browser, reps) };
     await growTo(state, 1000, list, ext, raw);
     at.small.routedAt = state.pending;
     at.small.route = await routing(state, ext, raw, reps);
     await growTo(state, BIG, list, ext, raw);
-    at.big = { pending: state.pending, page: await listPages(state, list, ext, raw, reps), rows: await firstRows(browser, reps) };
+    at.big = { pending: state.pending, page: await listPages(state, list, ext, raw, pageReps), rows: await firstRows(browser, reps) };
     at.big.route = await routing(state, ext, raw, reps);
     const m = await workerMemory(raw, `${browser.extensionId}/sw.js`);
     at.big.memory = m;
@@ -203,7 +207,7 @@ export async function run({ quick = false } = {}) {
     const [s, b] = [median(at.small[key]), median(at.big[key])];
     return {
       id: `scale-${id}`, figure: `Scale: ${what}`, unit: 'ms', ours: b, baseline: s, ratio: b / s, goal,
-      note: `at ${at.big.pending.toLocaleString('en')} pending: ${b.toFixed(1)} ms; at ${small}: ${s.toFixed(1)} ms; median of ${reps} each (spread ±${Math.round(spread(at.big[key]) * 100)}% / ±${Math.round(spread(at.small[key]) * 100)}%).`,
+      note: `at ${at.big.pending.toLocaleString('en')} pending: ${b.toFixed(1)} ms; at ${small}: ${s.toFixed(1)} ms; median of ${at.big[key].length} each (spread ±${Math.round(spread(at.big[key]) * 100)}% / ±${Math.round(spread(at.small[key]) * 100)}%).`,
       why: `${b.toFixed(1)} ms at ${big} against ${s.toFixed(1)} ms at ${small}${WHY[id] ? `. ${WHY[id]}` : ''}`,
       samples: { ours: at.big[key], base: at.small[key] },
     };
