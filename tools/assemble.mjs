@@ -35,9 +35,6 @@ function bundleWorker(root) {
     entryPoints: [join(root, 'sw/main.js')], outfile: join(root, 'sw-main.js'), bundle: true, format: 'iife', absWorkingDir: root,
     // Chromium only (MV3); Chinese texts stay as they are, not \u escapes.
     target: 'chrome120', charset: 'utf8', legalComments: 'none', logLevel: 'warning',
-    // The worker parses this bundle at every start (a cold start's first answer waits for it):
-    // comments and whitespace go, names stay (stack traces in the self-check report still read).
-    minifyWhitespace: true, minifySyntax: true,
     // The wasm glue's default module URL (`import.meta.url`) is never used: sw/core.js names it.
     logOverride: { 'empty-import-meta': 'silent' },
   });
