@@ -175,9 +175,9 @@ async function firstRows(browser, reps) {
 /** Runs the row; returns result entries. */
 export async function run({ quick = false } = {}) {
   const reps = quick ? 3 : 7;
-  // The 50-row page's worker time moves most from page to page (12–62 ms at 50,000 in one
-  // profile: the list help's and the self-check's messages land on some pages and not others):
-  // more pages for it (with 7, two runs of one tree gave 1.63× and 0.98×).
+  // The 50-row page's worker time moves most from page to page (31–88 ms at 500, 31–75 ms at
+  // 50,000, traced: a compaction or a major GC lands on some pages only): more pages for it
+  // (with 7, two runs of one tree gave 1.63× and 0.98×).
   const pageReps = quick ? 3 : 11;
   const replica = await startReplica({ orders: 0, dailyQuota: 100000 });
   const browser = await launchPw({ extension: DEV_EXTENSION, debugPort: true });

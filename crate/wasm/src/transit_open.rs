@@ -9,7 +9,7 @@ use crate::boundary::{from_js, from_js_large, js_error, to_js};
 use crate::order::order_err;
 use crate::transit_live::TransitLive;
 use redship_core::transit::collect::TransitSnapshot;
-use redship_core::transit::live::SnapshotDelta;
+use redship_core::transit::delta::SnapshotDelta;
 use redship_core::transit::opening::Opening;
 use redship_core::transit::shards::{BaseHead, StoredBase};
 use redship_core::transit::tally::Tally;

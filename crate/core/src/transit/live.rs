@@ -30,8 +30,7 @@
 //! for deletion and skipped.
 
 use super::collect::{ingest_into, IngestRequest, IngestView, TransitSnapshot};
-use super::delta::take_delta;
-pub use super::delta::SnapshotDelta;
+use super::delta::{take_delta, SnapshotDelta};
 use super::figures::Figures;
 use super::opening::Opening;
 use super::reconcile::mark_shipped;

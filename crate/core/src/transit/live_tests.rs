@@ -3,8 +3,9 @@
 //! shards, and its in-place rules agree with the stateless ones (the shards: shards_tests.rs).
 
 use super::collect::{ingest, IngestRequest, TransitSnapshot};
+use super::delta::SnapshotDelta;
 use super::fixtures::{id, pkg, HOUR, NOW};
-use super::live::{LiveSnapshot, OpenRequest, SnapshotDelta, BASE_MAX_AGE_MS, MAX_DELTAS, MIN_DELTA_ROWS};
+use super::live::{LiveSnapshot, OpenRequest, BASE_MAX_AGE_MS, MAX_DELTAS, MIN_DELTA_ROWS};
 use super::live_store::{delta_key, Store, SNAP};
 use super::routes::{route_counts, RouteBook, SetRouteRequest};
 use super::rowsignal::RowSeen;

@@ -4,7 +4,8 @@
 //! newer than. A shard missing or not the one named loses the base (see [`super::shards`]).
 
 use super::collect::TransitSnapshot;
-use super::live::{LiveSnapshot, OpenView, SnapshotDelta};
+use super::delta::SnapshotDelta;
+use super::live::{LiveSnapshot, OpenView};
 use super::routes::RouteBook;
 use super::shards::{place, range, BaseState, Form, ShardTable, StoredBase};
 use crate::order::OrderError;

@@ -39,7 +39,8 @@
 //! over a whole one.
 
 use super::collect::TransitSnapshot;
-use super::live::{LiveSnapshot, SnapshotDelta};
+use super::delta::SnapshotDelta;
+use super::live::LiveSnapshot;
 use super::tally::Tally;
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
