@@ -157,9 +157,13 @@ test('a downgrade keeps records in a newer format untouched and the popup says t
     assert.ok((await decrypt(pid(0))).success);
     let popup = await openExtensionPage(b.context, b.extensionId, 'popup.html');
     await settle(async () => Number(await popup.getByTestId('quota-used').textContent({ timeout: 2000 })), (n) => n === 1);
+    // The page's own signal (the row turned plain) follows the request's; once both are in, the
+    // work tab has nothing more to tell the worker, which would wake it while the records change.
+    await settle(() => popup.getByTestId('quota-log-row').first().getAttribute('data-via', { timeout: 2000 }), (v) => v === 'both');
 
     // What a newer RedShip leaves: every record in format 3 (another shape, a field this build
-    // does not know). Written while the worker is stopped, so it finds them at its next start.
+    // does not know). Written while the worker is stopped, so it finds them at its next start;
+    // stopped again after, in case anything woke it in between and it read the old ones.
     await stopServiceWorkers(b.context, popup);
     const future = await popup.evaluate(async () => {
       const all = await chrome.storage.local.get(null);
@@ -169,6 +173,7 @@ test('a downgrade keeps records in a newer format untouched and the popup says t
       return items;
     });
     assert.ok(Object.keys(future).length >= 2, 'the ledger and its shop list at least');
+    await stopServiceWorkers(b.context, popup);
     await popup.reload();
     const said = popup.getByTestId('newer-data');
     await said.waitFor();
