@@ -11,7 +11,7 @@ import * as store from './store.js';
 import { inputs, save, knownShops, problems, settingsKey, PROBLEMS_KEY } from './quota/records.js';
 import { showBadge, clearBadge, notify, warnStorageFull, RESET_ALARM } from './quota/signals.js';
 import { lockAware } from './vault.js';
-import { codeOf } from './vault/engine.js';
+import { codeOf } from './vault/storage.js';
 import { listHelpChanged } from './list-help.js';
 
 /**

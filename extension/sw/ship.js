@@ -20,7 +20,8 @@
 import { core, office } from './core.js';
 import { register, broadcast, sendToTab, exclusive } from './router.js';
 import * as store from './store.js';
-import { onVaultEvent, codeOf } from './vault/engine.js';
+import { onVaultEvent } from './vault/engine.js';
+import { codeOf } from './vault/storage.js';
 import { warnStorageFull } from './quota/signals.js';
 import { validationContext as contextWith, listSeen } from './ship/context.js';
 import { paceSettings, randomU32 } from './ship/pace.js';

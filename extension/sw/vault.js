@@ -14,6 +14,8 @@
 import { office } from './core.js';
 import { register, broadcast } from './router.js';
 import * as engine from './vault/engine.js';
+import { codeOf, vaultError } from './vault/storage.js';
+import { onReplay } from './vault/queue.js';
 import * as store from './store.js';
 import { purgeExpired, pruneHistory, touch, idleMinutes, settings, saveSettings } from './vault/upkeep.js';
 
@@ -21,7 +23,7 @@ export const isLocked = engine.isLocked;
 
 /** Wraps a handler so that events keep being counted while the vault is locked. */
 export function lockAware(kind, handler) {
-  engine.onReplay(kind, handler);
+  onReplay(kind, handler);
   return async (payload, ctx) => {
     if (await engine.isLocked()) {
       await engine.queueEvent(kind, payload);
@@ -31,7 +33,7 @@ export function lockAware(kind, handler) {
       return await handler(payload, ctx);
     } catch (e) {
       // Locked in the middle of the handler: keep the event for the replay instead of losing it.
-      if (engine.codeOf(e) === 'Locked') {
+      if (codeOf(e) === 'Locked') {
         await engine.queueEvent(kind, payload);
         return { queued: true };
       }
@@ -49,7 +51,7 @@ async function status() {
   let current = null;
   if (!locked) {
     // The vault may lock between the two awaits (auto-lock): then report it locked.
-    try { current = await settings(); } catch (e) { if (engine.codeOf(e) === 'Locked') locked = true; else throw e; }
+    try { current = await settings(); } catch (e) { if (codeOf(e) === 'Locked') locked = true; else throw e; }
   }
   return {
     mode: (await engine.hasPassphrase()) ? 'passphrase' : 'device',
@@ -97,7 +99,7 @@ register('vault.backupExport', activity(async ({ passphrase }) => {
 register('vault.backupImport', activity(async ({ text, passphrase }) => engine.restore(text, passphrase)));
 register('vault.quarantineDelete', activity(async ({ quarantineKey }) => {
   const info = await engine.vaultInfo();
-  if (!quarantineKey.startsWith(info.prefixes.quarantine)) throw engine.vaultError('BadInput', 'not a quarantined record');
+  if (!quarantineKey.startsWith(info.prefixes.quarantine)) throw vaultError('BadInput', 'not a quarantined record');
   await chrome.storage.local.remove(quarantineKey);
   return status();
 }));
@@ -110,7 +112,7 @@ void ensureAlarm('vault.autolock', { periodInMinutes: 1 });
 void ensureAlarm('vault.retention', { periodInMinutes: 720, delayInMinutes: 1 });
 chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === 'vault.autolock') void autoLock();
-  if (alarm.name === 'vault.retention') void purgeExpired().catch((e) => { if (engine.codeOf(e) !== 'Locked') console.warn(e); });
+  if (alarm.name === 'vault.retention') void purgeExpired().catch((e) => { if (codeOf(e) !== 'Locked') console.warn(e); });
 });
 engine.onVaultEvent((event) => {
   if (event === 'opened') void purgeExpired().catch((e) => console.warn('RedShip vault: retention', e));
@@ -122,6 +124,6 @@ async function autoLock() {
     const limit = (await settings()).autoLockMinutes;
     if (limit > 0 && (await idleMinutes()) >= limit) await engine.lock();
   } catch (e) {
-    if (engine.codeOf(e) !== 'Locked') console.warn('RedShip vault: auto-lock', e);
+    if (codeOf(e) !== 'Locked') console.warn('RedShip vault: auto-lock', e);
   }
 }

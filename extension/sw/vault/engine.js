@@ -12,43 +12,17 @@
 // All cryptography and every decision is in the wasm core (`vault…` bindings); this file only
 // does the I/O around it. sw/store.js is the interface other domains use.
 import { core, ready, office } from '../core.js';
-import { LazyRecords, readAll, storageChanged } from './startup.js';
-import { toBase64Url as b64url, fromBase64Url as unb64url } from '../../common/base64.js';
+import { LazyRecords, readAll } from './startup.js';
+import { toBase64Url as b64url } from '../../common/base64.js';
+import { moveToQuarantine, pick, precompute, random, removeQuietly, setAll, vaultError } from './storage.js';
+import { replayQueue } from './queue.js';
 
 const KEYS = 'vault.keys';
 const DEVICE = 'vault.device';
 /** chrome.storage.session key of the restart token `{dataKey, keyId}` (the layout earlier builds kept). */
 const UNLOCKED = 'vault.unlocked';
 
-/** A `VaultError` whose message starts with its code (pages read the code from the message). */
-export function vaultError(code, message) {
-  return Object.assign(new Error(`${code}: ${message}`), { name: 'VaultError', code });
-}
 
-/** The code of a vault error (`Locked`, `WrongPassphrase`, …), or null. */
-export function codeOf(e) {
-  if (!e || e.name !== 'VaultError') return null;
-  return e.code || (/^(\w+):/.exec(e.message || '') || [])[1] || null;
-}
-
-const random = (n) => crypto.getRandomValues(new Uint8Array(n));
-
-/**
- * PBKDF2-HMAC-SHA256 by WebCrypto (native; 600,000 iterations in wasm would take many seconds),
- * handed to the core as `precomputed`. The core uses it only for exactly this salt and count;
- * the result is the standard PBKDF2, identical to the core's own (checked by the e2e test).
- */
-export async function precompute(passphrase, salt, iterations) {
-  if (typeof passphrase !== 'string' || typeof salt !== 'string' || !Number.isSafeInteger(iterations) || iterations < 1) return undefined;
-  try {
-    const base = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase), 'PBKDF2', false, ['deriveBits']);
-    const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: unb64url(salt), iterations }, base, 256);
-    return { salt, iterations, key: b64url(new Uint8Array(bits)) };
-  } catch (e) {
-    console.warn('RedShip vault: WebCrypto PBKDF2 unavailable; the core derives instead', e);
-    return undefined;
-  }
-}
 
 /** Random bytes whose first 16 are a new salt, and its PBKDF2 precomputed for `passphrase`. */
 async function saltedRandom(passphrase, len) {
@@ -103,39 +77,12 @@ async function readApart(keys) {
 }
 let opening = null;
 let generation = 0;
-const replayers = new Map();
 const listeners = new Set();
 
 /** Calls `fn(event)` on `opened`, `locked` and `restored`. */
 export function onVaultEvent(fn) { listeners.add(fn); }
 function emit(event) { for (const fn of listeners) { try { fn(event); } catch (e) { console.warn('RedShip vault listener', e); } } }
 
-function storageError(e) {
-  const msg = String(e?.message || e);
-  if (/quota/i.test(msg)) {
-    return vaultError('StorageFull', 'the browser storage for RedShip is full; nothing was saved. Free space in Options → Vault (delete old history) and try again');
-  }
-  return vaultError('StorageError', `could not save (${msg}); nothing was changed`);
-}
-
-async function setAll(items) {
-  if (!Object.keys(items).length) return;
-  storageChanged();
-  try { await chrome.storage.local.set(items); } catch (e) { throw storageError(e); }
-}
-
-async function removeQuietly(keys) {
-  if (!keys.length) return;
-  storageChanged();
-  // Leftovers are harmless: tombstones and migrated v1 keys are cleaned at the next open.
-  try { await chrome.storage.local.remove(keys); } catch (e) { console.warn('RedShip vault: cleanup failed', e); }
-}
-
-function pick(all, pred) {
-  const out = {};
-  for (const [k, v] of Object.entries(all)) if (pred(k)) out[k] = v;
-  return out;
-}
 
 /**
  * The keys record, creating the vault on first use. Returns {keys, device}. `all` is
@@ -170,11 +117,6 @@ export async function isLocked() {
   return keys.lock.mode === 'passphrase' && !(await restartToken(keys));
 }
 
-async function moveToQuarantine(moves) {
-  if (!moves.length) return;
-  await setAll(Object.fromEntries(moves.map((m) => [m.quarantineKey, m.record])));
-  await removeQuietly(moves.map((m) => m.storageKey));
-}
 
 async function doOpen() {
   const gen = generation;
@@ -217,7 +159,7 @@ async function openStore(vault, keys, all, migrating) {
   if (migrating || Object.keys(pending).length) {
     // A migration or a queue to replay: everything is opened first, as the replay expects.
     await openAll({ announce: false });
-    await replayQueue(pending);
+    await replayQueue(st.vault, st.keys, pending);
     emit('opened');
   } else {
     setTimeout(() => { void openAll().catch((e) => console.warn('RedShip vault: opening the store', e)); }, OPEN_REST_AFTER_MS);
@@ -425,30 +367,6 @@ export async function queuedCount() {
   return Object.keys(all).filter((k) => k.startsWith(info.prefixes.pending)).length;
 }
 
-/** Registers how events of `kind` are replayed after unlocking: `fn(payload, {origin, atMs})`. */
-export function onReplay(kind, fn) {
-  if (replayers.has(kind)) throw new Error(`replay for ${kind} registered twice`);
-  replayers.set(kind, fn);
-}
-
-async function replayQueue(entries) {
-  if (!Object.keys(entries).length) return;
-  const out = st.vault.queueOpen({ keys: st.keys, entries, nowMs: Date.now() });
-  await moveToQuarantine(out.quarantine);
-  for (const ev of out.events) {
-    const fn = replayers.get(ev.event?.kind);
-    if (!fn) { console.warn('RedShip vault: no replay for', ev.event?.kind); continue; }
-    try {
-      await fn(ev.event.payload, { origin: 'replay', atMs: ev.atMs, tabId: null, frameId: 0, url: '' });
-      // One entry at a time: a worker killed mid-replay replays only what is left (handlers are
-      // idempotent per order and day, so a repeat never counts twice).
-      await removeQuietly([ev.storageKey]);
-    } catch (e) {
-      console.warn('RedShip vault: replay failed; kept for the next unlock', e);
-    }
-  }
-}
-
 /** Restores a backup file: all or nothing, in one set; the store is then reopened. */
 export async function restore(text, passphrase) {
   await ensureAll();
@@ -481,4 +399,4 @@ export async function allRecords() {
   return [...st.index.entries()].map(([key, { writtenMs }]) => ({ key, writtenMs, value: st.apart.has(key) ? apart[key] : st.cache.get(key) }));
 }
 
-export { KEYS, DEVICE, random };
+export { KEYS, DEVICE };
