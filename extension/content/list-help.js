@@ -11,13 +11,14 @@
 // the core's. When the profile's selectors do not match, nothing is drawn (the self-check says so).
 //
 // The page is left as it is: everything lives in one shadow root on a zero-size host appended to
-// <html> (outside <body>, out of flow), placed over the controls by their boxes, with
-// `pointer-events: none` except the chip itself. No listener here prevents, stops or delays a
+// <html> (outside <body>, out of flow), the marks and hints placed over the controls by their
+// boxes (content/list-help-pins.js), with `pointer-events: none` except the chip itself. No listener here prevents, stops or delays a
 // page event: clicks, scrolls and mutations are only observed (passive).
 (() => {
   const R = globalThis.RedShip;
   const Memo = globalThis.RedShipRowMemo;
-  if (!R || !Memo || globalThis.__redshipListHelp) return;
+  const Pins = globalThis.RedShipListHelpPins;
+  if (!R || !Memo || !Pins || globalThis.__redshipListHelp) return;
   globalThis.__redshipListHelp = true;
   const site = R.site;
   const ID_RE = new RegExp(site.packageIdPattern, 'g');
@@ -123,7 +124,7 @@
   }
 
   function clear() {
-    pins = new Map();
+    pins.clear();
     host?.remove();
     host = root = layer = null;
   }
@@ -139,44 +140,9 @@
     return el;
   };
 
-  /** Pins: control → {el, kind, id, nth, text, left, top, display} — our marks and hints, each
-   *  beside its control (the row's `nth`), with the place last written (a redraw keeps the pins
-   *  that did not change). */
-  let pins = new Map();
-  /** Places the pins: every box read first (`measure`), then every change written (`apply`),
-   *  so the page is laid out at most once per placement (a write between two reads would lay
-   *  it out again for each pin). */
-  function place() {
-    apply(measure());
-  }
-  /** The boxes of the pins' controls (null: not shown), in the pins' order. */
-  function measure() {
-    const covered = modalOpen();
-    const boxes = [];
-    for (const control of pins.keys()) boxes.push(control.isConnected && !covered ? control.getBoundingClientRect() : null);
-    return { boxes, scrollX: window.scrollX, scrollY: window.scrollY, height: window.innerHeight };
-  }
-  /** Pins further than this (in view heights) above or below the view are not shown: a 500-row
-   *  list with 300 marks lays out and paints the few near the view, not 300 (scrolling places
-   *  them again, once per frame). */
-  const NEAR_VIEWS = 1;
-  function apply({ boxes, scrollX, scrollY, height }) {
-    const margin = height * NEAR_VIEWS;
-    let i = 0;
-    for (const pin of pins.values()) {
-      const box = boxes[i++];
-      const shown = box && box.width > 0 && box.height > 0 && box.bottom >= -margin && box.top <= height + margin;
-      const display = shown ? '' : 'none';
-      if (pin.display !== display) pin.el.style.display = pin.display = display;
-      if (!shown) continue;
-      const left = `${box.right + scrollX + 4}px`;
-      const top = `${box.top + scrollY + box.height / 2}px`;
-      if (pin.left !== left) pin.el.style.left = pin.left = left;
-      if (pin.top !== top) pin.el.style.top = pin.top = top;
-    }
-  }
-  // The page's own dialog (ship, …) sits over the list: our pins hide meanwhile.
-  const modalOpen = () => [...document.querySelectorAll(site.dom.modal)].some((m) => m.getClientRects().length > 0);
+
+  /** Our marks and hints over the rows' 查看 controls (content/list-help-pins.js). */
+  const pins = Pins.create(site);
 
   let collapsed = false;
   let view = null;
@@ -230,41 +196,21 @@
    *  also when their row was rendered anew (a 500-row list re-renders every row, and making 300
    *  marks again each time was most of the help's work on the page). */
   function draw(found) {
-    const before = pins;
-    pins = new Map();
-    const used = new Set();
-    // The pins of controls no longer in the page, by order and place: `id`'s `nth` control.
-    const spare = new Map();
-    for (const [control, pin] of before) if (!control.isConnected) spare.set(`${pin.id} ${pin.nth}`, pin);
     const decrypted = new Set(view.decrypted);
     const hintText = view.remaining > 0 ? msg('listHelpHint', [String(view.remaining)]) : msg('listHelpHintNone');
     const markText = msg('listHelpMark');
-    for (const { id, controls } of found.rows) {
-      const done = decrypted.has(id);
-      if (!done && !view.hint) continue;
-      const kind = done ? 'mark' : 'hint';
-      const text = done ? markText : hintText;
-      controls.forEach((control, nth) => {
-        const old = before.get(control) ?? spare.get(`${id} ${nth}`);
-        if (old && old.kind === kind && old.id === id && old.text === text && !used.has(old) && !pins.has(control)) {
-          old.nth = nth;
-          used.add(old);
-          pins.set(control, old);
-          return;
-        }
-        const el = node('span', { class: `pin ${kind}`, 'data-testid': `list-help-${kind}`, 'data-package-id': id, text });
-        pins.set(control, { el, kind, id, nth, text, left: '', top: '', display: '' });
-      });
-    }
+    const els = pins.rebuild(found.rows, (id) => {
+      if (decrypted.has(id)) return { kind: 'mark', text: markText };
+      return view.hint ? { kind: 'hint', text: hintText } : null;
+    });
     // The controls are measured before anything of ours changes (the page's layout is read as
     // it is, not laid out again for our pins). The layer holds the pins in the rows' order; it is
     // rebuilt only when that changed.
-    const boxes = measure();
+    const boxes = pins.measure();
     ensureHost();
-    const els = [...pins.values()].map((p) => p.el);
     const now = layer.children;
     if (els.length !== now.length || els.some((el, i) => now[i] !== el)) layer.replaceChildren(...els);
-    apply(boxes);
+    pins.apply(boxes);
     // The chip is drawn again only when what it shows changed.
     const chipShows = JSON.stringify([view.remaining, view.limit, view.selfcheck, collapsed, english()]);
     if (chipShows !== chipShown || !root.querySelector('.chip')) drawChip();
@@ -356,7 +302,7 @@
 
   // Pins follow the page's scrolling and resizing (one placement per frame).
   let frame = 0;
-  const placeSoon = () => { if (!frame && pins.size) frame = requestAnimationFrame(() => { frame = 0; place(); }); };
+  const placeSoon = () => { if (!frame && pins.size()) frame = requestAnimationFrame(() => { frame = 0; pins.place(); }); };
   window.addEventListener('scroll', placeSoon, { capture: true, passive: true });
   window.addEventListener('resize', placeSoon, { passive: true });
 

@@ -2,6 +2,7 @@
 // decrypted through the page get the "viewed today" mark on exactly their rows; the corner chip
 // shows the popup's remaining count; the quiet hint shows at the threshold; the page's own layout
 // (its table's row heights) is the same with the help on and off; switched off, nothing is drawn;
+// the marks and hints show beside their controls near the view only, and follow the scrolling;
 // with the profile's table selector no longer matching the page, nothing is drawn and the
 // self-check says so; the chip's links open RedShip's pages and its collapsed state is kept.
 import { describe, it, before, after } from 'node:test';
@@ -66,6 +67,34 @@ const listHelpLine = (options) => options.evaluate(() => {
   const row = document.querySelector('[data-testid="selfcheck-row"][data-id="listHelp"]');
   return row ? { level: row.dataset.level, text: row.textContent } : null;
 });
+
+/**
+ * Where the help's pins are against their rows' 查看 controls: each pin must show exactly when
+ * its control is within one view height of the view, and then sit 4 px right of it, centred on it.
+ */
+const placement = (page) => page.evaluate((host) => {
+  const root = document.querySelector(host)?.shadowRoot;
+  const h = window.innerHeight;
+  const rows = [...document.querySelectorAll('table.d-new-table tbody tr')];
+  const out = { pins: 0, shown: 0, wrong: [] };
+  for (const pin of root?.querySelectorAll('.pin') || []) {
+    const id = pin.dataset.packageId;
+    const control = [...(rows.find((tr) => tr.textContent.includes(id))?.querySelectorAll('.d-button') || [])]
+      .find((b) => b.textContent.trim() === '查看');
+    if (!control) { out.wrong.push(`${id}: no 查看 control`); continue; }
+    const c = control.getBoundingClientRect();
+    const near = c.bottom >= -h && c.top <= 2 * h;
+    const shown = pin.style.display !== 'none';
+    out.pins += 1;
+    if (shown) out.shown += 1;
+    if (near !== shown) { out.wrong.push(`${id}: near ${near}, shown ${shown}`); continue; }
+    const p = pin.getBoundingClientRect();
+    if (shown && (Math.abs(p.left - (c.right + 4)) > 1 || Math.abs((p.top + p.bottom - c.top - c.bottom) / 2) > 1)) {
+      out.wrong.push(`${id}: pin at ${p.left},${p.top}, control at ${c.right},${c.top}`);
+    }
+  }
+  return out;
+}, HOST);
 
 describe('help on the order list', () => {
   let replica;
@@ -158,6 +187,24 @@ describe('help on the order list', () => {
     assert.equal(again.chip.remaining, 2);
     await page.locator(HOST).locator('[data-testid="list-help-toggle"]').click();
     assert.equal((await drawn(page)).chip.collapsed, 'false');
+  });
+
+  it('shows each mark and hint beside its 查看 near the view only, and follows the scrolling', async () => {
+    // Hints on every masked row: 40 rows of 150 px, so most pins lie more than a view away and
+    // only the boxes near the view are read (list-help-pins.js) — checked against every control.
+    await setListHelp(options, { enabled: true, hintAt: 4 });
+    const all = await settle(() => drawn(page), (d) => d.marks.length === 2 && d.hints.length >= 30);
+    assert.ok(all.hints.length >= 30, `hints: ${all.hints.length}`);
+    const total = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+    for (const y of [0, Math.round(total / 2), total, 0]) {
+      await page.evaluate((to) => window.scrollTo(0, to), y);
+      const at = await settle(() => placement(page), (p) => p.wrong.length === 0 && p.pins === all.marks.length + all.hints.length);
+      assert.deepEqual(at.wrong, [], `scrolled to ${y}`);
+      assert.equal(at.pins, all.marks.length + all.hints.length);
+      assert.ok(at.shown > 0 && at.shown < at.pins, `some pins shown, not all (${at.shown} of ${at.pins}) at ${y}`);
+    }
+    await setListHelp(options, { enabled: true, hintAt: 1 });
+    await settle(() => drawn(page), (d) => d.hints.length === 0);
   });
 
   it('draws nothing when the profile\'s table selector no longer matches, and the self-check says so', async () => {
