@@ -6,6 +6,9 @@
 (() => {
   if (globalThis.RedShipListHelpPins) return;
 
+  /** Whether a box is laid out at all (a hidden control's box has no size). */
+  const sized = (b) => Boolean(b) && b.width > 0 && b.height > 0;
+
   /** The pins of one list (one per page): `site` is the site profile (its `dom.modal`). */
   function create(site) {
     /** Pins: control → {el, kind, id, nth, text, left, top, display} — our marks and hints, each
@@ -35,19 +38,17 @@
       const n = controls.length;
       const out = { boxes: new Array(n).fill(null), scrollX: window.scrollX, scrollY: window.scrollY, height: window.innerHeight };
       if (!n || modalOpen()) return out;
-      const read = (i) => (controls[i].isConnected ? controls[i].getBoundingClientRect() : null);
+      const probed = new Map(); // index → box, every box read so far
+      const probe = (i) => {
+        if (!probed.has(i)) probed.set(i, controls[i].isConnected ? controls[i].getBoundingClientRect() : null);
+        return probed.get(i);
+      };
       const everyBox = () => {
-        for (let i = 0; i < n; i++) out.boxes[i] = read(i);
+        for (let i = 0; i < n; i++) out.boxes[i] = probe(i);
         return out;
       };
       if (n < SEARCH_FROM) return everyBox();
       const margin = out.height * NEAR_VIEWS;
-      const probed = new Map(); // index → box, every box the search read
-      const probe = (i) => {
-        if (!probed.has(i)) probed.set(i, read(i));
-        return probed.get(i);
-      };
-      const sized = (b) => b && b.width > 0 && b.height > 0;
       // The first pin whose box reaches down to the near zone (its bottom at or below its top edge).
       if (![0, n - 1].every((i) => sized(probe(i)))) return everyBox();
       let lo = 0;
@@ -83,7 +84,7 @@
       let i = 0;
       for (const pin of pins.values()) {
         const box = boxes[i++];
-        const shown = box && box.width > 0 && box.height > 0 && box.bottom >= -margin && box.top <= height + margin;
+        const shown = sized(box) && box.bottom >= -margin && box.top <= height + margin;
         const display = shown ? '' : 'none';
         if (pin.display !== display) pin.el.style.display = pin.display = display;
         if (!shown) continue;

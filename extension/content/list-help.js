@@ -12,8 +12,9 @@
 //
 // The page is left as it is: everything lives in one shadow root on a zero-size host appended to
 // <html> (outside <body>, out of flow), the marks and hints placed over the controls by their
-// boxes (content/list-help-pins.js), with `pointer-events: none` except the chip itself. No listener here prevents, stops or delays a
-// page event: clicks, scrolls and mutations are only observed (passive).
+// boxes (content/list-help-pins.js), with `pointer-events: none` except the chip itself. No
+// listener here prevents, stops or delays a page event: clicks, scrolls and mutations are only
+// observed (passive).
 (() => {
   const R = globalThis.RedShip;
   const Memo = globalThis.RedShipRowMemo;
@@ -192,9 +193,8 @@
     root.append(chip());
   }
 
-  /** Draws the worker's answer over the rows just read: pins that stay as they were are kept,
-   *  also when their row was rendered anew (a 500-row list re-renders every row, and making 300
-   *  marks again each time was most of the help's work on the page). */
+  /** Draws the worker's answer over the rows just read (pins that did not change are kept: see
+   *  `rebuild` in content/list-help-pins.js). */
   function draw(found) {
     const decrypted = new Set(view.decrypted);
     const hintText = view.remaining > 0 ? msg('listHelpHint', [String(view.remaining)]) : msg('listHelpHintNone');

@@ -22,8 +22,6 @@ const DEVICE = 'vault.device';
 /** chrome.storage.session key of the restart token `{dataKey, keyId}` (the layout earlier builds kept). */
 const UNLOCKED = 'vault.unlocked';
 
-
-
 /** Random bytes whose first 16 are a new salt, and its PBKDF2 precomputed for `passphrase`. */
 async function saltedRandom(passphrase, len) {
   const bytes = random(len);
@@ -83,7 +81,6 @@ const listeners = new Set();
 export function onVaultEvent(fn) { listeners.add(fn); }
 function emit(event) { for (const fn of listeners) { try { fn(event); } catch (e) { console.warn('RedShip vault listener', e); } } }
 
-
 /**
  * The keys record, creating the vault on first use. Returns {keys, device}. `all` is
  * a read of everything the caller already holds (the open reads once).
@@ -116,7 +113,6 @@ export async function isLocked() {
   const { keys } = await loadKeys();
   return keys.lock.mode === 'passphrase' && !(await restartToken(keys));
 }
-
 
 async function doOpen() {
   const gen = generation;
